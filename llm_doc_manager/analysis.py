@@ -1,0 +1,461 @@
+"""Facts read from code with ``ast``: parameters, returns, yields, raises, attributes."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+DefNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A documented parameter.
+
+    Attributes:
+        name (str): Name as documented (``*args`` and ``**kwargs`` keep their stars).
+        annotation (str | None): The annotation's source, if any.
+        default (str | None): The default's source, if any.
+        kind (str): ``positional_only``, ``normal``, ``var_positional``, ``keyword_only``
+            or ``var_keyword``.
+    """
+
+    name: str
+    annotation: str | None
+    default: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class RaiseFact:
+    """An exception raised directly in a function body.
+
+    Attributes:
+        exception (str): The exception's name as written (``errors.BadInput``).
+        condition (str | None): Source of the innermost ``if`` test guarding it.
+        line (int): Line of the ``raise`` statement.
+    """
+
+    exception: str
+    condition: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class FunctionFacts:
+    """What a function's code says about its documentation.
+
+    Attributes:
+        name (str): The function name.
+        params (tuple[Param, ...]): Documentable parameters, ``self``/``cls`` excluded.
+        return_annotation (str | None): Source of the return annotation.
+        returns_value (bool): True if some ``return`` gives a value.
+        is_generator (bool): True if the body yields.
+        is_async (bool): True for ``async def``.
+        is_property (bool): True for ``@property`` (and cached properties).
+        is_abstract (bool): True for ``@abstractmethod``.
+        is_overload (bool): True for ``@overload``.
+        is_stub (bool): True when the body only raises NotImplementedError, passes or is ``...``.
+        raises (tuple[RaiseFact, ...]): Exceptions raised in the body, first occurrence each.
+        class_name (str | None): The enclosing class, for methods.
+    """
+
+    name: str
+    params: tuple[Param, ...]
+    return_annotation: str | None
+    returns_value: bool
+    is_generator: bool
+    is_async: bool
+    is_property: bool
+    is_abstract: bool
+    is_overload: bool
+    is_stub: bool
+    raises: tuple[RaiseFact, ...]
+    class_name: str | None
+
+    @property
+    def documents_return(self) -> bool:
+        """Tell whether a Returns section belongs in the docstring.
+
+        Returns:
+            bool: True when the function gives back a value.
+        """
+        if self.is_generator:
+            return False
+        if self.return_annotation is not None:
+            return self.return_annotation not in ("None", "NoReturn", "Never", "typing.NoReturn")
+        return self.returns_value or self.is_property
+
+    @property
+    def yield_type(self) -> str | None:
+        """Return the yielded type read from an Iterator/Generator annotation.
+
+        Returns:
+            str | None: The element type, or None when unknown.
+        """
+        ann = self.return_annotation
+        if not ann or "[" not in ann:
+            return None
+        outer, _, inner = ann.partition("[")
+        if outer.rsplit(".", 1)[-1] not in ("Iterator", "Iterable", "Generator", "AsyncIterator",
+                                            "AsyncIterable", "AsyncGenerator"):
+            return None
+        inner = inner[:-1]
+        depth = 0
+        for i, ch in enumerate(inner):
+            depth += ch in "[("
+            depth -= ch in "])"
+            if ch == "," and depth == 0:
+                return inner[:i].strip()
+        return inner.strip()
+
+
+@dataclass(frozen=True)
+class AttributeFact:
+    """A public attribute of a class.
+
+    Attributes:
+        name (str): The attribute name.
+        annotation (str | None): Its type, if known.
+    """
+
+    name: str
+    annotation: str | None
+
+
+@dataclass(frozen=True)
+class ClassFacts:
+    """What a class's code says about its documentation.
+
+    Attributes:
+        name (str): The class name.
+        bases (tuple[str, ...]): Base classes as written.
+        attributes (tuple[AttributeFact, ...]): Public attributes in order of appearance.
+        is_dataclass (bool): True for ``@dataclass`` classes.
+    """
+
+    name: str
+    bases: tuple[str, ...]
+    attributes: tuple[AttributeFact, ...]
+    is_dataclass: bool
+
+
+@dataclass(frozen=True)
+class BlockFacts:
+    """What a block of statements does, for a generated comment.
+
+    Attributes:
+        phrases (tuple[str, ...]): One verb phrase per statement.
+    """
+
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    """What a module's code says about its documentation.
+
+    Attributes:
+        name (str): The module's dotted-less name (the package name for ``__init__``).
+        public_names (tuple[str, ...]): Public functions and classes defined at top level.
+    """
+
+    name: str
+    public_names: tuple[str, ...]
+
+
+def unparse(node: ast.AST | None) -> str | None:
+    """Return the source of an expression, or None.
+
+    Args:
+        node (ast.AST | None): The expression.
+
+    Returns:
+        str | None: Its normalised source.
+    """
+    return None if node is None else ast.unparse(node)
+
+
+def decorator_names(node: DefNode) -> list[str]:
+    """Return the last dotted component of each decorator (``functools.cache`` -> ``cache``).
+
+    Args:
+        node (DefNode): A def or class.
+
+    Returns:
+        list[str]: The names.
+    """
+    names = []
+    for dec in node.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        if isinstance(target, ast.Attribute):
+            names.append(target.attr)
+        elif isinstance(target, ast.Name):
+            names.append(target.id)
+    return names
+
+
+def walk_own(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Walk statements without entering nested functions, classes or lambdas.
+
+    Args:
+        nodes (list[ast.stmt]): A body.
+
+    Yields:
+        ast.AST: Every node that belongs to this scope.
+    """
+    stack: list[ast.AST] = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in reversed(list(ast.iter_child_nodes(node))):
+            if not isinstance(child, _SCOPES):
+                stack.append(child)
+
+
+def child_blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """Yield the statement lists nested directly in a compound statement.
+
+    Args:
+        stmt (ast.stmt): Any statement.
+
+    Yields:
+        list[ast.stmt]: Each body, else-branch, handler body and case body.
+    """
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(stmt, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            yield block
+    for holder in (*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())):
+        yield holder.body
+
+
+def _raises(body: list[ast.stmt]) -> tuple[RaiseFact, ...]:
+    found: dict[str, RaiseFact] = {}
+
+    def visit(stmts: list[ast.stmt], condition: str | None) -> None:
+        for stmt in stmts:
+            if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+                exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+                name = unparse(exc)
+                if name and isinstance(exc, ast.Name | ast.Attribute) and name not in found:
+                    found[name] = RaiseFact(name, condition, stmt.lineno)
+            elif isinstance(stmt, ast.If):
+                visit(stmt.body, unparse(stmt.test))
+                visit(stmt.orelse, f"not ({unparse(stmt.test)})")
+            elif not isinstance(stmt, _SCOPES):
+                for block in child_blocks(stmt):
+                    visit(block, condition)
+
+    visit(body, None)
+    return tuple(found.values())
+
+
+def _is_stub(body: list[ast.stmt]) -> bool:
+    stmts = [s for s in body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+                                     and isinstance(s.value.value, str))]
+    if not stmts:
+        return True
+    if len(stmts) != 1:
+        return False
+    stmt = stmts[0]
+    if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr)
+                                      and isinstance(stmt.value, ast.Constant)
+                                      and stmt.value.value is Ellipsis):
+        return True
+    if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+        exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+        return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+    return False
+
+
+def function_facts(node: FunctionNode, class_name: str | None) -> FunctionFacts:
+    """Read the documentation facts of a function.
+
+    Args:
+        node (FunctionNode): The function.
+        class_name (str | None): The enclosing class, when the function is a method.
+
+    Returns:
+        FunctionFacts: The facts.
+    """
+    decorators = decorator_names(node)
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += args.defaults
+    params: list[Param] = []
+    for i, (arg, default) in enumerate(zip(positional, defaults)):
+        kind = "positional_only" if i < len(args.posonlyargs) else "normal"
+        params.append(Param(arg.arg, unparse(arg.annotation), unparse(default), kind))
+    if args.vararg:
+        params.append(Param(f"*{args.vararg.arg}", unparse(args.vararg.annotation), None,
+                            "var_positional"))
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults):
+        params.append(Param(arg.arg, unparse(arg.annotation), unparse(kw_default),
+                            "keyword_only"))
+    if args.kwarg:
+        params.append(Param(f"**{args.kwarg.arg}", unparse(args.kwarg.annotation), None,
+                            "var_keyword"))
+    implicit_first = class_name is not None and "staticmethod" not in decorators
+    if implicit_first and params and params[0].kind in ("positional_only", "normal"):
+        params.pop(0)
+
+    returns_value = is_generator = False
+    for sub in walk_own(node.body):
+        if isinstance(sub, ast.Return) and sub.value is not None and not (
+                isinstance(sub.value, ast.Constant) and sub.value.value is None):
+            returns_value = True
+        elif isinstance(sub, ast.Yield | ast.YieldFrom):
+            is_generator = True
+    return FunctionFacts(
+        name=node.name,
+        params=tuple(params),
+        return_annotation=unparse(node.returns),
+        returns_value=returns_value,
+        is_generator=is_generator,
+        is_async=isinstance(node, ast.AsyncFunctionDef),
+        is_property=any(d in ("property", "cached_property") for d in decorators),
+        is_abstract="abstractmethod" in decorators,
+        is_overload="overload" in decorators,
+        is_stub=_is_stub(node.body),
+        raises=_raises(node.body),
+        class_name=class_name,
+    )
+
+
+def class_facts(node: ast.ClassDef) -> ClassFacts:
+    """Read the documentation facts of a class.
+
+    Attributes come from class-level annotations (dataclass fields included) and from
+    ``self.x = ...`` assignments in ``__init__``; private names are left out.
+
+    Args:
+        node (ast.ClassDef): The class.
+
+    Returns:
+        ClassFacts: The facts.
+    """
+    attrs: dict[str, str | None] = {}
+    init_params: dict[str, str | None] = {}
+    for stmt in node.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            attrs.setdefault(stmt.target.id, unparse(stmt.annotation))
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == "__init__":
+            init_params = {p.name: p.annotation for p in function_facts(stmt, node.name).params}
+            for sub in walk_own(stmt.body):
+                targets: list[ast.expr] = []
+                annotation: str | None = None
+                if isinstance(sub, ast.Assign):
+                    targets = sub.targets
+                elif isinstance(sub, ast.AnnAssign):
+                    targets, annotation = [sub.target], unparse(sub.annotation)
+                for target in targets:
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                            and target.value.id == "self":
+                        value = getattr(sub, "value", None)
+                        if annotation is None and isinstance(value, ast.Name):
+                            annotation = init_params.get(value.id)
+                        attrs.setdefault(target.attr, annotation)
+    public = tuple(AttributeFact(name, ann) for name, ann in attrs.items()
+                   if not name.startswith("_"))
+    return ClassFacts(
+        name=node.name,
+        bases=tuple(ast.unparse(b) for b in node.bases),
+        attributes=public,
+        is_dataclass="dataclass" in decorator_names(node),
+    )
+
+
+def module_facts(tree: ast.Module, name: str) -> ModuleFacts:
+    """Read the documentation facts of a module.
+
+    Args:
+        tree (ast.Module): The parsed module.
+        name (str): The module name.
+
+    Returns:
+        ModuleFacts: The facts.
+    """
+    public = tuple(
+        stmt.name for stmt in tree.body
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and not stmt.name.startswith("_")
+    )
+    return ModuleFacts(name, public)
+
+
+def docstring_expr(body: list[ast.stmt]) -> ast.Expr | None:
+    """Return the docstring statement of a body, if it has one.
+
+    Args:
+        body (list[ast.stmt]): A module, class or function body.
+
+    Returns:
+        ast.Expr | None: The string expression statement.
+    """
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        return body[0]
+    return None
+
+
+def _short(node: ast.AST | None, limit: int = 40) -> str:
+    text = unparse(node) or ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe_statement(stmt: ast.stmt) -> str:
+    """Return a short verb phrase describing a statement (for generated comments).
+
+    Args:
+        stmt (ast.stmt): The statement.
+
+    Returns:
+        str: A lower-case phrase such as ``loop over items``.
+    """
+    match stmt:
+        case ast.Assign(targets=targets):
+            return "set " + ", ".join(_short(t, 24) for t in targets[:3])
+        case ast.AugAssign(target=target):
+            return f"update {_short(target, 24)}"
+        case ast.AnnAssign(target=target):
+            return f"declare {_short(target, 24)}"
+        case ast.Expr(value=ast.Await(value=ast.Call(func=func))):
+            return f"await {_short(func, 30)}"
+        case ast.Expr(value=ast.Call(func=func)):
+            return f"call {_short(func, 30)}"
+        case ast.Return(value=None):
+            return "return"
+        case ast.Return(value=value):
+            return f"return {_short(value, 30)}"
+        case ast.For(iter=it) | ast.AsyncFor(iter=it):
+            return f"loop over {_short(it, 30)}"
+        case ast.While(test=test):
+            return f"loop while {_short(test, 30)}"
+        case ast.If(test=test):
+            return f"check {_short(test, 30)}"
+        case ast.With(items=items) | ast.AsyncWith(items=items):
+            return "use " + ", ".join(_short(i.context_expr, 24) for i in items[:2])
+        case ast.Try():
+            return "handle errors"
+        case ast.Raise(exc=exc):
+            return f"raise {_short(exc, 30)}" if exc is not None else "re-raise the error"
+        case ast.Import(names=names) | ast.ImportFrom(names=names):
+            return "import " + ", ".join(a.asname or a.name for a in names[:3])
+        case ast.FunctionDef(name=name) | ast.AsyncFunctionDef(name=name):
+            return f"define {name}"
+        case ast.ClassDef(name=name):
+            return f"define class {name}"
+        case ast.Delete(targets=targets):
+            return "delete " + ", ".join(_short(t, 24) for t in targets[:3])
+        case ast.Assert(test=test):
+            return f"assert {_short(test, 30)}"
+        case ast.Pass():
+            return "do nothing"
+        case _:
+            return type(stmt).__name__.lower()

@@ -1,0 +1,324 @@
+"""One vocabulary for Google-style sections, and a parser of existing docstrings."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import textwrap
+from dataclasses import dataclass, field
+from enum import Enum
+
+from llm_doc_manager.schemas import (
+    ArgDoc,
+    AttributeDoc,
+    ClassDocstring,
+    MethodDocstring,
+    ModuleDocstring,
+    RaisesDoc,
+    ReturnsDoc,
+    YieldsDoc,
+)
+
+
+class Section(str, Enum):
+    """Sections that map to schema fields."""
+
+    ARGS = "args"
+    RETURNS = "returns"
+    YIELDS = "yields"
+    RAISES = "raises"
+    ATTRIBUTES = "attributes"
+    EXAMPLES = "examples"
+    NOTES = "notes"
+    TYPICAL_USAGE = "typical_usage"
+
+
+#: The heading the formatter writes for each section.
+HEADINGS: dict[Section, str] = {
+    Section.ARGS: "Args",
+    Section.RETURNS: "Returns",
+    Section.YIELDS: "Yields",
+    Section.RAISES: "Raises",
+    Section.ATTRIBUTES: "Attributes",
+    Section.EXAMPLES: "Example",
+    Section.NOTES: "Note",
+    Section.TYPICAL_USAGE: "Typical usage example",
+}
+
+#: Every spelling accepted when reading (lower case), mapped to its section.
+ALIASES: dict[str, Section] = {
+    "args": Section.ARGS,
+    "arguments": Section.ARGS,
+    "parameters": Section.ARGS,
+    "params": Section.ARGS,
+    "returns": Section.RETURNS,
+    "return": Section.RETURNS,
+    "yields": Section.YIELDS,
+    "yield": Section.YIELDS,
+    "raises": Section.RAISES,
+    "raise": Section.RAISES,
+    "exceptions": Section.RAISES,
+    "attributes": Section.ATTRIBUTES,
+    "example": Section.EXAMPLES,
+    "examples": Section.EXAMPLES,
+    "note": Section.NOTES,
+    "notes": Section.NOTES,
+    "typical usage example": Section.TYPICAL_USAGE,
+    "typical usage": Section.TYPICAL_USAGE,
+}
+
+#: Google/Napoleon headings with no schema field: kept verbatim, never dropped.
+OTHER_HEADINGS: frozenset[str] = frozenset(
+    {
+        "attention", "caution", "danger", "error", "hint", "important", "tip", "todo",
+        "warning", "warnings", "warns", "see also", "references", "methods",
+        "keyword args", "keyword arguments", "other parameters", "other params",
+    }
+)
+
+_HEADING_RE = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*:\s*\Z")
+_FOREIGN_STYLE_RE = re.compile(r"^\s*(?:-{3,}|={3,})\s*$|^\s*:(?:param|type|returns?|rtype|raises?)\b",
+                               re.M)
+
+
+@dataclass(frozen=True)
+class RawSection:
+    """A section kept verbatim because no schema field holds it.
+
+    Attributes:
+        heading (str): The heading as written, without the colon.
+        body (str): The dedented body text.
+    """
+
+    heading: str
+    body: str
+
+
+@dataclass
+class ParsedDocstring:
+    """What an existing docstring says, in schema terms.
+
+    Attributes:
+        summary (str): The first paragraph.
+        description (str | None): Text between the summary and the first section.
+        args (list[ArgDoc]): Entries of the Args section.
+        returns (ReturnsDoc | None): The Returns section.
+        yields (YieldsDoc | None): The Yields section.
+        raises (list[RaisesDoc]): Entries of the Raises section.
+        attributes (list[AttributeDoc]): Entries of the Attributes section.
+        examples (str | None): The Example(s) section, verbatim.
+        notes (str | None): The Note(s) section.
+        typical_usage (str | None): The Typical usage example section, verbatim.
+        extras (list[RawSection]): Sections kept verbatim.
+        google (bool): False when the text is in another style and was kept whole.
+    """
+
+    summary: str
+    description: str | None = None
+    args: list[ArgDoc] = field(default_factory=list)
+    returns: ReturnsDoc | None = None
+    yields: YieldsDoc | None = None
+    raises: list[RaisesDoc] = field(default_factory=list)
+    attributes: list[AttributeDoc] = field(default_factory=list)
+    examples: str | None = None
+    notes: str | None = None
+    typical_usage: str | None = None
+    extras: list[RawSection] = field(default_factory=list)
+    google: bool = True
+
+    def to_method(self) -> MethodDocstring:
+        """Return the content as a function docstring schema.
+
+        Returns:
+            MethodDocstring: The schema.
+        """
+        return MethodDocstring(
+            summary=self.summary, extended_description=self.description, args=self.args,
+            returns=self.returns, yields=self.yields, raises=self.raises,
+            examples=self.examples, notes=self.notes,
+        )
+
+    def to_class(self) -> ClassDocstring:
+        """Return the content as a class docstring schema.
+
+        Returns:
+            ClassDocstring: The schema.
+        """
+        return ClassDocstring(
+            summary=self.summary, extended_description=self.description,
+            attributes=self.attributes, examples=self.examples, notes=self.notes,
+        )
+
+    def to_module(self) -> ModuleDocstring:
+        """Return the content as a module docstring schema.
+
+        Returns:
+            ModuleDocstring: The schema.
+        """
+        return ModuleDocstring(
+            summary=self.summary, extended_description=self.description,
+            typical_usage=self.typical_usage or self.examples, notes=self.notes,
+        )
+
+
+def heading_of(line: str) -> str | None:
+    """Return the heading name if ``line`` is a known section heading at column 0.
+
+    Args:
+        line (str): One line of a cleaned docstring.
+
+    Returns:
+        str | None: The heading as written (without colon), or None.
+    """
+    match = _HEADING_RE.match(line)
+    if match is None:
+        return None
+    name = match.group(1)
+    key = name.lower()
+    return name if key in ALIASES or key in OTHER_HEADINGS else None
+
+
+def _text(lines: list[str]) -> str | None:
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    if not lines:
+        return None
+    return "\n".join(line.rstrip() for line in textwrap.dedent("\n".join(lines)).split("\n"))
+
+
+def split_type_prefix(text: str) -> tuple[str | None, str]:
+    """Split ``"type: description"`` when the part before the colon looks like a type.
+
+    Args:
+        text (str): First line of a Returns/Yields body.
+
+    Returns:
+        tuple[str | None, str]: The type (or None) and the rest.
+    """
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == ":" and depth == 0:
+            head = text[:i].strip()
+            if head and (i + 1 == len(text) or text[i + 1] == " "):
+                return head, text[i + 1:].strip()
+            return None, text
+        elif ch == " " and depth == 0 and text[i - 1:i] not in (",", "|") and \
+                text[i + 1:i + 2] not in ("|", ""):
+            return None, text
+    return None, text
+
+
+def _split_entry(line: str) -> tuple[str, str | None, str]:
+    """Split ``name (type): description``; types may hold nested brackets."""
+    match = re.match(r"(\*{0,2}[\w.]+)\s*", line)
+    if match is None:
+        return line.strip(), None, ""
+    name, rest = match.group(1), line[match.end():]
+    type_hint: str | None = None
+    if rest.startswith("("):
+        depth = 0
+        for i, ch in enumerate(rest):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0:
+                type_hint, rest = rest[1:i].strip() or None, rest[i + 1:].lstrip()
+                break
+    if rest.startswith(":"):
+        return name, type_hint, rest[1:].strip()
+    return name, type_hint, rest.strip()
+
+
+def _entries(body: list[str]) -> list[tuple[str, str | None, str]]:
+    lines = [line for line in textwrap.dedent("\n".join(body)).split("\n")]
+    entries: list[tuple[str, str | None, list[str]]] = []
+    for line in lines:
+        if not line.strip():
+            if entries:
+                entries[-1][2].append("")
+            continue
+        if line[0] not in " \t" or not entries:
+            name, type_hint, first = _split_entry(line)
+            entries.append((name, type_hint, [first] if first else []))
+        else:
+            entries[-1][2].append(line)
+    result = []
+    for name, type_hint, desc_lines in entries:
+        first, rest = (desc_lines[0], desc_lines[1:]) if desc_lines and desc_lines[0] and \
+            desc_lines[0][0] not in " \t" else ("", desc_lines)
+        tail = _text(rest)
+        description = "\n".join(part for part in (first, tail) if part)
+        result.append((name, type_hint, description))
+    return result
+
+
+def parse_docstring(value: str) -> ParsedDocstring:
+    """Parse a docstring (Google style; other styles are kept whole as the description).
+
+    Args:
+        value (str): The docstring's value as Python sees it.
+
+    Returns:
+        ParsedDocstring: The content in schema terms.
+    """
+    lines = inspect.cleandoc(value.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    summary_lines: list[str] = []
+    i = 0
+    while i < len(lines) and lines[i].strip() and heading_of(lines[i]) is None:
+        summary_lines.append(lines[i].rstrip())
+        i += 1
+    summary = "\n".join(summary_lines)
+    rest = lines[i:]
+    if _FOREIGN_STYLE_RE.search("\n".join(rest)):
+        return ParsedDocstring(summary=summary, description=_text(rest), google=False)
+
+    parsed = ParsedDocstring(summary=summary)
+    description: list[str] = []
+    current: tuple[str, list[str]] | None = None
+    blocks: list[tuple[str, list[str]]] = []
+    for line in rest:
+        heading = heading_of(line)
+        if heading is not None:
+            current = (heading, [])
+            blocks.append(current)
+        elif current is None:
+            description.append(line)
+        else:
+            current[1].append(line)
+    parsed.description = _text(description)
+    for heading, body in blocks:
+        section = ALIASES.get(heading.lower())
+        text = _text(body)
+        if section is None or (section is not Section.EXAMPLES and text is None):
+            parsed.extras.append(RawSection(heading, text or ""))
+        elif section is Section.ARGS:
+            parsed.args = [ArgDoc(name=n, type_hint=t, description=d) for n, t, d in _entries(body)]
+        elif section is Section.ATTRIBUTES:
+            parsed.attributes = [
+                AttributeDoc(name=n, type_hint=t, description=d) for n, t, d in _entries(body)
+            ]
+        elif section is Section.RAISES:
+            parsed.raises = [
+                RaisesDoc(exception_type=n, description=d) for n, _t, d in _entries(body)
+            ]
+        elif section in (Section.RETURNS, Section.YIELDS):
+            assert text is not None
+            first, _, tail = text.partition("\n")
+            type_hint, first_desc = split_type_prefix(first)
+            desc = "\n".join(part for part in (first_desc, textwrap.dedent(tail)) if part)
+            if section is Section.RETURNS:
+                parsed.returns = ReturnsDoc(type_hint=type_hint, description=desc)
+            else:
+                parsed.yields = YieldsDoc(type_hint=type_hint, description=desc)
+        elif section is Section.EXAMPLES:
+            parsed.examples = text
+        elif section is Section.NOTES:
+            parsed.notes = text
+        else:
+            parsed.typical_usage = text
+    return parsed

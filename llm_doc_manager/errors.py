@@ -1,0 +1,64 @@
+"""Error root and findings: problems are data carrying a path, a line and a stable code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class LLMDocError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+class ConfigError(LLMDocError):
+    """Invalid configuration or usage; the CLI maps it to exit code 2."""
+
+
+class ProviderError(LLMDocError):
+    """A provider could not produce a valid answer for one region."""
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem found in a file, reported as ``path:line:col: CODE message``.
+
+    Attributes:
+        path (Path): The file the finding is about.
+        line (int): 1-based line number (0 when the file as a whole is concerned).
+        col (int): 1-based column (0 when not applicable).
+        code (str): Stable code, documented in docs/markers.md and docs/codes.md.
+        message (str): Human-readable explanation.
+    """
+
+    path: Path
+    line: int
+    col: int
+    code: str
+    message: str
+
+    def render(self) -> str:
+        """Return the finding as one ``path:line:col: CODE message`` line.
+
+        Returns:
+            str: The formatted finding.
+        """
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+
+
+# Stable codes. 0xx: the file as a whole; 1xx: markers; 2xx: generation.
+SYNTAX_ERROR = "LD001"
+DECODE_ERROR = "LD002"
+CHANGED_ON_DISK = "LD003"
+SAFETY_CHECK = "LD004"
+WRITE_ERROR = "LD005"
+UNSUPPORTED_FILE = "LD006"
+MARKER_UNCLOSED = "LD101"
+MARKER_UNOPENED = "LD102"
+MARKER_CROSSING = "LD103"
+MARKER_NO_FUNCTION = "LD104"
+MARKER_NO_CLASS = "LD105"
+MARKER_COMM_BLOCK = "LD106"
+MARKER_EMPTY = "LD107"
+MARKER_UNKNOWN = "LD108"
+MARKER_NOT_ALONE = "LD109"
+PROVIDER_FAILED = "LD201"

@@ -1,0 +1,166 @@
+"""Byte-faithful source files: decode with encoding/BOM/newline kept, write atomically."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import re
+import stat
+import tempfile
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+from llm_doc_manager.errors import LLMDocError
+
+# CPython's tokenizer breaks lines on \r\n, \r and \n only (not \f, \v, \u2028...).
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+class SourceDecodeError(LLMDocError):
+    """The file's bytes cannot be decoded with its declared encoding."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class StaleFileError(LLMDocError):
+    """The file changed on disk between reading and writing."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A source file as read from disk, with what is needed to write it back identically.
+
+    Attributes:
+        path (Path): Where the file lives.
+        raw (bytes): The exact bytes read.
+        text (str): The decoded text, newlines untouched, BOM removed.
+        encoding (str): Codec used to decode (``utf-8-sig`` when a BOM is present).
+        newline (str): The first line ending found (``"\\n"`` when none).
+        mode (int): Permission bits to give the rewritten file.
+    """
+
+    path: Path
+    raw: bytes
+    text: str
+    encoding: str
+    newline: str
+    mode: int
+
+    def encode(self, text: str) -> bytes:
+        """Encode new text the way the original was encoded (BOM included).
+
+        Args:
+            text (str): The new file content.
+
+        Returns:
+            bytes: The bytes to write.
+        """
+        return text.encode(self.encoding)
+
+
+def split_lines(text: str) -> list[str]:
+    """Split text into lines the way CPython's tokenizer does, keeping the line endings.
+
+    Args:
+        text (str): Source text.
+
+    Returns:
+        list[str]: The lines, each with its own line ending (the last may have none).
+    """
+    return _LINE_RE.findall(text)
+
+
+def detect_newline(text: str) -> str:
+    """Return the first line ending used in ``text`` (``"\\n"`` if there is none).
+
+    Args:
+        text (str): Source text.
+
+    Returns:
+        str: ``"\\r\\n"``, ``"\\r"`` or ``"\\n"``.
+    """
+    match = re.search(r"\r\n|\r|\n", text)
+    return match.group() if match else "\n"
+
+
+def decode_source(raw: bytes) -> tuple[str, str]:
+    """Decode source bytes following PEP 263 (coding cookie) and PEP 3120 (UTF-8, BOM).
+
+    Args:
+        raw (bytes): File content.
+
+    Returns:
+        tuple[str, str]: The text and the codec name used.
+
+    Raises:
+        SourceDecodeError: If the cookie names an unknown codec or the bytes are invalid.
+    """
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    except SyntaxError as exc:
+        raise SourceDecodeError(str(exc), getattr(exc, "lineno", None) or 1) from exc
+    try:
+        codecs.lookup(encoding)
+        return raw.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SourceDecodeError(
+            f"cannot decode byte {raw[exc.start]:#04x} as {encoding}", line
+        ) from exc
+    except LookupError as exc:
+        raise SourceDecodeError(f"unknown encoding {encoding!r}", 1) from exc
+
+
+def read_source(path: Path) -> SourceFile:
+    """Read a Python file from disk.
+
+    Args:
+        path (Path): File to read.
+
+    Returns:
+        SourceFile: The decoded file.
+
+    Raises:
+        SourceDecodeError: If the bytes cannot be decoded.
+    """
+    raw = path.read_bytes()
+    text, encoding = decode_source(raw)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    return SourceFile(path, raw, text, encoding, detect_newline(text), mode)
+
+
+def write_atomic(source: SourceFile, new_text: str) -> None:
+    """Replace the file's content atomically, refusing if it changed since it was read.
+
+    A temporary file is written in the same folder and moved over the original with
+    ``os.replace``, so a reader never sees a half-written file and a crash leaves the
+    original intact.
+
+    Args:
+        source (SourceFile): The file as it was read.
+        new_text (str): The new content.
+
+    Raises:
+        StaleFileError: If the file on disk no longer holds the bytes that were read.
+    """
+    data = source.encode(new_text)
+    directory = source.path.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{source.path.name}.", suffix=".llm-doc", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, source.mode)
+        # Checked as late as possible: an editor saving meanwhile must win, not be overwritten.
+        if source.path.read_bytes() != source.raw:
+            raise StaleFileError(f"{source.path} changed on disk since it was read; not written")
+        os.replace(tmp_name, source.path)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise

@@ -1,0 +1,376 @@
+"""Render docstring schemas as complete Google-style literals at a given indentation.
+
+Two layers: ``render_*_text`` builds the docstring *value* (what ``__doc__`` will hold), and
+``to_literal`` turns a value into source text that evaluates back to exactly that value.
+The ``format_*`` functions compose both. All of them are pure.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+
+from llm_doc_manager.docstrings import HEADINGS, RawSection, Section
+from llm_doc_manager.schemas import (
+    ArgDoc,
+    AttributeDoc,
+    ClassDocstring,
+    CommentText,
+    MethodDocstring,
+    ModuleDocstring,
+    RaisesDoc,
+)
+
+DEFAULT_WIDTH = 79
+TAB_SIZE = 4
+SECTION_INDENT = "    "
+
+# Characters that must never appear raw in a literal: C0/C1 controls (but tab and newline),
+# DEL, and the Unicode line/paragraph separators some editors treat as line breaks.
+_NEEDS_ESCAPE_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_ESCAPED_FORM_RE = re.compile(r'\\|"+|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]')
+_FENCE_RE = re.compile(r"\s*(```|~~~)")
+
+
+def display_width(text: str) -> int:
+    """Return the column count of ``text``, counting a tab as 4 columns.
+
+    Args:
+        text (str): A line fragment.
+
+    Returns:
+        int: Its width.
+    """
+    return len(text.expandtabs(TAB_SIZE)) if "\t" in text else len(text)
+
+
+def normalize_newlines(text: str) -> str:
+    """Turn CRLF and CR into LF (line breaks in a docstring value are always LF).
+
+    Args:
+        text (str): Field text.
+
+    Returns:
+        str: The text with LF line breaks.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _clean(text: str | None) -> list[str]:
+    """Split field text into lines without trailing blanks; empty text gives no lines."""
+    if text is None:
+        return []
+    lines = [line.rstrip() for line in normalize_newlines(text).split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def wrap_prose(text: str | None, available: int) -> list[str]:
+    """Wrap prose lines longer than ``available``; never join lines or touch code.
+
+    Human line breaks are kept (so update runs leave human text as it was); only an overlong
+    line is broken. Indented lines, doctest lines and fenced code are never wrapped.
+
+    Args:
+        text (str | None): Field text.
+        available (int): Columns available for the text.
+
+    Returns:
+        list[str]: Output lines.
+    """
+    out: list[str] = []
+    in_fence = False
+    for line in _clean(text):
+        if _FENCE_RE.match(line):
+            in_fence = not in_fence
+            out.append(line)
+        elif in_fence or not line or line[0] in " \t" or line.startswith((">>>", "...")) \
+                or display_width(line) <= available:
+            out.append(line)
+        else:
+            out.extend(textwrap.wrap(line, max(available, 20), break_long_words=False,
+                                     break_on_hyphens=False) or [line])
+    return out
+
+
+def _verbatim(text: str | None) -> list[str]:
+    return _clean(text)
+
+
+def _entry(head: str, description: str, available: int) -> list[str]:
+    """Render ``head: description`` with a hanging indent for continuation lines."""
+    lines = _clean(description)
+    first = f"{head}: {lines[0]}" if lines and lines[0] else f"{head}:"
+    out = wrap_prose(first, available)
+    out[1:] = [SECTION_INDENT + line if line else line for line in out[1:]]
+    for line in wrap_prose("\n".join(lines[1:]), available - len(SECTION_INDENT)):
+        out.append(SECTION_INDENT + line if line else line)
+    return out
+
+
+def _arg_head(name: str, type_hint: str | None) -> str:
+    return f"{name} ({type_hint})" if type_hint else name
+
+
+def _section(heading: str, body: Iterable[str]) -> list[str]:
+    lines = [SECTION_INDENT + line if line else line for line in body]
+    return [f"{heading}:", *lines] if lines else []
+
+
+def _named_entries(entries: Sequence[ArgDoc | AttributeDoc], available: int) -> list[str]:
+    out: list[str] = []
+    for entry in entries:
+        out.extend(_entry(_arg_head(entry.name, entry.type_hint), entry.description, available))
+    return out
+
+
+def _raises(entries: Sequence[RaisesDoc], available: int) -> list[str]:
+    out: list[str] = []
+    for entry in entries:
+        out.extend(_entry(entry.exception_type, entry.description, available))
+    return out
+
+
+def _typed(type_hint: str | None, description: str, available: int) -> list[str]:
+    if type_hint:
+        return _entry(type_hint, description, available)
+    return wrap_prose(description, available)
+
+
+def _extras(extras: Sequence[RawSection]) -> list[list[str]]:
+    return [[f"{raw.heading}:", *(SECTION_INDENT + line if line else line
+                                  for line in _verbatim(raw.body))] for raw in extras]
+
+
+def _assemble(summary: str, blocks: Sequence[list[str]], indent: str, width: int) -> str:
+    """Join the summary and the non-empty blocks into a docstring value at ``indent``."""
+    available = width - display_width(indent)
+    summary_lines = wrap_prose(summary, available - 3) or [""]
+    blocks = [block for block in blocks if block]
+    if not blocks and len(summary_lines) == 1 and \
+            display_width(indent) + display_width(summary_lines[0]) + 6 <= width:
+        return summary_lines[0]
+    lines = list(summary_lines)
+    for block in blocks:
+        lines.append("")
+        lines.extend(block)
+    body = "\n".join(indent + line if line else "" for line in lines[1:])
+    return f"{lines[0]}\n{body}\n{indent}" if body else f"{lines[0]}\n{indent}"
+
+
+def render_method_text(schema: MethodDocstring, indent: str = "", width: int = DEFAULT_WIDTH,
+                       extras: Sequence[RawSection] = ()) -> str:
+    """Build the value of a function docstring.
+
+    Args:
+        schema (MethodDocstring): The content.
+        indent (str): Indentation of the docstring's lines in the source.
+        width (int): Maximum line width, indentation included.
+        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
+
+    Returns:
+        str: The docstring value.
+    """
+    available = width - display_width(indent)
+    inner = available - len(SECTION_INDENT)
+    blocks = [
+        wrap_prose(schema.extended_description, available),
+        _section(HEADINGS[Section.ARGS], _named_entries(schema.args, inner)),
+        _section(HEADINGS[Section.RETURNS], _typed(schema.returns.type_hint,
+                 schema.returns.description, inner) if schema.returns else ()),
+        _section(HEADINGS[Section.YIELDS], _typed(schema.yields.type_hint,
+                 schema.yields.description, inner) if schema.yields else ()),
+        _section(HEADINGS[Section.RAISES], _raises(schema.raises, inner)),
+        _section(HEADINGS[Section.EXAMPLES], _verbatim(schema.examples)),
+        _section(HEADINGS[Section.NOTES], wrap_prose(schema.notes, inner)),
+        *_extras(extras),
+    ]
+    return _assemble(schema.summary, blocks, indent, width)
+
+
+def render_class_text(schema: ClassDocstring, indent: str = "", width: int = DEFAULT_WIDTH,
+                      extras: Sequence[RawSection] = ()) -> str:
+    """Build the value of a class docstring.
+
+    Args:
+        schema (ClassDocstring): The content.
+        indent (str): Indentation of the docstring's lines in the source.
+        width (int): Maximum line width, indentation included.
+        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
+
+    Returns:
+        str: The docstring value.
+    """
+    available = width - display_width(indent)
+    inner = available - len(SECTION_INDENT)
+    blocks = [
+        wrap_prose(schema.extended_description, available),
+        _section(HEADINGS[Section.ATTRIBUTES], _named_entries(schema.attributes, inner)),
+        _section(HEADINGS[Section.EXAMPLES], _verbatim(schema.examples)),
+        _section(HEADINGS[Section.NOTES], wrap_prose(schema.notes, inner)),
+        *_extras(extras),
+    ]
+    return _assemble(schema.summary, blocks, indent, width)
+
+
+def render_module_text(schema: ModuleDocstring, indent: str = "", width: int = DEFAULT_WIDTH,
+                       extras: Sequence[RawSection] = ()) -> str:
+    """Build the value of a module docstring.
+
+    Args:
+        schema (ModuleDocstring): The content.
+        indent (str): Indentation of the docstring's lines (normally empty).
+        width (int): Maximum line width, indentation included.
+        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
+
+    Returns:
+        str: The docstring value.
+    """
+    available = width - display_width(indent)
+    inner = available - len(SECTION_INDENT)
+    blocks = [
+        wrap_prose(schema.extended_description, available),
+        _section(HEADINGS[Section.TYPICAL_USAGE], _verbatim(schema.typical_usage)),
+        _section(HEADINGS[Section.NOTES], wrap_prose(schema.notes, inner)),
+        *_extras(extras),
+    ]
+    return _assemble(schema.summary, blocks, indent, width)
+
+
+def _encodable(ch: str, encoding: str) -> bool:
+    try:
+        ch.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return {"\b": "\\b", "\f": "\\f", "\v": "\\v", "\r": "\\r", "\a": "\\a"}.get(
+            ch, f"\\x{code:02x}")
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def to_literal(value: str, encoding: str = "utf-8") -> str:
+    """Return a triple-quoted literal that evaluates to exactly ``value``.
+
+    A plain literal when nothing needs escaping; a raw literal when the value holds
+    backslashes but nothing else special; otherwise an escaped literal (backslashes
+    doubled, quotes that would close the literal escaped, control characters and
+    characters the file's encoding cannot hold written as escapes).
+
+    Args:
+        value (str): The docstring value.
+        encoding (str): The file's encoding.
+
+    Returns:
+        str: The literal, starting and ending with the quotes.
+    """
+    unencodable = not value.isascii() and not all(_encodable(ch, encoding) for ch in set(value))
+    risky = '"""' in value or value.endswith(('"', "\\")) or unencodable or \
+        _NEEDS_ESCAPE_RE.search(value) is not None
+    if not risky:
+        return f'r"""{value}"""' if "\\" in value else f'"""{value}"""'
+
+    def escape(match: re.Match[str]) -> str:
+        text = match.group()
+        if text == "\\":
+            return "\\\\"
+        if text[0] == '"':
+            # A run of three quotes, or quotes touching the closing ones, would end the literal.
+            return '\\"' * len(text) if len(text) >= 3 or match.end() == len(value) else text
+        return _escape_char(text)
+
+    body = _ESCAPED_FORM_RE.sub(escape, value)
+    if unencodable:
+        body = "".join(ch if _encodable(ch, encoding) else _escape_char(ch) for ch in body)
+    return f'"""{body}"""'
+
+
+def format_method_docstring(schema: MethodDocstring, indent: str = "",
+                            width: int = DEFAULT_WIDTH, *, extras: Sequence[RawSection] = (),
+                            encoding: str = "utf-8") -> str:
+    """Return the complete literal of a function docstring.
+
+    Args:
+        schema (MethodDocstring): The content.
+        indent (str): Indentation of the body the docstring goes in.
+        width (int): Maximum line width, indentation included.
+        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
+        encoding (str): The file's encoding, for characters it cannot hold.
+
+    Returns:
+        str: The literal with quotes; continuation lines carry ``indent``.
+    """
+    return to_literal(render_method_text(schema, indent, width, extras), encoding)
+
+
+def format_class_docstring(schema: ClassDocstring, indent: str = "", width: int = DEFAULT_WIDTH,
+                           *, extras: Sequence[RawSection] = (), encoding: str = "utf-8") -> str:
+    """Return the complete literal of a class docstring.
+
+    Args:
+        schema (ClassDocstring): The content.
+        indent (str): Indentation of the class body.
+        width (int): Maximum line width, indentation included.
+        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
+        encoding (str): The file's encoding, for characters it cannot hold.
+
+    Returns:
+        str: The literal with quotes; continuation lines carry ``indent``.
+    """
+    return to_literal(render_class_text(schema, indent, width, extras), encoding)
+
+
+def format_module_docstring(schema: ModuleDocstring, indent: str = "",
+                            width: int = DEFAULT_WIDTH, *, extras: Sequence[RawSection] = (),
+                            encoding: str = "utf-8") -> str:
+    """Return the complete literal of a module docstring.
+
+    Args:
+        schema (ModuleDocstring): The content.
+        indent (str): Indentation (normally empty).
+        width (int): Maximum line width, indentation included.
+        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
+        encoding (str): The file's encoding, for characters it cannot hold.
+
+    Returns:
+        str: The literal with quotes.
+    """
+    return to_literal(render_module_text(schema, indent, width, extras), encoding)
+
+
+def format_comment(schema: CommentText, indent: str = "", width: int = DEFAULT_WIDTH,
+                   encoding: str = "utf-8") -> list[str]:
+    """Return comment lines (without line endings) explaining a block.
+
+    Control characters become spaces, characters the encoding cannot hold become
+    backslash escapes, and a line that would read as a marker is neutralised, so a
+    comment can never change the code or the regions around it.
+
+    Args:
+        schema (CommentText): The content.
+        indent (str): Indentation of the code the comment sits above.
+        width (int): Maximum line width, indentation included.
+        encoding (str): The file's encoding.
+
+    Returns:
+        list[str]: The comment lines, each starting with ``indent + "# "``.
+    """
+    text = _NEEDS_ESCAPE_RE.sub(" ", normalize_newlines(schema.text).replace("\t", " "))
+    text = text.encode(encoding, "backslashreplace").decode(encoding)
+    available = width - display_width(indent) - 2
+    lines = []
+    for line in wrap_prose(text, available) or [""]:
+        line = line.strip()
+        # "# @llm-doc-end" written by a model must not become a marker.
+        if line.startswith("@llm-"):
+            line = "@ " + line[1:]
+        lines.append(f"{indent}# {line}".rstrip())
+    return lines

@@ -1,0 +1,203 @@
+"""Merge a provider's answer with the existing docstring and sync it to the code.
+
+The answer is never trusted for structure: arguments always follow the signature, and the
+Returns/Yields sections follow what the code does. Human text of an existing docstring is
+kept when the provider could not have read it (``keeps_human_text``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from llm_doc_manager.analysis import ClassFacts, FunctionFacts, ModuleFacts
+from llm_doc_manager.docstrings import ParsedDocstring, RawSection
+from llm_doc_manager.schemas import (
+    ArgDoc,
+    AttributeDoc,
+    ClassDocstring,
+    DocSchema,
+    MethodDocstring,
+    ModuleDocstring,
+    RaisesDoc,
+    ReturnsDoc,
+    YieldsDoc,
+)
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The final content of one docstring.
+
+    Attributes:
+        schema (DocSchema): The content to render.
+        extras (tuple[RawSection, ...]): Verbatim sections carried over.
+        unchanged (bool): True when the content equals the existing docstring's.
+    """
+
+    schema: DocSchema
+    extras: tuple[RawSection, ...]
+    unchanged: bool
+
+
+def _text(human: str | None, answer: str | None, keep_human: bool) -> str | None:
+    human = human if human and human.strip() else None
+    answer = answer if answer and answer.strip() else None
+    return (human or answer) if keep_human else (answer or human)
+
+
+def _bare(name: str) -> str:
+    return name.lstrip("*")
+
+
+def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[ArgDoc],
+              keep_human: bool) -> list[ArgDoc]:
+    """Return one entry per parameter, in signature order, with text from the best source.
+
+    Args:
+        facts (FunctionFacts): The signature.
+        human (Sequence[ArgDoc]): Entries of the existing docstring.
+        answer (Sequence[ArgDoc]): Entries of the provider's answer.
+        keep_human (bool): Whether human descriptions win.
+
+    Returns:
+        list[ArgDoc]: The synced entries.
+    """
+    by_human = {_bare(a.name): a for a in human}
+    by_answer = {_bare(a.name): a for a in answer}
+    synced = []
+    for param in facts.params:
+        old = by_human.get(_bare(param.name))
+        new = by_answer.get(_bare(param.name))
+        description = _text(old.description if old else None,
+                            new.description if new else None, keep_human) or "Undocumented."
+        type_hint = param.annotation or (old.type_hint if old else None) or \
+            (new.type_hint if new else None)
+        synced.append(ArgDoc(name=param.name, type_hint=type_hint, description=description))
+    return synced
+
+
+def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: ParsedDocstring | None,
+                 keep_human: bool) -> Merged:
+    """Merge and sync a function docstring.
+
+    Args:
+        facts (FunctionFacts): What the code says.
+        answer (MethodDocstring): The provider's content.
+        existing (ParsedDocstring | None): The current docstring, parsed.
+        keep_human (bool): Whether human text wins over the answer's.
+
+    Returns:
+        Merged: The final content.
+    """
+    old = existing or ParsedDocstring(summary="")
+    # Stubs, abstract methods and overloads have no body to judge by: keep what is written.
+    undecidable = facts.is_stub or facts.is_abstract or facts.is_overload
+    returns = None
+    if facts.documents_return or (undecidable and (old.returns or answer.returns)
+                                  and facts.return_annotation not in ("None",)):
+        source = old.returns if keep_human and old.returns else (answer.returns or old.returns)
+        returns = ReturnsDoc(
+            type_hint=(facts.return_annotation if not facts.is_generator else None)
+            or (source.type_hint if source else None),
+            description=_text(old.returns.description if old.returns else None,
+                              answer.returns.description if answer.returns else None,
+                              keep_human) or "The result.",
+        )
+    yields = None
+    if facts.is_generator or (undecidable and (old.yields or answer.yields)):
+        source_y = old.yields if keep_human and old.yields else (answer.yields or old.yields)
+        yields = YieldsDoc(
+            type_hint=facts.yield_type or (source_y.type_hint if source_y else None),
+            description=_text(old.yields.description if old.yields else None,
+                              answer.yields.description if answer.yields else None,
+                              keep_human) or "The next value.",
+        )
+    # Exceptions documented by hand may come from callees the code does not show: keep them.
+    raises: dict[str, RaisesDoc] = {}
+    first, second = (old.raises, answer.raises) if keep_human else (answer.raises, old.raises)
+    for entry in (*first, *second):
+        raises.setdefault(entry.exception_type, entry)
+    for fact in facts.raises:
+        if fact.exception not in raises:
+            raises[fact.exception] = RaisesDoc(exception_type=fact.exception,
+                                               description="On failure.")
+    schema = MethodDocstring(
+        summary=_text(old.summary, answer.summary, keep_human) or "Undocumented.",
+        extended_description=_text(old.description, answer.extended_description, keep_human),
+        args=sync_args(facts, old.args, answer.args, keep_human),
+        returns=returns,
+        yields=yields,
+        raises=list(raises.values()),
+        examples=_text(old.examples, answer.examples, keep_human),
+        notes=_text(old.notes, answer.notes, keep_human),
+    )
+    return Merged(schema, tuple(old.extras),
+                  existing is not None and schema == existing.to_method())
+
+
+def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocstring | None,
+                keep_human: bool) -> Merged:
+    """Merge and sync a class docstring.
+
+    Attributes follow the code's order; hand-documented attributes the analysis cannot see
+    (properties, plain class constants) are kept after them.
+
+    Args:
+        facts (ClassFacts): What the code says.
+        answer (ClassDocstring): The provider's content.
+        existing (ParsedDocstring | None): The current docstring, parsed.
+        keep_human (bool): Whether human text wins over the answer's.
+
+    Returns:
+        Merged: The final content.
+    """
+    old = existing or ParsedDocstring(summary="")
+    by_human = {a.name: a for a in old.attributes}
+    by_answer = {a.name: a for a in answer.attributes}
+    attributes = []
+    for fact in facts.attributes:
+        human, new = by_human.get(fact.name), by_answer.get(fact.name)
+        attributes.append(AttributeDoc(
+            name=fact.name,
+            type_hint=fact.annotation or (human.type_hint if human else None)
+            or (new.type_hint if new else None),
+            description=_text(human.description if human else None,
+                              new.description if new else None, keep_human) or "Undocumented.",
+        ))
+    known = {fact.name for fact in facts.attributes}
+    attributes += [a for a in old.attributes if a.name not in known]
+    schema = ClassDocstring(
+        summary=_text(old.summary, answer.summary, keep_human) or "Undocumented.",
+        extended_description=_text(old.description, answer.extended_description, keep_human),
+        attributes=attributes,
+        examples=_text(old.examples, answer.examples, keep_human),
+        notes=_text(old.notes, answer.notes, keep_human),
+    )
+    return Merged(schema, tuple(old.extras),
+                  existing is not None and schema == existing.to_class())
+
+
+def merge_module(facts: ModuleFacts, answer: ModuleDocstring, existing: ParsedDocstring | None,
+                 keep_human: bool) -> Merged:
+    """Merge a module docstring.
+
+    Args:
+        facts (ModuleFacts): What the code says (unused: modules have no signature to sync).
+        answer (ModuleDocstring): The provider's content.
+        existing (ParsedDocstring | None): The current docstring, parsed.
+        keep_human (bool): Whether human text wins over the answer's.
+
+    Returns:
+        Merged: The final content.
+    """
+    del facts
+    old = existing or ParsedDocstring(summary="")
+    schema = ModuleDocstring(
+        summary=_text(old.summary, answer.summary, keep_human) or "Undocumented.",
+        extended_description=_text(old.description, answer.extended_description, keep_human),
+        typical_usage=_text(old.typical_usage or old.examples, answer.typical_usage, keep_human),
+        notes=_text(old.notes, answer.notes, keep_human),
+    )
+    return Merged(schema, tuple(old.extras),
+                  existing is not None and schema == existing.to_module())

@@ -1,0 +1,176 @@
+"""Resolve marker regions (or ``--all``) to the code they document."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from llm_doc_manager import errors
+from llm_doc_manager.analysis import DefNode, child_blocks
+from llm_doc_manager.markers import Kind, MarkerProblem, Region
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something to document.
+
+    Attributes:
+        kind (Kind): DOC (function), CLASS, MODULE or COMM.
+        node (DefNode | ast.Module | None): The def/class/module (None for COMM).
+        statements (tuple[ast.stmt, ...]): The block a COMM region explains.
+        qualname (str): Dotted name for messages (``Class.method``, ``<module>``).
+        line (int): Line of the def/class keyword or first statement.
+        class_name (str | None): Enclosing class of a method.
+        region (Region | None): The region that asked for it (None with ``--all``).
+    """
+
+    kind: Kind
+    node: DefNode | ast.Module | None
+    statements: tuple[ast.stmt, ...]
+    qualname: str
+    line: int
+    class_name: str | None
+    region: Region | None
+
+
+@dataclass(frozen=True)
+class _Def:
+    node: DefNode
+    start: int
+    end: int
+    qualname: str
+    class_name: str | None
+
+
+def first_line(stmt: ast.stmt) -> int:
+    """Return the first line of a statement, decorators included.
+
+    Args:
+        stmt (ast.stmt): The statement.
+
+    Returns:
+        int: 1-based line.
+    """
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) \
+            and stmt.decorator_list:
+        return min(stmt.lineno, *(d.lineno - 1 for d in stmt.decorator_list))
+    return stmt.lineno
+
+
+def _last_line(stmt: ast.stmt) -> int:
+    return stmt.end_lineno or stmt.lineno
+
+
+def _defs(tree: ast.Module) -> list[_Def]:
+    found: list[_Def] = []
+
+    def visit(block: list[ast.stmt], prefix: str, class_name: str | None) -> None:
+        for stmt in block:
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                qualname = f"{prefix}{stmt.name}"
+                found.append(_Def(stmt, first_line(stmt), _last_line(stmt), qualname,
+                                  class_name))
+                inner = stmt.name if isinstance(stmt, ast.ClassDef) else None
+                visit(stmt.body, qualname + ".", inner)
+            else:
+                for sub in child_blocks(stmt):
+                    visit(sub, prefix, class_name)
+
+    visit(tree.body, "", None)
+    return found
+
+
+def _statements(tree: ast.Module) -> Iterator[tuple[ast.stmt, list[ast.stmt]]]:
+    stack: list[list[ast.stmt]] = [tree.body]
+    while stack:
+        block = stack.pop()
+        for stmt in block:
+            yield stmt, block
+            stack.extend(child_blocks(stmt))
+
+
+def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool
+            ) -> tuple[list[Target], list[MarkerProblem]]:
+    """Find the target of each region.
+
+    Args:
+        tree (ast.Module): The parsed module.
+        regions (tuple[Region, ...]): Balanced regions.
+        all_defs (bool): Treat every def and class as marked.
+
+    Returns:
+        tuple[list[Target], list[MarkerProblem]]: Targets in source order and region errors.
+    """
+    defs = _defs(tree)
+    targets: dict[int, Target] = {}
+    problems: list[MarkerProblem] = []
+    if all_defs:
+        for d in defs:
+            kind = Kind.CLASS if isinstance(d.node, ast.ClassDef) else Kind.DOC
+            targets[id(d.node)] = Target(kind, d.node, (), d.qualname, d.node.lineno,
+                                         d.class_name, None)
+    for region in regions:
+        if region.kind is Kind.MODULE:
+            targets.setdefault(id(tree), Target(Kind.MODULE, tree, (), "<module>", region.start,
+                                                None, region))
+        elif region.kind is Kind.COMM:
+            target, problem = _comm_target(tree, region)
+            if problem:
+                problems.append(problem)
+            elif target:
+                targets.setdefault(id(target.statements[0]), target)
+        else:
+            inside = [d for d in defs if region.start < d.start and d.end < region.end]
+            want_class = region.kind is Kind.CLASS
+            if not inside:
+                problems.append(_region_problem(region, want_class, None))
+                continue
+            first = inside[0]
+            if isinstance(first.node, ast.ClassDef) != want_class:
+                problems.append(_region_problem(region, want_class, first))
+                continue
+            targets.setdefault(id(first.node), Target(region.kind, first.node, (), first.qualname,
+                                                      first.node.lineno, first.class_name,
+                                                      region))
+    ordered = sorted(targets.values(), key=lambda t: (t.line, t.kind is not Kind.MODULE))
+    return ordered, problems
+
+
+def _region_problem(region: Region, want_class: bool, found: _Def | None) -> MarkerProblem:
+    code = errors.MARKER_NO_CLASS if want_class else errors.MARKER_NO_FUNCTION
+    wanted = "class" if want_class else "function"
+    if found is None:
+        detail = f"no {wanted} lies entirely inside it"
+    else:
+        what = "class" if isinstance(found.node, ast.ClassDef) else "function"
+        detail = f"its first definition is {what} {found.qualname!r}, not a {wanted}"
+    return MarkerProblem(region.start, 1, code,
+                         f"'@llm-{region.kind.value}' region (lines {region.start}-{region.end}): "
+                         f"{detail}")
+
+
+def _comm_target(tree: ast.Module, region: Region) -> tuple[Target | None, MarkerProblem | None]:
+    inside: list[tuple[ast.stmt, list[ast.stmt]]] = []
+    for stmt, block in _statements(tree):
+        start, end = first_line(stmt), _last_line(stmt)
+        inner_start = region.start < start < region.end
+        inner_end = region.start < end < region.end
+        if inner_start != inner_end and not (start < region.start and end > region.end):
+            return None, MarkerProblem(
+                region.start, 1, errors.MARKER_COMM_BLOCK,
+                f"'@llm-comm' region (lines {region.start}-{region.end}) crosses the block "
+                f"boundary of the statement on lines {start}-{end}",
+            )
+        if inner_start:
+            inside.append((stmt, block))
+    if not inside:
+        return None, MarkerProblem(region.start, 1, errors.MARKER_EMPTY,
+                                   f"'@llm-comm' region (lines {region.start}-{region.end}) "
+                                   "holds no statement")
+    inside.sort(key=lambda pair: first_line(pair[0]))
+    first, block = inside[0]
+    members = tuple(s for s in block if region.start < first_line(s) and
+                    _last_line(s) < region.end)
+    return Target(Kind.COMM, None, members, f"<block at line {first_line(first)}>",
+                  first_line(first), None, region), None
