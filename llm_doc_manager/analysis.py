@@ -288,13 +288,13 @@ def function_facts(node: FunctionNode, class_name: str | None) -> FunctionFacts:
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
     defaults += args.defaults
     params: list[Param] = []
-    for i, (arg, default) in enumerate(zip(positional, defaults)):
+    for i, (arg, default) in enumerate(zip(positional, defaults, strict=True)):
         kind = "positional_only" if i < len(args.posonlyargs) else "normal"
         params.append(Param(arg.arg, unparse(arg.annotation), unparse(default), kind))
     if args.vararg:
         params.append(Param(f"*{args.vararg.arg}", unparse(args.vararg.annotation), None,
                             "var_positional"))
-    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults):
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
         params.append(Param(arg.arg, unparse(arg.annotation), unparse(kw_default),
                             "keyword_only"))
     if args.kwarg:

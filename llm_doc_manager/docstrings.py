@@ -77,8 +77,8 @@ OTHER_HEADINGS: frozenset[str] = frozenset(
 )
 
 _HEADING_RE = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*:\s*\Z")
-_FOREIGN_STYLE_RE = re.compile(r"^\s*(?:-{3,}|={3,})\s*$|^\s*:(?:param|type|returns?|rtype|raises?)\b",
-                               re.M)
+_FOREIGN_STYLE_RE = re.compile(
+    r"^\s*(?:-{3,}|={3,})\s*$|^\s*:(?:param|type|returns?|rtype|raises?)\b", re.M)
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def _split_entry(line: str) -> tuple[str, str | None, str]:
 
 
 def _entries(body: list[str]) -> list[tuple[str, str | None, str]]:
-    lines = [line for line in textwrap.dedent("\n".join(body)).split("\n")]
+    lines = textwrap.dedent("\n".join(body)).split("\n")
     entries: list[tuple[str, str | None, list[str]]] = []
     for line in lines:
         if not line.strip():

@@ -149,7 +149,8 @@ def write_atomic(source: SourceFile, new_text: str) -> None:
     """
     data = source.encode(new_text)
     directory = source.path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{source.path.name}.", suffix=".llm-doc", dir=directory)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{source.path.name}.", suffix=".llm-doc",
+                                    dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -52,8 +52,13 @@ from llm_doc_manager.formatter import (
 from llm_doc_manager.markers import Kind, scan_markers
 from llm_doc_manager.processor import Merged, merge_class, merge_method, merge_module
 from llm_doc_manager.providers.base import DocRequest, Provider, Task
-from llm_doc_manager.schemas import AnySchema, ClassDocstring, CommentText, MethodDocstring
-from llm_doc_manager.schemas import ModuleDocstring
+from llm_doc_manager.schemas import (
+    AnySchema,
+    ClassDocstring,
+    CommentText,
+    MethodDocstring,
+    ModuleDocstring,
+)
 from llm_doc_manager.targets import Target, first_line, resolve
 
 
@@ -306,7 +311,7 @@ def build(source: SourceFile, tree: ast.Module, src: SourceMap, planned: list[_P
         FileChange: The outcome.
     """
     results: list[RegionResult] = []
-    for entry, answer in zip(planned, answers):
+    for entry, answer in zip(planned, answers, strict=True):
         target = entry.target
         base = (target.qualname, target.line, target.kind)
         if entry.skip or answer is None:

@@ -6,8 +6,6 @@ optional values are nullable instead of defaulted, and no object accepts extra k
 
 from __future__ import annotations
 
-from typing import Union
-
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -90,5 +88,5 @@ class CommentText(_Strict):
     text: str = Field(description="Comment text without the leading '#'.")
 
 
-DocSchema = Union[ModuleDocstring, ClassDocstring, MethodDocstring]
-AnySchema = Union[ModuleDocstring, ClassDocstring, MethodDocstring, CommentText]
+DocSchema = ModuleDocstring | ClassDocstring | MethodDocstring
+AnySchema = ModuleDocstring | ClassDocstring | MethodDocstring | CommentText

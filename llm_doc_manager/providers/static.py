@@ -22,18 +22,20 @@ from llm_doc_manager.schemas import (
 _WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|\d+|[A-Z]+")
 
 _VERBS = frozenset(
-    """accept add align allocate append apply assert build calculate call cancel check clean
-    clear close collect combine compare compile compute configure connect convert copy count
-    create decode delete describe detect disable dispatch download dump emit enable encode
-    ensure enter escape evaluate execute exit expand export extract fetch filter find finish
-    flush format generate get guess handle hash import increment init initialize insert install
-    iterate join load lock log lookup make map mark match merge migrate move normalize notify
-    open parse patch pick pop post prepare print process publish pull push put quote read
-    receive record refresh register reload remove render replace report request reset resolve
-    restore retry return run save scan search select send serialize set setup show shutdown
-    sort split start stop store strip submit sync tag take test to track transform translate
-    trim truncate try unlock unpack unregister update upgrade upload validate verify visit wait
-    walk wrap write yield""".split()
+    """
+    accept add align allocate append apply assert build calculate call cancel check clean
+    clear close collect combine compare compile compute configure connect convert copy
+    count create decode delete describe detect disable dispatch download dump emit enable
+    encode ensure enter escape evaluate execute exit expand export extract fetch filter
+    find finish flush format generate get guess handle hash import increment init
+    initialize insert install iterate join load lock log lookup make map mark match merge
+    migrate move normalize notify open parse patch pick pop post prepare print process
+    publish pull push put quote read receive record refresh register reload remove render
+    replace report request reset resolve restore retry return run save scan search select
+    send serialize set setup show shutdown sort split start stop store strip submit sync
+    tag take test to track transform translate trim truncate try unlock unpack unregister
+    update upgrade upload validate verify visit wait walk wrap write yield
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
 _DUNDERS = {

@@ -1,0 +1,102 @@
+"""Find the Python files to process: walk folders, honour .gitignore, skip venvs and hidden."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+_Spec = pathspec.PathSpec[Any]
+
+DEFAULT_EXCLUDES = frozenset({
+    "__pycache__", "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules",
+    "site-packages", "venv", "env",
+})
+SUFFIXES = (".py", ".pyi")
+
+
+def _spec(lines: Iterable[str]) -> _Spec:
+    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def _gitignore(folder: Path) -> _Spec | None:
+    path = folder / ".gitignore"
+    try:
+        return _spec(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return None
+
+
+def _ancestor_ignores(folder: Path) -> list[tuple[Path, _Spec]]:
+    """The .gitignore files above ``folder``, up to the repository root."""
+    found: list[tuple[Path, _Spec]] = []
+    for parent in folder.parents:
+        spec = _gitignore(parent)
+        if spec is not None:
+            found.append((parent, spec))
+        if (parent / ".git").exists():
+            break
+    return found
+
+
+def _ignored(path: Path, is_dir: bool, specs: Sequence[tuple[Path, _Spec]]) -> bool:
+    for base, spec in specs:
+        try:
+            rel = path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+        if spec.match_file(rel + "/" if is_dir else rel):
+            return True
+    return False
+
+
+def iter_files(paths: Sequence[Path], exclude: Sequence[str] = ()) -> list[Path]:
+    """Return the Python files under ``paths``, sorted, without duplicates.
+
+    Files named explicitly are always included. Folders are walked, skipping hidden
+    folders, virtual environments, build/cache folders, ``.gitignore``d paths and the
+    ``exclude`` patterns (gitignore syntax, relative to each given folder).
+
+    Args:
+        paths (Sequence[Path]): Files and folders.
+        exclude (Sequence[str]): Extra patterns to skip.
+
+    Returns:
+        list[Path]: The files.
+
+    Raises:
+        FileNotFoundError: If a given path does not exist.
+    """
+    result: dict[Path, None] = {}
+    for root in paths:
+        if not root.exists():
+            raise FileNotFoundError(f"{root}: no such file or folder")
+        if root.is_file():
+            result[root] = None
+            continue
+        # Specs are matched against resolved paths; one from a sibling folder never matches.
+        specs = _ancestor_ignores(root.resolve())
+        if exclude:
+            specs.append((root.resolve(), _spec(exclude)))
+        for folder, dirs, files in os.walk(root):
+            here = Path(folder)
+            spec = _gitignore(here)
+            if spec is not None:
+                specs.append((here.resolve(), spec))
+            kept = []
+            for name in sorted(dirs):
+                sub = here / name
+                if name.startswith(".") or name in DEFAULT_EXCLUDES or \
+                        (sub / "pyvenv.cfg").exists() or _ignored(sub.resolve(), True, specs):
+                    continue
+                kept.append(name)
+            dirs[:] = kept
+            for name in sorted(files):
+                path = here / name
+                if name.endswith(SUFFIXES) and not name.startswith(".") and \
+                        not _ignored(path.resolve(), False, specs):
+                    result[path] = None
+    return list(result)

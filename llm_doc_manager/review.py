@@ -1,0 +1,83 @@
+"""Show changes as unified diffs and ask, change by change, whether to apply them."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from enum import Enum
+
+from rich.console import Console
+from rich.text import Text
+
+from llm_doc_manager.files import split_lines
+
+
+class Answer(str, Enum):
+    """A reviewer's answer to one change."""
+
+    YES = "y"
+    NO = "n"
+    ALL = "a"
+    QUIT = "q"
+
+
+PROMPT = "Apply this change? [y]es / [n]o / [a]ll remaining / [q]uit: "
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    """Return a unified diff between two versions of a file.
+
+    Args:
+        path (str): Name shown in the headers.
+        old (str): Original text.
+        new (str): New text.
+
+    Returns:
+        str: The diff ("" when equal).
+    """
+    old_lines = split_lines(old)
+    new_lines = split_lines(new)
+    lines = list(difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"))
+    no_eol = "\n\\ No newline at end of file\n"
+    return "".join(line if line.endswith(("\n", "\r")) else line + no_eol for line in lines)
+
+
+def print_diff(console: Console, diff: str) -> None:
+    """Print a diff, coloured when the console is a terminal.
+
+    Args:
+        console (Console): Where to print.
+        diff (str): A unified diff.
+    """
+    if not console.is_terminal:
+        console.file.write(diff)
+        console.file.flush()
+        return
+    for line in diff.splitlines():
+        style = ("bold" if line.startswith(("---", "+++")) else "green" if line.startswith("+")
+                 else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else "")
+        console.print(Text(line, style=style), soft_wrap=True, highlight=False)
+
+
+def ask(console: Console, read: Callable[[str], str] = input) -> Answer:
+    """Ask until the answer is one of y/n/a/q (end of input counts as quit).
+
+    Args:
+        console (Console): Where to print the prompt.
+        read (Callable[[str], str]): Line reader (``input`` by default).
+
+    Returns:
+        Answer: The answer.
+    """
+    while True:
+        console.print(PROMPT, end="", highlight=False)
+        console.file.flush()
+        try:
+            reply = read("").strip().lower()
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return Answer.QUIT
+        for answer in Answer:
+            if reply in (answer.value, answer.name.lower()):
+                return answer
+        console.print("Please answer y, n, a or q.", highlight=False)
