@@ -388,6 +388,19 @@ def module_facts(tree: ast.Module, name: str) -> ModuleFacts:
     return ModuleFacts(name, public)
 
 
+def first_line(stmt: ast.stmt) -> int:
+    """Return the first line of a statement, decorators included.
+
+    Args:
+        stmt (ast.stmt): The statement.
+
+    Returns:
+        int: 1-based line.
+    """
+    decorators = getattr(stmt, "decorator_list", None)
+    return min(stmt.lineno, *(d.lineno for d in decorators)) if decorators else stmt.lineno
+
+
 def docstring_expr(body: list[ast.stmt]) -> ast.Expr | None:
     """Return the docstring statement of a body, if it has one.
 

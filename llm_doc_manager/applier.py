@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from llm_doc_manager.analysis import DefNode, docstring_expr
+from llm_doc_manager.analysis import DefNode, docstring_expr, first_line
 from llm_doc_manager.files import split_lines
 
 _CODING_RE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
@@ -233,7 +233,7 @@ def module_docstring_edits(src: SourceMap, tree: ast.Module, marker_line: int | 
     for lineno in (1, 2):
         if _CODING_RE.match(src.line(lineno)):
             after = max(after, lineno)
-    first_stmt = min((_first_line(s) for s in tree.body), default=len(src.lines) + 1)
+    first_stmt = min((first_line(s) for s in tree.body), default=len(src.lines) + 1)
     if marker_line is not None and marker_line < first_stmt:
         after = max(after, marker_line)
     lineno = after + 1
@@ -245,11 +245,6 @@ def module_docstring_edits(src: SourceMap, tree: ast.Module, marker_line: int | 
     following = src.line(lineno)
     gap = nl if following.strip() else ""
     return [Edit(at, at, f"{literal}{nl}{gap}")]
-
-
-def _first_line(stmt: ast.stmt) -> int:
-    decorators = getattr(stmt, "decorator_list", None)
-    return min([stmt.lineno, *(d.lineno - 1 for d in decorators)]) if decorators else stmt.lineno
 
 
 def existing_comment(src: SourceMap, first_stmt_line: int, region_start: int) -> tuple[int, str]:

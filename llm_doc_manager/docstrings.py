@@ -258,7 +258,7 @@ def _entries(body: list[str]) -> list[tuple[str, str | None, str]]:
 
 
 def parse_docstring(value: str) -> ParsedDocstring:
-    """Parse a docstring (Google style; other styles are kept whole as the description).
+    """Parse a docstring (Google style; text in other styles is kept as the description).
 
     Args:
         value (str): The docstring's value as Python sees it.
@@ -274,10 +274,10 @@ def parse_docstring(value: str) -> ParsedDocstring:
         i += 1
     summary = "\n".join(summary_lines)
     rest = lines[i:]
-    if _FOREIGN_STYLE_RE.search("\n".join(rest)):
-        return ParsedDocstring(summary=summary, description=_text(rest), google=False)
-
-    parsed = ParsedDocstring(summary=summary)
+    # Text in another style (numpy underlines, reST fields) has no Google headings, so it
+    # lands in the description as it is; Google sections added next to it still parse.
+    parsed = ParsedDocstring(summary=summary,
+                             google=_FOREIGN_STYLE_RE.search("\n".join(rest)) is None)
     description: list[str] = []
     current: tuple[str, list[str]] | None = None
     blocks: list[tuple[str, list[str]]] = []

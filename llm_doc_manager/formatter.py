@@ -368,7 +368,7 @@ def format_comment(schema: CommentText, indent: str = "", width: int = DEFAULT_W
     available = width - display_width(indent) - 2
     lines = []
     for line in wrap_prose(text, available) or [""]:
-        line = line.strip()
+        line = line.lstrip("# \t")
         # "# @llm-doc-end" written by a model must not become a marker.
         if line.startswith("@llm-"):
             line = "@ " + line[1:]

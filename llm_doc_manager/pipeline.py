@@ -23,6 +23,7 @@ from llm_doc_manager.analysis import (
     class_facts,
     describe_statement,
     docstring_expr,
+    first_line,
     function_facts,
     module_facts,
 )
@@ -59,7 +60,7 @@ from llm_doc_manager.schemas import (
     MethodDocstring,
     ModuleDocstring,
 )
-from llm_doc_manager.targets import Target, first_line, resolve
+from llm_doc_manager.targets import Target, resolve
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from llm_doc_manager import errors
-from llm_doc_manager.analysis import DefNode, child_blocks
+from llm_doc_manager.analysis import DefNode, child_blocks, first_line
 from llm_doc_manager.markers import Kind, MarkerProblem, Region
 
 
@@ -41,21 +41,6 @@ class _Def:
     end: int
     qualname: str
     class_name: str | None
-
-
-def first_line(stmt: ast.stmt) -> int:
-    """Return the first line of a statement, decorators included.
-
-    Args:
-        stmt (ast.stmt): The statement.
-
-    Returns:
-        int: 1-based line.
-    """
-    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) \
-            and stmt.decorator_list:
-        return min(stmt.lineno, *(d.lineno - 1 for d in stmt.decorator_list))
-    return stmt.lineno
 
 
 def _last_line(stmt: ast.stmt) -> int:

@@ -1,0 +1,10 @@
+def process(items):
+    # @llm-comm-start
+    # A human wrote this.
+    total = sum(items)
+    # @llm-comm-end
+    # @llm-comm-start
+    if total > 10:
+        print(total)
+    # @llm-comm-end
+    return total

@@ -1,0 +1,11 @@
+def process(items):
+    # @llm-comm-start
+    # A human wrote this.
+    total = sum(items)
+    # @llm-comm-end
+    # @llm-comm-start
+    # Check total > 10.
+    if total > 10:
+        print(total)
+    # @llm-comm-end
+    return total

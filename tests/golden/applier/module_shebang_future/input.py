@@ -1,0 +1,15 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# @llm-module-start
+from __future__ import annotations
+
+import sys
+
+
+def main_entry() -> None:
+    pass
+
+
+class Runner:
+    pass
+# @llm-module-end

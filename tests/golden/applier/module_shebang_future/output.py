@@ -1,0 +1,20 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# @llm-module-start
+"""Input.
+
+Defines ``main_entry`` and ``Runner``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main_entry() -> None:
+    pass
+
+
+class Runner:
+    pass
+# @llm-module-end

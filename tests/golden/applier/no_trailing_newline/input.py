@@ -1,0 +1,4 @@
+# @llm-doc-start
+def last(a):
+    return a
+# @llm-doc-end

@@ -1,0 +1,3 @@
+# @llm-doc-start
+def double(x: int) -> int: return x * 2  # trailing comment
+# @llm-doc-end

@@ -1,0 +1,9 @@
+# @llm-doc-start
+def keep(a, b):
+    """Existing docstring is left alone."""
+    return a
+# @llm-doc-end
+# @llm-doc-start
+def fill(a):
+    return a
+# @llm-doc-end

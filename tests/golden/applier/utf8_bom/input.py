@@ -1,0 +1,4 @@
+﻿# @llm-doc-start
+def name():
+    return 'é'
+# @llm-doc-end

@@ -1,0 +1,120 @@
+"""Shared test helpers: invariant checks and a canned provider that plays a model."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import difflib
+import json
+from pathlib import Path
+from typing import Any
+
+from llm_doc_manager.applier import strip_docstrings
+from llm_doc_manager.files import split_lines
+from llm_doc_manager.pipeline import FileChange, FileResult, Options, process_file
+from llm_doc_manager.providers.base import DocRequest, Task
+from llm_doc_manager.providers.static import StaticProvider
+from llm_doc_manager.schemas import (
+    AnySchema,
+    ClassDocstring,
+    CommentText,
+    MethodDocstring,
+    ModuleDocstring,
+)
+
+SCHEMAS: dict[Task, type[AnySchema]] = {
+    Task.METHOD: MethodDocstring,
+    Task.CLASS: ClassDocstring,
+    Task.MODULE: ModuleDocstring,
+    Task.COMMENT: CommentText,
+}
+
+
+class CannedProvider:
+    """Answers from a JSON mapping ``qualname -> schema fields``, like a model would.
+
+    Missing fields default to null / empty lists so cases stay short; the answer is still
+    validated by the real pydantic schema.
+    """
+
+    name = "canned"
+    keeps_human_text = False
+
+    def __init__(self, answers: dict[str, dict[str, Any]]) -> None:
+        self.answers = answers
+        self.requests: list[DocRequest] = []
+
+    async def generate(self, request: DocRequest) -> AnySchema:
+        self.requests.append(request)
+        schema = SCHEMAS[request.task]
+        data = dict(self.answers[request.qualname])
+        for name, info in schema.model_fields.items():
+            if name not in data:
+                data[name] = [] if "list" in str(info.annotation) else None
+        return schema.model_validate(data)
+
+    async def aclose(self) -> None:
+        return None
+
+
+def run_file(path: Path, provider: Any = None, options: Options | None = None) -> FileResult:
+    return asyncio.run(process_file(path, provider or StaticProvider(), options or Options()))
+
+
+def ast_without_docstrings(text: str) -> str:
+    return ast.dump(strip_docstrings(ast.parse(text)))
+
+
+def without_docstrings(text: str) -> str:
+    """The text with every docstring literal cut out by its exact span."""
+    from llm_doc_manager.applier import SourceMap
+
+    src = SourceMap(text)
+    cuts = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                expr = body[0]
+                cuts.append((src.offset(expr.lineno, expr.col_offset),
+                             src.offset(expr.end_lineno or 0, expr.end_col_offset or 0)))
+    parts, pos = [], 0
+    for start, end in sorted(cuts):
+        parts.append(text[pos:start])
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def assert_only_docstrings_changed(before: str, after: str) -> None:
+    """Outside docstrings the files are identical but for whitespace (comments included)."""
+    old = "".join(without_docstrings(before).split())
+    new = "".join(without_docstrings(after).split())
+    if old != new:
+        diff = difflib.unified_diff(split_lines(without_docstrings(before)),
+                                    split_lines(without_docstrings(after)))
+        raise AssertionError("non-docstring text changed:\n" + "".join(diff))
+
+
+def assert_invariants(path: Path, before: str, change: FileChange, provider: Any = None,
+                      options: Options | None = None, comments: bool = False) -> None:
+    """The three golden invariants: parses, same AST modulo docstrings, idempotent."""
+    after = change.new_text
+    ast.parse(after)
+    assert ast_without_docstrings(after) == ast_without_docstrings(before)
+    if not comments:
+        assert_only_docstrings_changed(before, after)
+    data = path.read_bytes()
+    path.write_bytes(change.source.encode(after))
+    try:
+        again = run_file(path, provider, options)
+        assert isinstance(again, FileChange), again
+        assert not again.changed, "second run changed the file:\n" + "".join(
+            difflib.unified_diff(split_lines(after), split_lines(again.new_text)))
+    finally:
+        path.write_bytes(data)
+
+
+def load_answers(path: Path) -> dict[str, dict[str, Any]]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
