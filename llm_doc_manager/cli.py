@@ -165,8 +165,8 @@ def generate(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only report problems.")] = False,
 ) -> None:
     """Write or update the docstrings and comments of marked regions."""
-    err = Console(stderr=True, soft_wrap=True)
-    out = Console(soft_wrap=True)
+    err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+    out = Console(soft_wrap=True, markup=False, highlight=False)
     targets = paths or [Path(".")]
     exclusive = [name for name, on in (("--yes", yes), ("--diff", diff), ("--check", check)) if on]
     if len(exclusive) > 1:

@@ -70,7 +70,7 @@ def ask(console: Console, read: Callable[[str], str] = input) -> Answer:
         Answer: The answer.
     """
     while True:
-        console.print(PROMPT, end="", highlight=False)
+        console.print(PROMPT, end="", markup=False, highlight=False)
         console.file.flush()
         try:
             reply = read("").strip().lower()

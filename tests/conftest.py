@@ -1,0 +1,28 @@
+"""Fixtures: run the real ``llm-doc`` command in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def llm_doc(tmp_path: Path) -> Run:
+    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        environ = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("LLM_DOC_", "OPENAI_", "AZURE_OPENAI_"))}
+        environ.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "llm_doc_manager", *args], cwd=cwd or tmp_path, env=environ,
+            input=stdin if stdin is not None else "", capture_output=True, text=True,
+            timeout=120, check=False,
+        )
+    return run
