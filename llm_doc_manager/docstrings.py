@@ -191,11 +191,13 @@ def _text(lines: list[str]) -> str | None:
 def split_type_prefix(text: str) -> tuple[str | None, str]:
     """Split ``"type: description"`` when the part before the colon looks like a type.
 
+    The type may be wrapped over several lines inside its brackets.
+
     Args:
-        text (str): First line of a Returns/Yields body.
+        text (str): A Returns/Yields body.
 
     Returns:
-        tuple[str | None, str]: The type (or None) and the rest.
+        tuple[str | None, str]: The type with whitespace normalised (or None) and the rest.
     """
     depth = 0
     for i, ch in enumerate(text):
@@ -203,15 +205,21 @@ def split_type_prefix(text: str) -> tuple[str | None, str]:
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        elif ch == ":" and depth == 0:
+        elif depth > 0:
+            continue
+        elif ch == ":":
             head = text[:i].strip()
-            if head and (i + 1 == len(text) or text[i + 1] == " "):
-                return head, text[i + 1:].strip()
+            if head and (i + 1 == len(text) or text[i + 1] in " \n"):
+                return " ".join(head.split()), text[i + 1:].lstrip(" ")
             return None, text
-        elif ch == " " and depth == 0 and text[i - 1:i] not in (",", "|") and \
+        elif ch in " \n" and text[i - 1:i] not in (",", "|") and \
                 text[i + 1:i + 2] not in ("|", ""):
             return None, text
     return None, text
+
+
+def _balanced(text: str) -> bool:
+    return sum(text.count(c) for c in "([{") <= sum(text.count(c) for c in ")]}")
 
 
 def _split_entry(line: str) -> tuple[str, str | None, str]:
@@ -227,7 +235,8 @@ def _split_entry(line: str) -> tuple[str, str | None, str]:
             depth += ch == "("
             depth -= ch == ")"
             if depth == 0:
-                type_hint, rest = rest[1:i].strip() or None, rest[i + 1:].lstrip()
+                type_hint = " ".join(rest[1:i].split()) or None
+                rest = rest[i + 1:].lstrip()
                 break
     if rest.startswith(":"):
         return name, type_hint, rest[1:].strip()
@@ -237,13 +246,21 @@ def _split_entry(line: str) -> tuple[str, str | None, str]:
 def _entries(body: list[str]) -> list[tuple[str, str | None, str]]:
     lines = textwrap.dedent("\n".join(body)).split("\n")
     entries: list[tuple[str, str | None, list[str]]] = []
-    for line in lines:
+    i = -1
+    while i + 1 < len(lines):
+        i += 1
+        line = lines[i]
         if not line.strip():
             if entries:
                 entries[-1][2].append("")
             continue
         if line[0] not in " \t" or not entries:
-            name, type_hint, first = _split_entry(line)
+            head = line
+            # A long ``name (type):`` may wrap inside its brackets: join it back first.
+            while not _balanced(head) and i + 1 < len(lines) and lines[i + 1][:1] in (" ", "\t"):
+                i += 1
+                head += " " + lines[i].strip()
+            name, type_hint, first = _split_entry(head)
             entries.append((name, type_hint, [first] if first else []))
         else:
             entries[-1][2].append(line)
@@ -308,9 +325,9 @@ def parse_docstring(value: str) -> ParsedDocstring:
             ]
         elif section in (Section.RETURNS, Section.YIELDS):
             assert text is not None
-            first, _, tail = text.partition("\n")
-            type_hint, first_desc = split_type_prefix(first)
-            desc = "\n".join(part for part in (first_desc, textwrap.dedent(tail)) if part)
+            type_hint, rest_text = split_type_prefix(text)
+            first, _, tail = rest_text.partition("\n")
+            desc = "\n".join(part for part in (first.strip(), textwrap.dedent(tail)) if part)
             if section is Section.RETURNS:
                 parsed.returns = ReturnsDoc(type_hint=type_hint, description=desc)
             else:

@@ -67,7 +67,8 @@ def test_bad_files_are_reported_untouched_and_others_go_on(tmp_path: Path,
     result = llm_doc("generate", "--yes", ".")
     assert result.returncode == 1
     err = result.stderr
-    assert "a_syntax.py:2:" in err and "LD001" in err
+    assert "a_syntax.py:2:" in err
+    assert "LD001" in err
     assert "b_undecodable.py:3:0: LD002" in err
     assert "c_unbalanced.py:1:1: LD101" in err
     assert "d_bad_cookie.py:1:0: LD002" in err
@@ -87,7 +88,8 @@ def test_mode_and_bytes_outside_docstrings_are_kept(tmp_path: Path, llm_doc: Run
     assert llm_doc("generate", "-y", "-q", "m.py").returncode == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o750
     data = path.read_bytes()
-    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert b"\r\n" in data
+    assert b"\n" not in data.replace(b"\r\n", b"")
     assert not list(tmp_path.glob(".m.py.*"))  # no temporary file left behind
 
 
@@ -155,4 +157,5 @@ def test_all_and_only_missing_flags(tmp_path: Path, llm_doc: Run) -> None:
     result = llm_doc("generate", "--yes", "--all", "--only-missing", "m.py")
     assert result.returncode == 0, result.stderr
     text = path.read_text()
-    assert '"""Kept."""' in text and "y: The y." in text
+    assert '"""Kept."""' in text
+    assert "y: The y." in text

@@ -56,7 +56,8 @@ def test_marker_text_in_strings_is_not_a_marker() -> None:
         '    """Docstring mentioning\n    # @llm-comm-start\n    markers."""\n'
     )
     scan = scan_markers(text)
-    assert scan.regions == () and scan.problems == ()
+    assert scan.regions == ()
+    assert scan.problems == ()
 
 
 def test_nested_regions_and_targets() -> None:
