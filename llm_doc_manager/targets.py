@@ -141,7 +141,7 @@ def _comm_target(tree: ast.Module, region: Region) -> tuple[Target | None, Marke
         start, end = first_line(stmt), _last_line(stmt)
         inner_start = region.start < start < region.end
         inner_end = region.start < end < region.end
-        if inner_start != inner_end and not (start < region.start and end > region.end):
+        if inner_start != inner_end:  # exactly one end inside: the statement straddles a marker
             return None, MarkerProblem(
                 region.start, 1, errors.MARKER_COMM_BLOCK,
                 f"'@llm-comm' region (lines {region.start}-{region.end}) crosses the block "
