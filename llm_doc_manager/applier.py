@@ -140,7 +140,7 @@ class SourceMap:
         return "\t" if "\t" in fallback_indent else "    "
 
 
-def _colon_after_header(src: SourceMap, node: DefNode) -> tuple[int, int]:
+def colon_after_header(src: SourceMap, node: DefNode) -> tuple[int, int]:
     """Find the ``:`` that ends a def/class header; return (offset after it, its line)."""
     first = src.line(node.lineno)
     col = src.offset(node.lineno, node.col_offset) - src.starts[node.lineno - 1]
@@ -182,7 +182,7 @@ def docstring_edits(src: SourceMap, tree: ast.Module, node: DefNode,
         list[Edit]: The edits.
     """
     body0 = node.body[0]
-    colon_end, colon_line = _colon_after_header(src, node)
+    colon_end, colon_line = colon_after_header(src, node)
     nl = src.newline(colon_line)
     existing = docstring_expr(node.body)
     simple_suite = body0.lineno == colon_line

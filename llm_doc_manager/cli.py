@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -14,20 +16,23 @@ import typer
 from rich.console import Console
 
 from llm_doc_manager import __version__, errors
+from llm_doc_manager.cache import AnswerCache
 from llm_doc_manager.config import Settings, load_settings
 from llm_doc_manager.discovery import iter_files
-from llm_doc_manager.errors import ConfigError, Finding
+from llm_doc_manager.errors import ConfigError, FatalProviderError, Finding
 from llm_doc_manager.files import StaleFileError, write_atomic
 from llm_doc_manager.pipeline import (
     FileChange,
     FileError,
     FileResult,
     Options,
+    Progress,
     RegionResult,
     Status,
-    process_file,
+    run_files,
 )
-from llm_doc_manager.providers import Provider, make_provider
+from llm_doc_manager.progress import BarProgress, PlainProgress, Tally
+from llm_doc_manager.providers import Provider, Usage, cache_dir, make_provider
 from llm_doc_manager.review import Answer, ask, print_diff, unified_diff
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -80,11 +85,39 @@ def resolve_provider(settings: Settings, environ: dict[str, str], err: Console,
     return "static"
 
 
-async def _run_all(files: list[Path], provider: Provider, options: Options) -> list[FileResult]:
+async def _run_all(files: list[Path], provider: Provider, options: Options, concurrency: int,
+                   progress: Progress) -> list[FileResult]:
     try:
-        return [await process_file(path, provider, options) for path in files]
+        return await run_files(files, provider, options, concurrency=concurrency,
+                               progress=progress)
     finally:
         await provider.aclose()
+
+
+class _ConsoleHandler(logging.Handler):
+    """Request log lines through the rich console, so they print above a live bar."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__()
+        self.console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.console.print(self.format(record), highlight=False, markup=False)
+
+
+def _log_requests(err: Console) -> None:
+    logger = logging.getLogger("llm_doc_manager.requests")
+    handler = _ConsoleHandler(err)
+    handler.setFormatter(logging.Formatter("request: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def _usage_line(usage: Usage) -> str:
+    return (f"model: {usage.requests} request{'s' if usage.requests != 1 else ''}"
+            f" ({usage.retries} retries), {usage.prompt_tokens} prompt + "
+            f"{usage.completion_tokens} completion tokens; {usage.cache_hits} region"
+            f"{'s' if usage.cache_hits != 1 else ''} from the cache")
 
 
 def _write(change: FileChange, text: str, report: _Report) -> bool:
@@ -154,7 +187,7 @@ def generate(
     all_defs: Annotated[bool | None, typer.Option(
         "--all", help="Treat every def and class as marked.")] = None,
     provider: Annotated[str | None, typer.Option(
-        "--provider", help="static (offline) or openai.")] = None,
+        "--provider", help="static (offline), openai or azure.")] = None,
     model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
     base_url: Annotated[str | None, typer.Option(
         "--base-url", help="OpenAI-compatible server URL.")] = None,
@@ -162,6 +195,16 @@ def generate(
         "--width", help="Maximum docstring line width (default 79).")] = None,
     config: Annotated[Path | None, typer.Option(
         "--config", help="Use this pyproject.toml instead of searching.")] = None,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", help="Most model requests in flight (default 8).")] = None,
+    rpm: Annotated[float | None, typer.Option(
+        "--rpm", help="Most model requests started per minute (default: no limit).")] = None,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", help="Seconds to wait for one model answer (default 60).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the answer cache.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Log every model request (the API key is never shown).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only report problems.")] = False,
 ) -> None:
     """Write or update the docstrings and comments of marked regions."""
@@ -175,21 +218,43 @@ def generate(
     try:
         settings = load_settings(
             targets[0], {"provider": provider, "model": model, "base_url": base_url,
-                         "width": width, "only_missing": only_missing, "all_defs": all_defs},
+                         "width": width, "only_missing": only_missing, "all_defs": all_defs,
+                         "concurrency": concurrency, "requests_per_minute": rpm,
+                         "timeout": timeout, "cache": False if no_cache else None},
             dict(os.environ), config)
-        chosen = make_provider(resolve_provider(settings, dict(os.environ), err, quiet))
+        chosen = make_provider(resolve_provider(settings, dict(os.environ), err, quiet),
+                               settings, dict(os.environ), warn=err.print)
         files = iter_files(targets, settings.exclude)
     except (ConfigError, FileNotFoundError) as exc:
         err.print(f"error: {exc}", highlight=False)
         raise typer.Exit(2) from None
 
+    if verbose:
+        _log_requests(err)
     options = Options(width=settings.width, only_missing=settings.only_missing,
                       all_defs=settings.all_defs)
+    tally: Tally
+    if not chosen.needs_code or quiet:
+        tally = Tally(chosen.usage)  # the offline provider finishes before a bar would draw
+    elif err.is_terminal:
+        tally = BarProgress(chosen.usage, err)
+    else:
+        tally = PlainProgress(chosen.usage, err)
     try:
-        results = asyncio.run(_run_all(files, chosen, options))
+        with tally if isinstance(tally, BarProgress | PlainProgress) else nullcontext():
+            results = asyncio.run(_run_all(files, chosen, options, settings.concurrency,
+                                           tally))
     except KeyboardInterrupt:
-        err.print("Interrupted; nothing was written.", highlight=False)
+        err.print(f"Interrupted after {tally.done} of {tally.total} regions; nothing was "
+                  "written." + (" Answers received so far are cached: a re-run resumes "
+                                "from there." if chosen.needs_code and settings.cache else ""),
+                  highlight=False)
+        if chosen.needs_code:
+            err.print(_usage_line(chosen.usage), highlight=False)
         raise typer.Exit(130) from None
+    except FatalProviderError as exc:
+        err.print(f"error: {exc}; nothing was written.", highlight=False)
+        raise typer.Exit(2) from None
 
     report = _Report()
     changes: list[FileChange] = []
@@ -231,7 +296,51 @@ def generate(
         err.print(finding.render(), highlight=False, markup=False)
     if not quiet:
         err.print(_summary(report, verb), highlight=False)
+        if chosen.needs_code:
+            err.print(_usage_line(chosen.usage), highlight=False)
     raise typer.Exit(1 if report.findings or pending else 0)
+
+
+cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the model answer cache.")
+app.add_typer(cache_app, name="cache")
+
+
+def _open_cache(config: Path | None) -> AnswerCache:
+    err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+    try:
+        settings = load_settings(Path("."), {}, dict(os.environ), config)
+    except ConfigError as exc:
+        err.print(f"error: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    return AnswerCache(cache_dir(settings), settings.cache_max_mb, warn=err.print)
+
+
+_CONFIG_OPTION = typer.Option("--config", help="Use this pyproject.toml instead of searching.")
+
+
+@cache_app.command("stats")
+def cache_stats(config: Annotated[Path | None, _CONFIG_OPTION] = None) -> None:
+    """Show where the cache is, its size and its hit rate."""
+    cache = _open_cache(config)
+    stats = cache.stats()
+    cache.close()
+    lookups = stats.hits + stats.misses
+    rate = f"{100 * stats.hits / lookups:.0f}%" if lookups else "n/a"
+    typer.echo(f"location: {stats.path}\n"
+               f"entries:  {stats.entries}\n"
+               f"size:     {stats.size / 1e6:.1f} MB of {stats.max_size / 1e6:.0f} MB\n"
+               f"hits:     {stats.hits}\n"
+               f"misses:   {stats.misses}\n"
+               f"hit rate: {rate}")
+
+
+@cache_app.command("clear")
+def cache_clear(config: Annotated[Path | None, _CONFIG_OPTION] = None) -> None:
+    """Remove every cached answer."""
+    cache = _open_cache(config)
+    removed = cache.clear()
+    cache.close()
+    typer.echo(f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {cache.path}")
 
 
 def main() -> None:

@@ -29,6 +29,17 @@ class Settings:
         only_missing (bool): Leave existing docstrings and comments alone.
         all_defs (bool): Treat every def and class as marked.
         exclude (tuple[str, ...]): Extra gitignore-style patterns to skip.
+        concurrency (int): Most model requests in flight.
+        requests_per_minute (float | None): Optional cap on request starts per minute.
+        timeout (float): Per-request timeout in seconds.
+        max_tries (int): Attempts per request, the first included.
+        retry_base (float): Backoff scale in seconds.
+        retry_max (float): Longest wait between attempts in seconds.
+        cache (bool): Use the persistent answer cache.
+        cache_dir (Path | None): Cache folder (None: the platform's user cache folder).
+        cache_max_mb (float): Cache size cap in megabytes.
+        azure_endpoint (str | None): Azure OpenAI endpoint.
+        api_version (str | None): Azure OpenAI API version.
         config_file (Path | None): The pyproject.toml the settings came from.
     """
 
@@ -39,6 +50,17 @@ class Settings:
     only_missing: bool = False
     all_defs: bool = False
     exclude: tuple[str, ...] = ()
+    concurrency: int = 8
+    requests_per_minute: float | None = None
+    timeout: float = 60.0
+    max_tries: int = 5
+    retry_base: float = 1.0
+    retry_max: float = 60.0
+    cache: bool = True
+    cache_dir: Path | None = None
+    cache_max_mb: float = 500.0
+    azure_endpoint: str | None = None
+    api_version: str | None = None
     config_file: Path | None = None
 
 
@@ -51,12 +73,25 @@ _KEYS: dict[str, tuple[str, type]] = {
     "only-missing": ("only_missing", bool),
     "all": ("all_defs", bool),
     "exclude": ("exclude", list),
+    "concurrency": ("concurrency", int),
+    "requests-per-minute": ("requests_per_minute", float),
+    "timeout": ("timeout", float),
+    "max-tries": ("max_tries", int),
+    "retry-base": ("retry_base", float),
+    "retry-max": ("retry_max", float),
+    "cache": ("cache", bool),
+    "cache-dir": ("cache_dir", Path),
+    "cache-max-mb": ("cache_max_mb", float),
+    "azure-endpoint": ("azure_endpoint", str),
+    "api-version": ("api_version", str),
 }
 _ENV: dict[str, tuple[str, type]] = {
     "LLM_DOC_PROVIDER": ("provider", str),
     "LLM_DOC_MODEL": ("model", str),
     "LLM_DOC_BASE_URL": ("base_url", str),
     "LLM_DOC_WIDTH": ("width", int),
+    "LLM_DOC_CONCURRENCY": ("concurrency", int),
+    "LLM_DOC_CACHE_DIR": ("cache_dir", Path),
 }
 
 
@@ -94,8 +129,15 @@ def _from_toml(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path}: unknown key {key!r} in [tool.llm-doc] "
                               f"(known: {', '.join(sorted(_KEYS))})")
         name, kind = spec
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ConfigError(f"{path}: [tool.llm-doc] {key} must be a {kind.__name__}")
+        accepted: tuple[type, ...] = {float: (int, float), Path: (str,)}.get(kind, (kind,))
+        if not isinstance(value, accepted) or (kind is not bool and isinstance(value, bool)):
+            raise ConfigError(f"{path}: [tool.llm-doc] {key} must be a "
+                              f"{'path' if kind is Path else kind.__name__}")
+        if kind is Path:
+            # Relative cache folders are relative to the pyproject.toml that names them.
+            value = path.parent / Path(str(value)).expanduser()
+        elif kind is float:
+            value = float(value)  # type: ignore[arg-type]  # checked just above
         if isinstance(value, list):
             if not all(isinstance(item, str) for item in value):
                 raise ConfigError(f"{path}: [tool.llm-doc] {key} must be a list of strings")
@@ -115,6 +157,8 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
                 values[name] = int(raw)
             except ValueError as exc:
                 raise ConfigError(f"{var} must be an integer, got {raw!r}") from exc
+        elif kind is Path:
+            values[name] = Path(raw).expanduser()
         else:
             values[name] = raw
     return values
@@ -151,4 +195,14 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
     settings = replace(settings, **given)
     if not 20 <= settings.width <= 1000:
         raise ConfigError(f"width must be between 20 and 1000, got {settings.width}")
+    for name, low, high in (("concurrency", 1, 1024), ("max_tries", 1, 100),
+                            ("timeout", 0.001, 3600.0), ("retry_base", 0.0, 3600.0),
+                            ("retry_max", 0.0, 3600.0), ("cache_max_mb", 1.0, 1e7)):
+        value = getattr(settings, name)
+        if not low <= value <= high:
+            raise ConfigError(f"{name.replace('_', '-')} must be between {low:g} and "
+                              f"{high:g}, got {value}")
+    rpm = settings.requests_per_minute
+    if rpm is not None and rpm <= 0:
+        raise ConfigError(f"requests-per-minute must be positive, got {rpm}")
     return settings

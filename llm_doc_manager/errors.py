@@ -18,6 +18,10 @@ class ProviderError(LLMDocError):
     """A provider could not produce a valid answer for one region."""
 
 
+class FatalProviderError(ProviderError):
+    """A failure every request would share (bad key, unknown model): the run stops."""
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One problem found in a file, reported as ``path:line:col: CODE message``.

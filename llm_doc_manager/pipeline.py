@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Protocol
 
 from llm_doc_manager import errors
 from llm_doc_manager.analysis import (
@@ -39,8 +40,9 @@ from llm_doc_manager.applier import (
     strip_docstrings,
     verify,
 )
+from llm_doc_manager.context import ContextBuilder, Shown
 from llm_doc_manager.docstrings import ParsedDocstring, parse_docstring
-from llm_doc_manager.errors import Finding
+from llm_doc_manager.errors import FatalProviderError, Finding
 from llm_doc_manager.files import SourceDecodeError, SourceFile, read_source
 from llm_doc_manager.formatter import (
     DEFAULT_WIDTH,
@@ -99,6 +101,8 @@ class RegionResult:
         edits (tuple[Edit, ...]): Text edits (empty unless generated/updated).
         expected (tuple[str, ...]): Docstring values the edits must produce.
         message (str): Why it failed, when it did.
+        settled (str | None): The docstring value or comment text the edits leave (what
+            the next run will read as current).
     """
 
     qualname: str
@@ -108,6 +112,7 @@ class RegionResult:
     edits: tuple[Edit, ...] = ()
     expected: tuple[str, ...] = ()
     message: str = ""
+    settled: str | None = None
 
 
 @dataclass(frozen=True)
@@ -210,7 +215,7 @@ def _task(kind: Kind) -> Task:
 
 
 def plan(source: SourceFile, tree: ast.Module, src: SourceMap, targets: list[Target],
-         options: Options) -> list[_Planned]:
+         options: Options, with_code: bool = False) -> list[_Planned]:
     """Build the provider request of each target.
 
     Args:
@@ -219,24 +224,33 @@ def plan(source: SourceFile, tree: ast.Module, src: SourceMap, targets: list[Tar
         src (SourceMap): Its line index.
         targets (list[Target]): What to document.
         options (Options): Pipeline options.
+        with_code (bool): Fill in the code and context a model reads (the static provider
+            does not need them).
 
     Returns:
         list[_Planned]: One entry per target; ``skip`` marks those left alone.
     """
     planned = []
+    shower = ContextBuilder(source.text, src, tree) if with_code else None
     for target in targets:
-        facts: FunctionFacts | ClassFacts | ModuleFacts | BlockFacts
-        existing_text: str | None = None
         entry = _Planned(target, None)
         if target.kind is Kind.COMM:
             start = first_line(target.statements[0])
             entry.comment_run = existing_comment(src, start, target.region.start
                                                  if target.region else start - 1)
+            if shower is not None:
+                shower.hide(entry.comment_run[0], start - 1)
+        planned.append(entry)
+    for entry in planned:
+        target = entry.target
+        facts: FunctionFacts | ClassFacts | ModuleFacts | BlockFacts
+        existing_text: str | None = None
+        shown = Shown("", "")
+        if target.kind is Kind.COMM:
             existing_text = entry.comment_run[1] or None
             facts = BlockFacts(tuple(describe_statement(s) for s in target.statements))
-            last = target.statements[-1]
-            code = source.text[src.starts[start - 1]:src.starts[min(
-                (last.end_lineno or last.lineno), len(src.lines))]]
+            if shower is not None:
+                shown = shower.for_block(target.statements)
         else:
             node = target.node
             assert node is not None
@@ -246,24 +260,21 @@ def plan(source: SourceFile, tree: ast.Module, src: SourceMap, targets: list[Tar
                 entry.existing = parse_docstring(existing_text or "")
             if isinstance(node, ast.Module):
                 facts = module_facts(node, module_name(source.path))
-                code = ""
+                if shower is not None:
+                    shown = shower.for_module()
             elif isinstance(node, ast.ClassDef):
                 facts = class_facts(node)
-                code = _code(source.text, src, node)
+                if shower is not None:
+                    shown = shower.for_class(node)
             else:
                 facts = function_facts(node, target.class_name)
-                code = _code(source.text, src, node)
+                if shower is not None:
+                    shown = shower.for_function(node)
         entry.has_existing = existing_text is not None
         entry.skip = entry.has_existing and options.only_missing
         entry.request = DocRequest(_task(target.kind), source.path, target.qualname, target.line,
-                                   code, facts, existing_text)
-        planned.append(entry)
+                                   shown.code, facts, existing_text, shown.context)
     return planned
-
-
-def _code(text: str, src: SourceMap, node: ast.stmt) -> str:
-    end = min(node.end_lineno or node.lineno, len(src.lines))
-    return text[src.starts[first_line(node) - 1]:src.starts[end]]
 
 
 def _merge(entry: _Planned, answer: AnySchema, keep_human: bool) -> Merged:
@@ -323,7 +334,8 @@ def build(source: SourceFile, tree: ast.Module, src: SourceMap, planned: list[_P
                                         type(answer).__name__))
             continue
         try:
-            edits, expected = _edits_for(entry, answer, tree, src, source, options, keep_human)
+            edits, expected, settled = _edits_for(entry, answer, tree, src, source, options,
+                                                  keep_human)
         except ApplyError as exc:
             results.append(RegionResult(*base, Status.FAILED, message=str(exc)))
             continue
@@ -331,7 +343,8 @@ def build(source: SourceFile, tree: ast.Module, src: SourceMap, planned: list[_P
             results.append(RegionResult(*base, Status.UNCHANGED))
             continue
         status = Status.UPDATED if entry.has_existing else Status.GENERATED
-        results.append(RegionResult(*base, status, tuple(edits), tuple(expected)))
+        results.append(RegionResult(*base, status, tuple(edits), tuple(expected),
+                                    settled=settled))
 
     reference = ast.dump(strip_docstrings(tree))
     change = FileChange(source, tuple(results), reference, source.text)
@@ -340,22 +353,23 @@ def build(source: SourceFile, tree: ast.Module, src: SourceMap, planned: list[_P
 
 def _edits_for(entry: _Planned, answer: AnySchema, tree: ast.Module, src: SourceMap,
                source: SourceFile, options: Options, keep_human: bool
-               ) -> tuple[list[Edit], list[str]]:
+               ) -> tuple[list[Edit], list[str], str | None]:
     target = entry.target
     if target.kind is Kind.COMM:
         if not isinstance(answer, CommentText):
             raise ApplyError(f"the provider answered {type(answer).__name__} for a comment")
         run_start, old = entry.comment_run
         if old and keep_human:
-            return [], []
+            return [], [], None
         first = first_line(target.statements[0])
         lines = format_comment(answer, src.indent(first), options.width, source.encoding)
-        if [line.strip().lstrip("#").strip() for line in lines] == old.split("\n"):
-            return [], []
-        return comment_edits(src, first, run_start, lambda _indent: lines), []
+        settled = "\n".join(line.strip().lstrip("#").strip() for line in lines)
+        if settled == old:
+            return [], [], None
+        return comment_edits(src, first, run_start, lambda _indent: lines), [], settled
     merged = _merge(entry, answer, keep_human)
     if merged.unchanged:
-        return [], []
+        return [], [], None
     expected: list[str] = []
     render = _renderer(merged, options.width, source.encoding, expected)
     node = target.node
@@ -367,8 +381,8 @@ def _edits_for(entry: _Planned, answer: AnySchema, tree: ast.Module, src: Source
         edits = docstring_edits(src, tree, node, render)
     if entry.request and entry.request.existing is not None and expected and \
             expected[0] == entry.request.existing:
-        return [], []
-    return edits, expected
+        return [], [], None
+    return edits, expected, expected[0] if expected else None
 
 
 def _verified(change: FileChange) -> FileChange:
@@ -431,15 +445,129 @@ def load(path: Path, options: Options) -> tuple[SourceFile, ast.Module, SourceMa
     return source, tree, SourceMap(source.text), targets
 
 
+class Progress(Protocol):
+    """Receives progress events (the CLI shows a bar or plain lines)."""
+
+    def planned(self, path: Path, regions: int) -> None:
+        """A file was planned and ``regions`` of its regions will be asked for.
+
+        Args:
+            path (Path): The file.
+            regions (int): Regions to ask for.
+        """
+        ...
+
+    def answered(self, failed: bool) -> None:
+        """One region got its answer (or failed).
+
+        Args:
+            failed (bool): Whether it failed.
+        """
+        ...
+
+    def finished(self, result: FileResult) -> None:
+        """One file is done.
+
+        Args:
+            result (FileResult): Its outcome.
+        """
+        ...
+
+
+class _Silent:
+    def planned(self, path: Path, regions: int) -> None:
+        del path, regions
+
+    def answered(self, failed: bool) -> None:
+        del failed
+
+    def finished(self, result: FileResult) -> None:
+        del result
+
+
 async def _ask(provider: Provider, entry: _Planned) -> AnySchema | BaseException | None:
     if entry.skip or entry.request is None:
         return None
     try:
         return await provider.generate(entry.request)
-    except asyncio.CancelledError:
+    except (asyncio.CancelledError, FatalProviderError):
         raise
     except Exception as exc:  # one region's failure must not stop the others
         return exc
+
+
+class _Run:
+    """Shared state of one run: the provider, the limits and the progress sink."""
+
+    def __init__(self, provider: Provider, options: Options, concurrency: int,
+                 progress: Progress) -> None:
+        self.provider = provider
+        self.options = options
+        self.progress = progress
+        self.requests = asyncio.Semaphore(max(1, concurrency))
+        # Files in flight are bounded too: each holds its AST until its answers are in.
+        self.files = asyncio.Semaphore(max(4, 2 * concurrency))
+
+    async def ask(self, entry: _Planned) -> AnySchema | BaseException | None:
+        if entry.skip or entry.request is None:
+            return None
+        async with self.requests:
+            answer = await _ask(self.provider, entry)
+        self.progress.answered(isinstance(answer, BaseException))
+        return answer
+
+    async def file(self, path: Path) -> FileResult:
+        async with self.files:
+            result = await self._file(path)
+        self.progress.finished(result)
+        return result
+
+    async def _file(self, path: Path) -> FileResult:
+        loaded = load(path, self.options)
+        if isinstance(loaded, FileError):
+            return loaded
+        source, tree, src, targets = loaded
+        planned = plan(source, tree, src, targets, self.options, self.provider.needs_code)
+        self.progress.planned(path, sum(1 for e in planned if not e.skip))
+        answers = await asyncio.gather(*(self.ask(entry) for entry in planned))
+        change = build(source, tree, src, planned, answers, self.options,
+                       self.provider.keeps_human_text)
+        for entry, answer, region in zip(planned, answers, change.regions, strict=True):
+            if region.settled is not None and entry.request is not None and \
+                    not isinstance(answer, BaseException) and answer is not None:
+                self.provider.remember(entry.request, answer, region.settled)
+        return change
+
+
+async def run_files(paths: Sequence[Path], provider: Provider, options: Options, *,
+                    concurrency: int = 8, progress: Progress | None = None) -> list[FileResult]:
+    """Run files through the pipeline, asking for up to ``concurrency`` regions at once.
+
+    Regions of all files share one limit, so a project of many small files keeps the
+    model busy. Nothing is written here.
+
+    Args:
+        paths (Sequence[Path]): The files.
+        provider (Provider): Who writes the content.
+        options (Options): Pipeline options.
+        concurrency (int): Most requests in flight.
+        progress (Progress | None): Progress sink.
+
+    Returns:
+        list[FileResult]: One result per file, in order.
+
+    Raises:
+        FatalProviderError: When the provider cannot answer anything (the run stops).
+    """
+    run = _Run(provider, options, concurrency, progress or _Silent())
+    tasks = [asyncio.ensure_future(run.file(path)) for path in paths]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 async def process_file(path: Path, provider: Provider, options: Options) -> FileResult:
@@ -453,10 +581,4 @@ async def process_file(path: Path, provider: Provider, options: Options) -> File
     Returns:
         FileResult: The outcome.
     """
-    loaded = load(path, options)
-    if isinstance(loaded, FileError):
-        return loaded
-    source, tree, src, targets = loaded
-    planned = plan(source, tree, src, targets, options)
-    answers = [await _ask(provider, entry) for entry in planned]
-    return build(source, tree, src, planned, answers, options, provider.keeps_human_text)
+    return (await run_files([path], provider, options, concurrency=1))[0]

@@ -19,6 +19,8 @@ def llm_doc(tmp_path: Path) -> Run:
             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         environ = {k: v for k, v in os.environ.items()
                    if not k.startswith(("LLM_DOC_", "OPENAI_", "AZURE_OPENAI_"))}
+        # Never touch the user's real answer cache.
+        environ["LLM_DOC_CACHE_DIR"] = str(tmp_path.parent / f"{tmp_path.name}-cache")
         environ.update(env or {})
         return subprocess.run(
             [sys.executable, "-m", "llm_doc_manager", *args], cwd=cwd or tmp_path, env=environ,

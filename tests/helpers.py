@@ -12,7 +12,7 @@ from typing import Any
 from llm_doc_manager.applier import strip_docstrings
 from llm_doc_manager.files import split_lines
 from llm_doc_manager.pipeline import FileChange, FileResult, Options, process_file
-from llm_doc_manager.providers.base import DocRequest, Task
+from llm_doc_manager.providers.base import DocRequest, Task, Usage
 from llm_doc_manager.providers.static import StaticProvider
 from llm_doc_manager.schemas import (
     AnySchema,
@@ -39,10 +39,12 @@ class CannedProvider:
 
     name = "canned"
     keeps_human_text = False
+    needs_code = True
 
     def __init__(self, answers: dict[str, dict[str, Any]]) -> None:
         self.answers = answers
         self.requests: list[DocRequest] = []
+        self.usage = Usage()
 
     async def generate(self, request: DocRequest) -> AnySchema:
         self.requests.append(request)
@@ -52,6 +54,9 @@ class CannedProvider:
             if name not in data:
                 data[name] = [] if "list" in str(info.annotation) else None
         return schema.model_validate(data)
+
+    def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
+        del request, answer, settled
 
     async def aclose(self) -> None:
         return None

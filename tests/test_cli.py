@@ -131,9 +131,15 @@ def test_usage_errors_exit_2(tmp_path: Path, llm_doc: Run) -> None:
     assert llm_doc("generate", "--yes", "--check").returncode == 2
     assert llm_doc("generate", "--width", "5").returncode == 2
     assert llm_doc("generate", "--bogus").returncode == 2
-    reserved = llm_doc("generate", ".", env={"OPENAI_API_KEY": "sk-test-secret"})
-    assert reserved.returncode == 2
-    assert "sk-test-secret" not in reserved.stderr + reserved.stdout
+    assert llm_doc("generate", "--provider", "bogus").returncode == 2
+    no_key = llm_doc("generate", "--provider", "openai")
+    assert no_key.returncode == 2
+    assert "OPENAI_API_KEY" in no_key.stderr
+    azure = llm_doc("generate", "--provider", "azure", env={"AZURE_OPENAI_API_KEY": "sk-x"})
+    assert azure.returncode == 2
+    assert "AZURE_OPENAI_ENDPOINT" in azure.stderr
+    assert "sk-x" not in azure.stderr + azure.stdout
+    assert llm_doc("generate", "--concurrency", "0").returncode == 2
 
 
 def test_discovery_skips_ignored_hidden_and_venv(tmp_path: Path, llm_doc: Run) -> None:

@@ -1,33 +1,72 @@
-"""Providers turn a documentation request into schema content; ``static`` needs no network."""
+"""Providers turn a documentation request into schema content.
+
+``static`` needs no network; ``openai`` and ``azure`` ask a model (imported lazily, so the
+offline path never pays for the HTTP client).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from llm_doc_manager.config import Settings
 from llm_doc_manager.errors import ConfigError
-from llm_doc_manager.providers.base import DocRequest, Provider, Task
+from llm_doc_manager.providers.base import DocRequest, Provider, Task, Usage
 from llm_doc_manager.providers.static import StaticProvider
 
-__all__ = ["DocRequest", "Provider", "StaticProvider", "Task", "make_provider"]
+__all__ = ["DocRequest", "Provider", "StaticProvider", "Task", "Usage", "make_provider"]
 
-AVAILABLE = ("static", "openai")
+AVAILABLE = ("static", "openai", "azure")
 
 
-def make_provider(name: str) -> Provider:
+def cache_dir(settings: Settings) -> Path:
+    """Return the cache folder of a run.
+
+    Args:
+        settings (Settings): The run's settings.
+
+    Returns:
+        Path: ``cache-dir`` / ``LLM_DOC_CACHE_DIR``, else the platform's user cache folder.
+    """
+    from llm_doc_manager.cache import default_dir
+
+    return settings.cache_dir or default_dir()
+
+
+def make_provider(name: str, settings: Settings | None = None,
+                  environ: Mapping[str, str] | None = None,
+                  warn: Callable[[str], None] | None = None) -> Provider:
     """Build the provider called ``name``.
 
     Args:
         name (str): Provider name.
+        settings (Settings | None): The run's settings (defaults when None).
+        environ (Mapping[str, str] | None): Environment variables (keys, endpoints).
+        warn (Callable[[str], None] | None): Where cache warnings go.
 
     Returns:
-        Provider: The provider.
+        Provider: The provider, behind the answer cache for model providers.
 
     Raises:
-        ConfigError: If the name is unknown or the provider is not available in this version.
+        ConfigError: If the name is unknown or the provider is missing settings.
     """
     if name == "static":
         return StaticProvider()
-    if name == "openai":
-        raise ConfigError(
-            "provider 'openai' is reserved and not available in this version; "
-            "use --provider static"
-        )
-    raise ConfigError(f"unknown provider {name!r} (choose from {', '.join(AVAILABLE)})")
+    if name not in AVAILABLE:
+        raise ConfigError(f"unknown provider {name!r} (choose from {', '.join(AVAILABLE)})")
+    from llm_doc_manager.cache import AnswerCache
+    from llm_doc_manager.providers.cached import CachedProvider
+    from llm_doc_manager.providers.model import ModelProvider, resolve_settings
+    from llm_doc_manager.retry import RetryPolicy
+
+    settings = settings or Settings()
+    resolved = resolve_settings(
+        name, settings.model, settings.base_url, settings.azure_endpoint,
+        settings.api_version, environ or {}, timeout=settings.timeout,
+        retry=RetryPolicy(settings.max_tries, settings.retry_base, settings.retry_max),
+        requests_per_minute=settings.requests_per_minute)
+    provider = ModelProvider(resolved)
+    if not settings.cache:
+        return provider
+    return CachedProvider(provider, AnswerCache(cache_dir(settings), settings.cache_max_mb,
+                                                warn))

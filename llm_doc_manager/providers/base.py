@@ -29,9 +29,10 @@ class DocRequest:
         path (Path): The file, for messages.
         qualname (str): Dotted name of the target (``Class.method``), or ``<module>``.
         line (int): Line of the target.
-        code (str): The target's source.
+        code (str): The target's source, without its own docstring.
         facts (FunctionFacts | ClassFacts | ModuleFacts | BlockFacts): What the code says.
         existing (str | None): The current docstring value or comment text, if any.
+        context (str): Facts from the same file a model needs (enclosing class, imports).
     """
 
     task: Task
@@ -41,6 +42,30 @@ class DocRequest:
     code: str
     facts: FunctionFacts | ClassFacts | ModuleFacts | BlockFacts
     existing: str | None
+    context: str = ""
+
+
+@dataclass
+class Usage:
+    """What a run asked of a model, for the progress bar and the closing summary.
+
+    Attributes:
+        requests (int): HTTP requests sent (retries included).
+        retries (int): Requests that were retries of a failed one.
+        prompt_tokens (int): Prompt tokens reported by the API.
+        completion_tokens (int): Completion tokens reported by the API.
+        prompt_chars (int): Characters of the messages sent (first attempts only).
+        answered (int): Regions answered by the model.
+        cache_hits (int): Regions answered from the cache.
+    """
+
+    requests: int = 0
+    retries: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    prompt_chars: int = 0
+    answered: int = 0
+    cache_hits: int = 0
 
 
 class Provider(Protocol):
@@ -50,10 +75,14 @@ class Provider(Protocol):
         name (str): Provider name, shown in messages.
         keeps_human_text (bool): True when existing human text must win over the answer's
             text (the answer cannot have read it); False when the answer already merged it.
+        needs_code (bool): Whether requests must carry the code and its context.
+        usage (Usage): Counters of what was asked.
     """
 
     name: str
     keeps_human_text: bool
+    needs_code: bool
+    usage: Usage
 
     async def generate(self, request: DocRequest) -> AnySchema:
         """Produce the content for one region.
@@ -63,6 +92,16 @@ class Provider(Protocol):
 
         Returns:
             AnySchema: The schema matching ``request.task``.
+        """
+        ...
+
+    def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
+        """Learn that ``answer`` also serves ``request`` once ``settled`` is written.
+
+        Args:
+            request (DocRequest): The request that was answered.
+            answer (AnySchema): The answer.
+            settled (str): The docstring value or comment text that was produced.
         """
         ...
 

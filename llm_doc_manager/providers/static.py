@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from llm_doc_manager.analysis import BlockFacts, ClassFacts, FunctionFacts, ModuleFacts, Param
-from llm_doc_manager.providers.base import DocRequest, Task
+from llm_doc_manager.providers.base import DocRequest, Task, Usage
 from llm_doc_manager.schemas import (
     AnySchema,
     ArgDoc,
@@ -264,6 +264,11 @@ class StaticProvider:
 
     name = "static"
     keeps_human_text = True
+    needs_code = False
+
+    def __init__(self) -> None:
+        """Start with empty usage counters (the static provider never sends requests)."""
+        self.usage = Usage()
 
     async def generate(self, request: DocRequest) -> AnySchema:
         """Derive the content for one region from its facts.
@@ -298,6 +303,15 @@ class StaticProvider:
         if request.task is Task.COMMENT and isinstance(facts, BlockFacts):
             return comment_text(facts)
         raise TypeError(f"facts {type(facts).__name__} do not fit task {request.task.value}")
+
+    def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
+        """Nothing to remember: answers are recomputed instantly.
+
+        Args:
+            request (DocRequest): Unused.
+            answer (AnySchema): Unused.
+            settled (str): Unused.
+        """
 
     async def aclose(self) -> None:
         """Nothing to release."""

@@ -1,0 +1,299 @@
+"""Persistent answer cache: SQLite, size-capped with LRU eviction, shared by processes.
+
+SQLite gives atomic writes and locking across processes (pre-commit runs hooks in
+parallel) with nothing to install. The cache is an optimisation, never a reason to fail: a
+corrupt or unwritable database is recreated or switched off with one warning. Entries hold
+validated answers only — never keys, headers or anything secret.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+FILE_NAME = "answers-v1.sqlite3"
+DEFAULT_MAX_MB = 500
+# Evict down to this share of the cap so a full cache does not evict on every write.
+_EVICT_TO = 0.9
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    created REAL NOT NULL,
+    used REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entries_used ON entries (used);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+
+def default_dir() -> Path:
+    """Return the platform's cache folder for llm-doc.
+
+    Returns:
+        Path: The folder (not created).
+    """
+    return Path(platformdirs.user_cache_dir("llm-doc", appauthor=False))
+
+
+def make_key(*parts: object) -> str:
+    """Hash the parts of a cache key.
+
+    Args:
+        *parts (object): JSON-serialisable values (provider, model, prompt version, messages).
+
+    Returns:
+        str: A hex SHA-256 digest.
+    """
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """What ``llm-doc cache stats`` shows.
+
+    Attributes:
+        path (Path): The database file.
+        entries (int): Stored answers.
+        size (int): Bytes of stored answers.
+        max_size (int): The cap in bytes.
+        hits (int): Lookups answered, over the cache's life.
+        misses (int): Lookups not answered, over the cache's life.
+    """
+
+    path: Path
+    entries: int
+    size: int
+    max_size: int
+    hits: int
+    misses: int
+
+
+class AnswerCache:
+    """Key-value store of model answers.
+
+    Args:
+        directory (Path): Where the database lives (created when needed).
+        max_mb (float): Size cap in megabytes.
+        warn (Callable[[str], None] | None): Called once if the cache must be switched off.
+    """
+
+    def __init__(self, directory: Path, max_mb: float = DEFAULT_MAX_MB,
+                 warn: Callable[[str], None] | None = None) -> None:
+        self.path = directory / FILE_NAME
+        self.max_size = int(max_mb * 1024 * 1024)
+        self._warn = warn
+        self._db: sqlite3.Connection | None = None
+        self._disabled = False
+        self.hits = 0
+        self.misses = 0
+
+    # -- connection ---------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None or self._disabled:
+            return self._db
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError:
+            # Not a database, or damaged: start afresh rather than fail the run.
+            self._remove_files()
+            try:
+                self._db = self._open()
+            except (sqlite3.Error, OSError) as exc:
+                self._disable(f"cannot recreate the cache at {self.path}: {exc}")
+        except (sqlite3.Error, OSError) as exc:
+            self._disable(f"cannot open the cache at {self.path}: {exc}")
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode; writes take explicit IMMEDIATE transactions so that concurrent
+        # processes queue on the lock instead of failing on an upgrade deadlock.
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            db.execute("SELECT count(*) FROM entries").fetchone()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(f"{self.path}{suffix}").unlink()
+
+    def _disable(self, message: str) -> None:
+        self._disabled = True
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        if self._warn is not None:
+            self._warn(f"warning: {message}; continuing without the cache")
+
+    # -- operations ---------------------------------------------------------------------
+
+    def get(self, key: str) -> str | None:
+        """Return the answer stored under ``key`` and mark it recently used.
+
+        Args:
+            key (str): The key.
+
+        Returns:
+            str | None: The stored answer, or None.
+        """
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                db.execute("UPDATE entries SET used = ? WHERE key = ?", (time.time(), key))
+        except sqlite3.Error as exc:
+            self._disable(f"cache read failed: {exc}")
+            return None
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return str(row[0])
+
+    def put(self, key: str, value: str) -> None:
+        """Store an answer, evicting the least recently used ones beyond the cap.
+
+        Args:
+            key (str): The key.
+            value (str): The answer (JSON text).
+        """
+        db = self._connect()
+        if db is None:
+            return
+        size = len(value.encode("utf-8")) + len(key)
+        now = time.time()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT size FROM entries WHERE key = ?", (key,)).fetchone()
+                db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",
+                           (key, value, size, now, now))
+                # A running total keeps writes O(1); the exact sum is only taken to evict.
+                total = self._bump(db, "size", size - (row[0] if row else 0))
+                if total > self.max_size:
+                    self._evict(db)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            self._disable(f"cache write failed: {exc}")
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection, name: str, delta: int) -> int:
+        db.execute("INSERT INTO counters VALUES (?, ?) ON CONFLICT(name) DO "
+                   "UPDATE SET value = value + excluded.value", (name, delta))
+        return int(db.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0])
+
+    def _evict(self, db: sqlite3.Connection) -> None:
+        total = int(db.execute("SELECT coalesce(sum(size), 0) FROM entries").fetchone()[0])
+        target = int(self.max_size * _EVICT_TO)
+        doomed = []
+        for key, size in db.execute("SELECT key, size FROM entries ORDER BY used"):
+            if total <= target:
+                break
+            doomed.append((key,))
+            total -= size
+        db.executemany("DELETE FROM entries WHERE key = ?", doomed)
+        db.execute("INSERT OR REPLACE INTO counters VALUES ('size', ?)", (total,))
+
+    def delete(self, key: str) -> None:
+        """Forget one entry (an answer that no longer validates).
+
+        Args:
+            key (str): The key.
+        """
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT size FROM entries WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                db.execute("DELETE FROM entries WHERE key = ?", (key,))
+                self._bump(db, "size", -int(row[0]))
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._disable(f"cache write failed: {exc}")
+
+    def stats(self) -> CacheStats:
+        """Return the cache's statistics (this process's lookups included).
+
+        Returns:
+            CacheStats: Entries, size and lifetime hits/misses.
+        """
+        db = self._connect()
+        entries = size = hits = misses = 0
+        if db is not None:
+            try:
+                entries, size = db.execute(
+                    "SELECT count(*), coalesce(sum(size), 0) FROM entries").fetchone()
+                counters = dict(db.execute("SELECT name, value FROM counters").fetchall())
+                hits, misses = counters.get("hits", 0), counters.get("misses", 0)
+            except sqlite3.Error as exc:
+                self._disable(f"cache read failed: {exc}")
+        return CacheStats(self.path, entries, size, self.max_size,
+                          hits + self.hits, misses + self.misses)
+
+    def clear(self) -> int:
+        """Remove every entry and reset the counters.
+
+        Returns:
+            int: How many entries were removed.
+        """
+        db = self._connect()
+        if db is None:
+            return 0
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            removed = db.execute("DELETE FROM entries").rowcount
+            db.execute("DELETE FROM counters")
+            db.execute("COMMIT")
+            db.execute("VACUUM")
+        except sqlite3.Error as exc:
+            self._disable(f"cache clear failed: {exc}")
+            return 0
+        self.hits = self.misses = 0
+        return int(removed)
+
+    def close(self) -> None:
+        """Record this process's hits and misses and close the database."""
+        db = self._db
+        if db is None:
+            return
+        try:
+            if self.hits or self.misses:
+                db.execute("BEGIN IMMEDIATE")
+                self._bump(db, "hits", self.hits)
+                self._bump(db, "misses", self.misses)
+                db.execute("COMMIT")
+            self.hits = self.misses = 0
+        except sqlite3.Error as exc:
+            self._disable(f"cache write failed: {exc}")
+        finally:
+            if self._db is not None:
+                self._db.close()
+            self._db = None

@@ -1,0 +1,173 @@
+"""Progress of a model run: a rich bar on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from llm_doc_manager.pipeline import FileError, FileResult, Status
+from llm_doc_manager.providers.base import Usage
+
+
+class Tally:
+    """Counts shared by every progress display (and the interrupt summary).
+
+    Args:
+        usage (Usage): The provider's counters (requests, tokens, cache hits).
+    """
+
+    def __init__(self, usage: Usage) -> None:
+        self.usage = usage
+        self.total = 0
+        self.done = 0
+        self.failed = 0
+        self.files = 0
+
+    def planned(self, path: Path, regions: int) -> None:
+        """Count a planned file's regions.
+
+        Args:
+            path (Path): The file.
+            regions (int): Regions to ask for.
+        """
+        del path
+        self.total += regions
+
+    def answered(self, failed: bool) -> None:
+        """Count one answered region.
+
+        Args:
+            failed (bool): Whether it failed.
+        """
+        self.done += 1
+        self.failed += failed
+
+    def finished(self, result: FileResult) -> None:
+        """Count one finished file.
+
+        Args:
+            result (FileResult): Its outcome.
+        """
+        del result
+        self.files += 1
+
+    def line(self) -> str:
+        """Describe the counts in one line.
+
+        Returns:
+            str: The description.
+        """
+        u = self.usage
+        return (f"{self.done}/{self.total} regions, {self.failed} failed, "
+                f"{u.cache_hits} from cache, {u.requests} requests, "
+                f"{u.prompt_tokens + u.completion_tokens} tokens")
+
+
+class PlainProgress(Tally):
+    """One line per finished file (for logs and CI, where a bar would be noise).
+
+    Args:
+        usage (Usage): The provider's counters.
+        console (Console): Where lines go.
+    """
+
+    def __init__(self, usage: Usage, console: Console) -> None:
+        super().__init__(usage)
+        self.console = console
+
+    def finished(self, result: FileResult) -> None:
+        """Print the file and the running counts.
+
+        Args:
+            result (FileResult): Its outcome.
+        """
+        super().finished(result)
+        if isinstance(result, FileError):
+            note = "not processed"
+        else:
+            failed = sum(r.status is Status.FAILED for r in result.regions)
+            note = f"{len(result.regions)} regions" + (f", {failed} failed" if failed else "")
+        path = result.path if isinstance(result, FileError) else result.source.path
+        self.console.print(f"[{self.line()}] {path}: {note}", highlight=False, markup=False)
+
+    def __enter__(self) -> PlainProgress:
+        """Nothing to set up.
+
+        Returns:
+            PlainProgress: Itself.
+        """
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        """Nothing to tear down.
+
+        Args:
+            kind (type[BaseException] | None): Unused.
+            exc (BaseException | None): Unused.
+            tb (TracebackType | None): Unused.
+        """
+
+
+class BarProgress(Tally):
+    """A live rich bar: regions done/total, failures, cache hits, tokens.
+
+    Args:
+        usage (Usage): The provider's counters.
+        console (Console): The terminal console.
+    """
+
+    def __init__(self, usage: Usage, console: Console) -> None:
+        super().__init__(usage)
+        self.bar = Progress(TextColumn("documenting"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[extra]}"), TimeElapsedColumn(),
+                            console=console, transient=True)
+        self.task = self.bar.add_task("regions", total=0, extra="")
+
+    def _refresh(self) -> None:
+        u = self.usage
+        extra = (f"{self.failed} failed, {u.cache_hits} cached, "
+                 f"{u.prompt_tokens + u.completion_tokens} tokens")
+        self.bar.update(self.task, total=self.total, completed=self.done, extra=extra)
+
+    def planned(self, path: Path, regions: int) -> None:
+        """Grow the total.
+
+        Args:
+            path (Path): The file.
+            regions (int): Regions to ask for.
+        """
+        super().planned(path, regions)
+        self._refresh()
+
+    def answered(self, failed: bool) -> None:
+        """Advance the bar.
+
+        Args:
+            failed (bool): Whether the region failed.
+        """
+        super().answered(failed)
+        self._refresh()
+
+    def __enter__(self) -> BarProgress:
+        """Start the live display.
+
+        Returns:
+            BarProgress: Itself.
+        """
+        self.bar.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        """Stop the live display.
+
+        Args:
+            kind (type[BaseException] | None): Unused.
+            exc (BaseException | None): Unused.
+            tb (TracebackType | None): Unused.
+        """
+        self.bar.stop()

@@ -1,0 +1,86 @@
+"""Prompts: one template per task and mode, kept as package data and versioned.
+
+The version is part of every cache key; the rendered messages are too, so editing a
+template also invalidates what it produced.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from functools import cache
+from importlib import resources
+from string import Template
+
+from llm_doc_manager.analysis import ModuleFacts
+from llm_doc_manager.providers.base import DocRequest, Task
+from llm_doc_manager.schemas import (
+    AnySchema,
+    ClassDocstring,
+    CommentText,
+    MethodDocstring,
+    ModuleDocstring,
+)
+
+PROMPT_VERSION = "1"
+
+SCHEMAS: dict[Task, type[AnySchema]] = {
+    Task.METHOD: MethodDocstring,
+    Task.CLASS: ClassDocstring,
+    Task.MODULE: ModuleDocstring,
+    Task.COMMENT: CommentText,
+}
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+@cache
+def template(name: str) -> str:
+    """Return a prompt template's text.
+
+    Args:
+        name (str): File name without ``.txt`` (``system``, ``method_generate``, ...).
+
+    Returns:
+        str: The template.
+    """
+    return (resources.files("llm_doc_manager") / "prompts" / f"{name}.txt").read_text(
+        encoding="utf-8")
+
+
+def _name(request: DocRequest) -> str:
+    if isinstance(request.facts, ModuleFacts):
+        return request.facts.name
+    return request.qualname
+
+
+def user_message(request: DocRequest) -> str:
+    """Render the user message of a request.
+
+    Args:
+        request (DocRequest): The request.
+
+    Returns:
+        str: The message.
+    """
+    mode = "update" if request.existing is not None else "generate"
+    text = Template(template(f"{request.task.value}_{mode}")).substitute(
+        qualname=_name(request),
+        existing=inspect.cleandoc(request.existing or ""),
+        context=f"Context:\n{request.context}\n" if request.context else "",
+        code=request.code,
+    )
+    return _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
+
+
+def messages(request: DocRequest) -> list[dict[str, str]]:
+    """Return the chat messages of a request.
+
+    Args:
+        request (DocRequest): The request.
+
+    Returns:
+        list[dict[str, str]]: System and user messages.
+    """
+    return [{"role": "system", "content": template("system")},
+            {"role": "user", "content": user_message(request)}]

@@ -1,0 +1,113 @@
+"""A provider wrapper that answers from the persistent cache before asking the model."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Protocol
+
+import pydantic
+
+from llm_doc_manager.cache import AnswerCache
+from llm_doc_manager.prompting import SCHEMAS
+from llm_doc_manager.providers.base import DocRequest, Usage
+from llm_doc_manager.schemas import AnySchema
+
+log = logging.getLogger("llm_doc_manager.requests")
+
+
+class KeyedProvider(Protocol):
+    """A provider whose answers can be cached: it names the key of each request."""
+
+    name: str
+    keeps_human_text: bool
+    needs_code: bool
+    usage: Usage
+
+    def cache_key(self, request: DocRequest) -> str:
+        """Return the cache key of a request.
+
+        Args:
+            request (DocRequest): The request.
+
+        Returns:
+            str: The key.
+        """
+        ...
+
+    async def generate(self, request: DocRequest) -> AnySchema:
+        """Produce the content for one region.
+
+        Args:
+            request (DocRequest): The request.
+
+        Returns:
+            AnySchema: The content.
+        """
+        ...
+
+    async def aclose(self) -> None:
+        """Release resources."""
+        ...
+
+
+class CachedProvider:
+    """Serve answers from an ``AnswerCache``; ask ``inner`` only on a miss.
+
+    Args:
+        inner (KeyedProvider): The model provider.
+        cache (AnswerCache): The cache.
+    """
+
+    def __init__(self, inner: KeyedProvider, cache: AnswerCache) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.name = inner.name
+        self.keeps_human_text = inner.keeps_human_text
+        self.needs_code = inner.needs_code
+        self.usage = inner.usage
+
+    async def generate(self, request: DocRequest) -> AnySchema:
+        """Answer from the cache, else from the model (and store the answer).
+
+        Args:
+            request (DocRequest): The request.
+
+        Returns:
+            AnySchema: The content.
+        """
+        key = self.inner.cache_key(request)
+        stored = self.cache.get(key)
+        if stored is not None:
+            try:
+                answer = SCHEMAS[request.task].model_validate_json(stored)
+            except pydantic.ValidationError:
+                self.cache.delete(key)  # written by an older schema: ask again
+            else:
+                self.usage.cache_hits += 1
+                log.info("%s %s -> cache hit", request.task.value, request.qualname)
+                return answer
+        answer = await self.inner.generate(request)
+        self.cache.put(key, answer.model_dump_json())
+        return answer
+
+    def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
+        """Store ``answer`` also for the request the next run will make.
+
+        After this run writes a docstring, the next run sends the same code with that
+        docstring as the current one; without this entry, unchanged code would cost a request.
+
+        Args:
+            request (DocRequest): This run's request.
+            answer (AnySchema): Its answer.
+            settled (str): The docstring value or comment text written for it.
+        """
+        self.cache.put(self.inner.cache_key(replace(request, existing=settled)),
+                       answer.model_dump_json())
+
+    async def aclose(self) -> None:
+        """Close the model client and the cache."""
+        try:
+            await self.inner.aclose()
+        finally:
+            self.cache.close()

@@ -1,0 +1,314 @@
+"""Providers that ask a language model: OpenAI, Azure OpenAI and OpenAI-compatible servers.
+
+Requests use Chat Completions with structured outputs (``chat.completions.parse`` with the
+pydantic schema, i.e. ``response_format: json_schema, strict: true``). The answer is
+validated again by pydantic on our side, because compatible servers do not all enforce the
+schema. Transport failures are retried by our policy (the client's own retries are off, so
+that backoff, ``Retry-After`` and counting happen in one place); a bad answer is retried once
+with the problem stated, then fails its region alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import openai
+import pydantic
+
+from llm_doc_manager.cache import make_key
+from llm_doc_manager.errors import ConfigError, FatalProviderError, ProviderError
+from llm_doc_manager.prompting import PROMPT_VERSION, SCHEMAS, messages
+from llm_doc_manager.providers.base import DocRequest, Usage
+from llm_doc_manager.retry import RateLimiter, RetryPolicy, is_retryable_status
+from llm_doc_manager.schemas import AnySchema
+
+DEFAULT_MODEL = "gpt-4.1-mini"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_AZURE_API_VERSION = "2024-10-21"
+# Servers such as Ollama or llama.cpp accept any key, but the client insists on one.
+_NO_KEY = "no-key-needed"
+# Statuses that will fail every request the same way: stop the run instead of repeating them.
+_FATAL_STATUS = frozenset({401, 403, 404})
+
+log = logging.getLogger("llm_doc_manager.requests")
+
+
+class BadAnswer(Exception):
+    """The model answered, but not with usable content."""
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Everything a model provider needs (resolved from config, environment and flags).
+
+    Attributes:
+        kind (str): ``openai`` or ``azure``.
+        model (str): Model name (the deployment for Azure).
+        api_key (str): The secret; only ever handed to the client.
+        base_url (str | None): OpenAI-compatible server URL (``openai`` only).
+        azure_endpoint (str | None): Azure resource endpoint.
+        api_version (str | None): Azure API version.
+        timeout (float): Per-request timeout in seconds.
+        retry (RetryPolicy): Retry policy.
+        requests_per_minute (float | None): Optional rate limit.
+    """
+
+    kind: str
+    model: str
+    api_key: str
+    base_url: str | None = None
+    azure_endpoint: str | None = None
+    api_version: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    requests_per_minute: float | None = None
+
+    def __repr__(self) -> str:
+        """Return a representation without the key.
+
+        Returns:
+            str: The representation.
+        """
+        return (f"ModelSettings(kind={self.kind!r}, model={self.model!r}, "
+                f"base_url={self.base_url!r}, azure_endpoint={self.azure_endpoint!r})")
+
+    @property
+    def identity(self) -> str:
+        """Where answers come from (part of the cache key; never the key itself).
+
+        Returns:
+            str: Kind, server and model.
+        """
+        server = self.azure_endpoint if self.kind == "azure" else (
+            self.base_url or "https://api.openai.com/v1")
+        return f"{self.kind}|{(server or '').rstrip('/')}|{self.model}"
+
+
+def resolve_settings(kind: str, model: str | None, base_url: str | None,
+                     azure_endpoint: str | None, api_version: str | None,
+                     environ: Mapping[str, str], *, timeout: float = DEFAULT_TIMEOUT,
+                     retry: RetryPolicy | None = None,
+                     requests_per_minute: float | None = None) -> ModelSettings:
+    """Check and complete the settings of a model provider.
+
+    Args:
+        kind (str): ``openai`` or ``azure``.
+        model (str | None): Model or deployment name.
+        base_url (str | None): Server URL (``openai``; ``OPENAI_BASE_URL`` otherwise).
+        azure_endpoint (str | None): Azure endpoint (``AZURE_OPENAI_ENDPOINT`` otherwise).
+        api_version (str | None): Azure API version (``OPENAI_API_VERSION`` otherwise).
+        environ (Mapping[str, str]): Environment variables.
+        timeout (float): Per-request timeout.
+        retry (RetryPolicy | None): Retry policy (default: 5 tries, 1 s base, 60 s max).
+        requests_per_minute (float | None): Optional rate limit.
+
+    Returns:
+        ModelSettings: The settings.
+
+    Raises:
+        ConfigError: When something required is missing.
+    """
+    policy = retry or RetryPolicy()
+    if kind == "azure":
+        endpoint = azure_endpoint or environ.get("AZURE_OPENAI_ENDPOINT")
+        key = environ.get("AZURE_OPENAI_API_KEY")
+        deployment = model or environ.get("AZURE_OPENAI_DEPLOYMENT")
+        version = api_version or environ.get("OPENAI_API_VERSION") or \
+            DEFAULT_AZURE_API_VERSION
+        missing = [name for name, value in (
+            ("AZURE_OPENAI_ENDPOINT (or azure-endpoint in [tool.llm-doc])", endpoint),
+            ("AZURE_OPENAI_API_KEY", key),
+            ("a deployment (--model, model in [tool.llm-doc] or AZURE_OPENAI_DEPLOYMENT)",
+             deployment)) if not value]
+        if missing:
+            raise ConfigError("provider 'azure' needs " + "; ".join(missing))
+        return ModelSettings("azure", str(deployment), str(key), azure_endpoint=endpoint,
+                             api_version=version, timeout=timeout, retry=policy,
+                             requests_per_minute=requests_per_minute)
+    url = base_url or environ.get("OPENAI_BASE_URL") or None
+    key = environ.get("OPENAI_API_KEY")
+    if not key:
+        if url is None:
+            raise ConfigError("provider 'openai' needs OPENAI_API_KEY (or --base-url for a "
+                              "local OpenAI-compatible server)")
+        key = _NO_KEY
+    return ModelSettings("openai", model or DEFAULT_MODEL, key, base_url=url, timeout=timeout,
+                         retry=policy, requests_per_minute=requests_per_minute)
+
+
+def _schema_problem(exc: pydantic.ValidationError) -> str:
+    shown = [f"{'.'.join(str(p) for p in e['loc']) or 'answer'}: {e['msg']}"
+             for e in exc.errors()[:3]]
+    more = exc.error_count() - len(shown)
+    return "; ".join(shown) + (f" (and {more} more)" if more > 0 else "")
+
+
+class ModelProvider:
+    """Asks a model for each region's content.
+
+    Args:
+        settings (ModelSettings): Resolved settings.
+    """
+
+    keeps_human_text = False  # the model reads the current docstring and merges it
+    needs_code = True
+
+    def __init__(self, settings: ModelSettings) -> None:
+        self.settings = settings
+        self.name = settings.kind
+        self.usage = Usage()
+        self.limiter = RateLimiter(settings.requests_per_minute)
+        self._fatal: FatalProviderError | None = None
+        self.client: openai.AsyncOpenAI
+        if settings.kind == "azure":
+            self.client = openai.AsyncAzureOpenAI(
+                azure_endpoint=settings.azure_endpoint or "", azure_deployment=settings.model,
+                api_version=settings.api_version, api_key=settings.api_key, max_retries=0,
+                timeout=settings.timeout)
+        else:
+            self.client = openai.AsyncOpenAI(base_url=settings.base_url, api_key=settings.api_key,
+                                             max_retries=0, timeout=settings.timeout)
+
+    def redact(self, text: str) -> str:
+        """Remove the API key from a text (servers may echo it in error bodies).
+
+        Args:
+            text (str): Any text bound for the user.
+
+        Returns:
+            str: The text without the key.
+        """
+        key = self.settings.api_key
+        return text.replace(key, "[redacted]") if key and key != _NO_KEY else text
+
+    def cache_key(self, request: DocRequest) -> str:
+        """Key under which the answer to ``request`` is cached.
+
+        Args:
+            request (DocRequest): The request.
+
+        Returns:
+            str: Hash of provider, server, model, prompt version, task and messages.
+        """
+        return make_key("answer", self.settings.identity, PROMPT_VERSION, request.task.value,
+                        SCHEMAS[request.task].__name__, messages(request))
+
+    async def generate(self, request: DocRequest) -> AnySchema:
+        """Ask the model for one region's content.
+
+        Args:
+            request (DocRequest): The request.
+
+        Returns:
+            AnySchema: The validated answer.
+
+        Raises:
+            ProviderError: When no valid answer could be had (the region fails).
+            FatalProviderError: When no request can succeed (the run stops).
+        """
+        schema = SCHEMAS[request.task]
+        sent = messages(request)
+        self.usage.prompt_chars += sum(len(m["content"]) for m in sent)
+        try:
+            answer = await self._complete(sent, schema, request)
+        except BadAnswer as first:
+            # One more try, telling the model what was wrong.
+            sent = [*sent, {"role": "user", "content":
+                            f"Your previous answer was rejected: {first}. Answer again with "
+                            "JSON that follows the schema exactly."}]
+            try:
+                answer = await self._complete(sent, schema, request)
+            except BadAnswer as second:
+                raise ProviderError(self.redact(f"unusable model answer after a second try: "
+                                                f"{second}")) from None
+        self.usage.answered += 1
+        return answer
+
+    async def _complete(self, sent: list[dict[str, str]], schema: type[AnySchema],
+                        request: DocRequest) -> AnySchema:
+        policy = self.settings.retry
+        for attempt in range(1, policy.tries + 1):
+            if self._fatal is not None:
+                raise self._fatal
+            await self.limiter.wait()
+            self.usage.requests += 1
+            self.usage.retries += attempt > 1
+            started = time.monotonic()
+            what = f"{request.task.value} {request.qualname} (attempt {attempt})"
+            try:
+                completion = await self.client.chat.completions.parse(
+                    model=self.settings.model, messages=sent,  # type: ignore[arg-type]
+                    response_format=schema)
+            except openai.APIStatusError as exc:
+                status = exc.status_code
+                if status in _FATAL_STATUS:
+                    self._fatal = FatalProviderError(self.redact(
+                        f"HTTP {status} from the model server: {exc.message}"))
+                    raise self._fatal from None
+                if not is_retryable_status(status) or attempt == policy.tries:
+                    raise ProviderError(self.redact(
+                        f"HTTP {status} from the model server after {attempt} "
+                        f"attempt{'s' if attempt > 1 else ''}: {exc.message}")) from None
+                await self._pause(attempt, exc.response.headers, f"HTTP {status}", what)
+                continue
+            except openai.APIConnectionError as exc:
+                problem = ("timed out" if isinstance(exc, openai.APITimeoutError)
+                           else f"connection failed ({exc.message})")
+                if attempt == policy.tries:
+                    raise ProviderError(self.redact(
+                        f"no answer after {attempt} attempts: {problem}")) from None
+                await self._pause(attempt, None, problem, what)
+                continue
+            except openai.LengthFinishReasonError as exc:
+                self._count(exc.completion.usage)
+                raise BadAnswer("the answer was cut off (finish_reason=length)") from None
+            except openai.ContentFilterFinishReasonError:
+                raise BadAnswer("the content filter stopped the answer") from None
+            except pydantic.ValidationError as exc:
+                raise BadAnswer(f"the JSON does not match the schema: "
+                                f"{_schema_problem(exc)}") from None
+            except ValueError as exc:  # JSON the client could not decode at all
+                raise BadAnswer(f"the answer is not valid JSON: {exc}") from None
+            self._count(completion.usage)
+            log.info("%s -> ok in %.2f s", what, time.monotonic() - started)
+            if not completion.choices:
+                raise BadAnswer("the answer has no choices")
+            message = completion.choices[0].message
+            if message.refusal:
+                raise BadAnswer(f"the model refused: {message.refusal[:200]}")
+            if message.parsed is None:
+                raise BadAnswer("the answer is empty")
+            # Validate again from plain data: the client may have built the object loosely.
+            try:
+                return schema.model_validate(message.parsed.model_dump())
+            except pydantic.ValidationError as exc:
+                raise BadAnswer(f"the JSON does not match the schema: "
+                                f"{_schema_problem(exc)}") from None
+        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    async def _pause(self, attempt: int, headers: Mapping[str, str] | None, problem: str,
+                     what: str) -> None:
+        delay = self.settings.retry.delay(attempt, headers)
+        log.info("%s -> %s; retrying in %.2f s", what, self.redact(problem), delay)
+        await asyncio.sleep(delay)
+
+    def _count(self, usage: object) -> None:
+        self.usage.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+        self.usage.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+
+    def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
+        """Nothing to remember without a cache (see ``CachedProvider``).
+
+        Args:
+            request (DocRequest): Unused.
+            answer (AnySchema): Unused.
+            settled (str): Unused.
+        """
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self.client.close()

@@ -1,0 +1,313 @@
+"""A real OpenAI-compatible HTTP server for tests and benchmarks, on 127.0.0.1.
+
+It implements ``POST /v1/chat/completions`` and the Azure deployment path
+``/openai/deployments/<name>/chat/completions``, answers JSON that conforms to the
+requested ``json_schema`` (built from the schema itself, or by a test's answer function),
+and injects faults on demand: 429 with Retry-After, 500, a hang past the client's timeout,
+malformed JSON, schema-violating JSON, a refusal, ``finish_reason=length``. The real
+``openai`` client talks to it over a real socket.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+_TARGET_RE = re.compile(r"docstring of the Python \w+ (\S+)")
+
+Answer = Callable[[dict[str, Any], str], dict[str, Any]]
+
+
+@dataclass
+class Fault:
+    """A fault to inject into matching requests.
+
+    Attributes:
+        kind (str): ``429``, ``500``, ``400``, ``401``, ``hang``, ``bad_json``, ``schema``,
+            ``refusal``, ``length`` or ``filter``.
+        match (str): Only requests whose user message contains this (empty: all).
+        times (int): How many matching requests get it (then it is spent).
+        retry_after (str | None): Retry-After header value for 429.
+        retry_after_ms (str | None): retry-after-ms header value for 429.
+    """
+
+    kind: str
+    match: str = ""
+    times: int = 1
+    retry_after: str | None = None
+    retry_after_ms: str | None = None
+
+
+@dataclass
+class Seen:
+    """One request as the server received it.
+
+    Attributes:
+        path (str): Request path (with query).
+        headers (dict[str, str]): Headers, lower-case names.
+        body (dict[str, Any]): The JSON body.
+        at (float): ``time.monotonic()`` at arrival.
+        answered (str): What the server did (``ok`` or the fault kind).
+    """
+
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    at: float
+    answered: str = "ok"
+
+
+def target_of(body: dict[str, Any]) -> str:
+    """Return the target name a request asks about (from our prompt's first line).
+
+    Args:
+        body (dict[str, Any]): The request body.
+
+    Returns:
+        str: The qualname, ``comment``, or ``?``.
+    """
+    for message in body.get("messages", []):
+        if message.get("role") == "user":
+            text = message.get("content") or ""
+            found = _TARGET_RE.search(text)
+            if found:
+                return found.group(1).rstrip(".")
+            if "comment" in text.split("\n", 1)[0]:
+                return "comment"
+    return "?"
+
+
+def fill(schema: dict[str, Any], defs: dict[str, Any], name: str, target: str) -> Any:
+    """Build a value that conforms to a JSON schema (what a well-behaved model returns).
+
+    Args:
+        schema (dict[str, Any]): The (sub)schema.
+        defs (dict[str, Any]): ``$defs`` of the whole schema.
+        name (str): Property name, to word the text.
+        target (str): What the request documents.
+
+    Returns:
+        Any: The value.
+    """
+    if "$ref" in schema:
+        return fill(defs[schema["$ref"].rsplit("/", 1)[-1]], defs, name, target)
+    if "anyOf" in schema:
+        options = [s for s in schema["anyOf"] if s.get("type") != "null"]
+        if name in ("extended_description", "examples", "notes", "typical_usage"):
+            return None  # optional prose: a terse model leaves it out
+        return fill(options[0], defs, name, target) if options else None
+    kind = schema.get("type")
+    if kind == "object":
+        return {key: fill(sub, defs, key, target)
+                for key, sub in schema.get("properties", {}).items()}
+    if kind == "array":
+        return []
+    if kind == "string":
+        if name == "summary":
+            return f"Summarise {target}."
+        if name == "text":
+            return f"Explain the block in {target}."
+        return f"The {name} of {target}."
+    if kind in ("integer", "number"):
+        return 0
+    if kind == "boolean":
+        return False
+    return None
+
+
+@dataclass
+class FakeOpenAI:
+    """The server's state, shared with the test that started it.
+
+    Attributes:
+        latency (float): Seconds to wait before each answer.
+        hang (float): Seconds a ``hang`` fault sleeps before answering.
+        faults (list[Fault]): Faults still to inject.
+        answer (Answer | None): Builds the answer object from (json_schema, target).
+        seen (list[Seen]): Every request received.
+        port (int): The port (set by ``start``).
+    """
+
+    latency: float = 0.0
+    hang: float = 5.0
+    faults: list[Fault] = field(default_factory=list)
+    answer: Answer | None = None
+    seen: list[Seen] = field(default_factory=list)
+    port: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _server: ThreadingHTTPServer | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI base URL.
+
+        Returns:
+            str: ``http://127.0.0.1:<port>/v1``.
+        """
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def endpoint(self) -> str:
+        """The Azure endpoint.
+
+        Returns:
+            str: ``http://127.0.0.1:<port>``.
+        """
+        return f"http://127.0.0.1:{self.port}"
+
+    def take_fault(self, user_text: str) -> Fault | None:
+        """Consume the first fault matching a request.
+
+        Args:
+            user_text (str): The request's user message.
+
+        Returns:
+            Fault | None: The fault, if any.
+        """
+        with self._lock:
+            for fault in self.faults:
+                if fault.times > 0 and fault.match in user_text:
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def record(self, seen: Seen) -> None:
+        """Remember a request.
+
+        Args:
+            seen (Seen): The request.
+        """
+        with self._lock:
+            self.seen.append(seen)
+
+    def start(self) -> FakeOpenAI:
+        """Listen on an ephemeral port of 127.0.0.1 in a background thread.
+
+        Returns:
+            FakeOpenAI: Itself.
+        """
+        state = self
+
+        class Handler(_Handler):
+            fake = state
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        self._server = server
+        self.port = server.server_address[1]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeOpenAI
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        del format, args
+
+    def _send(self, status: int, payload: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        try:
+            self.wfile.write(payload)
+        except OSError:
+            pass  # the client gave up (timeout test)
+
+    def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        body = {"error": {"message": message, "type": "fake_error", "code": None,
+                          "param": None}}
+        self._send(status, json.dumps(body).encode(), headers)
+
+    def do_POST(self) -> None:
+        fake = self.fake
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            self._error(400, "body is not JSON")
+            return
+        seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, body,
+                    time.monotonic())
+        fake.record(seen)
+        path = self.path.split("?", 1)[0]
+        if path != "/v1/chat/completions" and not re.fullmatch(
+                r"/openai/deployments/[^/]+/chat/completions", path):
+            seen.answered = "404"
+            self._error(404, f"no route {path}")
+            return
+        response_format = body.get("response_format") or {}
+        if response_format.get("type") != "json_schema" or \
+                not response_format.get("json_schema", {}).get("strict"):
+            seen.answered = "400"
+            self._error(400, "this server only answers strict json_schema requests")
+            return
+        user = "\n".join(m.get("content") or "" for m in body.get("messages", [])
+                         if m.get("role") == "user")
+        fault = fake.take_fault(user)
+        if fake.latency:
+            time.sleep(fake.latency)
+        schema = response_format["json_schema"]["schema"]
+        target = target_of(body)
+        content: str | None
+        refusal = None
+        finish = "stop"
+        if fault is not None:
+            seen.answered = fault.kind
+            if fault.kind == "429":
+                headers = {}
+                if fault.retry_after is not None:
+                    headers["Retry-After"] = fault.retry_after
+                if fault.retry_after_ms is not None:
+                    headers["retry-after-ms"] = fault.retry_after_ms
+                self._error(429, "rate limited", headers)
+                return
+            if fault.kind in ("500", "400", "401", "404"):
+                self._error(int(fault.kind), f"injected {fault.kind}")
+                return
+            if fault.kind == "hang":
+                time.sleep(fake.hang)
+        value = fake.answer(schema, target) if fake.answer else \
+            fill(schema, schema.get("$defs", {}), "", target)
+        content = json.dumps(value)
+        if fault is not None:
+            if fault.kind == "bad_json":
+                content = content[: len(content) // 2]
+            elif fault.kind == "schema":
+                content = json.dumps({"unexpected": True})
+            elif fault.kind == "refusal":
+                content, refusal = None, "I cannot help with that."
+            elif fault.kind == "length":
+                content, finish = content[: len(content) // 2], "length"
+            elif fault.kind == "filter":
+                content, finish = None, "content_filter"
+        completion = {
+            "id": f"chatcmpl-{len(fake.seen)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model", "fake"),
+            "choices": [{"index": 0, "finish_reason": finish, "logprobs": None,
+                         "message": {"role": "assistant", "content": content,
+                                     "refusal": refusal}}],
+            "usage": {"prompt_tokens": len(user) // 4, "completion_tokens": 25,
+                      "total_tokens": len(user) // 4 + 25},
+        }
+        self._send(200, json.dumps(completion).encode())
