@@ -328,7 +328,7 @@ def cache_stats(config: Annotated[Path | None, _CONFIG_OPTION] = None) -> None:
     rate = f"{100 * stats.hits / lookups:.0f}%" if lookups else "n/a"
     typer.echo(f"location: {stats.path}\n"
                f"entries:  {stats.entries}\n"
-               f"size:     {stats.size / 1e6:.1f} MB of {stats.max_size / 1e6:.0f} MB\n"
+               f"size:     {stats.size / 2**20:.1f} MiB of {stats.max_size / 2**20:.0f} MiB\n"
                f"hits:     {stats.hits}\n"
                f"misses:   {stats.misses}\n"
                f"hit rate: {rate}")

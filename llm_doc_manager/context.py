@@ -48,11 +48,18 @@ class ContextBuilder:
         self._parents: dict[int, ast.AST] | None = None
         self._imports: list[tuple[ast.Import | ast.ImportFrom, set[str]]] | None = None
         self.hidden: set[int] = set()
+        # Code after a docstring on its last line (``"""Doc."""; return 1``) stays shown.
+        self.tails: dict[int, str] = {}
         for node in ast.walk(tree):
             if isinstance(node, ast.Module | DefNode):
                 expr = docstring_expr(node.body)
                 if expr is not None and self._owns_lines(expr):
-                    self.hidden.update(range(expr.lineno, (expr.end_lineno or expr.lineno) + 1))
+                    end = expr.end_lineno or expr.lineno
+                    self.hidden.update(range(expr.lineno, end + 1))
+                    after = self.text[src.offset(end, expr.end_col_offset or 0):
+                                      src.starts[end]].strip().lstrip(";").strip()
+                    if after:
+                        self.tails[end] = src.indent(expr.lineno) + after
 
     def hide(self, start: int, end: int) -> None:
         """Leave lines ``start..end`` out of everything shown (comments a run may rewrite).
@@ -72,9 +79,11 @@ class ContextBuilder:
             return ""
         # Docstrings and rewritable comments are hidden: what we write must not change
         # what the next run shows (and so its cache keys).
-        kept = [line for n in range(start, end + 1) if n not in self.hidden
-                for line in (self.src.lines[n - 1].rstrip("\r\n"),)
-                if not (line.lstrip().startswith("#") and is_marker_comment(line.lstrip()))]
+        kept = [line for n in range(start, end + 1)
+                for line in (self.tails.get(n) if n in self.hidden else
+                             self.src.lines[n - 1].rstrip("\r\n"),)
+                if line is not None and not (
+                    line.lstrip().startswith("#") and is_marker_comment(line.lstrip()))]
         return "".join(line + "\n" for line in kept)
 
     def _without_docstring(self, node: DefNode) -> str:

@@ -10,6 +10,7 @@ malformed JSON, schema-violating JSON, a refusal, ``finish_reason=length``. The 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -29,8 +30,9 @@ class Fault:
     """A fault to inject into matching requests.
 
     Attributes:
-        kind (str): ``429``, ``500``, ``400``, ``401``, ``hang``, ``bad_json``, ``schema``,
-            ``refusal``, ``length`` or ``filter``.
+        kind (str): ``429``, ``500``, ``400``, ``401``, ``404``, ``echo`` (a 400 repeating
+            the Authorization header), ``hang``, ``bad_json``, ``schema``, ``refusal``,
+            ``length`` or ``filter``.
         match (str): Only requests whose user message contains this (empty: all).
         times (int): How many matching requests get it (then it is spent).
         retry_after (str | None): Retry-After header value for 429.
@@ -216,7 +218,7 @@ class _Handler(BaseHTTPRequestHandler):
     fake: FakeOpenAI
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: Any) -> None:
         del format, args
 
     def _send(self, status: int, payload: bytes, headers: dict[str, str] | None = None) -> None:
@@ -226,10 +228,8 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
-        try:
+        with contextlib.suppress(OSError):  # the client gave up (timeout test)
             self.wfile.write(payload)
-        except OSError:
-            pass  # the client gave up (timeout test)
 
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         body = {"error": {"message": message, "type": "fake_error", "code": None,
@@ -279,6 +279,9 @@ class _Handler(BaseHTTPRequestHandler):
                 if fault.retry_after_ms is not None:
                     headers["retry-after-ms"] = fault.retry_after_ms
                 self._error(429, "rate limited", headers)
+                return
+            if fault.kind == "echo":  # a careless server that repeats the credentials
+                self._error(400, f"bad request from {self.headers.get('Authorization')}")
                 return
             if fault.kind in ("500", "400", "401", "404"):
                 self._error(int(fault.kind), f"injected {fault.kind}")
