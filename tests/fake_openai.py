@@ -134,6 +134,8 @@ class FakeOpenAI:
         answer (Answer | None): Builds the answer object from (json_schema, target).
         seen (list[Seen]): Every request received.
         port (int): The port (set by ``start``).
+        in_flight (int): Requests being answered now.
+        max_in_flight (int): The most ever answered at once.
     """
 
     latency: float = 0.0
@@ -142,6 +144,8 @@ class FakeOpenAI:
     answer: Answer | None = None
     seen: list[Seen] = field(default_factory=list)
     port: int = 0
+    in_flight: int = 0
+    max_in_flight: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
@@ -187,6 +191,16 @@ class FakeOpenAI:
         """
         with self._lock:
             self.seen.append(seen)
+
+    def enter(self, delta: int) -> None:
+        """Count a request starting (+1) or ending (-1).
+
+        Args:
+            delta (int): +1 or -1.
+        """
+        with self._lock:
+            self.in_flight += delta
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
     def start(self) -> FakeOpenAI:
         """Listen on an ephemeral port of 127.0.0.1 in a background thread.
@@ -237,6 +251,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(body).encode(), headers)
 
     def do_POST(self) -> None:
+        self.fake.enter(1)
+        try:
+            self._post()
+        finally:
+            self.fake.enter(-1)
+
+    def _post(self) -> None:
         fake = self.fake
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import os
 import shutil
@@ -371,3 +372,19 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path, fake: FakeOpenAI) -> None:
     assert "Interrupted after 0 of 6 regions; nothing was written." in err
     assert "Traceback" not in err
     assert path.read_text() == SHOP
+
+
+def test_concurrency_and_rate_limit_bound_the_requests(tmp_path: Path, llm_doc: Run,
+                                                       fake: FakeOpenAI) -> None:
+    fake.latency = 0.3
+    _project(tmp_path)
+    assert _run(llm_doc, fake, "--diff", "--no-cache", "--concurrency", "2", ".").returncode == 0
+    assert fake.max_in_flight == 2
+    fake.seen.clear()
+    fake.latency = 0.0
+    assert _run(llm_doc, fake, "--diff", "--no-cache", "--rpm", "300", ".").returncode == 0
+    starts = sorted(s.at for s in fake.seen)
+    assert len(starts) == REGIONS
+    # 60 s / 300 = 0.2 s between starts (arrival jitters a little with connection set-up).
+    assert starts[-1] - starts[0] >= 0.9 * 0.2 * (REGIONS - 1)
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.1
