@@ -11,6 +11,7 @@ import re
 from functools import cache
 from importlib import resources
 from string import Template
+from typing import Any
 
 from llm_doc_manager.analysis import ModuleFacts
 from llm_doc_manager.providers.base import DocRequest, Task
@@ -46,6 +47,25 @@ def template(name: str) -> str:
     """
     return (resources.files("llm_doc_manager") / "prompts" / f"{name}.txt").read_text(
         encoding="utf-8")
+
+
+@cache
+def response_format(schema: type[AnySchema]) -> dict[str, Any]:
+    """Return the strict structured-output ``response_format`` of a schema, built once.
+
+    The schemas are strict-ready as pydantic writes them (every field required, no extra
+    keys); building this once instead of per request keeps the client's per-request work
+    small when hundreds of regions are in flight.
+
+    Args:
+        schema (type[AnySchema]): The pydantic model.
+
+    Returns:
+        dict[str, Any]: ``{"type": "json_schema", "json_schema": {...}}``.
+    """
+    return {"type": "json_schema",
+            "json_schema": {"name": schema.__name__, "strict": True,
+                            "schema": schema.model_json_schema()}}
 
 
 def _name(request: DocRequest) -> str:

@@ -213,7 +213,10 @@ class FakeOpenAI:
         class Handler(_Handler):
             fake = state
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # the default backlog of 5 drops bursts of connects
+
+        server = Server(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         self._server = server
         self.port = server.server_address[1]
@@ -231,6 +234,9 @@ class FakeOpenAI:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeOpenAI
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm and
+    # the client's delayed ACK add ~40 ms to every answer, which no real server does.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         del format, args
@@ -249,6 +255,13 @@ class _Handler(BaseHTTPRequestHandler):
         body = {"error": {"message": message, "type": "fake_error", "code": None,
                           "param": None}}
         self._send(status, json.dumps(body).encode(), headers)
+
+    def do_GET(self) -> None:
+        if self.path == "/_stats":  # for benchmarks running the server in another process
+            self._send(200, json.dumps({"requests": len(self.fake.seen),
+                                        "max_in_flight": self.fake.max_in_flight}).encode())
+        else:
+            self._error(404, f"no route {self.path}")
 
     def do_POST(self) -> None:
         self.fake.enter(1)
@@ -335,3 +348,15 @@ class _Handler(BaseHTTPRequestHandler):
                       "total_tokens": len(user) // 4 + 25},
         }
         self._send(200, json.dumps(completion).encode())
+
+
+def serve_in_process(latency: float, ready: Any) -> None:
+    """Run a server until killed (target of a benchmark's child process).
+
+    Args:
+        latency (float): Seconds before each answer.
+        ready (Any): A multiprocessing queue that receives the port.
+    """
+    server = FakeOpenAI(latency=latency).start()
+    ready.put(server.port)
+    threading.Event().wait()

@@ -1,10 +1,10 @@
 """Providers that ask a language model: OpenAI, Azure OpenAI and OpenAI-compatible servers.
 
 Requests use Chat Completions with structured outputs (``chat.completions.parse`` with the
-pydantic schema, i.e. ``response_format: json_schema, strict: true``). The answer is
-validated again by pydantic on our side, because compatible servers do not all enforce the
-schema. Transport failures are retried by our policy (the client's own retries are off, so
-that backoff, ``Retry-After`` and counting happen in one place); a bad answer is retried once
+pydantic schema's ``response_format: json_schema, strict: true``). The answer is validated
+by pydantic on our side, because compatible servers do not all enforce the schema.
+Transport failures are retried by our policy (the client's own retries are off, so that
+backoff, ``Retry-After`` and counting happen in one place); a bad answer is retried once
 with the problem stated, then fails its region alone.
 """
 
@@ -21,7 +21,7 @@ import pydantic
 
 from llm_doc_manager.cache import make_key
 from llm_doc_manager.errors import ConfigError, FatalProviderError, ProviderError
-from llm_doc_manager.prompting import PROMPT_VERSION, SCHEMAS, messages
+from llm_doc_manager.prompting import PROMPT_VERSION, SCHEMAS, messages, response_format
 from llm_doc_manager.providers.base import DocRequest, Usage
 from llm_doc_manager.retry import RateLimiter, RetryPolicy, is_retryable_status
 from llm_doc_manager.schemas import AnySchema
@@ -240,9 +240,11 @@ class ModelProvider:
             started = time.monotonic()
             what = f"{request.task.value} {request.qualname} (attempt {attempt})"
             try:
+                # A prebuilt response_format: the client then checks finish reasons and
+                # refusals, and we validate the JSON ourselves (below) with pydantic.
                 completion = await self.client.chat.completions.parse(
                     model=self.settings.model, messages=sent,  # type: ignore[arg-type]
-                    response_format=schema)
+                    response_format=response_format(schema))  # type: ignore[arg-type]
             except openai.APIStatusError as exc:
                 status = exc.status_code
                 if status in _FATAL_STATUS:
@@ -268,11 +270,6 @@ class ModelProvider:
                 raise BadAnswer("the answer was cut off (finish_reason=length)") from None
             except openai.ContentFilterFinishReasonError:
                 raise BadAnswer("the content filter stopped the answer") from None
-            except pydantic.ValidationError as exc:
-                raise BadAnswer(f"the JSON does not match the schema: "
-                                f"{_schema_problem(exc)}") from None
-            except ValueError as exc:  # JSON the client could not decode at all
-                raise BadAnswer(f"the answer is not valid JSON: {exc}") from None
             self._count(completion.usage)
             log.info("%s -> ok in %.2f s", what, time.monotonic() - started)
             if not completion.choices:
@@ -280,11 +277,10 @@ class ModelProvider:
             message = completion.choices[0].message
             if message.refusal:
                 raise BadAnswer(f"the model refused: {message.refusal[:200]}")
-            if message.parsed is None:
+            if not message.content:
                 raise BadAnswer("the answer is empty")
-            # Validate again from plain data: the client may have built the object loosely.
             try:
-                return schema.model_validate(message.parsed.model_dump())
+                return schema.model_validate_json(message.content)
             except pydantic.ValidationError as exc:
                 raise BadAnswer(f"the JSON does not match the schema: "
                                 f"{_schema_problem(exc)}") from None
