@@ -52,3 +52,30 @@ def test_answer_no_yes_quit_applies_exactly_the_accepted_change(tmp_path: Path) 
     assert text.count('"""') == 2
     assert 'def second(b):\n    """Return the second.' in text
     assert text.replace(text[text.index('    """'):text.index("    return b")], "") == SOURCE
+
+
+def test_model_run_on_a_terminal_shows_a_progress_bar_then_reviews(tmp_path: Path) -> None:
+    from tests.fake_openai import FakeOpenAI
+
+    fake = FakeOpenAI(latency=0.4).start()
+    path = tmp_path / "m.py"
+    path.write_text(SOURCE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LLM_DOC_"))}
+    env.update({"OPENAI_API_KEY": "sk-pty", "LLM_DOC_CACHE_DIR": str(tmp_path / "cache")})
+    child = pexpect.spawn(sys.executable, ["-m", "llm_doc_manager", "generate", "m.py",
+                                           "--provider", "openai", "--base-url", fake.base_url,
+                                           "--concurrency", "1"],
+                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=60,
+                          dimensions=(50, 200))
+    try:
+        child.expect_exact("documenting")
+        child.expect_exact("0 failed, 0 cached")
+        child.expect_exact("generated doc docstring for first")
+        child.expect_exact(PROMPT.strip())
+        child.sendline("a")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+        fake.stop()
+    assert len(fake.seen) == 3
+    assert path.read_text().count('"""Summarise') == 3
