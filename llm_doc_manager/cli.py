@@ -7,7 +7,6 @@ import logging
 import os
 import sys
 from collections import Counter
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -241,7 +240,7 @@ def generate(
     else:
         tally = PlainProgress(chosen.usage, err)
     try:
-        with tally if isinstance(tally, BarProgress | PlainProgress) else nullcontext():
+        with tally:
             results = asyncio.run(_run_all(files, chosen, options, settings.concurrency,
                                            tally))
     except KeyboardInterrupt:

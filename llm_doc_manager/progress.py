@@ -54,6 +54,24 @@ class Tally:
         del result
         self.files += 1
 
+    def __enter__(self) -> Tally:
+        """Start showing progress (nothing to set up for counts alone).
+
+        Returns:
+            Tally: Itself.
+        """
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        """Stop showing progress.
+
+        Args:
+            kind (type[BaseException] | None): Unused.
+            exc (BaseException | None): Unused.
+            tb (TracebackType | None): Unused.
+        """
+
     def line(self) -> str:
         """Describe the counts in one line.
 
@@ -92,24 +110,6 @@ class PlainProgress(Tally):
             note = f"{len(result.regions)} regions" + (f", {failed} failed" if failed else "")
         path = result.path if isinstance(result, FileError) else result.source.path
         self.console.print(f"[{self.line()}] {path}: {note}", highlight=False, markup=False)
-
-    def __enter__(self) -> PlainProgress:
-        """Nothing to set up.
-
-        Returns:
-            PlainProgress: Itself.
-        """
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        """Nothing to tear down.
-
-        Args:
-            kind (type[BaseException] | None): Unused.
-            exc (BaseException | None): Unused.
-            tb (TracebackType | None): Unused.
-        """
 
 
 class BarProgress(Tally):
@@ -163,7 +163,7 @@ class BarProgress(Tally):
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        """Stop the live display.
+        """Stop the live display (the bar is transient: the summary follows alone).
 
         Args:
             kind (type[BaseException] | None): Unused.
