@@ -211,6 +211,8 @@ def walk_own(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
+        if isinstance(node, _SCOPES):  # a nested def in the body: its inside is not ours
+            continue
         for child in reversed(list(ast.iter_child_nodes(node))):
             if not isinstance(child, _SCOPES):
                 stack.append(child)

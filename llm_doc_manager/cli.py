@@ -39,8 +39,14 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 
 @dataclass
-class _Report:
-    """What a run did, for the closing summary and the exit code."""
+class Report:
+    """What a run did, for the closing summary and the exit code.
+
+    Attributes:
+        findings (list[Finding]): Problems to report.
+        statuses (Counter[Status]): Region outcomes.
+        files_changed (int): Files written (or that would be).
+    """
 
     findings: list[Finding] = field(default_factory=list)
     statuses: Counter[Status] = field(default_factory=Counter)
@@ -119,7 +125,17 @@ def _usage_line(usage: Usage) -> str:
             f"{'s' if usage.cache_hits != 1 else ''} from the cache")
 
 
-def _write(change: FileChange, text: str, report: _Report) -> bool:
+def write_change(change: FileChange, text: str, report: Report) -> bool:
+    """Write a file atomically; a stale or unwritable file becomes a finding.
+
+    Args:
+        change (FileChange): The processed file.
+        text (str): The text to write.
+        report (Report): Where problems and counts go.
+
+    Returns:
+        bool: True if the file was written.
+    """
     try:
         write_atomic(change.source, text)
     except StaleFileError as exc:
@@ -134,7 +150,16 @@ def _write(change: FileChange, text: str, report: _Report) -> bool:
     return True
 
 
-def _review(changes: list[FileChange], out: Console, err: Console, report: _Report) -> None:
+def review_changes(changes: list[FileChange], out: Console, err: Console,
+                   report: Report) -> None:
+    """Show each region's diff and ask y/n/a/q; write what was accepted.
+
+    Args:
+        changes (list[FileChange]): Files with changes.
+        out (Console): Where diffs go.
+        err (Console): Where questions go.
+        report (Report): Where problems and counts go.
+    """
     accept_all = False
     for change in changes:
         accepted: list[RegionResult] = []
@@ -157,13 +182,22 @@ def _review(changes: list[FileChange], out: Console, err: Console, report: _Repo
                 accept_all = answer is Answer.ALL
             accepted.append(region)
         if accepted:
-            _write(change, change.text_with(accepted), report)
+            write_change(change, change.text_with(accepted), report)
         if quit_now:
             err.print("Stopped; the changes accepted so far were written.", highlight=False)
             return
 
 
-def _summary(report: _Report, verb: str) -> str:
+def summary_line(report: Report, verb: str) -> str:
+    """Describe a run in one line.
+
+    Args:
+        report (Report): What it did.
+        verb (str): ``changed`` or ``would change``.
+
+    Returns:
+        str: The line.
+    """
     counts = report.statuses
     files = report.files_changed
     return (f"{files} file{'s' if files != 1 else ''} {verb}; regions: "
@@ -255,7 +289,7 @@ def generate(
         err.print(f"error: {exc}; nothing was written.", highlight=False)
         raise typer.Exit(2) from None
 
-    report = _Report()
+    report = Report()
     changes: list[FileChange] = []
     for result in results:
         if isinstance(result, FileError):
@@ -279,7 +313,7 @@ def generate(
         verb = "would change"
     elif yes:
         for change in changes:
-            _write(change, change.new_text, report)
+            write_change(change, change.new_text, report)
         verb = "changed"
     elif changes and not sys.stdin.isatty():
         err.print("stdin is not a terminal: nothing was written. Use --yes to apply the "
@@ -288,16 +322,25 @@ def generate(
         pending = True
         verb = "would change"
     else:
-        _review(changes, out, err, report)
+        review_changes(changes, out, err, report)
         verb = "changed"
 
     for finding in sorted(report.findings):
         err.print(finding.render(), highlight=False, markup=False)
     if not quiet:
-        err.print(_summary(report, verb), highlight=False)
+        err.print(summary_line(report, verb), highlight=False)
         if chosen.needs_code:
             err.print(_usage_line(chosen.usage), highlight=False)
     raise typer.Exit(1 if report.findings or pending else 0)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
+                                "help_option_names": []}, add_help_option=False)
+def validate(ctx: typer.Context) -> None:
+    """Check docstrings against the code, offline (see llm-doc validate --help)."""
+    from llm_doc_manager.validate_cli import main as run
+
+    raise typer.Exit(run(ctx.args))
 
 
 cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the model answer cache.")

@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from llm_doc_manager.errors import ConfigError
-from llm_doc_manager.formatter import DEFAULT_WIDTH
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+
+#: Docstring line width, indentation included (PEP 8's 79 columns).
+DEFAULT_WIDTH = 79
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 
+from llm_doc_manager.config import DEFAULT_WIDTH
 from llm_doc_manager.docstrings import HEADINGS, RawSection, Section
 from llm_doc_manager.schemas import (
     ArgDoc,
@@ -22,7 +23,6 @@ from llm_doc_manager.schemas import (
     RaisesDoc,
 )
 
-DEFAULT_WIDTH = 79
 TAB_SIZE = 4
 SECTION_INDENT = "    "
 

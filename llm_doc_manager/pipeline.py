@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -40,12 +40,12 @@ from llm_doc_manager.applier import (
     strip_docstrings,
     verify,
 )
+from llm_doc_manager.config import DEFAULT_WIDTH
 from llm_doc_manager.context import ContextBuilder, Shown
 from llm_doc_manager.docstrings import ParsedDocstring, parse_docstring
 from llm_doc_manager.errors import FatalProviderError, Finding
 from llm_doc_manager.files import SourceDecodeError, SourceFile, read_source
 from llm_doc_manager.formatter import (
-    DEFAULT_WIDTH,
     format_comment,
     render_class_text,
     render_method_text,
@@ -73,11 +73,14 @@ class Options:
         width (int): Maximum docstring line width.
         only_missing (bool): Leave existing docstrings and comments alone.
         all_defs (bool): Treat every def and class as marked.
+        only (Mapping[Path, frozenset[int]] | None): When set, only the defs and classes whose
+            keyword is on one of these lines of that file (``validate --fix``).
     """
 
     width: int = DEFAULT_WIDTH
     only_missing: bool = False
     all_defs: bool = False
+    only: Mapping[Path, frozenset[int]] | None = None
 
 
 class Status(str, Enum):
@@ -442,6 +445,10 @@ def load(path: Path, options: Options) -> tuple[SourceFile, ast.Module, SourceMa
     if problems:
         return FileError(path, tuple(Finding(path, p.line, p.col, p.code, p.message)
                                      for p in problems))
+    if options.only is not None:
+        lines = options.only.get(path, frozenset())
+        targets = [t for t in targets if t.node is not None
+                   and not isinstance(t.node, ast.Module) and t.node.lineno in lines]
     return source, tree, SourceMap(source.text), targets
 
 

@@ -1,0 +1,471 @@
+"""Offline docstring checks: drift between docstrings and code, and Google format problems.
+
+Pure: text in, findings out. The facts come from ``analysis`` and the docstrings are read by
+``docstrings.parse_docstring``, the same code ``generate`` trusts, so what ``validate`` calls
+drift is exactly what ``generate``/``--fix`` would change. Codes are documented in
+docs/codes.md.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from llm_doc_manager import errors
+from llm_doc_manager.analysis import (
+    ClassFacts,
+    DefNode,
+    FunctionFacts,
+    class_facts,
+    decorator_names,
+    docstring_expr,
+    function_facts,
+)
+from llm_doc_manager.docstrings import (
+    ALIASES,
+    OTHER_HEADINGS,
+    ParsedDocstring,
+    Section,
+    heading_of,
+)
+from llm_doc_manager.docstrings import parse_docstring as _parse
+from llm_doc_manager.errors import Finding
+from llm_doc_manager.formatter import display_width
+from llm_doc_manager.markers import Kind, scan_markers
+from llm_doc_manager.targets import Target, resolve
+
+# 3xx: validate. 30x presence, 31x args, 32x returns, 33x yields, 34x raises,
+# 35x attributes, 36x Google format.
+MISSING_DOCSTRING = "LD301"
+ARG_MISSING = "LD311"
+ARG_EXTRA = "LD312"
+ARG_ORDER = "LD313"
+ARG_TYPE = "LD314"
+ARG_STARS = "LD315"
+RETURNS_MISSING = "LD321"
+RETURNS_EXTRA = "LD322"
+RETURNS_TYPE = "LD323"
+YIELDS_MISSING = "LD331"
+YIELDS_EXTRA = "LD332"
+YIELDS_TYPE = "LD333"
+RAISES_MISSING = "LD341"
+RAISES_EXTRA = "LD342"
+ATTR_MISSING = "LD351"
+ATTR_EXTRA = "LD352"
+ATTR_TYPE = "LD353"
+SECTION_UNKNOWN = "LD361"
+SECTION_INDENT = "LD362"
+EMPTY_DESCRIPTION = "LD363"
+LINE_TOO_LONG = "LD364"
+MALFORMED_ENTRY = "LD365"
+
+#: Findings ``--fix`` can remove by syncing the docstring to the code (offline).
+FIXABLE = frozenset({ARG_MISSING, ARG_EXTRA, ARG_ORDER, ARG_TYPE, ARG_STARS, RETURNS_MISSING,
+                     RETURNS_EXTRA, RETURNS_TYPE, YIELDS_MISSING, YIELDS_EXTRA, YIELDS_TYPE,
+                     RAISES_MISSING, ATTR_MISSING, ATTR_TYPE})
+
+_KNOWN_HEADINGS = sorted({*ALIASES, *OTHER_HEADINGS})
+_HEADING_LIKE_RE = re.compile(r"([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*\Z")
+_NOQA_RE = re.compile(r"#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
+_DOC_NOQA_RE = re.compile(r"\bnoqa:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.I)
+_ALL = frozenset({"*"})
+_ENTRY_SECTIONS = frozenset({Section.ARGS, Section.ATTRIBUTES, Section.RAISES, Section.RETURNS,
+                             Section.YIELDS})
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What to check.
+
+    Attributes:
+        all_defs (bool): Check every def, class and module, not only marked regions.
+        width (int): Longest allowed docstring line, indentation included.
+        skip_short (bool): Do not ask a docstring without sections to document arguments,
+            returns and the like (a one-line summary is a complete docstring).
+    """
+
+    all_defs: bool = False
+    width: int = 79
+    skip_short: bool = True
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """A docstring with what is needed to point at its lines."""
+
+    parsed: ParsedDocstring
+    value: str
+    line: int  # line of the opening quotes
+    end_line: int
+    noqa: frozenset[str]
+
+
+def _codes(raw: str | None) -> frozenset[str]:
+    if not raw:
+        return _ALL
+    return frozenset(code.upper() for code in re.split(r"[\s,]+", raw) if code)
+
+
+def _line_noqa(lines: list[str]) -> dict[int, frozenset[str]]:
+    found: dict[int, frozenset[str]] = {}
+    for number, line in enumerate(lines, 1):
+        if "noqa" in line:
+            match = _NOQA_RE.search(line)
+            if match:
+                found[number] = _codes(match.group(1))
+    return found
+
+
+def _bare(name: str) -> str:
+    return name.lstrip("*")
+
+
+def _type_text(text: str | None) -> str:
+    """Normalise a type for comparison: no spaces, no quotes, ``typing.`` dropped."""
+    return re.sub(r"\btyping\.", "", "".join((text or "").split()).replace('"', "").replace(
+        "'", ""))
+
+
+def _same_exception(a: str, b: str) -> bool:
+    return a == b or a.rsplit(".", 1)[-1] == b.rsplit(".", 1)[-1]
+
+
+class _FileChecker:
+    def __init__(self, path: Path, text: str, tree: ast.Module, options: CheckOptions) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.tree = tree
+        self.options = options
+        self.noqa = _line_noqa(self.lines)
+        self.findings: list[Finding] = []
+
+    def add(self, line: int, code: str, message: str, suppressed: frozenset[str] = frozenset()
+            ) -> None:
+        for codes in (suppressed, self.noqa.get(line, frozenset())):
+            if codes is _ALL or "*" in codes or code in codes:
+                return
+        self.findings.append(Finding(self.path, line, 1, code, message))
+
+    # -- docstrings -----------------------------------------------------------------------
+
+    def doc(self, node: DefNode | ast.Module) -> _Doc | None:
+        expr = docstring_expr(node.body)
+        if expr is None:
+            return None
+        value = expr.value.value  # type: ignore[attr-defined]
+        noqa: frozenset[str] = frozenset()
+        match = _DOC_NOQA_RE.search(value)
+        if match:
+            noqa = _codes(match.group(1))
+        if not isinstance(node, ast.Module):
+            header = self.noqa.get(node.lineno)
+            if header:
+                noqa = _ALL if header is _ALL else noqa | header
+        return _Doc(_parse(value), value, expr.lineno, expr.end_lineno or expr.lineno, noqa)
+
+    def entry_line(self, doc: _Doc, name: str) -> int:
+        """Line of a docstring entry (an argument, an exception), else the opening line."""
+        pattern = re.compile(rf"^\s*\**{re.escape(_bare(name))}\b")
+        for offset, line in enumerate(doc.value.split("\n")):
+            if pattern.match(line):
+                return doc.line + offset
+        return doc.line
+
+    def format_checks(self, doc: _Doc, qualname: str) -> bool:
+        """Check the Google format; return True when sections are too malformed to compare."""
+        malformed = False
+        raw = doc.value.replace("\r\n", "\n").split("\n")
+        margin = min((len(x) - len(x.lstrip()) for x in raw[1:] if x.strip()), default=0)
+        previous_blank = True
+        for offset, line in enumerate(raw):
+            text = line.strip() if offset == 0 else line[margin:]
+            number = doc.line + offset
+            stripped = text.strip()
+            heading = heading_of(stripped) if stripped.endswith(":") else None
+            if heading is not None and text[:1] in (" ", "\t") and previous_blank:
+                self.add(number, SECTION_INDENT, f"{qualname}: section heading "
+                         f"'{stripped}' is indented; Google sections start at the "
+                         "docstring's margin", doc.noqa)
+            elif heading is None and text[:1] not in (" ", "\t") and previous_blank:
+                match = _HEADING_LIKE_RE.match(stripped)
+                if match:
+                    close = difflib.get_close_matches(match.group(1).lower(), _KNOWN_HEADINGS,
+                                                      n=1, cutoff=0.75)
+                    if close:
+                        self.add(number, SECTION_UNKNOWN, f"{qualname}: unknown section "
+                                 f"'{match.group(1)}' (did you mean '{close[0].title()}'?)",
+                                 doc.noqa)
+            elif heading is not None and text[:1] not in (" ", "\t"):
+                following = next((x for x in raw[offset + 1:] if x.strip()), None)
+                if following is not None and following[margin:][:1] not in (" ", "\t") \
+                        and heading.lower() in ALIASES and heading_of(
+                            following.strip()) is None:
+                    # Entry sections cannot be read then; prose sections still can.
+                    malformed = malformed or ALIASES[heading.lower()] in _ENTRY_SECTIONS
+                    self.add(number + 1, SECTION_INDENT, f"{qualname}: the body of section "
+                             f"'{heading}' must be indented below its heading", doc.noqa)
+            previous_blank = not stripped
+        for number in range(doc.line, doc.end_line + 1):
+            physical = self.lines[number - 1] if number <= len(self.lines) else ""
+            if display_width(physical) > self.options.width:
+                self.add(number, LINE_TOO_LONG, f"{qualname}: docstring line is "
+                         f"{display_width(physical)} columns long (limit "
+                         f"{self.options.width})", doc.noqa)
+        parsed = doc.parsed
+        for heading, names in (("Args", [a.name for a in parsed.args]),
+                               ("Attributes", [a.name for a in parsed.attributes]),
+                               ("Raises", [r.exception_type for r in parsed.raises])):
+            for name in _malformed(names)[:1]:
+                malformed = True
+                self.add(self.entry_line(doc, name.split()[0]), MALFORMED_ENTRY,
+                         f"{qualname}: '{name[:40]}' in section '{heading}' is not a "
+                         "'name (type): description' entry", doc.noqa)
+        for kind, entries in (("argument", parsed.args), ("attribute", parsed.attributes)):
+            for entry in entries:
+                if not entry.description.strip() and not _malformed([entry.name]):
+                    self.add(self.entry_line(doc, entry.name), EMPTY_DESCRIPTION,
+                             f"{qualname}: {kind} '{entry.name}' has no description", doc.noqa)
+        for exc in parsed.raises:
+            if not exc.description.strip():
+                self.add(self.entry_line(doc, exc.exception_type), EMPTY_DESCRIPTION,
+                         f"{qualname}: exception '{exc.exception_type}' has no description",
+                         doc.noqa)
+        for raw_section in parsed.extras:
+            if not raw_section.body.strip() and raw_section.heading.lower() in ALIASES:
+                self.add(doc.line, EMPTY_DESCRIPTION,
+                         f"{qualname}: section '{raw_section.heading}' is empty", doc.noqa)
+        return malformed
+
+    # -- targets --------------------------------------------------------------------------
+
+    def missing(self, line: int, what: str, qualname: str) -> None:
+        self.add(line, MISSING_DOCSTRING, f"{qualname}: {what} has no docstring")
+
+    def check_module(self, marked: bool) -> None:
+        doc = self.doc(self.tree)
+        if doc is None:
+            if marked or self.options.all_defs:
+                self.missing(1, "module", "<module>")
+            return
+        self.format_checks(doc, "<module>")
+
+    def check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str,
+                       class_name: str | None, require: bool) -> None:
+        doc = self.doc(node)
+        if doc is None:
+            if require:
+                self.missing(node.lineno, "function", qualname)
+            return
+        malformed = self.format_checks(doc, qualname)
+        parsed = doc.parsed
+        if not parsed.google or malformed or (self.options.skip_short and _is_short(parsed)):
+            return  # a malformed docstring cannot be compared with the code: LD362/365 say so
+        facts = function_facts(node, class_name)
+        self.args(doc, facts, qualname)
+        self.returns_yields(node, doc, facts, qualname)
+        self.raises(doc, facts, qualname)
+
+    def args(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
+        params = {_bare(p.name): p for p in facts.params}
+        documented = {_bare(a.name): a for a in doc.parsed.args}
+        for name, expected in params.items():
+            if name not in documented:
+                self.add(doc.line, ARG_MISSING,
+                         f"{qualname}: argument '{expected.name}' is not documented", doc.noqa)
+        for name, entry in documented.items():
+            line = self.entry_line(doc, entry.name)
+            param = params.get(name)
+            if param is None:
+                self.add(line, ARG_EXTRA, f"{qualname}: documented argument '{entry.name}' "
+                         "is not in the signature", doc.noqa)
+                continue
+            if entry.name != param.name and param.name.startswith("*"):
+                self.add(line, ARG_STARS, f"{qualname}: '{param.name}' is documented as "
+                         f"'{entry.name}'", doc.noqa)
+            if param.annotation and entry.type_hint and \
+                    _type_text(param.annotation) != _type_text(entry.type_hint):
+                self.add(line, ARG_TYPE, f"{qualname}: argument '{param.name}' is documented "
+                         f"as ({entry.type_hint}) but annotated {param.annotation}", doc.noqa)
+        common_sig = [n for n in params if n in documented]
+        common_doc = [n for n in documented if n in params]
+        if common_sig != common_doc:
+            self.add(doc.line, ARG_ORDER, f"{qualname}: arguments are documented in another "
+                     f"order than the signature ({', '.join(common_sig)})", doc.noqa)
+
+    def returns_yields(self, node: DefNode, doc: _Doc, facts: FunctionFacts,
+                       qualname: str) -> None:
+        parsed = doc.parsed
+        undecidable = facts.is_stub or facts.is_abstract or facts.is_overload
+        if facts.documents_return and parsed.returns is None and not facts.is_property:
+            self.add(doc.line, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
+                     "has no Returns section", doc.noqa)
+        if parsed.returns is not None and not facts.documents_return and not undecidable:
+            why = "is a generator" if facts.is_generator else "returns nothing"
+            self.add(self.section_line(doc, "returns"), RETURNS_EXTRA,
+                     f"{qualname}: has a Returns section but {why}", doc.noqa)
+        if parsed.returns is not None and parsed.returns.type_hint and facts.return_annotation \
+                and not facts.is_generator and _type_text(parsed.returns.type_hint) != \
+                _type_text(facts.return_annotation):
+            self.add(self.section_line(doc, "returns"), RETURNS_TYPE,
+                     f"{qualname}: Returns says {parsed.returns.type_hint} but the annotation "
+                     f"is {facts.return_annotation}", doc.noqa)
+        if facts.is_generator and parsed.yields is None:
+            self.add(doc.line, YIELDS_MISSING, f"{qualname}: is a generator but the docstring "
+                     "has no Yields section", doc.noqa)
+        if parsed.yields is not None and not facts.is_generator and not undecidable:
+            self.add(self.section_line(doc, "yields"), YIELDS_EXTRA,
+                     f"{qualname}: has a Yields section but is not a generator", doc.noqa)
+        if parsed.yields is not None and parsed.yields.type_hint and facts.yield_type and \
+                _type_text(parsed.yields.type_hint) != _type_text(facts.yield_type):
+            self.add(self.section_line(doc, "yields"), YIELDS_TYPE,
+                     f"{qualname}: Yields says {parsed.yields.type_hint} but the annotation "
+                     f"gives {facts.yield_type}", doc.noqa)
+        del node
+
+    def section_line(self, doc: _Doc, section: str) -> int:
+        for offset, line in enumerate(doc.value.split("\n")):
+            heading = heading_of(line.strip())
+            if heading is not None and ALIASES.get(heading.lower(), None) is not None and \
+                    ALIASES[heading.lower()].value == section:
+                return doc.line + offset
+        return doc.line
+
+    def raises(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
+        documented = [r.exception_type for r in doc.parsed.raises]
+        for fact in facts.raises:
+            if fact.exception == "NotImplementedError":
+                continue  # "not implemented here" is the interface's nature, not an error
+            if not any(_same_exception(fact.exception, d) for d in documented):
+                self.add(fact.line, RAISES_MISSING, f"{qualname}: raises {fact.exception} but "
+                         "the docstring does not say so", doc.noqa)
+        if facts.is_stub or facts.is_abstract or facts.is_overload:
+            return
+        for name in documented:
+            if not any(_same_exception(f.exception, name) for f in facts.raises):
+                self.add(self.entry_line(doc, name), RAISES_EXTRA,
+                         f"{qualname}: documents {name} but no raise statement raises it",
+                         doc.noqa)
+
+    def check_class(self, node: ast.ClassDef, qualname: str, require: bool) -> None:
+        doc = self.doc(node)
+        if doc is None:
+            if require:
+                self.missing(node.lineno, "class", qualname)
+            return
+        malformed = self.format_checks(doc, qualname)
+        parsed = doc.parsed
+        if not parsed.google or malformed or (self.options.skip_short and _is_short(parsed)):
+            return
+        self.attributes(node, doc, class_facts(node), qualname)
+
+    def attributes(self, node: ast.ClassDef, doc: _Doc, facts: ClassFacts, qualname: str
+                   ) -> None:
+        documented = {a.name: a for a in doc.parsed.attributes}
+        for fact in facts.attributes:
+            entry = documented.get(fact.name)
+            if entry is None:
+                self.add(doc.line, ATTR_MISSING, f"{qualname}: attribute '{fact.name}' is not "
+                         "documented", doc.noqa)
+            elif fact.annotation and entry.type_hint and \
+                    _type_text(fact.annotation) != _type_text(entry.type_hint):
+                self.add(self.entry_line(doc, fact.name), ATTR_TYPE,
+                         f"{qualname}: attribute '{fact.name}' is documented as "
+                         f"({entry.type_hint}) but annotated {fact.annotation}", doc.noqa)
+        known = {fact.name for fact in facts.attributes} | _class_level_names(node)
+        for name in documented:
+            if name not in known:
+                self.add(self.entry_line(doc, name), ATTR_EXTRA,
+                         f"{qualname}: documented attribute '{name}' is not defined by the "
+                         "class", doc.noqa)
+
+
+def _is_short(parsed: ParsedDocstring) -> bool:
+    """A docstring of prose only (no section at all) is complete as it is (as in pydoclint)."""
+    return not (parsed.args or parsed.returns or parsed.yields or parsed.raises
+                or parsed.attributes or parsed.examples or parsed.notes
+                or parsed.typical_usage or parsed.extras)
+
+
+def _malformed(names: Iterable[str]) -> list[str]:
+    return [n for n in names if not n.lstrip("*").replace(".", "_").isidentifier()]
+
+
+def _class_level_names(node: ast.ClassDef) -> set[str]:
+    """Names a class defines besides its analysed attributes: constants, properties, slots."""
+    names: set[str] = set()
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign):
+            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.add(stmt.target.id)
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and (
+                {"property", "cached_property"} & set(decorator_names(stmt)) or any(
+                    d.endswith((".setter", ".getter")) for d in decorator_names(stmt))):
+            names.add(stmt.name)
+    return names
+
+
+def _is_public(qualname: str) -> bool:
+    return not any(part.startswith("_") and not (part.startswith("__") and part.endswith("__"))
+                   for part in qualname.split("."))
+
+
+def _walk_defs(tree: ast.Module) -> Iterable[tuple[DefNode, str, str | None, bool]]:
+    """Every def and class: dotted name, enclosing class, and whether it is inside a def."""
+    stack: list[tuple[list[ast.stmt], str, str | None, bool]] = [(tree.body, "", None, False)]
+    while stack:
+        body, prefix, owner, nested = stack.pop()
+        for stmt in body:
+            if isinstance(stmt, DefNode):
+                qualname = prefix + stmt.name
+                yield stmt, qualname, owner, nested
+                is_class = isinstance(stmt, ast.ClassDef)
+                stack.append((stmt.body, qualname + ".", stmt.name if is_class else None,
+                              nested or not is_class))
+
+
+def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
+    """Check one file's text.
+
+    Args:
+        path (Path): The file, for the findings.
+        text (str): Its decoded text.
+        options (CheckOptions): What to check.
+
+    Returns:
+        list[Finding]: The findings, sorted by line.
+    """
+    try:
+        tree = ast.parse(text, filename=str(path))
+    except SyntaxError as exc:
+        return [Finding(path, exc.lineno or 0, exc.offset or 0, errors.SYNTAX_ERROR,
+                        f"cannot parse: {exc.msg}")]
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return [Finding(path, 0, 0, errors.SYNTAX_ERROR, f"cannot parse: {exc}")]
+    checker = _FileChecker(path, text, tree, options)
+    scan = scan_markers(text) if "@llm" in text else None
+    regions = scan.regions if scan else ()
+    targets: list[Target] = []
+    if scan is not None:
+        targets, problems = resolve(tree, regions, False)
+        for problem in sorted([*scan.problems, *problems], key=lambda p: (p.line, p.col)):
+            checker.findings.append(Finding(path, problem.line, problem.col, problem.code,
+                                            problem.message))
+    marked = {id(t.node): t for t in targets if t.node is not None}
+    checker.check_module(any(t.kind is Kind.MODULE for t in targets))
+    for node, qualname, owner, nested in _walk_defs(tree):
+        target = marked.get(id(node))
+        if target is None and not options.all_defs:
+            continue
+        # With --all, only public, non-nested, non-dunder definitions must have a docstring.
+        require = target is not None or (_is_public(qualname) and not nested
+                                         and not node.name.startswith("__"))
+        if isinstance(node, ast.ClassDef):
+            checker.check_class(node, qualname, require)
+        else:
+            checker.check_function(node, qualname, owner, require)
+    return sorted(checker.findings, key=lambda f: (f.line, f.col, f.code))
