@@ -87,6 +87,12 @@ class AnswerCache:
         directory (Path): Where the database lives (created when needed).
         max_mb (float): Size cap in megabytes.
         warn (Callable[[str], None] | None): Called once if the cache must be switched off.
+
+    Attributes:
+        path (Path): The database file.
+        max_size (int): Size cap in bytes.
+        hits (int): Lookups answered in this process (added to the totals on close).
+        misses (int): Lookups not answered in this process.
     """
 
     def __init__(self, directory: Path, max_mb: float = DEFAULT_MAX_MB,

@@ -39,6 +39,14 @@ class ContextBuilder:
         text (str): The file's text.
         src (SourceMap): Its line index.
         tree (ast.Module): Its AST.
+
+    Attributes:
+        text (str): The file's text.
+        src (SourceMap): Its line index.
+        tree (ast.Module): Its AST.
+        hidden (set[int]): Lines left out of everything shown (docstrings, ``comm``
+            comments).
+        tails (dict[int, str]): Code that follows a docstring on its last line, by line.
     """
 
     def __init__(self, text: str, src: SourceMap, tree: ast.Module) -> None:

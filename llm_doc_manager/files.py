@@ -115,7 +115,7 @@ def decode_source(raw: bytes) -> tuple[str, str]:
         raise SourceDecodeError(f"unknown encoding {encoding!r}", 1) from exc
 
 
-def read_source(path: Path) -> SourceFile:
+def read_source(path: Path) -> SourceFile:  # noqa: LD342 - raised by a callee
     """Read a Python file from disk.
 
     Args:

@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 
 from llm_doc_manager.config import DEFAULT_WIDTH
-from llm_doc_manager.docstrings import HEADINGS, RawSection, Section
+from llm_doc_manager.docstrings import ALIASES, HEADINGS, RawSection, Section
 from llm_doc_manager.schemas import (
     ArgDoc,
     AttributeDoc,
@@ -141,6 +141,9 @@ def _typed(type_hint: str | None, description: str, available: int) -> list[str]
     return wrap_prose(description, available)
 
 
+ARGS_HEADINGS = frozenset(k for k, v in ALIASES.items() if v is Section.ARGS)
+
+
 def _extras(extras: Sequence[RawSection]) -> list[list[str]]:
     return [[f"{raw.heading}:", *(SECTION_INDENT + line if line else line
                                   for line in _verbatim(raw.body))] for raw in extras]
@@ -207,12 +210,15 @@ def render_class_text(schema: ClassDocstring, indent: str = "", width: int = DEF
     """
     available = width - display_width(indent)
     inner = available - len(SECTION_INDENT)
+    # Constructor arguments kept on the class go where Google style puts them: first.
+    leading = [raw for raw in extras if raw.heading.lower() in ARGS_HEADINGS]
     blocks = [
         wrap_prose(schema.extended_description, available),
+        *_extras(leading),
         _section(HEADINGS[Section.ATTRIBUTES], _named_entries(schema.attributes, inner)),
         _section(HEADINGS[Section.EXAMPLES], _verbatim(schema.examples)),
         _section(HEADINGS[Section.NOTES], wrap_prose(schema.notes, inner)),
-        *_extras(extras),
+        *_extras([raw for raw in extras if raw not in leading]),
     ]
     return _assemble(schema.summary, blocks, indent, width)
 

@@ -546,7 +546,7 @@ class _Run:
         return change
 
 
-async def run_files(paths: Sequence[Path], provider: Provider, options: Options, *,
+async def run_files(paths: Sequence[Path], provider: Provider, options: Options, *,  # noqa: LD342 - raised by a callee
                     concurrency: int = 8, progress: Progress | None = None) -> list[FileResult]:
     """Run files through the pipeline, asking for up to ``concurrency`` regions at once.
 

@@ -136,6 +136,13 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
                   existing is not None and schema == existing.to_method())
 
 
+def _entry_text(entry: ArgDoc) -> str:
+    head = f"{entry.name} ({entry.type_hint})" if entry.type_hint else entry.name
+    first, *rest = entry.description.split("\n") if entry.description else [""]
+    return "\n".join([f"{head}: {first}".rstrip(), *("    " + line if line else line
+                                                       for line in rest)])
+
+
 def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocstring | None,
                 keep_human: bool) -> Merged:
     """Merge and sync a class docstring.
@@ -167,6 +174,11 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
         ))
     known = {fact.name for fact in facts.attributes}
     attributes += [a for a in old.attributes if a.name not in known]
+    extras = tuple(old.extras)
+    if old.args:
+        # Constructor arguments documented on the class (Google style allows it) have no
+        # schema field: keep them verbatim so that no human text is lost.
+        extras = (RawSection("Args", "\n".join(_entry_text(a) for a in old.args)), *extras)
     schema = ClassDocstring(
         summary=_text(old.summary, answer.summary, keep_human) or "Undocumented.",
         extended_description=_text(old.description, answer.extended_description, keep_human),
@@ -174,7 +186,7 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
         examples=_text(old.examples, answer.examples, keep_human),
         notes=_text(old.notes, answer.notes, keep_human),
     )
-    return Merged(schema, tuple(old.extras),
+    return Merged(schema, extras,
                   existing is not None and schema == existing.to_class())
 
 

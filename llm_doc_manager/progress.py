@@ -17,6 +17,13 @@ class Tally:
 
     Args:
         usage (Usage): The provider's counters (requests, tokens, cache hits).
+
+    Attributes:
+        usage (Usage): The provider's counters (requests, tokens, cache hits).
+        total (int): Regions to ask for, so far.
+        done (int): Regions answered or failed.
+        failed (int): Regions that failed.
+        files (int): Files finished.
     """
 
     def __init__(self, usage: Usage) -> None:
@@ -90,6 +97,9 @@ class PlainProgress(Tally):
     Args:
         usage (Usage): The provider's counters.
         console (Console): Where lines go.
+
+    Attributes:
+        console (Console): Where lines go.
     """
 
     def __init__(self, usage: Usage, console: Console) -> None:
@@ -118,6 +128,10 @@ class BarProgress(Tally):
     Args:
         usage (Usage): The provider's counters.
         console (Console): The terminal console.
+
+    Attributes:
+        bar (Progress): The live rich display.
+        task (TaskID): The bar's task.
     """
 
     def __init__(self, usage: Usage, console: Console) -> None:

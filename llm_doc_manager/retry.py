@@ -117,6 +117,9 @@ class RateLimiter:
 
     Args:
         per_minute (float | None): Budget; None or 0 means unlimited.
+
+    Attributes:
+        interval (float): Seconds between request starts (0: unlimited).
     """
 
     def __init__(self, per_minute: float | None) -> None:

@@ -337,7 +337,7 @@ def render(findings: list[Finding], fmt: str, color: bool) -> str:
 # -- entry ------------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: LD341 - caught inside
     """Run ``llm-doc validate``.
 
     Args:
@@ -345,6 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         int: The exit code.
+
     """
     parser = _parser()
     try:

@@ -56,7 +56,15 @@ class CachedProvider:
 
     Args:
         inner (KeyedProvider): The model provider.
+        cache (AnswerCache): The answer cache.
+
+    Attributes:
+        inner (KeyedProvider): The model provider asked on a miss.
         cache (AnswerCache): The cache.
+        name (str): The inner provider's name.
+        keeps_human_text (bool): As the inner provider.
+        needs_code (bool): As the inner provider.
+        usage (Usage): The inner provider's counters (cache hits counted here).
     """
 
     def __init__(self, inner: KeyedProvider, cache: AnswerCache) -> None:

@@ -152,6 +152,13 @@ class ModelProvider:
 
     Args:
         settings (ModelSettings): Resolved settings.
+
+    Attributes:
+        settings (ModelSettings): Resolved settings.
+        name (str): ``openai`` or ``azure``.
+        usage (Usage): Requests, retries and tokens so far.
+        limiter (RateLimiter): The requests-per-minute limit.
+        client (openai.AsyncOpenAI): The HTTP client (its own retries are off).
     """
 
     keeps_human_text = False  # the model reads the current docstring and merges it
@@ -197,7 +204,7 @@ class ModelProvider:
         return make_key("answer", self.settings.identity, PROMPT_VERSION, request.task.value,
                         SCHEMAS[request.task].__name__, messages(request))
 
-    async def generate(self, request: DocRequest) -> AnySchema:
+    async def generate(self, request: DocRequest) -> AnySchema:  # noqa: LD342 - raised by a callee
         """Ask the model for one region's content.
 
         Args:

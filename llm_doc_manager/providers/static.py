@@ -258,6 +258,7 @@ class StaticProvider:
     """Offline provider: content derived from the code, deterministic, no network.
 
     Attributes:
+        usage (Usage): Always zero: nothing is ever sent.
         name (str): ``static``.
         keeps_human_text (bool): Always True: existing human text wins over derived text.
     """

@@ -1,0 +1,20 @@
+# @llm-class-start
+class Pool:
+    """A pool of workers.
+
+    Kept as written: the constructor's arguments are documented here.
+
+    Args:
+        size (int): How many workers to start. Defaults to four,
+            which suits most laptops.
+        name: A label for logs.
+
+    Attributes:
+        size (int): The size.
+        name (str): The name.
+    """
+
+    def __init__(self, size: int = 4, name: str = "pool") -> None:
+        self.size = size
+        self.name = name
+# @llm-class-end
