@@ -105,7 +105,8 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
                               keep_human) or "The result.",
         )
     yields = None
-    if facts.is_generator or (undecidable and (old.yields or answer.yields)):
+    if facts.is_generator or (undecidable and (old.yields or answer.yields)
+                              and facts.return_annotation not in ("None",)):
         source_y = old.yields if keep_human and old.yields else (answer.yields or old.yields)
         yields = YieldsDoc(
             type_hint=facts.yield_type or (source_y.type_hint if source_y else None),

@@ -303,12 +303,15 @@ class _FileChecker:
         if facts.documents_return and parsed.returns is None and not facts.is_property:
             self.add(doc.line, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
                      "has no Returns section", doc.noqa)
-        if parsed.returns is not None and not facts.documents_return and not undecidable:
+        says_none = facts.return_annotation in ("None", "NoReturn", "Never")
+        if parsed.returns is not None and not facts.documents_return and (
+                not undecidable or says_none):
             why = "is a generator" if facts.is_generator else "returns nothing"
             self.add(self.section_line(doc, "returns"), RETURNS_EXTRA,
                      f"{qualname}: has a Returns section but {why}", doc.noqa)
         if parsed.returns is not None and parsed.returns.type_hint and facts.return_annotation \
-                and not facts.is_generator and _type_text(parsed.returns.type_hint) != \
+                and not says_none and not facts.is_generator and \
+                _type_text(parsed.returns.type_hint) != \
                 _type_text(facts.return_annotation):
             self.add(self.section_line(doc, "returns"), RETURNS_TYPE,
                      f"{qualname}: Returns says {parsed.returns.type_hint} but the annotation "
@@ -316,7 +319,8 @@ class _FileChecker:
         if facts.is_generator and parsed.yields is None:
             self.add(doc.line, YIELDS_MISSING, f"{qualname}: is a generator but the docstring "
                      "has no Yields section", doc.noqa)
-        if parsed.yields is not None and not facts.is_generator and not undecidable:
+        if parsed.yields is not None and not facts.is_generator and (not undecidable
+                                                                     or says_none):
             self.add(self.section_line(doc, "yields"), YIELDS_EXTRA,
                      f"{qualname}: has a Yields section but is not a generator", doc.noqa)
         if parsed.yields is not None and parsed.yields.type_hint and facts.yield_type and \

@@ -1,0 +1,156 @@
+"""``llm-doc validate``: every code, suppression, output formats, baseline, cache and --fix."""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+from pathlib import Path
+
+from tests.conftest import Run
+from tests.helpers import assert_only_docstrings_changed, ast_without_docstrings
+
+HERE = Path(__file__).parent / "validate"
+
+
+def _drift(tmp_path: Path) -> Path:
+    target = tmp_path / "drift.py"
+    shutil.copyfile(HERE / "drift.py", target)
+    return target
+
+
+def test_every_code_is_found_where_expected(tmp_path: Path, llm_doc: Run) -> None:
+    _drift(tmp_path)
+    result = llm_doc("validate", "--all", "drift.py", "-q")
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == (HERE / "expected.txt").read_text()
+    codes = {line.split()[1] for line in result.stdout.splitlines()}
+    assert codes == {"LD301", "LD311", "LD312", "LD313", "LD314", "LD315", "LD321", "LD322",
+                     "LD323", "LD331", "LD332", "LD341", "LD342", "LD351", "LD352", "LD353",
+                     "LD361", "LD362", "LD363", "LD364", "LD365"}
+    # noqa on the def line and in the docstring, short docstrings, private names: silent.
+    for silent in ("suppressed", "short", "_private"):
+        assert f" {silent}:" not in result.stdout
+
+
+def test_marked_regions_only_by_default(tmp_path: Path, llm_doc: Run) -> None:
+    (tmp_path / "m.py").write_text(
+        "def loose(a):\n    \"\"\"Loose.\n\n    Args:\n        b: Wrong.\n    \"\"\"\n\n\n"
+        "# @llm-doc-start\ndef marked(a):\n    return a\n# @llm-doc-end\n\n"
+        "# @llm-doc-start\nx = 1\n")
+    result = llm_doc("validate", "m.py", "-q")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "m.py:10:1: LD301 marked: function has no docstring" in lines
+    assert any(" LD10" in line for line in lines)  # the unbalanced marker is a finding
+    assert not any("loose" in line for line in lines)
+
+
+def test_clean_file_exits_0_and_bad_input_is_a_finding(tmp_path: Path, llm_doc: Run) -> None:
+    (tmp_path / "ok.py").write_text('"""Fine."""\n\n\ndef f(a: int) -> int:\n'
+                                    '    """Double.\n\n    Args:\n        a (int): A number.'
+                                    '\n\n    Returns:\n        int: Twice a.\n    """\n'
+                                    '    return 2 * a\n')
+    clean = llm_doc("validate", "--all", "ok.py")
+    assert clean.returncode == 0, clean.stdout
+    assert "1 file checked, no findings" in clean.stderr
+    (tmp_path / "broken.py").write_text("def f(:\n")
+    (tmp_path / "latin.py").write_bytes(b"x = '\xe9'\n")
+    result = llm_doc("validate", "--all", ".", "-q")
+    assert result.returncode == 1
+    assert "broken.py:1:7: LD001 cannot parse" in result.stdout
+    assert "latin.py:1:0: LD002" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert llm_doc("validate", "--format", "xml").returncode == 2
+    assert llm_doc("validate", "missing.py").returncode == 2
+    assert llm_doc("validate", "--write-baseline").returncode == 2
+
+
+def test_select_ignore_and_formats(tmp_path: Path, llm_doc: Run) -> None:
+    _drift(tmp_path)
+    only_args = llm_doc("validate", "--all", "--select", "LD31", "--ignore", "LD315",
+                        "--format", "json", "drift.py")
+    data = json.loads(only_args.stdout)
+    assert {d["code"] for d in data} == {"LD311", "LD312", "LD313", "LD314"}
+    assert data[0] == {"path": "drift.py", "line": 19, "col": 1, "code": "LD313",
+                       "message": "arg_drift: arguments are documented in another order than "
+                                  "the signature (a, b, rest)"}
+    github = llm_doc("validate", "--all", "--select", "LD301", "--format", "github", "drift.py")
+    assert github.stdout.splitlines()[0] == (
+        "::error file=drift.py,line=1,col=1,title=LD301::<module>: module has no docstring")
+    fixable = llm_doc("validate", "--all", "--select", "fixable", "drift.py", "-q")
+    assert "LD301" not in fixable.stdout
+    assert "LD311" in fixable.stdout
+
+
+def test_baseline_reports_only_new_drift(tmp_path: Path, llm_doc: Run) -> None:
+    path = _drift(tmp_path)
+    written = llm_doc("validate", "--all", "drift.py", "--baseline", "base.json",
+                      "--write-baseline")
+    assert written.returncode == 0
+    assert llm_doc("validate", "--all", "drift.py", "--baseline", "base.json").returncode == 0
+    # Lines move (a blank line on top) and one new problem appears: only it is reported.
+    path.write_text("\n" + path.read_text() + "\n\ndef fresh(a, b):\n    \"\"\"New.\n\n"
+                    "    Args:\n        a: First.\n    \"\"\"\n")
+    result = llm_doc("validate", "--all", "drift.py", "--baseline", "base.json", "-q")
+    assert result.returncode == 1
+    line = path.read_text().splitlines().index("def fresh(a, b):") + 2
+    assert result.stdout.splitlines() == [
+        f"drift.py:{line}:1: LD311 fresh: argument 'b' is not documented"]
+
+
+def test_warm_run_reports_what_the_cold_run_did(tmp_path: Path, llm_doc: Run) -> None:
+    _drift(tmp_path)
+    for i in range(80):  # enough files for the worker processes to be used
+        shutil.copyfile(HERE / "drift.py", tmp_path / f"copy_{i}.py")
+    cold = llm_doc("validate", "--all", ".", "--format", "json")
+    warm = llm_doc("validate", "--all", ".", "--format", "json")
+    assert cold.stdout == warm.stdout
+    assert len(json.loads(cold.stdout)) == 81 * 23
+    serial = llm_doc("validate", "--all", ".", "--format", "json", "--no-cache", "--jobs", "1")
+    assert serial.stdout == cold.stdout
+    # A changed file is checked again, the others come from the cache.
+    (tmp_path / "copy_0.py").write_text('"""Now clean."""\n')
+    again = json.loads(llm_doc("validate", "--all", ".", "--format", "json").stdout)
+    assert len(again) == 80 * 23
+
+
+def test_fix_syncs_and_converges(tmp_path: Path, llm_doc: Run) -> None:
+    path = _drift(tmp_path)
+    before = path.read_text()
+    fixed = llm_doc("validate", "--all", "--fix", "--yes", "drift.py", "-q")
+    assert fixed.returncode == 1  # unfixable findings remain (missing docstrings, ...)
+    after = path.read_text()
+    assert after != before
+    ast.parse(after)
+    assert ast_without_docstrings(after) == ast_without_docstrings(before)
+    assert_only_docstrings_changed(before, after)
+    remaining = {line.split()[1] for line in fixed.stdout.splitlines()}
+    assert remaining <= {"LD301", "LD342", "LD352", "LD361", "LD362", "LD363", "LD364",
+                         "LD365", "LD311"}, fixed.stdout
+    assert "Wrong type." in after  # human text kept
+    assert "x (float): Wrong type." in after  # the type follows the annotation
+    second = llm_doc("validate", "--all", "--fix", "--yes", "--select", "fixable", "drift.py")
+    assert path.read_text() == after
+    assert second.returncode in (0, 1)
+    third = llm_doc("validate", "--all", "--fix", "--yes", "--select", "fixable", "drift.py")
+    assert third.returncode == second.returncode
+    assert path.read_text() == after
+
+
+def test_fix_diff_writes_nothing(tmp_path: Path, llm_doc: Run) -> None:
+    path = _drift(tmp_path)
+    before = path.read_text()
+    shown = llm_doc("validate", "--all", "--fix", "--diff", "drift.py")
+    assert "+        *rest (int): Missing stars." in shown.stdout
+    assert path.read_text() == before
+    refused = llm_doc("validate", "--all", "--fix", "drift.py")
+    assert "stdin is not a terminal" in refused.stderr
+    assert path.read_text() == before
+
+
+def test_the_package_documents_itself(llm_doc: Run) -> None:
+    root = Path(__file__).parent.parent
+    result = llm_doc("validate", "--all", str(root / "llm_doc_manager"), "--config",
+                     str(root / "pyproject.toml"))
+    assert result.returncode == 0, result.stdout
