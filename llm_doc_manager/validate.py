@@ -388,10 +388,15 @@ class _FileChecker:
 
 
 def _is_short(parsed: ParsedDocstring) -> bool:
-    """A docstring of prose only (no section at all) is complete as it is (as in pydoclint)."""
+    """Tell whether a docstring is prose only, complete as it is (as pydoclint sees it).
+
+    Only sections that document an interface (Args, Returns, Yields, Raises, Attributes,
+    Examples) make a docstring one to check; a Note, References or See also section alone
+    does not.
+    """
     return not (parsed.args or parsed.returns or parsed.yields or parsed.raises
-                or parsed.attributes or parsed.examples or parsed.notes
-                or parsed.typical_usage or parsed.extras)
+                or parsed.attributes or parsed.examples
+                or any(ALIASES.get(r.heading.lower()) in _ENTRY_SECTIONS for r in parsed.extras))
 
 
 def _malformed(names: Iterable[str]) -> list[str]:
