@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,7 +39,7 @@ def _git(cwd: Path, *args: str, env: dict[str, str] | None = None
 
 
 @pytest.fixture(scope="module")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, Path]]:
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
     """A committed copy of this working tree, and a pre-commit home shared by the tests."""
     repo = tmp_path_factory.mktemp("hook-repo")
     listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
@@ -55,7 +54,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     _git(repo, "add", "-A")
     _git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "hooks")
     rev = _git(repo, "rev-parse", "HEAD").stdout.strip()
-    yield repo, rev, tmp_path_factory.mktemp("pre-commit-home")
+    return repo, rev, tmp_path_factory.mktemp("pre-commit-home")
 
 
 def _env(home: Path, cache: Path) -> dict[str, str]:
