@@ -43,6 +43,9 @@ class Settings:
         cache_max_mb (float): Cache size cap in megabytes.
         azure_endpoint (str | None): Azure OpenAI endpoint.
         api_version (str | None): Azure OpenAI API version.
+        select (tuple[str, ...]): ``validate``: only these codes or prefixes.
+        ignore (tuple[str, ...]): ``validate``: skip these codes or prefixes.
+        baseline (Path | None): ``validate``: findings to accept (see ``--baseline``).
         config_file (Path | None): The pyproject.toml the settings came from.
     """
 
@@ -64,6 +67,9 @@ class Settings:
     cache_max_mb: float = 500.0
     azure_endpoint: str | None = None
     api_version: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    baseline: Path | None = None
     config_file: Path | None = None
 
 
@@ -87,6 +93,9 @@ _KEYS: dict[str, tuple[str, type]] = {
     "cache-max-mb": ("cache_max_mb", float),
     "azure-endpoint": ("azure_endpoint", str),
     "api-version": ("api_version", str),
+    "select": ("select", list),
+    "ignore": ("ignore", list),
+    "baseline": ("baseline", Path),
 }
 _ENV: dict[str, tuple[str, type]] = {
     "LLM_DOC_PROVIDER": ("provider", str),

@@ -270,6 +270,8 @@ def write_baseline(path: Path, findings: list[Finding]) -> None:
 def apply_baseline(path: Path, findings: list[Finding]) -> list[Finding]:
     """Drop the findings recorded in a baseline (each entry absorbs one finding).
 
+    A baseline file that does not exist yet accepts nothing.
+
     Args:
         path (Path): The baseline file.
         findings (list[Finding]): Current findings.
@@ -280,6 +282,8 @@ def apply_baseline(path: Path, findings: list[Finding]) -> list[Finding]:
     Raises:
         ConfigError: If the file cannot be read.
     """
+    if not path.exists():
+        return findings  # not written yet: everything is new (the safe direction)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         budget = Counter((e["path"], e["code"], e["message"]) for e in data["findings"])
@@ -354,19 +358,23 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: LD341 - caught insi
         return 0 if exc.code == 0 else 2
     paths: list[Path] = args.paths or [Path(".")]
     try:
-        if args.write_baseline and args.baseline is None:
-            raise ConfigError("--write-baseline needs --baseline FILE")
         if args.yes and args.diff:
             raise ConfigError("--yes and --diff cannot be combined")
         if (args.yes or args.diff) and not args.fix:
             raise ConfigError("--yes and --diff go with --fix")
         settings = load_settings(paths[0], {"width": args.width, "all_defs": args.all_defs},
                                  dict(os.environ), args.config)
+        if args.write_baseline and not (args.baseline or settings.baseline):
+            raise ConfigError("--write-baseline needs --baseline FILE (or baseline in "
+                              "[tool.llm-doc])")
         files = iter_files(paths, settings.exclude)
     except (ConfigError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    select, ignore = _codes(args.select), _codes(args.ignore)
+    # Flags win over [tool.llm-doc]; the two lists are not merged.
+    select = _codes(args.select or settings.select)
+    ignore = _codes(args.ignore or settings.ignore)
+    baseline: Path | None = args.baseline or settings.baseline
     use_cache = settings.cache and not args.no_cache
     findings = collect(files, settings, settings.all_defs, use_cache, args.jobs)
     if args.fix:
@@ -381,14 +389,14 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: LD341 - caught insi
             findings = [f for f in findings if f.path not in set(changed)] + collect(
                 changed, settings, settings.all_defs, use_cache, args.jobs)
     findings = sorted(f for f in findings if _selected(f.code, select, ignore))
-    if args.write_baseline:
-        write_baseline(args.baseline, findings)
+    if args.write_baseline and baseline is not None:
+        write_baseline(baseline, findings)
         print(f"wrote {len(findings)} finding{'s' if len(findings) != 1 else ''} to "
-              f"{args.baseline}", file=sys.stderr)
+              f"{baseline}", file=sys.stderr)
         return 0
-    if args.baseline is not None:
+    if baseline is not None:
         try:
-            findings = apply_baseline(args.baseline, findings)
+            findings = apply_baseline(baseline, findings)
         except ConfigError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

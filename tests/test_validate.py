@@ -154,3 +154,15 @@ def test_the_package_documents_itself(llm_doc: Run) -> None:
     result = llm_doc("validate", "--all", str(root / "llm_doc_manager"), "--config",
                      str(root / "pyproject.toml"))
     assert result.returncode == 0, result.stdout
+
+
+def test_select_ignore_and_baseline_from_pyproject(tmp_path: Path, llm_doc: Run) -> None:
+    _drift(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.llm-doc]\nselect = ["LD33"]\nignore = ["LD332"]\nbaseline = "base.json"\n')
+    result = llm_doc("validate", "--all", "drift.py", "-q")
+    assert [line.split()[1] for line in result.stdout.splitlines()] == ["LD331"]
+    assert llm_doc("validate", "--all", "drift.py", "--write-baseline").returncode == 0
+    assert (tmp_path / "base.json").exists()
+    assert llm_doc("validate", "--all", "drift.py").returncode == 0
+    assert llm_doc("validate", "--all", "drift.py", "--select", "LD301").returncode == 1
