@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
+from llm_doc_manager.config import Settings
 
 FILE_NAME = "answers-v1.sqlite3"
 DEFAULT_MAX_MB = 500
@@ -37,13 +37,32 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 """
 
 
-def default_dir() -> Path:
-    """Return the platform's cache folder for llm-doc.
+def cache_dir(settings: Settings) -> Path:
+    """Return the cache folder of a run (shared by the answer and validate caches).
+
+    Args:
+        settings (Settings): The run's settings.
 
     Returns:
-        Path: The folder (not created).
+        Path: ``cache-dir`` / ``LLM_DOC_CACHE_DIR``, else the platform's user cache folder
+        (not created).
     """
+    if settings.cache_dir is not None:
+        return settings.cache_dir
+    import platformdirs  # only when no folder is configured: keeps validate's start lean
+
     return Path(platformdirs.user_cache_dir("llm-doc", appauthor=False))
+
+
+def remove_database(path: Path) -> None:
+    """Delete an SQLite database and its WAL side files (a damaged cache starts afresh).
+
+    Args:
+        path (Path): The database file.
+    """
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            Path(f"{path}{suffix}").unlink()
 
 
 def make_key(*parts: object) -> str:
@@ -114,7 +133,7 @@ class AnswerCache:
             self._db = self._open()
         except sqlite3.DatabaseError:
             # Not a database, or damaged: start afresh rather than fail the run.
-            self._remove_files()
+            remove_database(self.path)
             try:
                 self._db = self._open()
             except (sqlite3.Error, OSError) as exc:
@@ -137,11 +156,6 @@ class AnswerCache:
             db.close()
             raise
         return db
-
-    def _remove_files(self) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(f"{self.path}{suffix}").unlink()
 
     def _disable(self, message: str) -> None:
         self._disabled = True

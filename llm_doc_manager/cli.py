@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from llm_doc_manager import __version__, errors
-from llm_doc_manager.cache import AnswerCache
+from llm_doc_manager.cache import AnswerCache, cache_dir
 from llm_doc_manager.config import Settings, load_settings
 from llm_doc_manager.discovery import iter_files
 from llm_doc_manager.errors import ConfigError, FatalProviderError, Finding
@@ -31,7 +31,7 @@ from llm_doc_manager.pipeline import (
     run_files,
 )
 from llm_doc_manager.progress import BarProgress, PlainProgress, Tally
-from llm_doc_manager.providers import Provider, Usage, cache_dir, make_provider
+from llm_doc_manager.providers import Provider, Usage, make_provider
 from llm_doc_manager.review import Answer, ask, print_diff, unified_diff
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llm_doc_manager import __version__, errors
+from llm_doc_manager.cache import cache_dir, remove_database
 from llm_doc_manager.config import Settings, load_settings
 from llm_doc_manager.discovery import iter_files
 from llm_doc_manager.errors import ConfigError, Finding
@@ -113,9 +114,7 @@ class _Results:
                 return
             except sqlite3.DatabaseError:
                 if attempt == 0:  # damaged: start afresh
-                    for suffix in ("", "-wal", "-shm"):
-                        with contextlib.suppress(OSError):
-                            Path(f"{path}{suffix}").unlink()
+                    remove_database(path)
             except (sqlite3.Error, OSError):
                 return
 
@@ -220,7 +219,7 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
                                     f"cannot read: {exc.strerror or exc}"))
             continue
         jobs_list.append(_Job(str(path), hashlib.sha256(signature + data).hexdigest()))
-    results = _Results(_cache_dir(settings) if use_cache else None)
+    results = _Results(cache_dir(settings) if use_cache else None)
     try:
         known = results.get_many([j.key for j in jobs_list])
         todo = [j for j in jobs_list if j.key not in known]
@@ -236,14 +235,6 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
     finally:
         results.close()
     return findings
-
-
-def _cache_dir(settings: Settings) -> Path:
-    if settings.cache_dir is not None:
-        return settings.cache_dir
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("llm-doc", appauthor=False))
 
 
 # -- baseline ---------------------------------------------------------------------------
@@ -386,7 +377,8 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: LD341 - caught insi
             return status
         if not args.diff:
             changed = sorted({f.path for f in fixable})
-            findings = [f for f in findings if f.path not in set(changed)] + collect(
+            done = set(changed)
+            findings = [f for f in findings if f.path not in done] + collect(
                 changed, settings, settings.all_defs, use_cache, args.jobs)
     findings = sorted(f for f in findings if _selected(f.code, select, ignore))
     if args.write_baseline and baseline is not None:

@@ -7,7 +7,6 @@ offline path never pays for the HTTP client).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 from llm_doc_manager.config import Settings
 from llm_doc_manager.errors import ConfigError
@@ -17,20 +16,6 @@ from llm_doc_manager.providers.static import StaticProvider
 __all__ = ["DocRequest", "Provider", "StaticProvider", "Task", "Usage", "make_provider"]
 
 AVAILABLE = ("static", "openai", "azure")
-
-
-def cache_dir(settings: Settings) -> Path:
-    """Return the cache folder of a run.
-
-    Args:
-        settings (Settings): The run's settings.
-
-    Returns:
-        Path: ``cache-dir`` / ``LLM_DOC_CACHE_DIR``, else the platform's user cache folder.
-    """
-    from llm_doc_manager.cache import default_dir
-
-    return settings.cache_dir or default_dir()
 
 
 def make_provider(name: str, settings: Settings | None = None,
@@ -54,7 +39,7 @@ def make_provider(name: str, settings: Settings | None = None,
         return StaticProvider()
     if name not in AVAILABLE:
         raise ConfigError(f"unknown provider {name!r} (choose from {', '.join(AVAILABLE)})")
-    from llm_doc_manager.cache import AnswerCache
+    from llm_doc_manager.cache import AnswerCache, cache_dir
     from llm_doc_manager.providers.cached import CachedProvider
     from llm_doc_manager.providers.model import ModelProvider, resolve_settings
     from llm_doc_manager.retry import RetryPolicy
