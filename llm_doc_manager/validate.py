@@ -33,40 +33,34 @@ from llm_doc_manager.docstrings import (
     heading_of,
 )
 from llm_doc_manager.docstrings import parse_docstring as _parse
-from llm_doc_manager.errors import Finding
+from llm_doc_manager.errors import (
+    ARG_EXTRA,
+    ARG_MISSING,
+    ARG_ORDER,
+    ARG_STARS,
+    ARG_TYPE,
+    ATTR_EXTRA,
+    ATTR_MISSING,
+    ATTR_TYPE,
+    EMPTY_DESCRIPTION,
+    LINE_TOO_LONG,
+    MALFORMED_ENTRY,
+    MISSING_DOCSTRING,
+    RAISES_EXTRA,
+    RAISES_MISSING,
+    RETURNS_EXTRA,
+    RETURNS_MISSING,
+    RETURNS_TYPE,
+    SECTION_INDENT,
+    SECTION_UNKNOWN,
+    YIELDS_EXTRA,
+    YIELDS_MISSING,
+    YIELDS_TYPE,
+    Finding,
+)
 from llm_doc_manager.formatter import display_width
 from llm_doc_manager.markers import Kind, scan_markers
 from llm_doc_manager.targets import Target, resolve
-
-# 3xx: validate. 30x presence, 31x args, 32x returns, 33x yields, 34x raises,
-# 35x attributes, 36x Google format.
-MISSING_DOCSTRING = "LD301"
-ARG_MISSING = "LD311"
-ARG_EXTRA = "LD312"
-ARG_ORDER = "LD313"
-ARG_TYPE = "LD314"
-ARG_STARS = "LD315"
-RETURNS_MISSING = "LD321"
-RETURNS_EXTRA = "LD322"
-RETURNS_TYPE = "LD323"
-YIELDS_MISSING = "LD331"
-YIELDS_EXTRA = "LD332"
-YIELDS_TYPE = "LD333"
-RAISES_MISSING = "LD341"
-RAISES_EXTRA = "LD342"
-ATTR_MISSING = "LD351"
-ATTR_EXTRA = "LD352"
-ATTR_TYPE = "LD353"
-SECTION_UNKNOWN = "LD361"
-SECTION_INDENT = "LD362"
-EMPTY_DESCRIPTION = "LD363"
-LINE_TOO_LONG = "LD364"
-MALFORMED_ENTRY = "LD365"
-
-#: Findings ``--fix`` can remove by syncing the docstring to the code (offline).
-FIXABLE = frozenset({ARG_MISSING, ARG_EXTRA, ARG_ORDER, ARG_TYPE, ARG_STARS, RETURNS_MISSING,
-                     RETURNS_EXTRA, RETURNS_TYPE, YIELDS_MISSING, YIELDS_EXTRA, YIELDS_TYPE,
-                     RAISES_MISSING, ATTR_MISSING, ATTR_TYPE})
 
 _KNOWN_HEADINGS = sorted({*ALIASES, *OTHER_HEADINGS})
 _HEADING_LIKE_RE = re.compile(r"([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*\Z")

@@ -24,15 +24,12 @@ from llm_doc_manager import __version__, errors
 from llm_doc_manager.cache import cache_dir, remove_database
 from llm_doc_manager.config import Settings, load_settings
 from llm_doc_manager.discovery import iter_files
-from llm_doc_manager.errors import ConfigError, Finding
+from llm_doc_manager.errors import FIXABLE, ConfigError, Finding
 
 RESULTS_FILE = "validate-v1.sqlite3"
 _MAX_ROWS = 200_000
 # Below this many files to check, worker processes cost more than they save.
 _PARALLEL_FROM = 64
-#: Codes ``--fix`` can remove (kept here so the warm path need not import the checker).
-FIXABLE = ("LD311", "LD312", "LD313", "LD314", "LD315", "LD321", "LD322", "LD323", "LD331",
-           "LD332", "LD333", "LD341", "LD351", "LD353")
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ def _codes(values: Sequence[str]) -> tuple[str, ...]:
         for code in value.split(","):
             code = code.strip()
             if code.lower() == "fixable":
-                codes.extend(FIXABLE)
+                codes.extend(sorted(FIXABLE))
             elif code:
                 codes.append(code.upper())
     return tuple(codes)
