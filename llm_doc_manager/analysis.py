@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 DefNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+# Return annotations that promise no value.
+_NO_VALUE = frozenset({"None", "NoReturn", "Never", "typing.NoReturn", "typing.Never"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
@@ -86,8 +88,26 @@ class FunctionFacts:
         if self.is_generator:
             return False
         if self.return_annotation is not None:
-            return self.return_annotation not in ("None", "NoReturn", "Never", "typing.NoReturn")
+            return not self.annotated_no_value
         return self.returns_value or self.is_property
+
+    @property
+    def annotated_no_value(self) -> bool:
+        """Tell whether the return annotation says no value comes back (``None``, ``NoReturn``).
+
+        Returns:
+            bool: True for ``-> None``, ``-> NoReturn`` and ``-> Never``.
+        """
+        return self.return_annotation in _NO_VALUE
+
+    @property
+    def undecidable(self) -> bool:
+        """Tell whether the body cannot show what the function does (stub, abstract, overload).
+
+        Returns:
+            bool: True when Returns/Yields/Raises cannot be judged from the body.
+        """
+        return self.is_stub or self.is_abstract or self.is_overload
 
     @property
     def yield_type(self) -> str | None:

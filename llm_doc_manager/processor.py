@@ -91,11 +91,11 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
         Merged: The final content.
     """
     old = existing or ParsedDocstring(summary="")
-    # Stubs, abstract methods and overloads have no body to judge by: keep what is written.
-    undecidable = facts.is_stub or facts.is_abstract or facts.is_overload
+    # Stubs, abstract methods and overloads have no body to judge by: keep what is written,
+    # unless the annotation says no value comes back.
+    keep_written = facts.undecidable and not facts.annotated_no_value
     returns = None
-    if facts.documents_return or (undecidable and (old.returns or answer.returns)
-                                  and facts.return_annotation not in ("None",)):
+    if facts.documents_return or (keep_written and (old.returns or answer.returns)):
         source = old.returns if keep_human and old.returns else (answer.returns or old.returns)
         returns = ReturnsDoc(
             type_hint=(facts.return_annotation if not facts.is_generator else None)
@@ -105,8 +105,7 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
                               keep_human) or "The result.",
         )
     yields = None
-    if facts.is_generator or (undecidable and (old.yields or answer.yields)
-                              and facts.return_annotation not in ("None",)):
+    if facts.is_generator or (keep_written and (old.yields or answer.yields)):
         source_y = old.yields if keep_human and old.yields else (answer.yields or old.yields)
         yields = YieldsDoc(
             type_hint=facts.yield_type or (source_y.type_hint if source_y else None),

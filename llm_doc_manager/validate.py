@@ -260,7 +260,7 @@ class _FileChecker:
             return  # a malformed docstring cannot be compared with the code: LD362/365 say so
         facts = function_facts(node, class_name)
         self.args(doc, facts, qualname)
-        self.returns_yields(node, doc, facts, qualname)
+        self.returns_yields(doc, facts, qualname)
         self.raises(doc, facts, qualname)
 
     def args(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
@@ -290,16 +290,14 @@ class _FileChecker:
             self.add(doc.line, ARG_ORDER, f"{qualname}: arguments are documented in another "
                      f"order than the signature ({', '.join(common_sig)})", doc.noqa)
 
-    def returns_yields(self, node: DefNode, doc: _Doc, facts: FunctionFacts,
-                       qualname: str) -> None:
+    def returns_yields(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
         parsed = doc.parsed
-        undecidable = facts.is_stub or facts.is_abstract or facts.is_overload
         if facts.documents_return and parsed.returns is None and not facts.is_property:
             self.add(doc.line, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
                      "has no Returns section", doc.noqa)
-        says_none = facts.return_annotation in ("None", "NoReturn", "Never")
+        says_none = facts.annotated_no_value
         if parsed.returns is not None and not facts.documents_return and (
-                not undecidable or says_none):
+                not facts.undecidable or says_none):
             why = "is a generator" if facts.is_generator else "returns nothing"
             self.add(self.section_line(doc, "returns"), RETURNS_EXTRA,
                      f"{qualname}: has a Returns section but {why}", doc.noqa)
@@ -313,8 +311,8 @@ class _FileChecker:
         if facts.is_generator and parsed.yields is None:
             self.add(doc.line, YIELDS_MISSING, f"{qualname}: is a generator but the docstring "
                      "has no Yields section", doc.noqa)
-        if parsed.yields is not None and not facts.is_generator and (not undecidable
-                                                                     or says_none):
+        if parsed.yields is not None and not facts.is_generator and (
+                not facts.undecidable or says_none):
             self.add(self.section_line(doc, "yields"), YIELDS_EXTRA,
                      f"{qualname}: has a Yields section but is not a generator", doc.noqa)
         if parsed.yields is not None and parsed.yields.type_hint and facts.yield_type and \
@@ -322,7 +320,6 @@ class _FileChecker:
             self.add(self.section_line(doc, "yields"), YIELDS_TYPE,
                      f"{qualname}: Yields says {parsed.yields.type_hint} but the annotation "
                      f"gives {facts.yield_type}", doc.noqa)
-        del node
 
     def section_line(self, doc: _Doc, section: str) -> int:
         for offset, line in enumerate(doc.value.split("\n")):
@@ -340,7 +337,7 @@ class _FileChecker:
             if not any(_same_exception(fact.exception, d) for d in documented):
                 self.add(fact.line, RAISES_MISSING, f"{qualname}: raises {fact.exception} but "
                          "the docstring does not say so", doc.noqa)
-        if facts.is_stub or facts.is_abstract or facts.is_overload:
+        if facts.undecidable:
             return
         for name in documented:
             if not any(_same_exception(f.exception, name) for f in facts.raises):

@@ -152,7 +152,7 @@ class _Results:
 
 
 #: Bump when the checks change within a version, so cached results are not reused.
-CHECKS_VERSION = 6
+CHECKS_VERSION = 7
 
 
 def _signature(settings: Settings, all_defs: bool) -> str:

@@ -166,3 +166,17 @@ def test_select_ignore_and_baseline_from_pyproject(tmp_path: Path, llm_doc: Run)
     assert (tmp_path / "base.json").exists()
     assert llm_doc("validate", "--all", "drift.py").returncode == 0
     assert llm_doc("validate", "--all", "drift.py", "--select", "LD301").returncode == 1
+
+
+def test_fix_removes_what_validate_calls_superfluous_on_stubs(tmp_path: Path,
+                                                              llm_doc: Run) -> None:
+    # validate and the sync share one notion of "no value comes back", so the fix converges.
+    path = tmp_path / "stop.py"
+    path.write_text('from typing import NoReturn\n\n\ndef fail(msg: str) -> NoReturn:\n'
+                    '    """Stop.\n\n    Args:\n        msg (str): Why.\n\n    Returns:\n'
+                    '        None: Never.\n    """\n    ...\n')
+    assert "LD322" in llm_doc("validate", "--all", "stop.py", "-q").stdout
+    llm_doc("validate", "--all", "--fix", "--yes", "stop.py")
+    assert "Returns:" not in path.read_text()
+    assert "msg (str): Why." in path.read_text()
+    assert llm_doc("validate", "--all", "--select", "fixable", "stop.py").returncode == 0
