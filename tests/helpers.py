@@ -12,22 +12,10 @@ from typing import Any
 from llm_doc_manager.applier import strip_docstrings
 from llm_doc_manager.files import split_lines
 from llm_doc_manager.pipeline import FileChange, FileResult, Options, process_file
-from llm_doc_manager.providers.base import DocRequest, Task, Usage
+from llm_doc_manager.prompting import SCHEMAS
+from llm_doc_manager.providers.base import DocRequest, Usage
 from llm_doc_manager.providers.static import StaticProvider
-from llm_doc_manager.schemas import (
-    AnySchema,
-    ClassDocstring,
-    CommentText,
-    MethodDocstring,
-    ModuleDocstring,
-)
-
-SCHEMAS: dict[Task, type[AnySchema]] = {
-    Task.METHOD: MethodDocstring,
-    Task.CLASS: ClassDocstring,
-    Task.MODULE: ModuleDocstring,
-    Task.COMMENT: CommentText,
-}
+from llm_doc_manager.schemas import AnySchema
 
 
 class CannedProvider:
