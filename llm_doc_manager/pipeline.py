@@ -492,17 +492,6 @@ class _Silent:
         del result
 
 
-async def _ask(provider: Provider, entry: _Planned) -> AnySchema | BaseException | None:
-    if entry.skip or entry.request is None:
-        return None
-    try:
-        return await provider.generate(entry.request)
-    except (asyncio.CancelledError, FatalProviderError):
-        raise
-    except Exception as exc:  # one region's failure must not stop the others
-        return exc
-
-
 class _Run:
     """Shared state of one run: the provider, the limits and the progress sink."""
 
@@ -518,8 +507,14 @@ class _Run:
     async def ask(self, entry: _Planned) -> AnySchema | BaseException | None:
         if entry.skip or entry.request is None:
             return None
+        answer: AnySchema | BaseException
         async with self.requests:
-            answer = await _ask(self.provider, entry)
+            try:
+                answer = await self.provider.generate(entry.request)
+            except (asyncio.CancelledError, FatalProviderError):
+                raise
+            except Exception as exc:  # one region's failure must not stop the others
+                answer = exc
         self.progress.answered(isinstance(answer, BaseException))
         return answer
 
