@@ -11,7 +11,7 @@ import asyncio
 import email.utils
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 RETRYABLE_STATUS = frozenset({408, 409, 429})
@@ -122,18 +122,23 @@ class RateLimiter:
         interval (float): Seconds between request starts (0: unlimited).
     """
 
-    def __init__(self, per_minute: float | None) -> None:
+    def __init__(self, per_minute: float | None, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.interval = 60.0 / per_minute if per_minute else 0.0
         self._next = 0.0
         self._lock = asyncio.Lock()
+        # Seams for tests: the spacing is then checked exactly, not against a wall clock.
+        self._clock = clock
+        self._sleep = sleep
 
     async def wait(self) -> None:
         """Wait for this request's slot."""
         if not self.interval:
             return
         async with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             start = max(now, self._next)
             self._next = start + self.interval
         if start > now:
-            await asyncio.sleep(start - now)
+            await self._sleep(start - now)

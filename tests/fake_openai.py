@@ -136,6 +136,10 @@ class FakeOpenAI:
         port (int): The port (set by ``start``).
         in_flight (int): Requests being answered now.
         max_in_flight (int): The most ever answered at once.
+        gate (int): When set, each request waits until this many are in flight at once (or
+            ``gate_timeout`` passes) before it is answered: a client that really sends that
+            many in parallel opens the gate, a serial one never does — whatever the speed.
+        gate_timeout (float): Longest wait at the gate, in seconds.
     """
 
     latency: float = 0.0
@@ -146,8 +150,14 @@ class FakeOpenAI:
     port: int = 0
     in_flight: int = 0
     max_in_flight: int = 0
+    gate: int = 0
+    gate_timeout: float = 30.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _changed: threading.Condition = field(init=False)
     _server: ThreadingHTTPServer | None = None
+
+    def __post_init__(self) -> None:
+        self._changed = threading.Condition(self._lock)
 
     @property
     def base_url(self) -> str:
@@ -198,9 +208,18 @@ class FakeOpenAI:
         Args:
             delta (int): +1 or -1.
         """
-        with self._lock:
+        with self._changed:
             self.in_flight += delta
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self._changed.notify_all()
+
+    def wait_at_gate(self) -> None:
+        """Hold a request until ``gate`` requests are in flight together (see ``gate``)."""
+        if not self.gate:
+            return
+        with self._changed:
+            self._changed.wait_for(lambda: self.max_in_flight >= self.gate,
+                                   timeout=self.gate_timeout)
 
     def start(self) -> FakeOpenAI:
         """Listen on an ephemeral port of 127.0.0.1 in a background thread.
@@ -297,6 +316,7 @@ class _Handler(BaseHTTPRequestHandler):
         user = "\n".join(m.get("content") or "" for m in body.get("messages", [])
                          if m.get("role") == "user")
         fault = fake.take_fault(user)
+        fake.wait_at_gate()
         if fake.latency:
             time.sleep(fake.latency)
         schema = response_format["json_schema"]["schema"]

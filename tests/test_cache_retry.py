@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import multiprocessing
 import random
 import sqlite3
@@ -17,7 +18,7 @@ from llm_doc_manager.cache import FILE_NAME, AnswerCache, make_key
 from llm_doc_manager.context import ContextBuilder
 from llm_doc_manager.pipeline import Options, load, plan
 from llm_doc_manager.prompting import PROMPT_VERSION, messages, template
-from llm_doc_manager.retry import RetryPolicy, is_retryable_status, retry_after
+from llm_doc_manager.retry import RateLimiter, RetryPolicy, is_retryable_status, retry_after
 
 
 def test_cache_round_trip_and_stats(tmp_path: Path) -> None:
@@ -122,6 +123,23 @@ def test_full_jitter_backoff_bounds() -> None:
         assert max(delays) > ceiling * 0.8  # full jitter spreads over the whole range
     assert [s for s in (400, 401, 404, 408, 409, 422, 429, 500, 503) if is_retryable_status(s)] \
         == [408, 409, 429, 500, 503]
+
+
+def test_rate_limiter_spaces_starts_exactly() -> None:
+    """Ten concurrent waiters on a clock that does not move get slots 0.2 s apart."""
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async def main() -> None:
+        limiter = RateLimiter(300, clock=lambda: 100.0, sleep=sleep)
+        await asyncio.gather(*(limiter.wait() for _ in range(10)))
+
+    asyncio.run(main())
+    assert sorted(slept) == pytest.approx([0.2 * k for k in range(1, 10)])
+    unlimited = RateLimiter(None, clock=lambda: 0.0, sleep=sleep)
+    assert unlimited.interval == 0.0
 
 
 SOURCE = '''\

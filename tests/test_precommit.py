@@ -1,10 +1,10 @@
 """The hooks of .pre-commit-hooks.yaml, run by the real ``pre-commit`` in a real git repo.
 
 pre-commit installs the hook repository (a copy of this working tree, committed in a
-temporary repo) into a virtualenv with pip. Tests must not use the network, so the
-virtualenv sees the already installed dependencies (``VIRTUALENV_SYSTEM_SITE_PACKAGES``) and
-pip neither uses an index nor isolates the build (``PIP_NO_BUILD_ISOLATION=0`` is pip's
-spelling of "no isolation").
+temporary repo) into a virtualenv of its own with pip, exactly as it does for a user: the
+dependencies come from the package index (the one network place tests may reach). Borrowing
+the running interpreter's site-packages instead breaks in a virtual environment, whose base
+interpreter has none of them.
 """
 
 from __future__ import annotations
@@ -60,8 +60,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path
 def _env(home: Path, cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("LLM_DOC_", "OPENAI_", "AZURE_OPENAI_", "GIT_"))}
-    env.update({"PRE_COMMIT_HOME": str(home), "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1",
-                "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0",
+    env.update({"PRE_COMMIT_HOME": str(home),
                 "LLM_DOC_CACHE_DIR": str(cache), "GIT_AUTHOR_NAME": "t",
                 "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
                 "GIT_COMMITTER_EMAIL": "t@example.com"})
