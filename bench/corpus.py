@@ -8,7 +8,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from llm_doc_manager.analysis import first_line
-from llm_doc_manager.files import detect_newline, split_lines
+from llm_doc_manager.source.files import detect_newline
+from llm_doc_manager.source.positions import split_lines
 
 SKIP_PARTS = {"test", "tests", "idle_test", "site-packages", "__pycache__", "lib2to3"}
 

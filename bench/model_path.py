@@ -26,10 +26,10 @@ import urllib.request
 from pathlib import Path
 
 from llm_doc_manager.config import Settings
-from llm_doc_manager.pipeline import Options, run_files
-from llm_doc_manager.prompting import response_format
+from llm_doc_manager.docstrings import MethodDocstring
+from llm_doc_manager.generate.pipeline import Options, run_files
 from llm_doc_manager.providers import make_provider
-from llm_doc_manager.schemas import MethodDocstring
+from llm_doc_manager.providers.prompting import response_format
 from tests.fake_openai import serve_in_process
 
 FILES, PER_FILE, CONCURRENCY, LATENCY = 20, 10, 16, 0.5

@@ -17,9 +17,9 @@ from pathlib import Path
 import libcst
 
 from bench.corpus import build_corpus
-from llm_doc_manager.files import write_atomic
-from llm_doc_manager.pipeline import FileChange, Options, Status, process_file
+from llm_doc_manager.generate.pipeline import FileChange, Options, Status, process_file
 from llm_doc_manager.providers.static import StaticProvider
+from llm_doc_manager.source.files import write_atomic
 
 
 def main() -> None:

@@ -9,13 +9,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from llm_doc_manager.applier import strip_docstrings
-from llm_doc_manager.files import split_lines
-from llm_doc_manager.pipeline import FileChange, FileResult, Options, process_file
-from llm_doc_manager.prompting import SCHEMAS
+from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
+from llm_doc_manager.generate.edits import strip_docstrings
+from llm_doc_manager.generate.pipeline import FileChange, FileResult, Options, process_file
 from llm_doc_manager.providers.base import DocRequest, Usage
 from llm_doc_manager.providers.static import StaticProvider
-from llm_doc_manager.schemas import AnySchema
+from llm_doc_manager.source.positions import split_lines
 
 
 class CannedProvider:
@@ -36,7 +35,7 @@ class CannedProvider:
 
     async def generate(self, request: DocRequest) -> AnySchema:
         self.requests.append(request)
-        schema = SCHEMAS[request.task]
+        schema = SCHEMA_FOR[request.kind]
         data = dict(self.answers[request.qualname])
         for name, info in schema.model_fields.items():
             if name not in data:
@@ -60,7 +59,7 @@ def ast_without_docstrings(text: str) -> str:
 
 def without_docstrings(text: str) -> str:
     """The text with every docstring literal cut out by its exact span."""
-    from llm_doc_manager.applier import SourceMap
+    from llm_doc_manager.source.positions import SourceMap
 
     src = SourceMap(text)
     cuts = []

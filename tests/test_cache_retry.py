@@ -13,12 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from llm_doc_manager.applier import SourceMap
-from llm_doc_manager.cache import FILE_NAME, AnswerCache, make_key
-from llm_doc_manager.context import ContextBuilder
-from llm_doc_manager.pipeline import Options, load, plan
-from llm_doc_manager.prompting import PROMPT_VERSION, messages, template
-from llm_doc_manager.retry import RateLimiter, RetryPolicy, is_retryable_status, retry_after
+from llm_doc_manager.generate import Options, ParsedFile, load, plan
+from llm_doc_manager.generate.context import ContextBuilder
+from llm_doc_manager.providers.answer_cache import FILE_NAME, AnswerCache, make_key
+from llm_doc_manager.providers.prompting import PROMPT_VERSION, messages, template
+from llm_doc_manager.providers.retry import (
+    RateLimiter,
+    RetryPolicy,
+    is_retryable_status,
+    retry_after,
+)
+from llm_doc_manager.source.positions import SourceMap
 
 
 def test_cache_round_trip_and_stats(tmp_path: Path) -> None:
@@ -174,11 +179,8 @@ def test_what_a_model_is_shown(tmp_path: Path) -> None:
     path = tmp_path / "store.py"
     path.write_text(SOURCE)
     loaded = load(path, Options(all_defs=True))
-    assert isinstance(loaded, tuple), loaded
-    source, tree, src, targets = loaded
-    requests = {e.request.qualname: e.request for e in plan(source, tree, src, targets,
-                                                            Options(all_defs=True), True)
-                if e.request is not None}
+    assert isinstance(loaded, ParsedFile), loaded
+    requests = {e.request.qualname: e.request for e in plan(loaded, Options(all_defs=True), True)}
     read = requests["Store.read"]
     assert read.code.startswith("    def read(self, name: str) -> Any:\n        return j.loads(")
     assert "Read a file" not in read.code
@@ -219,7 +221,7 @@ def test_shown_code_is_the_same_after_docstrings_are_written() -> None:
     assert shown[0] == shown[1]
 
 
-@pytest.mark.parametrize("name", ["method", "class", "module", "comment"])
+@pytest.mark.parametrize("name", ["doc", "class", "module", "comm"])
 def test_every_task_has_both_templates(name: str) -> None:
     for mode in ("generate", "update"):
         assert "$code" in template(f"{name}_{mode}")

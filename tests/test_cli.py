@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from llm_doc_manager.files import StaleFileError, read_source, write_atomic
+from llm_doc_manager.errors import StaleFileError
+from llm_doc_manager.source.files import read_source, write_atomic
 from tests.conftest import Run
 
 MARKED = "# @llm-doc-start\ndef add(a: int, b: int) -> int:\n    return a + b\n# @llm-doc-end\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,32 +13,37 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llm_doc_manager.docstrings import parse_docstring
-from llm_doc_manager.formatter import (
-    format_class_docstring,
-    format_comment,
-    format_method_docstring,
-    format_module_docstring,
-    render_method_text,
-    to_literal,
-)
-from llm_doc_manager.markers import scan_markers
-from llm_doc_manager.schemas import (
+from llm_doc_manager.analysis.markers import scan_markers
+from llm_doc_manager.config import DEFAULT_WIDTH
+from llm_doc_manager.docstrings import (
     ArgDoc,
     ClassDocstring,
     CommentText,
+    DocSchema,
     MethodDocstring,
     ModuleDocstring,
     RaisesDoc,
+    RawSection,
     ReturnsDoc,
     YieldsDoc,
+    format_comment,
+    parse_docstring,
+    render_text,
+    to_literal,
 )
+
+
+def literal_of(schema: DocSchema, indent: str = "", width: int = DEFAULT_WIDTH, *,
+               extras: Sequence[RawSection] = (), encoding: str = "utf-8") -> str:
+    """The complete docstring literal the pipeline writes for ``schema``."""
+    return to_literal(render_text(schema, indent, width, extras), encoding)
+
 
 GOLDEN = Path(__file__).parent / "golden" / "formatter"
 FORMATTERS: dict[str, Any] = {
-    "method": (MethodDocstring, format_method_docstring),
-    "class": (ClassDocstring, format_class_docstring),
-    "module": (ModuleDocstring, format_module_docstring),
+    "method": (MethodDocstring, literal_of),
+    "class": (ClassDocstring, literal_of),
+    "module": (ModuleDocstring, literal_of),
 }
 
 
@@ -86,8 +92,8 @@ def method_schemas(field_text: st.SearchStrategy[str]) -> st.SearchStrategy[Meth
        width=st.integers(20, 120), encoding=st.sampled_from(["utf-8", "latin-1", "ascii"]))
 def test_literal_evaluates_to_intended_docstring(schema: MethodDocstring, indent: str,
                                                  width: int, encoding: str) -> None:
-    intended = render_method_text(schema, indent, width)
-    literal = format_method_docstring(schema, indent, width, encoding=encoding)
+    intended = render_text(schema, indent, width)
+    literal = literal_of(schema, indent, width, encoding=encoding)
     assert ast.literal_eval(literal) == intended
     literal.encode(encoding)  # nothing the file cannot hold
     # Also the same value when placed in a file, with LF or CRLF line endings.
@@ -107,9 +113,9 @@ def test_to_literal_round_trips_any_text(value: str, encoding: str) -> None:
 @settings(max_examples=200)
 @given(schema=method_schemas(safe_line), width=st.integers(40, 100))
 def test_parse_reads_back_what_was_formatted(schema: MethodDocstring, width: int) -> None:
-    literal = format_method_docstring(schema, "    ", width)
+    literal = literal_of(schema, "    ", width)
     parsed = parse_docstring(ast.literal_eval(literal))
-    again = format_method_docstring(parsed.to_method(), "    ", width)
+    again = literal_of(parsed.to_method(), "    ", width)
     assert again == literal
     assert [a.name for a in parsed.args] == [a.name for a in schema.args]
     assert [a.type_hint for a in parsed.args] == [a.type_hint for a in schema.args]
@@ -129,14 +135,14 @@ def test_comment_lines_are_inert(comment: str, indent: str) -> None:
 def test_short_docstring_stays_on_one_line() -> None:
     schema = MethodDocstring(summary="Do it.", extended_description=None, args=[],
                              returns=None, yields=None, raises=[], examples=None, notes=None)
-    assert format_method_docstring(schema, "    ") == '"""Do it."""'
+    assert literal_of(schema, "    ") == '"""Do it."""'
 
 
 def test_examples_are_never_wrapped() -> None:
     code = ">>> compute(" + ", ".join(str(i) for i in range(40)) + ")"
     schema = MethodDocstring(summary="S.", extended_description=None, args=[], returns=None,
                              yields=None, raises=[], examples=code, notes=None)
-    assert code in ast.literal_eval(format_method_docstring(schema, "", 40))
+    assert code in ast.literal_eval(literal_of(schema, "", 40))
 
 
 SCHEMA_MODELS = [ModuleDocstring, ClassDocstring, MethodDocstring, CommentText]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_doc_manager.pipeline import FileChange, Options, Status
+from llm_doc_manager.generate.pipeline import FileChange, Options, Status
 from tests.helpers import CannedProvider, assert_invariants, load_answers, run_file
 
 CASES = Path(__file__).parent / "golden" / "applier"

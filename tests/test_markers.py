@@ -6,12 +6,12 @@ import ast
 
 import pytest
 
-from llm_doc_manager import errors
-from llm_doc_manager.markers import Kind, scan_markers
-from llm_doc_manager.targets import resolve
+from llm_doc_manager import codes as C
+from llm_doc_manager.analysis.markers import Kind, scan_markers
+from llm_doc_manager.analysis.targets import resolve
 
 
-def codes(text: str) -> list[str]:
+def found_codes(text: str) -> list[str]:
     scan = scan_markers(text)
     problems = list(scan.problems)
     if not problems:
@@ -21,30 +21,30 @@ def codes(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("# @llm-doc-start\ndef f(): pass\n", [errors.MARKER_UNCLOSED]),
-    ("def f(): pass\n# @llm-doc-end\n", [errors.MARKER_UNOPENED]),
+    ("# @llm-doc-start\ndef f(): pass\n", [C.MARKER_UNCLOSED]),
+    ("def f(): pass\n# @llm-doc-end\n", [C.MARKER_UNOPENED]),
     ("# @llm-doc-start\n# @llm-class-start\nclass A: pass\n# @llm-doc-end\n# @llm-class-end\n",
-     [errors.MARKER_CROSSING, errors.MARKER_UNOPENED]),
-    ("# @llm-doc-start\nclass A: pass\n# @llm-doc-end\n", [errors.MARKER_NO_FUNCTION]),
-    ("# @llm-doc-start\nx = 1\n# @llm-doc-end\n", [errors.MARKER_NO_FUNCTION]),
-    ("# @llm-class-start\ndef f(): pass\n# @llm-class-end\n", [errors.MARKER_NO_CLASS]),
+     [C.MARKER_CROSSING, C.MARKER_UNOPENED]),
+    ("# @llm-doc-start\nclass A: pass\n# @llm-doc-end\n", [C.MARKER_NO_FUNCTION]),
+    ("# @llm-doc-start\nx = 1\n# @llm-doc-end\n", [C.MARKER_NO_FUNCTION]),
+    ("# @llm-class-start\ndef f(): pass\n# @llm-class-end\n", [C.MARKER_NO_CLASS]),
     ("if a:\n    # @llm-comm-start\n    x = 1\n# @llm-comm-end\ny = 2\n",
-     [errors.MARKER_COMM_BLOCK]),
+     [C.MARKER_COMM_BLOCK]),
     ("x = 1\n# @llm-comm-start\nif a:\n    y = 1\n    # @llm-comm-end\n    z = 2\n",
-     [errors.MARKER_COMM_BLOCK]),
-    ("# @llm-comm-start\n# only a comment\n# @llm-comm-end\n", [errors.MARKER_EMPTY]),
-    ("# @llm-doc-begin\ndef f(): pass\n", [errors.MARKER_UNKNOWN]),
-    ("# @llm-docs-start\ndef f(): pass\n", [errors.MARKER_UNKNOWN]),
+     [C.MARKER_COMM_BLOCK]),
+    ("# @llm-comm-start\n# only a comment\n# @llm-comm-end\n", [C.MARKER_EMPTY]),
+    ("# @llm-doc-begin\ndef f(): pass\n", [C.MARKER_UNKNOWN]),
+    ("# @llm-docs-start\ndef f(): pass\n", [C.MARKER_UNKNOWN]),
     ("x = 1  # @llm-doc-start\ndef f(): pass\n# @llm-doc-end\n",
-     [errors.MARKER_NOT_ALONE, errors.MARKER_UNOPENED]),
+     [C.MARKER_NOT_ALONE, C.MARKER_UNOPENED]),
 ])
 def test_marker_errors(text: str, expected: list[str]) -> None:
-    assert codes(text) == expected
+    assert found_codes(text) == expected
 
 
 def test_problems_carry_line_and_column() -> None:
     scan = scan_markers("x = 1\n    # @llm-doc-end\n")
-    assert [(p.line, p.col, p.code) for p in scan.problems] == [(2, 5, errors.MARKER_UNOPENED)]
+    assert [(p.line, p.col, p.code) for p in scan.problems] == [(2, 5, C.MARKER_UNOPENED)]
 
 
 def test_marker_text_in_strings_is_not_a_marker() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pexpect
 
-from llm_doc_manager.review import PROMPT
+from llm_doc_manager.cli.review import PROMPT
 
 SOURCE = """\
 # @llm-doc-start

@@ -10,10 +10,10 @@ from collections.abc import Callable, Mapping
 
 from llm_doc_manager.config import Settings
 from llm_doc_manager.errors import ConfigError
-from llm_doc_manager.providers.base import DocRequest, Provider, Task, Usage
+from llm_doc_manager.providers.base import DocRequest, Provider, Usage
 from llm_doc_manager.providers.static import StaticProvider
 
-__all__ = ["DocRequest", "Provider", "StaticProvider", "Task", "Usage", "make_provider"]
+__all__ = ["DocRequest", "Provider", "StaticProvider", "Usage", "make_provider"]
 
 AVAILABLE = ("static", "openai", "azure")
 
@@ -39,10 +39,11 @@ def make_provider(name: str, settings: Settings | None = None,
         return StaticProvider()
     if name not in AVAILABLE:
         raise ConfigError(f"unknown provider {name!r} (choose from {', '.join(AVAILABLE)})")
-    from llm_doc_manager.cache import AnswerCache, cache_dir
+    from llm_doc_manager.providers.answer_cache import AnswerCache
     from llm_doc_manager.providers.cached import CachedProvider
     from llm_doc_manager.providers.model import ModelProvider, resolve_settings
-    from llm_doc_manager.retry import RetryPolicy
+    from llm_doc_manager.providers.retry import RetryPolicy
+    from llm_doc_manager.store import cache_dir
 
     settings = settings or Settings()
     resolved = resolve_settings(

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
 from llm_doc_manager.analysis import BlockFacts, ClassFacts, FunctionFacts, ModuleFacts
-from llm_doc_manager.schemas import AnySchema
-
-
-class Task(str, Enum):
-    """The kind of content asked for."""
-
-    MODULE = "module"
-    CLASS = "class"
-    METHOD = "method"
-    COMMENT = "comment"
+from llm_doc_manager.analysis.markers import Kind
+from llm_doc_manager.docstrings import AnySchema
 
 
 @dataclass(frozen=True)
@@ -25,7 +16,7 @@ class DocRequest:
     """One region's request to a provider.
 
     Attributes:
-        task (Task): What to produce.
+        kind (Kind): What to produce (the region's kind).
         path (Path): The file, for messages.
         qualname (str): Dotted name of the target (``Class.method``), or ``<module>``.
         line (int): Line of the target.
@@ -35,7 +26,7 @@ class DocRequest:
         context (str): Facts from the same file a model needs (enclosing class, imports).
     """
 
-    task: Task
+    kind: Kind
     path: Path
     qualname: str
     line: int
@@ -91,7 +82,7 @@ class Provider(Protocol):
             request (DocRequest): The request.
 
         Returns:
-            AnySchema: The schema matching ``request.task``.
+            AnySchema: The schema matching ``request.kind``.
         """
         ...
 

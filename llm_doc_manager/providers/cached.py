@@ -8,10 +8,9 @@ from typing import Protocol
 
 import pydantic
 
-from llm_doc_manager.cache import AnswerCache
-from llm_doc_manager.prompting import SCHEMAS
+from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
+from llm_doc_manager.providers.answer_cache import AnswerCache
 from llm_doc_manager.providers.base import DocRequest, Usage
-from llm_doc_manager.schemas import AnySchema
 
 log = logging.getLogger("llm_doc_manager.requests")
 
@@ -88,12 +87,12 @@ class CachedProvider:
         stored = self.cache.get(key)
         if stored is not None:
             try:
-                answer = SCHEMAS[request.task].model_validate_json(stored)
+                answer = SCHEMA_FOR[request.kind].model_validate_json(stored)
             except pydantic.ValidationError:
                 self.cache.delete(key)  # written by an older schema: ask again
             else:
                 self.usage.cache_hits += 1
-                log.info("%s %s -> cache hit", request.task.value, request.qualname)
+                log.info("%s %s -> cache hit", request.kind.value, request.qualname)
                 return answer
         answer = await self.inner.generate(request)
         self.cache.put(key, answer.model_dump_json())

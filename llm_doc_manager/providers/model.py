@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 import openai
 import pydantic
 
-from llm_doc_manager.cache import make_key
+from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
 from llm_doc_manager.errors import ConfigError, FatalProviderError, ProviderError
-from llm_doc_manager.prompting import PROMPT_VERSION, SCHEMAS, messages, response_format
+from llm_doc_manager.providers.answer_cache import make_key
 from llm_doc_manager.providers.base import DocRequest, Usage
-from llm_doc_manager.retry import RateLimiter, RetryPolicy, is_retryable_status
-from llm_doc_manager.schemas import AnySchema
+from llm_doc_manager.providers.prompting import PROMPT_VERSION, messages, response_format
+from llm_doc_manager.providers.retry import RateLimiter, RetryPolicy, is_retryable_status
 
 DEFAULT_MODEL = "gpt-4.1-mini"
 DEFAULT_TIMEOUT = 60.0
@@ -201,8 +201,8 @@ class ModelProvider:
         Returns:
             str: Hash of provider, server, model, prompt version, task and messages.
         """
-        return make_key("answer", self.settings.identity, PROMPT_VERSION, request.task.value,
-                        SCHEMAS[request.task].__name__, messages(request))
+        return make_key("answer", self.settings.identity, PROMPT_VERSION, request.kind.value,
+                        SCHEMA_FOR[request.kind].__name__, messages(request))
 
     async def generate(self, request: DocRequest) -> AnySchema:  # noqa: LD342 - raised by a callee
         """Ask the model for one region's content.
@@ -217,7 +217,7 @@ class ModelProvider:
             ProviderError: When no valid answer could be had (the region fails).
             FatalProviderError: When no request can succeed (the run stops).
         """
-        schema = SCHEMAS[request.task]
+        schema = SCHEMA_FOR[request.kind]
         sent = messages(request)
         self.usage.prompt_chars += sum(len(m["content"]) for m in sent)
         try:
@@ -245,7 +245,7 @@ class ModelProvider:
             self.usage.requests += 1
             self.usage.retries += attempt > 1
             started = time.monotonic()
-            what = f"{request.task.value} {request.qualname} (attempt {attempt})"
+            what = f"{request.kind.value} {request.qualname} (attempt {attempt})"
             try:
                 # A prebuilt response_format: the client then checks finish reasons and
                 # refusals, and we validate the JSON ourselves (below) with pydantic.

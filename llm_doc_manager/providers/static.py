@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from llm_doc_manager.analysis import BlockFacts, ClassFacts, FunctionFacts, ModuleFacts, Param
-from llm_doc_manager.providers.base import DocRequest, Task, Usage
-from llm_doc_manager.schemas import (
+from llm_doc_manager.docstrings import (
     AnySchema,
     ArgDoc,
     AttributeDoc,
@@ -18,6 +17,7 @@ from llm_doc_manager.schemas import (
     ReturnsDoc,
     YieldsDoc,
 )
+from llm_doc_manager.providers.base import DocRequest, Usage
 
 _WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|\d+|[A-Z]+")
 
@@ -290,20 +290,16 @@ class StaticProvider:
 
         Returns:
             AnySchema: The content.
-
-        Raises:
-            TypeError: If the facts do not match the task.
         """
         facts = request.facts
-        if request.task is Task.METHOD and isinstance(facts, FunctionFacts):
+        # The facts' type is the kind: a request's kind and facts are built together.
+        if isinstance(facts, FunctionFacts):
             return method_docstring(facts)
-        if request.task is Task.CLASS and isinstance(facts, ClassFacts):
+        if isinstance(facts, ClassFacts):
             return class_docstring(facts)
-        if request.task is Task.MODULE and isinstance(facts, ModuleFacts):
+        if isinstance(facts, ModuleFacts):
             return module_docstring(facts)
-        if request.task is Task.COMMENT and isinstance(facts, BlockFacts):
-            return comment_text(facts)
-        raise TypeError(f"facts {type(facts).__name__} do not fit task {request.task.value}")
+        return comment_text(facts)
 
     def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
         """Nothing to remember: answers are recomputed instantly.

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
-DefNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+from llm_doc_manager.analysis.nodes import (
+    SCOPES,
+    FunctionNode,
+    child_blocks,
+    decorator_names,
+    unparse,
+    walk_own,
+)
+
 # Return annotations that promise no value.
 _NO_VALUE = frozenset({"None", "NoReturn", "Never", "typing.NoReturn", "typing.Never"})
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 @dataclass(frozen=True)
@@ -187,74 +192,6 @@ class ModuleFacts:
     public_names: tuple[str, ...]
 
 
-def unparse(node: ast.AST | None) -> str | None:
-    """Return the source of an expression, or None.
-
-    Args:
-        node (ast.AST | None): The expression.
-
-    Returns:
-        str | None: Its normalised source.
-    """
-    return None if node is None else ast.unparse(node)
-
-
-def decorator_names(node: DefNode) -> list[str]:
-    """Return the last dotted component of each decorator (``functools.cache`` -> ``cache``).
-
-    Args:
-        node (DefNode): A def or class.
-
-    Returns:
-        list[str]: The names.
-    """
-    names = []
-    for dec in node.decorator_list:
-        target = dec.func if isinstance(dec, ast.Call) else dec
-        if isinstance(target, ast.Attribute):
-            names.append(target.attr)
-        elif isinstance(target, ast.Name):
-            names.append(target.id)
-    return names
-
-
-def walk_own(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
-    """Walk statements without entering nested functions, classes or lambdas.
-
-    Args:
-        nodes (list[ast.stmt]): A body.
-
-    Yields:
-        ast.AST: Every node that belongs to this scope.
-    """
-    stack: list[ast.AST] = list(reversed(nodes))
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, _SCOPES):  # a nested def in the body: its inside is not ours
-            continue
-        for child in reversed(list(ast.iter_child_nodes(node))):
-            if not isinstance(child, _SCOPES):
-                stack.append(child)
-
-
-def child_blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
-    """Yield the statement lists nested directly in a compound statement.
-
-    Args:
-        stmt (ast.stmt): Any statement.
-
-    Yields:
-        list[ast.stmt]: Each body, else-branch, handler body and case body.
-    """
-    for name in ("body", "orelse", "finalbody"):
-        block = getattr(stmt, name, None)
-        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-            yield block
-    for holder in (*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())):
-        yield holder.body
-
-
 def _raises(body: list[ast.stmt]) -> tuple[RaiseFact, ...]:
     found: dict[str, RaiseFact] = {}
 
@@ -268,7 +205,7 @@ def _raises(body: list[ast.stmt]) -> tuple[RaiseFact, ...]:
             elif isinstance(stmt, ast.If):
                 visit(stmt.body, unparse(stmt.test))
                 visit(stmt.orelse, f"not ({unparse(stmt.test)})")
-            elif not isinstance(stmt, _SCOPES):
+            elif not isinstance(stmt, SCOPES):
                 for block in child_blocks(stmt):
                     visit(block, condition)
 
@@ -408,34 +345,6 @@ def module_facts(tree: ast.Module, name: str) -> ModuleFacts:
         and not stmt.name.startswith("_")
     )
     return ModuleFacts(name, public)
-
-
-def first_line(stmt: ast.stmt) -> int:
-    """Return the first line of a statement, decorators included.
-
-    Args:
-        stmt (ast.stmt): The statement.
-
-    Returns:
-        int: 1-based line.
-    """
-    decorators = getattr(stmt, "decorator_list", None)
-    return min(stmt.lineno, *(d.lineno for d in decorators)) if decorators else stmt.lineno
-
-
-def docstring_expr(body: list[ast.stmt]) -> ast.Expr | None:
-    """Return the docstring statement of a body, if it has one.
-
-    Args:
-        body (list[ast.stmt]): A module, class or function body.
-
-    Returns:
-        ast.Expr | None: The string expression statement.
-    """
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
-        return body[0]
-    return None
 
 
 def _short(node: ast.AST | None, limit: int = 40) -> str:

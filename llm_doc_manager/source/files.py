@@ -12,22 +12,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_doc_manager.errors import LLMDocError
-
-# CPython's tokenizer breaks lines on \r\n, \r and \n only (not \f, \v, \u2028...).
-_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
-class SourceDecodeError(LLMDocError):
-    """The file's bytes cannot be decoded with its declared encoding."""
-
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-class StaleFileError(LLMDocError):
-    """The file changed on disk between reading and writing."""
+from llm_doc_manager.errors import SourceDecodeError, StaleFileError
 
 
 @dataclass(frozen=True)
@@ -60,18 +45,6 @@ class SourceFile:
             bytes: The bytes to write.
         """
         return text.encode(self.encoding)
-
-
-def split_lines(text: str) -> list[str]:
-    """Split text into lines the way CPython's tokenizer does, keeping the line endings.
-
-    Args:
-        text (str): Source text.
-
-    Returns:
-        list[str]: The lines, each with its own line ending (the last may have none).
-    """
-    return _LINE_RE.findall(text)
 
 
 def detect_newline(text: str) -> str:

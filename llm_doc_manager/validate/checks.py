@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_doc_manager import errors
 from llm_doc_manager.analysis import (
     ClassFacts,
     DefNode,
@@ -24,16 +23,12 @@ from llm_doc_manager.analysis import (
     decorator_names,
     docstring_expr,
     function_facts,
+    iter_defs,
+    parse_source,
 )
-from llm_doc_manager.docstrings import (
-    ALIASES,
-    OTHER_HEADINGS,
-    ParsedDocstring,
-    Section,
-    heading_of,
-)
-from llm_doc_manager.docstrings import parse_docstring as _parse
-from llm_doc_manager.errors import (
+from llm_doc_manager.analysis.markers import Kind, scan_markers
+from llm_doc_manager.analysis.targets import Target, resolve
+from llm_doc_manager.codes import (
     ARG_EXTRA,
     ARG_MISSING,
     ARG_ORDER,
@@ -58,9 +53,15 @@ from llm_doc_manager.errors import (
     YIELDS_TYPE,
     Finding,
 )
-from llm_doc_manager.formatter import display_width
-from llm_doc_manager.markers import Kind, scan_markers
-from llm_doc_manager.targets import Target, resolve
+from llm_doc_manager.docstrings import (
+    ALIASES,
+    OTHER_HEADINGS,
+    ParsedDocstring,
+    Section,
+    display_width,
+    heading_of,
+)
+from llm_doc_manager.docstrings import parse_docstring as _parse
 
 _KNOWN_HEADINGS = sorted({*ALIASES, *OTHER_HEADINGS})
 _HEADING_LIKE_RE = re.compile(r"([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*\Z")
@@ -414,20 +415,6 @@ def _is_public(qualname: str) -> bool:
                    for part in qualname.split("."))
 
 
-def _walk_defs(tree: ast.Module) -> Iterable[tuple[DefNode, str, str | None, bool]]:
-    """Every def and class: dotted name, enclosing class, and whether it is inside a def."""
-    stack: list[tuple[list[ast.stmt], str, str | None, bool]] = [(tree.body, "", None, False)]
-    while stack:
-        body, prefix, owner, nested = stack.pop()
-        for stmt in body:
-            if isinstance(stmt, DefNode):
-                qualname = prefix + stmt.name
-                yield stmt, qualname, owner, nested
-                is_class = isinstance(stmt, ast.ClassDef)
-                stack.append((stmt.body, qualname + ".", stmt.name if is_class else None,
-                              nested or not is_class))
-
-
 def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
     """Check one file's text.
 
@@ -439,13 +426,9 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
     Returns:
         list[Finding]: The findings, sorted by line.
     """
-    try:
-        tree = ast.parse(text, filename=str(path))
-    except SyntaxError as exc:
-        return [Finding(path, exc.lineno or 0, exc.offset or 0, errors.SYNTAX_ERROR,
-                        f"cannot parse: {exc.msg}")]
-    except (ValueError, RecursionError, MemoryError) as exc:
-        return [Finding(path, 0, 0, errors.SYNTAX_ERROR, f"cannot parse: {exc}")]
+    tree = parse_source(path, text)
+    if isinstance(tree, Finding):
+        return [tree]
     checker = _FileChecker(path, text, tree, options)
     scan = scan_markers(text) if "@llm" in text else None
     regions = scan.regions if scan else ()
@@ -457,15 +440,16 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
                                             problem.message))
     marked = {id(t.node): t for t in targets if t.node is not None}
     checker.check_module(any(t.kind is Kind.MODULE for t in targets))
-    for node, qualname, owner, nested in _walk_defs(tree):
+    for definition in iter_defs(tree):
+        node, qualname = definition.node, definition.qualname
         target = marked.get(id(node))
         if target is None and not options.all_defs:
             continue
         # With --all, only public, non-nested, non-dunder definitions must have a docstring.
-        require = target is not None or (_is_public(qualname) and not nested
+        require = target is not None or (_is_public(qualname) and not definition.nested
                                          and not node.name.startswith("__"))
         if isinstance(node, ast.ClassDef):
             checker.check_class(node, qualname, require)
         else:
-            checker.check_function(node, qualname, owner, require)
+            checker.check_function(node, qualname, definition.class_name, require)
     return sorted(checker.findings, key=lambda f: (f.line, f.col, f.code))

@@ -6,9 +6,9 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from llm_doc_manager import errors
-from llm_doc_manager.analysis import DefNode, child_blocks, first_line
-from llm_doc_manager.markers import Kind, MarkerProblem, Region
+from llm_doc_manager import codes
+from llm_doc_manager.analysis.markers import Kind, MarkerProblem, Region
+from llm_doc_manager.analysis.nodes import Definition, DefNode, child_blocks, first_line, iter_defs
 
 
 @dataclass(frozen=True)
@@ -34,36 +34,8 @@ class Target:
     region: Region | None
 
 
-@dataclass(frozen=True)
-class _Def:
-    node: DefNode
-    start: int
-    end: int
-    qualname: str
-    class_name: str | None
-
-
 def _last_line(stmt: ast.stmt) -> int:
     return stmt.end_lineno or stmt.lineno
-
-
-def _defs(tree: ast.Module) -> list[_Def]:
-    found: list[_Def] = []
-
-    def visit(block: list[ast.stmt], prefix: str, class_name: str | None) -> None:
-        for stmt in block:
-            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                qualname = f"{prefix}{stmt.name}"
-                found.append(_Def(stmt, first_line(stmt), _last_line(stmt), qualname,
-                                  class_name))
-                inner = stmt.name if isinstance(stmt, ast.ClassDef) else None
-                visit(stmt.body, qualname + ".", inner)
-            else:
-                for sub in child_blocks(stmt):
-                    visit(sub, prefix, class_name)
-
-    visit(tree.body, "", None)
-    return found
 
 
 def _statements(tree: ast.Module) -> Iterator[tuple[ast.stmt, list[ast.stmt]]]:
@@ -87,7 +59,7 @@ def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool
     Returns:
         tuple[list[Target], list[MarkerProblem]]: Targets in source order and region errors.
     """
-    defs = _defs(tree)
+    defs = list(iter_defs(tree))
     targets: dict[int, Target] = {}
     problems: list[MarkerProblem] = []
     if all_defs:
@@ -122,8 +94,8 @@ def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool
     return ordered, problems
 
 
-def _region_problem(region: Region, want_class: bool, found: _Def | None) -> MarkerProblem:
-    code = errors.MARKER_NO_CLASS if want_class else errors.MARKER_NO_FUNCTION
+def _region_problem(region: Region, want_class: bool, found: Definition | None) -> MarkerProblem:
+    code = codes.MARKER_NO_CLASS if want_class else codes.MARKER_NO_FUNCTION
     wanted = "class" if want_class else "function"
     if found is None:
         detail = f"no {wanted} lies entirely inside it"
@@ -143,14 +115,14 @@ def _comm_target(tree: ast.Module, region: Region) -> tuple[Target | None, Marke
         inner_end = region.start < end < region.end
         if inner_start != inner_end:  # exactly one end inside: the statement straddles a marker
             return None, MarkerProblem(
-                region.start, 1, errors.MARKER_COMM_BLOCK,
+                region.start, 1, codes.MARKER_COMM_BLOCK,
                 f"'@llm-comm' region (lines {region.start}-{region.end}) crosses the block "
                 f"boundary of the statement on lines {start}-{end}",
             )
         if inner_start:
             inside.append((stmt, block))
     if not inside:
-        return None, MarkerProblem(region.start, 1, errors.MARKER_EMPTY,
+        return None, MarkerProblem(region.start, 1, codes.MARKER_EMPTY,
                                    f"'@llm-comm' region (lines {region.start}-{region.end}) "
                                    "holds no statement")
     inside.sort(key=lambda pair: first_line(pair[0]))

@@ -8,7 +8,7 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from llm_doc_manager.pipeline import FileError, FileResult, Status
+from llm_doc_manager.generate import FileError, FileResult, Status
 from llm_doc_manager.providers.base import Usage
 
 

@@ -9,7 +9,7 @@ from enum import Enum
 from rich.console import Console
 from rich.text import Text
 
-from llm_doc_manager.files import split_lines
+from llm_doc_manager.source.positions import split_lines
 
 
 class Answer(str, Enum):

@@ -14,23 +14,13 @@ from string import Template
 from typing import Any
 
 from llm_doc_manager.analysis import ModuleFacts
-from llm_doc_manager.providers.base import DocRequest, Task
-from llm_doc_manager.schemas import (
+from llm_doc_manager.docstrings import (
     AnySchema,
-    ClassDocstring,
-    CommentText,
-    MethodDocstring,
-    ModuleDocstring,
 )
+from llm_doc_manager.providers.base import DocRequest
 
-PROMPT_VERSION = "1"
-
-SCHEMAS: dict[Task, type[AnySchema]] = {
-    Task.METHOD: MethodDocstring,
-    Task.CLASS: ClassDocstring,
-    Task.MODULE: ModuleDocstring,
-    Task.COMMENT: CommentText,
-}
+# 2: templates named after the region kinds (doc, class, comm, module).
+PROMPT_VERSION = "2"
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -40,12 +30,12 @@ def template(name: str) -> str:
     """Return a prompt template's text.
 
     Args:
-        name (str): File name without ``.txt`` (``system``, ``method_generate``, ...).
+        name (str): File name without ``.txt`` (``system``, ``doc_generate``, ...).
 
     Returns:
         str: The template.
     """
-    return (resources.files("llm_doc_manager") / "prompts" / f"{name}.txt").read_text(
+    return (resources.files("llm_doc_manager.providers") / "templates" / f"{name}.txt").read_text(
         encoding="utf-8")
 
 
@@ -84,7 +74,7 @@ def user_message(request: DocRequest) -> str:
         str: The message.
     """
     mode = "update" if request.existing is not None else "generate"
-    text = Template(template(f"{request.task.value}_{mode}")).substitute(
+    text = Template(template(f"{request.kind.value}_{mode}")).substitute(
         qualname=_name(request),
         existing=inspect.cleandoc(request.existing or ""),
         context=f"Context:\n{request.context}\n" if request.context else "",

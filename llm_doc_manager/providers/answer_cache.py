@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_doc_manager.config import Settings
+from llm_doc_manager.store import open_sqlite
 
 FILE_NAME = "answers-v1.sqlite3"
 DEFAULT_MAX_MB = 500
@@ -35,34 +35,6 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_used ON entries (used);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
-
-
-def cache_dir(settings: Settings) -> Path:
-    """Return the cache folder of a run (shared by the answer and validate caches).
-
-    Args:
-        settings (Settings): The run's settings.
-
-    Returns:
-        Path: ``cache-dir`` / ``LLM_DOC_CACHE_DIR``, else the platform's user cache folder
-        (not created).
-    """
-    if settings.cache_dir is not None:
-        return settings.cache_dir
-    import platformdirs  # only when no folder is configured: keeps validate's start lean
-
-    return Path(platformdirs.user_cache_dir("llm-doc", appauthor=False))
-
-
-def remove_database(path: Path) -> None:
-    """Delete an SQLite database and its WAL side files (a damaged cache starts afresh).
-
-    Args:
-        path (Path): The database file.
-    """
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(OSError):
-            Path(f"{path}{suffix}").unlink()
 
 
 def make_key(*parts: object) -> str:
@@ -130,32 +102,10 @@ class AnswerCache:
         if self._db is not None or self._disabled:
             return self._db
         try:
-            self._db = self._open()
-        except sqlite3.DatabaseError:
-            # Not a database, or damaged: start afresh rather than fail the run.
-            remove_database(self.path)
-            try:
-                self._db = self._open()
-            except (sqlite3.Error, OSError) as exc:
-                self._disable(f"cannot recreate the cache at {self.path}: {exc}")
+            self._db = open_sqlite(self.path, _SCHEMA)
         except (sqlite3.Error, OSError) as exc:
             self._disable(f"cannot open the cache at {self.path}: {exc}")
         return self._db
-
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit mode; writes take explicit IMMEDIATE transactions so that concurrent
-        # processes queue on the lock instead of failing on an upgrade deadlock.
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(_SCHEMA)
-            db.execute("SELECT count(*) FROM entries").fetchone()
-        except BaseException:
-            db.close()
-            raise
-        return db
 
     def _disable(self, message: str) -> None:
         self._disabled = True

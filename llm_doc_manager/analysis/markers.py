@@ -8,7 +8,7 @@ import tokenize
 from dataclasses import dataclass
 from enum import Enum
 
-from llm_doc_manager import errors
+from llm_doc_manager import codes
 
 
 class Kind(str, Enum):
@@ -106,7 +106,7 @@ def scan_markers(text: str) -> MarkerScan:
         if match is None:
             problems.append(
                 MarkerProblem(
-                    line, col + 1, errors.MARKER_UNKNOWN,
+                    line, col + 1, codes.MARKER_UNKNOWN,
                     f"unrecognised marker {tok.string.strip()!r} (expected "
                     "'# @llm-{doc,class,comm,module}-{start,end}')",
                 )
@@ -115,7 +115,7 @@ def scan_markers(text: str) -> MarkerScan:
         if tok.line[:col].strip():
             problems.append(
                 MarkerProblem(
-                    line, col + 1, errors.MARKER_NOT_ALONE,
+                    line, col + 1, codes.MARKER_NOT_ALONE,
                     f"marker {tok.string.strip()!r} must be alone on its line",
                 )
             )
@@ -131,14 +131,14 @@ def scan_markers(text: str) -> MarkerScan:
         depth = next((i for i in range(len(stack) - 1, -1, -1) if stack[i][2] is kind), None)
         if depth is None:
             problems.append(
-                MarkerProblem(line, col, errors.MARKER_UNOPENED,
+                MarkerProblem(line, col, codes.MARKER_UNOPENED,
                               f"'@llm-{kind.value}-end' without a matching start")
             )
             continue
         for crossed_line, crossed_col, crossed_kind in stack[depth + 1:]:
             problems.append(
                 MarkerProblem(
-                    crossed_line, crossed_col, errors.MARKER_CROSSING,
+                    crossed_line, crossed_col, codes.MARKER_CROSSING,
                     f"'@llm-{crossed_kind.value}' region crosses the '@llm-{kind.value}' region "
                     f"ending on line {line}",
                 )
@@ -148,7 +148,7 @@ def scan_markers(text: str) -> MarkerScan:
         regions.append(Region(kind, start_line, line))
     for line, col, kind in stack:
         problems.append(
-            MarkerProblem(line, col, errors.MARKER_UNCLOSED,
+            MarkerProblem(line, col, codes.MARKER_UNCLOSED,
                           f"'@llm-{kind.value}-start' is never closed")
         )
     regions.sort(key=lambda r: (r.start, -r.end))

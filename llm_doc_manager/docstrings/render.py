@@ -12,16 +12,18 @@ import textwrap
 from collections.abc import Iterable, Sequence
 
 from llm_doc_manager.config import DEFAULT_WIDTH
-from llm_doc_manager.docstrings import ALIASES, HEADINGS, RawSection, Section
-from llm_doc_manager.schemas import (
+from llm_doc_manager.docstrings.parse import RawSection
+from llm_doc_manager.docstrings.schemas import (
     ArgDoc,
     AttributeDoc,
     ClassDocstring,
     CommentText,
+    DocSchema,
     MethodDocstring,
     ModuleDocstring,
     RaisesDoc,
 )
+from llm_doc_manager.docstrings.sections import ALIASES, HEADINGS, Section
 
 TAB_SIZE = 4
 SECTION_INDENT = "    "
@@ -105,8 +107,10 @@ def _entry(head: str, description: str, available: int) -> list[str]:
     """Render ``head: description`` with a hanging indent for continuation lines."""
     lines = _clean(description)
     first = f"{head}: {lines[0]}" if lines and lines[0] else f"{head}:"
-    out = wrap_prose(first, available)
-    out[1:] = [SECTION_INDENT + line if line else line for line in out[1:]]
+    # Continuation lines carry the hanging indent within the same width: wrapping them at
+    # the full width and indenting afterwards made lines too long to read back unchanged.
+    out = textwrap.wrap(first, max(available, 20), subsequent_indent=SECTION_INDENT,
+                        break_long_words=False, break_on_hyphens=False) or [first]
     for line in wrap_prose("\n".join(lines[1:]), available - len(SECTION_INDENT)):
         out.append(SECTION_INDENT + line if line else line)
     return out
@@ -247,6 +251,26 @@ def render_module_text(schema: ModuleDocstring, indent: str = "", width: int = D
     return _assemble(schema.summary, blocks, indent, width)
 
 
+def render_text(schema: DocSchema, indent: str = "", width: int = DEFAULT_WIDTH,
+                extras: Sequence[RawSection] = ()) -> str:
+    """Build the value of a docstring of any kind (the schema says which).
+
+    Args:
+        schema: The content: a function's, a class's or a module's.
+        indent: Indentation of the docstring's lines in the source.
+        width: Maximum line width, indentation included.
+        extras: Sections kept verbatim from an existing docstring.
+
+    Returns:
+        The docstring value, without quotes.
+    """
+    if isinstance(schema, MethodDocstring):
+        return render_method_text(schema, indent, width, extras)
+    if isinstance(schema, ClassDocstring):
+        return render_class_text(schema, indent, width, extras)
+    return render_module_text(schema, indent, width, extras)
+
+
 def _encodable(ch: str, encoding: str) -> bool:
     try:
         ch.encode(encoding)
@@ -297,59 +321,6 @@ def to_literal(value: str, encoding: str = "utf-8") -> str:
     if unencodable:
         body = "".join(ch if _encodable(ch, encoding) else _escape_char(ch) for ch in body)
     return f'"""{body}"""'
-
-
-def format_method_docstring(schema: MethodDocstring, indent: str = "",
-                            width: int = DEFAULT_WIDTH, *, extras: Sequence[RawSection] = (),
-                            encoding: str = "utf-8") -> str:
-    """Return the complete literal of a function docstring.
-
-    Args:
-        schema (MethodDocstring): The content.
-        indent (str): Indentation of the body the docstring goes in.
-        width (int): Maximum line width, indentation included.
-        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
-        encoding (str): The file's encoding, for characters it cannot hold.
-
-    Returns:
-        str: The literal with quotes; continuation lines carry ``indent``.
-    """
-    return to_literal(render_method_text(schema, indent, width, extras), encoding)
-
-
-def format_class_docstring(schema: ClassDocstring, indent: str = "", width: int = DEFAULT_WIDTH,
-                           *, extras: Sequence[RawSection] = (), encoding: str = "utf-8") -> str:
-    """Return the complete literal of a class docstring.
-
-    Args:
-        schema (ClassDocstring): The content.
-        indent (str): Indentation of the class body.
-        width (int): Maximum line width, indentation included.
-        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
-        encoding (str): The file's encoding, for characters it cannot hold.
-
-    Returns:
-        str: The literal with quotes; continuation lines carry ``indent``.
-    """
-    return to_literal(render_class_text(schema, indent, width, extras), encoding)
-
-
-def format_module_docstring(schema: ModuleDocstring, indent: str = "",
-                            width: int = DEFAULT_WIDTH, *, extras: Sequence[RawSection] = (),
-                            encoding: str = "utf-8") -> str:
-    """Return the complete literal of a module docstring.
-
-    Args:
-        schema (ModuleDocstring): The content.
-        indent (str): Indentation (normally empty).
-        width (int): Maximum line width, indentation included.
-        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
-        encoding (str): The file's encoding, for characters it cannot hold.
-
-    Returns:
-        str: The literal with quotes.
-    """
-    return to_literal(render_module_text(schema, indent, width, extras), encoding)
 
 
 def format_comment(schema: CommentText, indent: str = "", width: int = DEFAULT_WIDTH,

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from llm_doc_manager.analysis import ClassFacts, FunctionFacts, ModuleFacts
-from llm_doc_manager.docstrings import ParsedDocstring, RawSection
-from llm_doc_manager.schemas import (
+from llm_doc_manager.docstrings.parse import ParsedDocstring, RawSection
+from llm_doc_manager.docstrings.schemas import (
     ArgDoc,
     AttributeDoc,
     ClassDocstring,
@@ -23,6 +23,7 @@ from llm_doc_manager.schemas import (
     ReturnsDoc,
     YieldsDoc,
 )
+from llm_doc_manager.errors import ApplyError
 
 
 @dataclass(frozen=True)
@@ -213,3 +214,30 @@ def merge_module(facts: ModuleFacts, answer: ModuleDocstring, existing: ParsedDo
     )
     return Merged(schema, tuple(old.extras),
                   existing is not None and schema == existing.to_module())
+
+
+def merge(facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
+          existing: ParsedDocstring | None, keep_human: bool) -> Merged:
+    """Merge an answer of the schema the facts call for (the one dispatch over kinds).
+
+    Args:
+        facts: What the code says: a function's, a class's or a module's facts.
+        answer: The provider's content; its schema must match the facts.
+        existing: The current docstring, parsed, if there is one.
+        keep_human: Whether human text wins over the answer's.
+
+    Returns:
+        The final content.
+
+    Raises:
+        ApplyError: If the answer's schema does not fit the facts.
+    """
+    match facts, answer:
+        case FunctionFacts(), MethodDocstring():
+            return merge_method(facts, answer, existing, keep_human)
+        case ClassFacts(), ClassDocstring():
+            return merge_class(facts, answer, existing, keep_human)
+        case ModuleFacts(), ModuleDocstring():
+            return merge_module(facts, answer, existing, keep_human)
+    raise ApplyError(f"the provider answered {type(answer).__name__} where "
+                     f"{type(facts).__name__} called for another schema")

@@ -1,4 +1,4 @@
-"""One vocabulary for Google-style sections, and a parser of existing docstrings."""
+"""A parser of existing Google-style docstrings, into schema terms."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import inspect
 import re
 import textwrap
 from dataclasses import dataclass, field
-from enum import Enum
 
-from llm_doc_manager.schemas import (
+from llm_doc_manager.docstrings.schemas import (
     ArgDoc,
     AttributeDoc,
     ClassDocstring,
@@ -18,65 +17,8 @@ from llm_doc_manager.schemas import (
     ReturnsDoc,
     YieldsDoc,
 )
+from llm_doc_manager.docstrings.sections import ALIASES, Section, heading_of
 
-
-class Section(str, Enum):
-    """Sections that map to schema fields."""
-
-    ARGS = "args"
-    RETURNS = "returns"
-    YIELDS = "yields"
-    RAISES = "raises"
-    ATTRIBUTES = "attributes"
-    EXAMPLES = "examples"
-    NOTES = "notes"
-    TYPICAL_USAGE = "typical_usage"
-
-
-#: The heading the formatter writes for each section.
-HEADINGS: dict[Section, str] = {
-    Section.ARGS: "Args",
-    Section.RETURNS: "Returns",
-    Section.YIELDS: "Yields",
-    Section.RAISES: "Raises",
-    Section.ATTRIBUTES: "Attributes",
-    Section.EXAMPLES: "Example",
-    Section.NOTES: "Note",
-    Section.TYPICAL_USAGE: "Typical usage example",
-}
-
-#: Every spelling accepted when reading (lower case), mapped to its section.
-ALIASES: dict[str, Section] = {
-    "args": Section.ARGS,
-    "arguments": Section.ARGS,
-    "parameters": Section.ARGS,
-    "params": Section.ARGS,
-    "returns": Section.RETURNS,
-    "return": Section.RETURNS,
-    "yields": Section.YIELDS,
-    "yield": Section.YIELDS,
-    "raises": Section.RAISES,
-    "raise": Section.RAISES,
-    "exceptions": Section.RAISES,
-    "attributes": Section.ATTRIBUTES,
-    "example": Section.EXAMPLES,
-    "examples": Section.EXAMPLES,
-    "note": Section.NOTES,
-    "notes": Section.NOTES,
-    "typical usage example": Section.TYPICAL_USAGE,
-    "typical usage": Section.TYPICAL_USAGE,
-}
-
-#: Google/Napoleon headings with no schema field: kept verbatim, never dropped.
-OTHER_HEADINGS: frozenset[str] = frozenset(
-    {
-        "attention", "caution", "danger", "error", "hint", "important", "tip", "todo",
-        "warning", "warnings", "warns", "see also", "references", "methods",
-        "keyword args", "keyword arguments", "other parameters", "other params",
-    }
-)
-
-_HEADING_RE = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*:\s*\Z")
 _FOREIGN_STYLE_RE = re.compile(
     r"^\s*(?:-{3,}|={3,})\s*$|^\s*:(?:param|type|returns?|rtype|raises?)\b", re.M)
 
@@ -159,23 +101,6 @@ class ParsedDocstring:
             summary=self.summary, extended_description=self.description,
             typical_usage=self.typical_usage or self.examples, notes=self.notes,
         )
-
-
-def heading_of(line: str) -> str | None:
-    """Return the heading name if ``line`` is a known section heading at column 0.
-
-    Args:
-        line (str): One line of a cleaned docstring.
-
-    Returns:
-        str | None: The heading as written (without colon), or None.
-    """
-    match = _HEADING_RE.match(line)
-    if match is None:
-        return None
-    name = match.group(1)
-    key = name.lower()
-    return name if key in ALIASES or key in OTHER_HEADINGS else None
 
 
 def _text(lines: list[str]) -> str | None:

@@ -12,8 +12,8 @@ import ast
 from dataclasses import dataclass
 
 from llm_doc_manager.analysis import DefNode, class_facts, docstring_expr, first_line
-from llm_doc_manager.applier import SourceMap, colon_after_header
-from llm_doc_manager.markers import is_marker_comment
+from llm_doc_manager.analysis.markers import is_marker_comment
+from llm_doc_manager.source.positions import SourceMap, colon_after_header
 
 _INIT_NAMES = ("__init__", "__post_init__", "__new__")
 _MODULE_OUTLINE_LIMIT = 6000

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from llm_doc_manager.analysis.markers import Kind
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -90,3 +92,12 @@ class CommentText(_Strict):
 
 DocSchema = ModuleDocstring | ClassDocstring | MethodDocstring
 AnySchema = ModuleDocstring | ClassDocstring | MethodDocstring | CommentText
+
+
+#: The schema a provider answers for each kind of region.
+SCHEMA_FOR: dict[Kind, type[AnySchema]] = {
+    Kind.DOC: MethodDocstring,
+    Kind.CLASS: ClassDocstring,
+    Kind.MODULE: ModuleDocstring,
+    Kind.COMM: CommentText,
+}

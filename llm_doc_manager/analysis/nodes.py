@@ -1,0 +1,171 @@
+"""Small questions asked of ``ast`` nodes, and the one walk over a module's definitions."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+DefNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+#: Nodes that open a scope of their own: a walk of one scope stops at them.
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def unparse(node: ast.AST | None) -> str | None:
+    """Return the source of an expression, or None.
+
+    Args:
+        node (ast.AST | None): The expression.
+
+    Returns:
+        str | None: Its normalised source.
+    """
+    return None if node is None else ast.unparse(node)
+
+
+def decorator_names(node: DefNode) -> list[str]:
+    """Return the last dotted component of each decorator (``functools.cache`` -> ``cache``).
+
+    Args:
+        node (DefNode): A def or class.
+
+    Returns:
+        list[str]: The names.
+    """
+    names = []
+    for dec in node.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        if isinstance(target, ast.Attribute):
+            names.append(target.attr)
+        elif isinstance(target, ast.Name):
+            names.append(target.id)
+    return names
+
+
+def walk_own(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Walk statements without entering nested functions, classes or lambdas.
+
+    Args:
+        nodes (list[ast.stmt]): A body.
+
+    Yields:
+        ast.AST: Every node that belongs to this scope.
+    """
+    stack: list[ast.AST] = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, SCOPES):  # a nested def in the body: its inside is not ours
+            continue
+        for child in reversed(list(ast.iter_child_nodes(node))):
+            if not isinstance(child, SCOPES):
+                stack.append(child)
+
+
+def child_blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """Yield the statement lists nested directly in a compound statement.
+
+    Args:
+        stmt (ast.stmt): Any statement.
+
+    Yields:
+        list[ast.stmt]: Each body, else-branch, handler body and case body.
+    """
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(stmt, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            yield block
+    for holder in (*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())):
+        yield holder.body
+
+
+def first_line(stmt: ast.stmt) -> int:
+    """Return the first line of a statement, decorators included.
+
+    Args:
+        stmt (ast.stmt): The statement.
+
+    Returns:
+        int: 1-based line.
+    """
+    decorators = getattr(stmt, "decorator_list", None)
+    return min(stmt.lineno, *(d.lineno for d in decorators)) if decorators else stmt.lineno
+
+
+def docstring_expr(body: list[ast.stmt]) -> ast.Expr | None:
+    """Return the docstring statement of a body, if it has one.
+
+    Args:
+        body (list[ast.stmt]): A module, class or function body.
+
+    Returns:
+        ast.Expr | None: The string expression statement.
+    """
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        return body[0]
+    return None
+
+
+def module_name(path: Path) -> str:
+    """Return the name a module is known by (the package's name for ``__init__.py``)."""
+    if path.stem in ("__init__", "__main__"):
+        return path.resolve().parent.name
+    return path.stem
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A def or class found by ``iter_defs``.
+
+    Attributes:
+        node: The node.
+        qualname: Dotted name from the module (``Class.method``, ``outer.inner``).
+        class_name: The class whose body holds it directly (a method's class), else None.
+        nested: Whether it lies inside a function (directly or not).
+    """
+
+    node: DefNode
+    qualname: str
+    class_name: str | None
+    nested: bool
+
+    @property
+    def start(self) -> int:
+        """First line, decorators included."""
+        return first_line(self.node)
+
+    @property
+    def end(self) -> int:
+        """Last line."""
+        return self.node.end_lineno or self.node.lineno
+
+
+def iter_defs(tree: ast.Module) -> Iterator[Definition]:
+    """Yield every def and class of a module in source order, nested ones included.
+
+    Definitions inside compound statements (``if TYPE_CHECKING:``, ``try:``) count: they
+    are as much part of the module's interface as top-level ones.
+
+    Args:
+        tree: The parsed module.
+
+    Yields:
+        Each definition with its dotted name and its enclosing class.
+    """
+    def visit(block: list[ast.stmt], prefix: str, class_name: str | None, nested: bool
+              ) -> Iterator[Definition]:
+        for stmt in block:
+            if isinstance(stmt, DefNode):
+                qualname = prefix + stmt.name
+                yield Definition(stmt, qualname, class_name, nested)
+                is_class = isinstance(stmt, ast.ClassDef)
+                yield from visit(stmt.body, qualname + ".", stmt.name if is_class else None,
+                                 nested or not is_class)
+            else:
+                for sub in child_blocks(stmt):
+                    yield from visit(sub, prefix, class_name, nested)
+
+    yield from visit(tree.body, "", None, False)

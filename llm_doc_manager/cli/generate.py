@@ -1,0 +1,147 @@
+"""``llm-doc generate``: write or update docstrings and comments, after review."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from llm_doc_manager.cli.apply import Report, WriteBack, apply_changes, summary_line
+from llm_doc_manager.cli.console import consoles, log_requests
+from llm_doc_manager.cli.progress import BarProgress, PlainProgress, Tally
+from llm_doc_manager.cli.text import plural
+from llm_doc_manager.config import Settings, load_settings
+from llm_doc_manager.errors import ConfigError, FatalProviderError
+from llm_doc_manager.generate import FileResult, Options, RunObserver, run_files
+from llm_doc_manager.providers import Provider, Usage, make_provider
+from llm_doc_manager.source import iter_files
+
+
+def resolve_provider(settings: Settings, environ: dict[str, str],
+                     say: Callable[[str], object] | None = None) -> str:
+    """Pick the provider: configured, else ``openai`` with a key, else ``static``."""
+    if settings.provider:
+        return settings.provider
+    if environ.get("OPENAI_API_KEY"):
+        return "openai"
+    if say is not None:
+        say("No provider configured and OPENAI_API_KEY is not set: using the offline "
+            "'static' provider.")
+    return "static"
+
+
+async def _run_all(files: list[Path], provider: Provider, options: Options, concurrency: int,
+                   observer: RunObserver) -> list[FileResult]:
+    try:
+        return await run_files(files, provider, options, concurrency=concurrency,
+                               observer=observer)
+    finally:
+        await provider.aclose()
+
+
+def usage_line(usage: Usage) -> str:
+    """The closing line of a model run: requests, retries, tokens, cache hits."""
+    return (f"model: {plural(usage.requests, 'request')} ({usage.retries} retries), "
+            f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens; "
+            f"{plural(usage.cache_hits, 'region')} from the cache")
+
+
+def generate(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders (default: the current folder).")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the diff; write nothing.")] = False,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 if anything would change.")] = False,
+    only_missing: Annotated[bool | None, typer.Option(
+        "--only-missing", help="Leave existing docstrings and comments alone.")] = None,
+    all_defs: Annotated[bool | None, typer.Option(
+        "--all", help="Treat every def and class as marked.")] = None,
+    provider: Annotated[str | None, typer.Option(
+        "--provider", help="static (offline), openai or azure.")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="OpenAI-compatible server URL.")] = None,
+    width: Annotated[int | None, typer.Option(
+        "--width", help="Maximum docstring line width (default 79).")] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Use this pyproject.toml instead of searching.")] = None,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", help="Most model requests in flight (default 8).")] = None,
+    rpm: Annotated[float | None, typer.Option(
+        "--rpm", help="Most model requests started per minute (default: no limit).")] = None,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", help="Seconds to wait for one model answer (default 60).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the answer cache.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Log every model request (the API key is never shown).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only report problems.")] = False,
+) -> None:
+    """Write or update the docstrings and comments of marked regions."""
+    out, err = consoles()
+    targets = paths or [Path(".")]
+    exclusive = [name for name, on in (("--yes", yes), ("--diff", diff), ("--check", check)) if on]
+    if len(exclusive) > 1:
+        err.print(f"error: {' and '.join(exclusive)} cannot be combined")
+        raise typer.Exit(2)
+    environ = dict(os.environ)
+    try:
+        settings = load_settings(
+            targets[0], {"provider": provider, "model": model, "base_url": base_url,
+                         "width": width, "only_missing": only_missing, "all_defs": all_defs,
+                         "concurrency": concurrency, "requests_per_minute": rpm,
+                         "timeout": timeout, "cache": False if no_cache else None},
+            environ, config)
+        name = resolve_provider(settings, environ, None if quiet else err.print)
+        chosen = make_provider(name, settings, environ, warn=err.print)
+        files = iter_files(targets, settings.exclude)
+    except (ConfigError, FileNotFoundError) as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
+
+    if verbose:
+        log_requests(err)
+    options = Options(width=settings.width, only_missing=settings.only_missing,
+                      all_defs=settings.all_defs)
+    tally: Tally
+    if not chosen.needs_code or quiet:
+        tally = Tally(chosen.usage)  # the offline provider finishes before a bar would draw
+    elif err.is_terminal:
+        tally = BarProgress(chosen.usage, err)
+    else:
+        tally = PlainProgress(chosen.usage, err)
+    try:
+        with tally:
+            results = asyncio.run(_run_all(files, chosen, options, settings.concurrency,
+                                           tally))
+    except KeyboardInterrupt:
+        err.print(f"Interrupted after {tally.done} of {tally.total} regions; nothing was "
+                  "written." + (" Answers received so far are cached: a re-run resumes "
+                                "from there." if chosen.needs_code and settings.cache else ""))
+        if chosen.needs_code:
+            err.print(usage_line(chosen.usage))
+        raise typer.Exit(130) from None
+    except FatalProviderError as exc:
+        err.print(f"error: {exc}; nothing was written.")
+        raise typer.Exit(2) from None
+
+    report = Report()
+    changes = report.add(results)
+    mode = (WriteBack.CHECK if check else WriteBack.DIFF if diff else WriteBack.YES if yes
+            else WriteBack.REVIEW)
+    apply_changes(changes, mode, out, err, report, quiet=quiet,
+                  hint="Use --yes to apply the changes, or --diff to see them.")
+    verb = "would change" if mode in (WriteBack.CHECK, WriteBack.DIFF) or report.pending \
+        else "changed"
+    for finding in sorted(report.findings):
+        err.print(finding.render())
+    if not quiet:
+        err.print(summary_line(report, verb))
+        if chosen.needs_code:
+            err.print(usage_line(chosen.usage))
+    raise typer.Exit(1 if report.findings or report.pending else 0)

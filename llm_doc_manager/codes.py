@@ -1,0 +1,81 @@
+"""Findings and their stable codes: every problem the tool reports is one of these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem found in a file, reported as ``path:line:col: CODE message``.
+
+    Attributes:
+        path (Path): The file the finding is about.
+        line (int): 1-based line number (0 when the file as a whole is concerned).
+        col (int): 1-based column (0 when not applicable).
+        code (str): Stable code, documented in docs/markers.md and docs/codes.md.
+        message (str): Human-readable explanation.
+    """
+
+    path: Path
+    line: int
+    col: int
+    code: str
+    message: str
+
+    def render(self) -> str:
+        """Return the finding as one ``path:line:col: CODE message`` line.
+
+        Returns:
+            str: The formatted finding.
+        """
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+
+
+# Stable codes. 0xx: the file as a whole; 1xx: markers; 2xx: generation.
+SYNTAX_ERROR = "LD001"
+DECODE_ERROR = "LD002"
+CHANGED_ON_DISK = "LD003"
+SAFETY_CHECK = "LD004"
+IO_ERROR = "LD005"
+MARKER_UNCLOSED = "LD101"
+MARKER_UNOPENED = "LD102"
+MARKER_CROSSING = "LD103"
+MARKER_NO_FUNCTION = "LD104"
+MARKER_NO_CLASS = "LD105"
+MARKER_COMM_BLOCK = "LD106"
+MARKER_EMPTY = "LD107"
+MARKER_UNKNOWN = "LD108"
+MARKER_NOT_ALONE = "LD109"
+PROVIDER_FAILED = "LD201"
+
+# 3xx: validate. 30x presence, 31x args, 32x returns, 33x yields, 34x raises,
+# 35x attributes, 36x Google format.
+MISSING_DOCSTRING = "LD301"
+ARG_MISSING = "LD311"
+ARG_EXTRA = "LD312"
+ARG_ORDER = "LD313"
+ARG_TYPE = "LD314"
+ARG_STARS = "LD315"
+RETURNS_MISSING = "LD321"
+RETURNS_EXTRA = "LD322"
+RETURNS_TYPE = "LD323"
+YIELDS_MISSING = "LD331"
+YIELDS_EXTRA = "LD332"
+YIELDS_TYPE = "LD333"
+RAISES_MISSING = "LD341"
+RAISES_EXTRA = "LD342"
+ATTR_MISSING = "LD351"
+ATTR_EXTRA = "LD352"
+ATTR_TYPE = "LD353"
+SECTION_UNKNOWN = "LD361"
+SECTION_INDENT = "LD362"
+EMPTY_DESCRIPTION = "LD363"
+LINE_TOO_LONG = "LD364"
+MALFORMED_ENTRY = "LD365"
+
+#: Findings ``validate --fix`` can remove by syncing the docstring to the code (offline).
+FIXABLE = frozenset({ARG_MISSING, ARG_EXTRA, ARG_ORDER, ARG_TYPE, ARG_STARS, RETURNS_MISSING,
+                     RETURNS_EXTRA, RETURNS_TYPE, YIELDS_MISSING, YIELDS_EXTRA, YIELDS_TYPE,
+                     RAISES_MISSING, ATTR_MISSING, ATTR_TYPE})

@@ -1,0 +1,150 @@
+"""What a generate run produces: per-region and per-file outcomes, as data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Protocol
+
+from llm_doc_manager import codes
+from llm_doc_manager.analysis.markers import Kind
+from llm_doc_manager.codes import Finding
+from llm_doc_manager.config import DEFAULT_WIDTH
+from llm_doc_manager.generate.edits import Edit, apply_edits, verify_against
+from llm_doc_manager.source.files import SourceFile
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the pipeline needs from the settings.
+
+    Attributes:
+        width: Maximum docstring line width, indentation included.
+        only_missing: Leave existing docstrings and comments alone.
+        all_defs: Treat every def and class as marked.
+        only: When set, only the defs and classes whose keyword is on one of these lines of
+            that file (``validate --fix``).
+    """
+
+    width: int = DEFAULT_WIDTH
+    only_missing: bool = False
+    all_defs: bool = False
+    only: Mapping[Path, frozenset[int]] | None = None
+
+
+class Status(str, Enum):
+    """Outcome of one region."""
+
+    GENERATED = "generated"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class RegionResult:
+    """Outcome of one region.
+
+    Attributes:
+        qualname: What was documented (``Class.method``, ``<module>``).
+        line: Its line.
+        kind: Region kind.
+        status: Outcome.
+        edits: Text edits (empty unless generated or updated).
+        expected: Docstring values the edits must produce.
+        message: Why it failed, when it did.
+        code: The finding code of a failure (LD201 provider, LD004 safety check).
+        settled: The docstring value or comment text the edits leave: what the next run
+            will read as current.
+    """
+
+    qualname: str
+    line: int
+    kind: Kind
+    status: Status
+    edits: tuple[Edit, ...] = ()
+    expected: tuple[str, ...] = ()
+    message: str = ""
+    code: str = ""
+    settled: str | None = None
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """A file that was processed (some of its regions may have failed).
+
+    Attributes:
+        source: The file as read.
+        regions: Per-region outcomes, in source order.
+        new_text: The text with every successful region applied, already verified.
+    """
+
+    source: SourceFile
+    regions: tuple[RegionResult, ...]
+    new_text: str
+
+    @property
+    def changed(self) -> bool:
+        """Whether the file would change."""
+        return self.new_text != self.source.text
+
+    @property
+    def findings(self) -> list[Finding]:
+        """One finding per failed region."""
+        return [Finding(self.source.path, r.line, 1, r.code or codes.PROVIDER_FAILED,
+                        f"{r.qualname}: {r.message}")
+                for r in self.regions if r.status is Status.FAILED]
+
+    def preview(self, region: RegionResult) -> str:
+        """The text with only one region applied, unverified: for showing its diff."""
+        return apply_edits(self.source.text, region.edits)
+
+    def text_with(self, accepted: Sequence[RegionResult]) -> str:  # noqa: LD342 - raised by a callee
+        """The text with only some regions applied, verified like the whole.
+
+        Args:
+            accepted: The regions to apply.
+
+        Returns:
+            The new text.
+
+        Raises:
+            ApplyError: If that combination does not pass verification.
+        """
+        with_edits = [r for r in accepted if r.edits]
+        if len(with_edits) == sum(1 for r in self.regions if r.edits):
+            return self.new_text  # everything: verified when it was built
+        text = apply_edits(self.source.text, [e for r in with_edits for e in r.edits])
+        verify_against(self.source.text, text, [v for r in with_edits for v in r.expected])
+        return text
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be processed at all; it is left untouched.
+
+    Attributes:
+        path: The file.
+        findings: Why.
+    """
+
+    path: Path
+    findings: tuple[Finding, ...]
+
+
+FileResult = FileChange | FileError
+
+
+class RunObserver(Protocol):
+    """Told what a run is doing (the CLI draws a progress bar or prints plain lines)."""
+
+    def planned(self, path: Path, regions: int) -> None:
+        """A file was planned; ``regions`` of its regions will be asked for."""
+
+    def answered(self, failed: bool) -> None:
+        """One region got its answer, or failed."""
+
+    def finished(self, result: FileResult) -> None:
+        """One file is done."""

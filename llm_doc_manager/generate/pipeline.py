@@ -1,0 +1,424 @@
+"""Files through the pipeline: load, plan regions, ask the provider, build verified edits.
+
+Planning and building are pure (text in, data out); only ``run_files`` reads files and
+awaits the provider. Every outcome is data: a file yields a ``FileChange`` (possibly with
+failed regions) or a ``FileError``; nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from llm_doc_manager import codes
+from llm_doc_manager.analysis import (
+    BlockFacts,
+    ClassFacts,
+    FunctionFacts,
+    ModuleFacts,
+    Target,
+    class_facts,
+    describe_statement,
+    docstring_expr,
+    first_line,
+    function_facts,
+    load_file,
+    module_facts,
+    module_name,
+    resolve,
+    scan_markers,
+)
+from llm_doc_manager.analysis.markers import Kind
+from llm_doc_manager.codes import Finding
+from llm_doc_manager.docstrings import (
+    AnySchema,
+    CommentText,
+    ParsedDocstring,
+    format_comment,
+    merge,
+    parse_docstring,
+    render_text,
+    to_literal,
+)
+from llm_doc_manager.errors import ApplyError, FatalProviderError
+from llm_doc_manager.generate.context import ContextBuilder, Shown
+from llm_doc_manager.generate.edits import (
+    Edit,
+    apply_edits,
+    body_indent,
+    comment_edits,
+    docstring_edits,
+    existing_comment,
+    module_docstring_edits,
+    reference_of,
+    verify,
+)
+from llm_doc_manager.generate.outcomes import (
+    FileChange,
+    FileError,
+    FileResult,
+    Options,
+    RegionResult,
+    RunObserver,
+    Status,
+)
+from llm_doc_manager.providers.base import DocRequest, Provider
+from llm_doc_manager.source.files import SourceFile
+from llm_doc_manager.source.positions import SourceMap
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A file ready to plan: its text, tree, line index and what to document in it.
+
+    Attributes:
+        source: The file as read.
+        tree: Its syntax tree.
+        positions: Its line index, to turn ``ast`` positions into offsets.
+        targets: The regions to document, in source order.
+    """
+
+    source: SourceFile
+    tree: ast.Module
+    positions: SourceMap
+    targets: tuple[Target, ...]
+
+
+@dataclass(frozen=True)
+class PlannedRegion:
+    """One target with the request a provider is asked, and what it has today.
+
+    Attributes:
+        target: What is documented.
+        request: What the provider is asked.
+        existing: The current docstring, parsed (None for comments and new docstrings).
+        comment_run: For a comment region, the first line of the comment run above the
+            block and its text ("" when there is none).
+        skip: Left alone (``--only-missing`` and something is already there).
+    """
+
+    target: Target
+    request: DocRequest
+    existing: ParsedDocstring | None
+    comment_run: tuple[int, str]
+    skip: bool
+
+    @property
+    def has_existing(self) -> bool:
+        """Whether the target already has a docstring or comment."""
+        return self.request.existing is not None
+
+
+def load(path: Path, options: Options) -> ParsedFile | FileError:
+    """Read and parse a file and find its targets; a marker problem leaves it untouched.
+
+    Args:
+        path: The file.
+        options: Pipeline options (``all_defs`` and ``only`` choose the targets).
+
+    Returns:
+        The file ready to plan, or why it cannot be processed.
+    """
+    loaded = load_file(path)
+    if isinstance(loaded, Finding):
+        return FileError(path, (loaded,))
+    source, tree = loaded.source, loaded.tree
+    scan = scan_markers(source.text)
+    targets, region_problems = resolve(tree, scan.regions, options.all_defs)
+    problems = sorted([*scan.problems, *region_problems], key=lambda p: (p.line, p.col))
+    if problems:
+        return FileError(path, tuple(Finding(path, p.line, p.col, p.code, p.message)
+                                     for p in problems))
+    if options.only is not None:
+        lines = options.only.get(path, frozenset())
+        targets = [t for t in targets if t.node is not None
+                   and not isinstance(t.node, ast.Module) and t.node.lineno in lines]
+    return ParsedFile(source, tree, SourceMap(source.text), tuple(targets))
+
+
+def plan(parsed: ParsedFile, options: Options, with_code: bool = False) -> list[PlannedRegion]:
+    """Build the provider request of each target.
+
+    Args:
+        parsed: The file.
+        options: Pipeline options.
+        with_code: Fill in the code and context a model reads (the static provider does
+            not need them).
+
+    Returns:
+        One entry per target, in order; ``skip`` marks those left alone.
+    """
+    source, positions = parsed.source, parsed.positions
+    shower = ContextBuilder(source.text, positions, parsed.tree) if with_code else None
+    runs: dict[int, tuple[int, str]] = {}
+    for index, target in enumerate(parsed.targets):
+        if target.kind is Kind.COMM:
+            start = first_line(target.statements[0])
+            runs[index] = existing_comment(positions, start, target.region.start
+                                           if target.region else start - 1)
+            # Hidden before any code is shown: a comment we write must not change later
+            # prompts (see context.py).
+            if shower is not None:
+                shower.hide(runs[index][0], start - 1)
+    planned = []
+    for index, target in enumerate(parsed.targets):
+        facts: FunctionFacts | ClassFacts | ModuleFacts | BlockFacts
+        existing_text: str | None = None
+        existing: ParsedDocstring | None = None
+        shown = Shown("", "")
+        node = target.node
+        if node is None:
+            existing_text = runs[index][1] or None
+            facts = BlockFacts(tuple(describe_statement(s) for s in target.statements))
+            if shower is not None:
+                shown = shower.for_block(target.statements)
+        else:
+            expr = docstring_expr(node.body)
+            if expr is not None:
+                existing_text = expr.value.value  # type: ignore[attr-defined]
+                existing = parse_docstring(existing_text or "")
+            if isinstance(node, ast.Module):
+                facts = module_facts(node, module_name(source.path))
+                shown = shower.for_module() if shower is not None else shown
+            elif isinstance(node, ast.ClassDef):
+                facts = class_facts(node)
+                shown = shower.for_class(node) if shower is not None else shown
+            else:
+                facts = function_facts(node, target.class_name)
+                shown = shower.for_function(node) if shower is not None else shown
+        request = DocRequest(target.kind, source.path, target.qualname, target.line,
+                             shown.code, facts, existing_text, shown.context)
+        planned.append(PlannedRegion(target, request, existing, runs.get(index, (0, "")),
+                                     existing_text is not None and options.only_missing))
+    return planned
+
+
+@dataclass(frozen=True)
+class _Edits:
+    edits: list[Edit]
+    expected: list[str]
+    settled: str | None
+
+
+_NO_EDITS = _Edits([], [], None)
+
+
+def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, options: Options,
+               keep_human: bool) -> _Edits:
+    """The edits one answer asks for (none when the region would not change)."""
+    target, positions, encoding = entry.target, parsed.positions, parsed.source.encoding
+    if target.node is None:
+        if not isinstance(answer, CommentText):
+            raise ApplyError(f"the provider answered {type(answer).__name__} for a comment")
+        run_start, old = entry.comment_run
+        if old and keep_human:
+            return _NO_EDITS
+        first = first_line(target.statements[0])
+        lines = format_comment(answer, positions.indent(first), options.width, encoding)
+        settled = "\n".join(line.strip().lstrip("#").strip() for line in lines)
+        if settled == old:
+            return _NO_EDITS
+        return _Edits(comment_edits(positions, first, run_start, lines), [], settled)
+    if isinstance(answer, CommentText):
+        raise ApplyError(f"the provider answered a comment for {target.qualname}")
+    facts = entry.request.facts
+    assert not isinstance(facts, BlockFacts)  # a def, class or module target has its facts
+    merged = merge(facts, answer, entry.existing, keep_human)
+    if merged.unchanged:
+        return _NO_EDITS
+    node = target.node
+    if isinstance(node, ast.Module):
+        value = render_text(merged.schema, "", options.width, merged.extras)
+        if value == entry.request.existing:
+            return _NO_EDITS
+        marker = target.region.start if target.region else None
+        edits = module_docstring_edits(positions, node, marker, to_literal(value, encoding))
+    else:
+        indent = body_indent(positions, parsed.tree, node)
+        value = render_text(merged.schema, indent, options.width, merged.extras)
+        if value == entry.request.existing:
+            return _NO_EDITS
+        edits = docstring_edits(positions, node, indent, to_literal(value, encoding))
+    return _Edits(edits, [value], value)
+
+
+def build(parsed: ParsedFile, planned: Sequence[PlannedRegion],
+          answers: Sequence[AnySchema | BaseException | None], options: Options,
+          keep_human: bool) -> FileChange:
+    """Turn answers into verified edits.
+
+    Args:
+        parsed: The file (its tree loses its docstrings at the end, for verification).
+        planned: The planned regions.
+        answers: One per planned region: None for skipped ones, an exception for failed
+            ones.
+        options: Pipeline options.
+        keep_human: Whether existing human text wins over the answers' text.
+
+    Returns:
+        The outcome; regions whose edits fail verification are marked failed (LD004).
+    """
+    results: list[RegionResult] = []
+    for entry, answer in zip(planned, answers, strict=True):
+        target = entry.target
+        base = (target.qualname, target.line, target.kind)
+        if entry.skip or answer is None:
+            results.append(RegionResult(*base, Status.UNCHANGED))
+            continue
+        if isinstance(answer, BaseException):
+            results.append(RegionResult(*base, Status.FAILED, message=str(answer) or
+                                        type(answer).__name__, code=codes.PROVIDER_FAILED))
+            continue
+        try:
+            found = _edits_for(parsed, entry, answer, options, keep_human)
+        except ApplyError as exc:
+            results.append(RegionResult(*base, Status.FAILED, message=str(exc),
+                                        code=codes.PROVIDER_FAILED))
+            continue
+        if not found.edits:
+            results.append(RegionResult(*base, Status.UNCHANGED))
+            continue
+        status = Status.UPDATED if entry.has_existing else Status.GENERATED
+        results.append(RegionResult(*base, status, tuple(found.edits), tuple(found.expected),
+                                    settled=found.settled))
+    return _verified(parsed, results)
+
+
+def _verified(parsed: ParsedFile, regions: list[RegionResult]) -> FileChange:
+    """Apply every successful region; isolate any region that fails verification."""
+    text = parsed.source.text
+    if not any(r.edits for r in regions):
+        return FileChange(parsed.source, tuple(regions), text)  # nothing to verify
+    reference = reference_of(parsed.tree)
+
+    def attempt(chosen: list[RegionResult]) -> str:
+        new = apply_edits(text, [e for r in chosen for e in r.edits])
+        verify(new, reference, [v for r in chosen for v in r.expected])
+        return new
+
+    for _ in range(2):
+        try:
+            return FileChange(parsed.source, tuple(regions),
+                              attempt([r for r in regions if r.edits]))
+        except ApplyError:
+            # Find the culprits one by one, then try the rest together once more.
+            for i, region in enumerate(regions):
+                if not region.edits:
+                    continue
+                try:
+                    attempt([region])
+                except ApplyError as exc:
+                    regions[i] = RegionResult(region.qualname, region.line, region.kind,
+                                              Status.FAILED, message=f"verification failed: "
+                                              f"{exc}", code=codes.SAFETY_CHECK)
+    failed = [RegionResult(r.qualname, r.line, r.kind, Status.FAILED, code=codes.SAFETY_CHECK,
+                           message="verification failed for the combined edits")
+              if r.edits else r for r in regions]
+    return FileChange(parsed.source, tuple(failed), text)
+
+
+class _Silent:
+    def planned(self, path: Path, regions: int) -> None:
+        del path, regions
+
+    def answered(self, failed: bool) -> None:
+        del failed
+
+    def finished(self, result: FileResult) -> None:
+        del result
+
+
+class _Run:
+    """Shared state of one run: the provider, the limits and the observer."""
+
+    def __init__(self, provider: Provider, options: Options, concurrency: int,
+                 observer: RunObserver) -> None:
+        self.provider = provider
+        self.options = options
+        self.observer = observer
+        self.requests = asyncio.Semaphore(max(1, concurrency))
+        # Files in flight are bounded too: each holds its AST until its answers are in.
+        self.files = asyncio.Semaphore(max(4, 2 * concurrency))
+
+    async def ask(self, entry: PlannedRegion) -> AnySchema | BaseException | None:
+        if entry.skip:
+            return None
+        answer: AnySchema | BaseException
+        async with self.requests:
+            try:
+                answer = await self.provider.generate(entry.request)
+            except (asyncio.CancelledError, FatalProviderError):
+                raise
+            except Exception as exc:  # one region's failure must not stop the others
+                answer = exc
+        self.observer.answered(isinstance(answer, BaseException))
+        return answer
+
+    async def file(self, path: Path) -> FileResult:
+        async with self.files:
+            result = await self._file(path)
+        self.observer.finished(result)
+        return result
+
+    async def _file(self, path: Path) -> FileResult:
+        parsed = load(path, self.options)
+        if isinstance(parsed, FileError):
+            return parsed
+        planned = plan(parsed, self.options, self.provider.needs_code)
+        self.observer.planned(path, sum(1 for e in planned if not e.skip))
+        answers = await asyncio.gather(*(self.ask(entry) for entry in planned))
+        change = build(parsed, planned, answers, self.options, self.provider.keeps_human_text)
+        for entry, answer, region in zip(planned, answers, change.regions, strict=True):
+            if region.settled is not None and answer is not None and \
+                    not isinstance(answer, BaseException):
+                self.provider.remember(entry.request, answer, region.settled)
+        return change
+
+
+async def run_files(paths: Sequence[Path], provider: Provider, options: Options, *,  # noqa: LD342 - raised by a callee
+                    concurrency: int = 8, observer: RunObserver | None = None
+                    ) -> list[FileResult]:
+    """Run files through the pipeline, asking for up to ``concurrency`` regions at once.
+
+    Regions of all files share one limit, so a project of many small files keeps the
+    model busy. Nothing is written here.
+
+    Args:
+        paths: The files.
+        provider: Who writes the content.
+        options: Pipeline options.
+        concurrency: Most requests in flight.
+        observer: Told about progress (a bar, plain lines, or nothing).
+
+    Returns:
+        One result per file, in order.
+
+    Raises:
+        FatalProviderError: When the provider cannot answer anything (the run stops).
+    """
+    run = _Run(provider, options, concurrency, observer or _Silent())
+    tasks = [asyncio.ensure_future(run.file(path)) for path in paths]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+async def process_file(path: Path, provider: Provider, options: Options) -> FileResult:
+    """Run one file through the whole pipeline (nothing is written here).
+
+    Args:
+        path: The file.
+        provider: Who writes the content.
+        options: Pipeline options.
+
+    Returns:
+        The outcome.
+    """
+    return (await run_files([path], provider, options, concurrency=1))[0]

@@ -1,0 +1,159 @@
+"""Findings of many files: a result cache keyed by content, and worker processes.
+
+Imported without the checker (and so without pydantic): a warm run is file hashing and one
+cache query; ``checks`` is imported only for files the cache does not know.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from llm_doc_manager import __version__, codes
+from llm_doc_manager.codes import Finding
+from llm_doc_manager.config import Settings
+from llm_doc_manager.store import cache_dir, open_sqlite
+
+RESULTS_FILE = "validate-v1.sqlite3"
+_MAX_ROWS = 200_000
+# Below this many files to check, worker processes cost more than they save.
+_PARALLEL_FROM = 64
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, findings TEXT NOT NULL, "
+           "used REAL NOT NULL);")
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: str
+    key: str
+
+
+class _Results:
+    """Findings per file content (and settings), so unchanged files are not checked again."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.db: sqlite3.Connection | None = None
+        if directory is None:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError):  # no cache is slower, not wrong
+            self.db = open_sqlite(directory / RESULTS_FILE, _SCHEMA)
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        if self.db is None or not keys:
+            return {}
+        found: dict[str, str] = {}
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(self.db.execute(
+                    f"SELECT key, findings FROM results WHERE key IN ({marks})", chunk))
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_many(self, rows: list[tuple[str, str]]) -> None:
+        if self.db is None or not rows:
+            return
+        now = time.time()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                                [(k, v, now) for k, v in rows])
+            count = self.db.execute("SELECT count(*) FROM results").fetchone()[0]
+            if count > _MAX_ROWS:
+                self.db.execute("DELETE FROM results WHERE key IN (SELECT key FROM results "
+                                "ORDER BY used LIMIT ?)", (count - _MAX_ROWS,))
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+
+#: Bump when the checks change within a version, so cached results are not reused.
+CHECKS_VERSION = 7
+
+
+def _signature(settings: Settings, all_defs: bool) -> str:
+    return json.dumps([__version__, CHECKS_VERSION, all_defs, settings.width],
+                      separators=(",", ":"))
+
+
+def _check_path(path: str, all_defs: bool, width: int) -> list[list[object]]:
+    """Check one file in a worker (or here); findings as plain lists for pickling."""
+    from llm_doc_manager.analysis.load import read_file
+    from llm_doc_manager.validate.checks import CheckOptions, check_source
+
+    file = Path(path)
+    source = read_file(file)
+    if isinstance(source, Finding):
+        return [[source.line, source.col, source.code, source.message]]
+    found = check_source(file, source.text, CheckOptions(all_defs=all_defs, width=width))
+    return [[f.line, f.col, f.code, f.message] for f in found]
+
+
+def _check_all(paths: list[str], all_defs: bool, width: int, jobs: int
+               ) -> list[list[list[object]]]:
+    workers = jobs or (os.cpu_count() or 1)
+    if workers <= 1 or len(paths) < _PARALLEL_FROM:
+        return [_check_path(p, all_defs, width) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_check_path, paths, [all_defs] * len(paths),
+                             [width] * len(paths), chunksize=8))
+
+
+def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bool,
+            jobs: int) -> list[Finding]:
+    """Return the findings of ``files``, from the result cache where the content is known.
+
+    Args:
+        files (list[Path]): The files.
+        settings (Settings): The run's settings (width and cache folder).
+        all_defs (bool): Check every definition.
+        use_cache (bool): Read and write the result cache.
+        jobs (int): Worker processes (0: one per core).
+
+    Returns:
+        list[Finding]: Every finding, unfiltered.
+    """
+    signature = _signature(settings, all_defs).encode()
+    jobs_list: list[_Job] = []
+    findings: list[Finding] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            findings.append(Finding(path, 0, 0, codes.IO_ERROR,
+                                    f"cannot read: {exc.strerror or exc}"))
+            continue
+        jobs_list.append(_Job(str(path), hashlib.sha256(signature + data).hexdigest()))
+    results = _Results(cache_dir(settings) if use_cache else None)
+    try:
+        known = results.get_many([j.key for j in jobs_list])
+        todo = [j for j in jobs_list if j.key not in known]
+        fresh = _check_all([j.path for j in todo], all_defs, settings.width, jobs)
+        results.put_many([(j.key, json.dumps(rows)) for j, rows in zip(todo, fresh,
+                                                                       strict=True)])
+        by_key = {j.key: rows for j, rows in zip(todo, fresh, strict=True)}
+        for job in jobs_list:
+            rows = by_key[job.key] if job.key in by_key else json.loads(known[job.key])
+            path = Path(job.path)
+            findings.extend(Finding(path, int(str(line)), int(str(col)), str(code), str(msg))
+                            for line, col, code, msg in rows)
+    finally:
+        results.close()
+    return findings
+
+

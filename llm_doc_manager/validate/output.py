@@ -1,0 +1,44 @@
+"""Findings as text: human (ruff-like), JSON, or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from llm_doc_manager.codes import Finding
+
+
+def _escape_github(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def render(findings: list[Finding], fmt: str, color: bool) -> str:
+    """Format findings for output.
+
+    Args:
+        findings (list[Finding]): Sorted findings.
+        fmt (str): ``human``, ``json`` or ``github``.
+        color (bool): Colour the human format.
+
+    Returns:
+        str: The text to print.
+    """
+    if fmt == "json":
+        return json.dumps([{"path": f.path.as_posix(), "line": f.line, "col": f.col,
+                            "code": f.code, "message": f.message} for f in findings]) + "\n"
+    if fmt == "github":
+        return "".join(
+            f"::error file={f.path.as_posix()},line={max(f.line, 1)},col={max(f.col, 1)},"
+            f"title={f.code}::{_escape_github(f.message)}\n" for f in findings)
+    out: list[str] = []
+    previous: Path | None = None
+    for finding in findings:
+        if previous is not None and finding.path != previous:
+            out.append("\n")
+        previous = finding.path
+        location = f"{finding.path}:{finding.line}:{finding.col}:"
+        code = finding.code
+        if color:
+            location, code = f"\x1b[1m{location}\x1b[0m", f"\x1b[31m{code}\x1b[0m"
+        out.append(f"{location} {code} {finding.message}\n")
+    return "".join(out)
