@@ -1,6 +1,6 @@
 """Golden before/after cases for the applier: exact bytes, plus the three invariants.
 
-Each folder of tests/golden/applier holds ``input.py``, the expected ``output.py`` (absent:
+Each folder of tests/generate/golden holds ``input.py``, the expected ``output.py`` (absent:
 the file must stay unchanged), an optional ``answer.json`` (canned model answers by
 qualname; without it the static provider answers) and optional ``options.json``.
 Set ``LLM_DOC_REGEN=1`` to rewrite the expected outputs after reviewing a change.
@@ -18,7 +18,7 @@ import pytest
 from llm_doc_manager.generate.pipeline import FileChange, Options, Status
 from tests.helpers import CannedProvider, assert_invariants, load_answers, run_file
 
-CASES = Path(__file__).parent / "golden" / "applier"
+CASES = Path(__file__).parent / "golden"
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))

@@ -39,7 +39,7 @@ def literal_of(schema: DocSchema, indent: str = "", width: int = DEFAULT_WIDTH, 
     return to_literal(render_text(schema, indent, width, extras), encoding)
 
 
-GOLDEN = Path(__file__).parent / "golden" / "formatter"
+GOLDEN = Path(__file__).parent / "golden"
 FORMATTERS: dict[str, Any] = {
     "method": (MethodDocstring, literal_of),
     "class": (ClassDocstring, literal_of),

@@ -20,7 +20,7 @@ from tests.conftest import Run
 from tests.fake_openai import FakeOpenAI, Fault, fill
 from tests.helpers import assert_only_docstrings_changed, ast_without_docstrings
 
-GOLDEN = Path(__file__).parent / "golden" / "applier"
+GOLDEN = Path(__file__).parent.parent / "generate" / "golden"
 KEY = "sk-test-0123456789abcdef-never-print-me"
 
 SHOP = '''\

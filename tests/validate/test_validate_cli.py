@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.conftest import Run
 from tests.helpers import assert_only_docstrings_changed, ast_without_docstrings
 
-HERE = Path(__file__).parent / "validate"
+HERE = Path(__file__).parent / "data"
 
 
 def _drift(tmp_path: Path) -> Path:
@@ -150,7 +150,7 @@ def test_fix_diff_writes_nothing(tmp_path: Path, llm_doc: Run) -> None:
 
 
 def test_the_package_documents_itself(llm_doc: Run) -> None:
-    root = Path(__file__).parent.parent
+    root = Path(__file__).parent.parent.parent
     result = llm_doc("validate", "--all", str(root / "llm_doc_manager"), "--config",
                      str(root / "pyproject.toml"))
     assert result.returncode == 0, result.stdout
