@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
-from llm_doc_manager.generate.edits import strip_docstrings
 from llm_doc_manager.generate.pipeline import FileChange, FileResult, Options, process_file
 from llm_doc_manager.providers.base import DocRequest, Usage
 from llm_doc_manager.providers.static import StaticProvider
@@ -27,6 +26,7 @@ class CannedProvider:
     name = "canned"
     keeps_human_text = False
     needs_code = True
+    local = False
 
     def __init__(self, answers: dict[str, dict[str, Any]]) -> None:
         self.answers = answers
@@ -54,7 +54,15 @@ def run_file(path: Path, provider: Any = None, options: Options | None = None) -
 
 
 def ast_without_docstrings(text: str) -> str:
-    return ast.dump(strip_docstrings(ast.parse(text)))
+    tree = ast.parse(text)
+    # An oracle independent of the package's own comparison (generate.edits.same_code).
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) \
+                and node.body and isinstance(node.body[0], ast.Expr) \
+                and isinstance(node.body[0].value, ast.Constant) \
+                and isinstance(node.body[0].value.value, str):
+            node.body = node.body[1:]
+    return ast.dump(tree)
 
 
 def without_docstrings(text: str) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
+import sys
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -68,6 +71,20 @@ class MarkerScan:
 MARKER_PREFIX = "@llm-"
 _MARKER_RE = re.compile(r"#\s*@llm-(doc|class|comm|module)-(start|end)\s*\Z")
 _NEAR_MARKER_RE = re.compile(r"#\s*@llm-")
+# Strings and comments of Python 3.11 code, left to right. Outside them no '#' or quote can
+# appear, and where a string ends does not depend on its prefix (a backslash never ends
+# one, raw or not), so matching from each quote finds exactly the comments the tokenizer
+# finds. From 3.12 an f-string may hold its own quote inside braces; there the (then
+# C-implemented, fast) tokenizer is used instead.
+_STRING_OR_COMMENT_RE = re.compile(r"""
+    (?P<comment>\#[^\r\n]*)
+  | \"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
+  | '\'\'(?:[^'\\]|\\.|'(?!''))*(?:'\'\'|\Z)
+  | "(?:[^"\\\r\n]|\\(?:\r\n|.))*"
+  | '(?:[^'\\\r\n]|\\(?:\r\n|.))*'
+""", re.VERBOSE | re.DOTALL)
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_REGEX_COMMENTS = sys.version_info < (3, 12)
 
 
 def is_marker_comment(comment: str) -> bool:
@@ -82,11 +99,34 @@ def is_marker_comment(comment: str) -> bool:
     return bool(_NEAR_MARKER_RE.match(comment))
 
 
+def all_comments(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """Yield every comment of parsable code: (line, 0-based column, comment, text before it).
+
+    Lines break on ``\\r\\n``, ``\\r`` and ``\\n``, as ``ast`` counts them.
+    """
+    if not _REGEX_COMMENTS:
+        # newline="": lines break on \r\n, \r and \n, as ast counts them, and keep their ends.
+        for tok in tokenize.generate_tokens(io.StringIO(text, newline="").readline):
+            if tok.type == tokenize.COMMENT:
+                yield tok.start[0], tok.start[1], tok.string, tok.line[:tok.start[1]]
+        return
+    starts: list[int] | None = None
+    for match in _STRING_OR_COMMENT_RE.finditer(text):
+        comment = match.group("comment")
+        if comment is None:
+            continue
+        if starts is None:
+            starts = [0, *(m.end() for m in _LINE_BREAK_RE.finditer(text))]
+        index = bisect.bisect_right(starts, match.start()) - 1
+        yield index + 1, match.start() - starts[index], comment, \
+            text[starts[index]:match.start()]
+
+
 def scan_markers(text: str) -> MarkerScan:
     """Find the markers of a file and pair them into regions.
 
-    Comments are found with ``tokenize``, so marker text inside a string literal is never a
-    marker. The caller must have checked that the text parses.
+    Only comments count (as the tokenizer sees them), so marker text inside a string
+    literal is never a marker. The caller must have checked that the text parses.
 
     Args:
         text (str): Source text.
@@ -98,25 +138,24 @@ def scan_markers(text: str) -> MarkerScan:
         return MarkerScan((), ())
     problems: list[MarkerProblem] = []
     found: list[tuple[int, int, Kind, bool]] = []  # line, col, kind, is_start
-    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-        if tok.type != tokenize.COMMENT or not _NEAR_MARKER_RE.match(tok.string):
+    for line, col, comment, before in all_comments(text):
+        if not _NEAR_MARKER_RE.match(comment):
             continue
-        line, col = tok.start
-        match = _MARKER_RE.match(tok.string.rstrip())
+        match = _MARKER_RE.match(comment.rstrip())
         if match is None:
             problems.append(
                 MarkerProblem(
                     line, col + 1, codes.MARKER_UNKNOWN,
-                    f"unrecognised marker {tok.string.strip()!r} (expected "
+                    f"unrecognised marker {comment.strip()!r} (expected "
                     "'# @llm-{doc,class,comm,module}-{start,end}')",
                 )
             )
             continue
-        if tok.line[:col].strip():
+        if before.strip():
             problems.append(
                 MarkerProblem(
                     line, col + 1, codes.MARKER_NOT_ALONE,
-                    f"marker {tok.string.strip()!r} must be alone on its line",
+                    f"marker {comment.strip()!r} must be alone on its line",
                 )
             )
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -59,7 +60,9 @@ def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool
     Returns:
         tuple[list[Target], list[MarkerProblem]]: Targets in source order and region errors.
     """
-    defs = list(iter_defs(tree))
+    # By first line: a region's target is the first definition that starts inside it.
+    defs = sorted(iter_defs(tree), key=lambda d: d.start)
+    starts = [d.start for d in defs]
     targets: dict[int, Target] = {}
     problems: list[MarkerProblem] = []
     if all_defs:
@@ -78,12 +81,11 @@ def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool
             elif target:
                 targets.setdefault(id(target.statements[0]), target)
         else:
-            inside = [d for d in defs if region.start < d.start and d.end < region.end]
             want_class = region.kind is Kind.CLASS
-            if not inside:
+            first = _first_inside(defs, starts, region)
+            if first is None:
                 problems.append(_region_problem(region, want_class, None))
                 continue
-            first = inside[0]
             if isinstance(first.node, ast.ClassDef) != want_class:
                 problems.append(_region_problem(region, want_class, first))
                 continue
@@ -92,6 +94,18 @@ def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool
                                                       region))
     ordered = sorted(targets.values(), key=lambda t: (t.line, t.kind is not Kind.MODULE))
     return ordered, problems
+
+
+def _first_inside(defs: list[Definition], starts: list[int], region: Region
+                  ) -> Definition | None:
+    """The first definition lying entirely between a region's markers."""
+    for index in range(bisect.bisect_right(starts, region.start), len(defs)):
+        found = defs[index]
+        if found.start >= region.end:
+            return None
+        if found.end < region.end:
+            return found
+    return None
 
 
 def _region_problem(region: Region, want_class: bool, found: Definition | None) -> MarkerProblem:

@@ -35,10 +35,10 @@ def resolve_provider(settings: Settings, environ: dict[str, str],
 
 
 async def _run_all(files: list[Path], provider: Provider, options: Options, concurrency: int,
-                   observer: RunObserver) -> list[FileResult]:
+                   observer: RunObserver, jobs: int) -> list[FileResult]:
     try:
         return await run_files(files, provider, options, concurrency=concurrency,
-                               observer=observer)
+                               observer=observer, jobs=jobs)
     finally:
         await provider.aclose()
 
@@ -81,6 +81,9 @@ def generate(
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Log every model request (the API key is never shown).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only report problems.")] = False,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", help="Worker processes for the offline provider (default: one per "
+                             "core).")] = 0,
 ) -> None:
     """Write or update the docstrings and comments of marked regions."""
     out, err = consoles()
@@ -118,7 +121,7 @@ def generate(
     try:
         with tally:
             results = asyncio.run(_run_all(files, chosen, options, settings.concurrency,
-                                           tally))
+                                           tally, jobs or os.cpu_count() or 1))
     except KeyboardInterrupt:
         err.print(f"Interrupted after {tally.done} of {tally.total} regions; nothing was "
                   "written." + (" Answers received so far are cached: a re-run resumes "

@@ -154,7 +154,8 @@ def _fix(findings: list[Finding], settings: Settings, *, yes: bool, diff: bool) 
     if not only:
         return None
     options = Options(width=settings.width, all_defs=True, only=only)
-    results = asyncio.run(run_files(sorted(only), StaticProvider(), options))
+    results = asyncio.run(run_files(sorted(only), StaticProvider(), options,
+                                    jobs=os.cpu_count() or 1))
     out, err = consoles()
     report = Report()
     changes = report.add(results)

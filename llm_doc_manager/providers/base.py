@@ -67,12 +67,16 @@ class Provider(Protocol):
         keeps_human_text (bool): True when existing human text must win over the answer's
             text (the answer cannot have read it); False when the answer already merged it.
         needs_code (bool): Whether requests must carry the code and its context.
+        local (bool): Whether answers are computed on this machine from the request alone
+            (no network, no shared state): files may then be processed in worker processes,
+            each with a copy of the provider.
         usage (Usage): Counters of what was asked.
     """
 
     name: str
     keeps_human_text: bool
     needs_code: bool
+    local: bool
     usage: Usage
 
     async def generate(self, request: DocRequest) -> AnySchema:

@@ -63,6 +63,7 @@ class CachedProvider:
         name (str): The inner provider's name.
         keeps_human_text (bool): As the inner provider.
         needs_code (bool): As the inner provider.
+        local (bool): False: one cache connection serves the whole run.
         usage (Usage): The inner provider's counters (cache hits counted here).
     """
 
@@ -72,6 +73,7 @@ class CachedProvider:
         self.name = inner.name
         self.keeps_human_text = inner.keeps_human_text
         self.needs_code = inner.needs_code
+        self.local = False  # one cache connection, shared by every request of the run
         self.usage = inner.usage
 
     async def generate(self, request: DocRequest) -> AnySchema:

@@ -163,6 +163,7 @@ class ModelProvider:
 
     keeps_human_text = False  # the model reads the current docstring and merges it
     needs_code = True
+    local = False  # answers come over the network, through one client and one rate limit
 
     def __init__(self, settings: ModelSettings) -> None:
         self.settings = settings

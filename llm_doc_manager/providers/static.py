@@ -261,11 +261,14 @@ class StaticProvider:
         usage (Usage): Always zero: nothing is ever sent.
         name (str): ``static``.
         keeps_human_text (bool): Always True: existing human text wins over derived text.
+        needs_code (bool): Always False: the facts are enough.
+        local (bool): Always True: a pure function of the request.
     """
 
     name = "static"
     keeps_human_text = True
     needs_code = False
+    local = True
 
     def __init__(self) -> None:
         """Start with empty usage counters (the static provider never sends requests)."""

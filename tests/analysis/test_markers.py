@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import ast
+import io
+import sys
+import sysconfig
+import tokenize
+from pathlib import Path
 
 import pytest
 
 from llm_doc_manager import codes as C
-from llm_doc_manager.analysis.markers import Kind, scan_markers
+from llm_doc_manager.analysis.markers import Kind, all_comments, scan_markers
 from llm_doc_manager.analysis.targets import resolve
 
 
@@ -95,3 +100,58 @@ def test_comm_region_takes_its_block() -> None:
     targets, problems = resolve(ast.parse(text), scan.regions, False)
     assert problems == []
     assert [type(s).__name__ for s in targets[0].statements] == ["Assign", "If"]
+
+
+TRICKY = '''\
+s = "# @llm-doc-start"
+t = \'\'\'
+# @llm-doc-end  (inside a triple-quoted string)
+\'\'\'
+u = "a \\\\" # @llm-doc-start"
+v = 'it\\'s' \\
+    "# not a comment"
+w = r"\\\\"  # @llm-class-start
+x = f"{1}"  # tail @llm-doc-start is not a marker: the comment starts before it
+# @llm-doc-start
+def f():
+    return """# @llm-doc-end"""
+# @llm-doc-end
+'''
+
+
+def test_only_real_comments_are_markers() -> None:
+    scan = scan_markers(TRICKY)
+    assert [(r.kind, r.start, r.end) for r in scan.regions] == [(Kind.DOC, 10, 13)]
+    # Line 5's comment starts after the escaped backslash and ends with a quote; line 8's
+    # follows code on its line.
+    assert [(p.line, p.code) for p in scan.problems] == [(5, C.MARKER_UNKNOWN),
+                                                         (8, C.MARKER_NOT_ALONE)]
+
+
+def test_lone_carriage_returns_break_lines() -> None:
+    text = "# @llm-doc-start\rdef f():\r    return 1\r# @llm-doc-end\r"
+    scan = scan_markers(text)
+    assert scan.problems == ()
+    assert [(r.start, r.end) for r in scan.regions] == [(1, 4)]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the regex scanner serves 3.11 only")
+def test_regex_scanner_finds_exactly_the_tokenizers_comments() -> None:
+    """Every comment of the standard library, found both ways."""
+    root = Path(sysconfig.get_paths()["stdlib"])
+    checked = 0
+    for path in sorted(root.rglob("*.py")):
+        if "site-packages" in path.parts:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            ast.parse(text)
+        except (UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        expected = [(t.start[0], t.start[1], t.string)
+                    for t in tokenize.generate_tokens(io.StringIO(text, newline="").readline)
+                    if t.type == tokenize.COMMENT]
+        found = [(line, col, comment) for line, col, comment, _ in all_comments(text)]
+        assert found == expected, path
+        checked += 1
+    assert checked > 500
