@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from pathlib import Path
 
 from llm_doc_manager.config import Settings
@@ -71,3 +72,66 @@ def open_sqlite(path: Path, schema: str) -> sqlite3.Connection:  # noqa: LD342 -
     except sqlite3.DatabaseError:
         remove_database(path)
         return _connect(path, schema)
+
+
+_RESULTS_SCHEMA = ("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
+                   "used REAL NOT NULL);")
+
+
+class ResultStore:
+    """Results per file content, so that unchanged files are not processed again.
+
+    Keys are hashes of a file's bytes and of everything else the result depends on; values
+    are JSON text. Off (every lookup misses) when the path is None or the database cannot be
+    opened: a cache makes runs faster, never different.
+
+    Args:
+        path: The database file, or None for no cache.
+        max_rows: Rows kept; the least recently written go first.
+    """
+
+    def __init__(self, path: Path | None, max_rows: int = 200_000) -> None:
+        self._db: sqlite3.Connection | None = None
+        self._max_rows = max_rows
+        if path is not None:
+            with contextlib.suppress(sqlite3.Error, OSError):
+                self._db = open_sqlite(path, _RESULTS_SCHEMA)
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        """Return the stored values of those keys that are known."""
+        if self._db is None or not keys:
+            return {}
+        found: dict[str, str] = {}
+        try:
+            for start in range(0, len(keys), 500):  # SQLite's bound on parameters
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(self._db.execute(
+                    f"SELECT key, value FROM results WHERE key IN ({marks})", chunk))
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_many(self, rows: list[tuple[str, str]]) -> None:
+        """Store (key, value) rows, then trim the table to ``max_rows``."""
+        if self._db is None or not rows:
+            return
+        now = time.time()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                                [(k, v, now) for k, v in rows])
+            count = self._db.execute("SELECT count(*) FROM results").fetchone()[0]
+            if count > self._max_rows:
+                self._db.execute("DELETE FROM results WHERE key IN (SELECT key FROM results "
+                                "ORDER BY used LIMIT ?)", (count - self._max_rows,))
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+
+    def close(self) -> None:
+        """Close the database."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -195,21 +195,26 @@ class ModuleFacts:
 def _raises(body: list[ast.stmt]) -> tuple[RaiseFact, ...]:
     found: dict[str, RaiseFact] = {}
 
-    def visit(stmts: list[ast.stmt], condition: str | None) -> None:
+    # The enclosing `if` test is unparsed only when a raise is found under it: most tests
+    # guard no raise, and unparsing every one cost more than the rest of the facts.
+    def visit(stmts: list[ast.stmt], test: ast.expr | None, negated: bool) -> None:
         for stmt in stmts:
             if isinstance(stmt, ast.Raise) and stmt.exc is not None:
                 exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
                 name = unparse(exc)
                 if name and isinstance(exc, ast.Name | ast.Attribute) and name not in found:
+                    condition = None if test is None else ast.unparse(test)
+                    if condition is not None and negated:
+                        condition = f"not ({condition})"
                     found[name] = RaiseFact(name, condition, stmt.lineno)
             elif isinstance(stmt, ast.If):
-                visit(stmt.body, unparse(stmt.test))
-                visit(stmt.orelse, f"not ({unparse(stmt.test)})")
+                visit(stmt.body, stmt.test, False)
+                visit(stmt.orelse, stmt.test, True)
             elif not isinstance(stmt, SCOPES):
                 for block in child_blocks(stmt):
-                    visit(block, condition)
+                    visit(block, test, negated)
 
-    visit(body, None)
+    visit(body, None, False)
     return tuple(found.values())
 
 

@@ -17,8 +17,10 @@ from llm_doc_manager.cli.text import plural
 from llm_doc_manager.config import Settings, load_settings
 from llm_doc_manager.errors import ConfigError, FatalProviderError
 from llm_doc_manager.generate import FileResult, Options, RunObserver, run_files
+from llm_doc_manager.generate.known import RESULTS_FILE
 from llm_doc_manager.providers import Provider, Usage, make_provider
 from llm_doc_manager.source import iter_files
+from llm_doc_manager.store import ResultStore, cache_dir
 
 
 def resolve_provider(settings: Settings, environ: dict[str, str],
@@ -34,12 +36,15 @@ def resolve_provider(settings: Settings, environ: dict[str, str],
     return "static"
 
 
-async def _run_all(files: list[Path], provider: Provider, options: Options, concurrency: int,
-                   observer: RunObserver, jobs: int) -> list[FileResult]:
+async def _run_all(files: list[Path], provider: Provider, options: Options,
+                   settings: Settings, observer: RunObserver, jobs: int) -> list[FileResult]:
+    known = ResultStore(cache_dir(settings) / RESULTS_FILE
+                        if settings.cache and provider.local else None)
     try:
-        return await run_files(files, provider, options, concurrency=concurrency,
-                               observer=observer, jobs=jobs)
+        return await run_files(files, provider, options, concurrency=settings.concurrency,
+                               observer=observer, jobs=jobs, known=known)
     finally:
+        known.close()
         await provider.aclose()
 
 
@@ -77,7 +82,8 @@ def generate(
     timeout: Annotated[float | None, typer.Option(
         "--timeout", help="Seconds to wait for one model answer (default 60).")] = None,
     no_cache: Annotated[bool, typer.Option(
-        "--no-cache", help="Neither read nor write the answer cache.")] = False,
+        "--no-cache", help="Neither read nor write the caches (model answers, clean files).")
+    ] = False,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Log every model request (the API key is never shown).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only report problems.")] = False,
@@ -120,8 +126,8 @@ def generate(
         tally = PlainProgress(chosen.usage, err)
     try:
         with tally:
-            results = asyncio.run(_run_all(files, chosen, options, settings.concurrency,
-                                           tally, jobs or os.cpu_count() or 1))
+            results = asyncio.run(_run_all(files, chosen, options, settings, tally,
+                                           jobs or os.cpu_count() or 1))
     except KeyboardInterrupt:
         err.print(f"Interrupted after {tally.done} of {tally.total} regions; nothing was "
                   "written." + (" Answers received so far are cached: a re-run resumes "

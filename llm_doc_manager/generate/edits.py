@@ -52,10 +52,18 @@ def body_indent(src: SourceMap, tree: ast.Module, node: DefNode) -> str:
     Returns:
         The body's own indentation; for ``def f(): x``, the header's plus one step.
     """
-    _, colon_line = colon_after_header(src, node)
-    if node.body[0].lineno == colon_line:
+    if _simple_suite(src, node):
         return src.indent(node.lineno) + src.indent_unit(tree, src.indent(node.lineno))
     return src.indent(node.body[0].lineno)
+
+
+def _simple_suite(src: SourceMap, node: DefNode) -> bool:
+    """Whether the body sits on the header's line (``def f(): return 1``)."""
+    # The first statement of a block starts its line; in a simple suite it follows the
+    # header's colon. Telling them apart by the statement's column spares tokenizing the
+    # header (indentation is ASCII, so its length in characters is its length in bytes).
+    body0 = node.body[0]
+    return body0.col_offset > len(src.indent(body0.lineno))
 
 
 def docstring_edits(src: SourceMap, node: DefNode, indent: str, literal: str) -> list[Edit]:
@@ -71,18 +79,20 @@ def docstring_edits(src: SourceMap, node: DefNode, indent: str, literal: str) ->
         The edits (a one-line body is also split onto its own line).
     """
     body0 = node.body[0]
+    existing = docstring_expr(node.body)
+    simple_suite = _simple_suite(src, node)
+    body_start = src.offset(body0.lineno, body0.col_offset)
+    if existing is not None and not simple_suite:  # replace in place: no colon needed
+        return [Edit(body_start, src.offset(existing.end_lineno or existing.lineno,
+                                            existing.end_col_offset or 0),
+                     _to_newline(literal, src.newline(body0.lineno)))]
     colon_end, colon_line = colon_after_header(src, node)
     nl = src.newline(colon_line)
-    existing = docstring_expr(node.body)
-    simple_suite = body0.lineno == colon_line
     literal = _to_newline(literal, nl)
-    body_start = src.offset(body0.lineno, body0.col_offset)
     if existing is not None:
         span = Edit(body_start, src.offset(existing.end_lineno or existing.lineno,
                                            existing.end_col_offset or 0), literal)
-        if simple_suite:
-            return [Edit(colon_end, body_start, nl + indent), span]
-        return [span]
+        return [Edit(colon_end, body_start, nl + indent), span]
     if simple_suite:
         return [Edit(colon_end, body_start, f"{nl}{indent}{literal}{nl}{indent}")]
     # Insert as the first line of the block, after any ``# type:`` comment lines.

@@ -31,6 +31,7 @@ from llm_doc_manager.analysis import (
     load_file,
     module_facts,
     module_name,
+    read_file,
     resolve,
     scan_markers,
 )
@@ -58,6 +59,7 @@ from llm_doc_manager.generate.edits import (
     module_docstring_edits,
     verify,
 )
+from llm_doc_manager.generate.known import KnownClean
 from llm_doc_manager.generate.outcomes import (
     FileChange,
     FileError,
@@ -70,6 +72,7 @@ from llm_doc_manager.generate.outcomes import (
 from llm_doc_manager.providers.base import DocRequest, Provider
 from llm_doc_manager.source.files import SourceFile
 from llm_doc_manager.source.positions import SourceMap
+from llm_doc_manager.store import ResultStore
 
 
 @dataclass(frozen=True)
@@ -407,7 +410,8 @@ def _fewer_collections() -> Iterator[None]:
 
 def _run_chunk(paths: list[Path], provider: Provider, options: Options) -> list[FileResult]:
     """A worker's task: a few files, one after the other, with its copy of the provider."""
-    return asyncio.run(_run_here(paths, provider, options, 1, _Silent()))
+    with _fewer_collections():  # a spawned worker does not inherit the parent's settings
+        return asyncio.run(_run_here(paths, provider, options, 1, _Silent()))
 
 
 async def _run_in_workers(paths: Sequence[Path], provider: Provider, options: Options,
@@ -444,7 +448,7 @@ async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
 
 async def run_files(paths: Sequence[Path], provider: Provider, options: Options, *,  # noqa: LD342 - raised by a callee
                     concurrency: int = 8, observer: RunObserver | None = None,
-                    jobs: int = 1) -> list[FileResult]:
+                    jobs: int = 1, known: ResultStore | None = None) -> list[FileResult]:
     """Run files through the pipeline, asking for up to ``concurrency`` regions at once.
 
     Regions of all files share one limit, so a project of many small files keeps the
@@ -458,6 +462,8 @@ async def run_files(paths: Sequence[Path], provider: Provider, options: Options,
         concurrency: Most requests in flight.
         observer: Told about progress (a bar, plain lines, or nothing).
         jobs: Worker processes for a local provider (1: none).
+        known: Results of earlier runs of a local provider: files whose content, provider
+            and options gave no change are not processed again.
 
     Returns:
         One result per file, in order.
@@ -466,10 +472,26 @@ async def run_files(paths: Sequence[Path], provider: Provider, options: Options,
         FatalProviderError: When the provider cannot answer anything (the run stops).
     """
     observer = observer or _Silent()
+    # Only an offline provider's result is a function of the file alone (a model's answers
+    # have their own cache); --fix's partial runs (``only``) are not whole-file results.
+    clean = KnownClean(known, provider.name, options) \
+        if known is not None and provider.local and options.only is None else None
+    hits: dict[str, FileChange] = {}
+    if clean is not None:
+        sources = [s for s in map(read_file, paths) if isinstance(s, SourceFile)]
+        hits = clean.lookup(sources)
+        for hit in hits.values():
+            observer.finished(hit)
+    todo = [path for path in paths if str(path) not in hits]
     with _fewer_collections():
-        if provider.local and jobs > 1 and len(paths) >= _PARALLEL_FROM:
-            return await _run_in_workers(paths, provider, options, jobs, observer)
-        return await _run_here(paths, provider, options, concurrency, observer)
+        if provider.local and jobs > 1 and len(todo) >= _PARALLEL_FROM:
+            fresh = await _run_in_workers(todo, provider, options, jobs, observer)
+        else:
+            fresh = await _run_here(todo, provider, options, concurrency, observer)
+    if clean is not None:
+        clean.remember(fresh)
+    done = dict(zip(todo, fresh, strict=True))
+    return [hits[str(path)] if str(path) in hits else done[path] for path in paths]
 
 
 async def process_file(path: Path, provider: Provider, options: Options) -> FileResult:

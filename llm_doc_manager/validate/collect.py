@@ -6,78 +6,26 @@ cache query; ``checks`` is imported only for files the cache does not know.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import sqlite3
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from llm_doc_manager import __version__, codes
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import Settings
-from llm_doc_manager.store import cache_dir, open_sqlite
+from llm_doc_manager.store import ResultStore, cache_dir
 
-RESULTS_FILE = "validate-v1.sqlite3"
-_MAX_ROWS = 200_000
+RESULTS_FILE = "validate-v2.sqlite3"
 # Below this many files to check, worker processes cost more than they save.
 _PARALLEL_FROM = 64
-_SCHEMA = ("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, findings TEXT NOT NULL, "
-           "used REAL NOT NULL);")
 
 
 @dataclass(frozen=True)
 class _Job:
     path: str
     key: str
-
-
-class _Results:
-    """Findings per file content (and settings), so unchanged files are not checked again."""
-
-    def __init__(self, directory: Path | None) -> None:
-        self.db: sqlite3.Connection | None = None
-        if directory is None:
-            return
-        with contextlib.suppress(sqlite3.Error, OSError):  # no cache is slower, not wrong
-            self.db = open_sqlite(directory / RESULTS_FILE, _SCHEMA)
-
-    def get_many(self, keys: list[str]) -> dict[str, str]:
-        if self.db is None or not keys:
-            return {}
-        found: dict[str, str] = {}
-        try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                found.update(self.db.execute(
-                    f"SELECT key, findings FROM results WHERE key IN ({marks})", chunk))
-        except sqlite3.Error:
-            return {}
-        return found
-
-    def put_many(self, rows: list[tuple[str, str]]) -> None:
-        if self.db is None or not rows:
-            return
-        now = time.time()
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-                                [(k, v, now) for k, v in rows])
-            count = self.db.execute("SELECT count(*) FROM results").fetchone()[0]
-            if count > _MAX_ROWS:
-                self.db.execute("DELETE FROM results WHERE key IN (SELECT key FROM results "
-                                "ORDER BY used LIMIT ?)", (count - _MAX_ROWS,))
-            self.db.execute("COMMIT")
-        except sqlite3.Error:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-
-    def close(self) -> None:
-        if self.db is not None:
-            self.db.close()
 
 
 #: Bump when the checks change within a version, so cached results are not reused.
@@ -139,7 +87,7 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
                                     f"cannot read: {exc.strerror or exc}"))
             continue
         jobs_list.append(_Job(str(path), hashlib.sha256(signature + data).hexdigest()))
-    results = _Results(cache_dir(settings) if use_cache else None)
+    results = ResultStore(cache_dir(settings) / RESULTS_FILE if use_cache else None)
     try:
         known = results.get_many([j.key for j in jobs_list])
         todo = [j for j in jobs_list if j.key not in known]
