@@ -11,11 +11,11 @@ class Finding:
     """One problem found in a file, reported as ``path:line:col: CODE message``.
 
     Attributes:
-        path (Path): The file the finding is about.
-        line (int): 1-based line number (0 when the file as a whole is concerned).
-        col (int): 1-based column (0 when not applicable).
-        code (str): Stable code, documented in docs/markers.md and docs/codes.md.
-        message (str): Human-readable explanation.
+        path: The file the finding is about.
+        line: 1-based line number (0 when the file as a whole is concerned).
+        col: 1-based column (0 when not applicable).
+        code: Stable code, documented in docs/markers.md and docs/codes.md.
+        message: Human-readable explanation.
     """
 
     path: Path
@@ -25,11 +25,7 @@ class Finding:
     message: str
 
     def render(self) -> str:
-        """Return the finding as one ``path:line:col: CODE message`` line.
-
-        Returns:
-            str: The formatted finding.
-        """
+        """Return the finding as one ``path:line:col: CODE message`` line."""
         return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
 
 

@@ -25,28 +25,28 @@ class Settings:
     """Every setting of a run, resolved once and passed down.
 
     Attributes:
-        provider (str | None): Provider name; None lets the CLI pick a default.
-        model (str | None): Model name for model providers.
-        base_url (str | None): Base URL of an OpenAI-compatible server.
-        width (int): Maximum docstring line width, indentation included.
-        only_missing (bool): Leave existing docstrings and comments alone.
-        all_defs (bool): Treat every def and class as marked.
-        exclude (tuple[str, ...]): Extra gitignore-style patterns to skip.
-        concurrency (int): Most model requests in flight.
-        requests_per_minute (float | None): Optional cap on request starts per minute.
-        timeout (float): Per-request timeout in seconds.
-        max_tries (int): Attempts per request, the first included.
-        retry_base (float): Backoff scale in seconds.
-        retry_max (float): Longest wait between attempts in seconds.
-        cache (bool): Use the persistent answer cache.
-        cache_dir (Path | None): Cache folder (None: the platform's user cache folder).
-        cache_max_mb (float): Cache size cap in megabytes.
-        azure_endpoint (str | None): Azure OpenAI endpoint.
-        api_version (str | None): Azure OpenAI API version.
-        select (tuple[str, ...]): ``validate``: only these codes or prefixes.
-        ignore (tuple[str, ...]): ``validate``: skip these codes or prefixes.
-        baseline (Path | None): ``validate``: findings to accept (see ``--baseline``).
-        config_file (Path | None): The pyproject.toml the settings came from.
+        provider: Provider name; None lets the CLI pick a default.
+        model: Model name for model providers.
+        base_url: Base URL of an OpenAI-compatible server.
+        width: Maximum docstring line width, indentation included.
+        only_missing: Leave existing docstrings and comments alone.
+        all_defs: Treat every def and class as marked.
+        exclude: Extra gitignore-style patterns to skip.
+        concurrency: Most model requests in flight.
+        requests_per_minute: Optional cap on request starts per minute.
+        timeout: Per-request timeout in seconds.
+        max_tries: Attempts per request, the first included.
+        retry_base: Backoff scale in seconds.
+        retry_max: Longest wait between attempts in seconds.
+        cache: Use the persistent answer cache.
+        cache_dir: Cache folder (None: the platform's user cache folder).
+        cache_max_mb: Cache size cap in megabytes.
+        azure_endpoint: Azure OpenAI endpoint.
+        api_version: Azure OpenAI API version.
+        select: ``validate``: only these codes or prefixes.
+        ignore: ``validate``: skip these codes or prefixes.
+        baseline: ``validate``: findings to accept (see ``--baseline``).
+        config_file: The pyproject.toml the settings came from.
     """
 
     provider: str | None = None
@@ -111,10 +111,10 @@ def find_pyproject(start: Path) -> Path | None:
     """Return the nearest pyproject.toml at or above ``start``.
 
     Args:
-        start (Path): A file or folder.
+        start: A file or folder.
 
     Returns:
-        Path | None: The file, if any.
+        The file, if any.
     """
     here = start.resolve()
     if not here.is_dir():
@@ -181,13 +181,13 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
     """Resolve the settings of a run.
 
     Args:
-        start (Path): Where to look for pyproject.toml (upwards).
-        overrides (Mapping[str, Any]): Values given as flags (None means not given).
-        environ (Mapping[str, str]): Environment variables.
-        config_file (Path | None): An explicit pyproject.toml, instead of searching.
+        start: Where to look for pyproject.toml (upwards).
+        overrides: Values given as flags (None means not given).
+        environ: Environment variables.
+        config_file: An explicit pyproject.toml, instead of searching.
 
     Returns:
-        Settings: The frozen settings.
+        The frozen settings.
 
     Raises:
         ConfigError: On unknown keys, wrong types or invalid values.

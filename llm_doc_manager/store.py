@@ -11,15 +11,7 @@ from llm_doc_manager.config import Settings
 
 
 def cache_dir(settings: Settings) -> Path:
-    """Return the cache folder of a run (shared by every cache of the tool).
-
-    Args:
-        settings: The run's settings.
-
-    Returns:
-        ``cache-dir`` / ``LLM_DOC_CACHE_DIR``, else the platform's user cache folder (not
-        created).
-    """
+    """Return the cache folder of a run (shared by every cache of the tool)."""
     if settings.cache_dir is not None:
         return settings.cache_dir
     import platformdirs  # only when no folder is configured: keeps validate's start lean

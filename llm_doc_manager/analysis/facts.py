@@ -23,10 +23,10 @@ class Param:
     """A documented parameter.
 
     Attributes:
-        name (str): Name as documented (``*args`` and ``**kwargs`` keep their stars).
-        annotation (str | None): The annotation's source, if any.
-        default (str | None): The default's source, if any.
-        kind (str): ``positional_only``, ``normal``, ``var_positional``, ``keyword_only``
+        name: Name as documented (``*args`` and ``**kwargs`` keep their stars).
+        annotation: The annotation's source, if any.
+        default: The default's source, if any.
+        kind: ``positional_only``, ``normal``, ``var_positional``, ``keyword_only``
             or ``var_keyword``.
     """
 
@@ -41,9 +41,9 @@ class RaiseFact:
     """An exception raised directly in a function body.
 
     Attributes:
-        exception (str): The exception's name as written (``errors.BadInput``).
-        condition (str | None): Source of the innermost ``if`` test guarding it.
-        line (int): Line of the ``raise`` statement.
+        exception: The exception's name as written (``errors.BadInput``).
+        condition: Source of the innermost ``if`` test guarding it.
+        line: Line of the ``raise`` statement.
     """
 
     exception: str
@@ -56,18 +56,18 @@ class FunctionFacts:
     """What a function's code says about its documentation.
 
     Attributes:
-        name (str): The function name.
-        params (tuple[Param, ...]): Documentable parameters, ``self``/``cls`` excluded.
-        return_annotation (str | None): Source of the return annotation.
-        returns_value (bool): True if some ``return`` gives a value.
-        is_generator (bool): True if the body yields.
-        is_async (bool): True for ``async def``.
-        is_property (bool): True for ``@property`` (and cached properties).
-        is_abstract (bool): True for ``@abstractmethod``.
-        is_overload (bool): True for ``@overload``.
-        is_stub (bool): True when the body only raises NotImplementedError, passes or is ``...``.
-        raises (tuple[RaiseFact, ...]): Exceptions raised in the body, first occurrence each.
-        class_name (str | None): The enclosing class, for methods.
+        name: The function name.
+        params: Documentable parameters, ``self``/``cls`` excluded.
+        return_annotation: Source of the return annotation.
+        returns_value: True if some ``return`` gives a value.
+        is_generator: True if the body yields.
+        is_async: True for ``async def``.
+        is_property: True for ``@property`` (and cached properties).
+        is_abstract: True for ``@abstractmethod``.
+        is_overload: True for ``@overload``.
+        is_stub: True when the body only raises NotImplementedError, passes or is ``...``.
+        raises: Exceptions raised in the body, first occurrence each.
+        class_name: The enclosing class, for methods.
     """
 
     name: str
@@ -88,7 +88,7 @@ class FunctionFacts:
         """Tell whether a Returns section belongs in the docstring.
 
         Returns:
-            bool: True when the function gives back a value.
+            True when the function gives back a value.
         """
         if self.is_generator:
             return False
@@ -101,7 +101,7 @@ class FunctionFacts:
         """Tell whether the return annotation says no value comes back (``None``, ``NoReturn``).
 
         Returns:
-            bool: True for ``-> None``, ``-> NoReturn`` and ``-> Never``.
+            True for ``-> None``, ``-> NoReturn`` and ``-> Never``.
         """
         return self.return_annotation in _NO_VALUE
 
@@ -110,7 +110,7 @@ class FunctionFacts:
         """Tell whether the body cannot show what the function does (stub, abstract, overload).
 
         Returns:
-            bool: True when Returns/Yields/Raises cannot be judged from the body.
+            True when Returns/Yields/Raises cannot be judged from the body.
         """
         return self.is_stub or self.is_abstract or self.is_overload
 
@@ -119,7 +119,7 @@ class FunctionFacts:
         """Return the yielded type read from an Iterator/Generator annotation.
 
         Returns:
-            str | None: The element type, or None when unknown.
+            The element type, or None when unknown.
         """
         ann = self.return_annotation
         if not ann or "[" not in ann:
@@ -143,8 +143,8 @@ class AttributeFact:
     """A public attribute of a class.
 
     Attributes:
-        name (str): The attribute name.
-        annotation (str | None): Its type, if known.
+        name: The attribute name.
+        annotation: Its type, if known.
     """
 
     name: str
@@ -156,10 +156,10 @@ class ClassFacts:
     """What a class's code says about its documentation.
 
     Attributes:
-        name (str): The class name.
-        bases (tuple[str, ...]): Base classes as written.
-        attributes (tuple[AttributeFact, ...]): Public attributes in order of appearance.
-        is_dataclass (bool): True for ``@dataclass`` classes.
+        name: The class name.
+        bases: Base classes as written.
+        attributes: Public attributes in order of appearance.
+        is_dataclass: True for ``@dataclass`` classes.
     """
 
     name: str
@@ -173,7 +173,7 @@ class BlockFacts:
     """What a block of statements does, for a generated comment.
 
     Attributes:
-        phrases (tuple[str, ...]): One verb phrase per statement.
+        phrases: One verb phrase per statement.
     """
 
     phrases: tuple[str, ...]
@@ -184,8 +184,8 @@ class ModuleFacts:
     """What a module's code says about its documentation.
 
     Attributes:
-        name (str): The module's dotted-less name (the package name for ``__init__``).
-        public_names (tuple[str, ...]): Public functions and classes defined at top level.
+        name: The module's dotted-less name (the package name for ``__init__``).
+        public_names: Public functions and classes defined at top level.
     """
 
     name: str
@@ -240,11 +240,11 @@ def function_facts(node: FunctionNode, class_name: str | None) -> FunctionFacts:
     """Read the documentation facts of a function.
 
     Args:
-        node (FunctionNode): The function.
-        class_name (str | None): The enclosing class, when the function is a method.
+        node: The function.
+        class_name: The enclosing class, when the function is a method.
 
     Returns:
-        FunctionFacts: The facts.
+        The facts.
     """
     decorators = decorator_names(node)
     args = node.args
@@ -298,10 +298,10 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
     ``self.x = ...`` assignments in ``__init__``; private names are left out.
 
     Args:
-        node (ast.ClassDef): The class.
+        node: The class.
 
     Returns:
-        ClassFacts: The facts.
+        The facts.
     """
     attrs: dict[str, str | None] = {}
     init_params: dict[str, str | None] = {}
@@ -338,11 +338,11 @@ def module_facts(tree: ast.Module, name: str) -> ModuleFacts:
     """Read the documentation facts of a module.
 
     Args:
-        tree (ast.Module): The parsed module.
-        name (str): The module name.
+        tree: The parsed module.
+        name: The module name.
 
     Returns:
-        ModuleFacts: The facts.
+        The facts.
     """
     public = tuple(
         stmt.name for stmt in tree.body
@@ -362,10 +362,10 @@ def describe_statement(stmt: ast.stmt) -> str:
     """Return a short verb phrase describing a statement (for generated comments).
 
     Args:
-        stmt (ast.stmt): The statement.
+        stmt: The statement.
 
     Returns:
-        str: A lower-case phrase such as ``loop over items``.
+        A lower-case phrase such as ``loop over items``.
     """
     match stmt:
         case ast.Assign(targets=targets):

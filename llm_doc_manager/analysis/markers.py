@@ -28,9 +28,9 @@ class Region:
     """A balanced pair of markers.
 
     Attributes:
-        kind (Kind): The marker kind.
-        start (int): 1-based line of the start marker.
-        end (int): 1-based line of the end marker.
+        kind: The marker kind.
+        start: 1-based line of the start marker.
+        end: 1-based line of the end marker.
     """
 
     kind: Kind
@@ -43,10 +43,10 @@ class MarkerProblem:
     """A marker error before it is tied to a path.
 
     Attributes:
-        line (int): 1-based line.
-        col (int): 1-based column.
-        code (str): Stable finding code.
-        message (str): Explanation.
+        line: 1-based line.
+        col: 1-based column.
+        code: Stable finding code.
+        message: Explanation.
     """
 
     line: int
@@ -60,8 +60,8 @@ class MarkerScan:
     """Regions and problems found in one file.
 
     Attributes:
-        regions (tuple[Region, ...]): Balanced regions, ordered by start line.
-        problems (tuple[MarkerProblem, ...]): Marker errors; any makes the file untouchable.
+        regions: Balanced regions, ordered by start line.
+        problems: Marker errors; any makes the file untouchable.
     """
 
     regions: tuple[Region, ...]
@@ -91,10 +91,10 @@ def is_marker_comment(comment: str) -> bool:
     """Tell whether a comment's text is a marker (used to keep generated comments inert).
 
     Args:
-        comment (str): Comment text starting with ``#``.
+        comment: Comment text starting with ``#``.
 
     Returns:
-        bool: True if the text would be read as a marker or a near-miss of one.
+        True if the text would be read as a marker or a near-miss of one.
     """
     return bool(_NEAR_MARKER_RE.match(comment))
 
@@ -129,10 +129,10 @@ def scan_markers(text: str) -> MarkerScan:
     literal is never a marker. The caller must have checked that the text parses.
 
     Args:
-        text (str): Source text.
+        text: Source text.
 
     Returns:
-        MarkerScan: The balanced regions and the marker problems.
+        The balanced regions and the marker problems.
     """
     if MARKER_PREFIX not in text:
         return MarkerScan((), ())

@@ -17,10 +17,10 @@ def unparse(node: ast.AST | None) -> str | None:
     """Return the source of an expression, or None.
 
     Args:
-        node (ast.AST | None): The expression.
+        node: The expression.
 
     Returns:
-        str | None: Its normalised source.
+        Its normalised source.
     """
     return None if node is None else ast.unparse(node)
 
@@ -29,10 +29,10 @@ def decorator_names(node: DefNode) -> list[str]:
     """Return the last dotted component of each decorator (``functools.cache`` -> ``cache``).
 
     Args:
-        node (DefNode): A def or class.
+        node: A def or class.
 
     Returns:
-        list[str]: The names.
+        The names.
     """
     names = []
     for dec in node.decorator_list:
@@ -48,7 +48,7 @@ def walk_own(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
     """Walk statements without entering nested functions, classes or lambdas.
 
     Args:
-        nodes (list[ast.stmt]): A body.
+        nodes: A body.
 
     Yields:
         ast.AST: Every node that belongs to this scope.
@@ -77,10 +77,10 @@ def child_blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
     """Yield the statement lists nested directly in a compound statement.
 
     Args:
-        stmt (ast.stmt): Any statement.
+        stmt: Any statement.
 
     Yields:
-        list[ast.stmt]: Each body, else-branch, handler body and case body.
+        Each body, else-branch, handler body and case body.
     """
     for name in ("body", "orelse", "finalbody"):
         block = getattr(stmt, name, None)
@@ -94,10 +94,10 @@ def first_line(stmt: ast.stmt) -> int:
     """Return the first line of a statement, decorators included.
 
     Args:
-        stmt (ast.stmt): The statement.
+        stmt: The statement.
 
     Returns:
-        int: 1-based line.
+        1-based line.
     """
     decorators = getattr(stmt, "decorator_list", None)
     return min(stmt.lineno, *(d.lineno for d in decorators)) if decorators else stmt.lineno
@@ -107,7 +107,7 @@ def docstring_expr(body: list[ast.stmt]) -> ast.Expr | None:
     """Return the docstring statement of a body, if it has one.
 
     Args:
-        body (list[ast.stmt]): A module, class or function body.
+        body: A module, class or function body.
 
     Returns:
         ast.Expr | None: The string expression statement.

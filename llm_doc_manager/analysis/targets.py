@@ -17,13 +17,13 @@ class Target:
     """Something to document.
 
     Attributes:
-        kind (Kind): DOC (function), CLASS, MODULE or COMM.
-        node (DefNode | ast.Module | None): The def/class/module (None for COMM).
-        statements (tuple[ast.stmt, ...]): The block a COMM region explains.
-        qualname (str): Dotted name for messages (``Class.method``, ``<module>``).
-        line (int): Line of the def/class keyword or first statement.
-        class_name (str | None): Enclosing class of a method.
-        region (Region | None): The region that asked for it (None with ``--all``).
+        kind: DOC (function), CLASS, MODULE or COMM.
+        node: The def/class/module (None for COMM).
+        statements: The block a COMM region explains.
+        qualname: Dotted name for messages (``Class.method``, ``<module>``).
+        line: Line of the def/class keyword or first statement.
+        class_name: Enclosing class of a method.
+        region: The region that asked for it (None with ``--all``).
     """
 
     kind: Kind
@@ -53,12 +53,12 @@ def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool
     """Find the target of each region.
 
     Args:
-        tree (ast.Module): The parsed module.
-        regions (tuple[Region, ...]): Balanced regions.
-        all_defs (bool): Treat every def and class as marked.
+        tree: The parsed module.
+        regions: Balanced regions.
+        all_defs: Treat every def and class as marked.
 
     Returns:
-        tuple[list[Target], list[MarkerProblem]]: Targets in source order and region errors.
+        Targets in source order and region errors.
     """
     # By first line: a region's target is the first definition that starts inside it.
     defs = sorted(iter_defs(tree), key=lambda d: d.start)

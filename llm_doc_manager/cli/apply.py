@@ -94,12 +94,6 @@ def review_changes(changes: Sequence[FileChange], out: Console, err: Console,
 
     Each diff is shown from the region's own edits; only the combination accepted for a
     file is verified, once, before that file is written.
-
-    Args:
-        changes: Files with changes.
-        out: Where diffs go.
-        err: Where questions go.
-        report: Where problems and counts go.
     """
     accept_all = False
     for change in changes:

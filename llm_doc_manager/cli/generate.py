@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -46,6 +50,27 @@ async def _run_all(files: list[Path], provider: Provider, options: Options,
     finally:
         known.close()
         await provider.aclose()
+
+
+@contextlib.contextmanager
+def _ctrl_c_interrupts() -> Iterator[None]:
+    """Make Ctrl-C raise KeyboardInterrupt at once while the run's event loop runs."""
+    # asyncio.run turns the first Ctrl-C into a cancellation of the main task, and a library
+    # awaiting a network call can swallow a cancellation: the run then went on and wrote
+    # everything (seen under load). A KeyboardInterrupt cannot be swallowed that way, and
+    # nothing is written before the loop has finished, so stopping anywhere is safe.
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def usage_line(usage: Usage) -> str:
@@ -125,7 +150,7 @@ def generate(
     else:
         tally = PlainProgress(chosen.usage, err)
     try:
-        with tally:
+        with tally, _ctrl_c_interrupts():
             results = asyncio.run(_run_all(files, chosen, options, settings, tally,
                                            jobs or os.cpu_count() or 1))
     except KeyboardInterrupt:

@@ -16,14 +16,14 @@ class Tally:
     """Counts shared by every progress display (and the interrupt summary).
 
     Args:
-        usage (Usage): The provider's counters (requests, tokens, cache hits).
+        usage: The provider's counters (requests, tokens, cache hits).
 
     Attributes:
-        usage (Usage): The provider's counters (requests, tokens, cache hits).
-        total (int): Regions to ask for, so far.
-        done (int): Regions answered or failed.
-        failed (int): Regions that failed.
-        files (int): Files finished.
+        usage: The provider's counters (requests, tokens, cache hits).
+        total: Regions to ask for, so far.
+        done: Regions answered or failed.
+        failed: Regions that failed.
+        files: Files finished.
     """
 
     def __init__(self, usage: Usage) -> None:
@@ -34,57 +34,30 @@ class Tally:
         self.files = 0
 
     def planned(self, path: Path, regions: int) -> None:
-        """Count a planned file's regions.
-
-        Args:
-            path (Path): The file.
-            regions (int): Regions to ask for.
-        """
+        """Count a planned file's regions."""
         del path
         self.total += regions
 
     def answered(self, failed: bool) -> None:
-        """Count one answered region.
-
-        Args:
-            failed (bool): Whether it failed.
-        """
+        """Count one answered region."""
         self.done += 1
         self.failed += failed
 
     def finished(self, result: FileResult) -> None:
-        """Count one finished file.
-
-        Args:
-            result (FileResult): Its outcome.
-        """
+        """Count one finished file."""
         del result
         self.files += 1
 
     def __enter__(self) -> Tally:
-        """Start showing progress (nothing to set up for counts alone).
-
-        Returns:
-            Tally: Itself.
-        """
+        """Start showing progress (nothing to set up for counts alone)."""
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        """Stop showing progress.
-
-        Args:
-            kind (type[BaseException] | None): Unused.
-            exc (BaseException | None): Unused.
-            tb (TracebackType | None): Unused.
-        """
+        """Stop showing progress."""
 
     def line(self) -> str:
-        """Describe the counts in one line.
-
-        Returns:
-            str: The description.
-        """
+        """Describe the counts in one line."""
         u = self.usage
         return (f"{self.done}/{self.total} regions, {self.failed} failed, "
                 f"{u.cache_hits} from cache, {u.requests} requests, "
@@ -95,11 +68,11 @@ class PlainProgress(Tally):
     """One line per finished file (for logs and CI, where a bar would be noise).
 
     Args:
-        usage (Usage): The provider's counters.
-        console (Console): Where lines go.
+        usage: The provider's counters.
+        console: Where lines go.
 
     Attributes:
-        console (Console): Where lines go.
+        console: Where lines go.
     """
 
     def __init__(self, usage: Usage, console: Console) -> None:
@@ -107,11 +80,7 @@ class PlainProgress(Tally):
         self.console = console
 
     def finished(self, result: FileResult) -> None:
-        """Print the file and the running counts.
-
-        Args:
-            result (FileResult): Its outcome.
-        """
+        """Print the file and the running counts."""
         super().finished(result)
         if isinstance(result, FileError):
             note = "not processed"
@@ -126,12 +95,12 @@ class BarProgress(Tally):
     """A live rich bar: regions done/total, failures, cache hits, tokens.
 
     Args:
-        usage (Usage): The provider's counters.
-        console (Console): The terminal console.
+        usage: The provider's counters.
+        console: The terminal console.
 
     Attributes:
-        bar (Progress): The live rich display.
-        task (TaskID): The bar's task.
+        bar: The live rich display.
+        task: The bar's task.
     """
 
     def __init__(self, usage: Usage, console: Console) -> None:
@@ -148,12 +117,7 @@ class BarProgress(Tally):
         self.bar.update(self.task, total=self.total, completed=self.done, extra=extra)
 
     def planned(self, path: Path, regions: int) -> None:
-        """Grow the total.
-
-        Args:
-            path (Path): The file.
-            regions (int): Regions to ask for.
-        """
+        """Grow the total."""
         super().planned(path, regions)
         self._refresh()
 
@@ -161,27 +125,17 @@ class BarProgress(Tally):
         """Advance the bar.
 
         Args:
-            failed (bool): Whether the region failed.
+            failed: Whether the region failed.
         """
         super().answered(failed)
         self._refresh()
 
     def __enter__(self) -> BarProgress:
-        """Start the live display.
-
-        Returns:
-            BarProgress: Itself.
-        """
+        """Start the live display."""
         self.bar.start()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        """Stop the live display (the bar is transient: the summary follows alone).
-
-        Args:
-            kind (type[BaseException] | None): Unused.
-            exc (BaseException | None): Unused.
-            tb (TracebackType | None): Unused.
-        """
+        """Stop the live display (the bar is transient: the summary follows alone)."""
         self.bar.stop()

@@ -25,16 +25,7 @@ PROMPT = "Apply this change? [y]es / [n]o / [a]ll remaining / [q]uit: "
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
-    """Return a unified diff between two versions of a file.
-
-    Args:
-        path (str): Name shown in the headers.
-        old (str): Original text.
-        new (str): New text.
-
-    Returns:
-        str: The diff ("" when equal).
-    """
+    """Return a unified diff between two versions of a file."""
     old_lines = split_lines(old)
     new_lines = split_lines(new)
     lines = list(difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"))
@@ -43,12 +34,7 @@ def unified_diff(path: str, old: str, new: str) -> str:
 
 
 def print_diff(console: Console, diff: str) -> None:
-    """Print a diff, coloured when the console is a terminal.
-
-    Args:
-        console (Console): Where to print.
-        diff (str): A unified diff.
-    """
+    """Print a diff, coloured when the console is a terminal."""
     if not console.is_terminal:
         console.file.write(diff)
         console.file.flush()
@@ -63,11 +49,11 @@ def ask(console: Console, read: Callable[[str], str] = input) -> Answer:
     """Ask until the answer is one of y/n/a/q (end of input counts as quit).
 
     Args:
-        console (Console): Where to print the prompt.
-        read (Callable[[str], str]): Line reader (``input`` by default).
+        console: Where to print the prompt.
+        read: Line reader (``input`` by default).
 
     Returns:
-        Answer: The answer.
+        The answer.
     """
     while True:
         console.print(PROMPT, end="", markup=False, highlight=False)

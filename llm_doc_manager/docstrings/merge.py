@@ -31,9 +31,9 @@ class Merged:
     """The final content of one docstring.
 
     Attributes:
-        schema (DocSchema): The content to render.
-        extras (tuple[RawSection, ...]): Verbatim sections carried over.
-        unchanged (bool): True when the content equals the existing docstring's.
+        schema: The content to render.
+        extras: Verbatim sections carried over.
+        unchanged: True when the content equals the existing docstring's.
     """
 
     schema: DocSchema
@@ -56,13 +56,13 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
     """Return one entry per parameter, in signature order, with text from the best source.
 
     Args:
-        facts (FunctionFacts): The signature.
-        human (Sequence[ArgDoc]): Entries of the existing docstring.
-        answer (Sequence[ArgDoc]): Entries of the provider's answer.
-        keep_human (bool): Whether human descriptions win.
+        facts: The signature.
+        human: Entries of the existing docstring.
+        answer: Entries of the provider's answer.
+        keep_human: Whether human descriptions win.
 
     Returns:
-        list[ArgDoc]: The synced entries.
+        The synced entries.
     """
     by_human = {_bare(a.name): a for a in human}
     by_answer = {_bare(a.name): a for a in answer}
@@ -83,13 +83,13 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
     """Merge and sync a function docstring.
 
     Args:
-        facts (FunctionFacts): What the code says.
-        answer (MethodDocstring): The provider's content.
-        existing (ParsedDocstring | None): The current docstring, parsed.
-        keep_human (bool): Whether human text wins over the answer's.
+        facts: What the code says.
+        answer: The provider's content.
+        existing: The current docstring, parsed.
+        keep_human: Whether human text wins over the answer's.
 
     Returns:
-        Merged: The final content.
+        The final content.
     """
     old = existing or ParsedDocstring(summary="")
     # Stubs, abstract methods and overloads have no body to judge by: keep what is written,
@@ -152,13 +152,13 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
     (properties, plain class constants) are kept after them.
 
     Args:
-        facts (ClassFacts): What the code says.
-        answer (ClassDocstring): The provider's content.
-        existing (ParsedDocstring | None): The current docstring, parsed.
-        keep_human (bool): Whether human text wins over the answer's.
+        facts: What the code says.
+        answer: The provider's content.
+        existing: The current docstring, parsed.
+        keep_human: Whether human text wins over the answer's.
 
     Returns:
-        Merged: The final content.
+        The final content.
     """
     old = existing or ParsedDocstring(summary="")
     by_human = {a.name: a for a in old.attributes}
@@ -196,13 +196,13 @@ def merge_module(facts: ModuleFacts, answer: ModuleDocstring, existing: ParsedDo
     """Merge a module docstring.
 
     Args:
-        facts (ModuleFacts): What the code says (unused: modules have no signature to sync).
-        answer (ModuleDocstring): The provider's content.
-        existing (ParsedDocstring | None): The current docstring, parsed.
-        keep_human (bool): Whether human text wins over the answer's.
+        facts: What the code says (unused: modules have no signature to sync).
+        answer: The provider's content.
+        existing: The current docstring, parsed.
+        keep_human: Whether human text wins over the answer's.
 
     Returns:
-        Merged: The final content.
+        The final content.
     """
     del facts
     old = existing or ParsedDocstring(summary="")

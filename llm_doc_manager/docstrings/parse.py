@@ -28,8 +28,8 @@ class RawSection:
     """A section kept verbatim because no schema field holds it.
 
     Attributes:
-        heading (str): The heading as written, without the colon.
-        body (str): The dedented body text.
+        heading: The heading as written, without the colon.
+        body: The dedented body text.
     """
 
     heading: str
@@ -41,18 +41,18 @@ class ParsedDocstring:
     """What an existing docstring says, in schema terms.
 
     Attributes:
-        summary (str): The first paragraph.
-        description (str | None): Text between the summary and the first section.
-        args (list[ArgDoc]): Entries of the Args section.
-        returns (ReturnsDoc | None): The Returns section.
-        yields (YieldsDoc | None): The Yields section.
-        raises (list[RaisesDoc]): Entries of the Raises section.
-        attributes (list[AttributeDoc]): Entries of the Attributes section.
-        examples (str | None): The Example(s) section, verbatim.
-        notes (str | None): The Note(s) section.
-        typical_usage (str | None): The Typical usage example section, verbatim.
-        extras (list[RawSection]): Sections kept verbatim.
-        google (bool): False when the text is in another style and was kept whole.
+        summary: The first paragraph.
+        description: Text between the summary and the first section.
+        args: Entries of the Args section.
+        returns: The Returns section.
+        yields: The Yields section.
+        raises: Entries of the Raises section.
+        attributes: Entries of the Attributes section.
+        examples: The Example(s) section, verbatim.
+        notes: The Note(s) section.
+        typical_usage: The Typical usage example section, verbatim.
+        extras: Sections kept verbatim.
+        google: False when the text is in another style and was kept whole.
     """
 
     summary: str
@@ -69,11 +69,7 @@ class ParsedDocstring:
     google: bool = True
 
     def to_method(self) -> MethodDocstring:
-        """Return the content as a function docstring schema.
-
-        Returns:
-            MethodDocstring: The schema.
-        """
+        """Return the content as a function docstring schema."""
         return MethodDocstring(
             summary=self.summary, extended_description=self.description, args=self.args,
             returns=self.returns, yields=self.yields, raises=self.raises,
@@ -81,22 +77,14 @@ class ParsedDocstring:
         )
 
     def to_class(self) -> ClassDocstring:
-        """Return the content as a class docstring schema.
-
-        Returns:
-            ClassDocstring: The schema.
-        """
+        """Return the content as a class docstring schema."""
         return ClassDocstring(
             summary=self.summary, extended_description=self.description,
             attributes=self.attributes, examples=self.examples, notes=self.notes,
         )
 
     def to_module(self) -> ModuleDocstring:
-        """Return the content as a module docstring schema.
-
-        Returns:
-            ModuleDocstring: The schema.
-        """
+        """Return the content as a module docstring schema."""
         return ModuleDocstring(
             summary=self.summary, extended_description=self.description,
             typical_usage=self.typical_usage or self.examples, notes=self.notes,
@@ -119,10 +107,10 @@ def split_type_prefix(text: str) -> tuple[str | None, str]:
     The type may be wrapped over several lines inside its brackets.
 
     Args:
-        text (str): A Returns/Yields body.
+        text: A Returns/Yields body.
 
     Returns:
-        tuple[str | None, str]: The type with whitespace normalised (or None) and the rest.
+        The type with whitespace normalised (or None) and the rest.
     """
     depth = 0
     for i, ch in enumerate(text):
@@ -203,10 +191,10 @@ def parse_docstring(value: str) -> ParsedDocstring:
     """Parse a docstring (Google style; text in other styles is kept as the description).
 
     Args:
-        value (str): The docstring's value as Python sees it.
+        value: The docstring's value as Python sees it.
 
     Returns:
-        ParsedDocstring: The content in schema terms.
+        The content in schema terms.
     """
     lines = inspect.cleandoc(value.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
     summary_lines: list[str] = []

@@ -39,23 +39,16 @@ def display_width(text: str) -> int:
     """Return the column count of ``text``, counting a tab as 4 columns.
 
     Args:
-        text (str): A line fragment.
+        text: A line fragment.
 
     Returns:
-        int: Its width.
+        Its width.
     """
     return len(text.expandtabs(TAB_SIZE)) if "\t" in text else len(text)
 
 
 def normalize_newlines(text: str) -> str:
-    """Turn CRLF and CR into LF (line breaks in a docstring value are always LF).
-
-    Args:
-        text (str): Field text.
-
-    Returns:
-        str: The text with LF line breaks.
-    """
+    """Turn CRLF and CR into LF (line breaks in a docstring value are always LF)."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -78,11 +71,11 @@ def wrap_prose(text: str | None, available: int) -> list[str]:
     line is broken. Indented lines, doctest lines and fenced code are never wrapped.
 
     Args:
-        text (str | None): Field text.
-        available (int): Columns available for the text.
+        text: Field text.
+        available: Columns available for the text.
 
     Returns:
-        list[str]: Output lines.
+        Output lines.
     """
     out: list[str] = []
     in_fence = False
@@ -174,13 +167,13 @@ def render_method_text(schema: MethodDocstring, indent: str = "", width: int = D
     """Build the value of a function docstring.
 
     Args:
-        schema (MethodDocstring): The content.
-        indent (str): Indentation of the docstring's lines in the source.
-        width (int): Maximum line width, indentation included.
-        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
+        schema: The content.
+        indent: Indentation of the docstring's lines in the source.
+        width: Maximum line width, indentation included.
+        extras: Sections kept verbatim from an existing docstring.
 
     Returns:
-        str: The docstring value.
+        The docstring value.
     """
     available = width - display_width(indent)
     inner = available - len(SECTION_INDENT)
@@ -204,13 +197,13 @@ def render_class_text(schema: ClassDocstring, indent: str = "", width: int = DEF
     """Build the value of a class docstring.
 
     Args:
-        schema (ClassDocstring): The content.
-        indent (str): Indentation of the docstring's lines in the source.
-        width (int): Maximum line width, indentation included.
-        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
+        schema: The content.
+        indent: Indentation of the docstring's lines in the source.
+        width: Maximum line width, indentation included.
+        extras: Sections kept verbatim from an existing docstring.
 
     Returns:
-        str: The docstring value.
+        The docstring value.
     """
     available = width - display_width(indent)
     inner = available - len(SECTION_INDENT)
@@ -232,13 +225,13 @@ def render_module_text(schema: ModuleDocstring, indent: str = "", width: int = D
     """Build the value of a module docstring.
 
     Args:
-        schema (ModuleDocstring): The content.
-        indent (str): Indentation of the docstring's lines (normally empty).
-        width (int): Maximum line width, indentation included.
-        extras (Sequence[RawSection]): Sections kept verbatim from an existing docstring.
+        schema: The content.
+        indent: Indentation of the docstring's lines (normally empty).
+        width: Maximum line width, indentation included.
+        extras: Sections kept verbatim from an existing docstring.
 
     Returns:
-        str: The docstring value.
+        The docstring value.
     """
     available = width - display_width(indent)
     inner = available - len(SECTION_INDENT)
@@ -296,11 +289,11 @@ def to_literal(value: str, encoding: str = "utf-8") -> str:
     characters the file's encoding cannot hold written as escapes).
 
     Args:
-        value (str): The docstring value.
-        encoding (str): The file's encoding.
+        value: The docstring value.
+        encoding: The file's encoding.
 
     Returns:
-        str: The literal, starting and ending with the quotes.
+        The literal, starting and ending with the quotes.
     """
     unencodable = not value.isascii() and not all(_encodable(ch, encoding) for ch in set(value))
     risky = '"""' in value or value.endswith(('"', "\\")) or unencodable or \
@@ -332,13 +325,13 @@ def format_comment(schema: CommentText, indent: str = "", width: int = DEFAULT_W
     comment can never change the code or the regions around it.
 
     Args:
-        schema (CommentText): The content.
-        indent (str): Indentation of the code the comment sits above.
-        width (int): Maximum line width, indentation included.
-        encoding (str): The file's encoding.
+        schema: The content.
+        indent: Indentation of the code the comment sits above.
+        width: Maximum line width, indentation included.
+        encoding: The file's encoding.
 
     Returns:
-        list[str]: The comment lines, each starting with ``indent + "# "``.
+        The comment lines, each starting with ``indent + "# "``.
     """
     text = _NEEDS_ESCAPE_RE.sub(" ", normalize_newlines(schema.text).replace("\t", " "))
     text = text.encode(encoding, "backslashreplace").decode(encoding)

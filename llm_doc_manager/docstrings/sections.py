@@ -69,10 +69,10 @@ def heading_of(line: str) -> str | None:
     """Return the heading name if ``line`` is a known section heading at column 0.
 
     Args:
-        line (str): One line of a cleaned docstring.
+        line: One line of a cleaned docstring.
 
     Returns:
-        str | None: The heading as written (without colon), or None.
+        The heading as written (without colon), or None.
     """
     match = _HEADING_RE.match(line)
     if match is None:

@@ -24,8 +24,8 @@ class Shown:
     """The code and context sent for one region.
 
     Attributes:
-        code (str): The region's source without its own docstring.
-        context (str): Extra facts: enclosing class, imports used, and the like.
+        code: The region's source without its own docstring.
+        context: Extra facts: enclosing class, imports used, and the like.
     """
 
     code: str
@@ -36,17 +36,17 @@ class ContextBuilder:
     """Builds what is shown for the regions of one file (parents and imports computed once).
 
     Args:
-        text (str): The file's text.
-        src (SourceMap): Its line index.
-        tree (ast.Module): Its AST.
+        text: The file's text.
+        src: Its line index.
+        tree: Its AST.
 
     Attributes:
-        text (str): The file's text.
-        src (SourceMap): Its line index.
-        tree (ast.Module): Its AST.
-        hidden (set[int]): Lines left out of everything shown (docstrings, ``comm``
+        text: The file's text.
+        src: Its line index.
+        tree: Its AST.
+        hidden: Lines left out of everything shown (docstrings, ``comm``
             comments).
-        tails (dict[int, str]): Code that follows a docstring on its last line, by line.
+        tails: Code that follows a docstring on its last line, by line.
     """
 
     def __init__(self, text: str, src: SourceMap, tree: ast.Module) -> None:
@@ -70,12 +70,7 @@ class ContextBuilder:
                         self.tails[end] = src.indent(expr.lineno) + after
 
     def hide(self, start: int, end: int) -> None:
-        """Leave lines ``start..end`` out of everything shown (comments a run may rewrite).
-
-        Args:
-            start (int): First line.
-            end (int): Last line.
-        """
+        """Leave lines ``start..end`` out of everything shown (comments a run may rewrite)."""
         self.hidden.update(range(start, end + 1))
 
     # -- slices of source -------------------------------------------------------------
@@ -156,14 +151,7 @@ class ContextBuilder:
         return self._imports
 
     def imports_used(self, nodes: list[ast.AST]) -> list[str]:
-        """Return the module-level imports the given code uses, narrowed to the used names.
-
-        Args:
-            nodes (list[ast.AST]): The code.
-
-        Returns:
-            list[str]: Import statements, one per line.
-        """
+        """Return the module-level imports the given code uses, narrowed to the used names."""
         used: set[str] = set()
         for node in nodes:
             for sub in ast.walk(node):
@@ -198,14 +186,7 @@ class ContextBuilder:
         return parent
 
     def class_outline(self, node: ast.ClassDef) -> str:
-        """Return the class without method bodies (constructors shown whole), no docstrings.
-
-        Args:
-            node (ast.ClassDef): The class.
-
-        Returns:
-            str: The outline.
-        """
+        """Return the class without method bodies (constructors shown whole), no docstrings."""
         parts = [self._signature(node)]
         for stmt in node.body:
             if stmt is docstring_expr(node.body):
@@ -228,7 +209,7 @@ class ContextBuilder:
         """Return the module's imports, top-level statements and signatures, no docstrings.
 
         Returns:
-            str: The outline, cut at a few kilobytes.
+            The outline, cut at a few kilobytes.
         """
         parts: list[str] = []
         for stmt in self.tree.body:
@@ -253,14 +234,7 @@ class ContextBuilder:
     # -- per task -----------------------------------------------------------------------
 
     def for_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Shown:
-        """What to show for a function or method.
-
-        Args:
-            node (ast.FunctionDef | ast.AsyncFunctionDef): The function.
-
-        Returns:
-            Shown: Its code and context.
-        """
+        """What to show for a function or method."""
         context: list[str] = []
         owner = self._enclosing_class(node)
         if owner is not None:
@@ -272,33 +246,15 @@ class ContextBuilder:
         return Shown(self._without_docstring(node), "\n".join(context))
 
     def for_class(self, node: ast.ClassDef) -> Shown:
-        """What to show for a class.
-
-        Args:
-            node (ast.ClassDef): The class.
-
-        Returns:
-            Shown: Its outline and the imports it uses.
-        """
+        """What to show for a class."""
         return Shown(self.class_outline(node), "\n".join(self.imports_used([node])))
 
     def for_module(self) -> Shown:
-        """What to show for a module.
-
-        Returns:
-            Shown: Its outline.
-        """
+        """What to show for a module."""
         return Shown(self.module_outline(), "")
 
     def for_block(self, statements: tuple[ast.stmt, ...]) -> Shown:
-        """What to show for a commented block.
-
-        Args:
-            statements (tuple[ast.stmt, ...]): The block.
-
-        Returns:
-            Shown: The block and the signature of the function around it.
-        """
+        """What to show for a commented block."""
         context: list[str] = []
         owner = self._enclosing_def(statements[0])
         if owner is not None:

@@ -27,9 +27,9 @@ class Edit:
     """Replace ``text[start:end]`` with ``replacement``.
 
     Attributes:
-        start (int): Start offset (characters).
-        end (int): End offset (characters), ``>= start``.
-        replacement (str): The new text.
+        start: Start offset (characters).
+        end: End offset (characters), ``>= start``.
+        replacement: The new text.
     """
 
     start: int
@@ -105,17 +105,7 @@ def docstring_edits(src: SourceMap, node: DefNode, indent: str, literal: str) ->
 
 def module_docstring_edits(src: SourceMap, tree: ast.Module, marker_line: int | None,
                            literal: str) -> list[Edit]:
-    """Edits that put a module docstring first (after shebang/encoding lines).
-
-    Args:
-        src (SourceMap): The source.
-        tree (ast.Module): The parsed source.
-        marker_line (int | None): Line of the module start marker, if any.
-        literal (str): The docstring literal, quotes included.
-
-    Returns:
-        list[Edit]: The edits.
-    """
+    """Edits that put a module docstring first (after shebang/encoding lines)."""
     existing = docstring_expr(tree.body)
     if existing is not None:
         nl = src.newline(existing.lineno)
@@ -146,12 +136,12 @@ def existing_comment(src: SourceMap, first_stmt_line: int, region_start: int) ->
     """Find the comment run right above a statement, below the region's start marker.
 
     Args:
-        src (SourceMap): The source.
-        first_stmt_line (int): First line of the block's first statement.
-        region_start (int): Line of the start marker.
+        src: The source.
+        first_stmt_line: First line of the block's first statement.
+        region_start: Line of the start marker.
 
     Returns:
-        tuple[int, str]: The run's first line and its text (without ``#``), "" when none.
+        The run's first line and its text (without ``#``), "" when none.
     """
     lineno = first_stmt_line
     while lineno - 1 > region_start and src.line(lineno - 1).lstrip(INDENT_CHARS).startswith("#"):
@@ -166,13 +156,13 @@ def comment_edits(src: SourceMap, first_stmt_line: int, run_start: int,
     """Edits that put comment lines above a block, replacing its leading comment run.
 
     Args:
-        src (SourceMap): The source.
-        first_stmt_line (int): First line of the block's first statement.
-        run_start (int): First line of the existing comment run (== first_stmt_line if none).
-        lines (list[str]): The comment lines, indented, without line endings.
+        src: The source.
+        first_stmt_line: First line of the block's first statement.
+        run_start: First line of the existing comment run (== first_stmt_line if none).
+        lines: The comment lines, indented, without line endings.
 
     Returns:
-        list[Edit]: The edits.
+        The edits.
     """
     nl = src.newline(first_stmt_line)
     start, end = src.starts[run_start - 1], src.starts[first_stmt_line - 1]
@@ -183,11 +173,11 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """Apply non-overlapping edits.
 
     Args:
-        text (str): Original text.
-        edits (Iterable[Edit]): The edits, in any order.
+        text: Original text.
+        edits: The edits, in any order.
 
     Returns:
-        str: The edited text.
+        The edited text.
 
     Raises:
         ApplyError: If two edits overlap.

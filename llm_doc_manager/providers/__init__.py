@@ -24,13 +24,13 @@ def make_provider(name: str, settings: Settings | None = None,
     """Build the provider called ``name``.
 
     Args:
-        name (str): Provider name.
-        settings (Settings | None): The run's settings (defaults when None).
-        environ (Mapping[str, str] | None): Environment variables (keys, endpoints).
-        warn (Callable[[str], None] | None): Where cache warnings go.
+        name: Provider name.
+        settings: The run's settings (defaults when None).
+        environ: Environment variables (keys, endpoints).
+        warn: Where cache warnings go.
 
     Returns:
-        Provider: The provider, behind the answer cache for model providers.
+        The provider, behind the answer cache for model providers.
 
     Raises:
         ConfigError: If the name is unknown or the provider is missing settings.
@@ -42,15 +42,10 @@ def make_provider(name: str, settings: Settings | None = None,
     from llm_doc_manager.providers.answer_cache import AnswerCache
     from llm_doc_manager.providers.cached import CachedProvider
     from llm_doc_manager.providers.model import ModelProvider, resolve_settings
-    from llm_doc_manager.providers.retry import RetryPolicy
     from llm_doc_manager.store import cache_dir
 
     settings = settings or Settings()
-    resolved = resolve_settings(
-        name, settings.model, settings.base_url, settings.azure_endpoint,
-        settings.api_version, environ or {}, timeout=settings.timeout,
-        retry=RetryPolicy(settings.max_tries, settings.retry_base, settings.retry_max),
-        requests_per_minute=settings.requests_per_minute)
+    resolved = resolve_settings(name, settings, environ or {})
     provider = ModelProvider(resolved)
     if not settings.cache:
         return provider

@@ -41,10 +41,10 @@ def make_key(*parts: object) -> str:
     """Hash the parts of a cache key.
 
     Args:
-        *parts (object): JSON-serialisable values (provider, model, prompt version, messages).
+        *parts: JSON-serialisable values (provider, model, prompt version, messages).
 
     Returns:
-        str: A hex SHA-256 digest.
+        A hex SHA-256 digest.
     """
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -55,12 +55,12 @@ class CacheStats:
     """What ``llm-doc cache stats`` shows.
 
     Attributes:
-        path (Path): The database file.
-        entries (int): Stored answers.
-        size (int): Bytes of stored answers.
-        max_size (int): The cap in bytes.
-        hits (int): Lookups answered, over the cache's life.
-        misses (int): Lookups not answered, over the cache's life.
+        path: The database file.
+        entries: Stored answers.
+        size: Bytes of stored answers.
+        max_size: The cap in bytes.
+        hits: Lookups answered, over the cache's life.
+        misses: Lookups not answered, over the cache's life.
     """
 
     path: Path
@@ -75,15 +75,15 @@ class AnswerCache:
     """Key-value store of model answers.
 
     Args:
-        directory (Path): Where the database lives (created when needed).
-        max_mb (float): Size cap in megabytes.
-        warn (Callable[[str], None] | None): Called once if the cache must be switched off.
+        directory: Where the database lives (created when needed).
+        max_mb: Size cap in megabytes.
+        warn: Called once if the cache must be switched off.
 
     Attributes:
-        path (Path): The database file.
-        max_size (int): Size cap in bytes.
-        hits (int): Lookups answered in this process (added to the totals on close).
-        misses (int): Lookups not answered in this process.
+        path: The database file.
+        max_size: Size cap in bytes.
+        hits: Lookups answered in this process (added to the totals on close).
+        misses: Lookups not answered in this process.
     """
 
     def __init__(self, directory: Path, max_mb: float = DEFAULT_MAX_MB,
@@ -119,14 +119,7 @@ class AnswerCache:
     # -- operations ---------------------------------------------------------------------
 
     def get(self, key: str) -> str | None:
-        """Return the answer stored under ``key`` and mark it recently used.
-
-        Args:
-            key (str): The key.
-
-        Returns:
-            str | None: The stored answer, or None.
-        """
+        """Return the answer stored under ``key`` and mark it recently used."""
         db = self._connect()
         if db is None:
             return None
@@ -144,12 +137,7 @@ class AnswerCache:
         return str(row[0])
 
     def put(self, key: str, value: str) -> None:
-        """Store an answer, evicting the least recently used ones beyond the cap.
-
-        Args:
-            key (str): The key.
-            value (str): The answer (JSON text).
-        """
+        """Store an answer, evicting the least recently used ones beyond the cap."""
         db = self._connect()
         if db is None:
             return
@@ -191,11 +179,7 @@ class AnswerCache:
         db.execute("INSERT OR REPLACE INTO counters VALUES ('size', ?)", (total,))
 
     def delete(self, key: str) -> None:
-        """Forget one entry (an answer that no longer validates).
-
-        Args:
-            key (str): The key.
-        """
+        """Forget one entry (an answer that no longer validates)."""
         db = self._connect()
         if db is None:
             return
@@ -213,7 +197,7 @@ class AnswerCache:
         """Return the cache's statistics (this process's lookups included).
 
         Returns:
-            CacheStats: Entries, size and lifetime hits/misses.
+            Entries, size and lifetime hits/misses.
         """
         db = self._connect()
         entries = size = hits = misses = 0
@@ -232,7 +216,7 @@ class AnswerCache:
         """Remove every entry and reset the counters.
 
         Returns:
-            int: How many entries were removed.
+            How many entries were removed.
         """
         db = self._connect()
         if db is None:

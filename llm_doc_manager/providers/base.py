@@ -16,14 +16,14 @@ class DocRequest:
     """One region's request to a provider.
 
     Attributes:
-        kind (Kind): What to produce (the region's kind).
-        path (Path): The file, for messages.
-        qualname (str): Dotted name of the target (``Class.method``), or ``<module>``.
-        line (int): Line of the target.
-        code (str): The target's source, without its own docstring.
-        facts (FunctionFacts | ClassFacts | ModuleFacts | BlockFacts): What the code says.
-        existing (str | None): The current docstring value or comment text, if any.
-        context (str): Facts from the same file a model needs (enclosing class, imports).
+        kind: What to produce (the region's kind).
+        path: The file, for messages.
+        qualname: Dotted name of the target (``Class.method``), or ``<module>``.
+        line: Line of the target.
+        code: The target's source, without its own docstring.
+        facts: What the code says.
+        existing: The current docstring value or comment text, if any.
+        context: Facts from the same file a model needs (enclosing class, imports).
     """
 
     kind: Kind
@@ -41,13 +41,13 @@ class Usage:
     """What a run asked of a model, for the progress bar and the closing summary.
 
     Attributes:
-        requests (int): HTTP requests sent (retries included).
-        retries (int): Requests that were retries of a failed one.
-        prompt_tokens (int): Prompt tokens reported by the API.
-        completion_tokens (int): Completion tokens reported by the API.
-        prompt_chars (int): Characters of the messages sent (first attempts only).
-        answered (int): Regions answered by the model.
-        cache_hits (int): Regions answered from the cache.
+        requests: HTTP requests sent (retries included).
+        retries: Requests that were retries of a failed one.
+        prompt_tokens: Prompt tokens reported by the API.
+        completion_tokens: Completion tokens reported by the API.
+        prompt_chars: Characters of the messages sent (first attempts only).
+        answered: Regions answered by the model.
+        cache_hits: Regions answered from the cache.
     """
 
     requests: int = 0
@@ -63,14 +63,14 @@ class Provider(Protocol):
     """Something that answers documentation requests.
 
     Attributes:
-        name (str): Provider name, shown in messages.
-        keeps_human_text (bool): True when existing human text must win over the answer's
+        name: Provider name, shown in messages.
+        keeps_human_text: True when existing human text must win over the answer's
             text (the answer cannot have read it); False when the answer already merged it.
-        needs_code (bool): Whether requests must carry the code and its context.
-        local (bool): Whether answers are computed on this machine from the request alone
+        needs_code: Whether requests must carry the code and its context.
+        local: Whether answers are computed on this machine from the request alone
             (no network, no shared state): files may then be processed in worker processes,
             each with a copy of the provider.
-        usage (Usage): Counters of what was asked.
+        usage: Counters of what was asked.
     """
 
     name: str
@@ -80,23 +80,16 @@ class Provider(Protocol):
     usage: Usage
 
     async def generate(self, request: DocRequest) -> AnySchema:
-        """Produce the content for one region.
-
-        Args:
-            request (DocRequest): The request.
-
-        Returns:
-            AnySchema: The schema matching ``request.kind``.
-        """
+        """Produce the content for one region."""
         ...
 
     def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
         """Learn that ``answer`` also serves ``request`` once ``settled`` is written.
 
         Args:
-            request (DocRequest): The request that was answered.
-            answer (AnySchema): The answer.
-            settled (str): The docstring value or comment text that was produced.
+            request: The request that was answered.
+            answer: The answer.
+            settled: The docstring value or comment text that was produced.
         """
         ...
 

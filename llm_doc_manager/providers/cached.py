@@ -24,25 +24,11 @@ class KeyedProvider(Protocol):
     usage: Usage
 
     def cache_key(self, request: DocRequest) -> str:
-        """Return the cache key of a request.
-
-        Args:
-            request (DocRequest): The request.
-
-        Returns:
-            str: The key.
-        """
+        """Return the cache key of a request."""
         ...
 
     async def generate(self, request: DocRequest) -> AnySchema:
-        """Produce the content for one region.
-
-        Args:
-            request (DocRequest): The request.
-
-        Returns:
-            AnySchema: The content.
-        """
+        """Produce the content for one region."""
         ...
 
     async def aclose(self) -> None:
@@ -54,17 +40,17 @@ class CachedProvider:
     """Serve answers from an ``AnswerCache``; ask ``inner`` only on a miss.
 
     Args:
-        inner (KeyedProvider): The model provider.
-        cache (AnswerCache): The answer cache.
+        inner: The model provider.
+        cache: The answer cache.
 
     Attributes:
-        inner (KeyedProvider): The model provider asked on a miss.
-        cache (AnswerCache): The cache.
-        name (str): The inner provider's name.
-        keeps_human_text (bool): As the inner provider.
-        needs_code (bool): As the inner provider.
-        local (bool): False: one cache connection serves the whole run.
-        usage (Usage): The inner provider's counters (cache hits counted here).
+        inner: The model provider asked on a miss.
+        cache: The cache.
+        name: The inner provider's name.
+        keeps_human_text: As the inner provider.
+        needs_code: As the inner provider.
+        local: False: one cache connection serves the whole run.
+        usage: The inner provider's counters (cache hits counted here).
     """
 
     def __init__(self, inner: KeyedProvider, cache: AnswerCache) -> None:
@@ -77,14 +63,7 @@ class CachedProvider:
         self.usage = inner.usage
 
     async def generate(self, request: DocRequest) -> AnySchema:
-        """Answer from the cache, else from the model (and store the answer).
-
-        Args:
-            request (DocRequest): The request.
-
-        Returns:
-            AnySchema: The content.
-        """
+        """Answer from the cache, else from the model (and store the answer)."""
         key = self.inner.cache_key(request)
         stored = self.cache.get(key)
         if stored is not None:
@@ -105,11 +84,6 @@ class CachedProvider:
 
         After this run writes a docstring, the next run sends the same code with that
         docstring as the current one; without this entry, unchanged code would cost a request.
-
-        Args:
-            request (DocRequest): This run's request.
-            answer (AnySchema): Its answer.
-            settled (str): The docstring value or comment text written for it.
         """
         self.cache.put(self.inner.cache_key(replace(request, existing=settled)),
                        answer.model_dump_json())

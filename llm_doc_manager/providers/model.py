@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import openai
 import pydantic
 
+from llm_doc_manager.config import Settings
 from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
 from llm_doc_manager.errors import ConfigError, FatalProviderError, ProviderError
 from llm_doc_manager.providers.answer_cache import make_key
@@ -46,15 +47,15 @@ class ModelSettings:
     """Everything a model provider needs (resolved from config, environment and flags).
 
     Attributes:
-        kind (str): ``openai`` or ``azure``.
-        model (str): Model name (the deployment for Azure).
-        api_key (str): The secret; only ever handed to the client.
-        base_url (str | None): OpenAI-compatible server URL (``openai`` only).
-        azure_endpoint (str | None): Azure resource endpoint.
-        api_version (str | None): Azure API version.
-        timeout (float): Per-request timeout in seconds.
-        retry (RetryPolicy): Retry policy.
-        requests_per_minute (float | None): Optional rate limit.
+        kind: ``openai`` or ``azure``.
+        model: Model name (the deployment for Azure).
+        api_key: The secret; only ever handed to the client.
+        base_url: OpenAI-compatible server URL (``openai`` only).
+        azure_endpoint: Azure resource endpoint.
+        api_version: Azure API version.
+        timeout: Per-request timeout in seconds.
+        retry: Retry policy.
+        requests_per_minute: Optional rate limit.
     """
 
     kind: str
@@ -68,11 +69,7 @@ class ModelSettings:
     requests_per_minute: float | None = None
 
     def __repr__(self) -> str:
-        """Return a representation without the key.
-
-        Returns:
-            str: The representation.
-        """
+        """Return a representation without the key."""
         return (f"ModelSettings(kind={self.kind!r}, model={self.model!r}, "
                 f"base_url={self.base_url!r}, azure_endpoint={self.azure_endpoint!r})")
 
@@ -81,38 +78,35 @@ class ModelSettings:
         """Where answers come from (part of the cache key; never the key itself).
 
         Returns:
-            str: Kind, server and model.
+            Kind, server and model.
         """
         server = self.azure_endpoint if self.kind == "azure" else (
             self.base_url or "https://api.openai.com/v1")
         return f"{self.kind}|{(server or '').rstrip('/')}|{self.model}"
 
 
-def resolve_settings(kind: str, model: str | None, base_url: str | None,
-                     azure_endpoint: str | None, api_version: str | None,
-                     environ: Mapping[str, str], *, timeout: float = DEFAULT_TIMEOUT,
-                     retry: RetryPolicy | None = None,
-                     requests_per_minute: float | None = None) -> ModelSettings:
-    """Check and complete the settings of a model provider.
+def resolve_settings(kind: str, settings: Settings, environ: Mapping[str, str]
+                     ) -> ModelSettings:
+    """Check and complete the settings of a model provider from the run's and the environment.
 
     Args:
-        kind (str): ``openai`` or ``azure``.
-        model (str | None): Model or deployment name.
-        base_url (str | None): Server URL (``openai``; ``OPENAI_BASE_URL`` otherwise).
-        azure_endpoint (str | None): Azure endpoint (``AZURE_OPENAI_ENDPOINT`` otherwise).
-        api_version (str | None): Azure API version (``OPENAI_API_VERSION`` otherwise).
-        environ (Mapping[str, str]): Environment variables.
-        timeout (float): Per-request timeout.
-        retry (RetryPolicy | None): Retry policy (default: 5 tries, 1 s base, 60 s max).
-        requests_per_minute (float | None): Optional rate limit.
+        kind: ``openai`` or ``azure``.
+        settings: The run's settings (model, base URL, Azure endpoint and API version,
+            timeout, retry policy, rate limit); the environment fills what they leave unset
+            (``OPENAI_BASE_URL``, ``AZURE_OPENAI_ENDPOINT``, ``OPENAI_API_VERSION``,
+            ``AZURE_OPENAI_DEPLOYMENT``).
+        environ: Environment variables (the API keys come only from here).
 
     Returns:
-        ModelSettings: The settings.
+        The settings a provider is built from.
 
     Raises:
-        ConfigError: When something required is missing.
+        ConfigError: When something required is missing; the message names each piece.
     """
-    policy = retry or RetryPolicy()
+    model, base_url = settings.model, settings.base_url
+    azure_endpoint, api_version = settings.azure_endpoint, settings.api_version
+    timeout, requests_per_minute = settings.timeout, settings.requests_per_minute
+    policy = RetryPolicy(settings.max_tries, settings.retry_base, settings.retry_max)
     if kind == "azure":
         endpoint = azure_endpoint or environ.get("AZURE_OPENAI_ENDPOINT")
         key = environ.get("AZURE_OPENAI_API_KEY")
@@ -151,14 +145,14 @@ class ModelProvider:
     """Asks a model for each region's content.
 
     Args:
-        settings (ModelSettings): Resolved settings.
+        settings: Resolved settings.
 
     Attributes:
-        settings (ModelSettings): Resolved settings.
-        name (str): ``openai`` or ``azure``.
-        usage (Usage): Requests, retries and tokens so far.
-        limiter (RateLimiter): The requests-per-minute limit.
-        client (openai.AsyncOpenAI): The HTTP client (its own retries are off).
+        settings: Resolved settings.
+        name: ``openai`` or ``azure``.
+        usage: Requests, retries and tokens so far.
+        limiter: The requests-per-minute limit.
+        client: The HTTP client (its own retries are off).
     """
 
     keeps_human_text = False  # the model reads the current docstring and merges it
@@ -185,23 +179,16 @@ class ModelProvider:
         """Remove the API key from a text (servers may echo it in error bodies).
 
         Args:
-            text (str): Any text bound for the user.
+            text: Any text bound for the user.
 
         Returns:
-            str: The text without the key.
+            The text without the key.
         """
         key = self.settings.api_key
         return text.replace(key, "[redacted]") if key and key != _NO_KEY else text
 
     def cache_key(self, request: DocRequest) -> str:
-        """Key under which the answer to ``request`` is cached.
-
-        Args:
-            request (DocRequest): The request.
-
-        Returns:
-            str: Hash of provider, server, model, prompt version, task and messages.
-        """
+        """Key under which the answer to ``request`` is cached."""
         return make_key("answer", self.settings.identity, PROMPT_VERSION, request.kind.value,
                         SCHEMA_FOR[request.kind].__name__, messages(request))
 
@@ -209,10 +196,10 @@ class ModelProvider:
         """Ask the model for one region's content.
 
         Args:
-            request (DocRequest): The request.
+            request: The request.
 
         Returns:
-            AnySchema: The validated answer.
+            The validated answer.
 
         Raises:
             ProviderError: When no valid answer could be had (the region fails).
@@ -305,13 +292,7 @@ class ModelProvider:
         self.usage.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
 
     def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
-        """Nothing to remember without a cache (see ``CachedProvider``).
-
-        Args:
-            request (DocRequest): Unused.
-            answer (AnySchema): Unused.
-            settled (str): Unused.
-        """
+        """Nothing to remember without a cache (see ``CachedProvider``)."""
 
     async def aclose(self) -> None:
         """Close the HTTP client."""

@@ -27,14 +27,7 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 
 @cache
 def template(name: str) -> str:
-    """Return a prompt template's text.
-
-    Args:
-        name (str): File name without ``.txt`` (``system``, ``doc_generate``, ...).
-
-    Returns:
-        str: The template.
-    """
+    """Return a prompt template's text."""
     return (resources.files("llm_doc_manager.providers") / "templates" / f"{name}.txt").read_text(
         encoding="utf-8")
 
@@ -46,12 +39,6 @@ def response_format(schema: type[AnySchema]) -> dict[str, Any]:
     The schemas are strict-ready as pydantic writes them (every field required, no extra
     keys); building this once instead of per request keeps the client's per-request work
     small when hundreds of regions are in flight.
-
-    Args:
-        schema (type[AnySchema]): The pydantic model.
-
-    Returns:
-        dict[str, Any]: ``{"type": "json_schema", "json_schema": {...}}``.
     """
     return {"type": "json_schema",
             "json_schema": {"name": schema.__name__, "strict": True,
@@ -65,14 +52,7 @@ def _name(request: DocRequest) -> str:
 
 
 def user_message(request: DocRequest) -> str:
-    """Render the user message of a request.
-
-    Args:
-        request (DocRequest): The request.
-
-    Returns:
-        str: The message.
-    """
+    """Render the user message of a request."""
     mode = "update" if request.existing is not None else "generate"
     text = Template(template(f"{request.kind.value}_{mode}")).substitute(
         qualname=_name(request),
@@ -84,13 +64,6 @@ def user_message(request: DocRequest) -> str:
 
 
 def messages(request: DocRequest) -> list[dict[str, str]]:
-    """Return the chat messages of a request.
-
-    Args:
-        request (DocRequest): The request.
-
-    Returns:
-        list[dict[str, str]]: System and user messages.
-    """
+    """Return the chat messages of a request."""
     return [{"role": "system", "content": template("system")},
             {"role": "user", "content": user_message(request)}]

@@ -22,9 +22,9 @@ class RetryPolicy:
     """How often and how long to retry.
 
     Attributes:
-        tries (int): Attempts in all, the first included.
-        base (float): Delay scale in seconds (the cap of the first backoff).
-        maximum (float): Longest delay in seconds, server hints included.
+        tries: Attempts in all, the first included.
+        base: Delay scale in seconds (the cap of the first backoff).
+        maximum: Longest delay in seconds, server hints included.
     """
 
     tries: int = 5
@@ -35,27 +35,18 @@ class RetryPolicy:
         """Full-jitter delay before retry number ``attempt`` (1 for the first retry).
 
         Args:
-            attempt (int): Which retry this is, from 1.
-            rng (random.Random | None): Random source (tests pass a seeded one).
+            attempt: Which retry this is, from 1.
+            rng: Random source (tests pass a seeded one).
 
         Returns:
-            float: Seconds to wait, uniform in ``[0, min(maximum, base * 2**(attempt-1))]``.
+            Seconds to wait, uniform in ``[0, min(maximum, base * 2**(attempt-1))]``.
         """
         ceiling = min(self.maximum, self.base * 2 ** (attempt - 1))
         return (rng or random).uniform(0.0, ceiling)
 
     def delay(self, attempt: int, headers: Mapping[str, str] | None,
               rng: random.Random | None = None) -> float:
-        """Delay before a retry, from the server's hint when it gives one.
-
-        Args:
-            attempt (int): Which retry this is, from 1.
-            headers (Mapping[str, str] | None): Response headers of the failed attempt.
-            rng (random.Random | None): Random source.
-
-        Returns:
-            float: Seconds to wait.
-        """
+        """Delay before a retry, from the server's hint when it gives one."""
         hint = retry_after(headers) if headers is not None else None
         if hint is not None:
             return min(self.maximum, hint)
@@ -66,11 +57,11 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
     """Read the server's wish: ``retry-after-ms``, or ``Retry-After`` (seconds or a date).
 
     Args:
-        headers (Mapping[str, str]): Response headers (case-insensitive mapping or lower-case).
-        now (float | None): Current time for date values (defaults to the clock).
+        headers: Response headers (case-insensitive mapping or lower-case).
+        now: Current time for date values (defaults to the clock).
 
     Returns:
-        float | None: Seconds to wait, or None when there is no usable hint.
+        Seconds to wait, or None when there is no usable hint.
     """
     def get(name: str) -> str | None:
         value = headers.get(name)
@@ -101,14 +92,7 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
 
 
 def is_retryable_status(status: int) -> bool:
-    """Tell whether an HTTP status is worth retrying.
-
-    Args:
-        status (int): The status code.
-
-    Returns:
-        bool: True for 408, 409, 429 and 5xx.
-    """
+    """Tell whether an HTTP status is worth retrying."""
     return status in RETRYABLE_STATUS or status >= 500
 
 
@@ -116,10 +100,10 @@ class RateLimiter:
     """Spaces request starts evenly to stay under a requests-per-minute budget.
 
     Args:
-        per_minute (float | None): Budget; None or 0 means unlimited.
+        per_minute: Budget; None or 0 means unlimited.
 
     Attributes:
-        interval (float): Seconds between request starts (0: unlimited).
+        interval: Seconds between request starts (0: unlimited).
     """
 
     def __init__(self, per_minute: float | None, *,

@@ -66,27 +66,13 @@ _DUNDERS = {
 
 
 def words(name: str) -> list[str]:
-    """Split an identifier into lower-case words (acronyms keep their case).
-
-    Args:
-        name (str): ``snake_case``, ``camelCase`` or ``CapWords`` name.
-
-    Returns:
-        list[str]: The words.
-    """
+    """Split an identifier into lower-case words (acronyms keep their case)."""
     found = _WORD_RE.findall(name.strip("_*"))
     return [w if w.isupper() and len(w) > 1 else w.lower() for w in found] or [name]
 
 
 def sentence(text: str) -> str:
-    """Capitalise the first letter and end with a period.
-
-    Args:
-        text (str): A phrase.
-
-    Returns:
-        str: The sentence.
-    """
+    """Capitalise the first letter and end with a period."""
     text = text.strip()
     if not text:
         return text
@@ -153,14 +139,7 @@ def _raise_description(condition: str | None) -> str:
 
 
 def method_docstring(facts: FunctionFacts) -> MethodDocstring:
-    """Derive a function docstring from the code.
-
-    Args:
-        facts (FunctionFacts): What the code says.
-
-    Returns:
-        MethodDocstring: The content.
-    """
+    """Derive a function docstring from the code."""
     returns = None
     if facts.documents_return:
         returns = ReturnsDoc(type_hint=facts.return_annotation,
@@ -183,14 +162,7 @@ def method_docstring(facts: FunctionFacts) -> MethodDocstring:
 
 
 def class_docstring(facts: ClassFacts) -> ClassDocstring:
-    """Derive a class docstring from the code.
-
-    Args:
-        facts (ClassFacts): What the code says.
-
-    Returns:
-        ClassDocstring: The content.
-    """
+    """Derive a class docstring from the code."""
     phrase = _phrase(facts.name)
     base_names = {b.rsplit(".", 1)[-1] for b in facts.bases}
     if any(b.endswith(("Error", "Exception", "Warning")) for b in base_names):
@@ -219,14 +191,7 @@ def _enumerate(items: list[str]) -> str:
 
 
 def module_docstring(facts: ModuleFacts) -> ModuleDocstring:
-    """Derive a module docstring from the code.
-
-    Args:
-        facts (ModuleFacts): What the code says.
-
-    Returns:
-        ModuleDocstring: The content.
-    """
+    """Derive a module docstring from the code."""
     description = None
     if facts.public_names:
         shown = [f"``{n}``" for n in facts.public_names[:6]]
@@ -238,14 +203,7 @@ def module_docstring(facts: ModuleFacts) -> ModuleDocstring:
 
 
 def comment_text(facts: BlockFacts) -> CommentText:
-    """Derive a comment describing a block.
-
-    Args:
-        facts (BlockFacts): The block's statement phrases.
-
-    Returns:
-        CommentText: The comment.
-    """
+    """Derive a comment describing a block."""
     phrases = list(dict.fromkeys(facts.phrases))  # same step twice reads as noise
     shown = phrases[:4]
     text = _enumerate(shown) if shown else "do nothing"
@@ -258,11 +216,11 @@ class StaticProvider:
     """Offline provider: content derived from the code, deterministic, no network.
 
     Attributes:
-        usage (Usage): Always zero: nothing is ever sent.
-        name (str): ``static``.
-        keeps_human_text (bool): Always True: existing human text wins over derived text.
-        needs_code (bool): Always False: the facts are enough.
-        local (bool): Always True: a pure function of the request.
+        usage: Always zero: nothing is ever sent.
+        name: ``static``.
+        keeps_human_text: Always True: existing human text wins over derived text.
+        needs_code: Always False: the facts are enough.
+        local: Always True: a pure function of the request.
     """
 
     name = "static"
@@ -275,25 +233,11 @@ class StaticProvider:
         self.usage = Usage()
 
     async def generate(self, request: DocRequest) -> AnySchema:
-        """Derive the content for one region from its facts.
-
-        Args:
-            request (DocRequest): The request.
-
-        Returns:
-            AnySchema: The content.
-        """
+        """Derive the content for one region from its facts."""
         return self.generate_now(request)
 
     def generate_now(self, request: DocRequest) -> AnySchema:
-        """Synchronous form of ``generate`` (the static provider never waits).
-
-        Args:
-            request (DocRequest): The request.
-
-        Returns:
-            AnySchema: The content.
-        """
+        """Synchronous form of ``generate`` (the static provider never waits)."""
         facts = request.facts
         # The facts' type is the kind: a request's kind and facts are built together.
         if isinstance(facts, FunctionFacts):
@@ -305,13 +249,7 @@ class StaticProvider:
         return comment_text(facts)
 
     def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
-        """Nothing to remember: answers are recomputed instantly.
-
-        Args:
-            request (DocRequest): Unused.
-            answer (AnySchema): Unused.
-            settled (str): Unused.
-        """
+        """Nothing to remember: answers are recomputed instantly."""
 
     async def aclose(self) -> None:
         """Nothing to release."""

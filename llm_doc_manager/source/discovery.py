@@ -61,11 +61,11 @@ def iter_files(paths: Sequence[Path], exclude: Sequence[str] = ()) -> list[Path]
     ``exclude`` patterns (gitignore syntax, relative to each given folder).
 
     Args:
-        paths (Sequence[Path]): Files and folders.
-        exclude (Sequence[str]): Extra patterns to skip.
+        paths: Files and folders.
+        exclude: Extra patterns to skip.
 
     Returns:
-        list[Path]: The files.
+        The files.
 
     Raises:
         FileNotFoundError: If a given path does not exist.

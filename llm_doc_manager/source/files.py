@@ -20,12 +20,12 @@ class SourceFile:
     """A source file as read from disk, with what is needed to write it back identically.
 
     Attributes:
-        path (Path): Where the file lives.
-        raw (bytes): The exact bytes read.
-        text (str): The decoded text, newlines untouched, BOM removed.
-        encoding (str): Codec used to decode (``utf-8-sig`` when a BOM is present).
-        newline (str): The first line ending found (``"\\n"`` when none).
-        mode (int): Permission bits to give the rewritten file.
+        path: Where the file lives.
+        raw: The exact bytes read.
+        text: The decoded text, newlines untouched, BOM removed.
+        encoding: Codec used to decode (``utf-8-sig`` when a BOM is present).
+        newline: The first line ending found (``"\\n"`` when none).
+        mode: Permission bits to give the rewritten file.
     """
 
     path: Path
@@ -39,10 +39,10 @@ class SourceFile:
         """Encode new text the way the original was encoded (BOM included).
 
         Args:
-            text (str): The new file content.
+            text: The new file content.
 
         Returns:
-            bytes: The bytes to write.
+            The bytes to write.
         """
         return text.encode(self.encoding)
 
@@ -51,10 +51,10 @@ def detect_newline(text: str) -> str:
     """Return the first line ending used in ``text`` (``"\\n"`` if there is none).
 
     Args:
-        text (str): Source text.
+        text: Source text.
 
     Returns:
-        str: ``"\\r\\n"``, ``"\\r"`` or ``"\\n"``.
+        ``"\\r\\n"``, ``"\\r"`` or ``"\\n"``.
     """
     match = re.search(r"\r\n|\r|\n", text)
     return match.group() if match else "\n"
@@ -64,10 +64,10 @@ def decode_source(raw: bytes) -> tuple[str, str]:
     """Decode source bytes following PEP 263 (coding cookie) and PEP 3120 (UTF-8, BOM).
 
     Args:
-        raw (bytes): File content.
+        raw: File content.
 
     Returns:
-        tuple[str, str]: The text and the codec name used.
+        The text and the codec name used.
 
     Raises:
         SourceDecodeError: If the cookie names an unknown codec or the bytes are invalid.
@@ -92,10 +92,10 @@ def read_source(path: Path) -> SourceFile:  # noqa: LD342 - raised by a callee
     """Read a Python file from disk.
 
     Args:
-        path (Path): File to read.
+        path: File to read.
 
     Returns:
-        SourceFile: The decoded file.
+        The decoded file.
 
     Raises:
         SourceDecodeError: If the bytes cannot be decoded.
@@ -114,8 +114,8 @@ def write_atomic(source: SourceFile, new_text: str) -> None:
     original intact.
 
     Args:
-        source (SourceFile): The file as it was read.
-        new_text (str): The new content.
+        source: The file as it was read.
+        new_text: The new content.
 
     Raises:
         StaleFileError: If the file on disk no longer holds the bytes that were read.

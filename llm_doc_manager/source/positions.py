@@ -19,10 +19,10 @@ def split_lines(text: str) -> list[str]:
     """Split text into lines the way CPython's tokenizer does, keeping the line endings.
 
     Args:
-        text (str): Source text.
+        text: Source text.
 
     Returns:
-        list[str]: The lines, each with its own line ending (the last may have none).
+        The lines, each with its own line ending (the last may have none).
     """
     return _LINE_RE.findall(text)
 
@@ -31,11 +31,7 @@ class SourceMap:
     """Offsets of a text's lines, to turn ``ast`` positions into string offsets."""
 
     def __init__(self, text: str) -> None:
-        """Index the lines of ``text``.
-
-        Args:
-            text (str): Source text.
-        """
+        """Index the lines of ``text``."""
         self.text = text
         self.lines = split_lines(text)
         self.starts = [0]
@@ -46,25 +42,18 @@ class SourceMap:
         self.colons: dict[tuple[int, int], tuple[int, int]] = {}
 
     def line(self, lineno: int) -> str:
-        """Return line ``lineno`` (1-based) with its line ending, or "" past the end.
-
-        Args:
-            lineno (int): 1-based line number.
-
-        Returns:
-            str: The line.
-        """
+        """Return line ``lineno`` (1-based) with its line ending, or "" past the end."""
         return self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
 
     def offset(self, lineno: int, col: int) -> int:
         """Turn an ``ast`` position (UTF-8 byte column) into a string offset.
 
         Args:
-            lineno (int): 1-based line.
-            col (int): UTF-8 byte offset in the line.
+            lineno: 1-based line.
+            col: UTF-8 byte offset in the line.
 
         Returns:
-            int: Offset into the text.
+            Offset into the text.
         """
         if lineno > len(self.lines):
             return len(self.text)
@@ -74,14 +63,7 @@ class SourceMap:
         return self.starts[lineno - 1] + col
 
     def newline(self, lineno: int) -> str:
-        """Return the line ending of a line, or of the nearest line that has one.
-
-        Args:
-            lineno (int): 1-based line.
-
-        Returns:
-            str: ``"\\r\\n"``, ``"\\r"`` or ``"\\n"``.
-        """
+        """Return the line ending of a line, or of the nearest line that has one."""
         for candidate in (lineno, lineno - 1, 1):
             line = self.line(candidate)
             stripped = line.rstrip("\r\n")
@@ -90,28 +72,12 @@ class SourceMap:
         return "\n"
 
     def indent(self, lineno: int) -> str:
-        """Return the leading whitespace of a line.
-
-        Args:
-            lineno (int): 1-based line.
-
-        Returns:
-            str: The whitespace.
-        """
+        """Return the leading whitespace of a line."""
         line = self.line(lineno)
         return line[: len(line) - len(line.lstrip(INDENT_CHARS))]
 
     def indent_unit(self, tree: ast.Module, fallback_indent: str) -> str:
-        """Return the file's most common indentation step (seed rule: tabs stay tabs).
-
-        Args:
-            tree (ast.Module): The parsed file.
-            fallback_indent (str): Indentation of the header needing a step, used when the
-                file has no indented block to learn from.
-
-        Returns:
-            str: One indentation level.
-        """
+        """Return the file's most common indentation step (seed rule: tabs stay tabs)."""
         if self._unit is None:
             steps: Counter[str] = Counter()
             for node in ast.walk(tree):

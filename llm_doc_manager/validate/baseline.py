@@ -19,8 +19,8 @@ def write_baseline(path: Path, findings: list[Finding]) -> None:
     """Record findings so that later runs report only new ones.
 
     Args:
-        path (Path): The baseline file (JSON).
-        findings (list[Finding]): The findings to accept.
+        path: The baseline file (JSON).
+        findings: The findings to accept.
     """
     entries = [{"path": p, "code": c, "message": m}
                for p, c, m in sorted(_baseline_key(f) for f in findings)]
@@ -34,11 +34,11 @@ def apply_baseline(path: Path, findings: list[Finding]) -> list[Finding]:
     A baseline file that does not exist yet accepts nothing.
 
     Args:
-        path (Path): The baseline file.
-        findings (list[Finding]): Current findings.
+        path: The baseline file.
+        findings: Current findings.
 
     Returns:
-        list[Finding]: The new findings.
+        The new findings.
 
     Raises:
         ConfigError: If the file cannot be read.

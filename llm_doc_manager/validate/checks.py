@@ -77,9 +77,9 @@ class CheckOptions:
     """What to check.
 
     Attributes:
-        all_defs (bool): Check every def, class and module, not only marked regions.
-        width (int): Longest allowed docstring line, indentation included.
-        skip_short (bool): Do not ask a docstring without sections to document arguments,
+        all_defs: Check every def, class and module, not only marked regions.
+        width: Longest allowed docstring line, indentation included.
+        skip_short: Do not ask a docstring without sections to document arguments,
             returns and the like (a one-line summary is a complete docstring).
     """
 
@@ -419,12 +419,12 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
     """Check one file's text.
 
     Args:
-        path (Path): The file, for the findings.
-        text (str): Its decoded text.
-        options (CheckOptions): What to check.
+        path: The file, for the findings.
+        text: Its decoded text.
+        options: What to check.
 
     Returns:
-        list[Finding]: The findings, sorted by line.
+        The findings, sorted by line.
     """
     tree = parse_source(path, text)
     if isinstance(tree, Finding):

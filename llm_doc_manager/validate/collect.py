@@ -67,14 +67,14 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
     """Return the findings of ``files``, from the result cache where the content is known.
 
     Args:
-        files (list[Path]): The files.
-        settings (Settings): The run's settings (width and cache folder).
-        all_defs (bool): Check every definition.
-        use_cache (bool): Read and write the result cache.
-        jobs (int): Worker processes (0: one per core).
+        files: The files.
+        settings: The run's settings (width and cache folder).
+        all_defs: Check every definition.
+        use_cache: Read and write the result cache.
+        jobs: Worker processes (0: one per core).
 
     Returns:
-        list[Finding]: Every finding, unfiltered.
+        Every finding, unfiltered.
     """
     signature = _signature(settings, all_defs).encode()
     jobs_list: list[_Job] = []

@@ -16,12 +16,12 @@ def render(findings: list[Finding], fmt: str, color: bool) -> str:
     """Format findings for output.
 
     Args:
-        findings (list[Finding]): Sorted findings.
-        fmt (str): ``human``, ``json`` or ``github``.
-        color (bool): Colour the human format.
+        findings: Sorted findings.
+        fmt: ``human``, ``json`` or ``github``.
+        color: Colour the human format.
 
     Returns:
-        str: The text to print.
+        The text to print.
     """
     if fmt == "json":
         return json.dumps([{"path": f.path.as_posix(), "line": f.line, "col": f.col,
