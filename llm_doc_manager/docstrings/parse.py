@@ -112,6 +112,10 @@ def split_type_prefix(text: str) -> tuple[str | None, str]:
     Returns:
         The type with whitespace normalised (or None) and the rest.
     """
+    # Prose also has colons ("Note: ..."), so a head counts as a type only if it has no
+    # space outside brackets except after ',' or around '|': "dict[str, int]" and
+    # "int | None" are types, "The value: ..." is not. Colons inside brackets belong to the
+    # type (a slice or a dict display in a Literal), so only depth 0 is looked at.
     depth = 0
     for i, ch in enumerate(text):
         if ch in "([{":

@@ -297,6 +297,11 @@ def _verified(parsed: ParsedFile, regions: list[RegionResult]) -> FileChange:
     text = parsed.source.text
     if not any(r.edits for r in regions):
         return FileChange(parsed.source, tuple(regions), text)  # nothing to verify
+
+    # One bad region (an answer that renders into something verification refuses) must not
+    # cost the file its other regions: when the whole set fails, each region is tried alone
+    # and the failing ones are dropped. Regions that pass alone can still clash together, so
+    # the rest is tried once more; if that fails too, nothing of the file is applied.
     def attempt(chosen: list[RegionResult]) -> str:
         new = apply_edits(text, [e for r in chosen for e in r.edits])
         verify(new, parsed.tree, [v for r in chosen for v in r.expected])

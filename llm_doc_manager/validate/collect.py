@@ -12,7 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_doc_manager import __version__, codes
+from llm_doc_manager import __version__
+from llm_doc_manager.analysis.load import read_file
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import Settings
 from llm_doc_manager.store import ResultStore, cache_dir
@@ -39,7 +40,6 @@ def _signature(settings: Settings, all_defs: bool) -> str:
 
 def _check_path(path: str, all_defs: bool, width: int) -> list[list[object]]:
     """Check one file in a worker (or here); findings as plain lists for pickling."""
-    from llm_doc_manager.analysis.load import read_file
     from llm_doc_manager.validate.checks import CheckOptions, check_source
 
     file = Path(path)
@@ -80,13 +80,11 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
     jobs_list: list[_Job] = []
     findings: list[Finding] = []
     for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            findings.append(Finding(path, 0, 0, codes.IO_ERROR,
-                                    f"cannot read: {exc.strerror or exc}"))
+        source = read_file(path)
+        if isinstance(source, Finding):  # unreadable or undecodable: nothing to check
+            findings.append(source)
             continue
-        jobs_list.append(_Job(str(path), hashlib.sha256(signature + data).hexdigest()))
+        jobs_list.append(_Job(str(path), hashlib.sha256(signature + source.raw).hexdigest()))
     results = ResultStore(cache_dir(settings) / RESULTS_FILE if use_cache else None)
     try:
         known = results.get_many([j.key for j in jobs_list])

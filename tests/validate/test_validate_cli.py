@@ -180,3 +180,23 @@ def test_fix_removes_what_validate_calls_superfluous_on_stubs(tmp_path: Path,
     assert "Returns:" not in path.read_text()
     assert "msg (str): Why." in path.read_text()
     assert llm_doc("validate", "--all", "--select", "fixable", "stop.py").returncode == 0
+
+
+def test_warm_run_imports_neither_pydantic_nor_rich(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    _drift(tmp_path)
+    env = {**os.environ, "LLM_DOC_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-X", "importtime", "-m", "llm_doc_manager", "validate",
+               "--all", "drift.py"]
+    cold = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert "pydantic" in cold.stderr  # the checker was needed
+    warm = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert warm.stdout == cold.stdout
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0]
+                for line in warm.stderr.splitlines() if line.startswith("import time:")}
+    assert not imported & {"pydantic", "rich", "typer", "openai"}
