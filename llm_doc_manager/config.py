@@ -183,11 +183,11 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
     Args:
         start: Where to look for pyproject.toml (upwards).
         overrides: Values given as flags (None means not given).
-        environ: Environment variables.
+        environ: Environment variables (``LLM_DOC_*`` override the file).
         config_file: An explicit pyproject.toml, instead of searching.
 
     Returns:
-        The frozen settings.
+        One frozen Settings: defaults < file < environment < flags.
 
     Raises:
         ConfigError: On unknown keys, wrong types or invalid values.

@@ -244,7 +244,7 @@ def function_facts(node: FunctionNode, class_name: str | None) -> FunctionFacts:
         class_name: The enclosing class, when the function is a method.
 
     Returns:
-        The facts.
+        Parameters, return and yield behaviour, raises and decorators' meaning.
     """
     decorators = decorator_names(node)
     args = node.args
@@ -301,7 +301,7 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
         node: The class.
 
     Returns:
-        The facts.
+        Bases, attributes and decorators' meaning.
     """
     attrs: dict[str, str | None] = {}
     init_params: dict[str, str | None] = {}

@@ -20,7 +20,7 @@ def unparse(node: ast.AST | None) -> str | None:
         node: The expression.
 
     Returns:
-        Its normalised source.
+        Its source as ``ast.unparse`` writes it (not the original spelling).
     """
     return None if node is None else ast.unparse(node)
 

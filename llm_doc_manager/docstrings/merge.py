@@ -62,7 +62,7 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
         keep_human: Whether human descriptions win.
 
     Returns:
-        The synced entries.
+        One entry per documented parameter, in signature order.
     """
     by_human = {_bare(a.name): a for a in human}
     by_answer = {_bare(a.name): a for a in answer}
@@ -84,12 +84,12 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
 
     Args:
         facts: What the code says.
-        answer: The provider's content.
+        answer: The provider's answer; never trusted for structure.
         existing: The current docstring, parsed.
         keep_human: Whether human text wins over the answer's.
 
     Returns:
-        The final content.
+        What to render, the sections kept verbatim, and whether anything changed.
     """
     old = existing or ParsedDocstring(summary="")
     # Stubs, abstract methods and overloads have no body to judge by: keep what is written,
@@ -153,12 +153,12 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
 
     Args:
         facts: What the code says.
-        answer: The provider's content.
+        answer: The provider's answer; never trusted for structure.
         existing: The current docstring, parsed.
         keep_human: Whether human text wins over the answer's.
 
     Returns:
-        The final content.
+        What to render, the sections kept verbatim, and whether anything changed.
     """
     old = existing or ParsedDocstring(summary="")
     by_human = {a.name: a for a in old.attributes}
@@ -197,12 +197,12 @@ def merge_module(facts: ModuleFacts, answer: ModuleDocstring, existing: ParsedDo
 
     Args:
         facts: What the code says (unused: modules have no signature to sync).
-        answer: The provider's content.
+        answer: The provider's answer.
         existing: The current docstring, parsed.
         keep_human: Whether human text wins over the answer's.
 
     Returns:
-        The final content.
+        What to render, the sections kept verbatim, and whether anything changed.
     """
     del facts
     old = existing or ParsedDocstring(summary="")
@@ -227,7 +227,7 @@ def merge(facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
         keep_human: Whether human text wins over the answer's.
 
     Returns:
-        The final content.
+        What to render, the sections kept verbatim, and whether anything changed.
 
     Raises:
         ApplyError: If the answer's schema does not fit the facts.

@@ -167,13 +167,13 @@ def render_method_text(schema: MethodDocstring, indent: str = "", width: int = D
     """Build the value of a function docstring.
 
     Args:
-        schema: The content.
+        schema: What to say: summary, arguments, returns, yields, raises.
         indent: Indentation of the docstring's lines in the source.
         width: Maximum line width, indentation included.
         extras: Sections kept verbatim from an existing docstring.
 
     Returns:
-        The docstring value.
+        The docstring value, without quotes; lines after the first carry ``indent``.
     """
     available = width - display_width(indent)
     inner = available - len(SECTION_INDENT)
@@ -197,13 +197,13 @@ def render_class_text(schema: ClassDocstring, indent: str = "", width: int = DEF
     """Build the value of a class docstring.
 
     Args:
-        schema: The content.
+        schema: What to say: summary, description, attributes.
         indent: Indentation of the docstring's lines in the source.
         width: Maximum line width, indentation included.
         extras: Sections kept verbatim from an existing docstring.
 
     Returns:
-        The docstring value.
+        The docstring value, without quotes; lines after the first carry ``indent``.
     """
     available = width - display_width(indent)
     inner = available - len(SECTION_INDENT)
@@ -225,13 +225,13 @@ def render_module_text(schema: ModuleDocstring, indent: str = "", width: int = D
     """Build the value of a module docstring.
 
     Args:
-        schema: The content.
+        schema: What to say: summary, description, typical usage.
         indent: Indentation of the docstring's lines (normally empty).
         width: Maximum line width, indentation included.
         extras: Sections kept verbatim from an existing docstring.
 
     Returns:
-        The docstring value.
+        The docstring value, without quotes.
     """
     available = width - display_width(indent)
     inner = available - len(SECTION_INDENT)
@@ -289,8 +289,8 @@ def to_literal(value: str, encoding: str = "utf-8") -> str:
     characters the file's encoding cannot hold written as escapes).
 
     Args:
-        value: The docstring value.
-        encoding: The file's encoding.
+        value: The docstring's value, exactly as ``ast`` must read it back.
+        encoding: The file's encoding: characters it cannot hold are escaped.
 
     Returns:
         The literal, starting and ending with the quotes.
@@ -325,10 +325,10 @@ def format_comment(schema: CommentText, indent: str = "", width: int = DEFAULT_W
     comment can never change the code or the regions around it.
 
     Args:
-        schema: The content.
+        schema: The comment's text, unwrapped.
         indent: Indentation of the code the comment sits above.
         width: Maximum line width, indentation included.
-        encoding: The file's encoding.
+        encoding: The file's encoding: characters it cannot hold are escaped.
 
     Returns:
         The comment lines, each starting with ``indent + "# "``.

@@ -177,7 +177,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         edits: The edits, in any order.
 
     Returns:
-        The edited text.
+        The text with every span replaced (unverified: see ``verify``).
 
     Raises:
         ApplyError: If two edits overlap.

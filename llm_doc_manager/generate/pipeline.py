@@ -148,8 +148,8 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False) -> list[
     """Build the provider request of each target.
 
     Args:
-        parsed: The file.
-        options: Pipeline options.
+        parsed: The file as ``load`` returned it.
+        options: Pipeline options (``only_missing`` marks what to skip).
         with_code: Fill in the code and context a model reads (the static provider does
             not need them).
 
@@ -256,11 +256,11 @@ def build(parsed: ParsedFile, planned: Sequence[PlannedRegion],
     """Turn answers into verified edits.
 
     Args:
-        parsed: The file.
-        planned: The planned regions.
+        parsed: The file the regions were planned in (its tree is the verification reference).
+        planned: The regions, as ``plan`` returned them.
         answers: One per planned region: None for skipped ones, an exception for failed
             ones.
-        options: Pipeline options.
+        options: Pipeline options (the width).
         keep_human: Whether existing human text wins over the answers' text.
 
     Returns:
@@ -461,9 +461,9 @@ async def run_files(paths: Sequence[Path], provider: Provider, options: Options,
     files runs in that many worker processes instead. Nothing is written here.
 
     Args:
-        paths: The files.
+        paths: The files, in the order results are wanted.
         provider: Who writes the content.
-        options: Pipeline options.
+        options: Pipeline options: width, ``only_missing``, ``all_defs``, ``only``.
         concurrency: Most requests in flight.
         observer: Told about progress (a bar, plain lines, or nothing).
         jobs: Worker processes for a local provider (1: none).
@@ -508,6 +508,6 @@ async def process_file(path: Path, provider: Provider, options: Options) -> File
         options: Pipeline options.
 
     Returns:
-        The outcome.
+        Its change (verified, not written) or why it could not be processed.
     """
     return (await run_files([path], provider, options, concurrency=1))[0]

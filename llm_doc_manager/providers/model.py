@@ -196,10 +196,10 @@ class ModelProvider:
         """Ask the model for one region's content.
 
         Args:
-            request: The request.
+            request: The region to document, with its code and context.
 
         Returns:
-            The validated answer.
+            The answer, validated against the kind's schema.
 
         Raises:
             ProviderError: When no valid answer could be had (the region fails).

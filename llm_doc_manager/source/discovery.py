@@ -61,11 +61,11 @@ def iter_files(paths: Sequence[Path], exclude: Sequence[str] = ()) -> list[Path]
     ``exclude`` patterns (gitignore syntax, relative to each given folder).
 
     Args:
-        paths: Files and folders.
+        paths: Files (always taken) and folders (walked).
         exclude: Extra patterns to skip.
 
     Returns:
-        The files.
+        The Python files, sorted, each once.
 
     Raises:
         FileNotFoundError: If a given path does not exist.

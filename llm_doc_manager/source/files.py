@@ -92,10 +92,10 @@ def read_source(path: Path) -> SourceFile:  # noqa: LD342 - raised by a callee
     """Read a Python file from disk.
 
     Args:
-        path: File to read.
+        path: The file (read in binary: the bytes are kept for the write).
 
     Returns:
-        The decoded file.
+        The bytes, the decoded text and how to write it back identically.
 
     Raises:
         SourceDecodeError: If the bytes cannot be decoded.

@@ -38,7 +38,7 @@ def apply_baseline(path: Path, findings: list[Finding]) -> list[Finding]:
         findings: Current findings.
 
     Returns:
-        The new findings.
+        The findings the baseline does not account for.
 
     Raises:
         ConfigError: If the file cannot be read.

@@ -74,7 +74,7 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
         jobs: Worker processes (0: one per core).
 
     Returns:
-        Every finding, unfiltered.
+        Every finding, before select, ignore and baseline are applied.
     """
     signature = _signature(settings, all_defs).encode()
     jobs_list: list[_Job] = []
