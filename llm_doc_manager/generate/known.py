@@ -35,19 +35,19 @@ class KnownClean:
         self._signature = json.dumps([__version__, GENERATE_VERSION, provider, options.width,
                                      options.only_missing, options.all_defs]).encode()
 
-    def key(self, raw: bytes) -> str:
-        """The key of one file's content."""
-        return hashlib.sha256(self._signature + raw).hexdigest()
+    def key(self, digest: bytes) -> str:
+        """The key of one file's content (given as its SHA-256)."""
+        return hashlib.sha256(self._signature + digest).hexdigest()
 
     def lookup(self, sources: Sequence[SourceFile]) -> dict[str, FileChange]:
         """Return, by path, an unchanged result for each file known to be clean."""
-        keys = {self.key(source.raw): source for source in sources}
+        keys = {self.key(source.digest): source for source in sources}
         found: dict[str, FileChange] = {}
         for key, value in self._store.get_many(list(keys)).items():
             source = keys[key]
             regions = tuple(RegionResult(qualname, line, Kind(kind), Status.UNCHANGED)
                             for qualname, line, kind in json.loads(value))
-            found[str(source.path)] = FileChange(source, regions, source.text)
+            found[str(source.path)] = FileChange(source, regions)
         return found
 
     def remember(self, results: Sequence[FileResult]) -> None:
@@ -57,5 +57,5 @@ class KnownClean:
             if isinstance(result, FileChange) and not result.changed and all(
                     r.status is Status.UNCHANGED for r in result.regions):
                 regions = [[r.qualname, r.line, r.kind.value] for r in result.regions]
-                rows.append((self.key(result.source.raw), json.dumps(regions)))
+                rows.append((self.key(result.source.digest), json.dumps(regions)))
         self._store.put_many(rows)

@@ -77,18 +77,26 @@ class FileChange:
 
     Attributes:
         source: The file as read.
-        regions: Per-region outcomes, in source order.
-        new_text: The text with every successful region applied, already verified.
+        regions: Per-region outcomes, in source order; the edits of the successful ones were
+            verified together.
     """
 
     source: SourceFile
     regions: tuple[RegionResult, ...]
-    new_text: str
 
     @property
     def changed(self) -> bool:
         """Whether the file would change."""
-        return self.new_text != self.source.text
+        return any(r.edits for r in self.regions)
+
+    @property
+    def new_text(self) -> str:
+        """The text with every successful region applied (the combination verified).
+
+        Rebuilt from the edits when asked: a run holds each file's text and edits until
+        the write, not a second copy of every file.
+        """
+        return apply_edits(self.source.text, [e for r in self.regions for e in r.edits])
 
     @property
     def findings(self) -> list[Finding]:

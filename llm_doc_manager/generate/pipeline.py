@@ -296,7 +296,7 @@ def _verified(parsed: ParsedFile, regions: list[RegionResult]) -> FileChange:
     """Apply every successful region; isolate any region that fails verification."""
     text = parsed.source.text
     if not any(r.edits for r in regions):
-        return FileChange(parsed.source, tuple(regions), text)  # nothing to verify
+        return FileChange(parsed.source, tuple(regions))  # nothing to verify
 
     # One bad region (an answer that renders into something verification refuses) must not
     # cost the file its other regions: when the whole set fails, each region is tried alone
@@ -309,8 +309,8 @@ def _verified(parsed: ParsedFile, regions: list[RegionResult]) -> FileChange:
 
     for _ in range(2):
         try:
-            return FileChange(parsed.source, tuple(regions),
-                              attempt([r for r in regions if r.edits]))
+            attempt([r for r in regions if r.edits])
+            return FileChange(parsed.source, tuple(regions))
         except ApplyError:
             # Find the culprits one by one, then try the rest together once more.
             for i, region in enumerate(regions):
@@ -325,7 +325,7 @@ def _verified(parsed: ParsedFile, regions: list[RegionResult]) -> FileChange:
     failed = [RegionResult(r.qualname, r.line, r.kind, Status.FAILED, code=codes.SAFETY_CHECK,
                            message="verification failed for the combined edits")
               if r.edits else r for r in regions]
-    return FileChange(parsed.source, tuple(failed), text)
+    return FileChange(parsed.source, tuple(failed))
 
 
 class _Silent:
@@ -348,8 +348,9 @@ class _Run:
         self.options = options
         self.observer = observer
         self.requests = asyncio.Semaphore(max(1, concurrency))
-        # Files in flight are bounded too: each holds its AST until its answers are in.
-        self.files = asyncio.Semaphore(max(4, 2 * concurrency))
+        # Files in flight are bounded too: each holds its AST until its answers are in. A
+        # local provider answers at once, so one file at a time keeps one tree alive.
+        self.files = asyncio.Semaphore(1 if provider.local else max(4, 2 * concurrency))
 
     async def ask(self, entry: PlannedRegion) -> AnySchema | BaseException | None:
         if entry.skip:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import os
 import re
@@ -21,7 +22,8 @@ class SourceFile:
 
     Attributes:
         path: Where the file lives.
-        raw: The exact bytes read.
+        digest: SHA-256 of the exact bytes read: what the write checks the file still
+            holds, and what result caches key on (the bytes themselves are not kept).
         text: The decoded text, newlines untouched, BOM removed.
         encoding: Codec used to decode (``utf-8-sig`` when a BOM is present).
         newline: The first line ending found (``"\\n"`` when none).
@@ -29,7 +31,7 @@ class SourceFile:
     """
 
     path: Path
-    raw: bytes
+    digest: bytes
     text: str
     encoding: str
     newline: str
@@ -103,7 +105,8 @@ def read_source(path: Path) -> SourceFile:  # noqa: LD342 - raised by a callee
     raw = path.read_bytes()
     text, encoding = decode_source(raw)
     mode = stat.S_IMODE(path.stat().st_mode)
-    return SourceFile(path, raw, text, encoding, detect_newline(text), mode)
+    return SourceFile(path, hashlib.sha256(raw).digest(), text, encoding, detect_newline(text),
+                      mode)
 
 
 def write_atomic(source: SourceFile, new_text: str) -> None:
@@ -131,7 +134,7 @@ def write_atomic(source: SourceFile, new_text: str) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp_name, source.mode)
         # Checked as late as possible: an editor saving meanwhile must win, not be overwritten.
-        if source.path.read_bytes() != source.raw:
+        if hashlib.sha256(source.path.read_bytes()).digest() != source.digest:
             raise StaleFileError(f"{source.path} changed on disk since it was read; not written")
         os.replace(tmp_name, source.path)
     except BaseException:

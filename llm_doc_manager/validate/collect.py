@@ -84,7 +84,7 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
         if isinstance(source, Finding):  # unreadable or undecodable: nothing to check
             findings.append(source)
             continue
-        jobs_list.append(_Job(str(path), hashlib.sha256(signature + source.raw).hexdigest()))
+        jobs_list.append(_Job(str(path), hashlib.sha256(signature + source.digest).hexdigest()))
     results = ResultStore(cache_dir(settings) / RESULTS_FILE if use_cache else None)
     try:
         known = results.get_many([j.key for j in jobs_list])
