@@ -15,7 +15,7 @@ class Finding:
         line: 1-based line number (0 when the file as a whole is concerned).
         col: 1-based column (0 when not applicable).
         code: Stable code, documented in docs/markers.md and docs/codes.md.
-        message: Human-readable explanation.
+        message: What is wrong, naming the definition (``Class.method: ...``).
     """
 
     path: Path

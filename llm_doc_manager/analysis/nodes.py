@@ -130,7 +130,7 @@ class Definition:
     """A def or class found by ``iter_defs``.
 
     Attributes:
-        node: The node.
+        node: The def or class statement.
         qualname: Dotted name from the module (``Class.method``, ``outer.inner``).
         class_name: The class whose body holds it directly (a method's class), else None.
         nested: Whether it lies inside a function (directly or not).

@@ -49,9 +49,9 @@ class RegionResult:
 
     Attributes:
         qualname: What was documented (``Class.method``, ``<module>``).
-        line: Its line.
-        kind: Region kind.
-        status: Outcome.
+        line: Line of its def/class keyword (first statement of a comment block).
+        kind: What was asked for: a function, class, module docstring or a comment.
+        status: Generated, updated, unchanged or failed.
         edits: Text edits (empty unless generated or updated).
         expected: Docstring values the edits must produce.
         message: Why it failed, when it did.
@@ -134,8 +134,8 @@ class FileError:
     """A file that could not be processed at all; it is left untouched.
 
     Attributes:
-        path: The file.
-        findings: Why.
+        path: The file, as given.
+        findings: Why it could not be processed (LD001, LD002, LD005, marker problems).
     """
 
     path: Path

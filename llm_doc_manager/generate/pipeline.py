@@ -97,7 +97,7 @@ class PlannedRegion:
     """One target with the request a provider is asked, and what it has today.
 
     Attributes:
-        target: What is documented.
+        target: What is documented: a def, class, module or block of statements.
         request: What the provider is asked.
         existing: The current docstring, parsed (None for comments and new docstrings).
         comment_run: For a comment region, the first line of the comment run above the

@@ -45,7 +45,7 @@ class CachedProvider:
 
     Attributes:
         inner: The model provider asked on a miss.
-        cache: The cache.
+        cache: Where answers are looked up and stored.
         name: The inner provider's name.
         keeps_human_text: As the inner provider.
         needs_code: As the inner provider.
