@@ -21,8 +21,8 @@ class KnownClean:
     """Which file contents a provider and these options leave unchanged.
 
     Only complete answers are kept: a file every region of which came out unchanged. The key
-    holds the file's bytes, the tool version, the provider and every option that shapes the
-    output, so a change to any of them is a miss.
+    holds the file's bytes and place, the tool version, the provider and every option that
+    shapes the output, so a change to any of them is a miss.
 
     Args:
         store: Where results live (``ResultStore(None)`` for none).
@@ -35,13 +35,18 @@ class KnownClean:
         self._signature = json.dumps([__version__, GENERATE_VERSION, provider, options.width,
                                      options.only_missing, options.all_defs]).encode()
 
-    def key(self, digest: bytes) -> str:
-        """The key of one file's content (given as its SHA-256)."""
-        return hashlib.sha256(self._signature + digest).hexdigest()
+    def key(self, source: SourceFile) -> str:
+        """The key of one file: its content (SHA-256) and where it is.
+
+        The place counts because a module's name comes from its path (an ``__init__.py``
+        is named after its folder).
+        """
+        where = str(source.path.resolve()).encode("utf-8", "surrogateescape")
+        return hashlib.sha256(self._signature + source.digest + b"\0" + where).hexdigest()
 
     def lookup(self, sources: Sequence[SourceFile]) -> dict[str, FileChange]:
         """Return, by path, an unchanged result for each file known to be clean."""
-        keys = {self.key(source.digest): source for source in sources}
+        keys = {self.key(source): source for source in sources}
         found: dict[str, FileChange] = {}
         for key, value in self._store.get_many(list(keys)).items():
             source = keys[key]
@@ -57,5 +62,5 @@ class KnownClean:
             if isinstance(result, FileChange) and not result.changed and all(
                     r.status is Status.UNCHANGED for r in result.regions):
                 regions = [[r.qualname, r.line, r.kind.value] for r in result.regions]
-                rows.append((self.key(result.source.digest), json.dumps(regions)))
+                rows.append((self.key(result.source), json.dumps(regions)))
         self._store.put_many(rows)
