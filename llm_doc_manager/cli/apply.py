@@ -11,6 +11,7 @@ from enum import Enum
 from rich.console import Console
 
 from llm_doc_manager import codes
+from llm_doc_manager.analysis import Kind
 from llm_doc_manager.cli.review import Answer, ask, print_diff, unified_diff
 from llm_doc_manager.cli.text import plural
 from llm_doc_manager.codes import Finding
@@ -83,7 +84,7 @@ def write_change(change: FileChange, text: str, report: Report) -> bool:
 
 def _describe(change: FileChange, region: RegionResult) -> str:
     where = f"{change.source.path}:{region.line}"
-    if region.kind.value == "comm":
+    if region.kind is Kind.COMM:
         return f"\n{where}: comment"
     return f"\n{where}: {region.status.value} {region.kind.value} docstring for {region.qualname}"
 

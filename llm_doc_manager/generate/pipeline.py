@@ -484,8 +484,9 @@ async def run_files(paths: Sequence[Path], provider: Provider, options: Options,
         if known is not None and provider.local and options.only is None else None
     hits: dict[str, FileChange] = {}
     if clean is not None:
-        sources = [s for s in map(read_file, paths) if isinstance(s, SourceFile)]
-        hits = clean.lookup(sources)
+        # The texts read for the lookup are let go at once; only the hits are kept (the
+        # misses are read again when processed, so the run never holds every file).
+        hits = clean.lookup([s for s in map(read_file, paths) if isinstance(s, SourceFile)])
         for hit in hits.values():
             observer.finished(hit)
     todo = [path for path in paths if str(path) not in hits]
