@@ -73,5 +73,5 @@ MALFORMED_ENTRY = "LD365"
 
 #: Findings ``validate --fix`` can remove by syncing the docstring to the code (offline).
 FIXABLE = frozenset({ARG_MISSING, ARG_EXTRA, ARG_ORDER, ARG_TYPE, ARG_STARS, RETURNS_MISSING,
-                     RETURNS_EXTRA, RETURNS_TYPE, YIELDS_MISSING, YIELDS_EXTRA, YIELDS_TYPE,
-                     RAISES_MISSING, ATTR_MISSING, ATTR_TYPE})
+                     RETURNS_TYPE, YIELDS_MISSING, YIELDS_TYPE, RAISES_MISSING, ATTR_MISSING,
+                     ATTR_TYPE})

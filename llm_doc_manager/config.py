@@ -19,6 +19,9 @@ else:  # pragma: no cover - exercised on 3.10 only
 #: Docstring line width, indentation included (PEP 8's 79 columns).
 DEFAULT_WIDTH = 79
 
+#: What the tool writes where only a person or a model can write prose (see docs/codes.md).
+PLACEHOLDER = "TODO: describe."
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -31,6 +34,8 @@ class Settings:
         width: Maximum docstring line width, indentation included.
         only_missing: Leave existing docstrings and comments alone.
         all_defs: Treat every def and class as marked.
+        placeholder: Text written where only a person or a model can write prose.
+        rewrite: Let a model revise existing docstrings (default: only fill what is missing).
         exclude: Extra gitignore-style patterns to skip.
         concurrency: Most model requests in flight.
         requests_per_minute: Optional cap on request starts per minute.
@@ -55,6 +60,8 @@ class Settings:
     width: int = DEFAULT_WIDTH
     only_missing: bool = False
     all_defs: bool = False
+    placeholder: str = PLACEHOLDER
+    rewrite: bool = False
     exclude: tuple[str, ...] = ()
     concurrency: int = 8
     requests_per_minute: float | None = None
@@ -81,6 +88,8 @@ _KEYS: dict[str, tuple[str, type]] = {
     "width": ("width", int),
     "only-missing": ("only_missing", bool),
     "all": ("all_defs", bool),
+    "placeholder": ("placeholder", str),
+    "rewrite": ("rewrite", bool),
     "exclude": ("exclude", list),
     "concurrency": ("concurrency", int),
     "requests-per-minute": ("requests_per_minute", float),
@@ -214,6 +223,9 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
         if not low <= value <= high:
             raise ConfigError(f"{name.replace('_', '-')} must be between {low:g} and "
                               f"{high:g}, got {value}")
+    text = settings.placeholder
+    if not text.strip() or any(bad in text for bad in ("\n", "\r", '"""', "'''")):
+        raise ConfigError(f"placeholder must be one line of text, got {text!r}")
     rpm = settings.requests_per_minute
     if rpm is not None and rpm <= 0:
         raise ConfigError(f"requests-per-minute must be positive, got {rpm}")

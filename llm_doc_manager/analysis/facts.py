@@ -192,30 +192,98 @@ class ModuleFacts:
     public_names: tuple[str, ...]
 
 
+# ``try``/``except*`` (3.11) share their fields with ``try``.
+_TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))
+
+
+def raised_class(exc: ast.expr) -> str | None:
+    """The class a ``raise`` statement raises, or None when the code cannot say.
+
+    ``raise E``, ``raise E(...)``, ``raise mod.E(...)``, ``raise E.from_code(c)`` and
+    ``raise E().with_traceback(tb)`` all raise ``E``; ``raise error`` or
+    ``raise self.failure_exception(...)`` raise something only running the code shows.
+
+    Args:
+        exc: The expression after ``raise``.
+
+    Returns:
+        The class as written (dotted when qualified), or None.
+    """
+    node = exc
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            # Class names are capitalised; a lower-case attribute is a method or a
+            # factory called on what is before it (``E.from_code``, ``E().with_traceback``).
+            if node.attr[:1].isupper():
+                owner = unparse(node.value)
+                return f"{owner}.{node.attr}" if isinstance(node.value, ast.Name | ast.Attribute) \
+                    and owner else node.attr
+            node = node.value
+        elif isinstance(node, ast.Name):
+            return node.id if node.id[:1].isupper() else None
+        else:
+            return None
+
+
+def _handled(handler: ast.ExceptHandler) -> list[str]:
+    """The classes an ``except`` clause catches, as written."""
+    caught = handler.type
+    items = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught else []
+    names = [raised_class(item) for item in items]
+    # ``except BaseException: cleanup(); raise`` passes on whatever came: no documented error.
+    return [name for name in names if name and name not in ("BaseException", "Exception")]
+
+
 def _raises(body: list[ast.stmt]) -> tuple[RaiseFact, ...]:
     found: dict[str, RaiseFact] = {}
 
-    # The enclosing `if` test is unparsed only when a raise is found under it: most tests
-    # guard no raise, and unparsing every one cost more than the rest of the facts.
-    def visit(stmts: list[ast.stmt], test: ast.expr | None, negated: bool) -> None:
+    # A condition is given only when the raise happens exactly when it holds: the raise sits
+    # directly in ``if`` bodies (no loop, ``try`` or ``with`` between), so the conjunction of
+    # those tests is the whole reason. Tests are unparsed only when a raise is found under
+    # them: most tests guard no raise, and unparsing every one cost more than the rest.
+    def visit(stmts: list[ast.stmt], tests: list[tuple[ast.expr, bool]] | None,
+              caught: list[str]) -> None:
         for stmt in stmts:
-            if isinstance(stmt, ast.Raise) and stmt.exc is not None:
-                exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
-                name = unparse(exc)
-                if name and isinstance(exc, ast.Name | ast.Attribute) and name not in found:
-                    condition = None if test is None else ast.unparse(test)
-                    if condition is not None and negated:
-                        condition = f"not ({condition})"
-                    found[name] = RaiseFact(name, condition, stmt.lineno)
+            if isinstance(stmt, ast.Raise):
+                names = [raised_class(stmt.exc)] if stmt.exc is not None else caught
+                for name in names:
+                    if name and name not in found:
+                        found[name] = RaiseFact(name, _condition(tests), stmt.lineno)
             elif isinstance(stmt, ast.If):
-                visit(stmt.body, stmt.test, False)
-                visit(stmt.orelse, stmt.test, True)
+                inherited = tests if tests is not None else None
+                visit(stmt.body, None if inherited is None else [*inherited, (stmt.test, False)],
+                      caught)
+                visit(stmt.orelse, None if inherited is None else
+                      [*inherited, (stmt.test, True)], caught)
+            elif isinstance(stmt, _TRY):
+                visit(stmt.body, None, caught)
+                for handler in stmt.handlers:
+                    visit(handler.body, None, _handled(handler))
+                visit(stmt.orelse, None, caught)
+                visit(stmt.finalbody, None, caught)
             elif not isinstance(stmt, SCOPES):
                 for block in child_blocks(stmt):
-                    visit(block, test, negated)
+                    visit(block, None, caught)
 
-    visit(body, None, False)
+    visit(body, [], [])
     return tuple(found.values())
+
+
+def _condition(tests: list[tuple[ast.expr, bool]] | None) -> str | None:
+    if not tests:
+        return None
+    parts = []
+    for test, negated in tests:
+        text = ast.unparse(test)
+        if negated:
+            text = f"not ({text})" if isinstance(test, ast.BoolOp | ast.Compare | ast.BinOp) \
+                else f"not {text}"
+        elif len(tests) > 1 and isinstance(test, ast.BoolOp):
+            text = f"({text})"
+        parts.append(text)
+    return " and ".join(parts)
 
 
 def _is_stub(body: list[ast.stmt]) -> bool:

@@ -66,6 +66,8 @@ def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool
     targets: dict[int, Target] = {}
     problems: list[MarkerProblem] = []
     if all_defs:
+        # ``validate --all`` asks every module for a docstring, so ``generate --all`` writes it.
+        targets[id(tree)] = Target(Kind.MODULE, tree, (), "<module>", 1, None, None)
         for d in defs:
             kind = Kind.CLASS if isinstance(d.node, ast.ClassDef) else Kind.DOC
             targets[id(d.node)] = Target(kind, d.node, (), d.qualname, d.node.lineno,

@@ -166,6 +166,9 @@ def summary_line(report: Report, verb: str) -> str:
     """Describe a run in one line (``3 files changed; regions: …``)."""
     counts = report.statuses
     problems = f"; {plural(len(report.findings), 'problem')}" if report.findings else ""
+    foreign = counts[Status.FOREIGN]
+    if foreign:
+        problems = f"; {foreign} left in another style (numpy, reST){problems}"
     return (f"{plural(report.files_changed, 'file')} {verb}; regions: "
             f"{counts[Status.GENERATED]} generated, {counts[Status.UPDATED]} updated, "
             f"{counts[Status.UNCHANGED]} unchanged, {counts[Status.FAILED]} failed{problems}")

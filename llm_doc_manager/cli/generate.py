@@ -89,6 +89,9 @@ def generate(
         "--check", help="Write nothing; exit 1 if anything would change.")] = False,
     only_missing: Annotated[bool | None, typer.Option(
         "--only-missing", help="Leave existing docstrings and comments alone.")] = None,
+    rewrite: Annotated[bool | None, typer.Option(
+        "--rewrite", help="Let a model revise existing docstrings; by default only what is "
+        "missing is added and every word written by a person stays.")] = None,
     all_defs: Annotated[bool | None, typer.Option(
         "--all", help="Treat every def and class as marked.")] = None,
     provider: Annotated[str | None, typer.Option(
@@ -128,6 +131,7 @@ def generate(
         settings = load_settings(
             targets[0], {"provider": provider, "model": model, "base_url": base_url,
                          "width": width, "only_missing": only_missing, "all_defs": all_defs,
+                         "rewrite": rewrite,
                          "concurrency": concurrency, "requests_per_minute": rpm,
                          "timeout": timeout, "cache": False if no_cache else None},
             environ, config)
@@ -141,7 +145,8 @@ def generate(
     if verbose:
         log_requests(err)
     options = Options(width=settings.width, only_missing=settings.only_missing,
-                      all_defs=settings.all_defs)
+                      all_defs=settings.all_defs, placeholder=settings.placeholder,
+                      rewrite=settings.rewrite)
     tally: Tally
     if not chosen.needs_code or quiet:
         tally = Tally(chosen.usage)  # the offline provider finishes before a bar would draw

@@ -153,8 +153,9 @@ def _fix(findings: list[Finding], settings: Settings, *, yes: bool, diff: bool) 
     only = {path: owners(path, lines) for path, lines in by_file.items()}
     if not only:
         return None
-    options = Options(width=settings.width, all_defs=True, only=only)
-    results = asyncio.run(run_files(sorted(only), StaticProvider(), options,
+    options = Options(width=settings.width, all_defs=True, only=only,
+                      placeholder=settings.placeholder)
+    results = asyncio.run(run_files(sorted(only), StaticProvider(settings.placeholder), options,
                                     jobs=os.cpu_count() or 1))
     out, err = consoles()
     report = Report()

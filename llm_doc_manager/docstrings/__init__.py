@@ -3,6 +3,7 @@
 Pure: values in, values out.
 """
 
+from llm_doc_manager.docstrings.layout import EDITABLE, Layout, Style, read_layout
 from llm_doc_manager.docstrings.merge import Merged, merge, sync_args
 from llm_doc_manager.docstrings.parse import (
     ParsedDocstring,
@@ -38,11 +39,47 @@ from llm_doc_manager.docstrings.sections import (
     Section,
     heading_of,
 )
+from llm_doc_manager.docstrings.sync import Conventions, Lines, assemble, conventions, sync
+from llm_doc_manager.docstrings.types import same_type
 
 __all__ = [
-    "ALIASES", "HEADINGS", "OTHER_HEADINGS", "SCHEMA_FOR", "AnySchema", "ArgDoc",
-    "AttributeDoc", "ClassDocstring", "CommentText", "DocSchema", "Merged", "MethodDocstring",
-    "ModuleDocstring", "ParsedDocstring", "RaisesDoc", "RawSection", "ReturnsDoc", "Section",
-    "YieldsDoc", "display_width", "format_comment", "heading_of", "merge", "parse_docstring",
-    "render_text", "split_type_prefix", "sync_args", "to_literal", "wrap_prose",
+    "ALIASES",
+    "EDITABLE",
+    "HEADINGS",
+    "OTHER_HEADINGS",
+    "SCHEMA_FOR",
+    "AnySchema",
+    "ArgDoc",
+    "AttributeDoc",
+    "ClassDocstring",
+    "CommentText",
+    "Conventions",
+    "DocSchema",
+    "Layout",
+    "Lines",
+    "Merged",
+    "MethodDocstring",
+    "ModuleDocstring",
+    "ParsedDocstring",
+    "RaisesDoc",
+    "RawSection",
+    "ReturnsDoc",
+    "Section",
+    "Style",
+    "YieldsDoc",
+    "assemble",
+    "conventions",
+    "display_width",
+    "format_comment",
+    "heading_of",
+    "merge",
+    "parse_docstring",
+    "read_layout",
+    "render_text",
+    "same_type",
+    "split_type_prefix",
+    "sync",
+    "sync_args",
+    "to_literal",
+    "wrap_prose",
 ]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from llm_doc_manager.analysis import ClassFacts, FunctionFacts, ModuleFacts
+from llm_doc_manager.config import PLACEHOLDER
 from llm_doc_manager.docstrings.parse import ParsedDocstring, RawSection
 from llm_doc_manager.docstrings.schemas import (
     ArgDoc,
@@ -52,7 +53,7 @@ def _bare(name: str) -> str:
 
 
 def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[ArgDoc],
-              keep_human: bool) -> list[ArgDoc]:
+              keep_human: bool, placeholder: str = PLACEHOLDER) -> list[ArgDoc]:
     """Return one entry per parameter, in signature order, with text from the best source.
 
     Args:
@@ -60,6 +61,7 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
         human: Entries of the existing docstring.
         answer: Entries of the provider's answer.
         keep_human: Whether human descriptions win.
+        placeholder: Text for what neither side says.
 
     Returns:
         One entry per documented parameter, in signature order.
@@ -71,7 +73,7 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
         old = by_human.get(_bare(param.name))
         new = by_answer.get(_bare(param.name))
         description = _text(old.description if old else None,
-                            new.description if new else None, keep_human) or "Undocumented."
+                            new.description if new else None, keep_human) or placeholder
         type_hint = param.annotation or (old.type_hint if old else None) or \
             (new.type_hint if new else None)
         synced.append(ArgDoc(name=param.name, type_hint=type_hint, description=description))
@@ -79,7 +81,7 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
 
 
 def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: ParsedDocstring | None,
-                 keep_human: bool) -> Merged:
+                 keep_human: bool, placeholder: str = PLACEHOLDER) -> Merged:
     """Merge and sync a function docstring.
 
     Args:
@@ -87,6 +89,7 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
         answer: The provider's answer; never trusted for structure.
         existing: The current docstring, parsed.
         keep_human: Whether human text wins over the answer's.
+        placeholder: Text for what neither side says.
 
     Returns:
         What to render, the sections kept verbatim, and whether anything changed.
@@ -96,14 +99,15 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
     # unless the annotation says no value comes back.
     keep_written = facts.undecidable and not facts.annotated_no_value
     returns = None
-    if facts.documents_return or (keep_written and (old.returns or answer.returns)):
+    needed = facts.documents_return and not facts.is_property
+    if needed or (keep_written and (old.returns or answer.returns)):
         source = old.returns if keep_human and old.returns else (answer.returns or old.returns)
         returns = ReturnsDoc(
             type_hint=(facts.return_annotation if not facts.is_generator else None)
             or (source.type_hint if source else None),
             description=_text(old.returns.description if old.returns else None,
                               answer.returns.description if answer.returns else None,
-                              keep_human) or "The result.",
+                              keep_human) or placeholder,
         )
     yields = None
     if facts.is_generator or (keep_written and (old.yields or answer.yields)):
@@ -112,7 +116,7 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
             type_hint=facts.yield_type or (source_y.type_hint if source_y else None),
             description=_text(old.yields.description if old.yields else None,
                               answer.yields.description if answer.yields else None,
-                              keep_human) or "The next value.",
+                              keep_human) or placeholder,
         )
     # Exceptions documented by hand may come from callees the code does not show: keep them.
     raises: dict[str, RaisesDoc] = {}
@@ -122,11 +126,11 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
     for fact in facts.raises:
         if fact.exception not in raises:
             raises[fact.exception] = RaisesDoc(exception_type=fact.exception,
-                                               description="On failure.")
+                                               description=placeholder)
     schema = MethodDocstring(
-        summary=_text(old.summary, answer.summary, keep_human) or "Undocumented.",
+        summary=_text(old.summary, answer.summary, keep_human) or placeholder,
         extended_description=_text(old.description, answer.extended_description, keep_human),
-        args=sync_args(facts, old.args, answer.args, keep_human),
+        args=sync_args(facts, old.args, answer.args, keep_human, placeholder),
         returns=returns,
         yields=yields,
         raises=list(raises.values()),
@@ -145,7 +149,7 @@ def _entry_text(entry: ArgDoc) -> str:
 
 
 def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocstring | None,
-                keep_human: bool) -> Merged:
+                keep_human: bool, placeholder: str = PLACEHOLDER) -> Merged:
     """Merge and sync a class docstring.
 
     Attributes follow the code's order; hand-documented attributes the analysis cannot see
@@ -156,6 +160,7 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
         answer: The provider's answer; never trusted for structure.
         existing: The current docstring, parsed.
         keep_human: Whether human text wins over the answer's.
+        placeholder: Text for what neither side says.
 
     Returns:
         What to render, the sections kept verbatim, and whether anything changed.
@@ -171,7 +176,7 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
             type_hint=fact.annotation or (human.type_hint if human else None)
             or (new.type_hint if new else None),
             description=_text(human.description if human else None,
-                              new.description if new else None, keep_human) or "Undocumented.",
+                              new.description if new else None, keep_human) or placeholder,
         ))
     known = {fact.name for fact in facts.attributes}
     attributes += [a for a in old.attributes if a.name not in known]
@@ -181,7 +186,7 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
         # schema field: keep them verbatim so that no human text is lost.
         extras = (RawSection("Args", "\n".join(_entry_text(a) for a in old.args)), *extras)
     schema = ClassDocstring(
-        summary=_text(old.summary, answer.summary, keep_human) or "Undocumented.",
+        summary=_text(old.summary, answer.summary, keep_human) or placeholder,
         extended_description=_text(old.description, answer.extended_description, keep_human),
         attributes=attributes,
         examples=_text(old.examples, answer.examples, keep_human),
@@ -192,7 +197,7 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
 
 
 def merge_module(facts: ModuleFacts, answer: ModuleDocstring, existing: ParsedDocstring | None,
-                 keep_human: bool) -> Merged:
+                 keep_human: bool, placeholder: str = PLACEHOLDER) -> Merged:
     """Merge a module docstring.
 
     Args:
@@ -200,6 +205,7 @@ def merge_module(facts: ModuleFacts, answer: ModuleDocstring, existing: ParsedDo
         answer: The provider's answer.
         existing: The current docstring, parsed.
         keep_human: Whether human text wins over the answer's.
+        placeholder: Text for what neither side says.
 
     Returns:
         What to render, the sections kept verbatim, and whether anything changed.
@@ -207,7 +213,7 @@ def merge_module(facts: ModuleFacts, answer: ModuleDocstring, existing: ParsedDo
     del facts
     old = existing or ParsedDocstring(summary="")
     schema = ModuleDocstring(
-        summary=_text(old.summary, answer.summary, keep_human) or "Undocumented.",
+        summary=_text(old.summary, answer.summary, keep_human) or placeholder,
         extended_description=_text(old.description, answer.extended_description, keep_human),
         typical_usage=_text(old.typical_usage or old.examples, answer.typical_usage, keep_human),
         notes=_text(old.notes, answer.notes, keep_human),
@@ -217,7 +223,8 @@ def merge_module(facts: ModuleFacts, answer: ModuleDocstring, existing: ParsedDo
 
 
 def merge(facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
-          existing: ParsedDocstring | None, keep_human: bool) -> Merged:
+          existing: ParsedDocstring | None, keep_human: bool,
+          placeholder: str = PLACEHOLDER) -> Merged:
     """Merge an answer of the schema the facts call for (the one dispatch over kinds).
 
     Args:
@@ -225,6 +232,7 @@ def merge(facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
         answer: The provider's content; its schema must match the facts.
         existing: The current docstring, parsed, if there is one.
         keep_human: Whether human text wins over the answer's.
+        placeholder: Text for what neither side says.
 
     Returns:
         What to render, the sections kept verbatim, and whether anything changed.
@@ -234,10 +242,10 @@ def merge(facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
     """
     match facts, answer:
         case FunctionFacts(), MethodDocstring():
-            return merge_method(facts, answer, existing, keep_human)
+            return merge_method(facts, answer, existing, keep_human, placeholder)
         case ClassFacts(), ClassDocstring():
-            return merge_class(facts, answer, existing, keep_human)
+            return merge_class(facts, answer, existing, keep_human, placeholder)
         case ModuleFacts(), ModuleDocstring():
-            return merge_module(facts, answer, existing, keep_human)
+            return merge_module(facts, answer, existing, keep_human, placeholder)
     raise ApplyError(f"the provider answered {type(answer).__name__} where "
                      f"{type(facts).__name__} called for another schema")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from enum import Enum
 
@@ -80,3 +81,23 @@ def heading_of(line: str) -> str | None:
     name = match.group(1)
     key = name.lower()
     return name if key in ALIASES or key in OTHER_HEADINGS else None
+
+
+_HEADING_LIKE_RE = re.compile(r"([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*\Z")
+_KNOWN = sorted({*ALIASES, *OTHER_HEADINGS})
+
+
+def resembled_heading(line: str) -> str | None:
+    """Return the known heading a ``Word:`` line resembles (itself included), if any.
+
+    Args:
+        line: One line, stripped.
+
+    Returns:
+        The known heading in lower case, or None when the line is no heading-like text.
+    """
+    match = _HEADING_LIKE_RE.match(line)
+    if match is None:
+        return None
+    close = difflib.get_close_matches(match.group(1).lower(), _KNOWN, n=1, cutoff=0.75)
+    return close[0] if close else None

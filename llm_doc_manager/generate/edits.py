@@ -37,7 +37,8 @@ class Edit:
     replacement: str
 
 
-def _to_newline(text: str, newline: str) -> str:
+def to_newline(text: str, newline: str) -> str:
+    """``text`` with its ``\\n`` line breaks written as ``newline``."""
     return text if newline == "\n" else text.replace("\n", newline)
 
 
@@ -85,10 +86,10 @@ def docstring_edits(src: SourceMap, node: DefNode, indent: str, literal: str) ->
     if existing is not None and not simple_suite:  # replace in place: no colon needed
         return [Edit(body_start, src.offset(existing.end_lineno or existing.lineno,
                                             existing.end_col_offset or 0),
-                     _to_newline(literal, src.newline(body0.lineno)))]
+                     to_newline(literal, src.newline(body0.lineno)))]
     colon_end, colon_line = colon_after_header(src, node)
     nl = src.newline(colon_line)
-    literal = _to_newline(literal, nl)
+    literal = to_newline(literal, nl)
     if existing is not None:
         span = Edit(body_start, src.offset(existing.end_lineno or existing.lineno,
                                            existing.end_col_offset or 0), literal)
@@ -103,6 +104,70 @@ def docstring_edits(src: SourceMap, node: DefNode, indent: str, literal: str) ->
     return [Edit(at, at, f"{indent}{literal}{src.newline(lineno)}")]
 
 
+_LITERAL_RE = re.compile(r"([rRuU]?)(\"\"\"|'''|\"|')")
+_NEWLINE_RE = re.compile(r"(\r\n|\r|\n)")
+_UNSAFE_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def literal_span(src: SourceMap, expr: ast.stmt) -> tuple[int, int]:
+    """The character span of a docstring statement's literal."""
+    return (src.offset(expr.lineno, expr.col_offset),
+            src.offset(expr.end_lineno or expr.lineno, expr.end_col_offset or 0))
+
+
+def updated_literal(raw: str, old_value: str, lines: Sequence[int | str], new_value: str,
+                    encoding: str) -> str | None:
+    """Rewrite a docstring literal line by line: kept lines keep their exact source text.
+
+    Only new lines are written (escaped as the literal needs); the quotes, the prefix and
+    every kept line, escapes and line endings included, stay as they were.
+
+    Args:
+        raw: The literal as it is in the source, quotes included.
+        old_value: Its value.
+        lines: The new value's lines: an ``int`` is an original line kept, a ``str`` new text.
+        new_value: The value those lines make.
+        encoding: The file's encoding.
+
+    Returns:
+        The new literal, or None when the literal cannot be edited by lines (one quoted
+        string, implicit concatenation, escapes that change its line structure).
+    """
+    match = _LITERAL_RE.match(raw)
+    if match is None:
+        return None
+    prefix, quote = match.groups()
+    if len(quote) != 3 or not raw.endswith(quote) or len(raw) < match.end() + 3:
+        return None
+    body = raw[match.end():len(raw) - 3]
+    pieces = _NEWLINE_RE.split(body)
+    texts, breaks = pieces[0::2], pieces[1::2]
+    if len(texts) != old_value.count("\n") + 1:
+        return None
+    newline = breaks[0] if breaks else "\n"
+    is_raw = bool(prefix) and prefix in "rR"
+    out: list[str] = []
+    for item in lines:
+        if isinstance(item, int):
+            out.append(texts[item])
+            continue
+        if _UNSAFE_RE.search(item) or quote in item or (is_raw and "\\" in item):
+            return None
+        try:
+            item.encode(encoding)
+        except UnicodeEncodeError:
+            return None
+        out.append(item if is_raw else item.replace("\\", "\\\\"))
+    if out and out[-1].endswith((quote[0], "\\")) and not isinstance(lines[-1], int):
+        return None
+    literal = prefix + quote + newline.join(out) + quote
+    try:
+        value = ast.literal_eval(literal)
+    except (SyntaxError, ValueError):
+        return None
+    return literal if value == new_value else None
+
+
 def module_docstring_edits(src: SourceMap, tree: ast.Module, marker_line: int | None,
                            literal: str) -> list[Edit]:
     """Edits that put a module docstring first (after shebang/encoding lines)."""
@@ -111,7 +176,7 @@ def module_docstring_edits(src: SourceMap, tree: ast.Module, marker_line: int | 
         nl = src.newline(existing.lineno)
         return [Edit(src.offset(existing.lineno, existing.col_offset),
                      src.offset(existing.end_lineno or existing.lineno,
-                                existing.end_col_offset or 0), _to_newline(literal, nl))]
+                                existing.end_col_offset or 0), to_newline(literal, nl))]
     after = 0
     if src.line(1).startswith("#!"):
         after = 1
@@ -123,7 +188,7 @@ def module_docstring_edits(src: SourceMap, tree: ast.Module, marker_line: int | 
         after = max(after, marker_line)
     lineno = after + 1
     nl = src.newline(lineno)
-    literal = _to_newline(literal, nl)
+    literal = to_newline(literal, nl)
     at = src.starts[lineno - 1] if lineno <= len(src.lines) else len(src.text)
     if at == len(src.text) and src.text and not src.text.endswith(("\n", "\r")):
         return [Edit(at, at, f"{nl}{literal}{nl}")]

@@ -13,8 +13,12 @@ from llm_doc_manager.source.files import SourceFile
 from llm_doc_manager.store import ResultStore
 
 #: Bump when what generate writes changes within a version, so old results are not reused.
-GENERATE_VERSION = 1
+GENERATE_VERSION = 2
 RESULTS_FILE = f"generate-v{GENERATE_VERSION}.sqlite3"
+
+
+#: Region outcomes a later run with the same input repeats exactly.
+_SETTLED = frozenset({Status.UNCHANGED, Status.FOREIGN})
 
 
 class KnownClean:
@@ -33,7 +37,8 @@ class KnownClean:
     def __init__(self, store: ResultStore, provider: str, options: Options) -> None:
         self._store = store
         self._signature = json.dumps([__version__, GENERATE_VERSION, provider, options.width,
-                                     options.only_missing, options.all_defs]).encode()
+                                     options.only_missing, options.all_defs,
+                                     options.placeholder]).encode()
 
     def key(self, source: SourceFile) -> str:
         """The key of one file: its content (SHA-256) and where it is.
@@ -50,8 +55,8 @@ class KnownClean:
         found: dict[str, FileChange] = {}
         for key, value in self._store.get_many(list(keys)).items():
             source = keys[key]
-            regions = tuple(RegionResult(qualname, line, Kind(kind), Status.UNCHANGED)
-                            for qualname, line, kind in json.loads(value))
+            regions = tuple(RegionResult(qualname, line, Kind(kind), Status(status))
+                            for qualname, line, kind, status in json.loads(value))
             found[str(source.path)] = FileChange(source, regions)
         return found
 
@@ -60,7 +65,8 @@ class KnownClean:
         rows = []
         for result in results:
             if isinstance(result, FileChange) and not result.changed and all(
-                    r.status is Status.UNCHANGED for r in result.regions):
-                regions = [[r.qualname, r.line, r.kind.value] for r in result.regions]
+                    r.status in _SETTLED for r in result.regions):
+                regions = [[r.qualname, r.line, r.kind.value, r.status.value]
+                           for r in result.regions]
                 rows.append((self.key(result.source), json.dumps(regions)))
         self._store.put_many(rows)

@@ -11,7 +11,7 @@ from typing import Protocol
 from llm_doc_manager import codes
 from llm_doc_manager.analysis.markers import Kind
 from llm_doc_manager.codes import Finding
-from llm_doc_manager.config import DEFAULT_WIDTH
+from llm_doc_manager.config import DEFAULT_WIDTH, PLACEHOLDER
 from llm_doc_manager.generate.edits import Edit, apply_edits, verify_against
 from llm_doc_manager.source.files import SourceFile
 
@@ -24,6 +24,10 @@ class Options:
         width: Maximum docstring line width, indentation included.
         only_missing: Leave existing docstrings and comments alone.
         all_defs: Treat every def and class as marked.
+        placeholder: The visible text written where only a person or a model can write
+            prose; an existing one is filled when a provider offers text.
+        rewrite: Let a provider that may replace human text revise existing docstrings
+            (by default only what is missing is added).
         only: When set, only the defs and classes whose keyword is on one of these lines of
             that file (``validate --fix``).
     """
@@ -31,6 +35,8 @@ class Options:
     width: int = DEFAULT_WIDTH
     only_missing: bool = False
     all_defs: bool = False
+    placeholder: str = PLACEHOLDER
+    rewrite: bool = False
     only: Mapping[Path, frozenset[int]] | None = None
 
 
@@ -40,6 +46,7 @@ class Status(str, Enum):
     GENERATED = "generated"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    FOREIGN = "foreign"  # a docstring in another style (numpy, reST), left as it is
     FAILED = "failed"
 
 

@@ -38,13 +38,19 @@ from llm_doc_manager.analysis import (
 from llm_doc_manager.analysis.markers import Kind
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.docstrings import (
+    EDITABLE,
     AnySchema,
     CommentText,
+    DocSchema,
     ParsedDocstring,
+    assemble,
+    conventions,
     format_comment,
     merge,
     parse_docstring,
+    read_layout,
     render_text,
+    sync,
     to_literal,
 )
 from llm_doc_manager.errors import ApplyError, FatalProviderError
@@ -56,7 +62,10 @@ from llm_doc_manager.generate.edits import (
     comment_edits,
     docstring_edits,
     existing_comment,
+    literal_span,
     module_docstring_edits,
+    to_newline,
+    updated_literal,
     verify,
 )
 from llm_doc_manager.generate.known import KnownClean
@@ -231,7 +240,9 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
         raise ApplyError(f"the provider answered a comment for {target.qualname}")
     facts = entry.request.facts
     assert not isinstance(facts, BlockFacts)  # a def, class or module target has its facts
-    merged = merge(facts, answer, entry.existing, keep_human)
+    if entry.existing is not None and keep_human:
+        return _synced(parsed, entry, facts, answer, options)
+    merged = merge(facts, answer, entry.existing, keep_human, options.placeholder)
     if merged.unchanged:
         return _NO_EDITS
     node = target.node
@@ -248,6 +259,45 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
             return _NO_EDITS
         edits = docstring_edits(positions, node, indent, to_literal(value, encoding))
     return _Edits(edits, [value], value)
+
+
+def _synced(parsed: ParsedFile, entry: PlannedRegion,
+            facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
+            options: Options) -> _Edits:
+    """Minimal edits to an existing docstring: only the lines the code requires change."""
+    node, positions = entry.target.node, parsed.positions
+    assert node is not None
+    assert entry.request.existing is not None
+    old_value = entry.request.existing
+    layout = read_layout(old_value)
+    if layout.style not in EDITABLE:
+        raise _Foreign(layout.style.value)
+    expr = docstring_expr(node.body)
+    assert expr is not None
+    if isinstance(node, ast.Module):
+        indent = ""
+        unit = positions.indent_unit(parsed.tree, "")
+    else:
+        indent = body_indent(positions, parsed.tree, node)
+        unit = positions.indent_unit(parsed.tree, positions.indent(node.lineno))
+    conv = conventions(layout, indent, unit, options.width)
+    lines = sync(layout, facts, answer, conv, options.placeholder)
+    if lines is None:
+        return _NO_EDITS
+    value = assemble(layout, lines)
+    if value == old_value:
+        return _NO_EDITS
+    start, end = literal_span(positions, expr)
+    literal = updated_literal(positions.text[start:end], old_value, lines, value,
+                              parsed.source.encoding)
+    if literal is None:  # a literal that cannot be edited by lines is written anew
+        literal = to_newline(to_literal(value, parsed.source.encoding),
+                              positions.newline(expr.lineno))
+    return _Edits([Edit(start, end, literal)], [value], value)
+
+
+class _Foreign(Exception):
+    """An existing docstring in another style (numpy, reST, Epytext): left as it is."""
 
 
 def build(parsed: ParsedFile, planned: Sequence[PlannedRegion],
@@ -279,6 +329,10 @@ def build(parsed: ParsedFile, planned: Sequence[PlannedRegion],
             continue
         try:
             found = _edits_for(parsed, entry, answer, options, keep_human)
+        except _Foreign as exc:
+            results.append(RegionResult(*base, Status.FOREIGN,
+                                        message=f"docstring in {exc} style left as it is"))
+            continue
         except ApplyError as exc:
             results.append(RegionResult(*base, Status.FAILED, message=str(exc),
                                         code=codes.PROVIDER_FAILED))
@@ -379,7 +433,8 @@ class _Run:
         planned = plan(parsed, self.options, self.provider.needs_code)
         self.observer.planned(path, sum(1 for e in planned if not e.skip))
         answers = await asyncio.gather(*(self.ask(entry) for entry in planned))
-        change = build(parsed, planned, answers, self.options, self.provider.keeps_human_text)
+        keep_human = self.provider.keeps_human_text or not self.options.rewrite
+        change = build(parsed, planned, answers, self.options, keep_human)
         for entry, answer, region in zip(planned, answers, change.regions, strict=True):
             if region.settled is not None and answer is not None and \
                     not isinstance(answer, BaseException):

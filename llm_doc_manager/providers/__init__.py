@@ -36,7 +36,7 @@ def make_provider(name: str, settings: Settings | None = None,
         ConfigError: If the name is unknown or the provider is missing settings.
     """
     if name == "static":
-        return StaticProvider()
+        return StaticProvider((settings or Settings()).placeholder)
     if name not in AVAILABLE:
         raise ConfigError(f"unknown provider {name!r} (choose from {', '.join(AVAILABLE)})")
     from llm_doc_manager.providers.answer_cache import AnswerCache

@@ -18,7 +18,7 @@ from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import Settings
 from llm_doc_manager.store import ResultStore, cache_dir
 
-RESULTS_FILE = "validate-v2.sqlite3"
+RESULTS_FILE = "validate-v3.sqlite3"
 # Below this many files to check, worker processes cost more than they save.
 _PARALLEL_FROM = 64
 

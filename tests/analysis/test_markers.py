@@ -90,7 +90,7 @@ def test_nested_regions_and_targets() -> None:
 def test_all_mode_targets_every_def_and_class() -> None:
     text = "class A:\n    def f(self):\n        def g(): pass\n\nasync def h(): pass\n"
     targets, _ = resolve(ast.parse(text), (), True)
-    assert [t.qualname for t in targets] == ["A", "A.f", "A.f.g", "h"]
+    assert [t.qualname for t in targets] == ["<module>", "A", "A.f", "A.f.g", "h"]
 
 
 def test_comm_region_takes_its_block() -> None:

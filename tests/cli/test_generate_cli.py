@@ -22,7 +22,7 @@ def test_yes_writes_and_second_run_changes_nothing(tmp_path: Path, llm_doc: Run)
     assert first.returncode == 0, first.stderr
     assert "using the offline 'static' provider" in first.stderr
     assert "1 file changed; regions: 1 generated" in first.stderr
-    assert '"""Add.' in (tmp_path / "m.py").read_text()
+    assert '"""TODO: describe.' in (tmp_path / "m.py").read_text()
     second = llm_doc("generate", "--check", "--provider", "static")
     assert second.returncode == 0, second.stderr
     assert "0 files would change" in second.stderr
@@ -38,7 +38,7 @@ def test_check_and_diff_write_nothing(tmp_path: Path, llm_doc: Run) -> None:
     diff = llm_doc("generate", "--diff", "m.py")
     assert diff.returncode == 0
     assert diff.stdout.startswith("--- a/m.py\n+++ b/m.py\n")
-    assert '+    """Add.' in diff.stdout
+    assert '+    """TODO: describe.' in diff.stdout
     assert path.read_text() == MARKED
 
 
@@ -78,7 +78,7 @@ def test_bad_files_are_reported_untouched_and_others_go_on(tmp_path: Path,
     for name, data in files.items():
         if name != "e_good.py":
             assert (tmp_path / name).read_bytes() == data, name
-    assert '"""Add.' in (tmp_path / "e_good.py").read_text()
+    assert '"""TODO: describe.' in (tmp_path / "e_good.py").read_text()
     assert "1 file changed" in err
 
 
@@ -165,4 +165,4 @@ def test_all_and_only_missing_flags(tmp_path: Path, llm_doc: Run) -> None:
     assert result.returncode == 0, result.stderr
     text = path.read_text()
     assert '"""Kept."""' in text
-    assert "y: The y." in text
+    assert "y: TODO: describe." in text

@@ -139,4 +139,4 @@ def test_generate_hook_runs_only_on_the_manual_stage(tmp_path: Path,
                              "manual", "--all-files"], cwd=project, env=env,
                             capture_output=True, text=True, check=False)
     assert "llm-doc generate" in manual.stdout
-    assert '"""Add.' in (project / "calc.py").read_text()
+    assert '"""TODO: describe.' in (project / "calc.py").read_text()

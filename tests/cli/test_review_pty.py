@@ -50,7 +50,7 @@ def test_answer_no_yes_quit_applies_exactly_the_accepted_change(tmp_path: Path) 
         child.close()
     text = path.read_text()
     assert text.count('"""') == 2
-    assert 'def second(b):\n    """Return the second.' in text
+    assert 'def second(b):\n    """TODO: describe.' in text
     assert text.replace(text[text.index('    """'):text.index("    return b")], "") == SOURCE
 
 

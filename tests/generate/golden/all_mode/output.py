@@ -1,26 +1,28 @@
+"""TODO: describe."""
+
 class Plain:
-    """Plain."""
+    """TODO: describe."""
     def method(self, a):
-        """Return the method.
+        """TODO: describe.
 
         Args:
-            a: The a.
+            a: TODO: describe.
 
         Returns:
-            The result.
+            TODO: describe.
         """
         return a
 
     def _private(self):
-        """Private."""
+        """TODO: describe."""
         pass
 
 
 def function(*args, **kwargs):
-    """Function.
+    """TODO: describe.
 
     Args:
-        *args: Additional positional arguments.
-        **kwargs: Additional keyword arguments.
+        *args: TODO: describe.
+        **kwargs: TODO: describe.
     """
     pass

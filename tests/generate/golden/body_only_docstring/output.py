@@ -1,8 +1,4 @@
 # @llm-doc-start
 def noop(flag: bool = False):
-    """Do nothing at all.
-
-    Args:
-        flag (bool): Whether flag. Defaults to False.
-    """
+    """Do nothing at all."""
 # @llm-doc-end

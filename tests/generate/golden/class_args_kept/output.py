@@ -8,10 +8,6 @@ class Pool:
         size (int): How many workers to start. Defaults to four,
             which suits most laptops.
         name: A label for logs.
-
-    Attributes:
-        size (int): The size.
-        name (str): The name.
     """
 
     def __init__(self, size: int = 4, name: str = "pool") -> None:

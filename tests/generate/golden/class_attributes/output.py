@@ -4,11 +4,11 @@ from dataclasses import dataclass
 # @llm-class-start
 @dataclass
 class Point:
-    """Data for point.
+    """TODO: describe.
 
     Attributes:
-        x (float): The x.
-        y (float): The y.
+        x (float): TODO: describe.
+        y (float): TODO: describe.
     """
     x: float
     y: float = 0.0
@@ -21,9 +21,9 @@ class Account(Base):
     """An account.
 
     Attributes:
-        owner (str): The owner.
-        balance (int): The balance.
         nickname (str): Set elsewhere, kept because the code cannot see it.
+        owner (str): TODO: describe.
+        balance (int): TODO: describe.
     """
 
     def __init__(self, owner: str, balance: int = 0) -> None:

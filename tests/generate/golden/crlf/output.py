@@ -1,8 +1,5 @@
 # @llm-module-start
-"""Input.
-
-Defines ``read_config``.
-"""
+"""TODO: describe."""
 
 # @llm-module-end
 import os
@@ -12,11 +9,11 @@ def read_config(path: str, strict: bool = True) -> dict:
     """Read it.
 
     Args:
-        path (str): Human words.
-        strict (bool): Whether strict. Defaults to True.
+        path: Human words.
+        strict: TODO: describe. Defaults to True.
 
     Returns:
-        dict: The config.
+        TODO: describe.
     """
     return {}
 # @llm-doc-end

@@ -3,22 +3,22 @@ import functools
 
 # @llm-class-start
 class Outer:
-    """Outer."""
+    """TODO: describe."""
     # @llm-class-start
     class Inner:
-        """Inner."""
+        """TODO: describe."""
         # @llm-doc-start
         @staticmethod
         @functools.cache
         async def fetch_items(url: str, /, limit: int = 10) -> list[str]:
-            """Fetch items.
+            """TODO: describe.
 
             Args:
-                url (str): The url.
-                limit (int): The limit. Defaults to 10.
+                url (str): TODO: describe.
+                limit (int): TODO: describe. Defaults to 10.
 
             Returns:
-                list[str]: The items.
+                list[str]: TODO: describe.
 
             Raises:
                 ValueError: If ``limit < 0``.
@@ -32,11 +32,7 @@ class Outer:
     # @llm-doc-start
     @property
     def full_name(self) -> str:
-        """The full name.
-
-        Returns:
-            str: The full name.
-        """
+        """TODO: describe."""
         return "x"
     # @llm-doc-end
 # @llm-class-end

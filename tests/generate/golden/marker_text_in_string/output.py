@@ -6,13 +6,13 @@ def phantom():
 """
 # @llm-doc-start
 def real(a):
-    """Return the real.
+    """TODO: describe.
 
     Args:
-        a: The a.
+        a: TODO: describe.
 
     Returns:
-        The result.
+        TODO: describe.
     """
     return TEMPLATE
 # @llm-doc-end

@@ -2,14 +2,14 @@ def outer():
     if True:
       # @llm-doc-start
       def inner(a, b):
-          """Return the inner.
+          """TODO: describe.
 
           Args:
-              a: The a.
-              b: The b.
+              a: TODO: describe.
+              b: TODO: describe.
 
           Returns:
-              The result.
+              TODO: describe.
           """
           return a + b
       # @llm-doc-end

@@ -1,10 +1,7 @@
 #!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # @llm-module-start
-"""Input.
-
-Defines ``main_entry`` and ``Runner``.
-"""
+"""TODO: describe."""
 
 from __future__ import annotations
 

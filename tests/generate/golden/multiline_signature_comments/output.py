@@ -5,15 +5,15 @@ def connect(
     *,
     timeout: float | None = None,
 ) -> "Connection":  # comment after colon
-    """Connect.
+    """TODO: describe.
 
     Args:
-        host (str): The host.
-        port (int): The port. Defaults to 8080.
-        timeout (float | None): The timeout. Defaults to None.
+        host (str): TODO: describe.
+        port (int): TODO: describe. Defaults to 8080.
+        timeout (float | None): TODO: describe. Defaults to None.
 
     Returns:
-        'Connection': The result.
+        'Connection': TODO: describe.
     """
     # a leading comment in the body
     return Connection(host, port, timeout)

@@ -1,12 +1,12 @@
 # @llm-doc-start
 def last(a):
-    """Return the last.
+    """TODO: describe.
 
     Args:
-        a: The a.
+        a: TODO: describe.
 
     Returns:
-        The result.
+        TODO: describe.
     """
     return a
 # @llm-doc-end

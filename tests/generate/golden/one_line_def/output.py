@@ -1,12 +1,12 @@
 # @llm-doc-start
 def double(x: int) -> int:
-    """Return the double.
+    """TODO: describe.
 
     Args:
-        x (int): The x.
+        x (int): TODO: describe.
 
     Returns:
-        int: The result.
+        int: TODO: describe.
     """
     return x * 2  # trailing comment
 # @llm-doc-end

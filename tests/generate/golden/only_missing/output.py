@@ -5,13 +5,13 @@ def keep(a, b):
 # @llm-doc-end
 # @llm-doc-start
 def fill(a):
-    """Return the fill.
+    """TODO: describe.
 
     Args:
-        a: The a.
+        a: TODO: describe.
 
     Returns:
-        The result.
+        TODO: describe.
     """
     return a
 # @llm-doc-end

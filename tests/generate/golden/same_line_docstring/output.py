@@ -1,9 +1,4 @@
 class Box:
     # @llm-doc-start
-    def size(self) -> int:
-        """Size.
-
-        Returns:
-            int: The result.
-        """; return 1
+    def size(self) -> int: """Size."""; return 1
     # @llm-doc-end

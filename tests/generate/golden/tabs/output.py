@@ -1,19 +1,19 @@
 # @llm-class-start
 class T:
-	"""T.
+	"""TODO: describe.
 
 	Attributes:
-	    value: The value.
+	    value: TODO: describe.
 	"""
 	def __init__(self, value):
 		self.value = value
 
 	# @llm-doc-start
 	def get_value(self):
-		"""Get value.
+		"""TODO: describe.
 
 		Returns:
-		    The value.
+		    TODO: describe.
 		"""
 		if True:
 			return self.value
@@ -21,10 +21,10 @@ class T:
 
 	# @llm-doc-start
 	def short(self):
-		"""Return the short.
+		"""TODO: describe.
 
 		Returns:
-		    The result.
+		    TODO: describe.
 		"""
 		return 1
 	# @llm-doc-end

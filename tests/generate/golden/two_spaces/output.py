@@ -1,15 +1,15 @@
 # @llm-class-start
 class Two:
-  """Two."""
+  """TODO: describe."""
   # @llm-doc-start
   def run(self, n):
-    """Run.
+    """TODO: describe.
 
     Args:
-        n: The n.
+        n: TODO: describe.
 
     Yields:
-        The next value.
+        TODO: describe.
     """
     for i in range(n):
       yield i
@@ -17,13 +17,13 @@ class Two:
 
   # @llm-doc-start
   def one(self, a):
-    """Return the one.
+    """TODO: describe.
 
     Args:
-        a: The a.
+        a: TODO: describe.
 
     Returns:
-        The result.
+        TODO: describe.
     """
     return a
   # @llm-doc-end

@@ -5,23 +5,23 @@ def transfer(source: str, target: str, amount: float, *, dry_run: bool = False) 
     The transfer is atomic: either both accounts change or none.
 
     Args:
-        source (str): The account to debit.
-        target (str): The target.
+        source: The account to debit.
+        target (str): TODO: describe.
         amount (float): How much to move, in cents.
-        dry_run (bool): Whether dry run. Defaults to False.
+        dry_run (bool): TODO: describe. Defaults to False.
 
     Returns:
-        bool: True on success.
+        True on success.
 
     Raises:
         ValueError: If ``amount < 0``.
 
+    Warning:
+        Never call this from a signal handler.
+
     Example:
         >>> transfer("a", "b", 1.0)
         True
-
-    Warning:
-        Never call this from a signal handler.
     """
     if amount < 0:
         raise ValueError("negative amount")

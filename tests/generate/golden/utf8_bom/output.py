@@ -1,9 +1,9 @@
 ﻿# @llm-doc-start
 def name():
-    """Return the name.
+    """TODO: describe.
 
     Returns:
-        The result.
+        TODO: describe.
     """
     return 'é'
 # @llm-doc-end

@@ -1,13 +1,13 @@
 # @llm-doc-start
 def compute_weighted_average_of_measurements(measurements: list[float], weights: list[float]) -> float:
-    """Compute weighted average of measurements.
+    """TODO: describe.
 
     Args:
-        measurements (list[float]): The measurements.
-        weights (list[float]): The weights.
+        measurements (list[float]): TODO: describe.
+        weights (list[float]): TODO: describe.
 
     Returns:
-        float: The weighted average of measurements.
+        float: TODO: describe.
     """
     return sum(m * w for m, w in zip(measurements, weights)) / sum(weights)
 # @llm-doc-end

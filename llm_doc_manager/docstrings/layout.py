@@ -1,0 +1,368 @@
+"""Where each part of an existing docstring is: sections and entries with their line spans.
+
+The layout is read from the docstring's value line by line, without changing a character,
+so that an update can edit exactly the lines the code requires and copy every other line
+as it was (``docstrings.sync``). ``parse_docstring`` reads the content from the same layout,
+which is why what ``validate`` reports and what ``--fix`` edits always agree.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+from enum import Enum
+
+from llm_doc_manager.docstrings.sections import ALIASES, Section, heading_of
+
+
+class Style(str, Enum):
+    """The convention a docstring is written in."""
+
+    GOOGLE = "google"
+    PLAIN = "plain"
+    NUMPY = "numpy"
+    REST = "rest"
+    EPYTEXT = "epytext"
+
+
+#: Styles ``generate`` and ``--fix`` may edit (prose only is Google style without sections).
+EDITABLE = frozenset({Style.GOOGLE, Style.PLAIN})
+
+_NUMPY_RE = re.compile(r"^[ \t]*(?:-{3,}|={3,})[ \t]*$", re.M)
+_REST_RE = re.compile(r"^[ \t]*:(?:param|parameter|arg|argument|key|keyword|type|returns?|"
+                      r"rtype|raises?|except|exception|ivar|cvar|var|vartype)\b", re.M)
+_EPYTEXT_RE = re.compile(r"^[ \t]*@(?:param|type|return|rtype|raise|ivar|cvar|var)\b", re.M)
+# ``name (type): text`` or ``name: text``; the type may hold nested brackets, so only its
+# opening is matched here and ``_entry_head`` finds where it closes.
+_ENTRY_NAME_RE = re.compile(r"(\*{0,2}[A-Za-z_][\w.]*)[ \t]*")
+# Heads of a Returns/Yields body that are words of prose, not types.
+_NOT_TYPES = frozenset({"TODO", "FIXME", "XXX", "NOTE", "Note", "Warning", "WARNING", "Example",
+                        "Hint", "See"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ``name (type): description`` entry of an Args, Attributes or Raises section.
+
+    Attributes:
+        name: The name as written (stars kept).
+        type_hint: The text between the parentheses, whitespace normalised, or None.
+        description: The description, continuation lines dedented.
+        start: Index of the entry's first line in ``Layout.lines``.
+        end: Index after its last non-blank line.
+        name_span: Columns of the name in its first line.
+        type_span: Columns of the text inside the parentheses, when they close on the
+            first line.
+        well_formed: False for a line read as an entry only because nothing else fits
+            (no colon after the name): such an entry is reported, never edited.
+    """
+
+    name: str
+    type_hint: str | None
+    description: str
+    start: int
+    end: int
+    name_span: tuple[int, int]
+    type_span: tuple[int, int] | None
+    well_formed: bool = True
+
+
+@dataclass(frozen=True)
+class Block:
+    """One section: its heading line and body.
+
+    Attributes:
+        heading: The heading as written, without the colon.
+        section: The section it maps to, or None for a heading kept verbatim (Warning, ...).
+        start: Index of the heading line.
+        end: Index after the last non-blank line of the body (``start + 1`` when empty).
+        text: The body, dedented, without surrounding blank lines ("" when empty).
+        entries: The entries, for Args, Attributes and Raises.
+        type_hint: For Returns and Yields: the type before the first colon, if any.
+        type_span: Columns of that type in the first body line.
+        description: For Returns and Yields: the text after the type.
+        body_indent: Leading whitespace of the first body line ("" when empty).
+    """
+
+    heading: str
+    section: Section | None
+    start: int
+    end: int
+    text: str
+    entries: tuple[Entry, ...] = ()
+    type_hint: str | None = None
+    type_span: tuple[int, int] | None = None
+    description: str = ""
+    body_indent: str = ""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """An existing docstring's lines and where its parts are.
+
+    Attributes:
+        lines: The value's lines, exactly as in the value.
+        margin: Columns of indentation ``inspect.cleandoc`` removes from lines after the first.
+        summary: Indices ``(start, end)`` of the summary lines.
+        description: Indices ``(start, end)`` of the text between summary and sections.
+        blocks: The sections, in order.
+        style: The convention the docstring is written in.
+    """
+
+    lines: tuple[str, ...]
+    margin: int
+    summary: tuple[int, int]
+    description: tuple[int, int]
+    blocks: tuple[Block, ...]
+    style: Style
+
+    def cleaned(self, index: int) -> str:
+        """Line ``index`` as ``inspect.cleandoc`` shows it (margin removed)."""
+        return _cleaned(self.lines, index, self.margin)
+
+    def summary_text(self) -> str:
+        """The summary, its lines joined."""
+        return "\n".join(self.cleaned(i).rstrip() for i in range(*self.summary))
+
+    def description_text(self) -> str | None:
+        """The text between the summary and the first section, dedented, or None."""
+        return _text([self.cleaned(i) for i in range(*self.description)])
+
+    def block(self, section: Section) -> Block | None:
+        """The first block of a section, or None."""
+        return next((b for b in self.blocks if b.section is section), None)
+
+    @property
+    def content_end(self) -> int:
+        """Index after the last non-blank line."""
+        for index in range(len(self.lines) - 1, -1, -1):
+            if self.lines[index].strip():
+                return index + 1
+        return 0
+
+
+def _indent_width(line: str) -> int:
+    stripped = line.lstrip()
+    return len(line[:len(line) - len(stripped)].expandtabs(8))
+
+
+def _cleaned(lines: tuple[str, ...] | list[str], index: int, margin: int) -> str:
+    line = lines[index].rstrip("\r")
+    if index == 0:
+        return line.lstrip()
+    if "\t" in line[:len(line) - len(line.lstrip())]:
+        line = line.expandtabs(8)
+    return line[margin:]
+
+
+def _text(lines: list[str]) -> str | None:
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    if not lines:
+        return None
+    return "\n".join(line.rstrip() for line in textwrap.dedent("\n".join(lines)).split("\n"))
+
+
+def _balanced(text: str) -> bool:
+    return sum(text.count(c) for c in "([{") <= sum(text.count(c) for c in ")]}")
+
+
+def split_type_prefix(text: str) -> tuple[str | None, str]:
+    """Split ``"type: description"`` when the part before the colon looks like a type.
+
+    The type may be wrapped over several lines inside its brackets.
+
+    Args:
+        text: A Returns/Yields body.
+
+    Returns:
+        The type with whitespace normalised (or None) and the rest.
+    """
+    # Prose also has colons ("Note: ..."), so a head counts as a type only if it has no
+    # space outside brackets except after ',' or around '|': "dict[str, int]" and
+    # "int | None" are types, "The value: ..." is not. Colons inside brackets belong to the
+    # type (a slice or a dict display in a Literal), so only depth 0 is looked at.
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth > 0:
+            continue
+        elif ch == ":":
+            head = text[:i].strip()
+            if head and head not in _NOT_TYPES and (i + 1 == len(text) or text[i + 1] in " \n"):
+                return " ".join(head.split()), text[i + 1:].lstrip(" ")
+            return None, text
+        elif ch in " \n" and text[i - 1:i] not in (",", "|") and \
+                text[i + 1:i + 2] not in ("|", ""):
+            return None, text
+    return None, text
+
+
+def _entry_head(line: str) -> tuple[str, str | None, str, tuple[int, int] | None, bool] | None:
+    """Read ``name (type): rest`` at the start of ``line`` (types may span joined lines).
+
+    Returns name, type, the text after the colon, the type's columns and whether a colon
+    was found; None when the line does not start with a name.
+    """
+    indent = len(line) - len(line.lstrip())
+    match = _ENTRY_NAME_RE.match(line, indent)
+    if match is None:
+        return None
+    name = match.group(1)
+    rest_at = match.end()
+    type_hint: str | None = None
+    type_span: tuple[int, int] | None = None
+    if line.startswith("(", rest_at):
+        depth = 0
+        for i in range(rest_at, len(line)):
+            depth += line[i] == "("
+            depth -= line[i] == ")"
+            if depth == 0:
+                type_hint = " ".join(line[rest_at + 1:i].split()) or None
+                type_span = (rest_at + 1, i)
+                rest_at = i + 1
+                break
+        else:
+            return None
+        while line.startswith((" ", "\t"), rest_at):
+            rest_at += 1
+    if line.startswith(":", rest_at):
+        return name, type_hint, line[rest_at + 1:].strip(), type_span, True
+    return name, type_hint, line[rest_at:].strip(), type_span, False
+
+
+def _entries(lines: list[str], first: int, end: int) -> tuple[Entry, ...]:
+    """Read the entries of a body ``lines[first:end]`` (raw value lines)."""
+    body = [i for i in range(first, end) if lines[i].strip()]
+    if not body:
+        return ()
+    indent = min(_indent_width(lines[i]) for i in body)
+    found: list[tuple[str, str | None, list[str], int, int, tuple[int, int], tuple[int, int] |
+                      None, bool]] = []
+    index = first
+    while index < end:
+        line = lines[index].rstrip("\r")
+        if not line.strip():
+            if found:
+                found[-1][2].append("")
+            index += 1
+            continue
+        head_line = index
+        at_margin = _indent_width(line) == indent
+        parsed = None
+        joined = line
+        if at_margin:
+            # A long ``name (type):`` may wrap inside its brackets: join it back first.
+            while not _balanced(joined) and index + 1 < end and \
+                    _indent_width(lines[index + 1]) > indent:
+                index += 1
+                joined += " " + lines[index].strip()
+            parsed = _entry_head(joined)
+            if parsed is None and joined != line:
+                joined, index = line, head_line
+        # A line at the entries' margin that is no ``name: text`` continues the entry before
+        # it (an unindented continuation line), unless there is no entry yet to continue.
+        if parsed is not None and (parsed[4] or not found):
+            name, type_hint, rest, type_span, well_formed = parsed
+            if not well_formed:  # reported as it is written: "a -- the old style"
+                name, type_hint, rest = line.strip(), None, ""
+            if joined != line:
+                type_span = None
+            column = len(line) - len(line.lstrip())
+            found.append((name, type_hint, [rest] if rest else [], head_line, index + 1,
+                          (column, column + len(name)), type_span, well_formed))
+        elif found:
+            found[-1][2].append(line)
+            found[-1] = (*found[-1][:4], index + 1, *found[-1][5:])
+        else:
+            column = len(line) - len(line.lstrip())
+            found.append((line.strip(), None, [], index, index + 1,
+                          (column, len(line)), None, False))
+        index += 1
+    entries = []
+    for name, type_hint, desc_lines, start, stop, name_span, type_span, well_formed in found:
+        head_text, tail = ("", desc_lines)
+        if desc_lines and desc_lines[0] and desc_lines[0][0] not in " \t":
+            head_text, tail = desc_lines[0], desc_lines[1:]
+        tail_text = _text(tail)
+        description = "\n".join(part for part in (head_text, tail_text) if part)
+        entries.append(Entry(name, type_hint, description, start, stop, name_span, type_span,
+                             well_formed))
+    return tuple(entries)
+
+
+def _style(lines: list[str], start: int) -> Style:
+    rest = "\n".join(lines[start:])
+    if _NUMPY_RE.search(rest):
+        return Style.NUMPY
+    if _REST_RE.search(rest):
+        return Style.REST
+    if _EPYTEXT_RE.search(rest):
+        return Style.EPYTEXT
+    return Style.GOOGLE
+
+
+def read_layout(value: str) -> Layout:
+    """Find the summary, description, sections and entries of a docstring value.
+
+    Args:
+        value: The docstring's value as Python sees it.
+
+    Returns:
+        Its layout; ``style`` says whether it may be edited as Google style.
+    """
+    lines = value.split("\n")
+    margin = min((_indent_width(line) for line in lines[1:] if line.strip()), default=0)
+    cleaned = [_cleaned(lines, i, margin) for i in range(len(lines))]
+    index = 0
+    while index < len(lines) and not cleaned[index].strip():
+        index += 1
+    summary_start = index
+    while index < len(lines) and cleaned[index].strip() and heading_of(cleaned[index]) is None:
+        index += 1
+    summary = (summary_start, index)
+    description_start = index
+    while index < len(lines) and heading_of(cleaned[index]) is None:
+        index += 1
+    description = (description_start, index)
+    style = _style(lines, summary[1])
+    headings = [i for i in range(index, len(lines)) if heading_of(cleaned[i]) is not None]
+    blocks = []
+    for number, start in enumerate(headings):
+        stop = headings[number + 1] if number + 1 < len(headings) else len(lines)
+        end = start + 1
+        for i in range(stop - 1, start, -1):
+            if cleaned[i].strip():
+                end = i + 1
+                break
+        heading = heading_of(cleaned[start]) or ""
+        section = ALIASES.get(heading.lower())
+        text = _text(cleaned[start + 1:end]) or ""
+        first_body = next((i for i in range(start + 1, end) if lines[i].strip()), None)
+        body_indent = "" if first_body is None else \
+            lines[first_body][:len(lines[first_body]) - len(lines[first_body].lstrip())]
+        entries: tuple[Entry, ...] = ()
+        type_hint, type_span, description_text = None, None, ""
+        if section in (Section.ARGS, Section.ATTRIBUTES, Section.RAISES):
+            entries = _entries(lines, start + 1, end)
+        elif section in (Section.RETURNS, Section.YIELDS) and first_body is not None:
+            type_hint, rest = split_type_prefix(text)
+            head, _, tail = rest.partition("\n")
+            description_text = "\n".join(
+                part for part in (head.strip(), textwrap.dedent(tail)) if part)
+            line = lines[first_body]
+            column = len(line) - len(line.lstrip())
+            if type_hint is not None and line[column:].startswith(type_hint) and \
+                    line[column + len(type_hint):].startswith(":"):
+                type_span = (column, column + len(type_hint))
+        blocks.append(Block(heading, section, start, end, text, entries, type_hint, type_span,
+                            description_text, body_indent))
+    if style is Style.GOOGLE and not blocks:
+        style = Style.PLAIN
+    return Layout(tuple(lines), margin, summary, description, tuple(blocks), style)

@@ -1,0 +1,671 @@
+"""Bring an existing docstring in line with the code by editing only the lines it requires.
+
+An update is a list of line operations on the docstring's value: keep a line as it is,
+replace it, insert new lines, or delete the lines of an entry whose argument is gone. Every
+line nothing required is copied unchanged (the result says which lines are originals, so the
+source literal keeps their exact bytes). What is written new follows the docstring's own
+conventions: its margin and section indentation, whether it writes types, its type markup.
+
+Text comes from the provider's answer only where something is missing: a summary, an entry
+for a new argument, a section the code now needs, or a placeholder left by an earlier run.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from llm_doc_manager.analysis import ClassFacts, FunctionFacts, ModuleFacts, Param
+from llm_doc_manager.docstrings.layout import (
+    EDITABLE,
+    Block,
+    Entry,
+    Layout,
+    _entry_head,
+    split_type_prefix,
+)
+from llm_doc_manager.docstrings.schemas import (
+    ClassDocstring,
+    DocSchema,
+    MethodDocstring,
+    ModuleDocstring,
+)
+from llm_doc_manager.docstrings.sections import HEADINGS, Section, resembled_heading
+from llm_doc_manager.docstrings.types import core_type_span, same_type
+
+#: Where a new section goes relative to the others (sections not listed keep their place).
+_RANK = {Section.ARGS: 1.0, Section.ATTRIBUTES: 1.5, Section.RETURNS: 2.0,
+         Section.YIELDS: 2.5, Section.RAISES: 3.0, Section.EXAMPLES: 8.0}
+
+#: Line operations: an ``int`` keeps that original line, a ``str`` is new text.
+Lines = list[int | str]
+
+
+def bare(name: str) -> str:
+    """A parameter name without its stars."""
+    return name.lstrip("*")
+
+
+def same_exception(a: str, b: str) -> bool:
+    """Whether two exception names mean the same class (qualified or not)."""
+    return a == b or a.rsplit(".", 1)[-1] == b.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """How a docstring writes what we add to it.
+
+    Attributes:
+        margin: Leading whitespace of its lines after the first.
+        unit: Indentation of a section's body relative to its heading.
+        hanging: Indentation of an entry's continuation lines relative to the entry.
+        typed: Whether entries carry types.
+        backticks: Whether types are written in backticks.
+        width: Longest line to write, indentation included.
+        one_line: Whether the closing quotes share the summary's line (then new sections
+            also get a last line holding only the margin, for the closing quotes).
+    """
+
+    margin: str
+    unit: str
+    hanging: str
+    typed: bool
+    backticks: bool
+    width: int
+    one_line: bool
+
+
+def conventions(layout: Layout, indent: str, unit: str, width: int) -> Conventions:
+    """Read a docstring's conventions (with the code's for what it does not show).
+
+    Args:
+        layout: The docstring.
+        indent: The indentation of the docstring statement in the code.
+        unit: The code's indentation step.
+        width: Longest line to write.
+
+    Returns:
+        The conventions new text follows.
+    """
+    lines = layout.lines
+    margin = indent
+    candidates = [line for line in lines[1:] if line.strip()]
+    if candidates:
+        shortest = min(candidates, key=lambda line: len(line) - len(line.lstrip()))
+        margin = shortest[:len(shortest) - len(shortest.lstrip())]
+    body_unit = unit or "    "
+    for block in layout.blocks:
+        heading_line = lines[block.start]
+        heading_indent = heading_line[:len(heading_line) - len(heading_line.lstrip())]
+        if block.body_indent.startswith(heading_indent) and \
+                len(block.body_indent) > len(heading_indent):
+            body_unit = block.body_indent[len(heading_indent):]
+            break
+    hanging = body_unit
+    typed_entries = untyped_entries = 0
+    backticks = False
+    for block in layout.blocks:
+        if block.section in (Section.RETURNS, Section.YIELDS) and block.text:
+            typed_entries += block.type_hint is not None
+            untyped_entries += block.type_hint is None
+        for entry in block.entries:
+            if block.section is Section.RAISES:
+                continue
+            typed_entries += entry.type_hint is not None
+            untyped_entries += entry.type_hint is None
+            backticks = backticks or "`" in (entry.type_hint or "")
+            if entry.end > entry.start + 1 and hanging is body_unit:
+                head, nxt = lines[entry.start], lines[entry.start + 1]
+                head_indent = len(head) - len(head.lstrip())
+                next_indent = len(nxt) - len(nxt.lstrip())
+                if nxt.strip() and next_indent > head_indent:
+                    hanging = nxt[head_indent:next_indent]
+    return Conventions(margin, body_unit, hanging, typed_entries > 0 or untyped_entries == 0,
+                       backticks, width, len(lines) == 1)
+
+
+@dataclass
+class _Edit:
+    """Line operations collected before they are assembled."""
+
+    layout: Layout
+    replace: dict[int, list[str]] = field(default_factory=dict)
+    delete: set[int] = field(default_factory=set)
+    before: dict[int, list[str]] = field(default_factory=dict)
+    after: dict[int, list[str]] = field(default_factory=dict)
+    order: dict[int, list[int]] = field(default_factory=dict)
+
+    def insert(self, at: int, lines: Sequence[str]) -> None:
+        """Insert before original line ``at`` (``len(lines)``: at the very end)."""
+        self.before.setdefault(at, []).extend(lines)
+
+    def insert_after(self, index: int, lines: Sequence[str]) -> None:
+        """Insert after original line ``index``, wherever a reordering puts it."""
+        self.after.setdefault(index, []).extend(lines)
+
+    def set_line(self, index: int, text: str) -> None:
+        self.replace[index] = [text]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.replace or self.delete or self.before or self.after or self.order)
+
+    def assemble(self) -> Lines:
+        count = len(self.layout.lines)
+        sequence: list[int] = []
+        index = 0
+        while index < count:
+            if index in self.order:
+                moved = self.order[index]
+                sequence.extend(moved)
+                index += len(moved)
+                continue
+            sequence.append(index)
+            index += 1
+        out: Lines = []
+        for index in sequence:
+            out.extend(self.before.get(index, ()))
+            if index not in self.delete:
+                out.extend(self.replace.get(index, [index]))
+            out.extend(self.after.get(index, ()))
+        out.extend(self.before.get(count, ()))
+        return out
+
+
+def _wrap(first_prefix: str, text: str, rest_prefix: str, width: int) -> list[str]:
+    """Wrap ``text`` after ``first_prefix``; later lines start with ``rest_prefix``."""
+    out: list[str] = []
+    prefix = first_prefix
+    for paragraph in text.strip().split("\n"):
+        if not paragraph.strip():
+            out.append("")
+            prefix = rest_prefix
+            continue
+        wrapped = textwrap.wrap(paragraph.strip(), max(width - len(prefix), 20),
+                                break_long_words=False, break_on_hyphens=False)
+        for line in wrapped or [""]:
+            out.append((prefix + line).rstrip())
+            prefix = rest_prefix
+    return out or [first_prefix.rstrip()]
+
+
+def _type_text(type_hint: str, conv: Conventions) -> str:
+    return f"`{type_hint}`" if conv.backticks else type_hint
+
+
+def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conventions
+                 ) -> list[str]:
+    """A new ``name (type): description`` entry, written the docstring's way."""
+    indent = conv.margin + conv.unit
+    head = name
+    if type_hint and conv.typed:
+        typed = f"{name} ({_type_text(type_hint, conv)})"
+        read = _entry_head(typed + ": x")
+        # A type is written only where it fits and reads back as itself.
+        if len(indent) + len(typed) + 2 <= conv.width and read is not None and \
+                read[1] == " ".join(_type_text(type_hint, conv).split()):
+            head = typed
+    return _wrap(f"{indent}{head}: ", description, indent + conv.hanging, conv.width)
+
+
+def _typed_body(type_hint: str | None, description: str, conv: Conventions) -> list[str]:
+    """The body of a new Returns/Yields section."""
+    indent = conv.margin + conv.unit
+    if type_hint and conv.typed:
+        text = _type_text(type_hint, conv)
+        if len(indent) + len(text) + 2 <= conv.width and \
+                split_type_prefix(f"{text}: x")[0] == " ".join(text.split()):
+            return _wrap(f"{indent}{text}: ", description, indent + conv.hanging, conv.width)
+    return _wrap(indent, description, indent, conv.width)
+
+
+def _has(text: str | None, placeholder: str) -> bool:
+    return bool(placeholder) and text is not None and placeholder in text
+
+
+def _usable(text: str | None, placeholder: str) -> str | None:
+    """The answer's text if it says something (not empty, not a placeholder)."""
+    if text is None or not text.strip() or _has(text, placeholder):
+        return None
+    return text.strip()
+
+
+class _Syncer:
+    """Collects the line operations that bring one docstring in line with the code."""
+
+    def __init__(self, layout: Layout, conv: Conventions, placeholder: str) -> None:
+        self.layout = layout
+        self.conv = conv
+        self.placeholder = placeholder
+        self.edit = _Edit(layout)
+        self.new_sections: list[tuple[Section, list[str]]] = []
+
+    # -- text that is missing ------------------------------------------------------------
+
+    def summary(self, answer: str | None) -> None:
+        layout = self.layout
+        start, end = layout.summary
+        usable = _usable(answer, self.placeholder)
+        if start == end:
+            text = usable or self.placeholder
+            first_heading = layout.blocks[0].start if layout.blocks else None
+            if first_heading == 0:
+                self.edit.insert(0, [text, ""])
+                self.edit.set_line(0, self.conv.margin + layout.lines[0].lstrip())
+            else:  # the first line is blank: the summary goes there
+                self.edit.set_line(0, text)
+                if first_heading == 1:
+                    self.edit.insert(1, [""])
+        elif usable and _has(layout.summary_text(), self.placeholder):
+            self.fill(start, end, usable, self.conv.margin)
+
+    def fill(self, start: int, end: int, text: str, rest_prefix: str) -> None:
+        """Replace the placeholder in lines ``start:end`` with ``text``, the rest kept."""
+        current = [self.edit.replace.get(i, [self.layout.lines[i]])[0] for i in range(start, end)]
+        joined = " ".join(line.strip() for line in current)
+        before, _, after = joined.partition(self.placeholder)
+        first_prefix = current[0][:len(current[0]) - len(current[0].lstrip())]
+        filled = _wrap(first_prefix + before, f"{text} {after}".strip(), rest_prefix,
+                       self.conv.width)
+        self.edit.replace[start] = filled
+        self.edit.delete.update(range(start + 1, end))
+
+    # -- sections ------------------------------------------------------------------------
+
+    def add_section(self, section: Section, body: list[str]) -> None:
+        # A line that looks like a heading but is not read as one (``Agrs:``, an indented
+        # ``Args:``) means the docstring's structure is unclear: a second section would
+        # duplicate what a person meant to write, so nothing is added (validate says why).
+        if not _unclear(self.layout):
+            self.new_sections.append((section, body))
+
+    def place_sections(self) -> None:
+        """Insert the new sections where Google order puts them among the existing ones."""
+        layout, conv = self.layout, self.conv
+        for section, body in sorted(self.new_sections, key=lambda item: _RANK[item[0]]):
+            rank = _RANK[section]
+            ranked = [b for b in layout.blocks if b.section in _RANK]
+            after = [b for b in ranked if _RANK[b.section] <= rank]  # type: ignore[index]
+            later = [b for b in ranked if _RANK[b.section] > rank]  # type: ignore[index]
+            lines = [f"{conv.margin}{HEADINGS[section]}:", *body]
+            if after:
+                self.edit.insert_after(after[-1].end - 1, ["", *lines])
+            elif later:
+                self.edit.insert(later[0].start, [*lines, ""])
+            else:
+                end = layout.content_end
+                closing = [conv.margin] if conv.one_line else []
+                if end == 0:  # an empty docstring got its summary from ``summary``
+                    end = 1
+                self.edit.insert(end, ["", *lines, *closing])
+
+    # -- entries -------------------------------------------------------------------------
+
+    def retype(self, entry: Entry, annotation: str) -> None:
+        if entry.type_span is None or entry.type_hint is None:
+            return
+        line = self.edit.replace.get(entry.start, [self.layout.lines[entry.start]])[0]
+        inside_start, inside_end = entry.type_span
+        core_start, core_end = core_type_span(line[inside_start:inside_end])
+        self.edit.set_line(entry.start, line[:inside_start + core_start] + annotation +
+                           line[inside_start + core_end:])
+
+    def rename(self, entry: Entry, name: str) -> None:
+        line = self.edit.replace.get(entry.start, [self.layout.lines[entry.start]])[0]
+        start, end = entry.name_span
+        self.edit.set_line(entry.start, line[:start] + name + line[end:])
+
+    def fill_entry(self, entry: Entry, text: str | None) -> None:
+        usable = _usable(text, self.placeholder)
+        if usable and _has(entry.description, self.placeholder):
+            head = self.layout.lines[entry.start]
+            indent = head[:len(head) - len(head.lstrip())]
+            self.fill(entry.start, entry.end, usable, indent + self.conv.hanging)
+
+    def remove_entries(self, block: Block, gone: list[Entry], added: bool) -> None:
+        for entry in gone:
+            self.edit.delete.update(range(entry.start, entry.end))
+        if len(gone) == len(block.entries) and not added:
+            # The section is empty now: its heading and the blank line before it go too.
+            self.edit.delete.update(range(block.start, block.end))
+            if block.start > 0 and not self.layout.lines[block.start - 1].strip():
+                self.edit.delete.add(block.start - 1)
+
+    def reorder(self, block: Block, key: dict[str, int]) -> None:
+        entries = block.entries
+        if any(entries[i].end != entries[i + 1].start for i in range(len(entries) - 1)):
+            return  # blank lines between entries: moving them could not keep the layout
+        ranks: list[float] = []
+        last = -1.0
+        for entry in entries:
+            rank = key.get(bare(entry.name))
+            last = float(rank) if rank is not None else last + 0.001
+            ranks.append(last)
+        ordered = [e for _, e in sorted(zip(ranks, entries, strict=True),
+                                        key=lambda pair: pair[0])]
+        if ordered == list(entries):
+            return
+        self.edit.order[entries[0].start] = [i for e in ordered for i in range(e.start, e.end)]
+
+    def result(self) -> Lines | None:
+        self.place_sections()
+        return None if self.edit.empty else self.edit.assemble()
+
+
+def _unclear(layout: Layout) -> bool:
+    """Whether a line resembles a section heading without being read as one."""
+    headings = {b.start for b in layout.blocks}
+    return any(index not in headings and resembled_heading(line.strip()) is not None
+               for index, line in enumerate(layout.lines))
+
+
+def editable(layout: Layout, block: Block) -> bool:
+    """Whether a section's entries can be edited: all well formed, body below the heading."""
+    heading = layout.lines[block.start]
+    heading_indent = len(heading) - len(heading.lstrip())
+    return all(e.well_formed for e in block.entries) and (
+        not block.body_indent or len(block.body_indent) > heading_indent)
+
+
+def _param_text(param: Param, answer: MethodDocstring | None, placeholder: str) -> str:
+    found = None
+    if answer is not None:
+        found = next((a.description for a in answer.args if bare(a.name) == bare(param.name)),
+                     None)
+    return (found or "").strip() or placeholder
+
+
+def _renames(entries: Sequence[Entry], params: Sequence[Param], stale: list[Entry],
+             missing: list[Param]) -> dict[int, Param]:
+    """The new parameter of each renamed entry, by the entry's ``id``."""
+    # A rename: an entry whose argument is gone, alone between two entries that stay, where
+    # exactly one new argument sits between the same two arguments in the signature. It
+    # keeps its description under the new name.
+    position = {bare(p.name): i for i, p in enumerate(params)}
+    gone = {id(e) for e in stale}
+    found: dict[int, Param] = {}
+    for number, entry in enumerate(entries):
+        if id(entry) not in gone:
+            continue
+        previous = next((position[bare(e.name)] for e in reversed(entries[:number])
+                         if id(e) not in gone), -1)
+        following = next((position[bare(e.name)] for e in entries[number + 1:]
+                          if id(e) not in gone), len(params))
+        if following < previous:
+            continue
+        neighbours_gone = [e for e in entries if id(e) in gone and (
+            next((position[bare(x.name)] for x in reversed(entries[:entries.index(e)])
+                  if id(x) not in gone), -1) == previous)]
+        between = [p for p in missing if previous < position[bare(p.name)] < following]
+        if len(neighbours_gone) == 1 and len(between) == 1:
+            found[id(entry)] = between[0]
+    return found
+
+
+def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | None) -> None:
+    layout, conv, placeholder = syncer.layout, syncer.conv, syncer.placeholder
+    params = list(facts.params)
+    block = layout.block(Section.ARGS)
+    if block is None:
+        if params:
+            body: list[str] = []
+            for param in params:
+                body += _entry_lines(param.name, param.annotation,
+                                     _param_text(param, answer, placeholder), conv)
+            syncer.add_section(Section.ARGS, body)
+        return
+    if not editable(layout, block):
+        return  # a malformed section is reported (LD362, LD365), never edited
+    by_name = {bare(p.name): p for p in params}
+    takes_kwargs = any(p.kind == "var_keyword" for p in params)
+    entries = list(block.entries)
+    documented = {bare(e.name) for e in entries}
+    missing = [p for p in params if bare(p.name) not in documented]
+    stale = [] if takes_kwargs else [e for e in entries if bare(e.name) not in by_name]
+    renamed = _renames(entries, params, stale, missing)
+    stale = [e for e in stale if id(e) not in renamed]
+    missing = [p for p in missing if all(p is not new for new in renamed.values())]
+    for entry in entries:
+        found = renamed.get(id(entry)) or by_name.get(bare(entry.name))
+        if found is None:
+            continue
+        param = found
+        # The type first: a new name would move the type's columns.
+        if entry.type_hint and param.annotation and same_type(
+                entry.type_hint, param.annotation, param.default is not None) is False:
+            syncer.retype(entry, param.annotation)
+        if entry.name != param.name and (id(entry) in renamed or param.name.startswith("*")):
+            syncer.rename(entry, param.name)
+        if answer is not None:
+            syncer.fill_entry(entry, _param_text(param, answer, ""))
+    syncer.remove_entries(block, stale, bool(missing))
+    kept = [e for e in entries if e not in stale]
+    position = {bare(p.name): i for i, p in enumerate(params)}
+    common = [bare(e.name) for e in kept if bare(e.name) in position]
+    if common != sorted(common, key=position.__getitem__) and not renamed:
+        syncer.reorder(block, position)
+    for param in missing:
+        index = position[bare(param.name)]
+        before = [e for e in kept if position.get(bare(e.name), -1) < index
+                  and bare(e.name) in position]
+        following = [e for e in kept if position.get(bare(e.name), -1) > index]
+        lines = _entry_lines(param.name, param.annotation,
+                             _param_text(param, answer, placeholder), conv)
+        if before:
+            syncer.edit.insert_after(max(before, key=lambda e: position[bare(e.name)]).end - 1,
+                                     lines)
+        elif following:
+            syncer.edit.insert(min(following, key=lambda e: position[bare(e.name)]).start, lines)
+        else:
+            syncer.edit.insert_after(block.end - 1, lines)
+
+
+def _first_body_line(layout: Layout, block: Block) -> int:
+    return next(i for i in range(block.start + 1, block.end) if layout.lines[i].strip())
+
+
+def _sync_typed(syncer: _Syncer, section: Section, needed: bool, annotation: str | None,
+                text: str | None) -> None:
+    """Returns or Yields: add it when needed, retype it when the annotation disagrees."""
+    layout = syncer.layout
+    block = layout.block(section)
+    conv, placeholder = syncer.conv, syncer.placeholder
+    if block is None:
+        if needed:
+            syncer.add_section(section, _typed_body(annotation, (text or "").strip() or
+                                                    placeholder, conv))
+        return
+    if not block.text:
+        return
+    if block.type_hint and annotation and block.type_span is not None and \
+            same_type(block.type_hint, annotation) is False:
+        first = _first_body_line(layout, block)
+        line = layout.lines[first]
+        start, end = block.type_span
+        core_start, core_end = core_type_span(line[start:end])
+        syncer.edit.set_line(first, line[:start + core_start] + annotation +
+                             line[start + core_end:])
+    usable = _usable(text, placeholder)
+    if usable and _has(block.text, placeholder):
+        first = _first_body_line(layout, block)
+        line = syncer.edit.replace.get(first, [layout.lines[first]])[0]
+        indent = line[:len(line) - len(line.lstrip())]
+        syncer.fill(first, block.end, usable, indent)
+
+
+def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
+    """A Returns section on a generator becomes Yields (and the reverse): only the heading
+    changes, so nothing a person wrote is lost. Other superfluous sections stay (LD322)."""
+    layout = syncer.layout
+    returns, yields = layout.block(Section.RETURNS), layout.block(Section.YIELDS)
+    if facts.undecidable:
+        return False
+    if facts.is_generator and returns is not None and yields is None:
+        block, heading = returns, HEADINGS[Section.YIELDS]
+    elif not facts.is_generator and facts.documents_return and yields is not None and \
+            returns is None:
+        block, heading = yields, HEADINGS[Section.RETURNS]
+    else:
+        return False
+    line = layout.lines[block.start]
+    column = line.index(block.heading)
+    syncer.edit.set_line(block.start, line[:column] + heading + line[column +
+                                                                     len(block.heading):])
+    return True
+
+
+def _sync_raises(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | None) -> None:
+    conv, placeholder = syncer.conv, syncer.placeholder
+    given = {r.exception_type: r.description for r in (answer.raises if answer else [])}
+    block = syncer.layout.block(Section.RAISES)
+    if block is not None and not editable(syncer.layout, block):
+        return
+    documented = [e.name for e in block.entries] if block else []
+    missing = [f for f in facts.raises if f.exception != "NotImplementedError"
+               and not any(same_exception(f.exception, d) for d in documented)]
+    body: list[str] = []
+    for fact in missing:
+        text = next((t for name, t in given.items() if same_exception(name, fact.exception)),
+                    None)
+        body += _entry_lines(fact.exception, None, (text or "").strip() or placeholder, conv)
+    if block is not None:
+        for entry in block.entries:
+            text = next((t for name, t in given.items() if same_exception(name, entry.name)),
+                        None)
+            syncer.fill_entry(entry, text)
+        if body:
+            syncer.edit.insert_after(block.end - 1, body)
+    elif body:
+        syncer.add_section(Section.RAISES, body)
+
+
+def sync_function(layout: Layout, facts: FunctionFacts, answer: MethodDocstring | None,
+                  conv: Conventions, placeholder: str) -> Lines | None:
+    """The line operations that bring a function docstring in line with its code.
+
+    Args:
+        layout: The existing docstring.
+        facts: What the code says.
+        answer: The provider's content, used only where text is missing (None: no text
+            to offer, placeholders are written).
+        conv: How the docstring writes things.
+        placeholder: The visible placeholder for text only a person or a model can write.
+
+    Returns:
+        The new lines, or None when nothing has to change.
+    """
+    syncer = _Syncer(layout, conv, placeholder)
+    syncer.summary(answer.summary if answer else None)
+    if layout.style is not layout.style.GOOGLE:
+        return syncer.result()  # prose only: complete as it is (see docs/codes.md)
+    _sync_args(syncer, facts, answer)
+    converted = _convert(syncer, facts)
+    says_value = not facts.is_generator and not facts.annotated_no_value
+    _sync_typed(syncer, Section.RETURNS,
+                facts.documents_return and not facts.is_property and not converted,
+                facts.return_annotation if says_value else None,
+                answer.returns.description if answer and answer.returns else None)
+    _sync_typed(syncer, Section.YIELDS, facts.is_generator and not converted,
+                facts.yield_type,
+                answer.yields.description if answer and answer.yields else None)
+    _sync_raises(syncer, facts, answer)
+    return syncer.result()
+
+
+def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
+               conv: Conventions, placeholder: str) -> Lines | None:
+    """The line operations that bring a class docstring in line with its code.
+
+    Attributes documented in the class's ``Args`` section (constructor arguments stored
+    as they are) count as documented.
+
+    Args:
+        layout: The existing docstring.
+        facts: What the code says.
+        answer: The provider's content, used only where text is missing.
+        conv: How the docstring writes things.
+        placeholder: The visible placeholder for text only a person or a model can write.
+
+    Returns:
+        The new lines, or None when nothing has to change.
+    """
+    syncer = _Syncer(layout, conv, placeholder)
+    syncer.summary(answer.summary if answer else None)
+    if layout.style is not layout.style.GOOGLE:
+        return syncer.result()
+    block = layout.block(Section.ATTRIBUTES)
+    args = layout.block(Section.ARGS)
+    if block is not None and not editable(layout, block):
+        return syncer.result()
+    documented = {e.name for e in block.entries} if block else set()
+    documented |= {bare(e.name) for e in args.entries} if args else set()
+    given = {a.name: a.description for a in (answer.attributes if answer else [])}
+    body: list[str] = []
+    for fact in facts.attributes:
+        if fact.name not in documented:
+            body += _entry_lines(fact.name, fact.annotation,
+                                 (given.get(fact.name) or "").strip() or placeholder, conv)
+    if block is not None:
+        annotations = {f.name: f.annotation for f in facts.attributes}
+        for entry in block.entries:
+            annotation = annotations.get(entry.name)
+            if entry.type_hint and annotation and \
+                    same_type(entry.type_hint, annotation) is False:
+                syncer.retype(entry, annotation)
+            syncer.fill_entry(entry, given.get(entry.name))
+        if body:
+            syncer.edit.insert_after(block.end - 1, body)
+    elif body:
+        syncer.add_section(Section.ATTRIBUTES, body)
+    return syncer.result()
+
+
+def sync_module(layout: Layout, facts: ModuleFacts, answer: ModuleDocstring | None,
+                conv: Conventions, placeholder: str) -> Lines | None:
+    """The line operations that complete a module docstring (a missing summary only).
+
+    Args:
+        layout: The existing docstring.
+        facts: What the code says (modules have no signature to follow).
+        answer: The provider's content, used only where text is missing.
+        conv: How the docstring writes things.
+        placeholder: The visible placeholder for text only a person or a model can write.
+
+    Returns:
+        The new lines, or None when nothing has to change.
+    """
+    del facts
+    syncer = _Syncer(layout, conv, placeholder)
+    syncer.summary(answer.summary if answer else None)
+    return syncer.result()
+
+
+def sync(layout: Layout, facts: FunctionFacts | ClassFacts | ModuleFacts,
+         answer: DocSchema | None, conv: Conventions, placeholder: str) -> Lines | None:
+    """Bring any docstring in line with its code (the one dispatch over kinds).
+
+    Args:
+        layout: The existing docstring; it must be in an editable style.
+        facts: What the code says.
+        answer: The provider's content of the matching schema, or None.
+        conv: How the docstring writes things.
+        placeholder: The visible placeholder for text only a person or a model can write.
+
+    Returns:
+        The new lines, or None when nothing has to change.
+    """
+    assert layout.style in EDITABLE
+    if isinstance(facts, FunctionFacts):
+        return sync_function(layout, facts, answer if isinstance(answer, MethodDocstring)
+                             else None, conv, placeholder)
+    if isinstance(facts, ClassFacts):
+        return sync_class(layout, facts, answer if isinstance(answer, ClassDocstring)
+                          else None, conv, placeholder)
+    return sync_module(layout, facts, answer if isinstance(answer, ModuleDocstring) else None,
+                       conv, placeholder)
+
+
+def assemble(layout: Layout, lines: Lines) -> str:
+    """The docstring value the line operations give."""
+    return "\n".join(layout.lines[item] if isinstance(item, int) else item for item in lines)

@@ -1,0 +1,216 @@
+"""Compare a type written in a docstring with an annotation, by meaning, not by spelling.
+
+Real projects write types in docstrings with markup: ``int, optional``, `` `int` ``,
+``*optional*``, ``defaults to `2```, ``str or os.PathLike``, ``:class:`Path```. All of these
+agree with the annotation they describe. A docstring type that cannot be read as a type
+(prose such as ``list of str``) is never called wrong: ``same_type`` says it cannot tell.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+_ROLE_RE = re.compile(r":[\w:.-]+:`~?([^`]*)`")
+_MARKUP_RE = re.compile(r"[`*]")
+_OPTIONAL_RE = re.compile(r"^(?:optional|keyword[- ]only|positional[- ]only|required)$", re.I)
+_DEFAULT_RE = re.compile(r"^(?:defaults?\b|default\s*[:=]|by default\b)", re.I)
+# typing's capitalised aliases and their builtin spellings mean the same type.
+_ALIASES = {
+    "List": "list", "Dict": "dict", "Set": "set", "FrozenSet": "frozenset", "Tuple": "tuple",
+    "Type": "type", "Text": "str", "DefaultDict": "defaultdict", "Deque": "deque",
+}
+_DROPPED_MODULES = ("typing.", "typing_extensions.", "collections.abc.", "builtins.", "t.")
+
+
+def _split_top(text: str, separators: tuple[str, ...]) -> list[str]:
+    """Split at separators that are outside brackets."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0:
+            for sep in separators:
+                if text.startswith(sep, i):
+                    parts.append(text[start:i])
+                    i += len(sep)
+                    start = i
+                    break
+            else:
+                i += 1
+                continue
+            continue
+        i += 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts]
+
+
+def _name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        owner = _name(node.value)
+        return None if owner is None else f"{owner}.{node.attr}"
+    return None
+
+
+def _canonical_name(name: str) -> str:
+    for prefix in _DROPPED_MODULES:
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    return _ALIASES.get(name, name)
+
+
+def _alternatives(node: ast.expr) -> frozenset[str] | None:
+    """The union members of a type expression, each in a canonical spelling."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        left, right = _alternatives(node.left), _alternatives(node.right)
+        return None if left is None or right is None else left | right
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:  # a forward reference: "Foo"
+            inner = ast.parse(node.value.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+        return _alternatives(inner)
+    if isinstance(node, ast.Subscript):
+        base = _name(node.value)
+        if base is not None and _canonical_name(base) in ("Optional", "Union"):
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            found: frozenset[str] = frozenset({"None"}) if \
+                _canonical_name(base) == "Optional" else frozenset()
+            for item in items:
+                sub = _alternatives(item)
+                if sub is None:
+                    return None
+                found |= sub
+            return found
+    text = _canonical(node)
+    return None if text is None else frozenset({text})
+
+
+def _canonical(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant):
+        return "None" if node.value is None else repr(node.value)
+    name = _name(node)
+    if name is not None:
+        return _canonical_name(name)
+    if isinstance(node, ast.Subscript):
+        base = _canonical(node.value)
+        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        parts = []
+        for item in items:
+            if isinstance(item, ast.Tuple | ast.List):  # Callable[[int], str]
+                inner = [_canonical(e) for e in item.elts]
+                if any(p is None for p in inner):
+                    return None
+                parts.append("[" + ",".join(p for p in inner if p) + "]")
+                continue
+            alternatives = _alternatives(item)
+            if alternatives is None:
+                return None
+            parts.append("|".join(sorted(alternatives)))
+        return None if base is None else f"{base}[{','.join(parts)}]"
+    if isinstance(node, ast.List | ast.Tuple):
+        inner = [_canonical(e) for e in node.elts]
+        return None if any(p is None for p in inner) else \
+            "[" + ",".join(p for p in inner if p) + "]"
+    if isinstance(node, ast.Constant) and node.value is Ellipsis:
+        return "..."
+    return None
+
+
+def _parse(text: str) -> frozenset[str] | None:
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return _alternatives(node)
+
+
+def read_doc_type(text: str) -> tuple[frozenset[str] | None, bool]:
+    """Read a docstring's type text: its union members, and whether it says "optional".
+
+    Args:
+        text: What is written between the parentheses (or before a Returns colon).
+
+    Returns:
+        The canonical union members (None when the text is not a type) and the
+        "optional" flag.
+    """
+    text = _ROLE_RE.sub(r"\1", text)
+    text = _MARKUP_RE.sub("", text).replace("~", "")
+    optional = False
+    kept = []
+    for part in _split_top(text, (",", ";")):
+        if _OPTIONAL_RE.match(part) or _DEFAULT_RE.match(part):
+            optional = True
+        elif part:
+            kept.append(part)
+    if len(kept) != 1:
+        return None, optional
+    members: frozenset[str] = frozenset()
+    for alternative in _split_top(kept[0], (" or ", "|")):
+        found = _parse(alternative)
+        if found is None:
+            return None, optional
+        members |= found
+    return members, optional
+
+
+def same_type(doc_text: str, annotation: str, has_default: bool = False) -> bool | None:
+    """Tell whether a docstring type agrees with an annotation.
+
+    ``Any`` agrees with everything; with a default value (or an "optional" in the text),
+    ``None`` in either union is not a difference.
+
+    Args:
+        doc_text: The type as the docstring writes it, markup included.
+        annotation: The annotation's source text.
+        has_default: Whether the parameter has a default value.
+
+    Returns:
+        True or False, or None when either side cannot be read as a type.
+    """
+    documented, optional = read_doc_type(doc_text)
+    annotated = _parse(annotation)
+    if documented is None or annotated is None:
+        return None
+    if "Any" in documented or "Any" in annotated or "object" in documented:
+        return True
+    if has_default or optional:
+        documented, annotated = documented - {"None"}, annotated - {"None"}
+    return documented == annotated
+
+
+def core_type_span(doc_text: str) -> tuple[int, int]:
+    """Columns of the type itself inside type text with markup (what a retype replaces).
+
+    ``"`int`, *optional*"`` gives the span of ``int``: the backticks, the "optional" and the
+    default stay as they are.
+
+    Args:
+        doc_text: The text between the parentheses, as written.
+
+    Returns:
+        Start and end columns within ``doc_text``.
+    """
+    end = len(doc_text)
+    depth = 0
+    for i, ch in enumerate(doc_text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch in ",;" and depth == 0:
+            end = i
+            break
+    start = 0
+    while start < end and doc_text[start] in " `*~":
+        start += 1
+    while end > start and doc_text[end - 1] in " `*":
+        end -= 1
+    return start, end
