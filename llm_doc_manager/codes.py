@@ -49,6 +49,8 @@ PROVIDER_FAILED = "LD201"
 # 3xx: validate. 30x presence, 31x args, 32x returns, 33x yields, 34x raises,
 # 35x attributes, 36x Google format.
 MISSING_DOCSTRING = "LD301"
+PLACEHOLDER_LEFT = "LD302"
+FOREIGN_STYLE = "LD303"
 ARG_MISSING = "LD311"
 ARG_EXTRA = "LD312"
 ARG_ORDER = "LD313"

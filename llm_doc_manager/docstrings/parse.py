@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from llm_doc_manager.docstrings.layout import EDITABLE, read_layout, split_type_prefix
+from llm_doc_manager.docstrings.layout import EDITABLE, Layout, read_layout, split_type_prefix
 from llm_doc_manager.docstrings.schemas import (
     ArgDoc,
     AttributeDoc,
@@ -17,7 +17,7 @@ from llm_doc_manager.docstrings.schemas import (
 )
 from llm_doc_manager.docstrings.sections import Section
 
-__all__ = ["ParsedDocstring", "RawSection", "parse_docstring", "split_type_prefix"]
+__all__ = ["ParsedDocstring", "RawSection", "parse_docstring", "parse_layout", "split_type_prefix"]
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,18 @@ def parse_docstring(value: str) -> ParsedDocstring:
     Returns:
         The content in schema terms.
     """
-    layout = read_layout(value.replace("\r\n", "\n").replace("\r", "\n"))
+    return parse_layout(read_layout(value.replace("\r\n", "\n").replace("\r", "\n")))
+
+
+def parse_layout(layout: Layout) -> ParsedDocstring:
+    """Read a docstring's content from its layout.
+
+    Args:
+        layout: The docstring, as ``read_layout`` found it.
+
+    Returns:
+        The content in schema terms.
+    """
     parsed = ParsedDocstring(summary=layout.summary_text(),
                              description=layout.description_text(),
                              google=layout.style in EDITABLE)

@@ -38,9 +38,11 @@ from llm_doc_manager.codes import (
     ATTR_MISSING,
     ATTR_TYPE,
     EMPTY_DESCRIPTION,
+    FOREIGN_STYLE,
     LINE_TOO_LONG,
     MALFORMED_ENTRY,
     MISSING_DOCSTRING,
+    PLACEHOLDER_LEFT,
     RAISES_EXTRA,
     RAISES_MISSING,
     RETURNS_EXTRA,
@@ -53,15 +55,20 @@ from llm_doc_manager.codes import (
     YIELDS_TYPE,
     Finding,
 )
+from llm_doc_manager.config import PLACEHOLDER
 from llm_doc_manager.docstrings import (
     ALIASES,
+    EDITABLE,
     OTHER_HEADINGS,
+    Layout,
     ParsedDocstring,
     Section,
     display_width,
     heading_of,
+    read_layout,
+    same_type,
 )
-from llm_doc_manager.docstrings import parse_docstring as _parse
+from llm_doc_manager.docstrings.parse import parse_layout
 
 _KNOWN_HEADINGS = sorted({*ALIASES, *OTHER_HEADINGS})
 _HEADING_LIKE_RE = re.compile(r"([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*\Z")
@@ -81,11 +88,13 @@ class CheckOptions:
         width: Longest allowed docstring line, indentation included.
         skip_short: Do not ask a docstring without sections to document arguments,
             returns and the like (a one-line summary is a complete docstring).
+        placeholder: The text ``generate`` writes where prose is missing (LD302).
     """
 
     all_defs: bool = False
     width: int = 79
     skip_short: bool = True
+    placeholder: str = PLACEHOLDER
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class _Doc:
     """A docstring with what is needed to point at its lines."""
 
     parsed: ParsedDocstring
+    layout: Layout
     value: str
     line: int  # line of the opening quotes
     end_line: int
@@ -117,12 +127,6 @@ def _line_noqa(lines: list[str]) -> dict[int, frozenset[str]]:
 
 def _bare(name: str) -> str:
     return name.lstrip("*")
-
-
-def _type_text(text: str | None) -> str:
-    """Normalise a type for comparison: no spaces, no quotes, ``typing.`` dropped."""
-    return re.sub(r"\btyping\.", "", "".join((text or "").split()).replace('"', "").replace(
-        "'", ""))
 
 
 def _same_exception(a: str, b: str) -> bool:
@@ -160,19 +164,33 @@ class _FileChecker:
             header = self.noqa.get(node.lineno)
             if header:
                 noqa = _ALL if header is _ALL else noqa | header
-        return _Doc(_parse(value), value, expr.lineno, expr.end_lineno or expr.lineno, noqa)
+        layout = read_layout(value.replace("\r\n", "\n").replace("\r", "\n"))
+        return _Doc(parse_layout(layout), layout, value, expr.lineno,
+                    expr.end_lineno or expr.lineno, noqa)
 
     def entry_line(self, doc: _Doc, name: str) -> int:
         """Line of a docstring entry (an argument, an exception), else the opening line."""
-        pattern = re.compile(rf"^\s*\**{re.escape(_bare(name))}\b")
-        for offset, line in enumerate(doc.value.split("\n")):
-            if pattern.match(line):
-                return doc.line + offset
+        for block in doc.layout.blocks:
+            for entry in block.entries:
+                if entry.name == name or _bare(entry.name) == _bare(name):
+                    return doc.line + entry.start
         return doc.line
 
     def format_checks(self, doc: _Doc, qualname: str) -> bool:
         """Check the Google format; return True when sections are too malformed to compare."""
         malformed = False
+        placeholder = self.options.placeholder
+        if placeholder and placeholder in doc.value:
+            offset = next(i for i, line in enumerate(doc.layout.lines) if placeholder in line)
+            count = doc.value.count(placeholder)
+            self.add(doc.line + offset, PLACEHOLDER_LEFT, f"{qualname}: {count} "
+                     f"placeholder{'s' if count > 1 else ''} ({placeholder!r}) left to "
+                     "describe", doc.noqa)
+        if doc.layout.style not in EDITABLE:
+            self.add(doc.line, FOREIGN_STYLE, f"{qualname}: docstring in "
+                     f"{doc.layout.style.value} style, not Google style: not checked",
+                     doc.noqa)
+            return True
         raw = doc.value.replace("\r\n", "\n").split("\n")
         margin = min((len(x) - len(x.lstrip()) for x in raw[1:] if x.strip()), default=0)
         previous_blank = True
@@ -216,7 +234,7 @@ class _FileChecker:
                                ("Raises", [r.exception_type for r in parsed.raises])):
             for name in _malformed(names)[:1]:
                 malformed = True
-                self.add(self.entry_line(doc, name.split()[0]), MALFORMED_ENTRY,
+                self.add(self.entry_line(doc, name), MALFORMED_ENTRY,
                          f"{qualname}: '{name[:40]}' in section '{heading}' is not a "
                          "'name (type): description' entry", doc.noqa)
         for kind, entries in (("argument", parsed.args), ("attribute", parsed.attributes)):
@@ -267,6 +285,8 @@ class _FileChecker:
     def args(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
         params = {_bare(p.name): p for p in facts.params}
         documented = {_bare(a.name): a for a in doc.parsed.args}
+        # Names a function receives through ``**kwargs`` may be documented as arguments.
+        takes_kwargs = any(p.kind == "var_keyword" for p in facts.params)
         for name, expected in params.items():
             if name not in documented:
                 self.add(doc.line, ARG_MISSING,
@@ -274,6 +294,8 @@ class _FileChecker:
         for name, entry in documented.items():
             line = self.entry_line(doc, entry.name)
             param = params.get(name)
+            if param is None and takes_kwargs:
+                continue
             if param is None:
                 self.add(line, ARG_EXTRA, f"{qualname}: documented argument '{entry.name}' "
                          "is not in the signature", doc.noqa)
@@ -281,8 +303,8 @@ class _FileChecker:
             if entry.name != param.name and param.name.startswith("*"):
                 self.add(line, ARG_STARS, f"{qualname}: '{param.name}' is documented as "
                          f"'{entry.name}'", doc.noqa)
-            if param.annotation and entry.type_hint and \
-                    _type_text(param.annotation) != _type_text(entry.type_hint):
+            if param.annotation and entry.type_hint and same_type(
+                    entry.type_hint, param.annotation, param.default is not None) is False:
                 self.add(line, ARG_TYPE, f"{qualname}: argument '{param.name}' is documented "
                          f"as ({entry.type_hint}) but annotated {param.annotation}", doc.noqa)
         common_sig = [n for n in params if n in documented]
@@ -304,8 +326,7 @@ class _FileChecker:
                      f"{qualname}: has a Returns section but {why}", doc.noqa)
         if parsed.returns is not None and parsed.returns.type_hint and facts.return_annotation \
                 and not says_none and not facts.is_generator and \
-                _type_text(parsed.returns.type_hint) != \
-                _type_text(facts.return_annotation):
+                same_type(parsed.returns.type_hint, facts.return_annotation) is False:
             self.add(self.section_line(doc, "returns"), RETURNS_TYPE,
                      f"{qualname}: Returns says {parsed.returns.type_hint} but the annotation "
                      f"is {facts.return_annotation}", doc.noqa)
@@ -317,7 +338,7 @@ class _FileChecker:
             self.add(self.section_line(doc, "yields"), YIELDS_EXTRA,
                      f"{qualname}: has a Yields section but is not a generator", doc.noqa)
         if parsed.yields is not None and parsed.yields.type_hint and facts.yield_type and \
-                _type_text(parsed.yields.type_hint) != _type_text(facts.yield_type):
+                same_type(parsed.yields.type_hint, facts.yield_type) is False:
             self.add(self.section_line(doc, "yields"), YIELDS_TYPE,
                      f"{qualname}: Yields says {parsed.yields.type_hint} but the annotation "
                      f"gives {facts.yield_type}", doc.noqa)
@@ -361,13 +382,17 @@ class _FileChecker:
     def attributes(self, node: ast.ClassDef, doc: _Doc, facts: ClassFacts, qualname: str
                    ) -> None:
         documented = {a.name: a for a in doc.parsed.attributes}
+        # Constructor arguments documented under the class's Args are documented attributes.
+        in_args = {_bare(a.name) for a in doc.parsed.args}
         for fact in facts.attributes:
             entry = documented.get(fact.name)
+            if entry is None and fact.name in in_args:
+                continue
             if entry is None:
                 self.add(doc.line, ATTR_MISSING, f"{qualname}: attribute '{fact.name}' is not "
                          "documented", doc.noqa)
             elif fact.annotation and entry.type_hint and \
-                    _type_text(fact.annotation) != _type_text(entry.type_hint):
+                    same_type(entry.type_hint, fact.annotation) is False:
                 self.add(self.entry_line(doc, fact.name), ATTR_TYPE,
                          f"{qualname}: attribute '{fact.name}' is documented as "
                          f"({entry.type_hint}) but annotated {fact.annotation}", doc.noqa)

@@ -30,15 +30,16 @@ class _Job:
 
 
 #: Bump when the checks change within a version, so cached results are not reused.
-CHECKS_VERSION = 7
+CHECKS_VERSION = 8
 
 
 def _signature(settings: Settings, all_defs: bool) -> str:
-    return json.dumps([__version__, CHECKS_VERSION, all_defs, settings.width],
-                      separators=(",", ":"))
+    return json.dumps([__version__, CHECKS_VERSION, all_defs, settings.width,
+                       settings.placeholder], separators=(",", ":"))
 
 
-def _check_path(path: str, all_defs: bool, width: int) -> list[list[object]]:
+def _check_path(path: str, all_defs: bool, width: int, placeholder: str
+                ) -> list[list[object]]:
     """Check one file in a worker (or here); findings as plain lists for pickling."""
     from llm_doc_manager.validate.checks import CheckOptions, check_source
 
@@ -46,20 +47,21 @@ def _check_path(path: str, all_defs: bool, width: int) -> list[list[object]]:
     source = read_file(file)
     if isinstance(source, Finding):
         return [[source.line, source.col, source.code, source.message]]
-    found = check_source(file, source.text, CheckOptions(all_defs=all_defs, width=width))
+    found = check_source(file, source.text, CheckOptions(all_defs=all_defs, width=width,
+                                                             placeholder=placeholder))
     return [[f.line, f.col, f.code, f.message] for f in found]
 
 
-def _check_all(paths: list[str], all_defs: bool, width: int, jobs: int
+def _check_all(paths: list[str], all_defs: bool, width: int, placeholder: str, jobs: int
                ) -> list[list[list[object]]]:
     workers = jobs or (os.cpu_count() or 1)
     if workers <= 1 or len(paths) < _PARALLEL_FROM:
-        return [_check_path(p, all_defs, width) for p in paths]
+        return [_check_path(p, all_defs, width, placeholder) for p in paths]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_check_path, paths, [all_defs] * len(paths),
-                             [width] * len(paths), chunksize=8))
+                             [width] * len(paths), [placeholder] * len(paths), chunksize=8))
 
 
 def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bool,
@@ -89,7 +91,8 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
     try:
         known = results.get_many([j.key for j in jobs_list])
         todo = [j for j in jobs_list if j.key not in known]
-        fresh = _check_all([j.path for j in todo], all_defs, settings.width, jobs)
+        fresh = _check_all([j.path for j in todo], all_defs, settings.width,
+                           settings.placeholder, jobs)
         results.put_many([(j.key, json.dumps(rows)) for j, rows in zip(todo, fresh,
                                                                        strict=True)])
         by_key = {j.key: rows for j, rows in zip(todo, fresh, strict=True)}

@@ -11,6 +11,7 @@ from tests.conftest import Run
 from tests.helpers import assert_only_docstrings_changed, ast_without_docstrings
 
 HERE = Path(__file__).parent / "data"
+_EXPECTED = len((HERE / "expected.txt").read_text().splitlines())
 
 
 def _drift(tmp_path: Path) -> Path:
@@ -25,7 +26,7 @@ def test_every_code_is_found_where_expected(tmp_path: Path, llm_doc: Run) -> Non
     assert result.returncode == 1, result.stderr
     assert result.stdout == (HERE / "expected.txt").read_text()
     codes = {line.split()[1] for line in result.stdout.splitlines()}
-    assert codes == {"LD301", "LD311", "LD312", "LD313", "LD314", "LD315", "LD321", "LD322",
+    assert codes == {"LD301", "LD302", "LD303", "LD311", "LD312", "LD313", "LD314", "LD315", "LD321", "LD322",
                      "LD323", "LD331", "LD332", "LD341", "LD342", "LD351", "LD352", "LD353",
                      "LD361", "LD362", "LD363", "LD364", "LD365"}
     # Suppressed (def line, docstring), short docstrings and private names stay silent.
@@ -72,7 +73,7 @@ def test_select_ignore_and_formats(tmp_path: Path, llm_doc: Run) -> None:
                         "--format", "json", "drift.py")
     data = json.loads(only_args.stdout)
     assert {d["code"] for d in data} == {"LD311", "LD312", "LD313", "LD314"}
-    assert data[0] == {"path": "drift.py", "line": 19, "col": 1, "code": "LD313",
+    assert data[0] == {"path": "drift.py", "line": 20, "col": 1, "code": "LD313",
                        "message": "arg_drift: arguments are documented in another order than "
                                   "the signature (a, b, rest)"}
     github = llm_doc("validate", "--all", "--select", "LD301", "--format", "github", "drift.py")
@@ -106,13 +107,13 @@ def test_warm_run_reports_what_the_cold_run_did(tmp_path: Path, llm_doc: Run) ->
     cold = llm_doc("validate", "--all", ".", "--format", "json")
     warm = llm_doc("validate", "--all", ".", "--format", "json")
     assert cold.stdout == warm.stdout
-    assert len(json.loads(cold.stdout)) == 81 * 23
+    assert len(json.loads(cold.stdout)) == 81 * _EXPECTED
     serial = llm_doc("validate", "--all", ".", "--format", "json", "--no-cache", "--jobs", "1")
     assert serial.stdout == cold.stdout
     # A changed file is checked again, the others come from the cache.
     (tmp_path / "copy_0.py").write_text('"""Now clean."""\n')
     again = json.loads(llm_doc("validate", "--all", ".", "--format", "json").stdout)
-    assert len(again) == 80 * 23
+    assert len(again) == 80 * _EXPECTED
 
 
 def test_fix_syncs_and_converges(tmp_path: Path, llm_doc: Run) -> None:
@@ -126,7 +127,7 @@ def test_fix_syncs_and_converges(tmp_path: Path, llm_doc: Run) -> None:
     assert ast_without_docstrings(after) == ast_without_docstrings(before)
     assert_only_docstrings_changed(before, after)
     remaining = {line.split()[1] for line in fixed.stdout.splitlines()}
-    assert remaining <= {"LD301", "LD322", "LD332", "LD342", "LD352", "LD361", "LD362", "LD363",
+    assert remaining <= {"LD301", "LD302", "LD303", "LD322", "LD332", "LD342", "LD352", "LD361", "LD362", "LD363",
                          "LD364", "LD365", "LD311"}, fixed.stdout
     assert "Wrong type." in after  # human text kept
     assert "x (float): Wrong type." in after  # the type follows the annotation

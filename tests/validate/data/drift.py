@@ -1,5 +1,6 @@
 # A file with one example of each finding; expected.txt lists them (path:line:col: CODE msg).
 from dataclasses import dataclass
+from typing import Any, Optional
 
 
 def documented_ok(a: int, b: str = "x") -> int:
@@ -172,3 +173,74 @@ def malformed(a: int) -> None:
         a -- the old style.
         --flag: not a name.
     """
+
+
+def placeholder_left(a: int) -> int:
+    """TODO: describe.
+
+    Args:
+        a (int): TODO: describe.
+
+    Returns:
+        int: The value.
+    """
+    return a
+
+
+def numpy_doc(a: int) -> int:
+    """Numpy style is not checked, only reported once.
+
+    Parameters
+    ----------
+    a : int
+        The a.
+    """
+    return a
+
+
+def markup_types(factor: int = 2, path: Optional[str] = None, *, size: "int | None" = None,
+                 **kwargs: Any) -> None:
+    """Types written as real projects write them agree with the annotations.
+
+    Args:
+        factor (`int`, *optional*, defaults to `2`): The factor.
+        path (str, optional): Where.
+        size (:class:`int`, optional): How big.
+        verbose (bool): Received through ``**kwargs``.
+        **kwargs: More.
+    """
+
+
+class Stored:
+    """Constructor arguments documented on the class are its attributes.
+
+    Args:
+        rate (float): The rate.
+    """
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+
+
+def rethrows(path: str) -> None:
+    """A bare raise inside except re-raises what the handler caught.
+
+    Args:
+        path: Where.
+
+    Raises:
+        FileNotFoundError: When missing.
+    """
+    try:
+        open(path)
+    except FileNotFoundError:
+        raise
+
+
+def unknowable(error: Exception) -> None:
+    """What ``raise error`` raises is not known without running it.
+
+    Args:
+        error: The error.
+    """
+    raise error
