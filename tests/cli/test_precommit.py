@@ -121,7 +121,8 @@ def test_fix_hook_converges(tmp_path: Path, hook_repo: tuple[Path, str, Path]) -
                             cwd=project, env=env, capture_output=True, text=True, check=False)
     # The fix converged; what is left is the placeholder it wrote for the new argument's
     # description, which validate reports until a person (or a model) writes it.
-    assert "llm-doc fix" in second.stdout and "Passed" in second.stdout.split("\n")[0]
+    assert "llm-doc fix" in second.stdout
+    assert "Passed" in second.stdout.split("\n")[0]
     findings = [line for line in second.stdout.splitlines() if ": LD" in line]
     assert [f.split()[1] for f in findings] == ["LD302"], second.stdout
     assert (project / "calc.py").read_text() == fixed
