@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import sqlite3
 import time
 from pathlib import Path
@@ -17,6 +19,23 @@ def cache_dir(settings: Settings) -> Path:
     import platformdirs  # only when no folder is configured: keeps validate's start lean
 
     return Path(platformdirs.user_cache_dir("llm-doc", appauthor=False))
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the package's own files (name, size, modification time).
+
+    Cached results are keyed by it, so results computed by other code of the tool (an
+    upgrade, or an edited checkout) are never reused, even when the version did not change.
+    A ``stat`` of some fifty files costs far less than the work a hit saves.
+    """
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".txt"):
+            info = path.stat()
+            digest.update(f"{path.relative_to(root)}:{info.st_size}:{info.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
 
 
 def remove_database(path: Path) -> None:

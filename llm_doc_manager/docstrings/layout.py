@@ -13,7 +13,12 @@ import textwrap
 from dataclasses import dataclass
 from enum import Enum
 
-from llm_doc_manager.docstrings.sections import ALIASES, Section, heading_of
+from llm_doc_manager.docstrings.sections import (
+    ALIASES,
+    Section,
+    heading_of,
+    resembled_heading,
+)
 
 
 class Style(str, Enum):
@@ -366,3 +371,59 @@ def read_layout(value: str) -> Layout:
     if style is Style.GOOGLE and not blocks:
         style = Style.PLAIN
     return Layout(tuple(lines), margin, summary, description, tuple(blocks), style)
+
+
+@dataclass(frozen=True)
+class HeadingProblem:
+    """A line that looks like a section heading but cannot be read as one.
+
+    Attributes:
+        index: The line's index in ``Layout.lines``.
+        kind: ``"indented"`` (a heading off the margin), ``"misspelt"`` (close to a known
+            heading) or ``"body"`` (the line after a heading is not indented below it).
+        text: The heading as written.
+        suggestion: For ``misspelt``: the known heading it resembles.
+    """
+
+    index: int
+    kind: str
+    text: str
+    suggestion: str = ""
+
+
+def heading_problems(layout: Layout) -> list[HeadingProblem]:
+    """Find the lines that make a docstring's sections unclear.
+
+    ``validate`` reports them (LD361, LD362); ``--fix`` adds no section to such a docstring,
+    since a second section would duplicate what a person meant to write.
+
+    Args:
+        layout: The docstring.
+
+    Returns:
+        The problems, in line order.
+    """
+    problems = []
+    previous_blank = True
+    lines = layout.lines
+    for index in range(len(lines)):
+        text = layout.cleaned(index)
+        stripped = text.strip()
+        indented = text[:1] in (" ", "\t")
+        heading = heading_of(stripped) if stripped.endswith(":") else None
+        if heading is not None and indented and previous_blank:
+            problems.append(HeadingProblem(index, "indented", stripped))
+        elif heading is None and not indented and previous_blank and stripped.endswith(":"):
+            close = resembled_heading(stripped)
+            if close is not None:
+                problems.append(HeadingProblem(index, "misspelt", stripped.rstrip(": "),
+                                               close))
+        elif heading is not None and not indented:
+            following = next((i for i in range(index + 1, len(lines)) if lines[i].strip()),
+                             None)
+            if following is not None and heading.lower() in ALIASES and \
+                    layout.cleaned(following)[:1] not in (" ", "\t") and \
+                    heading_of(lines[following].strip()) is None:
+                problems.append(HeadingProblem(following, "body", heading))
+        previous_blank = not stripped
+    return problems

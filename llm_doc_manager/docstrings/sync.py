@@ -12,6 +12,7 @@ for a new argument, a section the code now needs, or a placeholder left by an ea
 
 from __future__ import annotations
 
+import difflib
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from llm_doc_manager.docstrings.layout import (
     Entry,
     Layout,
     _entry_head,
+    heading_problems,
     split_type_prefix,
 )
 from llm_doc_manager.docstrings.schemas import (
@@ -31,7 +33,7 @@ from llm_doc_manager.docstrings.schemas import (
     MethodDocstring,
     ModuleDocstring,
 )
-from llm_doc_manager.docstrings.sections import HEADINGS, Section, resembled_heading
+from llm_doc_manager.docstrings.sections import HEADINGS, Section
 from llm_doc_manager.docstrings.types import core_type_span, same_type
 
 #: Where a new section goes relative to the others (sections not listed keep their place).
@@ -334,8 +336,12 @@ class _Syncer:
 
     def reorder(self, block: Block, key: dict[str, int]) -> None:
         entries = block.entries
-        if any(entries[i].end != entries[i + 1].start for i in range(len(entries) - 1)):
-            return  # blank lines between entries: moving them could not keep the layout
+        gaps = {entries[i + 1].start - entries[i].end for i in range(len(entries) - 1)}
+        if len(gaps) > 1:
+            return  # uneven blank lines between entries: moving them could not keep the layout
+        gap = gaps.pop() if gaps else 0
+        if gap and any(e.start in self.edit.delete for e in entries):
+            return  # a removed entry would leave its blank line behind among the moved ones
         ranks: list[float] = []
         last = -1.0
         for entry in entries:
@@ -346,7 +352,15 @@ class _Syncer:
                                         key=lambda pair: pair[0])]
         if ordered == list(entries):
             return
-        self.edit.order[entries[0].start] = [i for e in ordered for i in range(e.start, e.end)]
+        # The entries move with their lines; the blank lines between them stay where they
+        # are (every gap has the same height, so any entry can follow any other).
+        blank = list(range(entries[0].end, entries[0].end + gap))
+        moved: list[int] = []
+        for number, entry in enumerate(ordered):
+            if number:
+                moved.extend(blank)
+            moved.extend(range(entry.start, entry.end))
+        self.edit.order[entries[0].start] = moved
 
     def result(self) -> Lines | None:
         self.place_sections()
@@ -355,9 +369,7 @@ class _Syncer:
 
 def _unclear(layout: Layout) -> bool:
     """Whether a line resembles a section heading without being read as one."""
-    headings = {b.start for b in layout.blocks}
-    return any(index not in headings and resembled_heading(line.strip()) is not None
-               for index, line in enumerate(layout.lines))
+    return any(p.kind != "body" for p in heading_problems(layout))
 
 
 def editable(layout: Layout, block: Block) -> bool:
@@ -379,27 +391,38 @@ def _param_text(param: Param, answer: MethodDocstring | None, placeholder: str) 
 def _renames(entries: Sequence[Entry], params: Sequence[Param], stale: list[Entry],
              missing: list[Param]) -> dict[int, Param]:
     """The new parameter of each renamed entry, by the entry's ``id``."""
-    # A rename: an entry whose argument is gone, alone between two entries that stay, where
-    # exactly one new argument sits between the same two arguments in the signature. It
-    # keeps its description under the new name.
+    # A rename: between two entries that stay (or an end of the list), the entries whose
+    # arguments are gone and the new arguments the signature has between the same two
+    # arguments are equally many: they are paired in order, and each description stays
+    # under its new name. Anything else is a removal plus an addition.
     position = {bare(p.name): i for i, p in enumerate(params)}
     gone = {id(e) for e in stale}
+    gaps: dict[tuple[int, int], list[Entry]] = {}
+    previous = -1
+    run: list[Entry] = []
+    for entry in (*entries, None):
+        if entry is not None and id(entry) in gone:
+            run.append(entry)
+            continue
+        following = len(params) if entry is None else position.get(bare(entry.name), -2)
+        if run and following > previous:
+            gaps[(previous, following)] = run
+        run = []
+        if entry is not None:
+            previous = position.get(bare(entry.name), previous)
     found: dict[int, Param] = {}
-    for number, entry in enumerate(entries):
-        if id(entry) not in gone:
+    for (low, high), run in gaps.items():
+        between = [p for p in missing if low < position[bare(p.name)] < high]
+        if len(between) == len(run):
+            found.update((id(e), p) for e, p in zip(run, between, strict=True))
             continue
-        previous = next((position[bare(e.name)] for e in reversed(entries[:number])
-                         if id(e) not in gone), -1)
-        following = next((position[bare(e.name)] for e in entries[number + 1:]
-                          if id(e) not in gone), len(params))
-        if following < previous:
-            continue
-        neighbours_gone = [e for e in entries if id(e) in gone and (
-            next((position[bare(x.name)] for x in reversed(entries[:entries.index(e)])
-                  if id(x) not in gone), -1) == previous)]
-        between = [p for p in missing if previous < position[bare(p.name)] < following]
-        if len(neighbours_gone) == 1 and len(between) == 1:
-            found[id(entry)] = between[0]
+        # Otherwise a misspelt name (``width`` for ``widths``) is still a rename when exactly
+        # one new argument of the gap is that close to it.
+        for entry in run:
+            close = [p for p in between if p not in found.values() and difflib.SequenceMatcher(
+                a=bare(entry.name), b=bare(p.name)).ratio() >= 0.8]
+            if len(close) == 1:
+                found[id(entry)] = close[0]
     return found
 
 

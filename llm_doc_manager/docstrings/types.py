@@ -9,6 +9,7 @@ agree with the annotation they describe. A docstring type that cannot be read as
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 
 _ROLE_RE = re.compile(r":[\w:.-]+:`~?([^`]*)`")
@@ -19,8 +20,31 @@ _DEFAULT_RE = re.compile(r"^(?:defaults?\b|default\s*[:=]|by default\b)", re.I)
 _ALIASES = {
     "List": "list", "Dict": "dict", "Set": "set", "FrozenSet": "frozenset", "Tuple": "tuple",
     "Type": "type", "Text": "str", "DefaultDict": "defaultdict", "Deque": "deque",
+    # Words people write for builtins.
+    "boolean": "bool", "integer": "int", "string": "str", "dictionary": "dict",
 }
-_DROPPED_MODULES = ("typing.", "typing_extensions.", "collections.abc.", "builtins.", "t.")
+
+
+# Names whose meaning is the same in every project. A difference in other names may be an
+# alias the project defines (``JustifyMethod = Literal["left", ...]`` documented as ``str``),
+# so only a difference in these is called drift.
+_WELL_KNOWN = frozenset(dir(builtins)) | frozenset({
+    "Any", "Optional", "Union", "Callable", "Iterable", "Iterator", "Generator", "Sequence",
+    "Mapping", "MutableMapping", "MutableSequence", "Collection", "Container", "AbstractSet",
+    "MutableSet", "Awaitable", "Coroutine", "AsyncIterator", "AsyncIterable", "AsyncGenerator",
+    "Literal", "ClassVar", "Final", "Hashable", "Sized", "Reversible", "NoReturn", "Never",
+    "defaultdict", "deque", "OrderedDict", "Counter", "ChainMap", "IO", "TextIO", "BinaryIO",
+    "Pattern", "Match", "None",
+})
+# A concrete container documented where the annotation names an abstract one agrees.
+_ABSTRACT = {
+    "Iterable": {"list", "tuple", "set", "frozenset", "dict", "Sequence", "Collection"},
+    "Sequence": {"list", "tuple"}, "MutableSequence": {"list"},
+    "Collection": {"list", "tuple", "set", "frozenset", "dict"},
+    "Mapping": {"dict", "OrderedDict", "defaultdict"}, "MutableMapping": {"dict"},
+    "AbstractSet": {"set", "frozenset"},
+}
+_NAME_RE = re.compile(r"[A-Za-z_]\w*")
 
 
 def _split_top(text: str, separators: tuple[str, ...]) -> list[str]:
@@ -58,10 +82,8 @@ def _name(node: ast.expr) -> str | None:
 
 
 def _canonical_name(name: str) -> str:
-    for prefix in _DROPPED_MODULES:
-        if name.startswith(prefix):
-            name = name[len(prefix):]
-            break
+    # ``core_schema.CoreSchema`` and ``CoreSchema`` name the same class: modules are dropped.
+    name = name.rsplit(".", 1)[-1]
     return _ALIASES.get(name, name)
 
 
@@ -101,6 +123,10 @@ def _canonical(node: ast.expr) -> str | None:
     if isinstance(node, ast.Subscript):
         base = _canonical(node.value)
         items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if base == "Literal":  # values, not forward references
+            values = [repr(i.value) if isinstance(i, ast.Constant) else ast.unparse(i)
+                      for i in items]
+            return f"Literal[{'|'.join(sorted(values))}]"
         parts = []
         for item in items:
             if isinstance(item, ast.Tuple | ast.List):  # Callable[[int], str]
@@ -181,9 +207,44 @@ def same_type(doc_text: str, annotation: str, has_default: bool = False) -> bool
         return None
     if "Any" in documented or "Any" in annotated or "object" in documented:
         return True
-    if has_default or optional:
-        documented, annotated = documented - {"None"}, annotated - {"None"}
-    return documented == annotated
+    del has_default, optional  # None is compared away whatever the default (see below)
+    # Leaving ``None`` out of a documented type is how people write optional arguments
+    # ("int, optional", or just "int"): only the other members are compared.
+    documented, annotated = documented - {"None"}, annotated - {"None"}
+    if all(any(_agrees(d, a) for a in annotated) for d in documented) and \
+            all(any(_agrees(d, a) for d in documented) for a in annotated):
+        return True
+    names = {n for member in documented | annotated for n in _NAME_RE.findall(member)}
+    return False if names <= _WELL_KNOWN else None
+
+
+def _agrees(documented: str, annotated: str) -> bool:
+    """One member each: equal, or the documented one is the bare form of the annotated one.
+
+    ``Callable`` agrees with ``Callable[[Any], Any]`` and ``str`` with ``Literal['r']``.
+    """
+    if documented == annotated:
+        return True
+    # Inside brackets too, a left-out None is no difference.
+    documented = documented.replace("None|", "").replace("|None", "")
+    annotated = annotated.replace("None|", "").replace("|None", "")
+    if documented == annotated:
+        return True
+    base, _, args = annotated.partition("[")
+    if "[" not in documented and documented == base:
+        return True
+    doc_base, _, doc_args = documented.partition("[")
+    if doc_base in _ABSTRACT.get(base, ()) and (doc_args == args or not doc_args):
+        return True
+    if doc_base == base and ("Any" in _NAME_RE.findall(args) or
+                             "Any" in _NAME_RE.findall(doc_args)):
+        return True
+    if base == "Literal" and args:
+        values = args.rstrip("]").split("|")
+        kinds = {"str" if v[:1] in "'\"" else "int" if v.lstrip("-").isdigit() else "bool"
+                 if v in ("True", "False") else "?" for v in values}
+        return kinds == {documented}
+    return False
 
 
 def core_type_span(doc_text: str) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from llm_doc_manager import __version__
 from llm_doc_manager.analysis.markers import Kind
 from llm_doc_manager.generate.outcomes import FileChange, FileResult, Options, RegionResult, Status
 from llm_doc_manager.source.files import SourceFile
-from llm_doc_manager.store import ResultStore
+from llm_doc_manager.store import ResultStore, code_fingerprint
 
 #: Bump when what generate writes changes within a version, so old results are not reused.
 GENERATE_VERSION = 2
@@ -36,7 +36,8 @@ class KnownClean:
 
     def __init__(self, store: ResultStore, provider: str, options: Options) -> None:
         self._store = store
-        self._signature = json.dumps([__version__, GENERATE_VERSION, provider, options.width,
+        self._signature = json.dumps([__version__, GENERATE_VERSION, code_fingerprint(),
+                                      provider, options.width,
                                      options.only_missing, options.all_defs,
                                      options.placeholder]).encode()
 

@@ -9,7 +9,6 @@ docs/codes.md.
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,7 +58,6 @@ from llm_doc_manager.config import PLACEHOLDER
 from llm_doc_manager.docstrings import (
     ALIASES,
     EDITABLE,
-    OTHER_HEADINGS,
     Layout,
     ParsedDocstring,
     Section,
@@ -68,10 +66,9 @@ from llm_doc_manager.docstrings import (
     read_layout,
     same_type,
 )
+from llm_doc_manager.docstrings.layout import heading_problems
 from llm_doc_manager.docstrings.parse import parse_layout
 
-_KNOWN_HEADINGS = sorted({*ALIASES, *OTHER_HEADINGS})
-_HEADING_LIKE_RE = re.compile(r"([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*\Z")
 _NOQA_RE = re.compile(r"#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
 _DOC_NOQA_RE = re.compile(r"\bnoqa:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.I)
 _ALL = frozenset({"*"})
@@ -191,37 +188,21 @@ class _FileChecker:
                      f"{doc.layout.style.value} style, not Google style: not checked",
                      doc.noqa)
             return True
-        raw = doc.value.replace("\r\n", "\n").split("\n")
-        margin = min((len(x) - len(x.lstrip()) for x in raw[1:] if x.strip()), default=0)
-        previous_blank = True
-        for offset, line in enumerate(raw):
-            text = line.strip() if offset == 0 else line[margin:]
-            number = doc.line + offset
-            stripped = text.strip()
-            heading = heading_of(stripped) if stripped.endswith(":") else None
-            if heading is not None and text[:1] in (" ", "\t") and previous_blank:
+        for problem in heading_problems(doc.layout):
+            number = doc.line + problem.index
+            if problem.kind == "indented":
                 self.add(number, SECTION_INDENT, f"{qualname}: section heading "
-                         f"'{stripped}' is indented; Google sections start at the "
+                         f"'{problem.text}' is indented; Google sections start at the "
                          "docstring's margin", doc.noqa)
-            elif heading is None and text[:1] not in (" ", "\t") and previous_blank:
-                match = _HEADING_LIKE_RE.match(stripped)
-                if match:
-                    close = difflib.get_close_matches(match.group(1).lower(), _KNOWN_HEADINGS,
-                                                      n=1, cutoff=0.75)
-                    if close:
-                        self.add(number, SECTION_UNKNOWN, f"{qualname}: unknown section "
-                                 f"'{match.group(1)}' (did you mean '{close[0].title()}'?)",
-                                 doc.noqa)
-            elif heading is not None and text[:1] not in (" ", "\t"):
-                following = next((x for x in raw[offset + 1:] if x.strip()), None)
-                if following is not None and following[margin:][:1] not in (" ", "\t") \
-                        and heading.lower() in ALIASES and heading_of(
-                            following.strip()) is None:
-                    # Entry sections cannot be read then; prose sections still can.
-                    malformed = malformed or ALIASES[heading.lower()] in _ENTRY_SECTIONS
-                    self.add(number + 1, SECTION_INDENT, f"{qualname}: the body of section "
-                             f"'{heading}' must be indented below its heading", doc.noqa)
-            previous_blank = not stripped
+            elif problem.kind == "misspelt":
+                self.add(number, SECTION_UNKNOWN, f"{qualname}: unknown section "
+                         f"'{problem.text}' (did you mean '{problem.suggestion.title()}'?)",
+                         doc.noqa)
+            else:
+                # Entry sections cannot be read then; prose sections still can.
+                malformed = malformed or ALIASES[problem.text.lower()] in _ENTRY_SECTIONS
+                self.add(number, SECTION_INDENT, f"{qualname}: the body of section "
+                         f"'{problem.text}' must be indented below its heading", doc.noqa)
         for number in range(doc.line, doc.end_line + 1):
             physical = self.lines[number - 1] if number <= len(self.lines) else ""
             if display_width(physical) > self.options.width:

@@ -16,7 +16,7 @@ from llm_doc_manager import __version__
 from llm_doc_manager.analysis.load import read_file
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import Settings
-from llm_doc_manager.store import ResultStore, cache_dir
+from llm_doc_manager.store import ResultStore, cache_dir, code_fingerprint
 
 RESULTS_FILE = "validate-v3.sqlite3"
 # Below this many files to check, worker processes cost more than they save.
@@ -34,7 +34,7 @@ CHECKS_VERSION = 8
 
 
 def _signature(settings: Settings, all_defs: bool) -> str:
-    return json.dumps([__version__, CHECKS_VERSION, all_defs, settings.width,
+    return json.dumps([__version__, CHECKS_VERSION, code_fingerprint(), all_defs, settings.width,
                        settings.placeholder], separators=(",", ":"))
 
 
