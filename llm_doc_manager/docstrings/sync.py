@@ -292,7 +292,7 @@ class _Syncer:
             later = [b for b in ranked if _RANK[b.section] > rank]  # type: ignore[index]
             lines = [f"{conv.margin}{HEADINGS[section]}:", *body]
             if after:
-                self.edit.insert_after(after[-1].end - 1, ["", *lines])
+                self.edit.insert(after[-1].end, ["", *lines])
             elif later:
                 self.edit.insert(later[0].start, [*lines, ""])
             else:
@@ -326,15 +326,25 @@ class _Syncer:
             self.fill(entry.start, entry.end, usable, indent + self.conv.hanging)
 
     def remove_entries(self, block: Block, gone: list[Entry], added: bool) -> None:
+        lines = self.layout.lines
         for entry in gone:
             self.edit.delete.update(range(entry.start, entry.end))
+            # The blank lines that separated it from its neighbour go with it.
+            number = block.entries.index(entry)
+            if number + 1 < len(block.entries):
+                self.edit.delete.update(range(entry.end, block.entries[number + 1].start))
+            elif number > 0:
+                previous = block.entries[number - 1]
+                self.edit.delete.update(i for i in range(previous.end, entry.start)
+                                        if not lines[i].strip())
         if len(gone) == len(block.entries) and not added:
             # The section is empty now: its heading and the blank line before it go too.
             self.edit.delete.update(range(block.start, block.end))
             if block.start > 0 and not self.layout.lines[block.start - 1].strip():
                 self.edit.delete.add(block.start - 1)
 
-    def reorder(self, block: Block, key: dict[str, int]) -> None:
+    def reorder(self, block: Block, rank: dict[int, int | None]) -> None:
+        """Put the entries in signature order (``rank``: position by entry ``id``)."""
         entries = block.entries
         gaps = {entries[i + 1].start - entries[i].end for i in range(len(entries) - 1)}
         if len(gaps) > 1:
@@ -345,8 +355,10 @@ class _Syncer:
         ranks: list[float] = []
         last = -1.0
         for entry in entries:
-            rank = key.get(bare(entry.name))
-            last = float(rank) if rank is not None else last + 0.001
+            known = rank.get(id(entry))
+            # An entry of no argument (kept: received through **kwargs) stays after the one
+            # it follows now.
+            last = float(known) if known is not None else last + 0.001
             ranks.append(last)
         ordered = [e for _, e in sorted(zip(ranks, entries, strict=True),
                                         key=lambda pair: pair[0])]
@@ -465,23 +477,29 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
     syncer.remove_entries(block, stale, bool(missing))
     kept = [e for e in entries if e not in stale]
     position = {bare(p.name): i for i, p in enumerate(params)}
-    common = [bare(e.name) for e in kept if bare(e.name) in position]
-    if common != sorted(common, key=position.__getitem__) and not renamed:
-        syncer.reorder(block, position)
+    # Where each kept entry belongs in the signature (a renamed one under its new name).
+    rank = {id(e): position[bare(renamed[id(e)].name)] if id(e) in renamed else
+            position.get(bare(e.name)) for e in kept}
+    common = [r for e in kept if (r := rank[id(e)]) is not None]
+    if common != sorted(common):
+        syncer.reorder(block, rank)
+    gaps = {entries[i + 1].start - entries[i].end for i in range(len(entries) - 1)}
+    blank = [""] * (gaps.pop() if len(gaps) == 1 else 0)
     for param in missing:
         index = position[bare(param.name)]
-        before = [e for e in kept if position.get(bare(e.name), -1) < index
-                  and bare(e.name) in position]
-        following = [e for e in kept if position.get(bare(e.name), -1) > index]
+        before = [e for e in kept if (r := rank[id(e)]) is not None and r < index]
+        following = [e for e in kept if (r := rank[id(e)]) is not None and r > index]
         lines = _entry_lines(param.name, param.annotation,
                              _param_text(param, answer, placeholder), conv)
         if before:
-            syncer.edit.insert_after(max(before, key=lambda e: position[bare(e.name)]).end - 1,
-                                     lines)
+            # After the entry of the argument before it, wherever a reordering puts that.
+            anchor = max(before, key=lambda e: rank[id(e)] or 0)
+            syncer.edit.insert_after(anchor.end - 1, [*blank, *lines])
         elif following:
-            syncer.edit.insert(min(following, key=lambda e: position[bare(e.name)]).start, lines)
+            anchor = min(following, key=lambda e: rank[id(e)] or 0)
+            syncer.edit.insert(anchor.start, [*lines, *blank])
         else:
-            syncer.edit.insert_after(block.end - 1, lines)
+            syncer.edit.insert(block.end, [*blank, *lines] if kept else lines)
 
 
 def _first_body_line(layout: Layout, block: Block) -> int:
@@ -558,7 +576,7 @@ def _sync_raises(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring 
                         None)
             syncer.fill_entry(entry, text)
         if body:
-            syncer.edit.insert_after(block.end - 1, body)
+            syncer.edit.insert(block.end, body)
     elif body:
         syncer.add_section(Section.RAISES, body)
 
@@ -638,7 +656,7 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
                 syncer.retype(entry, annotation)
             syncer.fill_entry(entry, given.get(entry.name))
         if body:
-            syncer.edit.insert_after(block.end - 1, body)
+            syncer.edit.insert(block.end, body)
     elif body:
         syncer.add_section(Section.ATTRIBUTES, body)
     return syncer.result()
