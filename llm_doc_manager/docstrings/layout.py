@@ -341,6 +341,17 @@ def read_layout(value: str) -> Layout:
     blocks = []
     for number, start in enumerate(headings):
         stop = headings[number + 1] if number + 1 < len(headings) else len(lines)
+        # A line back at the margin after an indented body ends the section: it is prose
+        # after it, not part of its last entry.
+        indented = False
+        for i in range(start + 1, stop):
+            if not cleaned[i].strip():
+                continue
+            if cleaned[i][:1] in (" ", "\t"):
+                indented = True
+            elif indented:
+                stop = i
+                break
         end = start + 1
         for i in range(stop - 1, start, -1):
             if cleaned[i].strip():

@@ -136,7 +136,7 @@ class _Edit:
     delete: set[int] = field(default_factory=set)
     before: dict[int, list[str]] = field(default_factory=dict)
     after: dict[int, list[str]] = field(default_factory=dict)
-    order: dict[int, list[int]] = field(default_factory=dict)
+    order: dict[int, tuple[list[int | str], int]] = field(default_factory=dict)
 
     def insert(self, at: int, lines: Sequence[str]) -> None:
         """Insert before original line ``at`` (``len(lines)``: at the very end)."""
@@ -155,22 +155,24 @@ class _Edit:
 
     def assemble(self) -> Lines:
         count = len(self.layout.lines)
-        sequence: list[int] = []
+        sequence: Lines = []
         index = 0
         while index < count:
             if index in self.order:
-                moved = self.order[index]
+                moved, index = self.order[index]
                 sequence.extend(moved)
-                index += len(moved)
                 continue
             sequence.append(index)
             index += 1
         out: Lines = []
-        for index in sequence:
-            out.extend(self.before.get(index, ()))
-            if index not in self.delete:
-                out.extend(self.replace.get(index, [index]))
-            out.extend(self.after.get(index, ()))
+        for item in sequence:
+            if isinstance(item, str):
+                out.append(item)
+                continue
+            out.extend(self.before.get(item, ()))
+            if item not in self.delete:
+                out.extend(self.replace.get(item, [item]))
+            out.extend(self.after.get(item, ()))
         out.extend(self.before.get(count, ()))
         return out
 
@@ -350,29 +352,26 @@ class _Syncer:
         if len(gaps) > 1:
             return  # uneven blank lines between entries: moving them could not keep the layout
         gap = gaps.pop() if gaps else 0
-        if gap and any(e.start in self.edit.delete for e in entries):
-            return  # a removed entry would leave its blank line behind among the moved ones
+        kept = [e for e in entries if e.start not in self.edit.delete]
         ranks: list[float] = []
         last = -1.0
-        for entry in entries:
+        for entry in kept:
             known = rank.get(id(entry))
             # An entry of no argument (kept: received through **kwargs) stays after the one
             # it follows now.
             last = float(known) if known is not None else last + 0.001
             ranks.append(last)
-        ordered = [e for _, e in sorted(zip(ranks, entries, strict=True),
-                                        key=lambda pair: pair[0])]
-        if ordered == list(entries):
+        ordered = [e for _, e in sorted(zip(ranks, kept, strict=True), key=lambda pair: pair[0])]
+        if ordered == kept:
             return
-        # The entries move with their lines; the blank lines between them stay where they
-        # are (every gap has the same height, so any entry can follow any other).
-        blank = list(range(entries[0].end, entries[0].end + gap))
-        moved: list[int] = []
+        # The entries move with their lines; between them go as many blank lines as before
+        # (every gap had the same height). Removed entries are left out with their gaps.
+        moved: list[int | str] = []
         for number, entry in enumerate(ordered):
             if number:
-                moved.extend(blank)
+                moved.extend([""] * gap)
             moved.extend(range(entry.start, entry.end))
-        self.edit.order[entries[0].start] = moved
+        self.edit.order[entries[0].start] = (moved, entries[-1].end)
 
     def result(self) -> Lines | None:
         self.place_sections()
@@ -426,7 +425,10 @@ def _renames(entries: Sequence[Entry], params: Sequence[Param], stale: list[Entr
     for (low, high), run in gaps.items():
         between = [p for p in missing if low < position[bare(p.name)] < high]
         if len(between) == len(run):
-            found.update((id(e), p) for e, p in zip(run, between, strict=True))
+            # An entry typed otherwise than the new argument describes something else.
+            found.update((id(e), p) for e, p in zip(run, between, strict=True)
+                         if not (e.type_hint and p.annotation and same_type(
+                             e.type_hint, p.annotation, p.default is not None) is False))
             continue
         # Otherwise a misspelt name (``width`` for ``widths``) is still a rename when exactly
         # one new argument of the gap is that close to it.

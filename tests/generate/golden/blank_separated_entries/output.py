@@ -1,0 +1,21 @@
+"""Entries separated by blank lines, as the openai client writes them."""
+
+
+def create(service_account_id: str, *, project_id: str, name: str | None = None,
+           scopes: list[str] | None = None) -> dict:
+    """
+    Creates an API key for a service account in the project.
+
+    Args:
+      service_account_id: The ID of the service account.
+
+      project_id: The ID of the project.
+
+      name: API key name.
+
+      scopes: TODO: describe. Defaults to None.
+
+    Returns:
+      The created key.
+    """
+    return {}

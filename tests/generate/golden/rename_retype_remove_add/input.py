@@ -1,0 +1,17 @@
+"""A signature that changed under its docstring."""
+
+
+def price(item: str, quantity: float, currency: str = "EUR") -> float:
+    """Return the price of an order line.
+
+    The price includes taxes.
+
+    Args:
+        sku (str): Stock keeping unit of the product.
+        quantity (int): How many units, never negative.
+        discount (float): A rebate that no longer exists.
+
+    Returns:
+        float: The total, rounded to cents.
+    """
+    return 0.0
