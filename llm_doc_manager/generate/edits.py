@@ -20,6 +20,7 @@ from llm_doc_manager.source.positions import INDENT_CHARS, SourceMap, colon_afte
 
 _CODING_RE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 _TYPE_COMMENT_RE = re.compile(r"[ \t]*#\s*type:")
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 @dataclass(frozen=True, order=True)
@@ -94,14 +95,21 @@ def docstring_edits(src: SourceMap, node: DefNode, indent: str, literal: str) ->
         span = Edit(body_start, src.offset(existing.end_lineno or existing.lineno,
                                            existing.end_col_offset or 0), literal)
         return [Edit(colon_end, body_start, nl + indent), span]
+    # black and ruff format put a blank line after a class docstring and before a nested
+    # def or class, and PEP 257 asks the same: a new docstring leaves a file they had
+    # formatted still formatted.
+    blank_after = isinstance(node, ast.ClassDef) or isinstance(body0, _NESTED)
     if simple_suite:
-        return [Edit(colon_end, body_start, f"{nl}{indent}{literal}{nl}{indent}")]
+        gap = nl if blank_after else ""
+        return [Edit(colon_end, body_start, f"{nl}{indent}{literal}{nl}{gap}{indent}")]
     # Insert as the first line of the block, after any ``# type:`` comment lines.
     lineno = colon_line + 1
     while lineno < body0.lineno and _TYPE_COMMENT_RE.match(src.line(lineno)):
         lineno += 1
     at = src.starts[lineno - 1] if lineno <= len(src.lines) else len(src.text)
-    return [Edit(at, at, f"{indent}{literal}{src.newline(lineno)}")]
+    nl = src.newline(lineno)
+    gap = nl if blank_after and src.line(lineno).strip() else ""
+    return [Edit(at, at, f"{indent}{literal}{nl}{gap}")]
 
 
 _LITERAL_RE = re.compile(r"([rRuU]?)(\"\"\"|'''|\"|')")
@@ -192,8 +200,20 @@ def module_docstring_edits(src: SourceMap, tree: ast.Module, marker_line: int | 
     at = src.starts[lineno - 1] if lineno <= len(src.lines) else len(src.text)
     if at == len(src.text) and src.text and not src.text.endswith(("\n", "\r")):
         return [Edit(at, at, f"{nl}{literal}{nl}")]
-    following = src.line(lineno)
-    gap = nl if following.strip() else ""
+    # One blank line after a module docstring, two before a def or class (what black and
+    # ruff format want), counting the blank lines already there.
+    number, existing_blank = lineno, 0
+    while number <= len(src.lines) and not src.line(number).strip():
+        number, existing_blank = number + 1, existing_blank + 1
+    want = 0 if number > len(src.lines) else 1
+    for code_line in range(number, len(src.lines) + 1):
+        stripped = src.line(code_line).strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith(("def ", "async def ", "class ", "@")):
+            want = 2
+        break
+    gap = nl * max(0, want - existing_blank)
     return [Edit(at, at, f"{literal}{nl}{gap}")]
 
 

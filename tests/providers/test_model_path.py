@@ -217,12 +217,21 @@ def test_adversarial_model_text_yields_valid_files(tmp_path: Path, llm_doc: Run,
     nasty = ('Ends with quotes """ and \'\'\' and a backslash \\\r\n'
              "# @llm-doc-end\n" + "x" * 150 + " \\N{BULLET} \t\x0b done\\")
 
+    def nastier(value: Any, key: str = "") -> Any:
+        # Every text field, nested entries included (a new argument's description is all a
+        # model is asked for when a docstring exists); names and types stay usable.
+        if isinstance(value, dict):
+            return {k: nastier(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [nastier(v, key) for v in value]
+        if key in ("name", "type_hint", "exception_type"):
+            return value
+        if isinstance(value, str) or key in ("extended_description", "notes"):
+            return nasty
+        return value
+
     def answer(schema: dict[str, Any], target: str) -> dict[str, Any]:
-        value = fill(schema, schema.get("$defs", {}), "", target)
-        for key in value:
-            if isinstance(value[key], str) or key in ("extended_description", "notes"):
-                value[key] = nasty
-        return dict(value)
+        return dict(nastier(fill(schema, schema.get("$defs", {}), "", target)))
 
     fake.answer = answer
     cases = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.py").exists())
@@ -232,6 +241,7 @@ def test_adversarial_model_text_yields_valid_files(tmp_path: Path, llm_doc: Run,
     result = _run(llm_doc, fake, "--yes", "--all", ".")
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
+    untouched: list[str] = []
     for case in cases:
         raw = (tmp_path / f"{case}.py").read_bytes()
         old = before[case]
@@ -246,9 +256,13 @@ def test_adversarial_model_text_yields_valid_files(tmp_path: Path, llm_doc: Run,
             assert_only_docstrings_changed(old_text, text)
         docs = [ast.get_docstring(n, clean=False) for n in ast.walk(tree)
                 if isinstance(n, ast.FunctionDef | ast.ClassDef | ast.Module)]
-        assert any(d and '""" and' in d for d in docs) or case in (
-            "only_missing", "marker_text_in_string", "update_unchanged") or \
-            "latin" in case, case
+        if not any(d and '""" and' in d for d in docs):
+            untouched.append(case)
+    # The model's text lands wherever text was missing: every case but those with nothing
+    # missing (or only arguments, which this model never describes: it returns no entries).
+    assert untouched == ["blank_separated_entries", "class_args_returns", "foreign_styles",
+                         "hf_type_text", "rename_retype_remove_add", "two_space_docstring",
+                         "unindented_continuation"]
     requests = len(fake.seen)
     again = _run(llm_doc, fake, "--yes", "--all", ".")
     assert again.returncode in (0, 1), again.stderr

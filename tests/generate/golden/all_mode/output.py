@@ -1,7 +1,9 @@
 """TODO: describe."""
 
+
 class Plain:
     """TODO: describe."""
+
     def method(self, a):
         """TODO: describe.
 

@@ -10,6 +10,7 @@ class Point:
         x (float): TODO: describe.
         y (float): TODO: describe.
     """
+
     x: float
     y: float = 0.0
     _cache: dict | None = None

@@ -4,9 +4,11 @@ import functools
 # @llm-class-start
 class Outer:
     """TODO: describe."""
+
     # @llm-class-start
     class Inner:
         """TODO: describe."""
+
         # @llm-doc-start
         @staticmethod
         @functools.cache

@@ -5,6 +5,7 @@ class T:
 	Attributes:
 	    value: TODO: describe.
 	"""
+
 	def __init__(self, value):
 		self.value = value
 

@@ -1,6 +1,7 @@
 # @llm-class-start
 class Two:
   """TODO: describe."""
+
   # @llm-doc-start
   def run(self, n):
     """TODO: describe.
