@@ -86,7 +86,8 @@ def _corpus(folder: Path) -> None:
     for name, text in MODULE_STARTS.items():
         (folder / name).write_text(text)
     spec = importlib.util.find_spec("rich")
-    assert spec is not None and spec.origin is not None
+    assert spec is not None
+    assert spec.origin is not None
     shutil.copytree(Path(spec.origin).parent, folder / "rich",
                     ignore=shutil.ignore_patterns("__pycache__"))
 

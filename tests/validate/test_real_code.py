@@ -24,7 +24,8 @@ PACKAGES = ("pydantic", "rich", "openai")
 
 def _installed(name: str) -> Path:
     spec = importlib.util.find_spec(name)
-    assert spec is not None and spec.origin is not None, name
+    assert spec is not None, name
+    assert spec.origin is not None, name
     return Path(spec.origin).parent
 
 
