@@ -42,6 +42,7 @@ from llm_doc_manager.docstrings import (
     AnySchema,
     CommentText,
     DocSchema,
+    MethodDocstring,
     ParsedDocstring,
     assemble,
     conventions,
@@ -112,6 +113,8 @@ class PlannedRegion:
         comment_run: For a comment region, the first line of the comment run above the
             block and its text ("" when there is none).
         skip: Left alone (``--only-missing`` and something is already there).
+        needs_text: Whether the provider is asked at all: an existing docstring that lacks
+            no text (only structure to sync, or nothing) is updated without a request.
     """
 
     target: Target
@@ -119,6 +122,7 @@ class PlannedRegion:
     existing: ParsedDocstring | None
     comment_run: tuple[int, str]
     skip: bool
+    needs_text: bool = True
 
     @property
     def has_existing(self) -> bool:
@@ -206,8 +210,35 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False) -> list[
         request = DocRequest(target.kind, source.path, target.qualname, target.line,
                              shown.code, facts, existing_text, shown.context)
         planned.append(PlannedRegion(target, request, existing, runs.get(index, (0, "")),
-                                     existing_text is not None and options.only_missing))
+                                     existing_text is not None and options.only_missing,
+                                     _needs_text(parsed, target, facts, existing_text, options)))
     return planned
+
+
+# Written where new prose would go, to tell whether an update needs any (never output).
+_PROBE = "\x00needs text\x00"
+
+
+def _needs_text(parsed: ParsedFile, target: Target,
+                facts: FunctionFacts | ClassFacts | ModuleFacts | BlockFacts,
+                existing: str | None, options: Options) -> bool:
+    """Whether a provider must be asked: something is missing that only it can write.
+
+    A second run on what the first wrote asks nothing: the docstring is complete, or its
+    update is structure only (a retype, a rename, a removed entry), which needs no text.
+    """
+    if existing is None or options.rewrite:
+        return True
+    if target.node is None or isinstance(facts, BlockFacts):
+        return False  # an existing comment is kept as it is
+    if options.placeholder and options.placeholder in existing:
+        return True  # a placeholder left by an earlier run is to be filled
+    layout = read_layout(existing)
+    if layout.style not in EDITABLE:
+        return False
+    conv = conventions(layout, "", "    ", options.width)
+    lines = sync(layout, facts, None, conv, _PROBE)
+    return lines is not None and any(isinstance(item, str) and _PROBE in item for item in lines)
 
 
 @dataclass(frozen=True)
@@ -224,6 +255,8 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
                keep_human: bool) -> _Edits:
     """The edits one answer asks for (none when the region would not change)."""
     target, positions, encoding = entry.target, parsed.positions, parsed.source.encoding
+    if answer is NO_TEXT and (target.node is None or entry.existing is None):
+        return _NO_EDITS  # an existing comment (or a foreign docstring) is kept as it is
     if target.node is None:
         if not isinstance(answer, CommentText):
             raise ApplyError(f"the provider answered {type(answer).__name__} for a comment")
@@ -241,7 +274,7 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
     facts = entry.request.facts
     assert not isinstance(facts, BlockFacts)  # a def, class or module target has its facts
     if entry.existing is not None and keep_human:
-        return _synced(parsed, entry, facts, answer, options)
+        return _synced(parsed, entry, facts, None if answer is NO_TEXT else answer, options)
     merged = merge(facts, answer, entry.existing, keep_human, options.placeholder)
     if merged.unchanged:
         return _NO_EDITS
@@ -262,9 +295,12 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
 
 
 def _synced(parsed: ParsedFile, entry: PlannedRegion,
-            facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
+            facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema | None,
             options: Options) -> _Edits:
-    """Minimal edits to an existing docstring: only the lines the code requires change."""
+    """Minimal edits to an existing docstring: only the lines the code requires change.
+
+    ``answer`` None: no text is offered (placeholders go where text is missing).
+    """
     node, positions = entry.target.node, parsed.positions
     assert node is not None
     assert entry.request.existing is not None
@@ -294,6 +330,15 @@ def _synced(parsed: ParsedFile, entry: PlannedRegion,
         literal = to_newline(to_literal(value, parsed.source.encoding),
                               positions.newline(expr.lineno))
     return _Edits([Edit(start, end, literal)], [value], value)
+
+
+class _NoText(MethodDocstring):
+    """The answer of a region whose update needs no text: only structure is synced."""
+
+
+#: Stands for an answer that was never asked for (see ``PlannedRegion.needs_text``).
+NO_TEXT = _NoText(summary="", extended_description=None, args=[], returns=None, yields=None,
+                  raises=[], examples=None, notes=None)
 
 
 class _Foreign(Exception):
@@ -409,6 +454,9 @@ class _Run:
     async def ask(self, entry: PlannedRegion) -> AnySchema | BaseException | None:
         if entry.skip:
             return None
+        if not entry.needs_text and not self.provider.local:
+            self.observer.answered(False)
+            return NO_TEXT
         answer: AnySchema | BaseException
         async with self.requests:
             try:
@@ -436,8 +484,8 @@ class _Run:
         keep_human = self.provider.keeps_human_text or not self.options.rewrite
         change = build(parsed, planned, answers, self.options, keep_human)
         for entry, answer, region in zip(planned, answers, change.regions, strict=True):
-            if region.settled is not None and answer is not None and \
-                    not isinstance(answer, BaseException):
+            if region.settled is not None and answer is not None and answer is not NO_TEXT \
+                    and not isinstance(answer, BaseException):
                 self.provider.remember(entry.request, answer, region.settled)
         return change
 

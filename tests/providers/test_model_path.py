@@ -120,7 +120,10 @@ def test_generate_then_rerun_sends_zero_requests(tmp_path: Path, llm_doc: Run,
     second = _run(llm_doc, fake, "--yes", ".")
     assert second.returncode == 0, second.stderr
     assert len(fake.seen) == REGIONS, "a re-run on unchanged code must send nothing"
-    assert "6 regions from the cache" in second.stderr
+    # Complete docstrings are not asked again at all; those holding a placeholder (the
+    # fake describes no arguments) are, and the cache answers them.
+    assert "model: 0 requests" in second.stderr
+    assert "3 regions from the cache" in second.stderr
     assert path.read_text() == after
     _no_secret_anywhere(tmp_path, first.stdout, first.stderr, second.stdout, second.stderr)
     _no_secret_anywhere(_cache_dir(tmp_path))
@@ -405,3 +408,94 @@ def test_concurrency_and_rate_limit_bound_the_requests(tmp_path: Path, llm_doc: 
     assert _run(llm_doc, fake, "--diff", "--no-cache", "--rpm", "300", ".").returncode == 0
     assert time.monotonic() - began >= 0.2 * (REGIONS - 1)
     assert len(fake.seen) == REGIONS
+
+
+UPDATES = '''\
+"""Orders."""
+
+
+# @llm-doc-start
+def cli(argv: list[str]) -> int:
+    # @llm-class-start
+    class BadUsage(Exception): pass
+    # @llm-class-end
+    return len(argv)
+# @llm-doc-end
+
+
+# @llm-doc-start
+def complete(a: int) -> int:
+    """Double a number.
+
+    Args:
+        a: The number, written by a person.
+
+    Returns:
+        Twice the number.
+    """
+    return 2 * a
+# @llm-doc-end
+
+
+# @llm-doc-start
+def retyped(a: int, b: str) -> int:
+    """Count.
+
+    Args:
+        a (str): What to count, written by a person.
+        b (str): The label.
+
+    Returns:
+        How many.
+    """
+    return a
+# @llm-doc-end
+
+
+# @llm-doc-start
+def grown(a: int, b: int) -> int:
+    """Add two numbers, a person wrote this.
+
+    Args:
+        a: The first.
+
+    Returns:
+        The sum.
+    """
+    return a + b
+# @llm-doc-end
+'''
+
+
+def test_updates_ask_only_for_missing_text_and_a_second_run_asks_nothing(
+        tmp_path: Path, llm_doc: Run, fake: FakeOpenAI) -> None:
+    def answer(schema: dict[str, Any], target: str) -> dict[str, Any]:
+        value = dict(fill(schema, schema.get("$defs", {}), "", target))
+        if "args" in value:  # a model that describes the arguments it sees
+            value["args"] = [{"name": name, "type_hint": None, "description": text}
+                             for name, text in (("argv", "The arguments."), ("a", "First."),
+                                                ("b", "The second."))]
+        return value
+
+    fake.answer = answer
+    _project(tmp_path)
+    path = tmp_path / "orders.py"
+    path.write_text(UPDATES)
+    first = _run(llm_doc, fake, "--yes", "orders.py")
+    assert first.returncode == 0, first.stderr
+    shown = [json.dumps(s.body) for s in fake.seen]
+    # The outer function, the inner class and the docstring missing an argument: three
+    # requests. The complete docstring and the one needing only a retype ask nothing.
+    assert len(fake.seen) == 3
+    assert not any("Python function complete" in s or "Python function retyped" in s
+                   for s in shown)
+    text = path.read_text()
+    assert "a (int): What to count, written by a person." in text  # retyped, words kept
+    assert "a: The number, written by a person." in text
+    assert '"""Add two numbers, a person wrote this.' in text
+    assert "        a: The first.\n        b: The second.\n" in text  # the model fills the gap
+    requests = len(fake.seen)
+    second = _run(llm_doc, fake, "--yes", "orders.py")
+    assert second.returncode == 0, second.stderr
+    assert len(fake.seen) == requests  # nested regions included: nothing is asked again
+    assert path.read_text() == text
