@@ -88,9 +88,13 @@ def without_docstrings(text: str) -> str:
 
 
 def assert_only_docstrings_changed(before: str, after: str) -> None:
-    """Outside docstrings the files are identical but for whitespace (comments included)."""
-    old = "".join(without_docstrings(before).split())
-    new = "".join(without_docstrings(after).split())
+    """Outside docstrings the files are identical but for whitespace (comments included).
+
+    A backslash line continuation counts as whitespace: splitting ``def f(): \\`` and its
+    body onto their own lines drops it, as splitting ``def f(): x`` adds a line break.
+    """
+    old = "".join(without_docstrings(before).replace("\\\n", " ").split())
+    new = "".join(without_docstrings(after).replace("\\\n", " ").split())
     if old != new:
         diff = difflib.unified_diff(split_lines(without_docstrings(before)),
                                     split_lines(without_docstrings(after)))

@@ -125,10 +125,17 @@ def _region_problem(region: Region, want_class: bool, found: Definition | None) 
 
 def _comm_target(tree: ast.Module, region: Region) -> tuple[Target | None, MarkerProblem | None]:
     inside: list[tuple[ast.stmt, list[ast.stmt]]] = []
-    for stmt, block in _statements(tree):
+    statements = list(_statements(tree))
+    starts = sorted(first_line(stmt) for stmt, _ in statements)
+    for stmt, block in statements:
         start, end = first_line(stmt), _last_line(stmt)
         inner_start = region.start < start < region.end
         inner_end = region.start < end < region.end
+        if inner_end and not inner_start and \
+                bisect.bisect_right(starts, end) == bisect.bisect_left(starts, region.end):
+            # The end marker trails the last statement of this block (only comments come
+            # between): the region lies inside the block, it does not cross it.
+            continue
         if inner_start != inner_end:  # exactly one end inside: the statement straddles a marker
             return None, MarkerProblem(
                 region.start, 1, codes.MARKER_COMM_BLOCK,

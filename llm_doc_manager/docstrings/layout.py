@@ -39,7 +39,7 @@ _REST_RE = re.compile(r"^[ \t]*:(?:param|parameter|arg|argument|key|keyword|type
                       r"rtype|raises?|except|exception|ivar|cvar|var|vartype)\b", re.M)
 _EPYTEXT_RE = re.compile(r"^[ \t]*@(?:param|type|return|rtype|raise|ivar|cvar|var)\b", re.M)
 # ``name (type): text`` or ``name: text``; the type may hold nested brackets, so only its
-# opening is matched here and ``_entry_head`` finds where it closes.
+# opening is matched here and ``parse_entry_head`` finds where it closes.
 _ENTRY_NAME_RE = re.compile(r"(\*{0,2}[A-Za-z_][\w.]*)[ \t]*")
 # Heads of a Returns/Yields body that are words of prose, not types.
 _NOT_TYPES = frozenset({"TODO", "FIXME", "XXX", "NOTE", "Note", "Warning", "WARNING", "Example",
@@ -209,7 +209,8 @@ def split_type_prefix(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _entry_head(line: str) -> tuple[str, str | None, str, tuple[int, int] | None, bool] | None:
+def parse_entry_head(line: str
+                     ) -> tuple[str, str | None, str, tuple[int, int] | None, bool] | None:
     """Read ``name (type): rest`` at the start of ``line`` (types may span joined lines).
 
     Returns name, type, the text after the colon, the type's columns and whether a colon
@@ -268,7 +269,7 @@ def _entries(lines: list[str], first: int, end: int) -> tuple[Entry, ...]:
                     _indent_width(lines[index + 1]) > indent:
                 index += 1
                 joined += " " + lines[index].strip()
-            parsed = _entry_head(joined)
+            parsed = parse_entry_head(joined)
             if parsed is None and joined != line:
                 joined, index = line, head_line
         # A line at the entries' margin that is no ``name: text`` continues the entry before

@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 
 from llm_doc_manager.config import DEFAULT_WIDTH
+from llm_doc_manager.docstrings.layout import parse_entry_head, split_type_prefix
 from llm_doc_manager.docstrings.parse import RawSection
 from llm_doc_manager.docstrings.schemas import (
     ArgDoc,
@@ -97,20 +98,32 @@ def _verbatim(text: str | None) -> list[str]:
 
 
 def _entry(head: str, description: str, available: int) -> list[str]:
-    """Render ``head: description`` with a hanging indent for continuation lines."""
+    """Render ``head: description`` with a hanging indent for continuation lines.
+
+    The head (``name (type)``, or a Returns type) is never broken: a broken head reads
+    back as another entry or as part of the description.
+    """
     lines = _clean(description)
-    first = f"{head}: {lines[0]}" if lines and lines[0] else f"{head}:"
+    first = lines[0] if lines and lines[0] else ""
     # Continuation lines carry the hanging indent within the same width: wrapping them at
     # the full width and indenting afterwards made lines too long to read back unchanged.
-    out = textwrap.wrap(first, max(available, 20), subsequent_indent=SECTION_INDENT,
-                        break_long_words=False, break_on_hyphens=False) or [first]
+    out = textwrap.wrap(first, max(available, 20), initial_indent=f"{head}: ",
+                        subsequent_indent=SECTION_INDENT, break_long_words=False,
+                        break_on_hyphens=False) or [f"{head}:"]
     for line in wrap_prose("\n".join(lines[1:]), available - len(SECTION_INDENT)):
         out.append(SECTION_INDENT + line if line else line)
     return out
 
 
-def _arg_head(name: str, type_hint: str | None) -> str:
-    return f"{name} ({type_hint})" if type_hint else name
+def _arg_head(name: str, type_hint: str | None, available: int) -> str:
+    """``name (type)``, or the name alone when the type would not fit or read back."""
+    if not type_hint:
+        return name
+    head = f"{name} ({type_hint})"
+    read = parse_entry_head(head + ": x")
+    if len(head) + 2 > available or read is None or read[1] != " ".join(type_hint.split()):
+        return name
+    return head
 
 
 def _section(heading: str, body: Iterable[str]) -> list[str]:
@@ -121,7 +134,8 @@ def _section(heading: str, body: Iterable[str]) -> list[str]:
 def _named_entries(entries: Sequence[ArgDoc | AttributeDoc], available: int) -> list[str]:
     out: list[str] = []
     for entry in entries:
-        out.extend(_entry(_arg_head(entry.name, entry.type_hint), entry.description, available))
+        out.extend(_entry(_arg_head(entry.name, entry.type_hint, available), entry.description,
+                          available))
     return out
 
 
@@ -133,7 +147,10 @@ def _raises(entries: Sequence[RaisesDoc], available: int) -> list[str]:
 
 
 def _typed(type_hint: str | None, description: str, available: int) -> list[str]:
-    if type_hint:
+    # The type is written only where it fits on its line and reads back as itself: a
+    # wrapped or odd type (``-> 1 + 1``) would be read as description the next time.
+    if type_hint and len(type_hint) + 2 <= available and \
+            split_type_prefix(f"{type_hint}: x")[0] == " ".join(type_hint.split()):
         return _entry(type_hint, description, available)
     return wrap_prose(description, available)
 

@@ -23,8 +23,8 @@ from llm_doc_manager.docstrings.layout import (
     Block,
     Entry,
     Layout,
-    _entry_head,
     heading_problems,
+    parse_entry_head,
     split_type_prefix,
 )
 from llm_doc_manager.docstrings.schemas import (
@@ -205,7 +205,7 @@ def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conve
     head = name
     if type_hint and conv.typed:
         typed = f"{name} ({_type_text(type_hint, conv)})"
-        read = _entry_head(typed + ": x")
+        read = parse_entry_head(typed + ": x")
         # A type is written only where it fits and reads back as itself.
         if len(indent) + len(typed) + 2 <= conv.width and read is not None and \
                 read[1] == " ".join(_type_text(type_hint, conv).split()):

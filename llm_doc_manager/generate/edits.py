@@ -55,8 +55,8 @@ def body_indent(src: SourceMap, tree: ast.Module, node: DefNode) -> str:
         The body's own indentation; for ``def f(): x``, the header's plus one step.
     """
     if _simple_suite(src, node):
-        return src.indent(node.lineno) + src.indent_unit(tree, src.indent(node.lineno))
-    return src.indent(node.body[0].lineno)
+        return src.text_indent(node.lineno) + src.indent_unit(tree, src.indent(node.lineno))
+    return src.text_indent(node.body[0].lineno)
 
 
 def _simple_suite(src: SourceMap, node: DefNode) -> bool:
@@ -65,7 +65,12 @@ def _simple_suite(src: SourceMap, node: DefNode) -> bool:
     # header's colon. Telling them apart by the statement's column spares tokenizing the
     # header (indentation is ASCII, so its length in characters is its length in bytes).
     body0 = node.body[0]
-    return body0.col_offset > len(src.indent(body0.lineno))
+    if body0.col_offset > len(src.indent(body0.lineno)):
+        return True
+    # ``def f(): \`` then the body on the next line: a simple suite continued by a
+    # backslash (the body is on the header's logical line).
+    previous = src.line(body0.lineno - 1).rstrip("\r\n") if body0.lineno > node.lineno else ""
+    return previous.endswith("\\") and "#" not in previous
 
 
 def docstring_edits(src: SourceMap, node: DefNode, indent: str, literal: str) -> list[Edit]:

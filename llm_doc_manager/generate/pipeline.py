@@ -264,7 +264,7 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
         if old and keep_human:
             return _NO_EDITS
         first = first_line(target.statements[0])
-        lines = format_comment(answer, positions.indent(first), options.width, encoding)
+        lines = format_comment(answer, positions.text_indent(first), options.width, encoding)
         settled = "\n".join(line.strip().lstrip("#").strip() for line in lines)
         if settled == old:
             return _NO_EDITS

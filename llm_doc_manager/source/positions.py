@@ -76,6 +76,14 @@ class SourceMap:
         line = self.line(lineno)
         return line[: len(line) - len(line.lstrip(INDENT_CHARS))]
 
+    def text_indent(self, lineno: int) -> str:
+        """The indentation new lines at this line's level take (form feeds left out).
+
+        Python resets the column at a form feed, so ``"\\f    pass"`` is indented by four
+        spaces; a docstring line written with the form feed would carry it into its text.
+        """
+        return self.indent(lineno).rsplit("\f", 1)[-1]
+
     def indent_unit(self, tree: ast.Module, fallback_indent: str) -> str:
         """Return the file's most common indentation step (seed rule: tabs stay tabs)."""
         if self._unit is None:

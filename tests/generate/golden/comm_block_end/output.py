@@ -1,0 +1,8 @@
+def m(x):
+    if x:
+        y = 1
+        # @llm-comm-start
+        # Return y.
+        return y
+        # @llm-comm-end
+    return 0
