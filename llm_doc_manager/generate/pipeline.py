@@ -208,7 +208,8 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False) -> list[
                 facts = function_facts(node, target.class_name)
                 shown = shower.for_function(node) if shower is not None else shown
         request = DocRequest(target.kind, source.path, target.qualname, target.line,
-                             shown.code, facts, existing_text, shown.context)
+                             shown.code, facts, existing_text, shown.context, options.rewrite,
+                             options.placeholder)
         planned.append(PlannedRegion(target, request, existing, runs.get(index, (0, "")),
                                      existing_text is not None and options.only_missing,
                                      _needs_text(parsed, target, facts, existing_text, options)))

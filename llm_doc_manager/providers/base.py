@@ -24,6 +24,9 @@ class DocRequest:
         facts: What the code says.
         existing: The current docstring value or comment text, if any.
         context: Facts from the same file a model needs (enclosing class, imports).
+        rewrite: The model may revise the existing text (``--rewrite``); otherwise only
+            what is missing is used from its answer.
+        placeholder: The placeholder text an existing docstring may hold (to be filled).
     """
 
     kind: Kind
@@ -34,6 +37,8 @@ class DocRequest:
     facts: FunctionFacts | ClassFacts | ModuleFacts | BlockFacts
     existing: str | None
     context: str = ""
+    rewrite: bool = False
+    placeholder: str = ""
 
 
 @dataclass

@@ -20,7 +20,8 @@ from llm_doc_manager.docstrings import (
 from llm_doc_manager.providers.base import DocRequest
 
 # 2: templates named after the region kinds (doc, class, comm, module).
-PROMPT_VERSION = "2"
+# 3: updates ask only for what is missing; the old update wording is ``--rewrite``.
+PROMPT_VERSION = "3"
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -53,9 +54,11 @@ def _name(request: DocRequest) -> str:
 
 def user_message(request: DocRequest) -> str:
     """Render the user message of a request."""
-    mode = "update" if request.existing is not None else "generate"
-    text = Template(template(f"{request.kind.value}_{mode}")).substitute(
+    mode = "generate" if request.existing is None else \
+        "rewrite" if request.rewrite else "update"
+    text = Template(template(f"{request.kind.value}_{mode}")).safe_substitute(
         qualname=_name(request),
+        placeholder=request.placeholder,
         existing=inspect.cleandoc(request.existing or ""),
         context=f"Context:\n{request.context}\n" if request.context else "",
         code=request.code,

@@ -189,7 +189,7 @@ def test_what_a_model_is_shown(tmp_path: Path) -> None:
         "Defined in class: class Store:", "Class attributes: root, size",
         "import os", "import json as j", "from typing import Any"]
     user = messages(read)[1]["content"]
-    assert user.startswith("Update the docstring of the Python function Store.read.")
+    assert user.startswith("Complete the docstring of the Python function Store.read.")
     assert "Read a file.\n\nArgs:\n    name: File name." in user  # cleaned current docstring
     # The class is shown by signatures, its constructor whole, without docstrings.
     store = requests["Store"].code
