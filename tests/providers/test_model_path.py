@@ -499,3 +499,21 @@ def test_updates_ask_only_for_missing_text_and_a_second_run_asks_nothing(
     assert second.returncode == 0, second.stderr
     assert len(fake.seen) == requests  # nested regions included: nothing is asked again
     assert path.read_text() == text
+
+
+def test_rewrite_lets_the_model_revise_existing_prose(tmp_path: Path, llm_doc: Run,
+                                                      fake: FakeOpenAI) -> None:
+    _project(tmp_path)
+    path = tmp_path / "old.py"
+    path.write_text('# @llm-doc-start\ndef f(a: int) -> int:\n    """Old words.\n\n'
+                    '    Args:\n        a: Old arg.\n\n    Returns:\n        Old result.\n'
+                    '    """\n    return a\n# @llm-doc-end\n')
+    kept = _run(llm_doc, fake, "--yes", "old.py")
+    assert kept.returncode == 0, kept.stderr
+    assert fake.seen == []  # complete: nothing to ask
+    assert '"""Old words.' in path.read_text()
+    revised = _run(llm_doc, fake, "--yes", "--rewrite", "old.py")
+    assert revised.returncode == 0, revised.stderr
+    assert len(fake.seen) == 1
+    assert "Update the docstring of the Python function f." in json.dumps(fake.seen[0].body)
+    assert '"""Summarise f.' in path.read_text()
