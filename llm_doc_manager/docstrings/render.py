@@ -105,6 +105,11 @@ def _entry(head: str, description: str, available: int) -> list[str]:
     """
     lines = _clean(description)
     first = lines[0] if lines and lines[0] else ""
+    words = first.split()
+    if words and len(head) + 2 + len(words[0]) > available:
+        # Not even one word fits after the head: the description starts on the next line.
+        return [f"{head}:", *(SECTION_INDENT + line if line else line for line in
+                              wrap_prose(description, available - len(SECTION_INDENT)))]
     # Continuation lines carry the hanging indent within the same width: wrapping them at
     # the full width and indenting afterwards made lines too long to read back unchanged.
     out = textwrap.wrap(first, max(available, 20), initial_indent=f"{head}: ",

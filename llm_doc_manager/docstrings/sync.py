@@ -178,7 +178,15 @@ class _Edit:
 
 
 def _wrap(first_prefix: str, text: str, rest_prefix: str, width: int) -> list[str]:
-    """Wrap ``text`` after ``first_prefix``; later lines start with ``rest_prefix``."""
+    """Wrap ``text`` after ``first_prefix``; later lines start with ``rest_prefix``.
+
+    When not even the first word fits after ``first_prefix`` (a long ``name (type):``), the
+    text starts on the next line.
+    """
+    words = text.split()
+    if words and len(first_prefix) + len(words[0]) > width and first_prefix.strip() and \
+            len(rest_prefix) < len(first_prefix):
+        return [first_prefix.rstrip(), *_wrap(rest_prefix, text, rest_prefix, width)]
     out: list[str] = []
     prefix = first_prefix
     for paragraph in text.strip().split("\n"):
