@@ -29,8 +29,8 @@ def h(tb):
         tb: TODO: describe.
 
     Raises:
-        IndexError: TODO:
-            describe.
+        IndexError:
+            TODO: describe.
     """
     raise IndexError().with_traceback(tb)
 
