@@ -517,3 +517,32 @@ def test_rewrite_lets_the_model_revise_existing_prose(tmp_path: Path, llm_doc: R
     assert len(fake.seen) == 1
     assert "Update the docstring of the Python function f." in json.dumps(fake.seen[0].body)
     assert '"""Summarise f.' in path.read_text()
+
+
+def test_a_model_fills_the_placeholders_the_offline_provider_left(
+        tmp_path: Path, llm_doc: Run, fake: FakeOpenAI) -> None:
+    def answer(schema: dict[str, Any], target: str) -> dict[str, Any]:
+        value = dict(fill(schema, schema.get("$defs", {}), "", target))
+        if "args" in value:
+            value["args"] = [{"name": "a", "type_hint": "int", "description": "The count."}]
+        return value
+
+    fake.answer = answer
+    _project(tmp_path)
+    path = tmp_path / "todo.py"
+    path.write_text('# @llm-doc-start\ndef f(a: int, b: int = 2) -> int:\n    return a\n'
+                    '# @llm-doc-end\n')
+    offline = llm_doc("generate", "--provider", "static", "--yes", "todo.py")
+    assert offline.returncode == 0, offline.stderr
+    written = path.read_text()
+    assert "a (int): TODO: describe.\n" in written
+    assert "b (int): TODO: describe. Defaults to 2.\n" in written
+    path.write_text(written.replace("b (int): TODO: describe. Defaults to 2.",
+                                    "b (int): Written by a person."))
+    filled = _run(llm_doc, fake, "--yes", "todo.py")
+    assert filled.returncode == 0, filled.stderr
+    text = path.read_text()
+    assert '"""Summarise f.' in text  # the summary placeholder is filled
+    assert "a (int): The count.\n" in text
+    assert "b (int): Written by a person.\n" in text  # a person's words stay
+    assert "TODO" not in text  # the Returns placeholder too
