@@ -31,11 +31,13 @@ class Region:
         kind: The marker kind.
         start: 1-based line of the start marker.
         end: 1-based line of the end marker.
+        end_col: 0-based column of the end marker (its indentation).
     """
 
     kind: Kind
     start: int
     end: int
+    end_col: int = 0
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ def scan_markers(text: str) -> MarkerScan:
             )
         start_line = stack[depth][0]
         del stack[depth:]
-        regions.append(Region(kind, start_line, line))
+        regions.append(Region(kind, start_line, line, col - 1))
     for line, col, kind in stack:
         problems.append(
             MarkerProblem(line, col, codes.MARKER_UNCLOSED,

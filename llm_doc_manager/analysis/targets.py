@@ -131,10 +131,10 @@ def _comm_target(tree: ast.Module, region: Region) -> tuple[Target | None, Marke
         start, end = first_line(stmt), _last_line(stmt)
         inner_start = region.start < start < region.end
         inner_end = region.start < end < region.end
-        if inner_end and not inner_start and \
+        if inner_end and not inner_start and region.end_col > stmt.col_offset and \
                 bisect.bisect_right(starts, end) == bisect.bisect_left(starts, region.end):
-            # The end marker trails the last statement of this block (only comments come
-            # between): the region lies inside the block, it does not cross it.
+            # The end marker trails the last statement of this block, indented as its body
+            # (only comments come between): the region lies inside the block.
             continue
         if inner_start != inner_end:  # exactly one end inside: the statement straddles a marker
             return None, MarkerProblem(

@@ -111,6 +111,10 @@ def docstring_edits(src: SourceMap, node: DefNode, indent: str, literal: str) ->
     lineno = colon_line + 1
     while lineno < body0.lineno and _TYPE_COMMENT_RE.match(src.line(lineno)):
         lineno += 1
+    if src.line(colon_line).rstrip("\r\n").endswith("\\"):
+        # ``def f(): \`` continued by a comment line: a line right after the header would
+        # join it, so the docstring goes right above the first statement.
+        lineno = first_line(body0)
     at = src.starts[lineno - 1] if lineno <= len(src.lines) else len(src.text)
     nl = src.newline(lineno)
     gap = nl if blank_after and src.line(lineno).strip() else ""

@@ -19,7 +19,19 @@ SUFFIXES = (".py", ".pyi")
 
 
 def _spec(lines: Iterable[str]) -> _Spec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    """Compile gitignore lines; an invalid pattern (``!`` alone) matches nothing, as in git."""
+    lines = list(lines)
+    try:
+        return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    except ValueError:  # pathspec's GitIgnorePatternError is a ValueError
+        valid = []
+        for line in lines:
+            try:
+                pathspec.PathSpec.from_lines("gitwildmatch", [line])
+            except ValueError:
+                continue
+            valid.append(line)
+        return pathspec.PathSpec.from_lines("gitwildmatch", valid)
 
 
 def _gitignore(folder: Path) -> _Spec | None:

@@ -166,3 +166,16 @@ def test_all_and_only_missing_flags(tmp_path: Path, llm_doc: Run) -> None:
     text = path.read_text()
     assert '"""Kept."""' in text
     assert "y: TODO: describe." in text
+
+
+def test_an_invalid_gitignore_pattern_matches_nothing(tmp_path: Path, llm_doc: Run) -> None:
+    # git ignores a pattern it cannot read (``!`` alone); so do we, instead of a traceback.
+    (tmp_path / ".gitignore").write_text("!\nskipped/\n")
+    (tmp_path / "skipped").mkdir()
+    (tmp_path / "skipped" / "s.py").write_text(MARKED)
+    (tmp_path / "kept.py").write_text(MARKED)
+    result = llm_doc("generate", "--check", ".")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    changed = [line for line in result.stderr.splitlines() if line.startswith("would change ")]
+    assert changed == ["would change kept.py"]

@@ -1,0 +1,14 @@
+"""TODO: describe."""
+
+
+def bob(): \
+         # pylint: disable=W9016
+    """TODO: describe."""
+    pass
+
+
+def bobtwo(): \
+    \
+  # some comment here
+    """TODO: describe."""
+    pass
