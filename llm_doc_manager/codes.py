@@ -77,3 +77,20 @@ MALFORMED_ENTRY = "LD365"
 FIXABLE = frozenset({ARG_MISSING, ARG_EXTRA, ARG_ORDER, ARG_TYPE, ARG_STARS, RETURNS_MISSING,
                      RETURNS_TYPE, YIELDS_MISSING, YIELDS_TYPE, RAISES_MISSING, ATTR_MISSING,
                      ATTR_TYPE})
+
+#: Every code the tool reports.
+KNOWN = frozenset(value for name, value in dict(globals()).items()
+                  if name.isupper() and isinstance(value, str) and len(value) == 5
+                  and value.startswith("LD") and value[2:].isdigit())
+
+
+def unknown_selector(selector: str) -> bool:
+    """Tell whether a ``--select``/``--ignore`` entry names no code (``LD9``, ``LD3l1``).
+
+    Args:
+        selector: A code or a prefix of codes, upper case.
+
+    Returns:
+        True when no known code starts with it.
+    """
+    return not any(code.startswith(selector) for code in KNOWN)

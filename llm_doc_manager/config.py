@@ -49,6 +49,7 @@ class Settings:
         azure_endpoint: Azure OpenAI endpoint.
         api_version: Azure OpenAI API version.
         select: ``validate``: only these codes or prefixes.
+        extend_select: ``validate``: codes added to ``select``.
         ignore: ``validate``: skip these codes or prefixes.
         baseline: ``validate``: findings to accept (see ``--baseline``).
         config_file: The pyproject.toml the settings came from.
@@ -75,6 +76,7 @@ class Settings:
     azure_endpoint: str | None = None
     api_version: str | None = None
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     baseline: Path | None = None
     config_file: Path | None = None
@@ -103,6 +105,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "azure-endpoint": ("azure_endpoint", str),
     "api-version": ("api_version", str),
     "select": ("select", list),
+    "extend-select": ("extend_select", list),
     "ignore": ("ignore", list),
     "baseline": ("baseline", Path),
 }

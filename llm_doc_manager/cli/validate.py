@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from llm_doc_manager.cli.text import plural
-from llm_doc_manager.codes import FIXABLE, Finding
+from llm_doc_manager.codes import FIXABLE, Finding, unknown_selector
 from llm_doc_manager.config import Settings, load_settings
 from llm_doc_manager.errors import ConfigError
 from llm_doc_manager.source.discovery import iter_files
@@ -33,8 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--select", action="append", default=[], metavar="CODES",
                         help="only these codes or prefixes (comma-separated; 'fixable' names "
                              "the codes --fix can fix)")
+    parser.add_argument("--extend-select", action="append", default=[], metavar="CODES",
+                        help="add these codes or prefixes to the selected ones")
     parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
                         help="skip these codes or prefixes (comma-separated)")
+    parser.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when there are findings")
     parser.add_argument("--format", choices=("human", "json", "github"), default="human",
                         help="output format (default: human)")
     parser.add_argument("--baseline", type=Path, metavar="FILE",
@@ -55,14 +59,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _codes(values: Sequence[str]) -> tuple[str, ...]:
+def _codes(values: Sequence[str], where: str) -> tuple[str, ...]:
+    """Read code selectors; a selector that names no code is a usage error.
+
+    A typo must not select nothing and let real drift pass (``--select LD3l1`` exits 2).
+    """
     found: list[str] = []
     for value in values:
         for code in value.split(","):
             code = code.strip()
             if code.lower() == "fixable":
                 found.extend(sorted(FIXABLE))
+            elif code.upper() == "ALL":
+                found.append("LD")
             elif code:
+                if unknown_selector(code.upper()):
+                    raise ConfigError(f"{where}: unknown code {code!r} (codes are LDnnn or a "
+                                      "prefix of them; see docs/codes.md)")
                 found.append(code.upper())
     return tuple(found)
 
@@ -102,9 +115,20 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: LD341 - caught insi
     except (ConfigError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    # Flags win over [tool.llm-doc]; the two lists are not merged.
-    select = _codes(args.select or settings.select)
-    ignore = _codes(args.ignore or settings.ignore)
+    # Flags win over [tool.llm-doc]; the two lists are not merged (--extend-select adds).
+    table = f"{settings.config_file}: [tool.llm-doc]"
+    try:
+        select = _codes(args.select, "--select") if args.select else \
+            _codes(settings.select, f"{table} select")
+        extend = _codes(args.extend_select, "--extend-select") + \
+            _codes(settings.extend_select, f"{table} extend-select")
+        if select:  # nothing selected means every code: extending it changes nothing
+            select += extend
+        ignore = _codes(args.ignore, "--ignore") if args.ignore else \
+            _codes(settings.ignore, f"{table} ignore")
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     baseline: Path | None = args.baseline or settings.baseline
     use_cache = settings.cache and not args.no_cache
     findings = collect(files, settings, settings.all_defs, use_cache, args.jobs)
@@ -136,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: LD341 - caught insi
         print(f"{plural(len(findings), 'finding')} in {files_hit} of {plural(len(files), 'file')}"
               if findings else f"{plural(len(files), 'file')} checked, no findings",
               file=sys.stderr)
-    return 1 if findings else 0
+    return 1 if findings and not args.exit_zero else 0
 
 
 def _fix(findings: list[Finding], settings: Settings, *, yes: bool, diff: bool) -> int | None:

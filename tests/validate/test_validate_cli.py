@@ -7,6 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Run
 from tests.helpers import assert_only_docstrings_changed, ast_without_docstrings
 
@@ -213,3 +215,38 @@ def test_warm_run_imports_neither_pydantic_nor_rich(tmp_path: Path) -> None:
     imported = {line.rsplit("|", 1)[-1].strip().split(".")[0]
                 for line in warm.stderr.splitlines() if line.startswith("import time:")}
     assert not imported & {"pydantic", "rich", "typer", "openai"}
+
+
+@pytest.mark.parametrize("args", [["--select", "XX"], ["--select", "LD9"],
+                                  ["--ignore", "LD3l1"], ["--extend-select", "LD31,XY"]])
+def test_unknown_codes_are_a_usage_error(tmp_path: Path, llm_doc: Run, args: list[str]) -> None:
+    _drift(tmp_path)
+    result = llm_doc("validate", "--all", *args, "drift.py")
+    assert result.returncode == 2, result.stdout
+    bad = args[1].split(",")[-1]
+    assert f"unknown code '{bad}'" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_code_in_the_config_names_the_file(tmp_path: Path, llm_doc: Run) -> None:
+    _drift(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.llm-doc]\nselect = ["LD3l1"]\n')
+    result = llm_doc("validate", "--all", "drift.py")
+    assert result.returncode == 2
+    assert "pyproject.toml: [tool.llm-doc] select: unknown code 'LD3l1'" in result.stderr
+
+
+def test_extend_select_and_exit_zero(tmp_path: Path, llm_doc: Run) -> None:
+    _drift(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.llm-doc]\nselect = ["LD311"]\n')
+    only = llm_doc("validate", "--all", "-q", "drift.py")
+    assert {line.split()[1] for line in only.stdout.splitlines()} == {"LD311"}
+    extended = llm_doc("validate", "--all", "-q", "--extend-select", "LD312", "drift.py")
+    assert {line.split()[1] for line in extended.stdout.splitlines()} == {"LD311", "LD312"}
+    assert extended.returncode == 1
+    zero = llm_doc("validate", "--all", "-q", "--exit-zero", "drift.py")
+    assert zero.returncode == 0
+    assert zero.stdout == only.stdout
+    every = llm_doc("validate", "--all", "-q", "--select", "ALL", "--exit-zero", "drift.py")
+    assert every.returncode == 0
+    assert len(every.stdout.splitlines()) == _EXPECTED
