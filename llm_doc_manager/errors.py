@@ -31,6 +31,18 @@ class SourceDecodeError(LLMDocError):
         self.line = line
 
 
+class UnreadableSourceError(LLMDocError):
+    """A path that is not a regular file (a FIFO, a device, ...) or is larger than the limit.
+
+    Attributes:
+        too_large: True when the file is regular but over the size limit.
+    """
+
+    def __init__(self, message: str, too_large: bool = False) -> None:
+        super().__init__(message)
+        self.too_large = too_large
+
+
 class StaleFileError(LLMDocError):
     """The file changed on disk between reading and writing."""
 

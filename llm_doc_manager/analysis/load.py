@@ -8,7 +8,7 @@ from pathlib import Path
 
 from llm_doc_manager import codes
 from llm_doc_manager.codes import Finding
-from llm_doc_manager.errors import SourceDecodeError
+from llm_doc_manager.errors import SourceDecodeError, UnreadableSourceError
 from llm_doc_manager.source.files import SourceFile, read_source
 
 
@@ -31,6 +31,9 @@ def read_file(path: Path) -> SourceFile | Finding:
         return read_source(path)
     except SourceDecodeError as exc:
         return Finding(path, exc.line, 0, codes.DECODE_ERROR, str(exc))
+    except UnreadableSourceError as exc:
+        return Finding(path, 0, 0, codes.TOO_LARGE if exc.too_large else codes.IO_ERROR,
+                       f"cannot read: {exc}")
     except OSError as exc:
         return Finding(path, 0, 0, codes.IO_ERROR, f"cannot read: {exc.strerror or exc}")
 

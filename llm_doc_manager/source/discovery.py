@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,10 @@ def _spec(lines: Iterable[str]) -> _Spec:
 def _gitignore(folder: Path) -> _Spec | None:
     path = folder / ".gitignore"
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the read
+            return None
         return _spec(path.read_text(encoding="utf-8", errors="replace").splitlines())
-    except OSError:
+    except (OSError, RuntimeError):
         return None
 
 
@@ -52,6 +55,23 @@ def _ancestor_ignores(folder: Path) -> list[tuple[Path, _Spec]]:
         if (parent / ".git").exists():
             break
     return found
+
+
+def _real(path: Path) -> Path:
+    """The resolved path, or the absolute one when links loop (never an exception)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" on Python < 3.13
+        return Path(os.path.abspath(path))
+
+
+def _identity(path: Path) -> object:
+    """What makes two paths the same file: device and inode, else the absolute path."""
+    try:
+        info = path.stat()
+    except (OSError, RuntimeError):
+        return os.path.abspath(path)
+    return (info.st_dev, info.st_ino)
 
 
 def _ignored(path: Path, is_dir: bool, specs: Sequence[tuple[Path, _Spec]]) -> bool:
@@ -83,32 +103,42 @@ def iter_files(paths: Sequence[Path], exclude: Sequence[str] = ()) -> list[Path]
         FileNotFoundError: If a given path does not exist.
     """
     result: dict[Path, None] = {}
+    seen: set[object] = set()
+
+    def add(path: Path) -> None:
+        # The same file reached by two paths (a link, ``a/../a.py``) is processed once.
+        identity = _identity(path)
+        if identity not in seen:
+            seen.add(identity)
+            result[path] = None
+
     for root in paths:
-        if not root.exists():
+        if not os.path.lexists(root):
             raise FileNotFoundError(f"{root}: no such file or folder")
-        if root.is_file():
-            result[root] = None
+        if not root.is_dir():
+            # A file, or a link that loops or dangles: reading it says what is wrong (LD005).
+            add(root)
             continue
         # Specs are matched against resolved paths; one from a sibling folder never matches.
-        specs = _ancestor_ignores(root.resolve())
+        specs = _ancestor_ignores(_real(root))
         if exclude:
-            specs.append((root.resolve(), _spec(exclude)))
+            specs.append((_real(root), _spec(exclude)))
         for folder, dirs, files in os.walk(root):
             here = Path(folder)
             spec = _gitignore(here)
             if spec is not None:
-                specs.append((here.resolve(), spec))
+                specs.append((_real(here), spec))
             kept = []
             for name in sorted(dirs):
                 sub = here / name
                 if name.startswith(".") or name in DEFAULT_EXCLUDES or \
-                        (sub / "pyvenv.cfg").exists() or _ignored(sub.resolve(), True, specs):
+                        (sub / "pyvenv.cfg").exists() or _ignored(_real(sub), True, specs):
                     continue
                 kept.append(name)
             dirs[:] = kept
             for name in sorted(files):
                 path = here / name
                 if name.endswith(SUFFIXES) and not name.startswith(".") and \
-                        not _ignored(path.resolve(), False, specs):
-                    result[path] = None
+                        not _ignored(_real(path), False, specs):
+                    add(path)
     return list(result)

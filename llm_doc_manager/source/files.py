@@ -13,7 +13,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_doc_manager.errors import SourceDecodeError, StaleFileError
+from llm_doc_manager.errors import SourceDecodeError, StaleFileError, UnreadableSourceError
 
 
 @dataclass(frozen=True)
@@ -102,11 +102,50 @@ def read_source(path: Path) -> SourceFile:  # noqa: LD342 - raised by a callee
     Raises:
         SourceDecodeError: If the bytes cannot be decoded.
     """
-    raw = path.read_bytes()
+    raw, mode = _read_regular(path)
     text, encoding = decode_source(raw)
-    mode = stat.S_IMODE(path.stat().st_mode)
     return SourceFile(path, hashlib.sha256(raw).digest(), text, encoding, detect_newline(text),
                       mode)
+
+
+def size_limit() -> int:
+    """The largest file read, in bytes (``LLM_DOC_MAX_FILE_MB``, default 5 MB).
+
+    Read from the environment so that worker processes see the same limit.
+    """
+    raw = os.environ.get("LLM_DOC_MAX_FILE_MB", "")
+    try:
+        megabytes = float(raw) if raw else 5.0
+    except ValueError:
+        megabytes = 5.0
+    return int(max(megabytes, 0.001) * 1024 * 1024)
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISDIR, "a folder"))
+
+
+def _read_regular(path: Path) -> tuple[bytes, int]:
+    """Read a regular file's bytes and mode; refuse anything else without blocking.
+
+    The file is opened non-blocking and checked on the open descriptor: a FIFO named
+    ``x.py`` cannot hang the run, ``/dev/zero`` behind a link cannot fill the memory, and
+    no swap between a check and the read can slip another kind of file in.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+            raise UnreadableSourceError(f"not a regular file ({kind})")
+        limit = size_limit()
+        raw = handle.read(limit + 1)
+        if len(raw) > limit:
+            raise UnreadableSourceError(
+                f"larger than the {limit / 1024 / 1024:g} MB limit (LLM_DOC_MAX_FILE_MB)",
+                too_large=True)
+    return raw, stat.S_IMODE(info.st_mode)
 
 
 def write_atomic(source: SourceFile, new_text: str) -> None:

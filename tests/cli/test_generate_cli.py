@@ -179,3 +179,36 @@ def test_an_invalid_gitignore_pattern_matches_nothing(tmp_path: Path, llm_doc: R
     assert "Traceback" not in result.stderr
     changed = [line for line in result.stderr.splitlines() if line.startswith("would change ")]
     assert changed == ["would change kept.py"]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("command", ["generate", "validate"])
+def test_fifo_device_link_and_symlink_loop_are_findings(tmp_path: Path, llm_doc: Run,
+                                                        command: str) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "fifo.py")
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    (tmp_path / "loop_a.py").symlink_to(tmp_path / "loop_b.py")
+    (tmp_path / "loop_b.py").symlink_to(tmp_path / "loop_a.py")
+    (tmp_path / "good.py").write_text(MARKED)
+    (tmp_path / "same.py").symlink_to(tmp_path / "good.py")
+    args = ["--all"] if command == "validate" else ["--check"]
+    result = llm_doc(command, *args, ".", "good.py")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    out = result.stdout + result.stderr
+    assert "fifo.py:0:0: LD005 cannot read: not a regular file (a FIFO)" in out
+    assert "zero.py:0:0: LD005 cannot read: not a regular file (a character device)" in out
+    assert "loop_a.py:0:0: LD005 cannot read:" in out
+    # good.py was named twice and linked once: it is one file.
+    if command == "generate":
+        assert [line for line in result.stderr.splitlines()
+                if line.startswith("would change")] == ["would change good.py"]
+
+
+def test_a_file_over_the_size_limit_is_a_finding(tmp_path: Path, llm_doc: Run) -> None:
+    (tmp_path / "big.py").write_text("x = 1\n" * 200_000)
+    result = llm_doc("validate", "--all", "big.py", env={"LLM_DOC_MAX_FILE_MB": "1"})
+    assert result.returncode == 1
+    assert "big.py:0:0: LD006 cannot read: larger than the 1 MB limit" in result.stdout
