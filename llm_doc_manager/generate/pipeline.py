@@ -471,7 +471,14 @@ class _Run:
 
     async def file(self, path: Path) -> FileResult:
         async with self.files:
-            result = await self._file(path)
+            try:
+                result = await self._file(path)
+            except RecursionError:
+                # Code the parser accepts can still be too deep for ``ast.unparse`` (a
+                # default of 400 added terms): that file is reported, the others go on.
+                result = FileError(path, (Finding(path, 0, 0, codes.SYNTAX_ERROR,
+                                                  "cannot analyse: expressions nested too "
+                                                  "deeply"),))
         self.observer.finished(result)
         return result
 

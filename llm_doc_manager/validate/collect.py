@@ -47,8 +47,11 @@ def _check_path(path: str, all_defs: bool, width: int, placeholder: str
     source = read_file(file)
     if isinstance(source, Finding):
         return [[source.line, source.col, source.code, source.message]]
-    found = check_source(file, source.text, CheckOptions(all_defs=all_defs, width=width,
-                                                             placeholder=placeholder))
+    try:
+        found = check_source(file, source.text, CheckOptions(all_defs=all_defs, width=width,
+                                                                 placeholder=placeholder))
+    except RecursionError:  # too deep for ast.unparse: this file's finding, not a crash
+        return [[0, 0, "LD001", "cannot analyse: expressions nested too deeply"]]
     return [[f.line, f.col, f.code, f.message] for f in found]
 
 

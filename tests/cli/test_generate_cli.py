@@ -212,3 +212,21 @@ def test_a_file_over_the_size_limit_is_a_finding(tmp_path: Path, llm_doc: Run) -
     result = llm_doc("validate", "--all", "big.py", env={"LLM_DOC_MAX_FILE_MB": "1"})
     assert result.returncode == 1
     assert "big.py:0:0: LD006 cannot read: larger than the 1 MB limit" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["generate", "validate"])
+def test_an_expression_too_deep_to_analyse_fails_its_file_only(tmp_path: Path, llm_doc: Run,
+                                                               command: str) -> None:
+    deep = ("def f(x=" + "+".join(["1"] * 1200) + "):\n    \"\"\"Sum.\n\n    Args:\n"
+            "        x: A number.\n    \"\"\"\n    return x\n")
+    (tmp_path / "deep.py").write_text(deep)
+    (tmp_path / "good.py").write_text(MARKED)
+    args = ["--all", "."] if command == "validate" else ["--yes", "--all", "."]
+    result = llm_doc(command, *args)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "deep.py:0:0: LD001 cannot analyse: expressions nested too deeply" in \
+        result.stdout + result.stderr
+    assert (tmp_path / "deep.py").read_text() == deep
+    if command == "generate":
+        assert '"""TODO: describe.' in (tmp_path / "good.py").read_text()
