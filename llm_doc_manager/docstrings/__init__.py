@@ -39,7 +39,15 @@ from llm_doc_manager.docstrings.sections import (
     Section,
     heading_of,
 )
-from llm_doc_manager.docstrings.sync import Conventions, Lines, assemble, conventions, sync
+from llm_doc_manager.docstrings.sync import (
+    Conventions,
+    Lines,
+    assemble,
+    bare,
+    conventions,
+    same_exception,
+    sync,
+)
 from llm_doc_manager.docstrings.types import same_type
 
 __all__ = [
@@ -68,6 +76,7 @@ __all__ = [
     "Style",
     "YieldsDoc",
     "assemble",
+    "bare",
     "conventions",
     "display_width",
     "format_comment",
@@ -76,6 +85,7 @@ __all__ = [
     "parse_docstring",
     "read_layout",
     "render_text",
+    "same_exception",
     "same_type",
     "split_type_prefix",
     "sync",

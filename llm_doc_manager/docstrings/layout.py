@@ -147,6 +147,11 @@ class Layout:
         return 0
 
 
+def leading(line: str) -> str:
+    """The whitespace a line starts with."""
+    return line[:len(line) - len(line.lstrip())]
+
+
 def _indent_width(line: str) -> int:
     stripped = line.lstrip()
     return len(line[:len(line) - len(stripped)].expandtabs(8))
@@ -156,7 +161,7 @@ def _cleaned(lines: tuple[str, ...] | list[str], index: int, margin: int) -> str
     line = lines[index].rstrip("\r")
     if index == 0:
         return line.lstrip()
-    if "\t" in line[:len(line) - len(line.lstrip())]:
+    if "\t" in leading(line):
         line = line.expandtabs(8)
     return line[margin:]
 
@@ -216,8 +221,7 @@ def parse_entry_head(line: str
     Returns name, type, the text after the colon, the type's columns and whether a colon
     was found; None when the line does not start with a name.
     """
-    indent = len(line) - len(line.lstrip())
-    match = _ENTRY_NAME_RE.match(line, indent)
+    match = _ENTRY_NAME_RE.match(line, len(leading(line)))
     if match is None:
         return None
     name = match.group(1)
@@ -280,14 +284,14 @@ def _entries(lines: list[str], first: int, end: int) -> tuple[Entry, ...]:
                 name, type_hint, rest = line.strip(), None, ""
             if joined != line:
                 type_span = None
-            column = len(line) - len(line.lstrip())
+            column = len(leading(line))
             found.append((name, type_hint, [rest] if rest else [], head_line, index + 1,
                           (column, column + len(name)), type_span, well_formed))
         elif found:
             found[-1][2].append(line)
             found[-1] = (*found[-1][:4], index + 1, *found[-1][5:])
         else:
-            column = len(line) - len(line.lstrip())
+            column = len(leading(line))
             found.append((line.strip(), None, [], index, index + 1,
                           (column, len(line)), None, False))
         index += 1
@@ -362,8 +366,7 @@ def read_layout(value: str) -> Layout:
         section = ALIASES.get(heading.lower())
         text = _text(cleaned[start + 1:end]) or ""
         first_body = next((i for i in range(start + 1, end) if lines[i].strip()), None)
-        body_indent = "" if first_body is None else \
-            lines[first_body][:len(lines[first_body]) - len(lines[first_body].lstrip())]
+        body_indent = "" if first_body is None else leading(lines[first_body])
         entries: tuple[Entry, ...] = ()
         type_hint, type_span, description_text = None, None, ""
         if section in (Section.ARGS, Section.ATTRIBUTES, Section.RAISES):
@@ -374,7 +377,7 @@ def read_layout(value: str) -> Layout:
             description_text = "\n".join(
                 part for part in (head.strip(), textwrap.dedent(tail)) if part)
             line = lines[first_body]
-            column = len(line) - len(line.lstrip())
+            column = len(leading(line))
             if type_hint is not None and line[column:].startswith(type_hint) and \
                     line[column + len(type_hint):].startswith(":"):
                 type_span = (column, column + len(type_hint))

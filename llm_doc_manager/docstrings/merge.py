@@ -24,6 +24,7 @@ from llm_doc_manager.docstrings.schemas import (
     ReturnsDoc,
     YieldsDoc,
 )
+from llm_doc_manager.docstrings.sync import bare
 from llm_doc_manager.errors import ApplyError
 
 
@@ -48,10 +49,6 @@ def _text(human: str | None, answer: str | None, keep_human: bool) -> str | None
     return (human or answer) if keep_human else (answer or human)
 
 
-def _bare(name: str) -> str:
-    return name.lstrip("*")
-
-
 def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[ArgDoc],
               keep_human: bool, placeholder: str = PLACEHOLDER) -> list[ArgDoc]:
     """Return one entry per parameter, in signature order, with text from the best source.
@@ -66,12 +63,12 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
     Returns:
         One entry per documented parameter, in signature order.
     """
-    by_human = {_bare(a.name): a for a in human}
-    by_answer = {_bare(a.name): a for a in answer}
+    by_human = {bare(a.name): a for a in human}
+    by_answer = {bare(a.name): a for a in answer}
     synced = []
     for param in facts.params:
-        old = by_human.get(_bare(param.name))
-        new = by_answer.get(_bare(param.name))
+        old = by_human.get(bare(param.name))
+        new = by_answer.get(bare(param.name))
         description = _text(old.description if old else None,
                             new.description if new else None, keep_human) or placeholder
         type_hint = param.annotation or (old.type_hint if old else None) or \

@@ -31,7 +31,7 @@ SECTION_INDENT = "    "
 
 # Characters that must never appear raw in a literal: C0/C1 controls (but tab and newline),
 # DEL, and the Unicode line/paragraph separators some editors treat as line breaks.
-_NEEDS_ESCAPE_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+NEEDS_ESCAPE_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _ESCAPED_FORM_RE = re.compile(r'\\|"+|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]')
 _FENCE_RE = re.compile(r"\s*(```|~~~)")
 
@@ -319,7 +319,7 @@ def to_literal(value: str, encoding: str = "utf-8") -> str:
     """
     unencodable = not value.isascii() and not all(_encodable(ch, encoding) for ch in set(value))
     risky = '"""' in value or value.endswith(('"', "\\")) or unencodable or \
-        _NEEDS_ESCAPE_RE.search(value) is not None
+        NEEDS_ESCAPE_RE.search(value) is not None
     if not risky:
         return f'r"""{value}"""' if "\\" in value else f'"""{value}"""'
 
@@ -355,7 +355,7 @@ def format_comment(schema: CommentText, indent: str = "", width: int = DEFAULT_W
     Returns:
         The comment lines, each starting with ``indent + "# "``.
     """
-    text = _NEEDS_ESCAPE_RE.sub(" ", normalize_newlines(schema.text).replace("\t", " "))
+    text = NEEDS_ESCAPE_RE.sub(" ", normalize_newlines(schema.text).replace("\t", " "))
     text = text.encode(encoding, "backslashreplace").decode(encoding)
     available = width - display_width(indent) - 2
     lines = []

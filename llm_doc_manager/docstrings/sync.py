@@ -13,6 +13,7 @@ for a new argument, a section the code now needs, or a placeholder left by an ea
 from __future__ import annotations
 
 import difflib
+import functools
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from llm_doc_manager.docstrings.layout import (
     Entry,
     Layout,
     heading_problems,
+    leading,
     parse_entry_head,
     split_type_prefix,
 )
@@ -94,12 +96,11 @@ def conventions(layout: Layout, indent: str, unit: str, width: int) -> Conventio
     margin = indent
     candidates = [line for line in lines[1:] if line.strip()]
     if candidates:
-        shortest = min(candidates, key=lambda line: len(line) - len(line.lstrip()))
-        margin = shortest[:len(shortest) - len(shortest.lstrip())]
+        margin = min((leading(line) for line in candidates), key=len)
     body_unit = unit or "    "
     for block in layout.blocks:
         heading_line = lines[block.start]
-        heading_indent = heading_line[:len(heading_line) - len(heading_line.lstrip())]
+        heading_indent = leading(heading_line)
         if block.body_indent.startswith(heading_indent) and \
                 len(block.body_indent) > len(heading_indent):
             body_unit = block.body_indent[len(heading_indent):]
@@ -119,8 +120,7 @@ def conventions(layout: Layout, indent: str, unit: str, width: int) -> Conventio
             backticks = backticks or "`" in (entry.type_hint or "")
             if entry.end > entry.start + 1 and hanging is body_unit:
                 head, nxt = lines[entry.start], lines[entry.start + 1]
-                head_indent = len(head) - len(head.lstrip())
-                next_indent = len(nxt) - len(nxt.lstrip())
+                head_indent, next_indent = len(leading(head)), len(leading(nxt))
                 if nxt.strip() and next_indent > head_indent:
                     hanging = nxt[head_indent:next_indent]
     return Conventions(margin, body_unit, hanging, typed_entries > 0 or untyped_entries == 0,
@@ -137,6 +137,10 @@ class _Edit:
     before: dict[int, list[str]] = field(default_factory=dict)
     after: dict[int, list[str]] = field(default_factory=dict)
     order: dict[int, tuple[list[int | str], int]] = field(default_factory=dict)
+
+    def current(self, index: int) -> str:
+        """Original line ``index`` as edited so far."""
+        return self.replace.get(index, [self.layout.lines[index]])[0]
 
     def insert(self, at: int, lines: Sequence[str]) -> None:
         """Insert before original line ``at`` (``len(lines)``: at the very end)."""
@@ -274,10 +278,10 @@ class _Syncer:
 
     def fill(self, start: int, end: int, text: str, rest_prefix: str) -> None:
         """Replace the placeholder in lines ``start:end`` with ``text``, the rest kept."""
-        current = [self.edit.replace.get(i, [self.layout.lines[i]])[0] for i in range(start, end)]
+        current = [self.edit.current(i) for i in range(start, end)]
         joined = " ".join(line.strip() for line in current)
         before, _, after = joined.partition(self.placeholder)
-        first_prefix = current[0][:len(current[0]) - len(current[0].lstrip())]
+        first_prefix = leading(current[0])
         filled = _wrap(first_prefix + before, f"{text} {after}".strip(), rest_prefix,
                        self.conv.width)
         self.edit.replace[start] = filled
@@ -289,8 +293,13 @@ class _Syncer:
         # A line that looks like a heading but is not read as one (``Agrs:``, an indented
         # ``Args:``) means the docstring's structure is unclear: a second section would
         # duplicate what a person meant to write, so nothing is added (validate says why).
-        if not _unclear(self.layout):
+        if not self.unclear:
             self.new_sections.append((section, body))
+
+    @functools.cached_property
+    def unclear(self) -> bool:
+        """Whether a line resembles a section heading without being read as one."""
+        return any(p.kind != "body" for p in heading_problems(self.layout))
 
     def place_sections(self) -> None:
         """Insert the new sections where Google order puts them among the existing ones."""
@@ -314,25 +323,27 @@ class _Syncer:
 
     # -- entries -------------------------------------------------------------------------
 
-    def retype(self, entry: Entry, annotation: str) -> None:
-        if entry.type_span is None or entry.type_hint is None:
-            return
-        line = self.edit.replace.get(entry.start, [self.layout.lines[entry.start]])[0]
-        inside_start, inside_end = entry.type_span
-        core_start, core_end = core_type_span(line[inside_start:inside_end])
-        self.edit.set_line(entry.start, line[:inside_start + core_start] + annotation +
-                           line[inside_start + core_end:])
+    def retype(self, index: int, span: tuple[int, int], annotation: str) -> None:
+        """Write ``annotation`` over the type at ``span`` of line ``index``, markup kept."""
+        line = self.edit.current(index)
+        start, end = span
+        core_start, core_end = core_type_span(line[start:end])
+        self.edit.set_line(index, line[:start + core_start] + annotation +
+                           line[start + core_end:])
+
+    def retype_entry(self, entry: Entry, annotation: str) -> None:
+        if entry.type_span is not None and entry.type_hint is not None:
+            self.retype(entry.start, entry.type_span, annotation)
 
     def rename(self, entry: Entry, name: str) -> None:
-        line = self.edit.replace.get(entry.start, [self.layout.lines[entry.start]])[0]
+        line = self.edit.current(entry.start)
         start, end = entry.name_span
         self.edit.set_line(entry.start, line[:start] + name + line[end:])
 
     def fill_entry(self, entry: Entry, text: str | None) -> None:
         usable = _usable(text, self.placeholder)
         if usable and _has(entry.description, self.placeholder):
-            head = self.layout.lines[entry.start]
-            indent = head[:len(head) - len(head.lstrip())]
+            indent = leading(self.layout.lines[entry.start])
             self.fill(entry.start, entry.end, usable, indent + self.conv.hanging)
 
     def remove_entries(self, block: Block, gone: list[Entry], added: bool) -> None:
@@ -356,10 +367,9 @@ class _Syncer:
     def reorder(self, block: Block, rank: dict[int, int | None]) -> None:
         """Put the entries in signature order (``rank``: position by entry ``id``)."""
         entries = block.entries
-        gaps = {entries[i + 1].start - entries[i].end for i in range(len(entries) - 1)}
-        if len(gaps) > 1:
+        gap = _gap(entries)
+        if gap is None:
             return  # uneven blank lines between entries: moving them could not keep the layout
-        gap = gaps.pop() if gaps else 0
         kept = [e for e in entries if e.start not in self.edit.delete]
         ranks: list[float] = []
         last = -1.0
@@ -386,15 +396,16 @@ class _Syncer:
         return None if self.edit.empty else self.edit.assemble()
 
 
-def _unclear(layout: Layout) -> bool:
-    """Whether a line resembles a section heading without being read as one."""
-    return any(p.kind != "body" for p in heading_problems(layout))
+def _gap(entries: Sequence[Entry]) -> int | None:
+    """The blank lines between consecutive entries when it is the same everywhere, else None."""
+    gaps = {entries[i + 1].start - entries[i].end for i in range(len(entries) - 1)}
+    return None if len(gaps) > 1 else gaps.pop() if gaps else 0
 
 
 def editable(layout: Layout, block: Block) -> bool:
     """Whether a section's entries can be edited: all well formed, body below the heading."""
     heading = layout.lines[block.start]
-    heading_indent = len(heading) - len(heading.lstrip())
+    heading_indent = len(leading(heading))
     return all(e.well_formed for e in block.entries) and (
         not block.body_indent or len(block.body_indent) > heading_indent)
 
@@ -479,7 +490,7 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
         # The type first: a new name would move the type's columns.
         if entry.type_hint and param.annotation and same_type(
                 entry.type_hint, param.annotation, param.default is not None) is False:
-            syncer.retype(entry, param.annotation)
+            syncer.retype_entry(entry, param.annotation)
         if entry.name != param.name and (id(entry) in renamed or param.name.startswith("*")):
             syncer.rename(entry, param.name)
         if answer is not None:
@@ -493,8 +504,7 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
     common = [r for e in kept if (r := rank[id(e)]) is not None]
     if common != sorted(common):
         syncer.reorder(block, rank)
-    gaps = {entries[i + 1].start - entries[i].end for i in range(len(entries) - 1)}
-    blank = [""] * (gaps.pop() if len(gaps) == 1 else 0)
+    blank = [""] * (_gap(entries) or 0)
     for param in missing:
         index = position[bare(param.name)]
         before = [e for e in kept if (r := rank[id(e)]) is not None and r < index]
@@ -512,10 +522,6 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
             syncer.edit.insert(block.end, [*blank, *lines] if kept else lines)
 
 
-def _first_body_line(layout: Layout, block: Block) -> int:
-    return next(i for i in range(block.start + 1, block.end) if layout.lines[i].strip())
-
-
 def _sync_typed(syncer: _Syncer, section: Section, needed: bool, annotation: str | None,
                 text: str | None) -> None:
     """Returns or Yields: add it when needed, retype it when the annotation disagrees."""
@@ -529,20 +535,13 @@ def _sync_typed(syncer: _Syncer, section: Section, needed: bool, annotation: str
         return
     if not block.text:
         return
+    first = next(i for i in range(block.start + 1, block.end) if layout.lines[i].strip())
     if block.type_hint and annotation and block.type_span is not None and \
             same_type(block.type_hint, annotation) is False:
-        first = _first_body_line(layout, block)
-        line = layout.lines[first]
-        start, end = block.type_span
-        core_start, core_end = core_type_span(line[start:end])
-        syncer.edit.set_line(first, line[:start + core_start] + annotation +
-                             line[start + core_end:])
+        syncer.retype(first, block.type_span, annotation)
     usable = _usable(text, placeholder)
     if usable and _has(block.text, placeholder):
-        first = _first_body_line(layout, block)
-        line = syncer.edit.replace.get(first, [layout.lines[first]])[0]
-        indent = line[:len(line) - len(line.lstrip())]
-        syncer.fill(first, block.end, usable, indent)
+        syncer.fill(first, block.end, usable, leading(layout.lines[first]))
 
 
 def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
@@ -663,7 +662,7 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
             annotation = annotations.get(entry.name)
             if entry.type_hint and annotation and \
                     same_type(entry.type_hint, annotation) is False:
-                syncer.retype(entry, annotation)
+                syncer.retype_entry(entry, annotation)
             syncer.fill_entry(entry, given.get(entry.name))
         if body:
             syncer.edit.insert(block.end, body)

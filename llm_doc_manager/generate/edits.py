@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from llm_doc_manager.analysis.nodes import DefNode, docstring_expr, first_line
+from llm_doc_manager.docstrings.render import NEEDS_ESCAPE_RE
 from llm_doc_manager.errors import ApplyError
 from llm_doc_manager.source.positions import INDENT_CHARS, SourceMap, colon_after_header
 
@@ -123,7 +124,6 @@ def docstring_edits(src: SourceMap, node: DefNode, indent: str, literal: str) ->
 
 _LITERAL_RE = re.compile(r"([rRuU]?)(\"\"\"|'''|\"|')")
 _NEWLINE_RE = re.compile(r"(\r\n|\r|\n)")
-_UNSAFE_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def literal_span(src: SourceMap, expr: ast.stmt) -> tuple[int, int]:
@@ -168,7 +168,7 @@ def updated_literal(raw: str, old_value: str, lines: Sequence[int | str], new_va
         if isinstance(item, int):
             out.append(texts[item])
             continue
-        if _UNSAFE_RE.search(item) or quote in item or (is_raw and "\\" in item):
+        if NEEDS_ESCAPE_RE.search(item) or quote in item or (is_raw and "\\" in item):
             return None
         try:
             item.encode(encoding)

@@ -42,6 +42,7 @@ from llm_doc_manager.docstrings import (
     AnySchema,
     CommentText,
     DocSchema,
+    Layout,
     MethodDocstring,
     ParsedDocstring,
     assemble,
@@ -110,16 +111,19 @@ class PlannedRegion:
         target: What is documented: a def, class, module or block of statements.
         request: What the provider is asked.
         existing: The current docstring, parsed (None for comments and new docstrings).
+        layout: The current docstring's layout, what an update edits (None likewise).
         comment_run: For a comment region, the first line of the comment run above the
             block and its text ("" when there is none).
         skip: Left alone (``--only-missing`` and something is already there).
         needs_text: Whether the provider is asked at all: an existing docstring that lacks
-            no text (only structure to sync, or nothing) is updated without a request.
+            no text (only structure to sync, or nothing) is updated without a request
+            (worked out only when ``plan`` is told to spare requests; True otherwise).
     """
 
     target: Target
     request: DocRequest
     existing: ParsedDocstring | None
+    layout: Layout | None
     comment_run: tuple[int, str]
     skip: bool
     needs_text: bool = True
@@ -157,7 +161,8 @@ def load(path: Path, options: Options) -> ParsedFile | FileError:
     return ParsedFile(source, tree, SourceMap(source.text), tuple(targets))
 
 
-def plan(parsed: ParsedFile, options: Options, with_code: bool = False) -> list[PlannedRegion]:
+def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
+         spare_requests: bool = False) -> list[PlannedRegion]:
     """Build the provider request of each target.
 
     Args:
@@ -165,6 +170,8 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False) -> list[
         options: Pipeline options (``only_missing`` marks what to skip).
         with_code: Fill in the code and context a model reads (the static provider does
             not need them).
+        spare_requests: Tell which regions need no text (``needs_text``), so that a
+            provider whose requests cost is not asked for them.
 
     Returns:
         One entry per target, in order; ``skip`` marks those left alone.
@@ -186,6 +193,7 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False) -> list[
         facts: FunctionFacts | ClassFacts | ModuleFacts | BlockFacts
         existing_text: str | None = None
         existing: ParsedDocstring | None = None
+        layout: Layout | None = None
         shown = Shown("", "")
         node = target.node
         if node is None:
@@ -198,6 +206,9 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False) -> list[
             if expr is not None:
                 existing_text = expr.value.value  # type: ignore[attr-defined]
                 existing = parse_docstring(existing_text or "")
+                # Read as it is in the value (parse_docstring folds a lone CR into a line
+                # break): the update maps these lines to the literal's lines.
+                layout = read_layout(existing_text or "")
             if isinstance(node, ast.Module):
                 facts = module_facts(node, module_name(source.path))
                 shown = shower.for_module() if shower is not None else shown
@@ -210,9 +221,12 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False) -> list[
         request = DocRequest(target.kind, source.path, target.qualname, target.line,
                              shown.code, facts, existing_text, shown.context, options.rewrite,
                              options.placeholder)
-        planned.append(PlannedRegion(target, request, existing, runs.get(index, (0, "")),
+        needs_text = not spare_requests or _needs_text(target, facts, existing_text, layout,
+                                                       options)
+        planned.append(PlannedRegion(target, request, existing, layout,
+                                     runs.get(index, (0, "")),
                                      existing_text is not None and options.only_missing,
-                                     _needs_text(parsed, target, facts, existing_text, options)))
+                                     needs_text))
     return planned
 
 
@@ -220,9 +234,8 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False) -> list[
 _PROBE = "\x00needs text\x00"
 
 
-def _needs_text(parsed: ParsedFile, target: Target,
-                facts: FunctionFacts | ClassFacts | ModuleFacts | BlockFacts,
-                existing: str | None, options: Options) -> bool:
+def _needs_text(target: Target, facts: FunctionFacts | ClassFacts | ModuleFacts | BlockFacts,
+                existing: str | None, layout: Layout | None, options: Options) -> bool:
     """Whether a provider must be asked: something is missing that only it can write.
 
     A second run on what the first wrote asks nothing: the docstring is complete, or its
@@ -234,7 +247,7 @@ def _needs_text(parsed: ParsedFile, target: Target,
         return False  # an existing comment is kept as it is
     if options.placeholder and options.placeholder in existing:
         return True  # a placeholder left by an earlier run is to be filled
-    layout = read_layout(existing)
+    assert layout is not None  # an existing docstring has its layout
     if layout.style not in EDITABLE:
         return False
     conv = conventions(layout, "", "    ", options.width)
@@ -305,8 +318,8 @@ def _synced(parsed: ParsedFile, entry: PlannedRegion,
     node, positions = entry.target.node, parsed.positions
     assert node is not None
     assert entry.request.existing is not None
-    old_value = entry.request.existing
-    layout = read_layout(old_value)
+    assert entry.layout is not None
+    old_value, layout = entry.request.existing, entry.layout
     if layout.style not in EDITABLE:
         raise _Foreign(layout.style.value)
     expr = docstring_expr(node.body)
@@ -455,7 +468,7 @@ class _Run:
     async def ask(self, entry: PlannedRegion) -> AnySchema | BaseException | None:
         if entry.skip:
             return None
-        if not entry.needs_text and not self.provider.local:
+        if not entry.needs_text:
             self.observer.answered(False)
             return NO_TEXT
         answer: AnySchema | BaseException
@@ -486,7 +499,8 @@ class _Run:
         parsed = load(path, self.options)
         if isinstance(parsed, FileError):
             return parsed
-        planned = plan(parsed, self.options, self.provider.needs_code)
+        planned = plan(parsed, self.options, self.provider.needs_code,
+                       spare_requests=not self.provider.local)
         self.observer.planned(path, sum(1 for e in planned if not e.skip))
         answers = await asyncio.gather(*(self.ask(entry) for entry in planned))
         keep_human = self.provider.keeps_human_text or not self.options.rewrite

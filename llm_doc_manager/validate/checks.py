@@ -61,9 +61,11 @@ from llm_doc_manager.docstrings import (
     Layout,
     ParsedDocstring,
     Section,
+    bare,
     display_width,
     heading_of,
     read_layout,
+    same_exception,
     same_type,
 )
 from llm_doc_manager.docstrings.layout import heading_problems
@@ -122,14 +124,6 @@ def _line_noqa(lines: list[str]) -> dict[int, frozenset[str]]:
     return found
 
 
-def _bare(name: str) -> str:
-    return name.lstrip("*")
-
-
-def _same_exception(a: str, b: str) -> bool:
-    return a == b or a.rsplit(".", 1)[-1] == b.rsplit(".", 1)[-1]
-
-
 class _FileChecker:
     def __init__(self, path: Path, text: str, tree: ast.Module, options: CheckOptions) -> None:
         self.path = path
@@ -169,7 +163,7 @@ class _FileChecker:
         """Line of a docstring entry (an argument, an exception), else the opening line."""
         for block in doc.layout.blocks:
             for entry in block.entries:
-                if entry.name == name or _bare(entry.name) == _bare(name):
+                if entry.name == name or bare(entry.name) == bare(name):
                     return doc.line + entry.start
         return doc.line
 
@@ -264,8 +258,8 @@ class _FileChecker:
         self.raises(doc, facts, qualname)
 
     def args(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
-        params = {_bare(p.name): p for p in facts.params}
-        documented = {_bare(a.name): a for a in doc.parsed.args}
+        params = {bare(p.name): p for p in facts.params}
+        documented = {bare(a.name): a for a in doc.parsed.args}
         # Names a function receives through ``**kwargs`` may be documented as arguments.
         takes_kwargs = any(p.kind == "var_keyword" for p in facts.params)
         for name, expected in params.items():
@@ -337,13 +331,13 @@ class _FileChecker:
         for fact in facts.raises:
             if fact.exception == "NotImplementedError":
                 continue  # "not implemented here" is the interface's nature, not an error
-            if not any(_same_exception(fact.exception, d) for d in documented):
+            if not any(same_exception(fact.exception, d) for d in documented):
                 self.add(fact.line, RAISES_MISSING, f"{qualname}: raises {fact.exception} but "
                          "the docstring does not say so", doc.noqa)
         if facts.undecidable:
             return
         for name in documented:
-            if not any(_same_exception(f.exception, name) for f in facts.raises):
+            if not any(same_exception(f.exception, name) for f in facts.raises):
                 self.add(self.entry_line(doc, name), RAISES_EXTRA,
                          f"{qualname}: documents {name} but no raise statement raises it",
                          doc.noqa)
@@ -364,7 +358,7 @@ class _FileChecker:
                    ) -> None:
         documented = {a.name: a for a in doc.parsed.attributes}
         # Constructor arguments documented under the class's Args are documented attributes.
-        in_args = {_bare(a.name) for a in doc.parsed.args}
+        in_args = {bare(a.name) for a in doc.parsed.args}
         for fact in facts.attributes:
             entry = documented.get(fact.name)
             if entry is None and fact.name in in_args:
