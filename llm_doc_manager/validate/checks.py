@@ -63,7 +63,6 @@ from llm_doc_manager.docstrings import (
     Section,
     bare,
     display_width,
-    heading_of,
     read_layout,
     same_exception,
     same_type,
@@ -297,12 +296,12 @@ class _FileChecker:
         if parsed.returns is not None and not facts.documents_return and (
                 not facts.undecidable or says_none):
             why = "is a generator" if facts.is_generator else "returns nothing"
-            self.add(self.section_line(doc, "returns"), RETURNS_EXTRA,
+            self.add(self.section_line(doc, Section.RETURNS), RETURNS_EXTRA,
                      f"{qualname}: has a Returns section but {why}", doc.noqa)
         if parsed.returns is not None and parsed.returns.type_hint and facts.return_annotation \
                 and not says_none and not facts.is_generator and \
                 same_type(parsed.returns.type_hint, facts.return_annotation) is False:
-            self.add(self.section_line(doc, "returns"), RETURNS_TYPE,
+            self.add(self.section_line(doc, Section.RETURNS), RETURNS_TYPE,
                      f"{qualname}: Returns says {parsed.returns.type_hint} but the annotation "
                      f"is {facts.return_annotation}", doc.noqa)
         if facts.is_generator and parsed.yields is None:
@@ -310,21 +309,18 @@ class _FileChecker:
                      "has no Yields section", doc.noqa)
         if parsed.yields is not None and not facts.is_generator and (
                 not facts.undecidable or says_none):
-            self.add(self.section_line(doc, "yields"), YIELDS_EXTRA,
+            self.add(self.section_line(doc, Section.YIELDS), YIELDS_EXTRA,
                      f"{qualname}: has a Yields section but is not a generator", doc.noqa)
         if parsed.yields is not None and parsed.yields.type_hint and facts.yield_type and \
                 same_type(parsed.yields.type_hint, facts.yield_type) is False:
-            self.add(self.section_line(doc, "yields"), YIELDS_TYPE,
+            self.add(self.section_line(doc, Section.YIELDS), YIELDS_TYPE,
                      f"{qualname}: Yields says {parsed.yields.type_hint} but the annotation "
                      f"gives {facts.yield_type}", doc.noqa)
 
-    def section_line(self, doc: _Doc, section: str) -> int:
-        for offset, line in enumerate(doc.value.split("\n")):
-            heading = heading_of(line.strip())
-            if heading is not None and ALIASES.get(heading.lower(), None) is not None and \
-                    ALIASES[heading.lower()].value == section:
-                return doc.line + offset
-        return doc.line
+    def section_line(self, doc: _Doc, section: Section) -> int:
+        """Line of a section's heading (as the layout found it), else the opening line."""
+        block = doc.layout.block(section)
+        return doc.line + block.start if block is not None else doc.line
 
     def raises(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
         documented = [r.exception_type for r in doc.parsed.raises]
