@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,9 @@ class Settings:
         all_defs: Treat every def and class as marked.
         placeholder: Text written where only a person or a model can write prose.
         rewrite: Let a model revise existing docstrings (default: only fill what is missing).
-        exclude: Extra gitignore-style patterns to skip.
+        exclude: Extra gitignore-style patterns to skip, relative to the project root.
+        extend_exclude: Patterns added to ``exclude``.
+        force_exclude: Apply the exclude patterns to files named on the command line too.
         concurrency: Most model requests in flight.
         requests_per_minute: Optional cap on request starts per minute.
         timeout: Per-request timeout in seconds.
@@ -53,6 +55,7 @@ class Settings:
         ignore: ``validate``: skip these codes or prefixes.
         baseline: ``validate``: findings to accept (see ``--baseline``).
         config_file: The pyproject.toml the settings came from.
+        width_from: Where ``width`` came from (for ``-v``).
     """
 
     provider: str | None = None
@@ -64,6 +67,8 @@ class Settings:
     placeholder: str = PLACEHOLDER
     rewrite: bool = False
     exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
     concurrency: int = 8
     requests_per_minute: float | None = None
     timeout: float = 60.0
@@ -80,6 +85,17 @@ class Settings:
     ignore: tuple[str, ...] = ()
     baseline: Path | None = None
     config_file: Path | None = None
+    width_from: str = "default"
+
+    @property
+    def excluded(self) -> tuple[str, ...]:
+        """Every exclude pattern: ``exclude`` then ``extend_exclude``."""
+        return self.exclude + self.extend_exclude
+
+    @property
+    def root(self) -> Path:
+        """The folder exclude patterns are relative to: the config file's, else the current."""
+        return self.config_file.parent if self.config_file is not None else Path.cwd()
 
 
 # TOML key -> (field, expected type)
@@ -93,6 +109,8 @@ _KEYS: dict[str, tuple[str, type]] = {
     "placeholder": ("placeholder", str),
     "rewrite": ("rewrite", bool),
     "exclude": ("exclude", list),
+    "extend-exclude": ("extend_exclude", list),
+    "force-exclude": ("force_exclude", bool),
     "concurrency": ("concurrency", int),
     "requests-per-minute": ("requests_per_minute", float),
     "timeout": ("timeout", float),
@@ -119,6 +137,13 @@ _ENV: dict[str, tuple[str, type]] = {
 }
 
 
+def flag_list(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    """Items of a repeatable, comma-separated flag; None when the flag was not given."""
+    if not values:
+        return None
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
 def find_pyproject(start: Path) -> Path | None:
     """Return the nearest pyproject.toml at or above ``start``.
 
@@ -138,12 +163,31 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def _from_toml(path: Path) -> dict[str, Any]:
+def _formatter_width(tools: dict[str, Any]) -> tuple[int, str] | None:
+    """The ``line-length`` of ``[tool.black]``, else of ``[tool.ruff]``, and which it was."""
+    # Docstrings wrapped to the width the code is formatted to; black first because
+    # ruff's formatter follows black, and a project with both sets them alike anyway.
+    for tool in ("black", "ruff"):
+        table = tools.get(tool)
+        if isinstance(table, dict):
+            value = table.get("line-length", table.get("line_length"))
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value, f"[tool.{tool}] line-length"
+    return None
+
+
+def _from_toml(path: Path, explicit: bool = False) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
-    table = data.get("tool", {}).get("llm-doc", {})
+    tools = data.get("tool", {})
+    if not isinstance(tools, dict):
+        raise ConfigError(f"{path}: [tool] must be a table")
+    if explicit and "llm-doc" not in tools:
+        # --config names the file to use: one without our table is a mistake, not "defaults".
+        raise ConfigError(f"{path}: no [tool.llm-doc] table")
+    table = tools.get("llm-doc", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.llm-doc] must be a table")
     values: dict[str, Any] = {}
@@ -167,6 +211,12 @@ def _from_toml(path: Path) -> dict[str, Any]:
                 raise ConfigError(f"{path}: [tool.llm-doc] {key} must be a list of strings")
             value = tuple(value)
         values[name] = value
+    if "width" not in values:
+        formatter = _formatter_width(tools)
+        if formatter is not None:
+            values["width"], values["width_from"] = formatter
+    else:
+        values["width_from"] = "[tool.llm-doc] width"
     return values
 
 
@@ -194,7 +244,8 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
 
     Args:
         start: Where to look for pyproject.toml (upwards).
-        overrides: Values given as flags (None means not given).
+        overrides: Values given as flags (None means not given); ``extend_exclude`` adds
+            to the file's list, as ``--extend-exclude`` does in ruff.
         environ: Environment variables (``LLM_DOC_*`` override the file).
         config_file: An explicit pyproject.toml, instead of searching.
 
@@ -209,16 +260,25 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
     if path is not None:
         if config_file is not None and not config_file.is_file():
             raise ConfigError(f"{config_file}: no such configuration file")
-        settings = replace(settings, config_file=path, **_from_toml(path))
-    settings = replace(settings, **_from_env(environ))
+        settings = replace(settings, config_file=path,
+                           **_from_toml(path, explicit=config_file is not None))
+    from_env = _from_env(environ)
+    if "width" in from_env:
+        from_env["width_from"] = "LLM_DOC_WIDTH"
+    settings = replace(settings, **from_env)
     known = {f.name for f in fields(Settings)}
     given = {k: v for k, v in overrides.items() if v is not None}
     unknown = set(given) - known
     if unknown:
         raise ConfigError(f"unknown settings {sorted(unknown)}")
+    if "width" in given:
+        given["width_from"] = "--width"
+    if "extend_exclude" in given:
+        given["extend_exclude"] = settings.extend_exclude + tuple(given["extend_exclude"])
     settings = replace(settings, **given)
     if not 20 <= settings.width <= 1000:
-        raise ConfigError(f"width must be between 20 and 1000, got {settings.width}")
+        raise ConfigError(f"width must be between 20 and 1000, got {settings.width} "
+                          f"(from {settings.width_from})")
     for name, low, high in (("concurrency", 1, 1024), ("max_tries", 1, 100),
                             ("timeout", 0.001, 3600.0), ("retry_base", 0.0, 3600.0),
                             ("retry_max", 0.0, 3600.0), ("cache_max_mb", 1.0, 1e7)):

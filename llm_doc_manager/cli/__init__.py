@@ -1,22 +1,47 @@
 """The ``llm-doc`` command line: the only layer that reads argv, prints, prompts or exits.
 
-``main`` sends ``validate`` to its argparse front-end before typer, rich or pydantic are
-imported (a warm ``validate`` is dominated by start-up); everything else goes to typer.
+``main`` sends ``validate`` to its front-end before the command tree is built (a warm
+``validate`` is dominated by start-up); shell completion and every other command go
+through ``cli.app``'s argparse tree.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 
 __all__ = ["main"]
 
 
 def main() -> None:
-    """Run ``llm-doc`` with ``sys.argv``."""
-    if len(sys.argv) > 1 and sys.argv[1] == "validate":
+    """Run ``llm-doc`` with ``sys.argv``; exit 2 with a short message if it crashes."""
+    try:
+        sys.exit(_dispatch(sys.argv[1:]))
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        # A crash is never "findings" (exit 1): say what happened, in one line unless asked.
+        if os.environ.get("LLM_DOC_DEBUG"):
+            traceback.print_exc()
+        print(f"llm-doc: internal error: {type(exc).__name__}: {exc} (set LLM_DOC_DEBUG=1 "
+              "for the traceback, and please report it)", file=sys.stderr)
+        sys.exit(2)
+
+
+def _dispatch(argv: list[str]) -> int:
+    if "_ARGCOMPLETE" in os.environ:
+        import argcomplete
+
+        from llm_doc_manager.cli.app import build_parser
+
+        argcomplete.autocomplete(build_parser())  # answers and exits when completing
+    if argv and argv[0] == "validate":
         from llm_doc_manager.cli.validate import main as validate
 
-        sys.exit(validate(sys.argv[2:]))
-    from llm_doc_manager.cli.app import app
+        return validate(argv[1:])
+    from llm_doc_manager.cli.app import build_parser
 
-    app()
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code

@@ -1,45 +1,64 @@
-"""The typer application: the root command, ``--version``, and the registered commands."""
+"""The command tree: one argparse parser per command, in one help style.
+
+Building the tree imports no command's machinery (rich, pydantic, the pipeline): ``-h`` and
+shell completion answer at interpreter speed. Each command's ``run`` imports what it needs.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
+import argparse
 
 from llm_doc_manager import __version__
-from llm_doc_manager.cli.cache import cache_app
-from llm_doc_manager.cli.generate import generate
+from llm_doc_manager.cli.args import configure_generate, new_parser
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Write and maintain Google-style docstrings in place.")
+SHELLS = ("bash", "zsh", "fish")
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"llm-doc {__version__}")
-        raise typer.Exit()
+def build_parser() -> argparse.ArgumentParser:
+    """The ``llm-doc`` parser with every command."""
+    from llm_doc_manager.cli import cache, validate
+
+    parser = new_parser("llm-doc", "Write and maintain Google-style docstrings in place.")
+    parser.add_argument("--version", action="version", version=f"llm-doc {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    generate = commands.add_parser(
+        "generate", formatter_class=parser.formatter_class,
+        help="write or update docstrings and comments, after review",
+        description="Write or update the docstrings and comments of marked regions (or of "
+                    "every definition with --all). Exit 0 done, 1 changes pending or "
+                    "problems, 2 usage or configuration error, 130 interrupted.")
+    configure_generate(generate)
+    generate.set_defaults(run=_run_generate)
+    check = commands.add_parser("validate", formatter_class=parser.formatter_class,
+                                help="check docstrings against the code, offline",
+                                description=validate.DESCRIPTION)
+    validate.configure(check)
+    check.set_defaults(run=validate.run)
+    cached = commands.add_parser("cache", formatter_class=parser.formatter_class,
+                                 help="inspect or clear the model answer cache",
+                                 description="Inspect or clear the model answer cache.")
+    cache.configure(cached)
+    completion = commands.add_parser(
+        "completion", formatter_class=parser.formatter_class,
+        help="print the shell completion script",
+        description="Print the completion script for a shell. Install it with, for bash: "
+                    "llm-doc completion bash > ~/.local/share/bash-completion/completions/"
+                    "llm-doc (or add 'eval \"$(llm-doc completion bash)\"' to ~/.bashrc); "
+                    "zsh: llm-doc completion zsh > \"${fpath[1]}/_llm-doc\"; fish: "
+                    "llm-doc completion fish > ~/.config/fish/completions/llm-doc.fish.")
+    completion.add_argument("shell", choices=SHELLS, help="the shell")
+    completion.set_defaults(run=_run_completion)
+    return parser
 
 
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
-) -> None:
-    """Write and maintain Google-style docstrings in place."""
+def _run_generate(args: argparse.Namespace) -> int:
+    from llm_doc_manager.cli.generate import run
+
+    return run(args)
 
 
-app.command()(generate)
+def _run_completion(args: argparse.Namespace) -> int:
+    from argcomplete.shell_integration import shellcode
 
-
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
-                                "help_option_names": []}, add_help_option=False)
-def validate(ctx: typer.Context) -> None:
-    """Check docstrings against the code, offline (see llm-doc validate --help)."""
-    # Only reached from `llm-doc --help` listings: cli.main sends `validate` straight to
-    # cli.validate, without typer.
-    from llm_doc_manager.cli.validate import main as run
-
-    raise typer.Exit(run(ctx.args))
-
-
-app.add_typer(cache_app, name="cache")
+    print(shellcode(["llm-doc"], shell=args.shell), end="")
+    return 0

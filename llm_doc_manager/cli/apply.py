@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
+from types import FrameType
 
 from rich.console import Console
 
@@ -17,7 +22,7 @@ from llm_doc_manager.cli.text import plural
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.errors import ApplyError, StaleFileError
 from llm_doc_manager.generate import FileChange, FileResult, RegionResult, Status
-from llm_doc_manager.source import write_atomic
+from llm_doc_manager.source import remove_leftovers, write_atomic
 
 
 class WriteBack(Enum):
@@ -35,15 +40,21 @@ class Report:
 
     Attributes:
         findings: Problems to report.
-        statuses: Region outcomes.
+        statuses: Region outcomes (after a review: of the regions accepted).
         files_changed: Files written (or that would be, with check/diff).
         pending: Changes were left unwritten that the user should know about (exit 1).
+        declined: Regions the reviewer declined or never saw (``n``, ``q``).
+        written: The files written, in order.
+        interrupted: The run was stopped by a signal or Ctrl-C/Ctrl-D (exit 130).
     """
 
     findings: list[Finding] = field(default_factory=list)
     statuses: Counter[Status] = field(default_factory=Counter)
     files_changed: int = 0
     pending: bool = False
+    declined: int = 0
+    written: list[Path] = field(default_factory=list)
+    interrupted: bool = False
 
     def add(self, results: Sequence[FileResult]) -> list[FileChange]:
         """Count the results' outcomes and findings; return the files that would change."""
@@ -79,6 +90,7 @@ def write_change(change: FileChange, text: str, report: Report) -> bool:
                                        f"cannot write: {exc.strerror or exc}"))
         return False
     report.files_changed += 1
+    report.written.append(change.source.path)
     return True
 
 
@@ -90,45 +102,103 @@ def _describe(change: FileChange, region: RegionResult) -> str:
 
 
 def review_changes(changes: Sequence[FileChange], out: Console, err: Console,
-                   report: Report) -> None:
+                   report: Report, stop: _Stop) -> None:
     """Show each region's diff and ask y/n/a/q; write what was accepted, verified.
 
     Each diff is shown from the region's own edits; only the combination accepted for a
-    file is verified, once, before that file is written.
+    file is verified, once, before that file is written. ``q``, Ctrl-C and Ctrl-D stop
+    asking; what was accepted so far is written (Ctrl-C/Ctrl-D then exit 130).
     """
     accept_all = False
-    for change in changes:
+    for index, change in enumerate(changes):
         accepted: list[RegionResult] = []
-        quit_now = False
-        for region in (r for r in change.regions if r.edits):
+        refused: list[RegionResult] = []
+        shown = [r for r in change.regions if r.edits]
+        answer = Answer.YES
+        for region in shown:
             if not accept_all:
                 err.print(_describe(change, region))
                 print_diff(out, unified_diff(str(change.source.path), change.source.text,
                                              change.preview(region)))
                 answer = ask(err)
-                if answer is Answer.QUIT:
-                    quit_now = True
+                if answer in (Answer.QUIT, Answer.INTERRUPT):
                     break
                 if answer is Answer.NO:
+                    refused.append(region)
                     continue
                 accept_all = answer is Answer.ALL
             accepted.append(region)
+        stopping = answer in (Answer.QUIT, Answer.INTERRUPT)
+        _decline(report, refused)
+        if stopping:
+            _decline(report, [r for r in shown if r not in accepted and r not in refused])
+            _decline(report, [r for later in changes[index + 1:] for r in later.regions
+                              if r.edits])
         if accepted:
             try:
                 text = change.text_with(accepted)
             except ApplyError as exc:
+                _decline(report, accepted)
                 report.findings.append(Finding(change.source.path, 0, 0, codes.SAFETY_CHECK,
                                                f"the accepted changes fail verification: "
                                                f"{exc}; not written"))
             else:
-                write_change(change, text, report)
-        if quit_now:
-            err.print("Stopped; the changes accepted so far were written.")
+                with stop.deferred():
+                    write_change(change, text, report)
+        if stopping or stop.requested is not None:
+            report.interrupted = answer is Answer.INTERRUPT or stop.requested is not None
+            err.print(("Interrupted" if report.interrupted else "Stopped") + "; "
+                      + _written(report))
             return
 
 
+def _decline(report: Report, regions: Sequence[RegionResult]) -> None:
+    """Count regions as declined rather than generated/updated."""
+    for region in regions:
+        report.statuses[region.status] -= 1
+        report.declined += 1
+
+
+def _written(report: Report) -> str:
+    """Which files were written, for the message after a stop."""
+    if not report.written:
+        return "nothing was written."
+    names = ", ".join(str(p) for p in report.written[:10])
+    more = f" and {len(report.written) - 10} more" if len(report.written) > 10 else ""
+    return f"written: {names}{more}; nothing else was changed."
+
+
+class _Stop:
+    """Defers SIGINT and SIGTERM while files are written, so a write is never cut short.
+
+    A signal during a write is remembered; the loop stops before the next file. Every file
+    is thus either written whole or untouched, no temporary file is left behind, and the
+    run can say exactly which files it wrote.
+    """
+
+    def __init__(self) -> None:
+        self.requested: int | None = None
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Hold SIGINT/SIGTERM until the block ends (main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def remember(signum: int, frame: FrameType | None) -> None:
+            self.requested = signum
+
+        previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
 def apply_changes(changes: Sequence[FileChange], mode: WriteBack, out: Console, err: Console,
-                  report: Report, *, hint: str, quiet: bool = False) -> None:
+                  report: Report, *, hint: str, quiet: bool = False, diff: bool = False) -> None:
     """Do with the changes what the mode says.
 
     Args:
@@ -140,7 +210,12 @@ def apply_changes(changes: Sequence[FileChange], mode: WriteBack, out: Console, 
         report: Where counts, findings and pending changes go.
         hint: The flags that apply or show the changes, for the non-terminal message.
         quiet: Say nothing but problems.
+        diff: With CHECK: print the diffs too (black's ``--check --diff``).
     """
+    if mode in (WriteBack.YES, WriteBack.REVIEW):
+        for leftover in remove_leftovers(change.source.path for change in changes):
+            if not quiet:
+                err.print(f"removed {leftover}, left by an interrupted run")
     if mode is WriteBack.REVIEW and changes and not sys.stdin.isatty():
         err.print(f"stdin is not a terminal: nothing was written. {hint}")
         report.files_changed = len(changes)
@@ -149,17 +224,23 @@ def apply_changes(changes: Sequence[FileChange], mode: WriteBack, out: Console, 
     if mode in (WriteBack.CHECK, WriteBack.DIFF):
         report.files_changed = len(changes)
         for change in changes:
-            if mode is WriteBack.DIFF:
+            if mode is WriteBack.DIFF or diff:
                 print_diff(out, unified_diff(str(change.source.path), change.source.text,
                                              change.new_text))
             elif not quiet:
                 err.print(f"would change {change.source.path}")
         report.pending = mode is WriteBack.CHECK and bool(changes)
     elif mode is WriteBack.YES:
+        stop = _Stop()
         for change in changes:
-            write_change(change, change.new_text, report)
+            with stop.deferred():
+                write_change(change, change.new_text, report)
+            if stop.requested is not None:
+                report.interrupted = True
+                err.print("Interrupted; " + _written(report))
+                break
     else:
-        review_changes(changes, out, err, report)
+        review_changes(changes, out, err, report, _Stop())
 
 
 def summary_line(report: Report, verb: str) -> str:
@@ -169,6 +250,8 @@ def summary_line(report: Report, verb: str) -> str:
     foreign = counts[Status.FOREIGN]
     if foreign:
         problems = f"; {foreign} left in another style (numpy, reST){problems}"
+    declined = f", {report.declined} declined" if report.declined else ""
     return (f"{plural(report.files_changed, 'file')} {verb}; regions: "
             f"{counts[Status.GENERATED]} generated, {counts[Status.UPDATED]} updated, "
-            f"{counts[Status.UNCHANGED]} unchanged, {counts[Status.FAILED]} failed{problems}")
+            f"{counts[Status.UNCHANGED]} unchanged, {counts[Status.FAILED]} failed{declined}"
+            f"{problems}")

@@ -2,54 +2,65 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
-from llm_doc_manager.cli.console import consoles
+from llm_doc_manager.cli.args import USAGE
 from llm_doc_manager.cli.text import plural
 from llm_doc_manager.config import load_settings
 from llm_doc_manager.errors import ConfigError
 from llm_doc_manager.providers.answer_cache import AnswerCache
 from llm_doc_manager.store import cache_dir
 
-cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the model answer cache.")
 
-_CONFIG_OPTION = typer.Option("--config", help="Use this pyproject.toml instead of searching.")
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the ``stats`` and ``clear`` subcommands to ``parser``."""
+    commands = parser.add_subparsers(dest="cache_command", metavar="COMMAND", required=True)
+    for name, run, text in (("stats", stats, "show where the cache is, its size and hit rate"),
+                            ("clear", clear, "remove every cached answer")):
+        sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        sub.add_argument("--config", type=Path, metavar="FILE",
+                         help="use this pyproject.toml (it must have [tool.llm-doc])")
+        sub.set_defaults(run=run)
 
 
-def _open_cache(config: Path | None) -> AnswerCache:
-    _, err = consoles()
+def _open(config: Path | None) -> AnswerCache | None:
+    """The answer cache the settings name, or None after printing why not."""
     try:
         settings = load_settings(Path("."), {}, dict(os.environ), config)
     except ConfigError as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(2) from None
-    return AnswerCache(cache_dir(settings), settings.cache_max_mb, warn=err.print)
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    return AnswerCache(cache_dir(settings), settings.cache_max_mb,
+                       warn=lambda text: print(text, file=sys.stderr))
 
 
-@cache_app.command("stats")
-def cache_stats(config: Annotated[Path | None, _CONFIG_OPTION] = None) -> None:
+def stats(args: argparse.Namespace) -> int:
     """Show where the cache is, its size and its hit rate."""
-    cache = _open_cache(config)
-    stats = cache.stats()
+    cache = _open(args.config)
+    if cache is None:
+        return USAGE
+    found = cache.stats()
     cache.close()
-    lookups = stats.hits + stats.misses
-    rate = f"{100 * stats.hits / lookups:.0f}%" if lookups else "n/a"
-    typer.echo(f"location: {stats.path}\n"
-               f"entries:  {stats.entries}\n"
-               f"size:     {stats.size / 2**20:.1f} MiB of {stats.max_size / 2**20:.0f} MiB\n"
-               f"hits:     {stats.hits}\n"
-               f"misses:   {stats.misses}\n"
-               f"hit rate: {rate}")
+    lookups = found.hits + found.misses
+    rate = f"{100 * found.hits / lookups:.0f}%" if lookups else "n/a"
+    print(f"location: {found.path}\n"
+          f"entries:  {found.entries}\n"
+          f"size:     {found.size / 2**20:.1f} MiB of {found.max_size / 2**20:.0f} MiB\n"
+          f"hits:     {found.hits}\n"
+          f"misses:   {found.misses}\n"
+          f"hit rate: {rate}")
+    return 0
 
 
-@cache_app.command("clear")
-def cache_clear(config: Annotated[Path | None, _CONFIG_OPTION] = None) -> None:
+def clear(args: argparse.Namespace) -> int:
     """Remove every cached answer."""
-    cache = _open_cache(config)
+    cache = _open(args.config)
+    if cache is None:
+        return USAGE
     removed = cache.clear()
     cache.close()
-    typer.echo(f"removed {plural(removed, 'entry', 'entries')} from {cache.path}")
+    print(f"removed {plural(removed, 'entry', 'entries')} from {cache.path}")
+    return 0

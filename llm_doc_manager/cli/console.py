@@ -7,11 +7,27 @@ import logging
 from rich.console import Console
 
 
-def consoles() -> tuple[Console, Console]:
-    """Return (stdout, stderr) consoles that print text as given: no markup, no highlighting."""
-    out = Console(soft_wrap=True, markup=False, highlight=False)
-    err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
-    return out, err
+def consoles(out_color: bool | None = None, err_color: bool | None = None
+             ) -> tuple[Console, Console]:
+    """Return (stdout, stderr) consoles that print text as given: no markup, no highlighting.
+
+    Args:
+        out_color: Colour stdout (None: rich decides, from the terminal and NO_COLOR).
+        err_color: Colour stderr, likewise.
+
+    Returns:
+        The two consoles.
+    """
+    return (_console(False, out_color), _console(True, err_color))
+
+
+def _console(stderr: bool, color: bool | None) -> Console:
+    if color is None:
+        return Console(stderr=stderr, soft_wrap=True, markup=False, highlight=False)
+    # force_terminal decides colours and live displays alike: --no-color on a terminal
+    # keeps the progress bar (no_color) while --color on a pipe gets colour codes.
+    return Console(stderr=stderr, soft_wrap=True, markup=False, highlight=False,
+                   force_terminal=True if color else None, no_color=not color)
 
 
 class _ConsoleHandler(logging.Handler):

@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
 import signal
+import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
 
-import typer
+from rich.console import Console
 
 from llm_doc_manager.cli.apply import Report, WriteBack, apply_changes, summary_line
+from llm_doc_manager.cli.args import (
+    FINDINGS,
+    INTERRUPTED,
+    USAGE,
+    describe_config,
+    stdin_target,
+    use_color,
+)
 from llm_doc_manager.cli.console import consoles, log_requests
 from llm_doc_manager.cli.progress import BarProgress, PlainProgress, Tally
+from llm_doc_manager.cli.review import print_diff, unified_diff
 from llm_doc_manager.cli.text import plural
-from llm_doc_manager.config import Settings, load_settings
+from llm_doc_manager.config import Settings, flag_list, load_settings
 from llm_doc_manager.errors import ConfigError, FatalProviderError
 from llm_doc_manager.generate import FileResult, Options, RunObserver, run_files
 from llm_doc_manager.generate.known import RESULTS_FILE
 from llm_doc_manager.providers import Provider, Usage, make_provider
-from llm_doc_manager.source import iter_files
+from llm_doc_manager.source import is_excluded, iter_files
 from llm_doc_manager.store import ResultStore, cache_dir
 
 
@@ -33,6 +45,9 @@ def resolve_provider(settings: Settings, environ: dict[str, str],
     if settings.provider:
         return settings.provider
     if environ.get("OPENAI_API_KEY"):
+        if say is not None:
+            say("No provider configured and OPENAI_API_KEY is set: using the 'openai' "
+                "provider (set provider in [tool.llm-doc] to choose).")
         return "openai"
     if say is not None:
         say("No provider configured and OPENAI_API_KEY is not set: using the offline "
@@ -80,75 +95,61 @@ def usage_line(usage: Usage) -> str:
             f"{plural(usage.cache_hits, 'region')} from the cache")
 
 
-def generate(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files or folders (default: the current folder).")] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Print the diff; write nothing.")] = False,
-    check: Annotated[bool, typer.Option(
-        "--check", help="Write nothing; exit 1 if anything would change.")] = False,
-    only_missing: Annotated[bool | None, typer.Option(
-        "--only-missing", help="Leave existing docstrings and comments alone.")] = None,
-    rewrite: Annotated[bool | None, typer.Option(
-        "--rewrite", help="Let a model revise existing docstrings; by default only what is "
-        "missing is added and every word written by a person stays.")] = None,
-    all_defs: Annotated[bool | None, typer.Option(
-        "--all", help="Treat every def and class as marked.")] = None,
-    provider: Annotated[str | None, typer.Option(
-        "--provider", help="static (offline), openai or azure.")] = None,
-    model: Annotated[str | None, typer.Option("--model", help="Model name.")] = None,
-    base_url: Annotated[str | None, typer.Option(
-        "--base-url", help="OpenAI-compatible server URL.")] = None,
-    width: Annotated[int | None, typer.Option(
-        "--width", help="Maximum docstring line width (default 79).")] = None,
-    config: Annotated[Path | None, typer.Option(
-        "--config", help="Use this pyproject.toml instead of searching.")] = None,
-    concurrency: Annotated[int | None, typer.Option(
-        "--concurrency", help="Most model requests in flight (default 8).")] = None,
-    rpm: Annotated[float | None, typer.Option(
-        "--rpm", help="Most model requests started per minute (default: no limit).")] = None,
-    timeout: Annotated[float | None, typer.Option(
-        "--timeout", help="Seconds to wait for one model answer (default 60).")] = None,
-    no_cache: Annotated[bool, typer.Option(
-        "--no-cache", help="Neither read nor write the caches (model answers, clean files).")
-    ] = False,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="Log every model request (the API key is never shown).")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only report problems.")] = False,
-    jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", help="Worker processes for the offline provider (default: one per "
-                             "core).")] = 0,
-) -> None:
-    """Write or update the docstrings and comments of marked regions."""
-    out, err = consoles()
-    targets = paths or [Path(".")]
-    exclusive = [name for name, on in (("--yes", yes), ("--diff", diff), ("--check", check)) if on]
-    if len(exclusive) > 1:
-        err.print(f"error: {' and '.join(exclusive)} cannot be combined")
-        raise typer.Exit(2)
+def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and reported
+    """Run ``llm-doc generate`` with parsed arguments.
+
+    Args:
+        args: What ``cli.args.configure_generate``'s options parsed.
+
+    Returns:
+        The exit code: 0 done, 1 changes pending or problems, 2 usage or configuration
+        error, 130 interrupted.
+    """
     environ = dict(os.environ)
+    out, err = consoles(use_color(args.color, sys.stdout, environ),
+                        use_color(args.color, sys.stderr, environ))
+    exclusive = [name for name, on in (("--yes", args.yes), ("--diff", args.diff),
+                                       ("--check", args.check)) if on]
+    if exclusive not in ([], ["--yes"], ["--diff"], ["--check"], ["--diff", "--check"]):
+        err.print(f"error: {' and '.join(exclusive)} cannot be combined")
+        return USAGE
+    try:
+        stdin_path = stdin_target(args.paths, args.stdin_filename)
+    except ValueError as exc:
+        err.print(f"error: {exc}")
+        return USAGE
+    targets: list[Path] = args.paths or [Path(".")]
+    start = stdin_path if stdin_path is not None else targets[0]
     try:
         settings = load_settings(
-            targets[0], {"provider": provider, "model": model, "base_url": base_url,
-                         "width": width, "only_missing": only_missing, "all_defs": all_defs,
-                         "rewrite": rewrite,
-                         "concurrency": concurrency, "requests_per_minute": rpm,
-                         "timeout": timeout, "cache": False if no_cache else None},
-            environ, config)
-        name = resolve_provider(settings, environ, None if quiet else err.print)
+            start, {"provider": args.provider, "model": args.model, "base_url": args.base_url,
+                    "width": args.width, "only_missing": args.only_missing,
+                    "all_defs": args.all_defs, "rewrite": args.rewrite,
+                    "exclude": flag_list(args.exclude),
+                    "extend_exclude": flag_list(args.extend_exclude),
+                    "force_exclude": args.force_exclude,
+                    "concurrency": args.concurrency, "requests_per_minute": args.rpm,
+                    "timeout": args.timeout, "cache": False if args.no_cache else None},
+            environ, args.config)
+        name = resolve_provider(settings, environ, None if args.quiet else err.print)
         chosen = make_provider(name, settings, environ, warn=err.print)
-        files = iter_files(targets, settings.exclude)
+        if stdin_path is None:
+            files = iter_files(targets, settings.excluded, force_exclude=settings.force_exclude,
+                               root=settings.root)
     except (ConfigError, FileNotFoundError) as exc:
         err.print(f"error: {exc}")
-        raise typer.Exit(2) from None
-
-    if verbose:
+        return USAGE
+    if args.verbose:
+        err.print(describe_config(settings.config_file, settings.width, settings.width_from))
+        err.print(f"provider: {chosen.description}")
         log_requests(err)
     options = Options(width=settings.width, only_missing=settings.only_missing,
                       all_defs=settings.all_defs, placeholder=settings.placeholder,
                       rewrite=settings.rewrite)
+    if stdin_path is not None:
+        return _from_stdin(stdin_path, chosen, options, settings, args, out, err)
     tally: Tally
-    if not chosen.needs_code or quiet:
+    if not chosen.needs_code or args.quiet:
         tally = Tally(chosen.usage)  # the offline provider finishes before a bar would draw
     elif err.is_terminal:
         tally = BarProgress(chosen.usage, err)
@@ -157,30 +158,69 @@ def generate(
     try:
         with tally, _ctrl_c_interrupts():
             results = asyncio.run(_run_all(files, chosen, options, settings, tally,
-                                           jobs or os.cpu_count() or 1))
+                                           args.jobs or os.cpu_count() or 1))
     except KeyboardInterrupt:
         err.print(f"Interrupted after {tally.done} of {tally.total} regions; nothing was "
                   "written." + (" Answers received so far are cached: a re-run resumes "
                                 "from there." if chosen.needs_code and settings.cache else ""))
         if chosen.needs_code:
             err.print(usage_line(chosen.usage))
-        raise typer.Exit(130) from None
+        return INTERRUPTED
     except FatalProviderError as exc:
         err.print(f"error: {exc}; nothing was written.")
-        raise typer.Exit(2) from None
+        return USAGE
 
     report = Report()
     changes = report.add(results)
-    mode = (WriteBack.CHECK if check else WriteBack.DIFF if diff else WriteBack.YES if yes
-            else WriteBack.REVIEW)
-    apply_changes(changes, mode, out, err, report, quiet=quiet,
+    mode = (WriteBack.CHECK if args.check else WriteBack.DIFF if args.diff
+            else WriteBack.YES if args.yes else WriteBack.REVIEW)
+    apply_changes(changes, mode, out, err, report, quiet=args.quiet, diff=args.diff,
                   hint="Use --yes to apply the changes, or --diff to see them.")
     verb = "would change" if mode in (WriteBack.CHECK, WriteBack.DIFF) or report.pending \
         else "changed"
     for finding in sorted(report.findings):
         err.print(finding.render())
-    if not quiet:
+    if not args.quiet:
         err.print(summary_line(report, verb))
         if chosen.needs_code:
             err.print(usage_line(chosen.usage))
-    raise typer.Exit(1 if report.findings or report.pending else 0)
+    if report.interrupted:
+        return INTERRUPTED
+    return FINDINGS if report.findings or report.pending else 0
+
+
+def _from_stdin(path: Path, provider: Provider, options: Options, settings: Settings,
+                args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Document code read from stdin and print the result (an editor's "format buffer").
+
+    The code is processed in a private temporary folder under the name ``path`` has, so
+    every check the files get (parse, verification, encoding) applies unchanged.
+    """
+    raw = sys.stdin.buffer.read()
+    if settings.force_exclude and is_excluded(path, settings.excluded, settings.root):
+        # Excluded: the code goes back as it came (black's rule for --stdin-filename).
+        sys.stdout.buffer.write(raw)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="llm-doc-stdin-") as folder:
+        copy = Path(folder) / (path.name if path.suffix in (".py", ".pyi") else "stdin.py")
+        copy.write_bytes(raw)
+        try:
+            results = asyncio.run(_run_all([copy], provider, options, settings, Tally(
+                provider.usage), 1))
+        except FatalProviderError as exc:
+            err.print(f"error: {exc}")
+            return USAGE
+        report = Report()
+        changes = report.add(results)
+        findings = [replace(f, path=path) for f in report.findings]
+        for finding in sorted(findings):
+            err.print(finding.render())
+        if args.diff or args.check:
+            if args.diff and changes:
+                print_diff(out, unified_diff(str(path), changes[0].source.text,
+                                             changes[0].new_text))
+            return FINDINGS if findings or (args.check and changes) else 0
+        sys.stdout.buffer.write(changes[0].source.encode(changes[0].new_text) if changes
+                                else raw)
+        sys.stdout.flush()
+    return FINDINGS if findings else 0

@@ -19,6 +19,7 @@ class Answer(str, Enum):
     NO = "n"
     ALL = "a"
     QUIT = "q"
+    INTERRUPT = "^C"  # Ctrl-C or Ctrl-D: stop, and exit 130
 
 
 PROMPT = "Apply this change? [y]es / [n]o / [a]ll remaining / [q]uit: "
@@ -46,7 +47,7 @@ def print_diff(console: Console, diff: str) -> None:
 
 
 def ask(console: Console, read: Callable[[str], str] = input) -> Answer:
-    """Ask until the answer is one of y/n/a/q (end of input counts as quit).
+    """Ask until the answer is one of y/n/a/q; Ctrl-C or end of input is INTERRUPT.
 
     Args:
         console: Where to print the prompt.
@@ -62,8 +63,8 @@ def ask(console: Console, read: Callable[[str], str] = input) -> Answer:
             reply = read("").strip().lower()
         except (EOFError, KeyboardInterrupt):
             console.print()
-            return Answer.QUIT
-        for answer in Answer:
+            return Answer.INTERRUPT
+        for answer in (Answer.YES, Answer.NO, Answer.ALL, Answer.QUIT):
             if reply in (answer.value, answer.name.lower()):
                 return answer
         console.print("Please answer y, n, a or q.", highlight=False)

@@ -11,51 +11,72 @@ import argparse
 import asyncio
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from llm_doc_manager.cli.args import (
+    FINDINGS,
+    INTERRUPTED,
+    USAGE,
+    add_file_options,
+    describe_config,
+    new_parser,
+    stdin_target,
+    use_color,
+)
 from llm_doc_manager.cli.text import plural
 from llm_doc_manager.codes import FIXABLE, Finding, unknown_selector
-from llm_doc_manager.config import Settings, load_settings
+from llm_doc_manager.config import Settings, flag_list, load_settings
 from llm_doc_manager.errors import ConfigError
-from llm_doc_manager.source.discovery import iter_files
+from llm_doc_manager.source.discovery import is_excluded, iter_files
 from llm_doc_manager.validate import apply_baseline, collect, owners, render, write_baseline
+
+DESCRIPTION = ("Check docstrings against the code, offline. Exit 0 clean, 1 findings, 2 usage "
+               "or configuration error.")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add ``validate``'s options to ``parser``."""
+    add_file_options(parser)
+    checks = parser.add_argument_group("checks")
+    checks.add_argument("--all", dest="all_defs", action="store_true", default=None,
+                        help="check every def, class and module, not only marked regions")
+    checks.add_argument("--select", action="append", default=[], metavar="CODES",
+                        help="only these codes or prefixes, comma-separated ('fixable': the "
+                             "codes --fix can fix; 'ALL': every code)")
+    checks.add_argument("--extend-select", action="append", default=[], metavar="CODES",
+                        help="add these codes or prefixes to the selected ones")
+    checks.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                        help="skip these codes or prefixes, comma-separated")
+    checks.add_argument("--width", type=int,
+                        help="longest docstring line (default: [tool.black] or [tool.ruff] "
+                             "line-length, else 79)")
+    checks.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="ignore the findings recorded in FILE (it must exist)")
+    checks.add_argument("--write-baseline", action="store_true",
+                        help="record the current findings in --baseline FILE and exit 0")
+    checks.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when there are findings")
+    checks.add_argument("--format", choices=("human", "json", "github"), default="human",
+                        help="output format (default: human)")
+    checks.add_argument("--no-cache", action="store_true", help="do not use the result cache")
+    checks.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                        help="worker processes for uncached files (default: one per core)")
+    fixing = parser.add_argument_group("fixing")
+    fixing.add_argument("--fix", action="store_true",
+                        help="sync docstrings to the code where a finding can be fixed "
+                             "offline (review each change, or --yes / --diff)")
+    fixing.add_argument("--yes", "-y", action="store_true", help="with --fix: apply at once")
+    fixing.add_argument("--diff", action="store_true",
+                        help="with --fix: print the diff on stdout (findings go to stderr); "
+                             "write nothing")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="llm-doc validate",
-        description="Check docstrings against the code, offline. Exit 0 clean, 1 findings, "
-                    "2 usage or configuration error.")
-    parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: .)")
-    parser.add_argument("--all", dest="all_defs", action="store_true", default=None,
-                        help="check every def, class and module, not only marked regions")
-    parser.add_argument("--select", action="append", default=[], metavar="CODES",
-                        help="only these codes or prefixes (comma-separated; 'fixable' names "
-                             "the codes --fix can fix)")
-    parser.add_argument("--extend-select", action="append", default=[], metavar="CODES",
-                        help="add these codes or prefixes to the selected ones")
-    parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
-                        help="skip these codes or prefixes (comma-separated)")
-    parser.add_argument("--exit-zero", action="store_true",
-                        help="exit 0 even when there are findings")
-    parser.add_argument("--format", choices=("human", "json", "github"), default="human",
-                        help="output format (default: human)")
-    parser.add_argument("--baseline", type=Path, metavar="FILE",
-                        help="ignore the findings recorded in FILE")
-    parser.add_argument("--write-baseline", action="store_true",
-                        help="record the current findings in --baseline FILE and exit 0")
-    parser.add_argument("--width", type=int, help="longest docstring line (default 79)")
-    parser.add_argument("--fix", action="store_true",
-                        help="sync docstrings to the code where a finding can be fixed "
-                             "offline (review each change, or --yes / --diff)")
-    parser.add_argument("--yes", "-y", action="store_true", help="with --fix: apply at once")
-    parser.add_argument("--diff", action="store_true", help="with --fix: print the diff only")
-    parser.add_argument("--no-cache", action="store_true", help="do not use the result cache")
-    parser.add_argument("--jobs", "-j", type=int, default=0,
-                        help="worker processes for uncached files (default: one per core)")
-    parser.add_argument("--config", type=Path, help="use this pyproject.toml")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    parser = new_parser("llm-doc validate", DESCRIPTION)
+    configure(parser)
     return parser
 
 
@@ -93,31 +114,53 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: LD341 - caught insi
         argv: Arguments after ``validate`` (default: ``sys.argv``).
 
     Returns:
-        The exit code: 0 clean, 1 findings, 2 usage or configuration error.
+        The exit code: 0 clean, 1 findings, 2 usage or configuration error, 130 interrupted.
     """
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
-        return 0 if exc.code == 0 else 2
+        return 0 if exc.code == 0 else USAGE
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caught inside
+    """Run ``llm-doc validate`` with parsed arguments.
+
+    Args:
+        args: What ``configure``'s options parsed.
+
+    Returns:
+        The exit code: 0 clean, 1 findings, 2 usage or configuration error, 130 interrupted.
+    """
+    environ = dict(os.environ)
     paths: list[Path] = args.paths or [Path(".")]
     try:
+        stdin_path = stdin_target(args.paths, args.stdin_filename)
         if args.yes and args.diff:
             raise ConfigError("--yes and --diff cannot be combined")
         if (args.yes or args.diff) and not args.fix:
             raise ConfigError("--yes and --diff go with --fix")
-        settings = load_settings(paths[0], {"width": args.width, "all_defs": args.all_defs},
-                                 dict(os.environ), args.config)
-        if args.write_baseline and not (args.baseline or settings.baseline):
+        settings = load_settings(
+            stdin_path or paths[0], {"width": args.width, "all_defs": args.all_defs,
+                                     "exclude": flag_list(args.exclude),
+                                     "extend_exclude": flag_list(args.extend_exclude),
+                                     "force_exclude": args.force_exclude},
+            environ, args.config)
+        baseline: Path | None = args.baseline or settings.baseline
+        if args.write_baseline and baseline is None:
             raise ConfigError("--write-baseline needs --baseline FILE (or baseline in "
                               "[tool.llm-doc])")
-        files = iter_files(paths, settings.exclude)
-    except (ConfigError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    # Flags win over [tool.llm-doc]; the two lists are not merged (--extend-select adds).
-    table = f"{settings.config_file}: [tool.llm-doc]"
-    try:
+        if baseline is not None and not args.write_baseline and not baseline.is_file():
+            # A typo in the name must not turn the baseline off and fail every old finding,
+            # nor silently pass: say so (--write-baseline creates it).
+            raise ConfigError(f"{baseline}: no such baseline file (create it with "
+                              "--write-baseline)")
+        if stdin_path is None:
+            files = iter_files(paths, settings.excluded, force_exclude=settings.force_exclude,
+                               root=settings.root)
+        # Flags win over [tool.llm-doc]; the two lists are not merged (--extend-select adds).
+        table = f"{settings.config_file}: [tool.llm-doc]"
         select = _codes(args.select, "--select") if args.select else \
             _codes(settings.select, f"{table} select")
         extend = _codes(args.extend_select, "--extend-select") + \
@@ -126,15 +169,19 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: LD341 - caught insi
             select += extend
         ignore = _codes(args.ignore, "--ignore") if args.ignore else \
             _codes(settings.ignore, f"{table} ignore")
-    except ConfigError as exc:
+    except (ConfigError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    baseline: Path | None = args.baseline or settings.baseline
+        return USAGE
+    if args.verbose:
+        print(describe_config(settings.config_file, settings.width, settings.width_from),
+              file=sys.stderr)
+    if stdin_path is not None:
+        return _from_stdin(stdin_path, settings, args, select, ignore)
     use_cache = settings.cache and not args.no_cache
     findings = collect(files, settings, settings.all_defs, use_cache, args.jobs)
     if args.fix:
         fixable = [f for f in findings if f.code in FIXABLE and _selected(f.code, select, ignore)]
-        status = _fix(fixable, settings, yes=args.yes, diff=args.diff)
+        status = _fix(fixable, settings, args)
         if status is not None:
             return status
         if not args.diff:
@@ -152,19 +199,65 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: LD341 - caught insi
             findings = apply_baseline(baseline, findings)
         except ConfigError as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 2
-    sys.stdout.write(render(findings, args.format, color=sys.stdout.isatty()
-                            and "NO_COLOR" not in os.environ))
+            return USAGE
+    # With --fix --diff, stdout carries the diff alone (for `git apply`); findings go aside.
+    stream = sys.stderr if args.fix and args.diff else sys.stdout
+    stream.write(render(findings, args.format, color=use_color(args.color, stream, environ)))
     if not args.quiet and args.format == "human":
         files_hit = len({f.path for f in findings})
         print(f"{plural(len(findings), 'finding')} in {files_hit} of {plural(len(files), 'file')}"
               if findings else f"{plural(len(files), 'file')} checked, no findings",
               file=sys.stderr)
-    return 1 if findings and not args.exit_zero else 0
+    return FINDINGS if findings and not args.exit_zero else 0
 
 
-def _fix(findings: list[Finding], settings: Settings, *, yes: bool, diff: bool) -> int | None:
-    """``--fix``: validate's owners, generate's offline pipeline, generate's apply path."""
+def _from_stdin(path: Path, settings: Settings, args: argparse.Namespace,
+                select: tuple[str, ...], ignore: tuple[str, ...]) -> int:
+    """Check (and with --fix, fix) code read from stdin, reported as ``path``.
+
+    Without --fix the findings go to stdout; with --fix the fixed code goes to stdout and
+    the findings left to stderr (ruff's convention for editors).
+    """
+    raw = sys.stdin.buffer.read()
+    if settings.force_exclude and is_excluded(path, settings.excluded, settings.root):
+        if args.fix:
+            sys.stdout.buffer.write(raw)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="llm-doc-stdin-") as folder:
+        copy = Path(folder) / (path.name if path.suffix in (".py", ".pyi") else "stdin.py")
+        copy.write_bytes(raw)
+        findings = collect([copy], settings, settings.all_defs, False, 1)
+        if args.fix:
+            fixable = [f for f in findings if f.code in FIXABLE and
+                       _selected(f.code, select, ignore)]
+            fix_args = argparse.Namespace(**{**vars(args), "yes": True, "diff": False,
+                                             "quiet": True})
+            status = _fix(fixable, settings, fix_args)
+            if status is not None:
+                return status
+            findings = collect([copy], settings, settings.all_defs, False, 1)
+            sys.stdout.buffer.write(copy.read_bytes())
+            sys.stdout.flush()
+        findings = sorted(replace(f, path=path) for f in findings
+                          if _selected(f.code, select, ignore))
+    stream = sys.stderr if args.fix else sys.stdout
+    stream.write(render(findings, args.format, color=use_color(args.color, stream,
+                                                                 os.environ)))
+    return FINDINGS if findings and not args.exit_zero else 0
+
+
+def _fix(findings: list[Finding], settings: Settings, args: argparse.Namespace) -> int | None:
+    """``--fix``: validate's owners, generate's offline pipeline, generate's apply path.
+
+    Args:
+        findings: The fixable findings selected.
+        settings: The run's settings.
+        args: The parsed options (``--yes``, ``--diff``, ``--quiet``, ``--color``).
+
+    Returns:
+        An exit code when the run ends here (changes left pending, or interrupted), else
+        None: validate goes on and reports what is left.
+    """
     # Imported here: rich, pydantic and the pipeline are for --fix only.
     from llm_doc_manager.cli.apply import Report, WriteBack, apply_changes, summary_line
     from llm_doc_manager.cli.console import consoles
@@ -181,16 +274,19 @@ def _fix(findings: list[Finding], settings: Settings, *, yes: bool, diff: bool) 
                       placeholder=settings.placeholder)
     results = asyncio.run(run_files(sorted(only), StaticProvider(settings.placeholder), options,
                                     jobs=os.cpu_count() or 1))
-    out, err = consoles()
+    out, err = consoles(use_color(args.color, sys.stdout, os.environ),
+                        use_color(args.color, sys.stderr, os.environ))
     report = Report()
     changes = report.add(results)
-    mode = WriteBack.DIFF if diff else WriteBack.YES if yes else WriteBack.REVIEW
-    apply_changes(changes, mode, out, err, report,
+    mode = WriteBack.DIFF if args.diff else WriteBack.YES if args.yes else WriteBack.REVIEW
+    apply_changes(changes, mode, out, err, report, quiet=args.quiet,
                   hint="Use --fix --yes to apply the fixes, or --fix --diff to see them.")
-    if report.pending:
-        return 1
     for problem in sorted(report.findings):
         err.print(problem.render())
-    if not diff:
+    if report.interrupted:
+        return INTERRUPTED
+    if report.pending:
+        return FINDINGS
+    if not args.diff and not args.quiet:
         err.print("fix: " + summary_line(report, "changed"))
     return None

@@ -69,6 +69,7 @@ class Provider(Protocol):
 
     Attributes:
         name: Provider name, shown in messages.
+        description: What ``-v`` says is used (name, model, server; never a secret).
         keeps_human_text: True when existing human text must win over the answer's
             text (the answer cannot have read it); False when the answer already merged it.
         needs_code: Whether requests must carry the code and its context.
@@ -79,6 +80,7 @@ class Provider(Protocol):
     """
 
     name: str
+    description: str
     keeps_human_text: bool
     needs_code: bool
     local: bool

@@ -19,6 +19,7 @@ class KeyedProvider(Protocol):
     """A provider whose answers can be cached: it names the key of each request."""
 
     name: str
+    description: str
     keeps_human_text: bool
     needs_code: bool
     usage: Usage
@@ -47,6 +48,7 @@ class CachedProvider:
         inner: The model provider asked on a miss.
         cache: Where answers are looked up and stored.
         name: The inner provider's name.
+        description: The inner provider's, and where the cache is.
         keeps_human_text: As the inner provider.
         needs_code: As the inner provider.
         local: False: one cache connection serves the whole run.
@@ -57,6 +59,7 @@ class CachedProvider:
         self.inner = inner
         self.cache = cache
         self.name = inner.name
+        self.description = f"{inner.description}; answers cached in {cache.path}"
         self.keeps_human_text = inner.keeps_human_text
         self.needs_code = inner.needs_code
         self.local = False  # one cache connection, shared by every request of the run

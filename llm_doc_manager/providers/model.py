@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -34,6 +35,35 @@ DEFAULT_AZURE_API_VERSION = "2024-10-21"
 _NO_KEY = "no-key-needed"
 # Statuses that will fail every request the same way: stop the run instead of repeating them.
 _FATAL_STATUS = frozenset({401, 403, 404})
+
+#: Connection failures in a row, before any request succeeded, that stop the run: a server
+#: that is not there fails every request, so waiting out every retry of every region only
+#: repeats the same message (22 s and 14 lines for a wrong port).
+_CONNECT_LIMIT = 3
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+
+def display_url(url: str) -> str:
+    """A URL fit to show: scheme, host, port and path; never a user, password or query.
+
+    Args:
+        url: A configured URL (it may hold credentials).
+
+    Returns:
+        The URL without its secrets.
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "the configured URL"
+    if ":" in host:
+        host = f"[{host}]"
+    if port is not None:
+        host += f":{port}"
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 log = logging.getLogger("llm_doc_manager.requests")
 
@@ -150,6 +180,7 @@ class ModelProvider:
     Attributes:
         settings: Resolved settings.
         name: ``openai`` or ``azure``.
+        description: Provider, model and server URL (no credentials).
         usage: Requests, retries and tokens so far.
         limiter: The requests-per-minute limit.
         client: The HTTP client (its own retries are off).
@@ -162,9 +193,12 @@ class ModelProvider:
     def __init__(self, settings: ModelSettings) -> None:
         self.settings = settings
         self.name = settings.kind
+        self.description = f"{settings.kind}, model {settings.model} at {self.where}"
         self.usage = Usage()
         self.limiter = RateLimiter(settings.requests_per_minute)
         self._fatal: FatalProviderError | None = None
+        self._refused = 0  # connection failures in a row while nothing has succeeded
+        self._reached = False  # the server answered once (any HTTP status)
         self.client: openai.AsyncOpenAI
         if settings.kind == "azure":
             self.client = openai.AsyncAzureOpenAI(
@@ -186,6 +220,13 @@ class ModelProvider:
         """
         key = self.settings.api_key
         return text.replace(key, "[redacted]") if key and key != _NO_KEY else text
+
+    @property
+    def where(self) -> str:
+        """The server's URL as it may be shown (no credentials)."""
+        if self.settings.kind == "azure":
+            return display_url(self.settings.azure_endpoint or "")
+        return display_url(self.settings.base_url or DEFAULT_BASE_URL)
 
     def cache_key(self, request: DocRequest) -> str:
         """Key under which the answer to ``request`` is cached."""
@@ -241,10 +282,12 @@ class ModelProvider:
                     model=self.settings.model, messages=sent,  # type: ignore[arg-type]
                     response_format=response_format(schema))  # type: ignore[arg-type]
             except openai.APIStatusError as exc:
+                self._reached = True
                 status = exc.status_code
                 if status in _FATAL_STATUS:
                     self._fatal = FatalProviderError(self.redact(
-                        f"HTTP {status} from the model server: {exc.message}"))
+                        f"HTTP {status} from the model server at {self.where} for model "
+                        f"{self.settings.model!r}: {exc.message}"))
                     raise self._fatal from None
                 if not is_retryable_status(status) or attempt == policy.tries:
                     raise ProviderError(self.redact(
@@ -253,8 +296,15 @@ class ModelProvider:
                 await self._pause(attempt, exc.response.headers, f"HTTP {status}", what)
                 continue
             except openai.APIConnectionError as exc:
-                problem = ("timed out" if isinstance(exc, openai.APITimeoutError)
-                           else f"connection failed ({exc.message})")
+                timed_out = isinstance(exc, openai.APITimeoutError)
+                problem = "timed out" if timed_out else f"connection failed ({exc.message})"
+                if not timed_out and not self._reached:
+                    self._refused += 1
+                    if self._refused >= _CONNECT_LIMIT:
+                        self._fatal = self._fatal or FatalProviderError(self.redact(
+                            f"cannot connect to the model server at {self.where} "
+                            f"({exc.message}); is it running, and is the URL right?"))
+                        raise self._fatal from None
                 if attempt == policy.tries:
                     raise ProviderError(self.redact(
                         f"no answer after {attempt} attempts: {problem}")) from None
@@ -265,6 +315,7 @@ class ModelProvider:
                 raise BadAnswer("the answer was cut off (finish_reason=length)") from None
             except openai.ContentFilterFinishReasonError:
                 raise BadAnswer("the content filter stopped the answer") from None
+            self._reached = True
             self._count(completion.usage)
             log.info("%s -> ok in %.2f s", what, time.monotonic() - started)
             if not completion.choices:

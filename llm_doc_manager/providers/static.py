@@ -157,6 +157,7 @@ class StaticProvider:
     Attributes:
         usage: Always zero: nothing is ever sent.
         name: ``static``.
+        description: ``static (offline)``.
         keeps_human_text: Always True: existing human text wins over derived text.
         placeholder: What is written where only a person or a model can write prose.
         needs_code: Always False: the facts are enough.
@@ -164,6 +165,7 @@ class StaticProvider:
     """
 
     name = "static"
+    description = "static (offline)"
     keeps_human_text = True
     needs_code = False
     local = True

@@ -85,16 +85,40 @@ def _ignored(path: Path, is_dir: bool, specs: Sequence[tuple[Path, _Spec]]) -> b
     return False
 
 
-def iter_files(paths: Sequence[Path], exclude: Sequence[str] = ()) -> list[Path]:
-    """Return the Python files under ``paths``, sorted, without duplicates.
-
-    Files named explicitly are always included. Folders are walked, skipping hidden
-    folders, virtual environments, build/cache folders, ``.gitignore``d paths and the
-    ``exclude`` patterns (gitignore syntax, relative to each given folder).
+def is_excluded(path: Path, exclude: Sequence[str], root: Path) -> bool:
+    """Whether ``exclude`` (relative to ``root``) matches ``path`` or one of its folders.
 
     Args:
-        paths: Files (always taken) and folders (walked).
-        exclude: Extra patterns to skip.
+        path: A file, which need not exist (``--stdin-filename``).
+        exclude: Gitignore-style patterns.
+        root: The folder the patterns are relative to.
+
+    Returns:
+        True if the path is excluded.
+    """
+    if not exclude:
+        return False
+    where = _real(Path(os.path.abspath(path)).parent) / path.name
+    anchor = _real(root)
+    base = anchor if anchor == where.parent or anchor in where.parents else where.parent
+    return _ignored(where, False, [(base, _spec(exclude))])
+
+
+def iter_files(paths: Sequence[Path], exclude: Sequence[str] = (), *,
+               force_exclude: bool = False, root: Path | None = None) -> list[Path]:
+    """Return the Python files under ``paths``, sorted, without duplicates.
+
+    Folders are walked, skipping hidden folders, virtual environments, build/cache
+    folders, ``.gitignore``d paths and the ``exclude`` patterns. Files named explicitly are
+    taken as they are, unless ``force_exclude`` applies ``exclude`` to them too (black's and
+    ruff's rule, so a pre-commit hook that passes every staged file still skips them).
+
+    Args:
+        paths: Files (taken) and folders (walked).
+        exclude: Extra patterns to skip (gitignore syntax).
+        force_exclude: Apply ``exclude`` to the files named in ``paths`` as well.
+        root: The folder ``exclude`` patterns are relative to (the project root: the folder
+            of the pyproject.toml); paths outside it match relative to the folder given.
 
     Returns:
         The Python files, sorted, each once.
@@ -104,6 +128,8 @@ def iter_files(paths: Sequence[Path], exclude: Sequence[str] = ()) -> list[Path]
     """
     result: dict[Path, None] = {}
     seen: set[object] = set()
+    excluded = _spec(exclude) if exclude else None
+    anchor = _real(root) if root is not None else None
 
     def add(path: Path) -> None:
         # The same file reached by two paths (a link, ``a/../a.py``) is processed once.
@@ -112,18 +138,28 @@ def iter_files(paths: Sequence[Path], exclude: Sequence[str] = ()) -> list[Path]
             seen.add(identity)
             result[path] = None
 
-    for root in paths:
-        if not os.path.lexists(root):
-            raise FileNotFoundError(f"{root}: no such file or folder")
-        if not root.is_dir():
+    def exclude_specs(base: Path) -> list[tuple[Path, _Spec]]:
+        if excluded is None:
+            return []
+        if anchor is not None and (base == anchor or anchor in base.parents):
+            return [(anchor, excluded)]
+        return [(base, excluded)]
+
+    for given in paths:
+        if not os.path.lexists(given):
+            raise FileNotFoundError(f"{given}: no such file or folder")
+        if not given.is_dir():
             # A file, or a link that loops or dangles: reading it says what is wrong (LD005).
-            add(root)
+            # The link itself is matched, not its target: `exclude` names paths one sees.
+            if not (force_exclude and is_excluded(given, exclude, root or given.parent)):
+                add(given)
+            continue
+        top = _real(given)
+        if force_exclude and _ignored(top, True, exclude_specs(top.parent)):
             continue
         # Specs are matched against resolved paths; one from a sibling folder never matches.
-        specs = _ancestor_ignores(_real(root))
-        if exclude:
-            specs.append((_real(root), _spec(exclude)))
-        for folder, dirs, files in os.walk(root):
+        specs = _ancestor_ignores(top) + exclude_specs(top)
+        for folder, dirs, files in os.walk(given):
             here = Path(folder)
             spec = _gitignore(here)
             if spec is not None:

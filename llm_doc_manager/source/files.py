@@ -9,7 +9,9 @@ import os
 import re
 import stat
 import tempfile
+import time
 import tokenize
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,12 +150,55 @@ def _read_regular(path: Path) -> tuple[bytes, int]:
     return raw, stat.S_IMODE(info.st_mode)
 
 
-def write_atomic(source: SourceFile, new_text: str) -> None:
-    """Replace the file's content atomically, refusing if it changed since it was read.
+#: The temporary files of ``write_atomic``: ``.NAME.RANDOM.llm-doc`` beside the file.
+TEMP_PREFIX, TEMP_SUFFIX = ".", ".llm-doc"
 
-    A temporary file is written in the same folder and moved over the original with
-    ``os.replace``, so a reader never sees a half-written file and a crash leaves the
-    original intact.
+
+def remove_leftovers(paths: Iterable[Path], older_than: float = 60.0) -> list[Path]:
+    """Remove temporary files a killed run left beside ``paths``; return what was removed.
+
+    Only a run killed without warning (SIGKILL, power loss) leaves one: other signals are
+    handled. A file younger than ``older_than`` seconds may be another run's write in
+    progress, so it stays.
+
+    Args:
+        paths: Files about to be written.
+        older_than: Minimum age in seconds.
+
+    Returns:
+        The removed files.
+    """
+    removed = []
+    now = time.time()
+    for path in paths:
+        prefix = f"{TEMP_PREFIX}{path.name}."
+        try:
+            entries = list(os.scandir(path.parent))
+        except OSError:
+            continue
+        for entry in entries:
+            if not (entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX)
+                    and len(entry.name) > len(prefix) + len(TEMP_SUFFIX)):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > older_than:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+            except OSError:
+                continue
+    return removed
+
+
+def write_atomic(source: SourceFile, new_text: str) -> None:  # noqa: LD342 - by a callee
+    """Replace the file's content, refusing if it changed since it was read.
+
+    The file keeps its identity: a symbolic link is written through to its target (the
+    link stays a link), and the mode, owner and group stay. Normally a temporary file is
+    written beside the target and moved over it with ``os.replace``, so a reader never sees
+    a half-written file and a crash leaves the original intact. A file with other hard
+    links, or whose owner this process cannot give a new file, is rewritten in place
+    instead (as black always does): replacing it would cut the links or change the owner.
 
     Args:
         source: The file as it was read.
@@ -163,20 +208,63 @@ def write_atomic(source: SourceFile, new_text: str) -> None:
         StaleFileError: If the file on disk no longer holds the bytes that were read.
     """
     data = source.encode(new_text)
-    directory = source.path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{source.path.name}.", suffix=".llm-doc",
-                                    dir=directory)
+    target = Path(os.path.realpath(source.path))
+    info = os.stat(target)
+    if info.st_nlink > 1:
+        _write_in_place(source, target, data)
+        return
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=TEMP_SUFFIX,
+                                    dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, source.mode)
+        os.chmod(tmp_name, stat.S_IMODE(info.st_mode))
+        if not _same_owner(tmp_name, info):
+            os.unlink(tmp_name)
+            _write_in_place(source, target, data)
+            return
         # Checked as late as possible: an editor saving meanwhile must win, not be overwritten.
-        if hashlib.sha256(source.path.read_bytes()).digest() != source.digest:
-            raise StaleFileError(f"{source.path} changed on disk since it was read; not written")
-        os.replace(tmp_name, source.path)
+        _check_unchanged(source, target)
+        os.replace(tmp_name, target)
     except BaseException:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
         raise
+
+
+def _same_owner(path: str, wanted: os.stat_result) -> bool:
+    """Give ``path`` the owner and group of ``wanted``; False when that is not allowed."""
+    info = os.stat(path)
+    if (info.st_uid, info.st_gid) == (wanted.st_uid, wanted.st_gid):
+        return True
+    try:
+        os.chown(path, wanted.st_uid, wanted.st_gid)
+    except (OSError, AttributeError):  # not permitted, or no chown (Windows)
+        return False
+    return True
+
+
+def _check_unchanged(source: SourceFile, target: Path) -> bytes:
+    """The bytes on disk, if they are still those read; else StaleFileError."""
+    current = target.read_bytes()
+    if hashlib.sha256(current).digest() != source.digest:
+        raise StaleFileError(f"{source.path} changed on disk since it was read; not written")
+    return current
+
+
+def _write_in_place(source: SourceFile, target: Path, data: bytes) -> None:
+    """Overwrite ``target`` through its own inode; on a failed write, put the old bytes back."""
+    original = _check_unchanged(source, target)
+    with open(target, "r+b") as handle:
+        try:
+            handle.write(data)
+            handle.truncate()
+            handle.flush()
+            os.fsync(handle.fileno())
+        except OSError:
+            handle.seek(0)
+            handle.write(original)
+            handle.truncate()
+            raise

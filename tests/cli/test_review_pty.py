@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from llm_doc_manager.cli.review import PROMPT
 
@@ -44,14 +45,48 @@ def test_answer_no_yes_quit_applies_exactly_the_accepted_change(tmp_path: Path) 
         child.expect_exact("generated doc docstring for third")
         child.expect_exact(PROMPT.strip())
         child.sendline("q")
-        child.expect_exact("Stopped; the changes accepted so far were written.")
+        child.expect_exact("Stopped; written: m.py; nothing else was changed.")
+        # The summary counts what was written, not what was proposed.
+        child.expect_exact("1 file changed; regions: 1 generated, 0 updated, 0 unchanged, "
+                           "0 failed, 2 declined")
         child.expect(pexpect.EOF)
     finally:
         child.close()
+    assert child.exitstatus == 0
     text = path.read_text()
     assert text.count('"""') == 2
     assert 'def second(b):\n    """TODO: describe.' in text
     assert text.replace(text[text.index('    """'):text.index("    return b")], "") == SOURCE
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "ctrl-d"])
+def test_ctrl_c_or_ctrl_d_at_the_prompt_exits_130_saying_what_was_written(
+        tmp_path: Path, stop: str) -> None:
+    path = tmp_path / "m.py"
+    path.write_text(SOURCE)
+    other = tmp_path / "a.py"
+    other.write_text(SOURCE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LLM_DOC_"))}
+    child = pexpect.spawn(sys.executable, ["-m", "llm_doc_manager", "generate", "a.py", "m.py"],
+                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=60,
+                          dimensions=(50, 200))
+    try:
+        for _ in range(3):  # every region of a.py accepted: a.py is written
+            child.expect_exact(PROMPT.strip())
+            child.sendline("y")
+        child.expect_exact("generated doc docstring for first")
+        child.expect_exact(PROMPT.strip())
+        if stop == "ctrl-c":
+            child.sendintr()
+        else:
+            child.sendeof()
+        child.expect_exact("Interrupted; written: a.py; nothing else was changed.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 130
+    assert path.read_text() == SOURCE
+    assert other.read_text().count('"""TODO: describe.') == 3
 
 
 def test_model_run_on_a_terminal_shows_a_progress_bar_then_reviews(tmp_path: Path) -> None:

@@ -161,10 +161,15 @@ def test_the_package_documents_itself(llm_doc: Run) -> None:
 
 def test_select_ignore_and_baseline_from_pyproject(tmp_path: Path, llm_doc: Run) -> None:
     _drift(tmp_path)
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.llm-doc]\nselect = ["LD33"]\nignore = ["LD332"]\nbaseline = "base.json"\n')
+    config = '[tool.llm-doc]\nselect = ["LD33"]\nignore = ["LD332"]\n'
+    (tmp_path / "pyproject.toml").write_text(config)
     result = llm_doc("validate", "--all", "drift.py", "-q")
     assert [line.split()[1] for line in result.stdout.splitlines()] == ["LD331"]
+    (tmp_path / "pyproject.toml").write_text(config + 'baseline = "base.json"\n')
+    # A baseline that does not exist is a mistake (a typo would fail or pass everything).
+    missing = llm_doc("validate", "--all", "drift.py", "-q")
+    assert missing.returncode == 2
+    assert "base.json: no such baseline file (create it with --write-baseline)" in missing.stderr
     assert llm_doc("validate", "--all", "drift.py", "--write-baseline").returncode == 0
     assert (tmp_path / "base.json").exists()
     assert llm_doc("validate", "--all", "drift.py").returncode == 0
