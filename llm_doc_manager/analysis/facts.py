@@ -44,11 +44,13 @@ class RaiseFact:
         exception: The exception's name as written (``errors.BadInput``).
         condition: Source of the innermost ``if`` test guarding it.
         line: Line of the ``raise`` statement.
+        col: Its column as ``ast`` gives it (0-based, in UTF-8 bytes).
     """
 
     exception: str
     condition: str | None
     line: int
+    col: int = 0
 
 
 @dataclass(frozen=True)
@@ -250,7 +252,8 @@ def _raises(body: list[ast.stmt]) -> tuple[RaiseFact, ...]:
                 names = [raised_class(stmt.exc)] if stmt.exc is not None else caught
                 for name in names:
                     if name and name not in found:
-                        found[name] = RaiseFact(name, _condition(tests), stmt.lineno)
+                        found[name] = RaiseFact(name, _condition(tests), stmt.lineno,
+                                                stmt.col_offset)
             elif isinstance(stmt, ast.If):
                 inherited = tests if tests is not None else None
                 visit(stmt.body, None if inherited is None else [*inherited, (stmt.test, False)],

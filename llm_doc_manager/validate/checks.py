@@ -105,6 +105,7 @@ class _Doc:
     line: int  # line of the opening quotes
     end_line: int
     noqa: frozenset[str]
+    col: int  # 1-based column of the string's first character (its prefix or quote)
 
 
 def _codes(raw: str | None) -> frozenset[str]:
@@ -132,12 +133,30 @@ class _FileChecker:
         self.noqa = _line_noqa(self.lines)
         self.findings: list[Finding] = []
 
-    def add(self, line: int, code: str, message: str, suppressed: frozenset[str] = frozenset()
-            ) -> None:
+    def add(self, line: int, code: str, message: str, suppressed: frozenset[str] = frozenset(),
+            col: int | None = None) -> None:
+        """Record a finding at ``line`` and ``col`` (1-based; default: the line's first text)."""
         for codes in (suppressed, self.noqa.get(line, frozenset())):
             if codes is _ALL or "*" in codes or code in codes:
                 return
-        self.findings.append(Finding(self.path, line, 1, code, message))
+        if col is None:
+            text = self.physical(line)
+            col = len(text) - len(text.lstrip()) + 1 if text.strip() else 1
+        self.findings.append(Finding(self.path, line, col, code, message))
+
+    def physical(self, line: int) -> str:
+        """The text of a 1-based line ("" past the end)."""
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def column(self, line: int, byte_offset: int) -> int:
+        """The 1-based character column of an ``ast`` offset (``ast`` counts UTF-8 bytes)."""
+        prefix = self.physical(line).encode("utf-8")[:byte_offset]
+        return len(prefix.decode("utf-8", "ignore")) + 1
+
+    def find(self, line: int, text: str) -> int | None:
+        """The 1-based column of ``text`` on ``line``, if it is there."""
+        index = self.physical(line).find(text)
+        return index + 1 if index >= 0 else None
 
     # -- docstrings -----------------------------------------------------------------------
 
@@ -156,15 +175,29 @@ class _FileChecker:
                 noqa = _ALL if header is _ALL else noqa | header
         layout = read_layout(value.replace("\r\n", "\n").replace("\r", "\n"))
         return _Doc(parse_layout(layout), layout, value, expr.lineno,
-                    expr.end_lineno or expr.lineno, noqa)
+                    expr.end_lineno or expr.lineno, noqa,
+                    self.column(expr.lineno, expr.col_offset))
 
-    def entry_line(self, doc: _Doc, name: str) -> int:
-        """Line of a docstring entry (an argument, an exception), else the opening line."""
+    def entry_at(self, doc: _Doc, name: str) -> tuple[int, int]:
+        """Line and column of a docstring entry's name, else of the docstring's opening."""
         for block in doc.layout.blocks:
             for entry in block.entries:
                 if entry.name == name or bare(entry.name) == bare(name):
-                    return doc.line + entry.start
-        return doc.line
+                    line = doc.line + entry.start
+                    col = self.find(line, entry.name)
+                    if col is not None:
+                        return line, col
+                    return line, self.find(line, bare(entry.name)) or 1
+        return doc.line, doc.col
+
+    def at_entry(self, doc: _Doc, name: str, code: str, message: str) -> None:
+        """Report at an entry's name (see ``entry_at``)."""
+        line, col = self.entry_at(doc, name)
+        self.add(line, code, message, doc.noqa, col)
+
+    def at_doc(self, doc: _Doc, code: str, message: str) -> None:
+        """Report at the docstring's opening: where what is missing would be written."""
+        self.add(doc.line, code, message, doc.noqa, doc.col)
 
     def format_checks(self, doc: _Doc, qualname: str) -> bool:
         """Check the Google format; return True when sections are too malformed to compare."""
@@ -175,68 +208,76 @@ class _FileChecker:
             count = doc.value.count(placeholder)
             self.add(doc.line + offset, PLACEHOLDER_LEFT, f"{qualname}: {count} "
                      f"placeholder{'s' if count > 1 else ''} ({placeholder!r}) left to "
-                     "describe", doc.noqa)
+                     "describe", doc.noqa, self.find(doc.line + offset, placeholder))
         if doc.layout.style not in EDITABLE:
-            self.add(doc.line, FOREIGN_STYLE, f"{qualname}: docstring in "
-                     f"{doc.layout.style.value} style, not Google style: not checked",
-                     doc.noqa)
+            self.at_doc(doc, FOREIGN_STYLE, f"{qualname}: docstring in "
+                        f"{doc.layout.style.value} style, not Google style: not checked")
             return True
         for problem in heading_problems(doc.layout):
             number = doc.line + problem.index
             if problem.kind == "indented":
                 self.add(number, SECTION_INDENT, f"{qualname}: section heading "
                          f"'{problem.text}' is indented; Google sections start at the "
-                         "docstring's margin", doc.noqa)
+                         "docstring's margin", doc.noqa, self.find(number, problem.text))
             elif problem.kind == "misspelt":
                 self.add(number, SECTION_UNKNOWN, f"{qualname}: unknown section "
                          f"'{problem.text}' (did you mean '{problem.suggestion.title()}'?)",
-                         doc.noqa)
+                         doc.noqa, self.find(number, problem.text))
             else:
                 # Entry sections cannot be read then; prose sections still can.
                 malformed = malformed or ALIASES[problem.text.lower()] in _ENTRY_SECTIONS
                 self.add(number, SECTION_INDENT, f"{qualname}: the body of section "
-                         f"'{problem.text}' must be indented below its heading", doc.noqa)
+                         f"'{problem.text}' must be indented below its heading", doc.noqa,
+                         self.find(number, problem.text))
         for number in range(doc.line, doc.end_line + 1):
             physical = self.lines[number - 1] if number <= len(self.lines) else ""
             if display_width(physical) > self.options.width:
                 self.add(number, LINE_TOO_LONG, f"{qualname}: docstring line is "
                          f"{display_width(physical)} columns long (limit "
-                         f"{self.options.width})", doc.noqa)
+                         f"{self.options.width})", doc.noqa,
+                         _past(physical, self.options.width))
         parsed = doc.parsed
         for heading, names in (("Args", [a.name for a in parsed.args]),
                                ("Attributes", [a.name for a in parsed.attributes]),
                                ("Raises", [r.exception_type for r in parsed.raises])):
             for name in _malformed(names)[:1]:
                 malformed = True
-                self.add(self.entry_line(doc, name), MALFORMED_ENTRY,
-                         f"{qualname}: '{name[:40]}' in section '{heading}' is not a "
-                         "'name (type): description' entry", doc.noqa)
+                self.at_entry(doc, name, MALFORMED_ENTRY,
+                              f"{qualname}: '{name[:40]}' in section '{heading}' is not a "
+                              "'name (type): description' entry")
         for kind, entries in (("argument", parsed.args), ("attribute", parsed.attributes)):
             for entry in entries:
                 if not entry.description.strip() and not _malformed([entry.name]):
-                    self.add(self.entry_line(doc, entry.name), EMPTY_DESCRIPTION,
-                             f"{qualname}: {kind} '{entry.name}' has no description", doc.noqa)
+                    self.at_entry(doc, entry.name, EMPTY_DESCRIPTION,
+                                  f"{qualname}: {kind} '{entry.name}' has no description")
         for exc in parsed.raises:
             if not exc.description.strip():
-                self.add(self.entry_line(doc, exc.exception_type), EMPTY_DESCRIPTION,
-                         f"{qualname}: exception '{exc.exception_type}' has no description",
-                         doc.noqa)
+                self.at_entry(doc, exc.exception_type, EMPTY_DESCRIPTION,
+                              f"{qualname}: exception '{exc.exception_type}' has no "
+                              "description")
         for raw_section in parsed.extras:
             if not raw_section.body.strip() and raw_section.heading.lower() in ALIASES:
-                self.add(doc.line, EMPTY_DESCRIPTION,
-                         f"{qualname}: section '{raw_section.heading}' is empty", doc.noqa)
+                self.at_doc(doc, EMPTY_DESCRIPTION,
+                            f"{qualname}: section '{raw_section.heading}' is empty")
         return malformed
 
     # -- targets --------------------------------------------------------------------------
 
-    def missing(self, line: int, what: str, qualname: str) -> None:
-        self.add(line, MISSING_DOCSTRING, f"{qualname}: {what} has no docstring")
+    def missing(self, node: DefNode | None, what: str, qualname: str) -> None:
+        """LD301, at the definition's name (the module's: line 1, column 1)."""
+        if node is None:
+            self.add(1, MISSING_DOCSTRING, f"{qualname}: {what} has no docstring", col=1)
+            return
+        match = _HEADER_RE.match(self.physical(node.lineno).encode("utf-8"), node.col_offset)
+        col = self.column(node.lineno, match.end()) if match else None
+        self.add(node.lineno, MISSING_DOCSTRING, f"{qualname}: {what} has no docstring",
+                 col=col)
 
     def check_module(self, marked: bool) -> None:
         doc = self.doc(self.tree)
         if doc is None:
             if marked or self.options.all_defs:
-                self.missing(1, "module", "<module>")
+                self.missing(None, "module", "<module>")
             return
         self.format_checks(doc, "<module>")
 
@@ -245,7 +286,7 @@ class _FileChecker:
         doc = self.doc(node)
         if doc is None:
             if require:
-                self.missing(node.lineno, "function", qualname)
+                self.missing(node, "function", qualname)
             return
         malformed = self.format_checks(doc, qualname)
         parsed = doc.parsed
@@ -263,35 +304,36 @@ class _FileChecker:
         takes_kwargs = any(p.kind == "var_keyword" for p in facts.params)
         for name, expected in params.items():
             if name not in documented:
-                self.add(doc.line, ARG_MISSING,
-                         f"{qualname}: argument '{expected.name}' is not documented", doc.noqa)
+                self.at_doc(doc, ARG_MISSING,
+                            f"{qualname}: argument '{expected.name}' is not documented")
         for name, entry in documented.items():
-            line = self.entry_line(doc, entry.name)
+            line, col = self.entry_at(doc, entry.name)
             param = params.get(name)
             if param is None and takes_kwargs:
                 continue
             if param is None:
                 self.add(line, ARG_EXTRA, f"{qualname}: documented argument '{entry.name}' "
-                         "is not in the signature", doc.noqa)
+                         "is not in the signature", doc.noqa, col)
                 continue
             if entry.name != param.name and param.name.startswith("*"):
                 self.add(line, ARG_STARS, f"{qualname}: '{param.name}' is documented as "
-                         f"'{entry.name}'", doc.noqa)
+                         f"'{entry.name}'", doc.noqa, col)
             if param.annotation and entry.type_hint and same_type(
                     entry.type_hint, param.annotation, param.default is not None) is False:
                 self.add(line, ARG_TYPE, f"{qualname}: argument '{param.name}' is documented "
-                         f"as ({entry.type_hint}) but annotated {param.annotation}", doc.noqa)
+                         f"as ({entry.type_hint}) but annotated {param.annotation}", doc.noqa,
+                         col)
         common_sig = [n for n in params if n in documented]
         common_doc = [n for n in documented if n in params]
         if common_sig != common_doc:
-            self.add(doc.line, ARG_ORDER, f"{qualname}: arguments are documented in another "
-                     f"order than the signature ({', '.join(common_sig)})", doc.noqa)
+            self.at_doc(doc, ARG_ORDER, f"{qualname}: arguments are documented in another "
+                        f"order than the signature ({', '.join(common_sig)})")
 
     def returns_yields(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
         parsed = doc.parsed
         if facts.documents_return and parsed.returns is None and not facts.is_property:
-            self.add(doc.line, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
-                     "has no Returns section", doc.noqa)
+            self.at_doc(doc, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
+                        "has no Returns section")
         says_none = facts.annotated_no_value
         if parsed.returns is not None and not facts.documents_return and (
                 not facts.undecidable or says_none):
@@ -305,8 +347,8 @@ class _FileChecker:
                      f"{qualname}: Returns says {parsed.returns.type_hint} but the annotation "
                      f"is {facts.return_annotation}", doc.noqa)
         if facts.is_generator and parsed.yields is None:
-            self.add(doc.line, YIELDS_MISSING, f"{qualname}: is a generator but the docstring "
-                     "has no Yields section", doc.noqa)
+            self.at_doc(doc, YIELDS_MISSING, f"{qualname}: is a generator but the docstring "
+                        "has no Yields section")
         if parsed.yields is not None and not facts.is_generator and (
                 not facts.undecidable or says_none):
             self.add(self.section_line(doc, Section.YIELDS), YIELDS_EXTRA,
@@ -329,20 +371,20 @@ class _FileChecker:
                 continue  # "not implemented here" is the interface's nature, not an error
             if not any(same_exception(fact.exception, d) for d in documented):
                 self.add(fact.line, RAISES_MISSING, f"{qualname}: raises {fact.exception} but "
-                         "the docstring does not say so", doc.noqa)
+                         "the docstring does not say so", doc.noqa,
+                         self.column(fact.line, fact.col))
         if facts.undecidable:
             return
         for name in documented:
             if not any(same_exception(f.exception, name) for f in facts.raises):
-                self.add(self.entry_line(doc, name), RAISES_EXTRA,
-                         f"{qualname}: documents {name} but no raise statement raises it",
-                         doc.noqa)
+                self.at_entry(doc, name, RAISES_EXTRA,
+                              f"{qualname}: documents {name} but no raise statement raises it")
 
     def check_class(self, node: ast.ClassDef, qualname: str, require: bool) -> None:
         doc = self.doc(node)
         if doc is None:
             if require:
-                self.missing(node.lineno, "class", qualname)
+                self.missing(node, "class", qualname)
             return
         malformed = self.format_checks(doc, qualname)
         parsed = doc.parsed
@@ -360,19 +402,31 @@ class _FileChecker:
             if entry is None and fact.name in in_args:
                 continue
             if entry is None:
-                self.add(doc.line, ATTR_MISSING, f"{qualname}: attribute '{fact.name}' is not "
-                         "documented", doc.noqa)
+                self.at_doc(doc, ATTR_MISSING, f"{qualname}: attribute '{fact.name}' is not "
+                            "documented")
             elif fact.annotation and entry.type_hint and \
                     same_type(entry.type_hint, fact.annotation) is False:
-                self.add(self.entry_line(doc, fact.name), ATTR_TYPE,
-                         f"{qualname}: attribute '{fact.name}' is documented as "
-                         f"({entry.type_hint}) but annotated {fact.annotation}", doc.noqa)
+                self.at_entry(doc, fact.name, ATTR_TYPE,
+                              f"{qualname}: attribute '{fact.name}' is documented as "
+                              f"({entry.type_hint}) but annotated {fact.annotation}")
         known = {fact.name for fact in facts.attributes} | _class_level_names(node)
         for name in documented:
             if name not in known:
-                self.add(self.entry_line(doc, name), ATTR_EXTRA,
-                         f"{qualname}: documented attribute '{name}' is not defined by the "
-                         "class", doc.noqa)
+                self.at_entry(doc, name, ATTR_EXTRA,
+                              f"{qualname}: documented attribute '{name}' is not defined by "
+                              "the class")
+
+
+# ``def``/``class`` and what precedes the name, matched in UTF-8 bytes from ``col_offset``.
+_HEADER_RE = re.compile(rb"(?:async\s+)?(?:def|class)\s+")
+
+
+def _past(text: str, width: int) -> int:
+    """The 1-based column of the first character beyond ``width`` display columns."""
+    for index in range(len(text)):
+        if display_width(text[:index + 1]) > width:
+            return index + 1
+    return len(text) + 1
 
 
 def _is_short(parsed: ParsedDocstring) -> bool:

@@ -30,7 +30,7 @@ class _Job:
 
 
 #: Bump when the checks change within a version, so cached results are not reused.
-CHECKS_VERSION = 8
+CHECKS_VERSION = 9
 
 
 def _signature(settings: Settings, all_defs: bool) -> str:

@@ -93,8 +93,8 @@ def test_validate_hook_gates_commits(tmp_path: Path, hook_repo: tuple[Path, str,
     assert refused.returncode != 0
     output = refused.stdout + refused.stderr
     assert "llm-doc validate" in output
-    assert "calc.py:3:1: LD311 add: argument 'b' is not documented" in output
-    assert "calc.py:3:1: LD321 add: returns a value" in output
+    assert "calc.py:3:5: LD311 add: argument 'b' is not documented" in output
+    assert "calc.py:3:5: LD321 add: returns a value" in output
     (project / "calc.py").write_text(DRIFT.replace(
         "        a: The first.\n", "        a: The first.\n        b: The second.\n\n"
         "    Returns:\n        The sum.\n"))

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -546,3 +547,36 @@ def test_a_model_fills_the_placeholders_the_offline_provider_left(
     assert "a (int): The count.\n" in text
     assert "b (int): Written by a person.\n" in text  # a person's words stay
     assert "TODO" not in text  # the Returns placeholder too
+
+
+def test_unknown_model_names_the_model_and_the_url(tmp_path: Path, llm_doc: Run,
+                                                   fake: FakeOpenAI) -> None:
+    fake.faults.append(Fault("404", times=999))
+    path = _project(tmp_path)
+    result = _run(llm_doc, fake, "--yes", "--model", "gpt-nonesuch", ".")
+    assert result.returncode == 2, result.stderr
+    assert f"HTTP 404 from the model server at {fake.base_url} for model 'gpt-nonesuch'" \
+        in result.stderr
+    assert path.read_text() == SHOP
+
+
+def test_nothing_listening_stops_at_once_naming_the_url(tmp_path: Path, llm_doc: Run) -> None:
+    # A port that was just free: connections are refused. The URL carries credentials,
+    # which must never be shown.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    path = _project(tmp_path)
+    result = llm_doc("generate", "--yes", ".", env={
+        "OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": f"http://user:hunter2@127.0.0.1:{port}/v1?x=1"})
+    assert result.returncode == 2, result.stderr
+    # No provider configured and a key in the environment: the choice is announced.
+    assert "OPENAI_API_KEY is set: using the 'openai' provider" in result.stderr
+    lines = result.stderr.splitlines()
+    stop = [line for line in lines if "cannot connect to the model server at "
+            f"http://127.0.0.1:{port}/v1" in line]
+    assert len(stop) == 1, result.stderr
+    assert "nothing was written" in stop[0]
+    assert not [line for line in lines if "LD201" in line]  # no per-region repetition
+    assert "hunter2" not in result.stderr + result.stdout
+    assert path.read_text() == SHOP

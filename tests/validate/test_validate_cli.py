@@ -44,7 +44,7 @@ def test_marked_regions_only_by_default(tmp_path: Path, llm_doc: Run) -> None:
     result = llm_doc("validate", "m.py", "-q")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert "m.py:10:1: LD301 marked: function has no docstring" in lines
+    assert "m.py:10:5: LD301 marked: function has no docstring" in lines
     assert any(" LD10" in line for line in lines)  # the unbalanced marker is a finding
     assert not any("loose" in line for line in lines)
 
@@ -75,7 +75,7 @@ def test_select_ignore_and_formats(tmp_path: Path, llm_doc: Run) -> None:
                         "--format", "json", "drift.py")
     data = json.loads(only_args.stdout)
     assert {d["code"] for d in data} == {"LD311", "LD312", "LD313", "LD314"}
-    assert data[0] == {"path": "drift.py", "line": 20, "col": 1, "code": "LD313",
+    assert data[0] == {"path": "drift.py", "line": 20, "col": 5, "code": "LD313",
                        "message": "arg_drift: arguments are documented in another order than "
                                   "the signature (a, b, rest)"}
     github = llm_doc("validate", "--all", "--select", "LD301", "--format", "github", "drift.py")
@@ -99,7 +99,7 @@ def test_baseline_reports_only_new_drift(tmp_path: Path, llm_doc: Run) -> None:
     assert result.returncode == 1
     line = path.read_text().splitlines().index("def fresh(a, b):") + 2
     assert result.stdout.splitlines() == [
-        f"drift.py:{line}:1: LD311 fresh: argument 'b' is not documented"]
+        f"drift.py:{line}:5: LD311 fresh: argument 'b' is not documented"]
 
 
 def test_warm_run_reports_what_the_cold_run_did(tmp_path: Path, llm_doc: Run) -> None:
