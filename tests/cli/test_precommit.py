@@ -145,3 +145,19 @@ def test_generate_hook_runs_only_on_the_manual_stage(tmp_path: Path,
                             capture_output=True, text=True, check=False)
     assert "llm-doc generate" in manual.stdout
     assert '"""TODO: describe.' in (project / "calc.py").read_text()
+
+
+def test_hooks_skip_excluded_files(tmp_path: Path, hook_repo: tuple[Path, str, Path]) -> None:
+    # pre-commit passes every staged file by name; the hooks force the exclude patterns.
+    project, env = _project(tmp_path, hook_repo, ["llm-doc-fix", "llm-doc-validate"])
+    (project / "pyproject.toml").write_text(
+        '[tool.llm-doc]\nexclude = ["*_pb2.py", "generated/"]\n')
+    (project / "generated").mkdir()
+    (project / "thing_pb2.py").write_text(DRIFT)
+    (project / "generated" / "gen.py").write_text(DRIFT)
+    _git(project, "add", "-A", env=env)
+    run = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"],
+                         cwd=project, env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout
+    assert (project / "thing_pb2.py").read_text() == DRIFT
+    assert (project / "generated" / "gen.py").read_text() == DRIFT
