@@ -162,12 +162,20 @@ class ClassFacts:
         bases: Base classes as written.
         attributes: Public attributes in order of appearance.
         is_dataclass: True for ``@dataclass`` classes.
+        defined: Every attribute name the class's own code defines, private ones included:
+            ``self.x`` assigned in any method, class-level names, ``__slots__``, namedtuple
+            fields.
+        open_ended: The class may have attributes its code does not show: a base that is
+            not a plain one (``object``, ``ABC``, ``Protocol``, ``NamedTuple``…), or
+            ``setattr(self, …)`` / ``self.__dict__``.
     """
 
     name: str
     bases: tuple[str, ...]
     attributes: tuple[AttributeFact, ...]
     is_dataclass: bool
+    defined: frozenset[str] = frozenset()
+    open_ended: bool = False
 
 
 @dataclass(frozen=True)
@@ -397,12 +405,63 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
                         attrs.setdefault(target.attr, annotation)
     public = tuple(AttributeFact(name, ann) for name, ann in attrs.items()
                    if not name.startswith("_"))
+    defined, dynamic = _defined_names(node)
+    bases = tuple(ast.unparse(b) for b in node.bases)
+    plain = all(b.rsplit(".", 1)[-1].split("[", 1)[0] in _PLAIN_BASES for b in bases)
     return ClassFacts(
         name=node.name,
-        bases=tuple(ast.unparse(b) for b in node.bases),
+        bases=bases,
         attributes=public,
         is_dataclass="dataclass" in decorator_names(node),
+        defined=frozenset(defined | set(attrs)),
+        open_ended=dynamic or not plain,
     )
+
+
+# Bases that bring no documented attributes of their own: a class deriving only from these
+# defines exactly what its code shows.
+_PLAIN_BASES = frozenset({"object", "ABC", "Protocol", "Generic", "NamedTuple", "TypedDict"})
+
+
+def _defined_names(node: ast.ClassDef) -> tuple[set[str], bool]:
+    """Attribute names a class's code defines, and whether it also sets them dynamically."""
+    names: set[str] = set()
+    dynamic = False
+    for base in node.bases:  # class P(namedtuple("P", "x y")): the fields are attributes
+        if isinstance(base, ast.Call) and len(base.args) >= 2:
+            fields = base.args[1]
+            if isinstance(fields, ast.Constant) and isinstance(fields.value, str):
+                names.update(fields.value.replace(",", " ").split())
+            elif isinstance(fields, ast.List | ast.Tuple):
+                names.update(e.value for e in fields.elts
+                             if isinstance(e, ast.Constant) and isinstance(e.value, str))
+    for stmt in node.body:
+        targets: list[ast.expr] = []
+        if isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+        elif isinstance(stmt, ast.AnnAssign):
+            targets = [stmt.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                names.add(target.id)
+                value = getattr(stmt, "value", None)
+                if target.id == "__slots__" and isinstance(value, ast.List | ast.Tuple):
+                    names.update(e.value for e in value.elts
+                                 if isinstance(e, ast.Constant) and isinstance(e.value, str))
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(stmt.name)
+            for sub in walk_own(stmt.body):
+                if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and \
+                        sub.value.id in ("self", "cls"):
+                    if isinstance(sub.ctx, ast.Store):
+                        names.add(sub.attr)
+                    elif sub.attr == "__dict__":
+                        dynamic = True
+                elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and \
+                        sub.func.id == "setattr" and sub.args and \
+                        isinstance(sub.args[0], ast.Name) and sub.args[0].id in ("self", "cls"):
+                    dynamic = True
+    return names, dynamic
 
 
 def module_facts(tree: ast.Module, name: str) -> ModuleFacts:

@@ -58,7 +58,7 @@ ALIASES: dict[str, Section] = {
 OTHER_HEADINGS: frozenset[str] = frozenset(
     {
         "attention", "caution", "danger", "error", "hint", "important", "tip", "todo",
-        "warning", "warnings", "warns", "see also", "references", "methods",
+        "warning", "warnings", "warns", "see also", "references", "reference", "methods",
         "keyword args", "keyword arguments", "other parameters", "other params",
     }
 )

@@ -51,9 +51,24 @@ def bare(name: str) -> str:
     return name.lstrip("*")
 
 
+# Names Python keeps as aliases of one class (PEP 3151 and 3.11's TimeoutError merge).
+_EXCEPTION_ALIASES = {
+    "IOError": "OSError", "EnvironmentError": "OSError", "WindowsError": "OSError",
+    "socket.error": "OSError", "select.error": "OSError", "os.error": "OSError",
+    "socket.timeout": "TimeoutError", "asyncio.TimeoutError": "TimeoutError",
+    "concurrent.futures.TimeoutError": "TimeoutError",
+}
+
+
+def _exception_class(name: str) -> str:
+    """The class an exception name stands for: the alias resolved, then the last name."""
+    name = _EXCEPTION_ALIASES.get(name, name)
+    return _EXCEPTION_ALIASES.get(name.rsplit(".", 1)[-1], name.rsplit(".", 1)[-1])
+
+
 def same_exception(a: str, b: str) -> bool:
-    """Whether two exception names mean the same class (qualified or not)."""
-    return a == b or a.rsplit(".", 1)[-1] == b.rsplit(".", 1)[-1]
+    """Whether two exception names mean the same class (qualified or not, or an alias)."""
+    return a == b or _exception_class(a) == _exception_class(b)
 
 
 @dataclass(frozen=True)
