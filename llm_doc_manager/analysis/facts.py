@@ -70,6 +70,7 @@ class FunctionFacts:
         is_stub: True when the body only raises NotImplementedError, passes or is ``...``.
         raises: Exceptions raised in the body, first occurrence each.
         class_name: The enclosing class, for methods.
+        yields_value: True if some ``yield`` gives a value (not a bare ``yield``).
     """
 
     name: str
@@ -84,6 +85,23 @@ class FunctionFacts:
     is_stub: bool
     raises: tuple[RaiseFact, ...]
     class_name: str | None
+    yields_value: bool = False
+
+    @property
+    def documents_yield(self) -> bool:
+        """Tell whether a Yields section belongs in the docstring.
+
+        A generator whose every ``yield`` is bare (a ``@contextmanager`` that only marks
+        where the ``with`` body runs) gives nothing to describe, as a bare ``return`` does.
+
+        Returns:
+            True when the function yields values.
+        """
+        if not self.is_generator:
+            return False
+        if self.yield_type is not None:
+            return self.yield_type != "None"
+        return self.yields_value
 
     @property
     def documents_return(self) -> bool:
@@ -347,13 +365,16 @@ def function_facts(node: FunctionNode, class_name: str | None) -> FunctionFacts:
     if implicit_first and params and params[0].kind in ("positional_only", "normal"):
         params.pop(0)
 
-    returns_value = is_generator = False
+    returns_value = is_generator = yields_value = False
     for sub in walk_own(node.body):
         if isinstance(sub, ast.Return) and sub.value is not None and not (
                 isinstance(sub.value, ast.Constant) and sub.value.value is None):
             returns_value = True
         elif isinstance(sub, ast.Yield | ast.YieldFrom):
             is_generator = True
+            yields_value = yields_value or isinstance(sub, ast.YieldFrom) or not (
+                sub.value is None or (isinstance(sub.value, ast.Constant)
+                                      and sub.value.value is None))
     return FunctionFacts(
         name=node.name,
         params=tuple(params),
@@ -367,6 +388,7 @@ def function_facts(node: FunctionNode, class_name: str | None) -> FunctionFacts:
         is_stub=_is_stub(node.body),
         raises=_raises(node.body),
         class_name=class_name,
+        yields_value=yields_value,
     )
 
 

@@ -107,7 +107,7 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
                               keep_human) or placeholder,
         )
     yields = None
-    if facts.is_generator or (keep_written and (old.yields or answer.yields)):
+    if facts.documents_yield or (keep_written and (old.yields or answer.yields)):
         source_y = old.yields if keep_human and old.yields else (answer.yields or old.yields)
         yields = YieldsDoc(
             type_hint=facts.yield_type or (source_y.type_hint if source_y else None),

@@ -99,5 +99,10 @@ def resembled_heading(line: str) -> str | None:
     match = _HEADING_LIKE_RE.match(line)
     if match is None:
         return None
-    close = difflib.get_close_matches(match.group(1).lower(), _KNOWN, n=1, cutoff=0.75)
+    text = match.group(1).lower()
+    # A misspelling keeps the word count: "Call arguments" (keras) is a heading of its own,
+    # not a misspelt "Arguments".
+    words = len(text.split())
+    close = difflib.get_close_matches(text, [k for k in _KNOWN if len(k.split()) == words],
+                                      n=1, cutoff=0.75)
     return close[0] if close else None

@@ -631,7 +631,7 @@ def sync_function(layout: Layout, facts: FunctionFacts, answer: MethodDocstring 
                 facts.documents_return and not facts.is_property and not converted,
                 facts.return_annotation if says_value else None,
                 answer.returns.description if answer and answer.returns else None)
-    _sync_typed(syncer, Section.YIELDS, facts.is_generator and not converted,
+    _sync_typed(syncer, Section.YIELDS, facts.documents_yield and not converted,
                 facts.yield_type,
                 answer.yields.description if answer and answer.yields else None)
     _sync_raises(syncer, facts, answer)

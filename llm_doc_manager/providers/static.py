@@ -92,7 +92,7 @@ def method_docstring(facts: FunctionFacts, placeholder: str) -> MethodDocstring:
         returns = ReturnsDoc(type_hint=facts.return_annotation,
                              description=_DUNDER_RETURNS.get(facts.name, placeholder))
     yields = None
-    if facts.is_generator:
+    if facts.documents_yield:
         yields = YieldsDoc(type_hint=facts.yield_type, description=placeholder)
     return MethodDocstring(
         summary=_DUNDERS.get(facts.name, placeholder),

@@ -351,7 +351,7 @@ class _FileChecker:
             self.add(self.section_line(doc, Section.RETURNS), RETURNS_TYPE,
                      f"{qualname}: Returns says {parsed.returns.type_hint} but the annotation "
                      f"is {facts.return_annotation}", doc.noqa)
-        if facts.is_generator and parsed.yields is None:
+        if facts.documents_yield and parsed.yields is None:
             self.at_doc(doc, YIELDS_MISSING, f"{qualname}: is a generator but the docstring "
                         "has no Yields section")
         if parsed.yields is not None and not facts.is_generator and (

@@ -102,3 +102,20 @@ def test_prose_sections_may_hold_unindented_examples() -> None:
     assert _codes(text) == []
     unreadable = 'def f(x):\n    """F.\n\n    Args:\n    x: A tensor.\n    """\n    return x\n'
     assert (5, "LD362") in _codes(unreadable)
+
+
+def test_a_generator_of_bare_yields_needs_no_yields_section() -> None:
+    # accelerate's @contextmanager methods: `yield` only marks where the with-body runs.
+    doc = '    """Run first.\n\n    Args:\n        state: The state.\n    """\n'
+    bare = f"@contextmanager\ndef first(state):\n{doc}    state.wait()\n    yield\n"
+    assert _codes(bare) == []
+    valued = f"@contextmanager\ndef first(state):\n{doc}    yield state.open()\n"
+    assert _codes(valued) == [(3, "LD331")]
+
+
+def test_custom_headings_are_not_misspellings() -> None:
+    doc = ('def call(inputs):\n    """Call.\n\n    Args:\n        inputs: In.\n\n'
+           '    Call arguments:\n        training: Whether.\n\n    Input shape:\n        Any.\n'
+           '    """\n')
+    assert _codes(doc) == []
+    assert _codes(doc.replace("Call arguments:", "Agrs:")) == [(7, "LD361")]
