@@ -475,10 +475,10 @@ def _defined_names(node: ast.ClassDef) -> tuple[set[str], bool]:
             for sub in walk_own(stmt.body):
                 if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and \
                         sub.value.id in ("self", "cls"):
-                    if isinstance(sub.ctx, ast.Store):
+                    if sub.attr == "__dict__":
+                        dynamic = True  # self.__dict__.update(...) or a Borg's shared dict
+                    elif isinstance(sub.ctx, ast.Store):
                         names.add(sub.attr)
-                    elif sub.attr == "__dict__":
-                        dynamic = True
                 elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and \
                         sub.func.id == "setattr" and sub.args and \
                         isinstance(sub.args[0], ast.Name) and sub.args[0].id in ("self", "cls"):

@@ -59,6 +59,7 @@ from llm_doc_manager.config import PLACEHOLDER
 from llm_doc_manager.docstrings import (
     ALIASES,
     EDITABLE,
+    HEADINGS,
     Layout,
     ParsedDocstring,
     Section,
@@ -210,6 +211,11 @@ class _FileChecker:
             self.add(doc.line + offset, PLACEHOLDER_LEFT, f"{qualname}: {count} "
                      f"placeholder{'s' if count > 1 else ''} ({placeholder!r}) left to "
                      "describe", doc.noqa, self.find(doc.line + offset, placeholder))
+        if doc.value.count("\n") != doc.end_line - doc.line:
+            # An escape (``"\n"`` in a non-raw docstring, keras's doctest output) made lines
+            # the source does not show: headings and margins are not what a reader sees,
+            # so neither is judged.
+            return True
         if doc.layout.style not in EDITABLE:
             self.at_doc(doc, FOREIGN_STYLE, f"{qualname}: docstring in "
                         f"{doc.layout.style.value} style, not Google style: not checked")
@@ -336,6 +342,17 @@ class _FileChecker:
 
     def returns_yields(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
         parsed = doc.parsed
+        for section, needed, present in ((Section.RETURNS, facts.documents_return,
+                                          parsed.returns),
+                                         (Section.YIELDS, facts.documents_yield, parsed.yields)):
+            inline = _inline_heading(doc.layout, section) if needed and present is None else None
+            if inline is not None:
+                # ``Returns: A tuple.`` on one line: the section is there, written so that
+                # Google-style readers do not see it. Say that, not "no Returns section".
+                self.add(doc.line + inline, SECTION_INDENT, f"{qualname}: the text of section "
+                         f"'{HEADINGS[section]}' must go on the lines below its heading, "
+                         "indented", doc.noqa)
+                return
         if facts.documents_return and parsed.returns is None and not facts.is_property:
             self.at_doc(doc, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
                         "has no Returns section")
@@ -448,6 +465,15 @@ def _past(text: str, width: int) -> int:
 _INERT_CALLS = frozenset({"isinstance", "issubclass", "len", "repr", "str", "type", "hasattr",
                           "id", "callable", "bool", "print", "super", "tuple", "list", "dict",
                           "set", "frozenset", "sorted", "reversed", "enumerate", "zip"})
+
+
+def _inline_heading(layout: Layout, section: Section) -> int | None:
+    """The line holding ``Returns: text`` (heading and text together) for ``section``."""
+    for index in range(len(layout.lines)):
+        head, colon, rest = layout.cleaned(index).partition(":")
+        if colon and rest.strip() and ALIASES.get(head.lower()) is section:
+            return index
+    return None
 
 
 def _calls_something(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

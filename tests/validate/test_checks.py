@@ -119,3 +119,11 @@ def test_custom_headings_are_not_misspellings() -> None:
            '    """\n')
     assert _codes(doc) == []
     assert _codes(doc.replace("Call arguments:", "Agrs:")) == [(7, "LD361")]
+
+
+def test_escaped_newlines_do_not_make_headings_look_indented() -> None:
+    # keras: `print("Packed array:\n", packed)` in a non-raw docstring's doctest.
+    text = ('def pack(arr):\n    """Pack.\n\n    Args:\n        arr: An array.\n\n'
+            '    Returns:\n        The packed array.\n\n    Example:\n\n'
+            '    >>> print("Packed:\\n", pack(arr))\n    """\n    return arr\n')
+    assert _codes(text) == []
