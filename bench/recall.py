@@ -54,7 +54,7 @@ def _qualnames(tree: ast.Module) -> list[tuple[ast.AST, str]]:
 
 def _google(node: ast.AST, section: str | None = None) -> bool:
     doc = ast.get_docstring(node)  # type: ignore[arg-type]
-    if not doc or "Args:" not in doc and "Attributes:" not in doc:
+    if not doc or ("Args:" not in doc and "Attributes:" not in doc):
         return False
     return section is None or f"\n{section}:" in f"\n{doc}"
 
@@ -90,7 +90,7 @@ def _plant(kind: str, node: ast.AST, lines: list[str]) -> bool:
         lines[node.lineno - 1] = header[:close] + sep + "mutant_arg=None" + header[close:]
         return True
     if kind == "returns":
-        if any(isinstance(n, ast.Return) and n.value is not None or
+        if any((isinstance(n, ast.Return) and n.value is not None) or
                isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(node)) or \
                 node.returns is not None:
             return False
