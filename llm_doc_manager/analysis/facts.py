@@ -180,6 +180,7 @@ class ClassFacts:
         bases: Base classes as written.
         attributes: Public attributes in order of appearance.
         is_dataclass: True for ``@dataclass`` classes.
+        fields: Names annotated at class level (dataclass, NamedTuple and attrs fields).
         defined: Every attribute name the class's own code defines, private ones included:
             ``self.x`` assigned in any method, class-level names, ``__slots__``, namedtuple
             fields.
@@ -192,6 +193,7 @@ class ClassFacts:
     bases: tuple[str, ...]
     attributes: tuple[AttributeFact, ...]
     is_dataclass: bool
+    fields: frozenset[str] = frozenset()
     defined: frozenset[str] = frozenset()
     open_ended: bool = False
 
@@ -406,8 +408,10 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
     """
     attrs: dict[str, str | None] = {}
     init_params: dict[str, str | None] = {}
+    fields: set[str] = set()
     for stmt in node.body:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            fields.add(stmt.target.id)
             attrs.setdefault(stmt.target.id, unparse(stmt.annotation))
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == "__init__":
             init_params = {p.name: p.annotation for p in function_facts(stmt, node.name).params}
@@ -435,6 +439,7 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
         bases=bases,
         attributes=public,
         is_dataclass="dataclass" in decorator_names(node),
+        fields=frozenset(fields),
         defined=frozenset(defined | set(attrs)),
         open_ended=dynamic or not plain,
     )

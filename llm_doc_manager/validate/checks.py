@@ -19,7 +19,6 @@ from llm_doc_manager.analysis import (
     DefNode,
     FunctionFacts,
     class_facts,
-    decorator_names,
     docstring_expr,
     function_facts,
     iter_defs,
@@ -415,19 +414,17 @@ class _FileChecker:
         parsed = doc.parsed
         if not parsed.google or malformed or (self.options.skip_short and _is_short(parsed)):
             return
-        self.attributes(node, doc, class_facts(node), qualname)
+        self.attributes(doc, class_facts(node), qualname)
 
-    def attributes(self, node: ast.ClassDef, doc: _Doc, facts: ClassFacts, qualname: str
-                   ) -> None:
+    def attributes(self, doc: _Doc, facts: ClassFacts, qualname: str) -> None:
         documented = {a.name: a for a in doc.parsed.attributes}
         # Constructor arguments documented under the class's Args are documented attributes.
         in_args = {bare(a.name) for a in doc.parsed.args}
-        declared = _declared_in_body(node)
         for fact in facts.attributes:
             entry = documented.get(fact.name)
             if entry is None and fact.name in in_args:
                 continue
-            if entry is None and facts.open_ended and fact.name not in declared:
+            if entry is None and facts.open_ended and fact.name not in facts.fields:
                 # ``self.x = …`` in a subclass's __init__ often sets an inherited attribute
                 # (keras's ``self.input_spec``), documented with the base: not asked for.
                 continue
@@ -441,9 +438,8 @@ class _FileChecker:
                               f"({entry.type_hint}) but annotated {fact.annotation}")
         if facts.open_ended:
             return  # a base class or setattr may define what the code here does not show
-        known = facts.defined | _class_level_names(node)
         for name in documented:
-            if name not in known:
+            if name not in facts.defined:
                 self.at_entry(doc, name, ATTR_EXTRA,
                               f"{qualname}: documented attribute '{name}' is not defined by "
                               "the class")
@@ -492,12 +488,6 @@ def _calls_something(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-def _declared_in_body(node: ast.ClassDef) -> set[str]:
-    """Names annotated at class level (dataclass, NamedTuple and attrs fields)."""
-    return {stmt.target.id for stmt in node.body
-            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)}
-
-
 def _is_short(parsed: ParsedDocstring) -> bool:
     """Tell whether a docstring is prose only, complete as it is (as pydoclint sees it).
 
@@ -512,21 +502,6 @@ def _is_short(parsed: ParsedDocstring) -> bool:
 
 def _malformed(names: Iterable[str]) -> list[str]:
     return [n for n in names if not n.lstrip("*").replace(".", "_").isidentifier()]
-
-
-def _class_level_names(node: ast.ClassDef) -> set[str]:
-    """Names a class defines besides its analysed attributes: constants, properties, slots."""
-    names: set[str] = set()
-    for stmt in node.body:
-        if isinstance(stmt, ast.Assign):
-            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            names.add(stmt.target.id)
-        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and (
-                {"property", "cached_property"} & set(decorator_names(stmt)) or any(
-                    d.endswith((".setter", ".getter")) for d in decorator_names(stmt))):
-            names.add(stmt.name)
-    return names
 
 
 def _is_public(qualname: str) -> bool:
