@@ -96,12 +96,22 @@ def is_excluded(path: Path, exclude: Sequence[str], root: Path) -> bool:
     Returns:
         True if the path is excluded.
     """
-    if not exclude:
-        return False
+    return bool(exclude) and _file_excluded(path, _spec(exclude), _real(root))
+
+
+def _anchored(spec: _Spec | None, anchor: Path | None, base: Path
+              ) -> list[tuple[Path, _Spec]]:
+    """``spec`` relative to ``anchor`` when ``base`` is inside it, else relative to ``base``."""
+    if spec is None:
+        return []
+    inside = anchor is not None and (base == anchor or anchor in base.parents)
+    return [(anchor if inside and anchor is not None else base, spec)]
+
+
+def _file_excluded(path: Path, spec: _Spec, anchor: Path | None) -> bool:
+    """Whether ``spec`` matches a named file; the link itself is matched, not its target."""
     where = _real(Path(os.path.abspath(path)).parent) / path.name
-    anchor = _real(root)
-    base = anchor if anchor == where.parent or anchor in where.parents else where.parent
-    return _ignored(where, False, [(base, _spec(exclude))])
+    return _ignored(where, False, _anchored(spec, anchor, where.parent))
 
 
 def iter_files(paths: Sequence[Path], exclude: Sequence[str] = (), *,
@@ -138,27 +148,21 @@ def iter_files(paths: Sequence[Path], exclude: Sequence[str] = (), *,
             seen.add(identity)
             result[path] = None
 
-    def exclude_specs(base: Path) -> list[tuple[Path, _Spec]]:
-        if excluded is None:
-            return []
-        if anchor is not None and (base == anchor or anchor in base.parents):
-            return [(anchor, excluded)]
-        return [(base, excluded)]
-
     for given in paths:
         if not os.path.lexists(given):
             raise FileNotFoundError(f"{given}: no such file or folder")
         if not given.is_dir():
             # A file, or a link that loops or dangles: reading it says what is wrong (LD005).
             # The link itself is matched, not its target: `exclude` names paths one sees.
-            if not (force_exclude and is_excluded(given, exclude, root or given.parent)):
+            if not (force_exclude and excluded is not None
+                    and _file_excluded(given, excluded, anchor)):
                 add(given)
             continue
         top = _real(given)
-        if force_exclude and _ignored(top, True, exclude_specs(top.parent)):
+        if force_exclude and _ignored(top, True, _anchored(excluded, anchor, top.parent)):
             continue
         # Specs are matched against resolved paths; one from a sibling folder never matches.
-        specs = _ancestor_ignores(top) + exclude_specs(top)
+        specs = _ancestor_ignores(top) + _anchored(excluded, anchor, top)
         for folder, dirs, files in os.walk(given):
             here = Path(folder)
             spec = _gitignore(here)
