@@ -7,7 +7,7 @@ import signal
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -168,6 +168,24 @@ def _written(report: Report) -> str:
     return f"written: {names}{more}; nothing else was changed."
 
 
+@contextlib.contextmanager
+def signals_handled(handler: Callable[[int, FrameType | None], object], *signums: int
+                    ) -> Iterator[None]:
+    """Run the block with ``handler`` for ``signums``, then restore the previous handlers.
+
+    Signal handlers can only be set in the main thread; elsewhere the block runs as is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, handler) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
 class _Stop:
     """Defers SIGINT and SIGTERM while files are written, so a write is never cut short.
 
@@ -179,22 +197,12 @@ class _Stop:
     def __init__(self) -> None:
         self.requested: int | None = None
 
-    @contextlib.contextmanager
-    def deferred(self) -> Iterator[None]:
+    def deferred(self) -> contextlib.AbstractContextManager[None]:
         """Hold SIGINT/SIGTERM until the block ends (main thread only)."""
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
+        return signals_handled(self._remember, signal.SIGINT, signal.SIGTERM)
 
-        def remember(signum: int, frame: FrameType | None) -> None:
-            self.requested = signum
-
-        previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+    def _remember(self, signum: int, frame: FrameType | None) -> None:
+        self.requested = signum
 
 
 def apply_changes(changes: Sequence[FileChange], mode: WriteBack, out: Console, err: Console,

@@ -139,6 +139,16 @@ def stdin_target(paths: list[Path], stdin_filename: str | None) -> Path | None:
     return Path(stdin_filename) if stdin_filename else Path("stdin.py")
 
 
+def stdin_copy(folder: str, path: Path, raw: bytes) -> Path:
+    """Write stdin's bytes into ``folder`` under ``path``'s name (``stdin.py`` if not Python).
+
+    The copy goes through every check a file on disk gets (parse, verification, encoding).
+    """
+    copy = Path(folder) / (path.name if path.suffix in (".py", ".pyi") else "stdin.py")
+    copy.write_bytes(raw)
+    return copy
+
+
 def describe_config(config_file: Path | None, width: int, width_from: str) -> str:
     """The ``-v`` line saying where the settings came from."""
     where = str(config_file) if config_file is not None else "none found (defaults)"

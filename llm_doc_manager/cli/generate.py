@@ -9,7 +9,6 @@ import os
 import signal
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,12 +16,19 @@ from types import FrameType
 
 from rich.console import Console
 
-from llm_doc_manager.cli.apply import Report, WriteBack, apply_changes, summary_line
+from llm_doc_manager.cli.apply import (
+    Report,
+    WriteBack,
+    apply_changes,
+    signals_handled,
+    summary_line,
+)
 from llm_doc_manager.cli.args import (
     FINDINGS,
     INTERRUPTED,
     USAGE,
     describe_config,
+    stdin_copy,
     stdin_target,
     use_color,
 )
@@ -74,18 +80,11 @@ def _ctrl_c_interrupts() -> Iterator[None]:
     # awaiting a network call can swallow a cancellation: the run then went on and wrote
     # everything (seen under load). A KeyboardInterrupt cannot be swallowed that way, and
     # nothing is written before the loop has finished, so stopping anywhere is safe.
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGINT, interrupt)
-    try:
+    with signals_handled(interrupt, signal.SIGINT):
         yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def usage_line(usage: Usage) -> str:
@@ -202,8 +201,7 @@ def _from_stdin(path: Path, provider: Provider, options: Options, settings: Sett
         sys.stdout.buffer.write(raw)
         return 0
     with tempfile.TemporaryDirectory(prefix="llm-doc-stdin-") as folder:
-        copy = Path(folder) / (path.name if path.suffix in (".py", ".pyi") else "stdin.py")
-        copy.write_bytes(raw)
+        copy = stdin_copy(folder, path, raw)
         try:
             results = asyncio.run(_run_all([copy], provider, options, settings, Tally(
                 provider.usage), 1))

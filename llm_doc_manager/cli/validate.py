@@ -23,6 +23,7 @@ from llm_doc_manager.cli.args import (
     add_file_options,
     describe_config,
     new_parser,
+    stdin_copy,
     stdin_target,
     use_color,
 )
@@ -224,8 +225,7 @@ def _from_stdin(path: Path, settings: Settings, args: argparse.Namespace,
             sys.stdout.buffer.write(raw)
         return 0
     with tempfile.TemporaryDirectory(prefix="llm-doc-stdin-") as folder:
-        copy = Path(folder) / (path.name if path.suffix in (".py", ".pyi") else "stdin.py")
-        copy.write_bytes(raw)
+        copy = stdin_copy(folder, path, raw)
         findings = collect([copy], settings, settings.all_defs, False, 1)
         if args.fix:
             fixable = [f for f in findings if f.code in FIXABLE and
