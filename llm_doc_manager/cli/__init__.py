@@ -20,6 +20,12 @@ def main() -> None:
         sys.exit(_dispatch(sys.argv[1:]))
     except (SystemExit, KeyboardInterrupt):
         raise
+    except BrokenPipeError:
+        # The reader went away (``| head``): not a crash. Point stdout at /dev/null so the
+        # interpreter's final flush does not raise again (the way Python's docs advise).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
     except BaseException as exc:
         # A crash is never "findings" (exit 1): say what happened, in one line unless asked.
         if os.environ.get("LLM_DOC_DEBUG"):

@@ -16,7 +16,7 @@ SHELLS = ("bash", "zsh", "fish")
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``llm-doc`` parser with every command."""
-    from llm_doc_manager.cli import cache, validate
+    from llm_doc_manager.cli import cache, calls, validate
 
     parser = new_parser("llm-doc", "Write and maintain Google-style docstrings in place.")
     parser.add_argument("--version", action="version", version=f"llm-doc {__version__}")
@@ -38,6 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="inspect or clear the model answer cache",
                                  description="Inspect or clear the model answer cache.")
     cache.configure(cached)
+    call_graph = commands.add_parser("calls", formatter_class=parser.formatter_class,
+                                     help="show who calls a definition and what it calls",
+                                     description=calls.DESCRIPTION)
+    calls.configure(call_graph)
+    call_graph.set_defaults(run=_run_calls)
+    server = commands.add_parser(
+        "lsp", formatter_class=parser.formatter_class,
+        help="serve the call hierarchy to an editor (language server over stdio)",
+        description="Run a language server over stdin/stdout offering the call hierarchy "
+                    "(prepareCallHierarchy, incomingCalls, outgoingCalls) of the workspace. "
+                    "See docs/calls.md for VS Code and Neovim.")
+    server.set_defaults(run=_run_lsp)
     completion = commands.add_parser(
         "completion", formatter_class=parser.formatter_class,
         help="print the shell completion script",
@@ -55,6 +67,18 @@ def _run_generate(args: argparse.Namespace) -> int:
     from llm_doc_manager.cli.generate import run
 
     return run(args)
+
+
+def _run_calls(args: argparse.Namespace) -> int:
+    from llm_doc_manager.cli.calls import run
+
+    return run(args)
+
+
+def _run_lsp(args: argparse.Namespace) -> int:
+    from llm_doc_manager.lsp import serve
+
+    return serve()
 
 
 def _run_completion(args: argparse.Namespace) -> int:

@@ -1,0 +1,473 @@
+"""The project's call graph: module indexes, their resolution, queries, and the order.
+
+One file changed (an editor's buffer, a file on disk) re-indexes that file and re-resolves
+only the modules whose resolution looked at it (``ModuleCalls.consulted``); queries read the
+reverse indexes kept up to date per module.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from llm_doc_manager.callgraph.index import module_index
+from llm_doc_manager.callgraph.resolve import (
+    BY_NAME,
+    DISPATCH,
+    MAYBE,
+    NEW,
+    READ,
+    RESOLVED,
+    DefKey,
+    Edge,
+    ModuleCalls,
+    Resolver,
+)
+from llm_doc_manager.callgraph.symbols import SITE_REF, Definition, ModuleIndex, Site
+
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
+#: Edge statuses that say for sure what runs: the ones the callees-first order follows.
+_CERTAIN = frozenset({RESOLVED, DISPATCH, READ})
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One call, as queries report it.
+
+    Attributes:
+        caller: The definition the call is in; None for module-level code.
+        callee: The definition called; None when unresolved or when only a name is known.
+        path: The file of the call site.
+        site: The call site.
+        resolution: ``"resolved"``, ``"inferred"`` or ``"unresolved"``.
+        how: ``"call"``, ``"property"`` (a property read), ``"reference"`` (``partial(f)``)
+            or ``"instantiation"`` (a class called: its ``__init__`` is another call).
+        reason: Why an inferred or unresolved call is not resolved.
+    """
+
+    caller: DefKey | None
+    callee: DefKey | None
+    path: str
+    site: Site
+    resolution: str
+    how: str
+    reason: str = ""
+
+
+class CallGraph:
+    """Indexes of a project's files and the calls between their definitions."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, ModuleIndex] = {}
+        self.modules: dict[str, str] = {}
+        self.calls: dict[str, ModuleCalls] = {}
+        self._digests: dict[str, str] = {}
+        self._stale: set[str] = set()
+        self._incoming: dict[DefKey, dict[str, list[Edge]]] = defaultdict(dict)
+        self._by_name: dict[str, dict[str, list[Edge]]] = defaultdict(dict)
+        self._by_owner: dict[str, dict[int, list[Edge]]] = {}
+        self._methods: dict[str, set[DefKey]] = defaultdict(set)
+        self._properties: dict[str, int] = defaultdict(int)
+        self._read_names: dict[str, frozenset[str]] = {}
+        self._mro: dict[DefKey, tuple[tuple[DefKey, ...], bool, frozenset[str]]] = {}
+        self._subclasses: dict[DefKey, list[DefKey]] | None = None
+
+    # -- files -----------------------------------------------------------------------------
+
+    def set_index(self, path: str, index: ModuleIndex, digest: str = "") -> None:
+        """Put (or replace) one file's index; its dependents are resolved again on demand.
+
+        Args:
+            path: The file's key (as the project names it).
+            index: Its index (``module_index``).
+            digest: The content's hash: the same digest again changes nothing.
+        """
+        if digest and self._digests.get(path) == digest and path in self.files:
+            return
+        old = self.files.get(path)
+        if old is not None:
+            self._forget(path, old)
+        self.files[path] = index
+        self._digests[path] = digest
+        self._learn(path, index)
+        self._invalidate(path, index.module, old.module if old is not None else None)
+
+    def remove(self, path: str) -> None:
+        """Drop a file from the project."""
+        old = self.files.pop(path, None)
+        if old is None:
+            return
+        self._forget(path, old)
+        self._digests.pop(path, None)
+        self._invalidate(path, old.module, old.module)
+        self._stale.discard(path)
+        self._drop_calls(path)
+
+    def update_text(self, path: str, text: str, module: str, is_package: bool) -> None:
+        """Re-index one file from its text (what an editor's change does)."""
+        import hashlib
+
+        digest = hashlib.sha256(f"{module}\0{is_package}\0{text}".encode(
+            "utf-8", "surrogatepass")).hexdigest()
+        if self._digests.get(path) == digest and path in self.files:
+            return
+        self.set_index(path, module_index(text, module, is_package, path), digest)
+
+    def _learn(self, path: str, index: ModuleIndex) -> None:
+        if index.module not in self.modules or path < self.modules[index.module] \
+                or self.modules[index.module] not in self.files:
+            self.modules[index.module] = path
+        for number, definition in enumerate(index.defs):
+            if definition.kind == "method":
+                self._methods[definition.name].add((path, number))
+            if _PROPERTY_DECORATORS.intersection(definition.decorators):
+                if self._properties[definition.name] == 0:
+                    self._stale.update(p for p, names in self._read_names.items()
+                                       if definition.name in names)
+                self._properties[definition.name] += 1
+        self._read_names[path] = frozenset(s.chain[-1] for s in index.sites if s.kind == "read")
+
+    def _forget(self, path: str, index: ModuleIndex) -> None:
+        for number, definition in enumerate(index.defs):
+            if definition.kind == "method":
+                self._methods[definition.name].discard((path, number))
+            if _PROPERTY_DECORATORS.intersection(definition.decorators):
+                self._properties[definition.name] -= 1
+        self._read_names.pop(path, None)
+        if self.modules.get(index.module) == path:
+            del self.modules[index.module]
+            others = sorted(p for p, i in self.files.items()
+                            if i.module == index.module and p != path)
+            if others:
+                self.modules[index.module] = others[0]
+
+    def _invalidate(self, path: str, module: str, old_module: str | None) -> None:
+        """Mark the file and every module whose resolution looked at it."""
+        marks = {path, f"?{module}"}
+        if old_module is not None:
+            marks.add(f"?{old_module}")
+        self._stale.add(path)
+        self._stale.update(p for p, calls in self.calls.items()
+                           if not marks.isdisjoint(calls.consulted))
+        self._mro.clear()
+        self._subclasses = None
+
+    # -- resolution ------------------------------------------------------------------------
+
+    def resolve(self) -> None:
+        """Resolve every module that is new or whose inputs changed."""
+        if not self._stale:
+            return
+        stale, self._stale = sorted(self._stale), set()
+        properties = {name for name, count in self._properties.items() if count > 0}
+        for path in stale:
+            if path not in self.files:
+                continue
+            resolver = Resolver(self.files, self.modules, properties, self._mro)
+            self._drop_calls(path)
+            calls = resolver.module_calls(path)
+            self.calls[path] = calls
+            owners: dict[int, list[Edge]] = defaultdict(list)
+            sites = self.files[path].sites
+            for edge in calls.edges:
+                owners[sites[edge.site].owner].append(edge)
+                if edge.target is not None:
+                    self._incoming[edge.target].setdefault(path, []).append(edge)
+                elif edge.status == BY_NAME:
+                    name = edge.detail.partition("\0")[0]
+                    self._by_name[name].setdefault(path, []).append(edge)
+            self._by_owner[path] = owners
+        self._subclasses = None
+
+    def _drop_calls(self, path: str) -> None:
+        old = self.calls.pop(path, None)
+        self._by_owner.pop(path, None)
+        if old is None:
+            return
+        for edge in old.edges:
+            if edge.target is not None:
+                self._incoming.get(edge.target, {}).pop(path, None)
+            elif edge.status == BY_NAME:
+                self._by_name.get(edge.detail.partition("\0")[0], {}).pop(path, None)
+
+    def _resolver(self) -> Resolver:
+        return Resolver(self.files, self.modules, (), self._mro)
+
+    # -- names -----------------------------------------------------------------------------
+
+    def definition(self, key: DefKey) -> Definition:
+        """The definition a key stands for."""
+        return self.files[key[0]].defs[key[1]]
+
+    def qualname(self, key: DefKey | None, path: str = "") -> str:
+        """``package.module.Class.method``; ``package.module.<module>`` for module-level code."""
+        if key is None or key[1] < 0:
+            file_path = key[0] if key is not None else path
+            return f"{self.files[file_path].module}.<module>"
+        return f"{self.files[key[0]].module}.{self.definition(key).qualname}"
+
+    def find(self, qualname: str, path: str | None = None) -> DefKey | None:
+        """The definition with a qualified name (module-relative when ``path`` is given)."""
+        for file_path in ([path] if path is not None else sorted(self.files)):
+            index = self.files.get(file_path)
+            if index is None:
+                continue
+            for number, definition in enumerate(index.defs):
+                if qualname in (definition.qualname, f"{index.module}.{definition.qualname}"):
+                    return file_path, number
+        return None
+
+    def definition_at(self, path: str, line: int) -> DefKey | None:
+        """The definition whose header (decorators to ``def``/``class`` line) is at a line."""
+        index = self.files.get(path)
+        if index is None:
+            return None
+        for number, definition in enumerate(index.defs):
+            if definition.start_line <= line <= definition.line:
+                return path, number
+        return None
+
+    def enclosing(self, path: str, line: int) -> DefKey | None:
+        """The innermost definition containing a line."""
+        index = self.files.get(path)
+        best = None
+        if index is not None:
+            for number, definition in enumerate(index.defs):
+                if definition.start_line <= line <= definition.end_line:
+                    best = (path, number)
+        return best
+
+    def sites_at(self, path: str, line: int, col: int | None = None) -> list[int]:
+        """The call sites on a line (under a column when given), innermost first."""
+        index = self.files.get(path)
+        if index is None:
+            return []
+        found = [n for n, s in enumerate(index.sites) if s.kind != "read"
+                 and s.name_line == line and (col is None or s.col <= col < s.name_end)]
+        return sorted(found, key=lambda n: -index.sites[n].col)
+
+    def site_targets(self, path: str, site: int) -> list[DefKey]:
+        """The definitions one call site resolves to."""
+        self.resolve()
+        return [e.target for e in self.calls[path].edges
+                if e.site == site and e.target is not None and e.status != NEW]
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def incoming(self, key: DefKey, inferred: bool = True) -> list[Call]:
+        """Every call of a definition, sorted by place.
+
+        Args:
+            key: The definition.
+            inferred: Whether to include calls only inferred by name or by override.
+
+        Returns:
+            The calls, resolved ones and (when asked) inferred ones with their reason.
+        """
+        self.resolve()
+        calls: list[Call] = []
+        for path, edges in self._incoming.get(key, {}).items():
+            calls.extend(self._call(path, edge, key) for edge in edges)
+        definition = self.definition(key)
+        if inferred and definition.kind == "method":
+            calls.extend(self._dispatched_to(key, definition))
+            for path, edges in self._by_name.get(definition.name, {}).items():
+                for edge in edges:
+                    calls.append(self._call(path, edge, key))
+        return _unique(calls)
+
+    def outgoing(self, key: DefKey, inferred: bool = True) -> list[Call]:
+        """Every call made by a definition's own code (nested definitions excluded).
+
+        Args:
+            key: The definition (``(path, -1)`` for a module's top-level code).
+            inferred: Whether to include candidates inferred by name or by override.
+
+        Returns:
+            The calls, sorted by place.
+        """
+        self.resolve()
+        path = key[0]
+        edges = self._by_owner.get(path, {}).get(key[1], [])
+        with_init = {e.site for e in edges if e.status in (RESOLVED, MAYBE)}
+        calls: list[Call] = []
+        for edge in edges:
+            if edge.status == NEW and edge.site in with_init:
+                continue  # the __init__ edge of the same site says it
+            if edge.status == BY_NAME:
+                if inferred:
+                    name = edge.detail.partition("\0")[0]
+                    calls.extend(self._call(path, edge, target)
+                                 for target in sorted(self._methods.get(name, ())))
+                continue
+            if edge.status == MAYBE and not inferred:
+                continue
+            calls.append(self._call(path, edge, edge.target))
+            if edge.status == DISPATCH and inferred and edge.target is not None:
+                for override in self._overrides(edge.target):
+                    calls.append(Call(
+                        None if key[1] < 0 else key, override, path,
+                        self.files[path].sites[edge.site], "inferred", "call",
+                        f"may dispatch to the override in {self.definition(override).qualname}"
+                        .rsplit(".", 1)[0]))
+        return _unique(calls)
+
+    def _call(self, path: str, edge: Edge, callee: DefKey | None) -> Call:
+        site = self.files[path].sites[edge.site]
+        caller = None if site.owner < 0 else (path, site.owner)
+        status = edge.status
+        how = {READ: "property", NEW: "instantiation"}.get(status, "call")
+        if site.kind == SITE_REF:
+            how = "reference"
+        if status in (RESOLVED, DISPATCH, READ, NEW):
+            return Call(caller, callee, path, site, "resolved", how)
+        if status == BY_NAME:
+            reason = edge.detail.partition("\0")[2]
+            return Call(caller, callee, path, site, "inferred", how,
+                        f"by name: {reason}")
+        if status == MAYBE:
+            return Call(caller, callee, path, site, "inferred", how, edge.detail)
+        return Call(caller, None, path, site, "unresolved", how, edge.detail)
+
+    def _dispatched_to(self, key: DefKey, definition: Definition) -> Iterator[Call]:
+        """Calls of the same method on a base, which may run this override."""
+        cls = (key[0], definition.parent)
+        resolver = self._resolver()
+        for ancestor in resolver.mro(cls)[0][1:]:
+            method = resolver.member(ancestor, definition.name)
+            if method is None or method[0] != ancestor[0] \
+                    or self.definition(method).parent != ancestor[1]:
+                continue
+            for path, edges in self._incoming.get(method, {}).items():
+                for edge in edges:
+                    if edge.status == DISPATCH:
+                        site = self.files[path].sites[edge.site]
+                        yield Call(None if site.owner < 0 else (path, site.owner), key, path,
+                                   site, "inferred", "call",
+                                   f"calls {self.definition(method).qualname} on an instance "
+                                   f"that may be a {self.definition(cls).name}")
+
+    def _overrides(self, key: DefKey) -> list[DefKey]:
+        """Methods of the same name in subclasses of the method's class (any depth)."""
+        definition = self.definition(key)
+        if definition.kind != "method":
+            return []
+        found: list[DefKey] = []
+        todo = [(key[0], definition.parent)]
+        seen = set(todo)
+        resolver = self._resolver()
+        while todo:
+            for sub in self.subclasses().get(todo.pop(), []):
+                if sub in seen:
+                    continue
+                seen.add(sub)
+                todo.append(sub)
+                index = self.files[sub[0]]
+                own = index.scopes[index.defs[sub[1]].body_scope].bindings.get(definition.name)
+                if own:
+                    method = resolver.member(sub, definition.name)
+                    if method is not None:
+                        found.append(method)
+        return sorted(set(found))
+
+    def subclasses(self) -> dict[DefKey, list[DefKey]]:
+        """Class -> its direct subclasses in the project."""
+        self.resolve()
+        if self._subclasses is None:
+            table: dict[DefKey, list[DefKey]] = defaultdict(list)
+            for path in sorted(self.calls):
+                for number, bases in self.calls[path].bases.items():
+                    for base in bases:
+                        table[base].append((path, number))
+            self._subclasses = dict(table)
+        return self._subclasses
+
+    # -- order -----------------------------------------------------------------------------
+
+    def order(self) -> list[list[DefKey]]:
+        """Every definition, callees before their callers; a cycle is one group.
+
+        Returns:
+            Strongly connected components of the resolved calls in callees-first order
+            (Tarjan's, iterative), deterministic for the same files.
+        """
+        self.resolve()
+        nodes = sorted((path, n) for path, index in self.files.items()
+                       for n in range(len(index.defs)))
+        successors: dict[DefKey, list[DefKey]] = {}
+        for path, owners in self._by_owner.items():
+            for owner, edges in owners.items():
+                if owner >= 0:
+                    successors[(path, owner)] = sorted({
+                        e.target for e in edges if e.status in _CERTAIN and e.target is not None})
+        return _components(nodes, successors)
+
+    def is_recursive(self, key: DefKey) -> bool:
+        """Whether a definition calls itself directly."""
+        self.resolve()
+        return any(e.target == key and e.status in _CERTAIN
+                   for e in self._by_owner.get(key[0], {}).get(key[1], []))
+
+
+def _unique(calls: Iterable[Call]) -> list[Call]:
+    """Calls sorted by place, one per (site, callee)."""
+    seen: dict[tuple[object, ...], Call] = {}
+    rank = {"resolved": 0, "inferred": 1, "unresolved": 2}
+    for call in calls:
+        key = (call.path, call.site.line, call.site.col, call.site.name_col, call.callee,
+               call.site.text if call.callee is None else "")
+        best = seen.get(key)
+        if best is None or rank[call.resolution] < rank[best.resolution]:
+            seen[key] = call
+    return sorted(seen.values(), key=lambda c: (c.path, c.site.line, c.site.col,
+                                                c.site.name_col, c.callee or ("", -1)))
+
+
+def _components(nodes: list[DefKey], successors: dict[DefKey, list[DefKey]]
+                ) -> list[list[DefKey]]:
+    """Tarjan's strongly connected components, iteratively, callees first."""
+    number: dict[DefKey, int] = {}
+    low: dict[DefKey, int] = {}
+    on_stack: set[DefKey] = set()
+    stack: list[DefKey] = []
+    out: list[list[DefKey]] = []
+    counter = 0
+    for root in nodes:
+        if root in number:
+            continue
+        work: list[tuple[DefKey, int]] = [(root, 0)]
+        while work:
+            node, position = work.pop()
+            if position == 0:
+                number[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            following = successors.get(node, [])
+            advanced = False
+            while position < len(following):
+                nxt = following[position]
+                position += 1
+                if nxt not in number:
+                    work.append((node, position))
+                    work.append((nxt, 0))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], number[nxt])
+            if advanced:
+                continue
+            if low[node] == number[node]:
+                group: list[DefKey] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                out.append(sorted(group))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return out

@@ -1,0 +1,167 @@
+"""Build a project's call graph from files on disk, with indexes cached by content hash."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llm_doc_manager import codes
+from llm_doc_manager.analysis.load import read_file
+from llm_doc_manager.callgraph.graph import CallGraph
+from llm_doc_manager.callgraph.index import module_index
+from llm_doc_manager.callgraph.symbols import ModuleIndex
+from llm_doc_manager.codes import Finding
+from llm_doc_manager.source.discovery import iter_files
+from llm_doc_manager.store import code_fingerprint, open_sqlite
+
+_SCHEMA = "CREATE TABLE IF NOT EXISTS indexes (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+
+
+def module_for(path: Path) -> tuple[str, bool]:
+    """The dotted module name of a file, from the packages (``__init__.py``) around it.
+
+    Args:
+        path: A ``.py`` or ``.pyi`` file.
+
+    Returns:
+        The name (``json.decoder``; ``json`` for ``json/__init__.py``) and whether the file
+        is a package's ``__init__``.
+    """
+    is_package = path.stem == "__init__"
+    parts = [] if is_package else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() or (folder / "__init__.pyi").is_file():
+        parts.append(folder.name)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    if not parts:  # an __init__.py in a folder that is not itself inside a package
+        parts = [path.parent.name or "__init__"]
+    return ".".join(reversed(parts)), is_package
+
+
+class IndexCache:
+    """Module indexes by content hash in the tool's cache folder; off when None is given.
+
+    Values are pickles written by this tool into the user's own cache folder, keyed by the
+    hash of the file and of the tool's code: never shared, never read from elsewhere.
+
+    Args:
+        path: The database file, or None for no cache.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, bytes]] = []
+        if path is not None:
+            with contextlib.suppress(sqlite3.Error, OSError):
+                self._db = open_sqlite(path, _SCHEMA)
+
+    def get_many(self, keys: list[str]) -> dict[str, ModuleIndex]:
+        """The cached indexes of some keys (a damaged row is a miss)."""
+        found: dict[str, ModuleIndex] = {}
+        if self._db is None or not keys:
+            return found
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, blob in self._db.execute(
+                        f"SELECT key, value FROM indexes WHERE key IN ({marks})", chunk):
+                    with contextlib.suppress(Exception):  # a damaged row: index afresh
+                        value = pickle.loads(blob)
+                        if isinstance(value, ModuleIndex):
+                            found[key] = value
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put(self, key: str, index: ModuleIndex) -> None:
+        """Queue an index to be written by ``flush``."""
+        if self._db is not None:
+            self._pending.append((key, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def flush(self) -> None:
+        """Write the queued indexes in one transaction and close."""
+        if self._db is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            if self._pending:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("INSERT OR REPLACE INTO indexes VALUES (?, ?)",
+                                     self._pending)
+                self._db.execute("COMMIT")
+        self._pending = []
+        self._db.close()
+        self._db = None
+
+
+@dataclass
+class Project:
+    """A call graph built from files, and what could not be read.
+
+    Attributes:
+        graph: The call graph (keys are absolute paths).
+        problems: One finding per file that could not be read or parsed.
+        paths: The files indexed.
+    """
+
+    graph: CallGraph
+    problems: list[Finding] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+
+
+def key_of(path: Path) -> str:
+    """The key a file has in the graph: its absolute path, links not resolved."""
+    return os.path.abspath(path)
+
+
+def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
+                 root: Path | None = None, cache: Path | None = None) -> Project:
+    """Index every Python file under some paths and join them into a call graph.
+
+    Args:
+        paths: Files and folders (``.gitignore`` and ``exclude`` respected).
+        exclude: Extra patterns to skip.
+        root: The folder ``exclude`` patterns are relative to.
+        cache: The index cache database, or None.
+
+    Returns:
+        The project; a file that cannot be read or parsed is a problem, not a failure.
+
+    Raises:
+        FileNotFoundError: If a given path does not exist.
+    """
+    files = iter_files(paths, exclude, root=root)
+    # A stub beside its module describes the same module: the module's code is what runs.
+    present = {f.with_suffix("") for f in files if f.suffix == ".py"}
+    files = [f for f in files if f.suffix == ".py" or f.with_suffix("") not in present]
+    project = Project(CallGraph(), paths=files)
+    store = IndexCache(cache)
+    sources: list[tuple[Path, str, str, bool, str]] = []
+    for path in files:
+        source = read_file(path)
+        if isinstance(source, Finding):
+            project.problems.append(source)
+            continue
+        module, is_package = module_for(path)
+        digest = hashlib.sha256(source.digest + f"\0{module}\0{is_package}\0".encode()
+                                + code_fingerprint().encode()).hexdigest()
+        sources.append((path, source.text, module, is_package, digest))
+    cached = store.get_many([s[4] for s in sources])
+    for path, text, module, is_package, digest in sources:
+        index = cached.get(digest)
+        if index is None:
+            index = module_index(text, module, is_package, str(path))
+            store.put(digest, index)
+        if index.error:
+            project.problems.append(Finding(path, index.error_line, 0, codes.SYNTAX_ERROR, index.error))
+        project.graph.set_index(key_of(path), index, digest)
+    store.flush()
+    return project

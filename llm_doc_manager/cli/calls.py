@@ -1,0 +1,300 @@
+"""``llm-doc calls``: who calls a definition and what it calls; the callees-first order."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from llm_doc_manager.cli.args import FINDINGS, USAGE, use_color
+
+DESCRIPTION = (
+    "Show who calls a definition and what it calls, resolved through imports, aliases, self, "
+    "super() and the class hierarchy. TARGET is path.py:LINE (the definition at that line, or "
+    "the call on it; path.py:LINE:COL picks one call) or path.py::Qual.name. Calls whose "
+    "target cannot be known statically are listed as inferred candidates with the reason. "
+    "With --order, the arguments are files or folders and the output is every definition, "
+    "callees first, cycles as groups. Exit 0 answered, 1 the target's file cannot be read "
+    "or parsed, 2 usage error.")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add ``calls``'s arguments to ``parser``."""
+    parser.add_argument("items", nargs="+", metavar="TARGET",
+                        help="path.py:LINE[:COL] or path.py::Qual.name (with --order: files "
+                             "or folders)")
+    what = parser.add_argument_group("what to show")
+    what.add_argument("--incoming", action="store_true", help="only the callers")
+    what.add_argument("--outgoing", action="store_true", help="only the callees")
+    what.add_argument("--depth", type=int, default=1, metavar="N",
+                      help="follow calls N levels deep, as a tree (default 1; --json stays "
+                           "one level)")
+    what.add_argument("--no-inferred", action="store_true",
+                      help="leave out candidates inferred by name or by override")
+    what.add_argument("--order", action="store_true",
+                      help="print every definition of the paths, callees first")
+    where = parser.add_argument_group("project")
+    where.add_argument("--project", action="append", type=Path, metavar="PATH",
+                       help="index these files or folders (default: the project around the "
+                            "target: the folder of its pyproject.toml, setup.py or .git)")
+    where.add_argument("--exclude", action="append", metavar="PATTERNS",
+                       help="skip these gitignore-style patterns, comma-separated")
+    where.add_argument("--config", type=Path, metavar="FILE",
+                       help="use this pyproject.toml (it must have [tool.llm-doc])")
+    where.add_argument("--no-cache", action="store_true", help="index every file afresh")
+    output = parser.add_argument_group("output")
+    output.add_argument("--json", action="store_true", help="print JSON (a stable format)")
+    output.add_argument("--color", action=argparse.BooleanOptionalAction, default=None,
+                        help="colour the output (default: on a terminal)")
+
+
+_TARGET_RE = re.compile(r"^(?P<path>.+?\.pyi?)(?::(?P<line>\d+)(?::(?P<col>\d+))?"
+                        r"|::(?P<qual>[\w.<>]+))$")
+_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+class _UsageError(Exception):
+    """A command-line problem: printed, exit 2."""
+
+
+class _Failure(Exception):
+    """The question cannot be answered (the target's file is broken): printed, exit 1."""
+
+
+def project_root(path: Path) -> Path:
+    """The folder to index around a file: the nearest folder with a project marker.
+
+    Without one, the folder above the file's top-level package (the standard library's
+    ``Lib/`` for ``Lib/json/decoder.py``).
+    """
+    folder = path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in _MARKERS):
+            return candidate
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``llm-doc calls``."""
+    try:
+        if args.order:
+            return _order(args)
+        return _query(args)
+    except _UsageError as exc:
+        print(f"llm-doc calls: error: {exc}", file=sys.stderr)
+        return USAGE
+    except _Failure as exc:
+        print(f"llm-doc calls: {exc}", file=sys.stderr)
+        return FINDINGS
+
+
+def _load(args: argparse.Namespace, paths: list[Path]) -> Any:
+    """Index the project; problems in its files are reported, not fatal."""
+    from llm_doc_manager.callgraph import load_project
+    from llm_doc_manager.config import load_settings
+    from llm_doc_manager.errors import ConfigError
+    from llm_doc_manager.store import cache_dir
+
+    try:
+        settings = load_settings(paths[0] if paths[0].is_dir() else paths[0].parent,
+                                 {}, dict(os.environ), args.config)
+    except ConfigError as exc:
+        raise _UsageError(str(exc)) from None
+    exclude = list(settings.excluded)
+    for value in args.exclude or ():
+        exclude.extend(p.strip() for p in value.split(",") if p.strip())
+    cache = None if args.no_cache else cache_dir(settings) / "callgraph.sqlite3"
+    try:
+        return load_project(paths, exclude, root=settings.root, cache=cache)
+    except FileNotFoundError as exc:
+        raise _UsageError(str(exc)) from None
+
+
+def _display(path: str) -> str:
+    """A path relative to the current folder when it is under it, else absolute."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def _target(args: argparse.Namespace) -> tuple[Any, tuple[str, int], str]:
+    """Load the project and find the target: (project, key, path as given)."""
+    from llm_doc_manager.callgraph import key_of
+
+    if len(args.items) != 1:
+        raise _UsageError("give one TARGET (several paths go with --order)")
+    match = _TARGET_RE.match(args.items[0])
+    if match is None:
+        raise _UsageError(f"{args.items[0]!r}: TARGET is path.py:LINE[:COL] or "
+                          "path.py::Qual.name")
+    given = match["path"]
+    path = Path(given)
+    if not path.is_file():
+        raise _UsageError(f"{given}: no such file")
+    project = _load(args, args.project or [project_root(path)])
+    graph = project.graph
+    key = key_of(path)
+    if key not in graph.files:
+        project = _load(args, [*(args.project or [project_root(path)]), path])
+        graph = project.graph
+    _report_problems(project, key, given)
+    if match["qual"]:
+        found = graph.find(match["qual"], key)
+        if found is None:
+            raise _UsageError(f"{given}: no definition named {match['qual']}")
+        return project, found, given
+    line = int(match["line"])
+    found = graph.definition_at(key, line)
+    if found is not None:
+        return project, found, given
+    col = int(match["col"]) if match["col"] else None
+    for site in graph.sites_at(key, line, col):
+        targets = graph.site_targets(key, site)
+        if targets:
+            return project, targets[0], given
+    if graph.sites_at(key, line, col):
+        raise _UsageError(f"{given}:{line}: the call there is not resolved to a definition "
+                          "of the project")
+    raise _UsageError(f"{given}:{line}: no definition starts there and no call is on it")
+
+
+def _report_problems(project: Any, key: str, given: str) -> None:
+    """Print the files that could not be indexed; fail when the target's file is one."""
+    from llm_doc_manager.callgraph import key_of
+
+    for problem in project.problems:
+        where = f"{_display(key_of(problem.path))}:{problem.line}"
+        if key_of(problem.path) == key:
+            raise _Failure(f"{given}:{problem.line}: {problem.message}")
+        print(f"{where}: {problem.code} {problem.message} (not indexed)", file=sys.stderr)
+
+
+def _query(args: argparse.Namespace) -> int:
+    from llm_doc_manager.callgraph import key_of
+
+    project, key, given = _target(args)
+    given_key = key_of(Path(given))
+    graph = project.graph
+    both = not (args.incoming or args.outgoing)
+    inferred = not args.no_inferred
+    incoming = graph.incoming(key, inferred) if both or args.incoming else []
+    outgoing = graph.outgoing(key, inferred) if both or args.outgoing else []
+    definition = graph.definition(key)
+
+    def shown(path: str) -> str:
+        return given if path == given_key else _display(path)
+
+    if args.json:
+        document = {
+            "target": {"qualname": graph.qualname(key), "path": shown(key[0]),
+                       "line": definition.line},
+            "incoming": [{"caller": graph.qualname(c.caller, c.path), "path": shown(c.path),
+                          "line": c.site.line, "col": c.site.col,
+                          "resolution": c.resolution} for c in incoming],
+            "outgoing": [{"callee": graph.qualname(c.callee) if c.callee else c.site.text,
+                          "path": shown(c.path), "line": c.site.line, "col": c.site.col,
+                          "resolution": c.resolution} for c in outgoing],
+        }
+        print(json.dumps(document, indent=2))
+        return 0
+    _print_tree(args, graph, key, shown, both)
+    return 0
+
+
+def _label(graph: Any, call: Any, direction: str, shown: Any) -> str:
+    """One line of the human output."""
+    if direction == "incoming":
+        name = graph.qualname(call.caller, call.path)
+    else:
+        name = graph.qualname(call.callee) if call.callee is not None else call.site.text
+    extra = []
+    if call.how != "call":
+        extra.append(call.how)
+    if call.resolution != "resolved":
+        extra.append(call.resolution + (f": {call.reason}" if call.reason else ""))
+    if call.caller is not None and call.caller == call.callee:
+        extra.append("recursive")
+    where = f"{shown(call.path)}:{call.site.line}:{call.site.col}"
+    return f"{name}  {where}" + (f"  ({'; '.join(extra)})" if extra else "")
+
+
+def _print_tree(args: argparse.Namespace, graph: Any, key: tuple[str, int], shown: Any,
+                both: bool) -> None:
+    """Print callers and callees as indented text, or as a rich tree on a terminal."""
+    inferred = not args.no_inferred
+    definition = graph.definition(key)
+    head = f"{graph.qualname(key)}  {shown(key[0])}:{definition.line}"
+    lines: list[tuple[int, str]] = [(0, head)]
+    for direction in ("incoming", "outgoing"):
+        if not (both or getattr(args, direction)):
+            continue
+        top = graph.incoming(key, inferred) if direction == "incoming" \
+            else graph.outgoing(key, inferred)
+        lines.append((1, f"{direction} calls ({len(top)})"))
+        seen = {key}
+
+        def walk(calls: list[Any], depth: int, direction: str = direction) -> None:
+            for call in calls:
+                other = call.caller if direction == "incoming" else call.callee
+                lines.append((depth, _label(graph, call, direction, shown)))
+                if other is None or other in seen or depth - 1 >= args.depth:
+                    continue
+                seen.add(other)
+                more = graph.incoming(other, inferred) if direction == "incoming" \
+                    else graph.outgoing(other, inferred)
+                walk(more, depth + 1)
+                seen.discard(other)
+
+        walk(top, 2)
+    if use_color(args.color, sys.stdout, os.environ):
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.tree import Tree
+
+        tree = Tree(f"[bold]{escape(lines[0][1])}[/bold]")
+        parents: list[Any] = [tree]
+        for depth, text in lines[1:]:
+            del parents[depth:]
+            style = "dim" if "inferred" in text or "unresolved" in text else ""
+            node = parents[-1].add(f"[{style}]{escape(text)}[/{style}]" if style
+                                   else escape(text))
+            parents.append(node)
+        Console(force_terminal=True).print(tree)
+        return
+    for depth, text in lines:
+        print("  " * depth + text)
+
+
+def _order(args: argparse.Namespace) -> int:
+    """Print the callees-first order of every definition under the paths."""
+    paths = [Path(item) for item in args.items]
+    project = _load(args, paths)
+    graph = project.graph
+    for problem in project.problems:
+        print(f"{_display(str(problem.path))}:{problem.line}: {problem.code} "
+              f"{problem.message} (not indexed)", file=sys.stderr)
+    groups = graph.order()
+    if args.json:
+        document = {"order": [
+            {"group": [{"qualname": graph.qualname(k), "path": _display(k[0]),
+                        "line": graph.definition(k).line} for k in group],
+             "cycle": len(group) > 1,
+             "recursive": len(group) > 1 or graph.is_recursive(group[0])}
+            for group in groups]}
+        print(json.dumps(document, indent=2))
+        return 0
+    for group in groups:
+        names = [f"{graph.qualname(k)}  {_display(k[0])}:{graph.definition(k).line}"
+                 for k in group]
+        if len(group) > 1:
+            print(f"cycle of {len(group)}:")
+            for name in names:
+                print(f"  {name}")
+        else:
+            print(names[0] + ("  (recursive)" if graph.is_recursive(group[0]) else ""))
+    return 0
