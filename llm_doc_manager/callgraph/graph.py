@@ -19,6 +19,7 @@ from llm_doc_manager.callgraph.resolve import (
     NEW,
     READ,
     RESOLVED,
+    UNRESOLVED,
     DefKey,
     Edge,
     ModuleCalls,
@@ -296,10 +297,13 @@ class CallGraph:
             if edge.status == NEW and edge.site in with_init:
                 continue  # the __init__ edge of the same site says it
             if edge.status == BY_NAME:
-                if inferred:
-                    name = edge.detail.partition("\0")[0]
-                    calls.extend(self._call(path, edge, target)
-                                 for target in sorted(self._methods.get(name, ())))
+                name, _, reason = edge.detail.partition("\0")
+                candidates = sorted(self._methods.get(name, ()))
+                if not candidates:  # no method of that name in the project: not ours
+                    calls.append(self._call(path, Edge(edge.site, UNRESOLVED, None, reason),
+                                            None))
+                elif inferred:
+                    calls.extend(self._call(path, edge, target) for target in candidates)
                 continue
             if edge.status == MAYBE and not inferred:
                 continue

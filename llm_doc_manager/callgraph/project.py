@@ -161,7 +161,8 @@ def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
             index = module_index(text, module, is_package, str(path))
             store.put(digest, index)
         if index.error:
-            project.problems.append(Finding(path, index.error_line, 0, codes.SYNTAX_ERROR, index.error))
+            project.problems.append(Finding(path, index.error_line, 0, codes.SYNTAX_ERROR,
+                                            index.error))
         project.graph.set_index(key_of(path), index, digest)
     store.flush()
     return project

@@ -223,6 +223,19 @@ def _label(graph: Any, call: Any, direction: str, shown: Any) -> str:
     return f"{name}  {where}" + (f"  ({'; '.join(extra)})" if extra else "")
 
 
+def _walk(graph: Any, calls: list[Any], direction: str, depth: int, path: set[Any],
+          limit: int, inferred: bool, shown: Any, lines: list[tuple[int, str]]) -> None:
+    """Add calls to ``lines``, and theirs below them until ``limit`` (no loops)."""
+    for call in calls:
+        other = call.caller if direction == "incoming" else call.callee
+        lines.append((depth, _label(graph, call, direction, shown)))
+        if other is None or other in path or depth - 1 >= limit:
+            continue
+        more = graph.incoming(other, inferred) if direction == "incoming" \
+            else graph.outgoing(other, inferred)
+        _walk(graph, more, direction, depth + 1, path | {other}, limit, inferred, shown, lines)
+
+
 def _print_tree(args: argparse.Namespace, graph: Any, key: tuple[str, int], shown: Any,
                 both: bool) -> None:
     """Print callers and callees as indented text, or as a rich tree on a terminal."""
@@ -236,21 +249,7 @@ def _print_tree(args: argparse.Namespace, graph: Any, key: tuple[str, int], show
         top = graph.incoming(key, inferred) if direction == "incoming" \
             else graph.outgoing(key, inferred)
         lines.append((1, f"{direction} calls ({len(top)})"))
-        seen = {key}
-
-        def walk(calls: list[Any], depth: int, direction: str = direction) -> None:
-            for call in calls:
-                other = call.caller if direction == "incoming" else call.callee
-                lines.append((depth, _label(graph, call, direction, shown)))
-                if other is None or other in seen or depth - 1 >= args.depth:
-                    continue
-                seen.add(other)
-                more = graph.incoming(other, inferred) if direction == "incoming" \
-                    else graph.outgoing(other, inferred)
-                walk(more, depth + 1)
-                seen.discard(other)
-
-        walk(top, 2)
+        _walk(graph, top, direction, 2, {key}, args.depth, inferred, shown, lines)
     if use_color(args.color, sys.stdout, os.environ):
         from rich.console import Console
         from rich.markup import escape

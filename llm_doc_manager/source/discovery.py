@@ -23,16 +23,16 @@ def _spec(lines: Iterable[str]) -> _Spec:
     """Compile gitignore lines; an invalid pattern (``!`` alone) matches nothing, as in git."""
     lines = list(lines)
     try:
-        return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+        return pathspec.GitIgnoreSpec.from_lines(lines)
     except ValueError:  # pathspec's GitIgnorePatternError is a ValueError
         valid = []
         for line in lines:
             try:
-                pathspec.PathSpec.from_lines("gitwildmatch", [line])
+                pathspec.GitIgnoreSpec.from_lines([line])
             except ValueError:
                 continue
             valid.append(line)
-        return pathspec.PathSpec.from_lines("gitwildmatch", valid)
+        return pathspec.GitIgnoreSpec.from_lines(valid)
 
 
 def _gitignore(folder: Path) -> _Spec | None:
