@@ -195,6 +195,8 @@ class _Indexer:
             args = value.args  # type: ignore[attr-defined]
             if chain[-1] == "partial" and args and type(args[0]) in (ast.Name, ast.Attribute):
                 return self.describe(args[0])  # calling the partial calls the function
+            if chain[-1] == "__new__" and args and type(args[0]) is ast.Name:
+                return [(INSTANCE, (chain_of(args[0]),))]  # ``X.__new__(cls)``: a cls
             return [(RESULT, (chain,))] if chain[0] != OPAQUE else [(UNKNOWN, ())]
         if kind is ast.BoolOp:
             return [d for item in value.values for d in self.describe(item)]  # type: ignore[attr-defined]

@@ -95,6 +95,12 @@ class Resolver:
         modules: Module name -> path.
         property_names: Names of the project's properties (reads of other names are skipped).
         mro_cache: Class -> (MRO, complete, paths it depends on), shared between modules.
+
+    Attributes:
+        memo: (path, scope, name) -> values, for this resolver's lifetime (one module).
+        active: The lookups in progress: meeting one again is a binding cycle.
+        consulted: The paths (and ``?module`` names) read so far: the result's dependencies.
+        reads: Property getters the chain being evaluated reads.
     """
 
     def __init__(self, files: Mapping[str, ModuleIndex], modules: Mapping[str, str],

@@ -1,0 +1,155 @@
+"""Call graph speed and memory on the machine's standard library, as ratios to the floor.
+
+Usage: ``python -m bench.calls_stdlib [--lib PATH]``
+
+The standard library (``Lib/`` without its test suites and ``site-packages``) is copied to
+a temporary folder first: an installation often lives under a ``.gitignore``d folder
+(pyenv's ``versions/``), which discovery rightly skips. Figures, all in this one run:
+
+* floor: read + ``ast.parse`` of the same files, one core;
+* index: ``load_project`` without cache (read, decode, parse, index), then ``resolve``;
+  the first answer is both plus one query;
+* warm query: incoming + outgoing of sampled definitions, median and worst;
+* incremental: one file's text changed (a function appended), re-indexed, its
+  dependents resolved again, and one query answered;
+* the callees-first order of every definition; peak memory of a separate process that
+  indexes and answers once (``ru_maxrss``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+_SKIP = ("test", "tests", "idle_test", "site-packages", "__pycache__")
+
+
+def copy_stdlib(lib: Path, into: Path) -> Path:
+    """Copy the library without its tests into ``into``; return the copy."""
+    target = into / "Lib"
+    shutil.copytree(lib, target, ignore=shutil.ignore_patterns(*_SKIP, "*.pyc"))
+    return target
+
+
+def floor(files: list[Path]) -> float:
+    """Seconds to read and parse every file."""
+    start = time.perf_counter()
+    for path in files:
+        with contextlib.suppress(SyntaxError, ValueError):
+            ast.parse(path.read_bytes())
+    return time.perf_counter() - start
+
+
+def child(root: Path) -> None:
+    """Index, answer one query, print the peak resident memory in MB."""
+    from llm_doc_manager.callgraph import load_project
+
+    graph = load_project([root]).graph
+    key = graph.find("json.decoder.JSONDecoder.decode")
+    assert key is not None
+    graph.incoming(key)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lib", type=Path, default=Path(sysconfig.get_paths()["stdlib"]))
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    from llm_doc_manager.callgraph import load_project, module_for
+    from llm_doc_manager.callgraph.project import key_of
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_stdlib(args.lib, Path(tmp))
+        start = time.perf_counter()
+        project = load_project([root])
+        indexed = time.perf_counter() - start
+        graph = project.graph
+        files = [Path(p) for p in sorted(graph.files)]
+        lines = sum(p.read_text(encoding="utf-8", errors="replace").count("\n") for p in files)
+        start = time.perf_counter()
+        graph.resolve()
+        resolved = time.perf_counter() - start
+        first_key = graph.find("json.decoder.JSONDecoder.decode")
+        assert first_key is not None
+        start = time.perf_counter()
+        graph.incoming(first_key)
+        first_query = time.perf_counter() - start
+        base = floor(files)
+
+        rng = random.Random(11)
+        keys = [(path, n) for path in sorted(graph.files)
+                for n in range(len(graph.files[path].defs))]
+        sample = rng.sample(keys, 200)
+        queries = []
+        for key in sample:
+            start = time.perf_counter()
+            graph.incoming(key)
+            graph.outgoing(key)
+            queries.append(time.perf_counter() - start)
+
+        changes = []
+        for path in rng.sample(sorted(graph.files), 20):
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+            module, is_package = module_for(Path(path))
+            start = time.perf_counter()
+            graph.update_text(path, text + "\n\ndef _bench_added():\n    return len([])\n",
+                              module, is_package)
+            graph.resolve()
+            index = graph.files[path]
+            graph.outgoing((path, len(index.defs) - 1))
+            changes.append((time.perf_counter() - start, path))
+        decoder = key_of(root / "json" / "decoder.py")
+        text = Path(decoder).read_text()
+        start = time.perf_counter()
+        graph.update_text(decoder, text + "\n# edited\n", "json.decoder", False)
+        graph.resolve()
+        decoder_change = time.perf_counter() - start
+
+        start = time.perf_counter()
+        groups = graph.order()
+        ordered = time.perf_counter() - start
+        placed = sum(len(g) for g in groups)
+        defined = sum(len(index.defs) for index in graph.files.values())
+        cycles = [g for g in groups if len(g) > 1]
+        recursive = sum(1 for g in groups if len(g) == 1 and graph.is_recursive(g[0]))
+
+        peak = subprocess.run([sys.executable, "-m", "bench.calls_stdlib", "--child",
+                               str(root)], capture_output=True, text=True, check=True)
+        total = indexed + resolved + first_query
+        print(f"files {len(files)}, lines {lines}, definitions {len(keys)}, problems "
+              f"{len(project.problems)}")
+        print(f"floor (read + ast.parse)      {base:6.2f} s")
+        print(f"index (no cache)              {indexed:6.2f} s  {indexed / base:4.2f}x floor")
+        print(f"resolve every call site       {resolved:6.2f} s")
+        print(f"first answer (index+resolve+query) {total:6.2f} s  {total / base:4.2f}x floor")
+        print(f"warm query (in+out), 200 defs median {statistics.median(queries) * 1000:6.2f} ms"
+              f", worst {max(queries) * 1000:6.1f} ms")
+        worst, worst_path = max(changes)
+        print(f"incremental, 20 files          median "
+              f"{statistics.median(c for c, _ in changes) * 1000:6.1f} ms, worst "
+              f"{worst * 1000:6.1f} ms ({Path(worst_path).relative_to(root)}); "
+              f"json/decoder.py {decoder_change * 1000:5.1f} ms")
+        print(f"order: {placed} of {defined} definitions placed, {len(cycles)} cycles, "
+              f"{recursive} self-recursive, {ordered:5.2f} s")
+        print(f"peak memory (index + one query, separate process) "
+              f"{float(peak.stdout.strip()):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
