@@ -269,7 +269,8 @@ class CallGraph:
         self.resolve()
         calls: list[Call] = []
         for path, edges in self._incoming.get(key, {}).items():
-            calls.extend(self._call(path, edge, key) for edge in edges)
+            calls.extend(self._call(path, edge, key) for edge in edges
+                         if inferred or edge.status != MAYBE)
         definition = self.definition(key)
         if inferred and definition.kind == "method":
             calls.extend(self._dispatched_to(key, definition))

@@ -97,6 +97,10 @@ def test_no_inferred_leaves_only_what_is_known(graph: CallGraph) -> None:
     assert all(r != "inferred" for calls in without.values() for (_, _, r, _) in calls)
     assert without["shapes.core.Shape.describe"] == [(35, 31, "resolved", "shapes.core.Shape.area")]
     assert "shapes.uses.untyped" not in without
+    for path in graph.files:
+        for number in range(len(graph.files[path].defs)):
+            assert all(c.resolution != "inferred"
+                       for c in graph.incoming((path, number), inferred=False))
 
 
 def _incoming(graph: CallGraph, qualname: str) -> list[tuple[object, ...]]:
@@ -272,3 +276,15 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert {g["group"][0]["qualname"] for g in groups if g["recursive"]} == {
         "shapes.core.factorial"}
     assert sum(len(g["group"]) for g in groups) == 45
+
+
+def test_a_name_that_may_hold_unknown_values_gives_inferred_calls(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("def h():\n    pass\n\ndef f(cb=None):\n"
+                                   "    if cb is None:\n        cb = h\n    cb()\n")
+    graph = load_project([tmp_path]).graph
+    key = graph.find("m.h")
+    assert key is not None
+    assert [(c.site.line, c.resolution, c.reason) for c in graph.incoming(key)] == [
+        (7, "inferred", "the name may also hold other values")]
+    assert graph.incoming(key, inferred=False) == []
+    assert graph.outgoing(graph.find("m.f") or key, inferred=False) == []
