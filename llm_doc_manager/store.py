@@ -8,6 +8,7 @@ import hashlib
 import sqlite3
 import time
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from llm_doc_manager.config import Settings
 
@@ -89,12 +90,17 @@ _RESULTS_SCHEMA = ("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, va
                    "used REAL NOT NULL);")
 
 
-class ResultStore:
+#: What a store holds: JSON text (validate, generate) or pickled bytes (call graph indexes).
+V = TypeVar("V", str, bytes)
+
+
+class ResultStore(Generic[V]):
     """Results per file content, so that unchanged files are not processed again.
 
     Keys are hashes of a file's bytes and of everything else the result depends on; values
-    are JSON text. Off (every lookup misses) when the path is None or the database cannot be
-    opened: a cache makes runs faster, never different.
+    are JSON text or bytes (SQLite keeps a blob a blob whatever the column's type). Off
+    (every lookup misses) when the path is None or the database cannot be opened: a cache
+    makes runs faster, never different.
 
     Args:
         path: The database file, or None for no cache.
@@ -108,11 +114,16 @@ class ResultStore:
             with contextlib.suppress(sqlite3.Error, OSError):
                 self._db = open_sqlite(path, _RESULTS_SCHEMA)
 
-    def get_many(self, keys: list[str]) -> dict[str, str]:
+    @property
+    def available(self) -> bool:
+        """Whether the store is open (lookups can hit, writes are kept)."""
+        return self._db is not None
+
+    def get_many(self, keys: list[str]) -> dict[str, V]:
         """Return the stored values of those keys that are known."""
         if self._db is None or not keys:
             return {}
-        found: dict[str, str] = {}
+        found: dict[str, V] = {}
         try:
             for start in range(0, len(keys), 500):  # SQLite's bound on parameters
                 chunk = keys[start:start + 500]
@@ -123,7 +134,7 @@ class ResultStore:
             return {}
         return found
 
-    def put_many(self, rows: list[tuple[str, str]]) -> None:
+    def put_many(self, rows: list[tuple[str, V]]) -> None:
         """Store (key, value) rows, then trim the table to ``max_rows``."""
         if self._db is None or not rows:
             return

@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import os
 import pickle
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +17,7 @@ from llm_doc_manager.callgraph.index import module_index
 from llm_doc_manager.callgraph.symbols import ModuleIndex
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.source.discovery import iter_files
-from llm_doc_manager.store import code_fingerprint, open_sqlite
-
-_SCHEMA = "CREATE TABLE IF NOT EXISTS indexes (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+from llm_doc_manager.store import ResultStore, code_fingerprint
 
 
 def module_for(path: Path) -> tuple[str, bool]:
@@ -49,57 +46,38 @@ def module_for(path: Path) -> tuple[str, bool]:
 class IndexCache:
     """Module indexes by content hash in the tool's cache folder; off when None is given.
 
-    Values are pickles written by this tool into the user's own cache folder, keyed by the
-    hash of the file and of the tool's code: never shared, never read from elsewhere.
+    A ``ResultStore`` of pickles (bounded, least recently written dropped first), written
+    by this tool into the user's own cache folder and keyed by the hash of the file and of
+    the tool's code: never shared, never read from elsewhere.
 
     Args:
         path: The database file, or None for no cache.
     """
 
     def __init__(self, path: Path | None) -> None:
-        self._db: sqlite3.Connection | None = None
+        self._store: ResultStore[bytes] = ResultStore(path)
         self._pending: list[tuple[str, bytes]] = []
-        if path is not None:
-            with contextlib.suppress(sqlite3.Error, OSError):
-                self._db = open_sqlite(path, _SCHEMA)
 
     def get_many(self, keys: list[str]) -> dict[str, ModuleIndex]:
         """The cached indexes of some keys (a damaged row is a miss)."""
         found: dict[str, ModuleIndex] = {}
-        if self._db is None or not keys:
-            return found
-        try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                for key, blob in self._db.execute(
-                        f"SELECT key, value FROM indexes WHERE key IN ({marks})", chunk):
-                    with contextlib.suppress(Exception):  # a damaged row: index afresh
-                        value = pickle.loads(blob)
-                        if isinstance(value, ModuleIndex):
-                            found[key] = value
-        except sqlite3.Error:
-            return {}
+        for key, blob in self._store.get_many(keys).items():
+            with contextlib.suppress(Exception):  # a damaged row: index afresh
+                value = pickle.loads(blob)
+                if isinstance(value, ModuleIndex):
+                    found[key] = value
         return found
 
     def put(self, key: str, index: ModuleIndex) -> None:
-        """Queue an index to be written by ``flush``."""
-        if self._db is not None:
+        """Queue an index to be written by ``flush`` (nothing is pickled without a store)."""
+        if self._store.available:
             self._pending.append((key, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)))
 
     def flush(self) -> None:
         """Write the queued indexes in one transaction and close."""
-        if self._db is None:
-            return
-        with contextlib.suppress(sqlite3.Error):
-            if self._pending:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany("INSERT OR REPLACE INTO indexes VALUES (?, ?)",
-                                     self._pending)
-                self._db.execute("COMMIT")
+        self._store.put_many(self._pending)
         self._pending = []
-        self._db.close()
-        self._db = None
+        self._store.close()
 
 
 @dataclass

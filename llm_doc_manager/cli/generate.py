@@ -63,8 +63,8 @@ def resolve_provider(settings: Settings, environ: dict[str, str],
 
 async def _run_all(files: list[Path], provider: Provider, options: Options,
                    settings: Settings, observer: RunObserver, jobs: int) -> list[FileResult]:
-    known = ResultStore(cache_dir(settings) / RESULTS_FILE
-                        if settings.cache and provider.local else None)
+    known: ResultStore[str] = ResultStore(cache_dir(settings) / RESULTS_FILE
+                                          if settings.cache and provider.local else None)
     try:
         return await run_files(files, provider, options, concurrency=settings.concurrency,
                                observer=observer, jobs=jobs, known=known)

@@ -34,7 +34,7 @@ class KnownClean:
         options: The run's options.
     """
 
-    def __init__(self, store: ResultStore, provider: str, options: Options) -> None:
+    def __init__(self, store: ResultStore[str], provider: str, options: Options) -> None:
         self._store = store
         self._signature = json.dumps([__version__, GENERATE_VERSION, code_fingerprint(),
                                       provider, options.width,

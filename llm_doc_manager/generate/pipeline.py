@@ -579,7 +579,7 @@ async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
 
 async def run_files(paths: Sequence[Path], provider: Provider, options: Options, *,  # noqa: LD342 - raised by a callee
                     concurrency: int = 8, observer: RunObserver | None = None,
-                    jobs: int = 1, known: ResultStore | None = None) -> list[FileResult]:
+                    jobs: int = 1, known: ResultStore[str] | None = None) -> list[FileResult]:
     """Run files through the pipeline, asking for up to ``concurrency`` regions at once.
 
     Regions of all files share one limit, so a project of many small files keeps the

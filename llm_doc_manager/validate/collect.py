@@ -90,7 +90,8 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
             findings.append(source)
             continue
         jobs_list.append(_Job(str(path), hashlib.sha256(signature + source.digest).hexdigest()))
-    results = ResultStore(cache_dir(settings) / RESULTS_FILE if use_cache else None)
+    results: ResultStore[str] = ResultStore(
+        cache_dir(settings) / RESULTS_FILE if use_cache else None)
     try:
         known = results.get_many([j.key for j in jobs_list])
         todo = [j for j in jobs_list if j.key not in known]

@@ -48,7 +48,7 @@ def test_clean_files_are_known_by_content(tmp_path: Path) -> None:
     options = Options(all_defs=True)
 
     def run(opts: Options = options) -> list[FileChange]:
-        store = ResultStore(store_path)
+        store: ResultStore[str] = ResultStore(store_path)
         try:
             results = asyncio.run(run_files(paths, StaticProvider(), opts, known=store))
         finally:
