@@ -8,7 +8,9 @@ joining indexes into calls is ``resolve``'s job.
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
+from llm_doc_manager.analysis.load import parse_source
 from llm_doc_manager.analysis.nodes import docstring_expr
 from llm_doc_manager.callgraph.symbols import (
     CALL,
@@ -35,6 +37,7 @@ from llm_doc_manager.callgraph.symbols import (
     Scope,
     Site,
 )
+from llm_doc_manager.codes import Finding
 from llm_doc_manager.source.positions import split_lines
 
 #: Callables whose first argument is a function they will call (a reference, not a call).
@@ -67,13 +70,9 @@ def module_index(text: str, module: str, is_package: bool, filename: str = "<unk
         The index; on a syntax error, an empty index whose ``error`` says why.
     """
     index = ModuleIndex(module, is_package)
-    try:
-        tree = ast.parse(text, filename=filename)
-    except SyntaxError as exc:
-        index.error, index.error_line = f"cannot parse: {exc.msg}", exc.lineno or 0
-        return index
-    except (ValueError, RecursionError, MemoryError) as exc:
-        index.error = f"cannot parse: {exc}"
+    tree = parse_source(Path(filename), text)
+    if isinstance(tree, Finding):
+        index.error, index.error_line = tree.message, tree.line
         return index
     try:
         _Indexer(index, text).module(tree)
