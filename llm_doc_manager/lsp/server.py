@@ -17,7 +17,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from llm_doc_manager import __version__
+from llm_doc_manager.analysis.load import read_file
 from llm_doc_manager.callgraph import Call, CallGraph, DefKey, key_of, load_project, module_for
+from llm_doc_manager.codes import Finding
 
 _KINDS = {"function": lsp.SymbolKind.Function, "method": lsp.SymbolKind.Method,
           "class": lsp.SymbolKind.Class}
@@ -46,10 +48,9 @@ class CallHierarchyServer(LanguageServer):
         paths = [Path(f) for f in folders if f and os.path.isdir(f)]
         if not paths:
             return
-        project = load_project(paths)
-        for key, index in project.graph.files.items():
-            if key not in self.graph.files:
-                self.graph.set_index(key, index)
+        # Before the first document is opened (``initialized`` comes first): the project's
+        # graph is the server's, no copy.
+        self.graph = load_project(paths).graph
 
     def reindex(self, uri: str, text: str | None) -> None:
         """Index one file again from the editor's text (or from disk when None)."""
@@ -57,11 +58,11 @@ class CallHierarchyServer(LanguageServer):
         if path is None or not path.endswith((".py", ".pyi")):
             return
         if text is None:
-            try:
-                text = Path(path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+            source = read_file(Path(path))  # the file's declared encoding, never a FIFO
+            if isinstance(source, Finding):
                 self.graph.remove(key_of(Path(path)))
                 return
+            text = source.text
         module, is_package = module_for(Path(path))
         self.graph.update_text(key_of(Path(path)), text, module, is_package)
 
