@@ -97,21 +97,19 @@ def run(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace, paths: list[Path]) -> Any:
     """Index the project; problems in its files are reported, not fatal."""
     from llm_doc_manager.callgraph import load_project
-    from llm_doc_manager.config import load_settings
+    from llm_doc_manager.config import flag_list, load_settings
     from llm_doc_manager.errors import ConfigError
     from llm_doc_manager.store import cache_dir
 
-    try:
+    try:  # --exclude adds to the configured patterns
         settings = load_settings(paths[0] if paths[0].is_dir() else paths[0].parent,
-                                 {}, dict(os.environ), args.config)
+                                 {"extend_exclude": flag_list(args.exclude)},
+                                 dict(os.environ), args.config)
     except ConfigError as exc:
         raise _UsageError(str(exc)) from None
-    exclude = list(settings.excluded)
-    for value in args.exclude or ():
-        exclude.extend(p.strip() for p in value.split(",") if p.strip())
     cache = None if args.no_cache else cache_dir(settings) / "callgraph.sqlite3"
     try:
-        return load_project(paths, exclude, root=settings.root, cache=cache)
+        return load_project(paths, settings.excluded, root=settings.root, cache=cache)
     except FileNotFoundError as exc:
         raise _UsageError(str(exc)) from None
 
@@ -136,12 +134,11 @@ def _target(args: argparse.Namespace) -> tuple[Any, tuple[str, int], str]:
     path = Path(given)
     if not path.is_file():
         raise _UsageError(f"{given}: no such file")
-    project = _load(args, args.project or [project_root(path)])
+    # The target is named too: indexed even where the project's ignore rules skip it (a
+    # file reached by both is indexed once).
+    project = _load(args, [*(args.project or [project_root(path)]), path])
     graph = project.graph
     key = key_of(path)
-    if key not in graph.files:
-        project = _load(args, [*(args.project or [project_root(path)]), path])
-        graph = project.graph
     _report_problems(project, key, given)
     if match["qual"]:
         found = graph.find(match["qual"], key)
@@ -168,10 +165,17 @@ def _report_problems(project: Any, key: str, given: str) -> None:
     from llm_doc_manager.callgraph import key_of
 
     for problem in project.problems:
-        where = f"{_display(key_of(problem.path))}:{problem.line}"
         if key_of(problem.path) == key:
             raise _Failure(f"{given}:{problem.line}: {problem.message}")
-        print(f"{where}: {problem.code} {problem.message} (not indexed)", file=sys.stderr)
+        _warn(problem)
+
+
+def _warn(problem: Any) -> None:
+    """Say on stderr that a file could not be indexed."""
+    from llm_doc_manager.callgraph import key_of
+
+    print(f"{_display(key_of(problem.path))}:{problem.line}: {problem.code} "
+          f"{problem.message} (not indexed)", file=sys.stderr)
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -275,8 +279,7 @@ def _order(args: argparse.Namespace) -> int:
     project = _load(args, paths)
     graph = project.graph
     for problem in project.problems:
-        print(f"{_display(str(problem.path))}:{problem.line}: {problem.code} "
-              f"{problem.message} (not indexed)", file=sys.stderr)
+        _warn(problem)
     groups = graph.order()
     if args.json:
         document = {"order": [
