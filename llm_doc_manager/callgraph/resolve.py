@@ -126,9 +126,7 @@ class Resolver:
         self.consulted.add(path)
         for number, definition in enumerate(index.defs):
             if definition.kind == "class":
-                values = self.eval_chains(path, definition.scope, definition.bases)
-                result.bases[number] = [(str(v[1]), int(v[2]))  # type: ignore[call-overload]
-                                        for v in values if v[0] == "class"]
+                result.bases[number] = self.bases((path, number))[0]
         for number, site in enumerate(index.sites):
             if site.kind == SITE_READ and site.chain[-1] not in self.property_names:
                 continue
@@ -452,21 +450,26 @@ class Resolver:
         self.consulted.update(cached[2])
         return cached[0], cached[1]
 
-    def _linearize(self, key: DefKey, seen: set[DefKey]) -> tuple[tuple[DefKey, ...], bool]:
-        if key in seen:  # a cycle of bases (only in broken code)
-            return (), False
-        seen = seen | {key}
+    def bases(self, key: DefKey) -> tuple[list[DefKey], bool]:
+        """A class's project bases in the order written, and whether every base is known."""
         path, number = key
         definition = self.files[path].defs[number]
         self.consulted.add(path)
         complete = True
         parents: list[DefKey] = []
-        for chain in definition.bases:  # in the order written: the first base wins
+        for chain in definition.bases:
             for value in sorted(self.eval_chain(path, definition.scope, chain), key=repr):
                 if value[0] == "class":
                     parents.append((str(value[1]), int(value[2])))  # type: ignore[call-overload]
                 elif value != ("ext", "builtins.object"):
                     complete = False
+        return parents, complete
+
+    def _linearize(self, key: DefKey, seen: set[DefKey]) -> tuple[tuple[DefKey, ...], bool]:
+        if key in seen:  # a cycle of bases (only in broken code)
+            return (), False
+        seen = seen | {key}
+        parents, complete = self.bases(key)
         sequences: list[list[DefKey]] = []
         for parent in parents:
             sub, sub_complete = self._linearize(parent, seen)
