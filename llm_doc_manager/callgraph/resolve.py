@@ -144,7 +144,7 @@ class Resolver:
         if site.kind == SITE_REF:
             return edges + [Edge(number, RESOLVED, (str(v[1]), int(v[2])))  # type: ignore[call-overload]
                             for v in sorted(values, key=repr) if v[0] in ("func", "bound")]
-        unknown = [v for v in values if v[0] == "unknown"]
+        unknown = sorted(v for v in values if v[0] == "unknown")  # one reason, the same each run
         known = [v for v in values if v[0] != "unknown"]
         for value in sorted(known, key=repr):
             edges.extend(self.call_edges(number, value, bool(unknown)))

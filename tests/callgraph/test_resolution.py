@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -289,3 +290,17 @@ def test_a_name_that_may_hold_unknown_values_gives_inferred_calls(tmp_path: Path
         (7, "inferred", "the name may also hold other values")]
     assert graph.incoming(key, inferred=False) == []
     assert graph.outgoing(graph.find("m.f") or key, inferred=False) == []
+
+
+def test_the_reason_given_is_the_same_in_every_process(tmp_path: Path) -> None:
+    # r may hold two different unknowns; the reason shown must not depend on set order,
+    # which changes with the process's hash seed.
+    (tmp_path / "m.py").write_text("def f(p, q=None):\n    r = p if q else q.z()\n    r.go()\n")
+    script = ("import sys; from pathlib import Path; from llm_doc_manager.callgraph import "
+              "load_project; g = load_project([Path(sys.argv[1])]).graph; "
+              "print([c.reason for c in g.outgoing(g.find('m.f'))])")
+    seen = {subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True,
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}
+                           ).stdout for seed in range(1, 7)}
+    assert len(seen) == 1
