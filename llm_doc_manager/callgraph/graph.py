@@ -7,6 +7,7 @@ reverse indexes kept up to date per module.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -27,7 +28,6 @@ from llm_doc_manager.callgraph.resolve import (
 )
 from llm_doc_manager.callgraph.symbols import SITE_REF, Definition, ModuleIndex, Site
 
-_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 #: Edge statuses that say for sure what runs: the ones the callees-first order follows.
 _CERTAIN = frozenset({RESOLVED, DISPATCH, READ})
 
@@ -107,8 +107,6 @@ class CallGraph:
 
     def update_text(self, path: str, text: str, module: str, is_package: bool) -> None:
         """Re-index one file from its text (what an editor's change does)."""
-        import hashlib
-
         digest = hashlib.sha256(f"{module}\0{is_package}\0{text}".encode(
             "utf-8", "surrogatepass")).hexdigest()
         if self._digests.get(path) == digest and path in self.files:
@@ -122,7 +120,7 @@ class CallGraph:
         for number, definition in enumerate(index.defs):
             if definition.kind == "method":
                 self._methods[definition.name].add((path, number))
-            if _PROPERTY_DECORATORS.intersection(definition.decorators):
+            if definition.is_property:
                 if self._properties[definition.name] == 0:
                     self._stale.update(p for p, names in self._read_names.items()
                                        if definition.name in names)
@@ -133,7 +131,7 @@ class CallGraph:
         for number, definition in enumerate(index.defs):
             if definition.kind == "method":
                 self._methods[definition.name].discard((path, number))
-            if _PROPERTY_DECORATORS.intersection(definition.decorators):
+            if definition.is_property:
                 self._properties[definition.name] -= 1
         self._read_names.pop(path, None)
         if self.modules.get(index.module) == path:
@@ -228,16 +226,6 @@ class CallGraph:
             if definition.start_line <= line <= definition.line:
                 return path, number
         return None
-
-    def enclosing(self, path: str, line: int) -> DefKey | None:
-        """The innermost definition containing a line."""
-        index = self.files.get(path)
-        best = None
-        if index is not None:
-            for number, definition in enumerate(index.defs):
-                if definition.start_line <= line <= definition.end_line:
-                    best = (path, number)
-        return best
 
     def sites_at(self, path: str, line: int, col: int | None = None) -> list[int]:
         """The call sites on a line (under a column when given), innermost first."""

@@ -43,7 +43,6 @@ DefKey = tuple[str, int]
 Value = tuple[object, ...]
 
 _BUILTINS = frozenset(dir(builtins))
-_PROPERTIES = frozenset({"property", "cached_property"})
 
 # Edge statuses, as stored per module.
 RESOLVED = "resolved"    # the call runs this definition
@@ -410,7 +409,7 @@ class Resolver:
         for value in values:
             if value[0] == "func":
                 definition = self.files[str(value[1])].defs[int(value[2])]  # type: ignore[call-overload]
-                if _PROPERTIES.intersection(definition.decorators):
+                if definition.is_property:
                     key = (str(value[1]), int(value[2]))  # type: ignore[call-overload]
                     self.reads.append(key)
                     out.extend(self.returns(key))

@@ -36,6 +36,8 @@ CLS = "cls"          # a classmethod's first parameter: payload (class def index
 LITERAL = "literal"  # ``x = []``: payload (builtin type name,)
 UNKNOWN = "unknown"  # anything else (a parameter without annotation, a loop variable)
 
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
+
 
 @dataclass(frozen=True, slots=True)
 class Binding:
@@ -115,6 +117,11 @@ class Definition:
     returns: tuple[Chain, ...]
     signature: str
     summary: str
+
+    @property
+    def is_property(self) -> bool:
+        """Whether reading the attribute runs it (``@property``, ``@cached_property``)."""
+        return not _PROPERTY_DECORATORS.isdisjoint(self.decorators)
 
 
 # Site kinds.
