@@ -236,16 +236,19 @@ class _Indexer:
     def assign_attribute(self, target: ast.Attribute, value: ast.expr | None) -> None:
         """Record ``self.x = value`` for the class of the method it is in."""
         self.expr(target.value)
+        self.bind_attribute(target, self.describe(value) if value is not None
+                            else [(UNKNOWN, ())])
+
+    def bind_attribute(self, target: ast.Attribute,
+                       described: list[tuple[str, tuple[object, ...]]]) -> bool:
+        """Bind ``self.x`` of a method's class; False when the target is not such."""
         base = target.value
-        if type(base) is not ast.Name:
-            return
-        cls = self.self_class(base.id)
+        cls = self.self_class(base.id) if type(base) is ast.Name else -1
         if cls < 0:
-            return
-        described = self.describe(value) if value is not None else [(UNKNOWN, ())]
+            return False
         attrs = self.index.class_attrs.setdefault(cls, {}).setdefault(target.attr, [])
-        for binding_kind, payload in described:
-            attrs.append(Binding(self.scope, binding_kind, payload))
+        attrs.extend(Binding(self.scope, kind, payload) for kind, payload in described)
+        return True
 
     def self_class(self, name: str) -> int:
         """Return the class whose instance ``name`` is in this scope (a method's self)."""
@@ -360,15 +363,11 @@ class _Indexer:
             if not chains and node.value is None:
                 self.bind(name, UNKNOWN)
         elif type(target) is ast.Attribute:
-            base = target.value
-            cls = self.self_class(base.id) if type(base) is ast.Name else -1
-            if cls >= 0:
-                attrs = self.index.class_attrs.setdefault(cls, {}).setdefault(
-                    target.attr, [])
-                attrs.extend(Binding(self.scope, INSTANCE, (chain,)) for chain in chains)
-                if node.value is not None:
-                    attrs.extend(Binding(self.scope, k, p) for k, p in self.describe(node.value))
-            else:
+            described: list[tuple[str, tuple[object, ...]]] = [
+                (INSTANCE, (chain,)) for chain in chains]
+            if node.value is not None:
+                described += self.describe(node.value)
+            if not self.bind_attribute(target, described):
                 self.expr(target)
         else:
             self.expr(target)
