@@ -7,6 +7,7 @@ shell completion answer at interpreter speed. Each command's ``run`` imports wha
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from llm_doc_manager import __version__
 from llm_doc_manager.cli.args import configure_generate, new_parser
@@ -21,56 +22,44 @@ def build_parser() -> argparse.ArgumentParser:
     parser = new_parser("llm-doc", "Write and maintain Google-style docstrings in place.")
     parser.add_argument("--version", action="version", version=f"llm-doc {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    generate = commands.add_parser(
-        "generate", formatter_class=parser.formatter_class,
-        help="write or update docstrings and comments, after review",
-        description="Write or update the docstrings and comments of marked regions (or of "
-                    "every definition with --all). Exit 0 done, 1 changes pending or "
-                    "problems, 2 usage or configuration error, 130 interrupted.")
-    configure_generate(generate)
-    generate.set_defaults(run=_run_generate)
-    check = commands.add_parser("validate", formatter_class=parser.formatter_class,
-                                help="check docstrings against the code, offline",
-                                description=validate.DESCRIPTION)
-    validate.configure(check)
-    check.set_defaults(run=validate.run)
-    cached = commands.add_parser("cache", formatter_class=parser.formatter_class,
-                                 help="inspect or clear the model answer cache",
-                                 description="Inspect or clear the model answer cache.")
-    cache.configure(cached)
-    call_graph = commands.add_parser("calls", formatter_class=parser.formatter_class,
-                                     help="show who calls a definition and what it calls",
-                                     description=calls.DESCRIPTION)
-    calls.configure(call_graph)
-    call_graph.set_defaults(run=_run_calls)
-    server = commands.add_parser(
-        "lsp", formatter_class=parser.formatter_class,
-        help="serve the call hierarchy to an editor (language server over stdio)",
-        description="Run a language server over stdin/stdout offering the call hierarchy "
-                    "(prepareCallHierarchy, incomingCalls, outgoingCalls) of the workspace. "
-                    "See docs/calls.md for VS Code and Neovim.")
-    server.set_defaults(run=_run_lsp)
-    completion = commands.add_parser(
-        "completion", formatter_class=parser.formatter_class,
-        help="print the shell completion script",
-        description="Print the completion script for a shell. Install it with, for bash: "
-                    "llm-doc completion bash > ~/.local/share/bash-completion/completions/"
-                    "llm-doc (or add 'eval \"$(llm-doc completion bash)\"' to ~/.bashrc); "
-                    "zsh: llm-doc completion zsh > \"${fpath[1]}/_llm-doc\"; fish: "
-                    "llm-doc completion fish > ~/.config/fish/completions/llm-doc.fish.")
+
+    def command(name: str, summary: str, description: str,
+                run: Callable[[argparse.Namespace], int] | None = None
+                ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, formatter_class=parser.formatter_class, help=summary,
+                                  description=description)
+        if run is not None:
+            sub.set_defaults(run=run)
+        return sub
+
+    configure_generate(command(
+        "generate", "write or update docstrings and comments, after review",
+        "Write or update the docstrings and comments of marked regions (or of every "
+        "definition with --all). Exit 0 done, 1 changes pending or problems, 2 usage or "
+        "configuration error, 130 interrupted.", _run_generate))
+    validate.configure(command("validate", "check docstrings against the code, offline",
+                               validate.DESCRIPTION, validate.run))
+    cache.configure(command("cache", "inspect or clear the model answer cache",
+                            "Inspect or clear the model answer cache."))
+    calls.configure(command("calls", "show who calls a definition and what it calls",
+                            calls.DESCRIPTION, calls.run))
+    command("lsp", "serve the call hierarchy to an editor (language server over stdio)",
+            "Run a language server over stdin/stdout offering the call hierarchy "
+            "(prepareCallHierarchy, incomingCalls, outgoingCalls) of the workspace. See "
+            "docs/calls.md for VS Code and Neovim.", _run_lsp)
+    completion = command(
+        "completion", "print the shell completion script",
+        "Print the completion script for a shell. Install it with, for bash: "
+        "llm-doc completion bash > ~/.local/share/bash-completion/completions/llm-doc (or "
+        "add 'eval \"$(llm-doc completion bash)\"' to ~/.bashrc); zsh: llm-doc completion "
+        "zsh > \"${fpath[1]}/_llm-doc\"; fish: llm-doc completion fish > "
+        "~/.config/fish/completions/llm-doc.fish.", _run_completion)
     completion.add_argument("shell", choices=SHELLS, help="the shell")
-    completion.set_defaults(run=_run_completion)
     return parser
 
 
 def _run_generate(args: argparse.Namespace) -> int:
     from llm_doc_manager.cli.generate import run
-
-    return run(args)
-
-
-def _run_calls(args: argparse.Namespace) -> int:
-    from llm_doc_manager.cli.calls import run
 
     return run(args)
 
