@@ -1,10 +1,9 @@
 """Call graph speed and memory on the machine's standard library, as ratios to the floor.
 
-Usage: ``python -m bench.calls_stdlib [--lib PATH]``
+Usage: ``python -m bench.calls_stdlib``
 
-The standard library (``Lib/`` without its test suites and ``site-packages``) is copied to
-a temporary folder first: an installation often lives under a ``.gitignore``d folder
-(pyenv's ``versions/``), which discovery rightly skips. Figures, all in this one run:
+The standard library of ``bench.corpus`` (the running Python's ``Lib/``, tests excluded) is
+copied to a temporary folder first (``corpus.copy_stdlib``). Figures, all in this one run:
 
 * floor: read + ``ast.parse`` of the same files, one core;
 * index: ``load_project`` without cache (read, decode, parse, index), then ``resolve``;
@@ -19,36 +18,16 @@ a temporary folder first: an installation often lives under a ``.gitignore``d fo
 from __future__ import annotations
 
 import argparse
-import ast
-import contextlib
 import random
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 from pathlib import Path
 
-_SKIP = ("test", "tests", "idle_test", "site-packages", "__pycache__")
-
-
-def copy_stdlib(lib: Path, into: Path) -> Path:
-    """Copy the library without its tests into ``into``; return the copy."""
-    target = into / "Lib"
-    shutil.copytree(lib, target, ignore=shutil.ignore_patterns(*_SKIP, "*.pyc"))
-    return target
-
-
-def floor(files: list[Path]) -> float:
-    """Seconds to read and parse every file."""
-    start = time.perf_counter()
-    for path in files:
-        with contextlib.suppress(SyntaxError, ValueError):
-            ast.parse(path.read_bytes())
-    return time.perf_counter() - start
+from bench.corpus import copy_stdlib, parse_floor
 
 
 def child(root: Path) -> None:
@@ -65,7 +44,6 @@ def child(root: Path) -> None:
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lib", type=Path, default=Path(sysconfig.get_paths()["stdlib"]))
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -75,7 +53,7 @@ def main() -> None:
     from llm_doc_manager.callgraph.project import key_of
 
     with tempfile.TemporaryDirectory() as tmp:
-        root = copy_stdlib(args.lib, Path(tmp))
+        root = copy_stdlib(Path(tmp) / "Lib")
         start = time.perf_counter()
         project = load_project([root])
         indexed = time.perf_counter() - start
@@ -90,7 +68,7 @@ def main() -> None:
         start = time.perf_counter()
         graph.incoming(first_key)
         first_query = time.perf_counter() - start
-        base = floor(files)
+        base = parse_floor(files)
 
         rng = random.Random(11)
         keys = [(path, n) for path in sorted(graph.files)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import shutil
 import sysconfig
+import time
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from llm_doc_manager.analysis import first_line
@@ -23,6 +27,29 @@ def stdlib_files() -> list[Path]:
     root = Path(sysconfig.get_paths()["stdlib"])
     return sorted(p for p in root.rglob("*.py")
                   if not SKIP_PARTS & set(p.relative_to(root).parts))
+
+
+def copy_stdlib(target: Path) -> Path:
+    """Copy ``stdlib_files()`` into ``target``, keeping their paths; return ``target``.
+
+    A copy, because an installation often lives under a ``.gitignore``d folder (pyenv's
+    ``versions/``), which discovery rightly skips, and because some benchmarks write.
+    """
+    root = Path(sysconfig.get_paths()["stdlib"])
+    for path in stdlib_files():
+        dest = target / path.relative_to(root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
+    return target
+
+
+def parse_floor(files: Iterable[Path]) -> float:
+    """Seconds to read and ``ast.parse`` every file on one core: what ratios are against."""
+    start = time.perf_counter()
+    for path in files:
+        with contextlib.suppress(SyntaxError, ValueError):
+            ast.parse(path.read_bytes())
+    return time.perf_counter() - start
 
 
 def wrap_in_markers(text: str) -> str:

@@ -12,8 +12,6 @@ Run: ``python -m bench.fix_words`` from the repository root.
 
 from __future__ import annotations
 
-import ast
-import contextlib
 import importlib.util
 import shutil
 import subprocess
@@ -22,22 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import stdlib_files
+from bench.corpus import copy_stdlib, parse_floor
 from bench.words import Tally, compare
-
-
-def _copy_stdlib(target: Path) -> None:
-    root = _stdlib_root()
-    for path in stdlib_files():
-        dest = target / path.relative_to(root)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
-
-
-def _stdlib_root() -> Path:
-    import sysconfig
-
-    return Path(sysconfig.get_paths()["stdlib"])
 
 
 def _copy_package(name: str, target: Path) -> None:
@@ -56,18 +40,10 @@ def _fix(folder: Path, cache: Path) -> tuple[float, str]:
     return time.perf_counter() - start, run.stderr.strip().splitlines()[-1] if run.stderr else ""
 
 
-def _floor(folder: Path) -> float:
-    start = time.perf_counter()
-    for path in folder.rglob("*.py"):
-        with contextlib.suppress(SyntaxError, ValueError):
-            ast.parse(path.read_bytes())
-    return time.perf_counter() - start
-
-
 def measure(name: str, before: Path, work: Path) -> None:
     """Fix a copy of ``before`` in ``work`` and print what changed."""
     shutil.copytree(before, work)
-    floor = _floor(before)
+    floor = parse_floor(before.rglob("*.py"))
     seconds, summary = _fix(work, work.parent / f"{name}-cache")
     tally = Tally()
     files = 0
@@ -101,7 +77,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         stdlib = root / "stdlib"
-        _copy_stdlib(stdlib)
+        copy_stdlib(stdlib)
         measure("stdlib", stdlib, root / "stdlib-fixed")
         real = root / "real"
         for package in ("pydantic", "rich", "openai"):
