@@ -36,6 +36,9 @@ class Settings:
         all_defs: Treat every def and class as marked.
         placeholder: Text written where only a person or a model can write prose.
         rewrite: Let a model revise existing docstrings (default: only fill what is missing).
+        call_context: Most characters of call context (callees and callers from the call
+            graph) added to a function's prompt; 0 turns it off.
+        call_context_callers: Most callers shown in it.
         exclude: Extra gitignore-style patterns to skip, relative to the project root.
         extend_exclude: Patterns added to ``exclude``.
         force_exclude: Apply the exclude patterns to files named on the command line too.
@@ -66,6 +69,8 @@ class Settings:
     all_defs: bool = False
     placeholder: str = PLACEHOLDER
     rewrite: bool = False
+    call_context: int = 2000
+    call_context_callers: int = 3
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     force_exclude: bool = False
@@ -108,6 +113,8 @@ _KEYS: dict[str, tuple[str, type]] = {
     "all": ("all_defs", bool),
     "placeholder": ("placeholder", str),
     "rewrite": ("rewrite", bool),
+    "call-context": ("call_context", int),
+    "call-context-callers": ("call_context_callers", int),
     "exclude": ("exclude", list),
     "extend-exclude": ("extend_exclude", list),
     "force-exclude": ("force_exclude", bool),
@@ -280,6 +287,7 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
         raise ConfigError(f"width must be between 20 and 1000, got {settings.width} "
                           f"(from {settings.width_from})")
     for name, low, high in (("concurrency", 1, 1024), ("max_tries", 1, 100),
+                            ("call_context", 0, 100_000), ("call_context_callers", 0, 100),
                             ("timeout", 0.001, 3600.0), ("retry_base", 0.0, 3600.0),
                             ("retry_max", 0.0, 3600.0), ("cache_max_mb", 1.0, 1e7)):
         value = getattr(settings, name)

@@ -118,6 +118,11 @@ def docstring_expr(body: list[ast.stmt]) -> ast.Expr | None:
     return None
 
 
+def summary_of(docstring: str) -> str:
+    """Return a docstring's summary: its first non-blank line, stripped ("" when none)."""
+    return next((line.strip() for line in docstring.splitlines() if line.strip()), "")
+
+
 def module_name(path: Path) -> str:
     """Return the name a module is known by (the package's name for ``__init__.py``)."""
     if path.stem in ("__init__", "__main__"):

@@ -7,8 +7,14 @@ and answers incoming/outgoing queries and the callees-first order.
 
 from llm_doc_manager.callgraph.graph import Call, CallGraph
 from llm_doc_manager.callgraph.index import module_index
-from llm_doc_manager.callgraph.project import Project, key_of, load_project, module_for
+from llm_doc_manager.callgraph.project import (
+    Project,
+    key_of,
+    load_project,
+    module_for,
+    project_root,
+)
 from llm_doc_manager.callgraph.resolve import DefKey
 
 __all__ = ["Call", "CallGraph", "DefKey", "Project", "key_of", "load_project", "module_for",
-           "module_index"]
+           "module_index", "project_root"]

@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 from llm_doc_manager.analysis.load import parse_source
-from llm_doc_manager.analysis.nodes import docstring_expr
+from llm_doc_manager.analysis.nodes import docstring_expr, summary_of
 from llm_doc_manager.callgraph.symbols import (
     CALL,
     CLS,
@@ -407,10 +407,7 @@ class _Indexer:
             chain = chain_of(dec.func if isinstance(dec, ast.Call) else dec)
             decorators.append(chain[-1])
         doc = docstring_expr(node.body)
-        summary = ""
-        if doc is not None:
-            summary = next((ln.strip() for ln in doc.value.value.strip().splitlines()  # type: ignore[attr-defined]
-                            if ln.strip()), "")
+        summary = summary_of(doc.value.value) if doc is not None else ""  # type: ignore[attr-defined]
         returns: tuple[Chain, ...] = ()
         bases: tuple[Chain, ...] = ()
         if isinstance(node, ast.ClassDef):

@@ -95,6 +95,24 @@ class Project:
     paths: list[Path] = field(default_factory=list)
 
 
+_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+def project_root(path: Path) -> Path:
+    """The folder to index around a file or folder: the nearest one with a project marker.
+
+    Without one, the folder above the top-level package (the standard library's ``Lib/``
+    for ``Lib/json/decoder.py``).
+    """
+    folder = path.resolve() if path.is_dir() else path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in _MARKERS):
+            return candidate
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
 def key_of(path: Path) -> str:
     """The key a file has in the graph: its absolute path, links not resolved."""
     return os.path.abspath(path)

@@ -87,6 +87,9 @@ def configure_generate(parser: argparse.ArgumentParser) -> None:
                        help="most model requests started per minute (default: no limit)")
     model.add_argument("--timeout", type=float, metavar="SECONDS",
                        help="seconds to wait for one model answer (default 60)")
+    model.add_argument("--no-call-context", action="store_true",
+                       help="leave callees and callers out of a model's prompts (and ask "
+                            "in any order, not callees first)")
     model.add_argument("--no-cache", action="store_true",
                        help="neither read nor write the caches (model answers, clean files)")
     model.add_argument("--jobs", "-j", type=int, default=0, metavar="N",

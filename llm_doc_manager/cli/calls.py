@@ -54,7 +54,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 _TARGET_RE = re.compile(r"^(?P<path>.+?\.pyi?)(?::(?P<line>\d+)(?::(?P<col>\d+))?"
                         r"|::(?P<qual>[\w.<>]+))$")
-_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
 
 class _UsageError(Exception):
@@ -63,21 +62,6 @@ class _UsageError(Exception):
 
 class _Failure(Exception):
     """The question cannot be answered (the target's file is broken): printed, exit 1."""
-
-
-def project_root(path: Path) -> Path:
-    """The folder to index around a file: the nearest folder with a project marker.
-
-    Without one, the folder above the file's top-level package (the standard library's
-    ``Lib/`` for ``Lib/json/decoder.py``).
-    """
-    folder = path.resolve().parent
-    for candidate in (folder, *folder.parents):
-        if any((candidate / marker).exists() for marker in _MARKERS):
-            return candidate
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        folder = folder.parent
-    return folder
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,7 +106,7 @@ def _display(path: str) -> str:
 
 def _target(args: argparse.Namespace) -> tuple[Any, tuple[str, int], str]:
     """Load the project and find the target: (project, key, path as given)."""
-    from llm_doc_manager.callgraph import key_of
+    from llm_doc_manager.callgraph import key_of, project_root
 
     if len(args.items) != 1:
         raise _UsageError("give one TARGET (several paths go with --order)")

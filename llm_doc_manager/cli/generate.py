@@ -39,6 +39,7 @@ from llm_doc_manager.cli.text import plural
 from llm_doc_manager.config import Settings, flag_list, load_settings
 from llm_doc_manager.errors import ConfigError, FatalProviderError
 from llm_doc_manager.generate import FileResult, Options, RunObserver, run_files
+from llm_doc_manager.generate.call_context import CallContext, load_call_context
 from llm_doc_manager.generate.known import RESULTS_FILE
 from llm_doc_manager.providers import Provider, Usage, make_provider
 from llm_doc_manager.source import is_excluded, iter_files
@@ -62,12 +63,13 @@ def resolve_provider(settings: Settings, environ: dict[str, str],
 
 
 async def _run_all(files: list[Path], provider: Provider, options: Options,
-                   settings: Settings, observer: RunObserver, jobs: int) -> list[FileResult]:
+                   settings: Settings, observer: RunObserver, jobs: int,
+                   calls: CallContext | None = None) -> list[FileResult]:
     known: ResultStore[str] = ResultStore(cache_dir(settings) / RESULTS_FILE
                                           if settings.cache and provider.local else None)
     try:
         return await run_files(files, provider, options, concurrency=settings.concurrency,
-                               observer=observer, jobs=jobs, known=known)
+                               observer=observer, jobs=jobs, known=known, calls=calls)
     finally:
         known.close()
         await provider.aclose()
@@ -128,7 +130,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
                     "extend_exclude": flag_list(args.extend_exclude),
                     "force_exclude": args.force_exclude,
                     "concurrency": args.concurrency, "requests_per_minute": args.rpm,
-                    "timeout": args.timeout, "cache": False if args.no_cache else None},
+                    "timeout": args.timeout, "cache": False if args.no_cache else None,
+                    "call_context": 0 if args.no_call_context else None},
             environ, args.config)
         name = resolve_provider(settings, environ, None if args.quiet else err.print)
         chosen = make_provider(name, settings, environ, warn=err.print)
@@ -147,6 +150,10 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
                       rewrite=settings.rewrite)
     if stdin_path is not None:
         return _from_stdin(stdin_path, chosen, options, settings, args, out, err)
+    calls = _call_context(files, targets, chosen, settings)
+    if args.verbose and calls is not None:
+        err.print(f"call context: {plural(calls.files, 'file')} indexed in "
+                  f"{calls.seconds:.1f} s; up to {calls.chars} characters per prompt")
     tally: Tally
     if not chosen.needs_code or args.quiet:
         tally = Tally(chosen.usage)  # the offline provider finishes before a bar would draw
@@ -157,7 +164,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     try:
         with tally, _ctrl_c_interrupts():
             results = asyncio.run(_run_all(files, chosen, options, settings, tally,
-                                           args.jobs or os.cpu_count() or 1))
+                                           args.jobs or os.cpu_count() or 1, calls))
     except KeyboardInterrupt:
         err.print(f"Interrupted after {tally.done} of {tally.total} regions; nothing was "
                   "written." + (" Answers received so far are cached: a re-run resumes "
@@ -188,6 +195,16 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     return FINDINGS if report.findings or report.pending else 0
 
 
+def _call_context(files: list[Path], given: list[Path], provider: Provider,
+                  settings: Settings) -> CallContext | None:
+    """The call graph around the run's files, when a model reads the prompts."""
+    if not provider.needs_code or settings.call_context <= 0 or not files:
+        return None
+    cache = cache_dir(settings) / "callgraph.sqlite3" if settings.cache else None
+    return load_call_context(files, given, settings.excluded, settings.root, cache,
+                             settings.call_context, settings.call_context_callers)
+
+
 def _from_stdin(path: Path, provider: Provider, options: Options, settings: Settings,
                 args: argparse.Namespace, out: Console, err: Console) -> int:
     """Document code read from stdin and print the result (an editor's "format buffer").
@@ -203,8 +220,10 @@ def _from_stdin(path: Path, provider: Provider, options: Options, settings: Sett
     with tempfile.TemporaryDirectory(prefix="llm-doc-stdin-") as folder:
         copy = stdin_copy(folder, path, raw)
         try:
+            # The buffer's own calls only: the copy stands alone in its folder.
+            calls = _call_context([copy], [], provider, settings)
             results = asyncio.run(_run_all([copy], provider, options, settings, Tally(
-                provider.usage), 1))
+                provider.usage), 1, calls))
         except FatalProviderError as exc:
             err.print(f"error: {exc}")
             return USAGE

@@ -13,14 +13,16 @@ import contextlib
 import gc
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from llm_doc_manager import codes
 from llm_doc_manager.analysis import (
     BlockFacts,
     ClassFacts,
+    DefNode,
     FunctionFacts,
+    FunctionNode,
     ModuleFacts,
     Target,
     class_facts,
@@ -34,8 +36,10 @@ from llm_doc_manager.analysis import (
     read_file,
     resolve,
     scan_markers,
+    summary_of,
 )
 from llm_doc_manager.analysis.markers import Kind
+from llm_doc_manager.callgraph import DefKey
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.docstrings import (
     EDITABLE,
@@ -56,6 +60,7 @@ from llm_doc_manager.docstrings import (
     to_literal,
 )
 from llm_doc_manager.errors import ApplyError, FatalProviderError
+from llm_doc_manager.generate.call_context import CallContext
 from llm_doc_manager.generate.context import ContextBuilder, Shown
 from llm_doc_manager.generate.edits import (
     Edit,
@@ -452,20 +457,112 @@ class _Silent:
         del result
 
 
+@dataclass
+class _Prepared:
+    """A file planned and waiting for its answers."""
+
+    parsed: ParsedFile
+    planned: list[PlannedRegion]
+    keys: list[DefKey | None]  # each region's definition in the call graph
+
+
 class _Run:
-    """Shared state of one run: the provider, the limits and the observer."""
+    """Shared state of one run: the provider, the limits, the observer, the call context."""
 
     def __init__(self, provider: Provider, options: Options, concurrency: int,
-                 observer: RunObserver) -> None:
+                 observer: RunObserver, calls: CallContext | None = None) -> None:
         self.provider = provider
         self.options = options
         self.observer = observer
+        self.keep_human = provider.keeps_human_text or not options.rewrite
         self.requests = asyncio.Semaphore(max(1, concurrency))
         # Files in flight are bounded too: each holds its AST until its answers are in. A
         # local provider answers at once, so one file at a time keeps one tree alive.
         self.files = asyncio.Semaphore(1 if provider.local else max(4, 2 * concurrency))
+        # Call context is for prompts: a provider that reads no code gets none.
+        self.calls = calls if provider.needs_code else None
+        # The settled summary of each definition this run documents, set once its answer
+        # is in; its callers wait for it (see call_context.py).
+        self.settled: dict[DefKey, asyncio.Future[str]] = {}
 
-    async def ask(self, entry: PlannedRegion) -> AnySchema | BaseException | None:
+    def prepare(self, path: Path) -> _Prepared | FileError:
+        """Load and plan a file; with call context, register what its regions settle."""
+        try:
+            parsed = load(path, self.options)
+            if isinstance(parsed, FileError):
+                return parsed
+            planned = plan(parsed, self.options, self.provider.needs_code,
+                           spare_requests=not self.provider.local)
+        except RecursionError:
+            return _too_deep(path)
+        keys: list[DefKey | None] = [None] * len(planned)
+        if self.calls is not None:
+            loop = asyncio.get_running_loop()
+            for number, entry in enumerate(planned):
+                node = entry.target.node
+                if isinstance(node, DefNode):
+                    keys[number] = key = self.calls.key_for(parsed.source.path, node)
+                    if key is not None:
+                        self.settled[key] = loop.create_future()
+        self.observer.planned(path, sum(1 for e in planned if not e.skip))
+        return _Prepared(parsed, planned, keys)
+
+    def _summary(self, caller: DefKey, key: DefKey, callee: bool) -> str | None:
+        """What is shown of a callee or caller of ``caller``: its settled summary, or None."""
+        assert self.calls is not None
+        pending = self.settled.get(key)
+        if pending is None:  # not documented by this run: its docstring stays as it is
+            return self.calls.graph.definition(key).summary
+        # Settled for sure only when it came first (and was waited for); anything else is
+        # shown by signature alone, the same way on every run.
+        if callee and self.calls.before(key, caller):
+            return pending.result()
+        return None
+
+    def _settle(self, parsed: ParsedFile, entry: PlannedRegion,
+                answer: AnySchema | BaseException | None) -> str:
+        """The summary line a region's docstring will have after this run."""
+        current = summary_of(entry.request.existing or "")
+        if answer is None or isinstance(answer, BaseException):
+            return current
+        try:
+            found = _edits_for(parsed, entry, answer, self.options, self.keep_human)
+        except (_Foreign, ApplyError):
+            return current
+        return current if found.settled is None else summary_of(found.settled)
+
+    async def ask(self, parsed: ParsedFile, entry: PlannedRegion, key: DefKey | None
+                  ) -> tuple[DocRequest, AnySchema | BaseException | None]:
+        """Ask for one region (after its callees, with call context); settle its summary."""
+        request, answer = entry.request, None
+        try:
+            if self.calls is not None and key is not None and not entry.skip and \
+                    entry.needs_text and isinstance(entry.target.node, FunctionNode):
+                request = await self._with_calls(request, key)
+            answer = await self._answer(entry, request)
+            return request, answer
+        finally:
+            pending = self.settled.get(key) if key is not None else None
+            if pending is not None and not pending.done():
+                pending.set_result(self._settle(parsed, entry, answer))
+
+    async def _with_calls(self, request: DocRequest, key: DefKey) -> DocRequest:
+        """The request with its call context, once every callee before it is settled."""
+        assert self.calls is not None
+        links = self.calls.links(key)
+        waits = [self.settled[k] for k in links.callees
+                 if k in self.settled and self.calls.before(k, key)]
+        if waits:
+            # ``wait``, not ``gather``: a cancelled caller must not cancel its callees'
+            # futures, which other callers share.
+            await asyncio.wait(waits)
+        shown = self.calls.render(links, lambda k, callee: self._summary(key, k, callee))
+        if not shown:
+            return request
+        return replace(request, context="\n".join(filter(None, (request.context, shown))))
+
+    async def _answer(self, entry: PlannedRegion, request: DocRequest
+                      ) -> AnySchema | BaseException | None:
         if entry.skip:
             return None
         if not entry.needs_text:
@@ -474,7 +571,7 @@ class _Run:
         answer: AnySchema | BaseException
         async with self.requests:
             try:
-                answer = await self.provider.generate(entry.request)
+                answer = await self.provider.generate(request)
             except (asyncio.CancelledError, FatalProviderError):
                 raise
             except Exception as exc:  # one region's failure must not stop the others
@@ -483,33 +580,43 @@ class _Run:
         return answer
 
     async def file(self, path: Path) -> FileResult:
+        """Load, plan, ask and build one file (files in flight are bounded)."""
         async with self.files:
+            prepared = self.prepare(path)
+            return await self.finish(prepared)
+
+    async def finish(self, prepared: _Prepared | FileError) -> FileResult:
+        """Ask for a planned file's regions and build its change."""
+        result: FileResult
+        if isinstance(prepared, FileError):
+            result = prepared
+        else:
             try:
-                result = await self._file(path)
+                result = await self._finish(prepared)
             except RecursionError:
-                # Code the parser accepts can still be too deep for ``ast.unparse`` (a
-                # default of 400 added terms): that file is reported, the others go on.
-                result = FileError(path, (Finding(path, 0, 0, codes.SYNTAX_ERROR,
-                                                  "cannot analyse: expressions nested too "
-                                                  "deeply"),))
+                result = _too_deep(prepared.parsed.source.path)
         self.observer.finished(result)
         return result
 
-    async def _file(self, path: Path) -> FileResult:
-        parsed = load(path, self.options)
-        if isinstance(parsed, FileError):
-            return parsed
-        planned = plan(parsed, self.options, self.provider.needs_code,
-                       spare_requests=not self.provider.local)
-        self.observer.planned(path, sum(1 for e in planned if not e.skip))
-        answers = await asyncio.gather(*(self.ask(entry) for entry in planned))
-        keep_human = self.provider.keeps_human_text or not self.options.rewrite
-        change = build(parsed, planned, answers, self.options, keep_human)
-        for entry, answer, region in zip(planned, answers, change.regions, strict=True):
+    async def _finish(self, prepared: _Prepared) -> FileChange:
+        parsed, planned = prepared.parsed, prepared.planned
+        asked = await asyncio.gather(*(self.ask(parsed, entry, key)
+                                       for entry, key in zip(planned, prepared.keys,
+                                                             strict=True)))
+        answers = [answer for _, answer in asked]
+        change = build(parsed, planned, answers, self.options, self.keep_human)
+        for (request, answer), region in zip(asked, change.regions, strict=True):
             if region.settled is not None and answer is not None and answer is not NO_TEXT \
                     and not isinstance(answer, BaseException):
-                self.provider.remember(entry.request, answer, region.settled)
+                self.provider.remember(request, answer, region.settled)
         return change
+
+
+def _too_deep(path: Path) -> FileError:
+    # Code the parser accepts can still be too deep for ``ast.unparse`` (a default of 400
+    # added terms): that file is reported, the others go on.
+    return FileError(path, (Finding(path, 0, 0, codes.SYNTAX_ERROR,
+                                    "cannot analyse: expressions nested too deeply"),))
 
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -565,9 +672,16 @@ async def _run_in_workers(paths: Sequence[Path], provider: Provider, options: Op
 
 
 async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
-                    concurrency: int, observer: RunObserver) -> list[FileResult]:
-    run = _Run(provider, options, concurrency, observer)
-    tasks = [asyncio.ensure_future(run.file(path)) for path in paths]
+                    concurrency: int, observer: RunObserver,
+                    calls: CallContext | None = None) -> list[FileResult]:
+    run = _Run(provider, options, concurrency, observer, calls)
+    if run.calls is None:
+        tasks = [asyncio.ensure_future(run.file(path)) for path in paths]
+    else:
+        # A caller waits for callees in other files: every file is planned first (so what
+        # each run settles is known) and none waits for a slot another one holds.
+        prepared = [run.prepare(path) for path in paths]
+        tasks = [asyncio.ensure_future(run.finish(p)) for p in prepared]
     try:
         return list(await asyncio.gather(*tasks))
     except BaseException:
@@ -579,7 +693,8 @@ async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
 
 async def run_files(paths: Sequence[Path], provider: Provider, options: Options, *,  # noqa: LD342 - raised by a callee
                     concurrency: int = 8, observer: RunObserver | None = None,
-                    jobs: int = 1, known: ResultStore[str] | None = None) -> list[FileResult]:
+                    jobs: int = 1, known: ResultStore[str] | None = None,
+                    calls: CallContext | None = None) -> list[FileResult]:
     """Run files through the pipeline, asking for up to ``concurrency`` regions at once.
 
     Regions of all files share one limit, so a project of many small files keeps the
@@ -595,6 +710,8 @@ async def run_files(paths: Sequence[Path], provider: Provider, options: Options,
         jobs: Worker processes for a local provider (1: none).
         known: Results of earlier runs of a local provider: files whose content, provider
             and options gave no change are not processed again.
+        calls: The project's call graph: a provider that reads code is then shown each
+            function's callees and callers, and callees are asked first.
 
     Returns:
         One result per file, in order.
@@ -619,7 +736,7 @@ async def run_files(paths: Sequence[Path], provider: Provider, options: Options,
         if provider.local and jobs > 1 and len(todo) >= _PARALLEL_FROM:
             fresh = await _run_in_workers(todo, provider, options, jobs, observer)
         else:
-            fresh = await _run_here(todo, provider, options, concurrency, observer)
+            fresh = await _run_here(todo, provider, options, concurrency, observer, calls)
     if clean is not None:
         clean.remember(fresh)
     done = dict(zip(todo, fresh, strict=True))
