@@ -197,7 +197,8 @@ def test_no_call_context_leaves_prompts_as_they_were(tmp_path: Path, llm_doc: Ru
     prompts = _prompts(fake)
     assert len(prompts) == 5
     for prompt in prompts.values():
-        assert "Calls (" not in prompt and "Called by" not in prompt
+        assert "Calls (" not in prompt
+        assert "Called by" not in prompt
     assert "Context:" not in prompts["main"]
 
 
@@ -311,7 +312,8 @@ def test_entries_name_the_place_and_keep_within_the_budget() -> None:
     shown = context.render(links, lambda key, callee: context.graph.definition(key).summary)
     lines = shown.splitlines()
     assert lines[1] == "- async m.fetch(url: str) -> bytes: Fetch a URL."
-    assert lines[2].startswith("- m.wide(p0: int=0, ") and lines[2].endswith("...")
+    assert lines[2].startswith("- m.wide(p0: int=0, ")
+    assert lines[2].endswith("...")
     assert len(lines[2]) == 300
     user = context.links(_key(context, "m.py", "user"))
     assert [context.entry(k, None) for k in user.callees] == [
