@@ -58,7 +58,21 @@ class ContextBuilder:
         self.hidden: set[int] = set()
         # Code after a docstring on its last line (``"""Doc."""; return 1``) stays shown.
         self.tails: dict[int, str] = {}
+        # Defs whose body shares the header's line, by that line: shown split, as they read
+        # once a docstring is inserted, so that documenting a nested ``def f(): return x``
+        # does not change what its enclosing function shows.
+        self._one_liners: dict[int, DefNode] = {}
+        # Lines from a def's header to its first statement after the docstring, whose blank
+        # ones are not shown: the applier may add a blank line after the docstring it
+        # inserts (before a nested def), which must not change what the next run shows.
+        self._gaps: set[int] = set()
         for node in ast.walk(tree):
+            if isinstance(node, DefNode):
+                if self._shares_line(node.body[0]):
+                    self._one_liners[colon_after_header(src, node)[1]] = node
+                first = node.body[1 if docstring_expr(node.body) is not None else 0:][:1]
+                if first:
+                    self._gaps.update(range(node.lineno + 1, first_line(first[0])))
             if isinstance(node, ast.Module | DefNode):
                 expr = docstring_expr(node.body)
                 if expr is not None and self._owns_lines(expr):
@@ -82,12 +96,52 @@ class ContextBuilder:
             return ""
         # Docstrings and rewritable comments are hidden: what we write must not change
         # what the next run shows (and so its cache keys).
-        kept = [line for n in range(start, end + 1)
-                for line in (self.tails.get(n) if n in self.hidden else
-                             self.src.lines[n - 1].rstrip("\r\n"),)
-                if line is not None and not (
-                    line.lstrip().startswith("#") and is_marker_comment(line.lstrip()))]
+        kept: list[str] = []
+        n = start
+        while n <= end:
+            inner = self._one_liners.get(n)
+            if inner is not None and first_line(inner) >= start and \
+                    (inner.end_lineno or n) <= end:
+                kept.append(self._split_suite(inner).rstrip("\n"))
+                n = (inner.end_lineno or n) + 1
+                continue
+            line = self.tails.get(n) if n in self.hidden else \
+                self.src.lines[n - 1].rstrip("\r\n")
+            if line is not None and not (
+                    line.lstrip().startswith("#") and is_marker_comment(line.lstrip())) \
+                    and not (n in self._gaps and not line.strip()):
+                kept.append(line)
+            n += 1
         return "".join(line + "\n" for line in kept)
+
+    def _shares_line(self, stmt: ast.stmt) -> bool:
+        """Whether code precedes a statement on its first line (a one-line suite)."""
+        start = self.src.starts[stmt.lineno - 1]
+        return bool(self.text[start:self.src.offset(stmt.lineno, stmt.col_offset)].strip())
+
+    def _split_suite(self, node: DefNode) -> str:
+        """The header line through its colon and the one-line suite below it, docstring left out.
+
+        Shown as the applier writes it once a docstring splits the line.
+        """
+        colon_end, colon_line = colon_after_header(self.src, node)
+        head = self.text[self.src.starts[colon_line - 1]:colon_end] + "\n"
+        return head + self._suite(node)
+
+    def _suite(self, node: DefNode) -> str:
+        """The one-line suite of a def, on its own lines, without a docstring."""
+        body0 = node.body[0]
+        if body0 is docstring_expr(node.body):
+            if len(node.body) == 1:
+                return ""
+            body0 = node.body[1]
+        end = node.end_lineno or node.lineno
+        rest = self.text[self.src.offset(body0.lineno, body0.col_offset):self.src.starts[
+            min(end, len(self.src.lines))]]
+        rest = rest.lstrip("; \t")
+        lines = rest.splitlines() or [""]
+        return (self._body_indent(node) + lines[0] + "\n"
+                + "".join(line + "\n" for line in lines[1:]))
 
     def _without_docstring(self, node: DefNode) -> str:
         colon_line = colon_after_header(self.src, node)[1]
@@ -96,16 +150,7 @@ class ContextBuilder:
         if body0.lineno != colon_line:
             return self._lines(first_line(node), end)
         # ``def f(): return x``: show it as it will read once a docstring splits the line.
-        if body0 is docstring_expr(node.body):
-            if len(node.body) == 1:
-                return self._signature(node)
-            body0 = node.body[1]
-        rest = self.text[self.src.offset(body0.lineno, body0.col_offset):self.src.starts[
-            min(end, len(self.src.lines))]]
-        rest = rest.lstrip("; \t")
-        lines = rest.splitlines() or [""]
-        return (self._signature(node) + self._body_indent(node) + lines[0] + "\n"
-                + "".join(line + "\n" for line in lines[1:]))
+        return self._signature(node) + self._suite(node)
 
     def _body_indent(self, node: DefNode) -> str:
         """The body's indentation, as the applier makes it for a one-line suite."""
@@ -187,6 +232,8 @@ class ContextBuilder:
 
     def class_outline(self, node: ast.ClassDef) -> str:
         """Return the class without method bodies (constructors shown whole), no docstrings."""
+        if self._shares_line(node.body[0]):  # ``class E(Exception): pass``: all of it
+            return self._without_docstring(node)
         parts = [self._signature(node)]
         for stmt in node.body:
             if stmt is docstring_expr(node.body):

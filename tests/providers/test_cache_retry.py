@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from llm_doc_manager.generate import Options, ParsedFile, load, plan
+from llm_doc_manager.analysis import Kind
+from llm_doc_manager.generate import FileChange, Options, ParsedFile, load, plan, process_file
 from llm_doc_manager.generate.context import ContextBuilder
 from llm_doc_manager.providers.answer_cache import FILE_NAME, AnswerCache, make_key
 from llm_doc_manager.providers.prompting import PROMPT_VERSION, messages, template
@@ -23,6 +24,7 @@ from llm_doc_manager.providers.retry import (
     is_retryable_status,
     retry_after,
 )
+from llm_doc_manager.providers.static import StaticProvider
 from llm_doc_manager.source.positions import SourceMap
 
 
@@ -226,3 +228,58 @@ def test_every_task_has_both_templates(name: str) -> None:
     for mode in ("generate", "update"):
         assert "$code" in template(f"{name}_{mode}")
     assert "$existing" in template(f"{name}_update")
+
+
+ONE_LINERS = '''\
+import functools
+
+
+class Error(Exception): pass
+
+
+def outer(lines, sep):
+    def joined(lines): return sep.join(lines) + sep
+    def counted(lines): "Count them."; return len(lines)
+    def wide(a,
+             b): return a + b
+    @functools.cache
+    def cached(n): return n
+    async def later(): return 1
+    return joined(lines), counted(lines), wide(1, 2), cached(3), later
+
+
+class Box:
+    def size(self): return 0
+    def __init__(self): self.n = 0
+
+
+# @llm-comm-start
+def helper(x): return x * 2
+total = helper(2)
+# @llm-comm-end
+'''
+
+
+def test_documenting_one_line_suites_does_not_change_what_is_shown(tmp_path: Path) -> None:
+    # A docstring splits ``def f(): return x`` over lines; the code shown for what encloses
+    # it (and for the block around it) must read the same before and after, or a re-run
+    # would miss the cache (seen on email/contentmanager.py's nested one-liners).
+    path = tmp_path / "one.py"
+    path.write_text(ONE_LINERS)
+    options = Options(all_defs=True)
+    result = asyncio.run(process_file(path, StaticProvider(), options))
+    assert isinstance(result, FileChange)
+    assert result.new_text.count('"""') >= 20
+    shown = []
+    for text in (ONE_LINERS, result.new_text):
+        path.write_text(text)
+        loaded = load(path, options)
+        assert isinstance(loaded, ParsedFile), loaded
+        shown.append({(e.request.qualname, e.request.kind): (e.request.code, e.request.context)
+                      for e in plan(loaded, options, True)})
+    assert shown[0] == shown[1]
+    code = shown[0][("outer", Kind.DOC)][0]
+    assert "    def joined(lines):\n        return sep.join(lines) + sep\n" in code
+    assert "    def counted(lines):\n        return len(lines)\n" in code
+    assert "    def wide(a,\n             b):\n        return a + b\n" in code
+    assert shown[0][("Error", Kind.CLASS)][0] == "class Error(Exception):\n    pass\n"
