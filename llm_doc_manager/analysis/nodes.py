@@ -119,8 +119,14 @@ def docstring_expr(body: list[ast.stmt]) -> ast.Expr | None:
 
 
 def summary_of(docstring: str) -> str:
-    """Return a docstring's summary: its first non-blank line, stripped ("" when none)."""
-    return next((line.strip() for line in docstring.splitlines() if line.strip()), "")
+    """Return a docstring's summary: its first paragraph on one line ("" when none)."""
+    words: list[str] = []
+    for line in docstring.splitlines():
+        if line.strip():
+            words.append(line.strip())
+        elif words:
+            break
+    return " ".join(words)
 
 
 def module_name(path: Path) -> str:
