@@ -17,6 +17,7 @@ every answer in the cache (the invariant ``context.py`` states for the region's 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class Links:
 
     Attributes:
         callees: What it calls, in the order of the first call of each; itself left out.
-        callers: Who calls it, same file first then by place; itself left out.
+        callers: Who calls it: same file first, tests last, then by place; itself left out.
         recursive: Whether it calls itself.
     """
 
@@ -112,8 +113,9 @@ class CallContext:
                 callees.setdefault(call.callee)
         callers: dict[DefKey, None] = {}
         incoming = self.graph.incoming(key, inferred=False)
-        # Callers in the same file first: they tell most about how the function is used.
-        for call in sorted(incoming, key=lambda c: c.path != key[0]):
+        # Callers in the same file first, tests last: the code that uses a function tells
+        # most about what it is for (the sort is stable: by place within each group).
+        for call in sorted(incoming, key=lambda c: (c.path != key[0], _is_test(c.path))):
             if call.caller is not None and call.caller != key and \
                     call.resolution == "resolved":
                 callers.setdefault(call.caller)
@@ -155,6 +157,13 @@ class CallContext:
         if callers:
             lines += _fitted(_CALLERS, callers, self.chars - sum(len(x) + 1 for x in lines))
         return "\n".join(lines)
+
+
+def _is_test(path: str) -> bool:
+    """Whether a file is a test module by the usual names (pytest's and unittest's)."""
+    name = os.path.basename(path)
+    return name.startswith("test_") or name.endswith("_test.py") or \
+        any(part in ("test", "tests") for part in Path(path).parts[:-1])
 
 
 def _fitted(header: str, entries: Sequence[str], room: int) -> list[str]:

@@ -327,3 +327,14 @@ def test_entries_name_the_place_and_keep_within_the_budget() -> None:
         "It calls itself (recursion).\nCalls (signature: summary):\n- m.a()\n"
         "- ... and 2 more")
     assert small.render(Links((), (), False), lambda key, callee: None) == ""
+
+
+def test_callers_from_the_same_file_come_first_and_tests_last() -> None:
+    context = _context_of({
+        "lib.py": "def core(): pass\ndef near(): core()\n",
+        "test_lib.py": "from lib import core\ndef test_core(): core()\n",
+        "app.py": "from lib import core\ndef main(): core()\ndef other(): core()\n",
+    }, callers=3)
+    links = context.links(_key(context, "lib.py", "core"))
+    assert [context.graph.qualname(k) for k in links.callers] == [
+        "lib.near", "app.main", "app.other"]
