@@ -9,8 +9,9 @@ copied to a temporary folder first (``corpus.copy_stdlib``). Figures, all in thi
 * index: ``load_project`` without cache (read, decode, parse, index), then ``resolve``;
   the first answer is both plus one query;
 * warm query: incoming + outgoing of sampled definitions, median and worst;
-* incremental: one file's text changed (a function appended), re-indexed, its
-  dependents resolved again, and one query answered;
+* incremental: one file's text changed, re-indexed, its dependents resolved again, and
+  one query answered: a function appended (its dependents are resolved again), and a line
+  typed in a function body (what others read of the file is unchanged: only it is);
 * the callees-first order of every definition; peak memory of a separate process that
   indexes and answers once (``ru_maxrss``).
 """
@@ -18,6 +19,8 @@ copied to a temporary folder first (``corpus.copy_stdlib``). Figures, all in thi
 from __future__ import annotations
 
 import argparse
+import ast
+import gc
 import random
 import resource
 import statistics
@@ -39,6 +42,26 @@ def child(root: Path) -> None:
     assert key is not None
     graph.incoming(key)
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def _body_edit(text: str, rng: random.Random) -> str | None:
+    """The text with a call statement inserted at the start of a random function's body."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    bodies = [node.body[0] for node in ast.walk(tree)
+              if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+              and node.body[0].lineno > node.lineno and node.body[0].col_offset > 0]
+    if not bodies:
+        return None
+    first = rng.choice(bodies)
+    lines = text.splitlines(keepends=True)
+    indent = lines[first.lineno - 1][:first.col_offset]
+    if indent.strip():
+        return None
+    lines.insert(first.lineno - 1, f"{indent}len([])\n")
+    return "".join(lines)
 
 
 def main() -> None:
@@ -81,17 +104,28 @@ def main() -> None:
             graph.outgoing(key)
             queries.append(time.perf_counter() - start)
 
+        gc.freeze()  # as the language server does once its graph is built
         changes = []
+        edits = []
         for path in rng.sample(sorted(graph.files), 20):
             text = Path(path).read_text(encoding="utf-8", errors="replace")
             module, is_package = module_for(Path(path))
             start = time.perf_counter()
-            graph.update_text(path, text + "\n\ndef _bench_added():\n    return len([])\n",
-                              module, is_package)
+            text += "\n\ndef _bench_added():\n    return len([])\n"
+            graph.update_text(path, text, module, is_package)
             graph.resolve()
             index = graph.files[path]
             graph.outgoing((path, len(index.defs) - 1))
             changes.append((time.perf_counter() - start, path))
+            # What an editor sends most: a line typed inside an existing function's body.
+            edited = _body_edit(text, rng)
+            if edited is None:
+                continue
+            start = time.perf_counter()
+            graph.update_text(path, edited, module, is_package)
+            graph.resolve()
+            graph.outgoing((path, 0))
+            edits.append((time.perf_counter() - start, path))
         decoder = key_of(root / "json" / "decoder.py")
         text = Path(decoder).read_text()
         start = time.perf_counter()
@@ -119,10 +153,14 @@ def main() -> None:
         print(f"warm query (in+out), 200 defs median {statistics.median(queries) * 1000:6.2f} ms"
               f", worst {max(queries) * 1000:6.1f} ms")
         worst, worst_path = max(changes)
-        print(f"incremental, 20 files          median "
+        print(f"incremental, a function added, 20 files      median "
               f"{statistics.median(c for c, _ in changes) * 1000:6.1f} ms, worst "
               f"{worst * 1000:6.1f} ms ({Path(worst_path).relative_to(root)}); "
               f"json/decoder.py {decoder_change * 1000:5.1f} ms")
+        worst, worst_path = max(edits)
+        print(f"incremental, a line typed in a body, {len(edits)} files median "
+              f"{statistics.median(c for c, _ in edits) * 1000:6.1f} ms, worst "
+              f"{worst * 1000:6.1f} ms ({Path(worst_path).relative_to(root)})")
         print(f"order: {placed} of {defined} definitions placed, {len(cycles)} cycles, "
               f"{recursive} self-recursive, {ordered:5.2f} s")
         print(f"peak memory (index + one query, separate process) "

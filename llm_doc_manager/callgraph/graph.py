@@ -64,6 +64,7 @@ class CallGraph:
         self.modules: dict[str, str] = {}
         self.calls: dict[str, ModuleCalls] = {}
         self._digests: dict[str, str] = {}
+        self._faces: dict[str, int] = {}
         self._stale: set[str] = set()
         self._incoming: dict[DefKey, dict[str, list[Edge]]] = defaultdict(dict)
         self._by_name: dict[str, dict[str, list[Edge]]] = defaultdict(dict)
@@ -92,6 +93,12 @@ class CallGraph:
         self.files[path] = index
         self._digests[path] = digest
         self._learn(path, index)
+        face, self._faces[path] = self._faces.get(path), interface(index)
+        if old is not None and face == self._faces[path]:
+            # Only its own sites changed (a body edited, lines moved): what other modules
+            # read of it is the same, so only this file is resolved again.
+            self._stale.add(path)
+            return
         self._invalidate(path, index.module, old.module if old is not None else None)
 
     def remove(self, path: str) -> None:
@@ -101,6 +108,7 @@ class CallGraph:
             return
         self._forget(path, old)
         self._digests.pop(path, None)
+        self._faces.pop(path, None)
         self._invalidate(path, old.module, old.module)
         self._stale.discard(path)
         self._drop_calls(path)
@@ -401,6 +409,44 @@ class CallGraph:
         self.resolve()
         return any(e.target == key and e.status in _CERTAIN
                    for e in self._by_owner.get(key[0], {}).get(key[1], []))
+
+
+def interface(index: ModuleIndex) -> int:
+    """A hash of what resolving *other* modules can read of a module's index.
+
+    That is its name, its definitions without their positions, texts or summaries, the
+    module and class scopes, the ``self.x`` bindings, and the function scopes those (or a
+    class's bases, or a return annotation) are read in. Call sites and the scopes of
+    ordinary function bodies are left out: editing a body changes them and nothing else,
+    so the dependents of the file need not be resolved again.
+    """
+    scopes = index.scopes
+    wanted = {n for n, scope in enumerate(scopes) if scope.kind != "function"}
+    for definition in index.defs:
+        if definition.kind == "class" or definition.returns:
+            wanted.add(definition.scope)
+    bindings = [b for attrs in index.class_attrs.values() for found in attrs.values()
+                for b in found]
+    todo = list(wanted) + [b.scope for b in bindings]
+    while todo:  # close over the scopes names are read in and their parents
+        number = todo.pop()
+        if number < 0 or number >= len(scopes):
+            continue
+        wanted.add(number)
+        scope = scopes[number]
+        todo.extend(n for n in [scope.parent, *(b.scope for found in scope.bindings.values()
+                                                for b in found)] if n not in wanted)
+    return hash((
+        index.module, index.is_package, len(scopes),
+        tuple((d.qualname, d.name, d.kind, d.parent, d.scope, d.body_scope, d.decorators,
+               d.bases, d.returns) for d in index.defs),
+        tuple((n, scopes[n].kind, scopes[n].parent, scopes[n].owner,
+               tuple(sorted((name, tuple(found)) for name, found in scopes[n].bindings.items())),
+               tuple(scopes[n].stars), tuple(sorted(scopes[n].declared_global)))
+              for n in sorted(wanted)),
+        tuple(sorted((owner, tuple(sorted((name, tuple(found)) for name, found in attrs.items())))
+                     for owner, attrs in index.class_attrs.items())),
+    ))
 
 
 def _unique(calls: Iterable[Call]) -> list[Call]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_doc_manager.callgraph import CallGraph, load_project, module_index
+from llm_doc_manager.callgraph import CallGraph, key_of, load_project, module_for, module_index
 
 DATA = Path(__file__).parent / "data" / "shapes"
 
@@ -207,6 +209,84 @@ def test_changing_one_file_resolves_again_only_what_depends_on_it(tmp_path: Path
     assert [c.resolution for c in graph.outgoing(key_j)] == ["unresolved"]
     graph.update_text("/p/e.py", "def k():\n    pass\n", "e", False)
     assert [graph.qualname(c.callee) for c in graph.outgoing(key_j)] == ["e.k"]
+
+
+def test_editing_a_body_resolves_again_only_that_file() -> None:
+    graph = CallGraph()
+    graph.update_text("/p/a.py", "def f():\n    pass\n", "a", False)
+    graph.update_text("/p/b.py", "from a import f\n\ndef g():\n    f()\n", "b", False)
+    graph.resolve()
+    before = dict(graph.calls)
+    # New calls and moved lines in a.py: what b.py reads of a.py is the same.
+    graph.update_text("/p/a.py", "\n\ndef f():\n    print(1)\n    f()\n", "a", False)
+    graph.resolve()
+    assert graph.calls["/p/b.py"] is before["/p/b.py"]
+    key = graph.find("a.f")
+    assert key is not None
+    assert [(graph.qualname(c.caller), c.site.line) for c in graph.incoming(key)] == [
+        ("a.f", 5), ("b.g", 4)]
+
+
+def _snapshot(graph: CallGraph) -> list[tuple[object, ...]]:
+    found: list[tuple[object, ...]] = []
+    for path in sorted(graph.files):
+        for number in range(-1, len(graph.files[path].defs)):
+            for call in graph.outgoing((path, number)):
+                found.append((graph.qualname((path, number)), call.site.line, call.site.col,
+                              call.resolution, call.how, call.reason,
+                              graph.qualname(call.callee) if call.callee else call.site.text))
+    return found
+
+
+def _edit(text: str, names: list[str], rng: random.Random) -> str:
+    """One random edit that keeps the syntax: lines moved, a call retargeted, a def renamed,
+    an import dropped or added."""
+    lines = text.splitlines(keepends=True)
+    kind = rng.randrange(5)
+    if kind == 0:  # lines move
+        at = rng.randrange(len(lines) + 1)
+        return "".join([*lines[:at], "\n", *lines[at:]])
+    if kind == 1:  # a call names something else
+        calls = [m for m in re.finditer(r"\b([A-Za-z_]\w*)\(", text)
+                 if not text[:m.start()].endswith(("def ", "class "))]
+        if calls:
+            m = rng.choice(calls)
+            return text[:m.start(1)] + rng.choice(names) + text[m.end(1):]
+    if kind == 2:  # a def is renamed
+        defs = list(re.finditer(r"(?<=def )([A-Za-z_]\w*)", text))
+        if defs:
+            m = rng.choice(defs)
+            return text[:m.start()] + rng.choice(names) + "_" + text[m.end():]
+    if kind == 3:  # an import goes
+        imports = [n for n, line in enumerate(lines) if line.startswith(("import ", "from "))
+                   and not line.rstrip().endswith(("(", "\\"))]
+        if imports:
+            del lines[rng.choice(imports)]
+            return "".join(lines)
+    return f"from .core import {rng.choice(names)}\n" + text  # an import comes
+
+
+def test_incremental_results_equal_a_fresh_graph(tmp_path: Path) -> None:
+    # The shortcuts of incremental resolution (an unchanged interface spares the
+    # dependents) must never show: after each of many random edits, every outgoing call
+    # of the project equals what a graph built afresh from the same texts says.
+    shutil.copytree(DATA, tmp_path, dirs_exist_ok=True)
+    paths = sorted(tmp_path.rglob("*.py"))
+    texts = {p: p.read_text() for p in paths}
+    names = sorted({m for t in texts.values() for m in re.findall(r"(?<=def )\w+", t)})
+    graph = load_project([tmp_path]).graph
+    rng = random.Random(20261124)
+    for _ in range(60):
+        path = rng.choice(paths)
+        texts[path] = _edit(texts[path], names, rng)
+        module, is_package = module_for(path)
+        graph.update_text(key_of(path), texts[path], module, is_package)
+        fresh = CallGraph()
+        for other in paths:
+            other_module, other_package = module_for(other)
+            fresh.set_index(key_of(other), module_index(texts[other], other_module,
+                                                        other_package, str(other)))
+        assert _snapshot(graph) == _snapshot(fresh)
 
 
 def test_index_is_a_pure_function_of_the_text() -> None:
