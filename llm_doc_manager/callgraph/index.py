@@ -56,8 +56,8 @@ _LITERALS: dict[type, str] = {
 _FUNCTION = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def module_index(text: str, module: str, is_package: bool, filename: str = "<unknown>"
-                 ) -> ModuleIndex:
+def module_index(text: str, module: str, is_package: bool, filename: str = "<unknown>",
+                 tree: ast.Module | None = None) -> ModuleIndex:
     """Index a module's text.
 
     Args:
@@ -65,15 +65,17 @@ def module_index(text: str, module: str, is_package: bool, filename: str = "<unk
         module: Its dotted name.
         is_package: Whether it is a package's ``__init__``.
         filename: Used in syntax error messages only.
+        tree: The text's syntax tree, when the caller has parsed it already.
 
     Returns:
         The index; on a syntax error, an empty index whose ``error`` says why.
     """
     index = ModuleIndex(module, is_package)
-    tree = parse_source(Path(filename), text)
-    if isinstance(tree, Finding):
-        index.error, index.error_line = tree.message, tree.line
+    parsed = parse_source(Path(filename), text) if tree is None else tree
+    if isinstance(parsed, Finding):
+        index.error, index.error_line = parsed.message, parsed.line
         return index
+    tree = parsed
     try:
         _Indexer(index, text).module(tree)
     except RecursionError:  # absurdly deep expressions: the file is reported, not the run

@@ -119,6 +119,13 @@ class Definition:
     summary: str
 
     @property
+    def after_name(self) -> str:
+        """The signature after the name: ``(args) -> ret``, or ``(bases)`` for a class."""
+        if self.kind == "class":
+            return self.signature[len("class ") + len(self.name):]
+        return "(" + self.signature.partition(f" {self.name}(")[2]
+
+    @property
     def is_property(self) -> bool:
         """Whether reading the attribute runs it (``@property``, ``@cached_property``)."""
         return not _PROPERTY_DECORATORS.isdisjoint(self.decorators)

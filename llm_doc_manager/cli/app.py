@@ -17,7 +17,7 @@ SHELLS = ("bash", "zsh", "fish")
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``llm-doc`` parser with every command."""
-    from llm_doc_manager.cli import cache, calls, validate
+    from llm_doc_manager.cli import cache, calls, report, validate
 
     parser = new_parser("llm-doc", "Write and maintain Google-style docstrings in place.")
     parser.add_argument("--version", action="version", version=f"llm-doc {__version__}")
@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "Inspect or clear the model answer cache."))
     calls.configure(command("calls", "show who calls a definition and what it calls",
                             calls.DESCRIPTION, calls.run))
+    report.configure(command("report", "write a Markdown or JSON report of a folder or a "
+                             "repository", report.DESCRIPTION, report.run))
     command("lsp", "serve the call hierarchy to an editor (language server over stdio)",
             "Run a language server over stdin/stdout offering the call hierarchy "
             "(prepareCallHierarchy, incomingCalls, outgoingCalls) of the workspace. See "

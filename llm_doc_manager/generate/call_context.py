@@ -125,12 +125,11 @@ class CallContext:
         """One line: the qualified signature, and the summary when there is one."""
         definition = self.graph.definition(key)
         where = self.graph.qualname(key)
-        signature = definition.signature
         if definition.kind == "class":
-            head = f"class {where}{signature[len('class ') + len(definition.name):]}"
+            head = f"class {where}{definition.after_name}"
         else:
-            rest = signature.partition(f" {definition.name}(")[2]
-            head = ("async " if signature.startswith("async ") else "") + f"{where}({rest}"
+            head = ("async " if definition.signature.startswith("async ") else "") + \
+                f"{where}{definition.after_name}"
         line = f"- {head}: {summary}" if summary else f"- {head}"
         return line if len(line) <= _ENTRY_LIMIT else line[:_ENTRY_LIMIT - 3] + "..."
 

@@ -1,0 +1,266 @@
+"""What a report says, as data: files, their definitions, complexity, calls and history.
+
+``collect`` reads the code (never imports or runs it), parses each file once, indexes it
+for the call graph from the same tree, and joins the graph. Everything here is a pure
+function of the files and the repository's log, in a stable order, so the same input
+gives the same report.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llm_doc_manager import codes
+from llm_doc_manager.analysis import docstring_expr, load_file, summary_of
+from llm_doc_manager.analysis.complexity import complexity
+from llm_doc_manager.callgraph import CallGraph, DefKey, key_of, module_for, module_index
+from llm_doc_manager.codes import Finding
+from llm_doc_manager.report.history import Commit, head, histories, repository_root
+from llm_doc_manager.source.discovery import iter_files
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A definition of the report, by file and qualified name.
+
+    Attributes:
+        path: The file, relative to the input's root (``/``-separated).
+        qualname: The name inside its module (``C.m``, ``f.<locals>.g``).
+    """
+
+    path: str
+    qualname: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """A function, method or class of a file.
+
+    Attributes:
+        qualname: The name inside its module (``C.m``, ``f.<locals>.g``).
+        kind: ``function``, ``method`` or ``class``.
+        line: First line of its ``def``/``class`` keyword.
+        end_line: Last line.
+        signature: ``(args) -> ret`` for a function, ``(bases)`` for a class.
+        complexity: Cyclomatic complexity (radon's rules, ``analysis.complexity``).
+        docstring: Its docstring, cleaned (None when it has none).
+        callers: Definitions of the project that call it (resolved calls), in order.
+        callees: Definitions of the project it calls (resolved calls), in order.
+    """
+
+    qualname: str
+    kind: str
+    line: int
+    end_line: int
+    signature: str
+    complexity: int
+    docstring: str | None
+    callers: tuple[Ref, ...] = ()
+    callees: tuple[Ref, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        """The docstring's first paragraph ("" without a docstring)."""
+        return summary_of(self.docstring or "")
+
+
+@dataclass
+class FileReport:
+    """One file of the report.
+
+    Attributes:
+        path: Relative to the input's root, ``/``-separated.
+        module: Its dotted module name.
+        lines: Number of lines.
+        docstring: The module docstring, cleaned (None when there is none).
+        items: Its definitions in source order, nested ones included.
+        history: Its newest commits (empty outside a git repository).
+        error: Why it could not be analysed ("" when it was), with ``error_line``.
+        error_line: Line of the error.
+        source: Its text.
+    """
+
+    path: str
+    module: str
+    lines: int = 0
+    docstring: str | None = None
+    items: list[Item] = field(default_factory=list)
+    history: list[Commit] = field(default_factory=list)
+    error: str = ""
+    error_line: int = 0
+    source: str = ""
+
+    @property
+    def summary(self) -> str:
+        """The module docstring's first paragraph ("" without one)."""
+        return summary_of(self.docstring or "")
+
+
+@dataclass
+class Project:
+    """Everything a report shows.
+
+    Attributes:
+        name: The input's folder name (or the repository's name).
+        files: The analysed files, by path.
+        skipped: Files not read, with the reason (too large, not text).
+        commit: The checked-out commit, when the input is a git repository.
+        entry_points: Where the code is started from: ``__main__`` blocks and modules,
+            console scripts of ``pyproject.toml``.
+    """
+
+    name: str
+    files: list[FileReport] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    commit: Commit | None = None
+    entry_points: list[str] = field(default_factory=list)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
+            name: str | None = None) -> Project:
+    """Read, parse and join every Python file under ``root``.
+
+    Args:
+        root: The folder (a clone, or the user's checkout).
+        exclude: Extra gitignore-style patterns to skip.
+        history: Newest commits to show per file (0: none).
+        name: The project's name (default: the folder's).
+
+    Returns:
+        The project; unreadable and unparsable files are recorded, not raised.
+    """
+    project = Project(name or root.resolve().name)
+    graph = CallGraph()
+    keys: dict[str, FileReport] = {}
+    trees: dict[str, ast.Module] = {}
+    for path in iter_files([root], exclude, root=root):
+        relative = _relative(path, root)
+        module, is_package = module_for(path)
+        loaded = load_file(path)
+        if isinstance(loaded, Finding):
+            if loaded.code in (codes.SYNTAX_ERROR, codes.DECODE_ERROR):  # shown in its place
+                project.files.append(FileReport(relative, module, error=loaded.message,
+                                                error_line=loaded.line))
+            else:
+                project.skipped.append((relative, loaded.message))
+            continue
+        text = loaded.source.text
+        report = FileReport(relative, module, text.count("\n") + (not text.endswith("\n")),
+                            source=text)
+        try:
+            index = module_index(text, module, is_package, str(path), tree=loaded.tree)
+        except RecursionError:
+            index = None
+        if index is None or index.error:
+            report.error = index.error if index is not None else "too deeply nested"
+            project.files.append(report)
+            continue
+        key = key_of(path)
+        graph.set_index(key, index)
+        keys[key] = report
+        trees[key] = loaded.tree
+        project.files.append(report)
+    graph.resolve()
+    for key, report in keys.items():
+        _fill(report, trees[key], graph, key, keys)
+    project.files.sort(key=lambda f: f.path)
+    project.skipped.sort()
+    project.entry_points = _entry_points(root, project, trees, keys)
+    _add_history(root, project, history)
+    return project
+
+
+def _fill(report: FileReport, tree: ast.Module, graph: CallGraph, key: str,
+          keys: dict[str, FileReport]) -> None:
+    """Add a file's module docstring and definitions, with their calls."""
+    expr = docstring_expr(tree.body)
+    report.docstring = _clean(expr)
+    nodes = {(n.lineno, n.name): n for n in ast.walk(tree)
+             if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+    for number, definition in enumerate(graph.files[key].defs):
+        node = nodes[(definition.line, definition.name)]
+        report.items.append(Item(
+            definition.qualname, definition.kind, definition.line, definition.end_line,
+            definition.after_name, complexity(node), _clean(docstring_expr(node.body)),
+            _refs(graph, (c.caller for c in graph.incoming((key, number), inferred=False)
+                          if c.resolution == "resolved"), keys),
+            _refs(graph, (c.callee for c in graph.outgoing((key, number), inferred=False)
+                          if c.resolution == "resolved"), keys)))
+    report.items.sort(key=lambda item: item.line)
+
+
+def _clean(expr: ast.Expr | None) -> str | None:
+    if expr is None:
+        return None
+    return ast.get_docstring(ast.Module(body=[expr], type_ignores=[])) or None
+
+
+def _refs(graph: CallGraph, found: object, keys: dict[str, FileReport]) -> tuple[Ref, ...]:
+    """Distinct definitions of the report, in the order first met."""
+    refs: dict[Ref, None] = {}
+    for key in found:  # type: ignore[attr-defined]
+        if key is None or key[1] < 0 or key[0] not in keys:
+            continue
+        definition: DefKey = key
+        refs.setdefault(Ref(keys[definition[0]].path, graph.definition(definition).qualname))
+    return tuple(refs)
+
+
+def _entry_points(root: Path, project: Project, trees: dict[str, ast.Module],
+                  keys: dict[str, FileReport]) -> list[str]:
+    """``[project.scripts]`` of the root's pyproject.toml, ``__main__`` modules and blocks."""
+    found: list[str] = []
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            scripts = tomllib.loads(pyproject.read_text(encoding="utf-8")).get(
+                "project", {}).get("scripts", {})
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            scripts = {}
+        if isinstance(scripts, dict):
+            found += [f"`{name}` → `{target}` (console script)"
+                      for name, target in sorted(scripts.items()) if isinstance(target, str)]
+    for key, tree in sorted(trees.items(), key=lambda kv: keys[kv[0]].path):
+        path = keys[key].path
+        if path.endswith("__main__.py"):
+            found.append(f"`{path}` (`python -m {keys[key].module}`)")
+        elif any(_is_main_block(stmt) for stmt in tree.body):
+            found.append(f"`{path}` (`if __name__ == \"__main__\"`)")
+    return found
+
+
+def _is_main_block(stmt: ast.stmt) -> bool:
+    if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
+        return False
+    sides = [stmt.test.left, *stmt.test.comparators]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
+
+
+def _add_history(root: Path, project: Project, limit: int) -> None:
+    """The checked-out commit, and each file's newest commits, when ``root`` is in git."""
+    top = repository_root(root)
+    if top is None:
+        return
+    project.commit = head(top)
+    prefix = _relative(root, top)
+    prefix = "" if prefix == "." else prefix + "/"
+    found = histories(top, {prefix + f.path for f in project.files}, limit)
+    for report in project.files:
+        report.history = found.get(prefix + report.path, [])

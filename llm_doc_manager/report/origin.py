@@ -1,0 +1,185 @@
+"""Where a report's code comes from: a local folder, or a repository URL cloned safely.
+
+A URL is cloned with the real ``git`` into a temporary folder that is always removed. Only
+``https://``, ``ssh://``, ``user@host:path`` and ``file://`` are accepted; anything that
+could make git run a command or read an option (an argument starting with ``-``, the
+``ext::`` and other ``transport::`` forms, other protocols, also in submodules) is refused
+before git sees it, and ``GIT_ALLOW_PROTOCOL`` holds git to the same list. Credentials in
+a URL are used by git but never shown: messages, the report and git's own error output
+carry the URL with them removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+_SCHEMES = ("https", "ssh", "file")
+# ``user@host:path`` (scp-like): git reads it as ssh when no slash comes before the colon.
+_SCP = re.compile(r"^(?P<user>[A-Za-z0-9._~-]+)@(?P<host>[A-Za-z0-9.-]+):(?P<path>[^:].*)$")
+_SHA = re.compile(r"^[0-9a-fA-F]{7,40}$")
+_REF = re.compile(r"^[A-Za-z0-9._/][A-Za-z0-9._/+-]*$")
+
+
+class OriginError(Exception):
+    """The input cannot be used (refused, or the clone failed); the message is safe to show.
+
+    Args:
+        message: What went wrong, credentials removed.
+        usage: True for a refused argument (exit 2), False for a failure (exit 1).
+    """
+
+    def __init__(self, message: str, usage: bool) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A checked input.
+
+    Attributes:
+        url: The URL to clone, credentials included (None for a local folder).
+        shown: What messages and the report may say: the path, or the URL without
+            credentials.
+        path: The local folder (None for a URL).
+    """
+
+    url: str | None
+    shown: str
+    path: Path | None
+
+
+def redact(url: str) -> str:
+    """A URL with any user name and password removed (``https://***@host/...``)."""
+    parts = urlsplit(url)
+    if parts.scheme and "@" in parts.netloc:
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"***@{host}"))
+    return url
+
+
+def check(argument: str) -> Origin:
+    """Tell a local folder from a URL and refuse anything unsafe.
+
+    Args:
+        argument: ``PATH_OR_URL`` as given.
+
+    Returns:
+        The input.
+
+    Raises:
+        OriginError: If it is neither an existing folder nor an accepted URL.
+    """
+    if argument.startswith("-"):
+        raise OriginError(f"refused {argument!r}: it would be read as an option", True)
+    if "::" in argument.split("/", 1)[0] or re.match(r"^[A-Za-z][\w+.-]*::", argument):
+        raise OriginError(f"refused {redact(argument)!r}: transport helpers (ext::, fd::) "
+                          "are not allowed", True)
+    if any(ord(c) < 32 for c in argument):
+        raise OriginError("refused a URL with control characters", True)
+    local = Path(argument)
+    scheme = urlsplit(argument).scheme.lower() if "://" in argument else ""
+    if not scheme and not _SCP.match(argument):
+        if local.is_dir():
+            return Origin(None, argument, local)
+        if local.exists():
+            raise OriginError(f"{argument}: not a folder", True)
+        raise OriginError(f"{argument}: no such folder, and not a repository URL (https://, "
+                          "ssh://, user@host:path or file://)", True)
+    if local.exists():
+        raise OriginError(f"refused {redact(argument)!r}: a local path that reads as a URL "
+                          f"(write ./{argument} for the folder)", True)
+    if scheme and scheme not in _SCHEMES:
+        raise OriginError(f"refused {redact(argument)!r}: only https://, ssh://, "
+                          "user@host:path and file:// URLs are cloned", True)
+    if scheme and not urlsplit(argument).netloc and scheme != "file":
+        raise OriginError(f"refused {redact(argument)!r}: no host", True)
+    return Origin(argument, redact(argument), None)
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update({
+        "GIT_ALLOW_PROTOCOL": "https:ssh:file",  # submodules and redirects included
+        "GIT_TERMINAL_PROMPT": "0",               # never wait for a password
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes"),
+    })
+    return env
+
+
+def _scrub(text: str, url: str) -> str:
+    """git's output with the URL's credentials removed wherever they appear."""
+    shown = redact(url)
+    text = text.replace(url, shown)
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        secret = parts.netloc.rpartition("@")[0]
+        for piece in {secret, *secret.split(":")}:
+            if piece:
+                text = text.replace(piece, "***")
+    return text
+
+
+def _run(args: list[str], url: str, cwd: Path | None = None) -> None:
+    try:
+        done = subprocess.run(["git", "-c", "protocol.ext.allow=never", "-c",
+                               "core.hooksPath=/dev/null", *args], cwd=cwd, env=_env(),
+                              capture_output=True, text=True, errors="replace", timeout=600,
+                              check=False)
+    except FileNotFoundError:
+        raise OriginError("git is not installed: cannot clone", False) from None
+    except subprocess.TimeoutExpired:
+        raise OriginError(f"cloning {redact(url)} took more than 10 minutes", False) from None
+    if done.returncode != 0:
+        why = _scrub(done.stderr.strip() or done.stdout.strip(), url)
+        raise OriginError(f"cannot clone {redact(url)}: {why}", False)
+
+
+@contextlib.contextmanager
+def checkout(origin: Origin, depth: int = 100, ref: str | None = None) -> Iterator[Path]:
+    """The input's folder: the local one, or a fresh clone removed afterwards.
+
+    Args:
+        origin: What ``check`` returned.
+        depth: Commits to fetch (0: the whole history).
+        ref: A branch, tag or commit to check out (default: the remote's default branch).
+
+    Yields:
+        The folder to report on.
+
+    Raises:
+        OriginError: If the ref is refused or git fails.
+    """
+    if origin.url is None:
+        assert origin.path is not None
+        yield origin.path
+        return
+    if ref is not None and not _REF.match(ref):
+        raise OriginError(f"refused ref {ref!r}", True)
+    folder = Path(tempfile.mkdtemp(prefix="llm-doc-report-"))
+    try:
+        target = folder / "repo"
+        shallow = ["--depth", str(depth)] if depth > 0 else []
+        if ref is not None and _SHA.match(ref):
+            # A commit cannot be named by --branch: fetch it alone.
+            target.mkdir()
+            _run(["init", "-q"], origin.url, target)
+            _run(["fetch", "-q", *shallow, "--", origin.url, ref], origin.url, target)
+            _run(["checkout", "-q", "FETCH_HEAD"], origin.url, target)
+        else:
+            branch = ["--branch", ref] if ref is not None else []
+            _run(["clone", "-q", "--single-branch", "--no-recurse-submodules", *shallow,
+                  *branch, "--", origin.url, str(target)], origin.url)
+        yield target
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,298 @@
+"""A collected project as Markdown (headings linkable on GitHub) or as JSON.
+
+Both are pure functions of the ``Project``: same input, same bytes. Text from the code
+(names, signatures, docstrings, sources) is put in code spans and fenced blocks long enough
+never to be closed by what they hold, so nothing the code contains is read as Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from llm_doc_manager import __version__
+from llm_doc_manager.report.model import FileReport, Item, Project, Ref
+from llm_doc_manager.report.slug import Slugger
+
+_BACKTICKS = re.compile(r"`+")
+# Characters that start Markdown syntax anywhere in a line (CommonMark lets any ASCII
+# punctuation be escaped with a backslash), and what starts a block at a line's start.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>~&])")
+_BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
+_MOST_COMPLEX = 10
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the Markdown shows.
+
+    Attributes:
+        source: Include each file's source (collapsed).
+        provider: Who wrote summaries beyond the docstrings ("" for no one).
+        generated: A date to print (None: no date, so runs are byte-identical).
+        origin: Where the input came from (a URL without credentials, or a path).
+    """
+
+    source: bool = True
+    provider: str = ""
+    generated: str | None = None
+    origin: str = ""
+
+
+def code(text: str) -> str:
+    """A code span holding ``text`` exactly (a longer fence when it has backticks)."""
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or longest else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def plain(text: str) -> str:
+    """Text shown as written: Markdown syntax characters escaped, on one line."""
+    escaped = _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _BLOCK_START.sub(lambda m: m[1] + ("\\" + m[2] if not m[2][0].isdigit()
+                                              else m[2] + "\\"), escaped, count=1)
+
+
+def cell(text: str) -> str:
+    """Markdown for a table cell: pipes escaped (also inside code spans, as GFM reads them)."""
+    return text.replace("|", "\\|")
+
+
+def fenced(text: str, info: str = "") -> str:
+    """A fenced block holding ``text``, its fence longer than any backtick run in it."""
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    body = text if text.endswith("\n") else text + "\n"
+    return f"{fence}{info}\n{body}{fence}\n"
+
+
+class _Anchors:
+    """Every heading of the document, slugged in document order before anything is written."""
+
+    def __init__(self, project: Project) -> None:
+        slugger = Slugger()
+        self.title = slugger.slug(_title(project))
+        self.contents = slugger.slug("Table of contents")
+        self.overview = slugger.slug("Overview")
+        self.complex = slugger.slug("Most complex functions")
+        self.entry = slugger.slug("Entry points") if project.entry_points else ""
+        self.files: dict[str, str] = {}
+        self.items: dict[Ref, str] = {}
+        for report in project.files:
+            self.files[report.path] = slugger.slug(report.path)
+            for item in report.items:
+                self.items[Ref(report.path, item.qualname)] = slugger.slug(item.qualname)
+        self.skipped = slugger.slug("Skipped files") if project.skipped else ""
+
+
+def _title(project: Project) -> str:
+    return f"{project.name}: code documentation and analysis"
+
+
+def _functions(project: Project) -> Iterator[tuple[FileReport, Item]]:
+    for report in project.files:
+        for item in report.items:
+            if item.kind != "class":
+                yield report, item
+
+
+def coverage(project: Project) -> tuple[int, int]:
+    """(documented, documentable): modules, classes and functions, nested ones included."""
+    documentable = documented = 0
+    for report in project.files:
+        if report.error:
+            continue
+        documentable += 1 + len(report.items)
+        documented += (report.docstring is not None) + sum(
+            item.docstring is not None for item in report.items)
+    return documented, documentable
+
+
+def markdown(project: Project, options: Options) -> str:
+    """The whole report as GitHub-flavoured Markdown.
+
+    Args:
+        project: What ``collect`` gathered.
+        options: What to show.
+
+    Returns:
+        The document.
+    """
+    anchors = _Anchors(project)
+    out: list[str] = [f"# {plain(_title(project))}\n\n"]
+    out.append(_metadata(project, options))
+    out.append("## Table of contents\n\n")
+    out.append(f"- [Overview](#{anchors.overview})\n")
+    for report in project.files:
+        out.append(f"- [{code(report.path)}](#{anchors.files[report.path]})\n")
+    if project.skipped:
+        out.append(f"- [Skipped files](#{anchors.skipped})\n")
+    out.append("\n")
+    out.append(_overview(project, anchors))
+    for report in project.files:
+        out.append(_file(report, anchors, options))
+    if project.skipped:
+        out.append("## Skipped files\n\n| File | Why |\n| --- | --- |\n")
+        out += [f"| {cell(code(path))} | {cell(plain(why))} |\n" for path, why in project.skipped]
+        out.append("\n")
+    return "".join(out).rstrip("\n") + "\n"
+
+
+def _metadata(project: Project, options: Options) -> str:
+    rows = []
+    if options.origin:
+        rows.append(("Source", code(options.origin)))
+    if project.commit is not None:
+        rows.append(("Commit", f"{code(project.commit.sha[:12])} ({project.commit.date}): "
+                               f"{plain(project.commit.subject)}"))
+    rows.append(("Tool", f"llm-doc {__version__}"))
+    rows.append(("Summaries", plain(options.provider) if options.provider
+                 else "docstrings only (offline)"))
+    if options.generated:
+        rows.append(("Generated", plain(options.generated)))
+    return "| | |\n| --- | --- |\n" + "".join(
+        f"| {name} | {cell(value)} |\n" for name, value in rows) + "\n"
+
+
+def _overview(project: Project, anchors: _Anchors) -> str:
+    files = [f for f in project.files if not f.error]
+    functions = list(_functions(project))
+    methods = sum(1 for _, item in functions if item.kind == "method")
+    classes = sum(1 for f in files for item in f.items if item.kind == "class")
+    documented, documentable = coverage(project)
+    percent = f"{100 * documented / documentable:.1f} %" if documentable else "n/a"
+    out = ["## Overview\n\n",
+           f"- Files: {len(project.files)} ({sum(f.lines for f in files)} lines)"
+           + (f", {len(project.files) - len(files)} not analysed" if len(files) <
+              len(project.files) else "")
+           + (f"; {len(project.skipped)} skipped" if project.skipped else "") + "\n",
+           f"- Functions: {len(functions)} ({methods} methods); classes: {classes}\n",
+           f"- Docstring coverage: {percent} ({documented} of {documentable} modules, "
+           "classes and functions)\n\n"]
+    out.append("### Most complex functions\n\n")
+    ranked = sorted(functions, key=lambda fi: (-fi[1].complexity, fi[0].path, fi[1].line))
+    if ranked:
+        out.append("| Function | File | Complexity |\n| --- | --- | ---: |\n")
+        for report, item in ranked[:_MOST_COMPLEX]:
+            link = f"[{code(item.qualname)}](#{anchors.items[Ref(report.path, item.qualname)]})"
+            out.append(f"| {cell(link)} | {cell(code(report.path))} | {item.complexity} |\n")
+        out.append("\n")
+    else:
+        out.append("No functions.\n\n")
+    if project.entry_points:
+        out.append("### Entry points\n\n")
+        out += [f"- {point}\n" for point in project.entry_points]
+        out.append("\n")
+    return "".join(out)
+
+
+def _link(ref: Ref, anchors: _Anchors) -> str:
+    name = code(ref.qualname)
+    anchor = anchors.items.get(ref)
+    return f"[{name}](#{anchor})" if anchor else name
+
+
+def _file(report: FileReport, anchors: _Anchors, options: Options) -> str:
+    out = [f"## {code(report.path)}\n\n"]
+    if report.error:
+        where = f" (line {report.error_line})" if report.error_line else ""
+        out.append(f"Not analysed{where}: {plain(report.error)}\n\n")
+        return "".join(out)
+    if report.summary:
+        out.append(plain(report.summary) + "\n\n")
+    out.append(f"Module {code(report.module)}, {report.lines} lines.\n\n")
+    if report.history:
+        out.append("**Recent changes**\n\n| Date | Author | Commit | Subject |\n"
+                   "| --- | --- | --- | --- |\n")
+        out += [f"| {c.date} | {cell(plain(c.author))} | {code(c.sha[:12])} | "
+                f"{cell(plain(c.subject))} |\n" for c in report.history]
+        out.append("\n")
+    if report.items:
+        out.append("| Name | Signature | Lines | Complexity | Summary | Callers | Callees |\n"
+                   "| --- | --- | --- | ---: | --- | ---: | ---: |\n")
+        for item in report.items:
+            link = f"[{code(item.qualname)}](#{anchors.items[Ref(report.path, item.qualname)]})"
+            out.append(f"| {cell(link)} | {cell(code(item.signature)) if item.signature else ''}"
+                       f" | {item.line}-{item.end_line} | {item.complexity} | "
+                       f"{cell(plain(item.summary))} | {len(item.callers)} | "
+                       f"{len(item.callees)} |\n")
+        out.append("\n")
+    for item in report.items:
+        out.append(_item(item, anchors))
+    if options.source:
+        out.append(f"<details>\n<summary>Source of {plain(report.path)}</summary>\n\n"
+                   f"{fenced(report.source, 'python')}\n</details>\n\n")
+    return "".join(out)
+
+
+def _item(item: Item, anchors: _Anchors) -> str:
+    keyword = {"class": "class", "method": "method"}.get(item.kind, "function")
+    out = [f"### {code(item.qualname)}\n\n",
+           f"{keyword.capitalize()}, lines {item.line}-{item.end_line}, complexity "
+           f"{item.complexity}.\n\n"]
+    if item.docstring:
+        out.append(fenced(item.docstring, "text") + "\n")
+    if item.callers:
+        out.append("Called by: " + ", ".join(_link(r, anchors) for r in item.callers) + "\n\n")
+    if item.callees:
+        out.append("Calls: " + ", ".join(_link(r, anchors) for r in item.callees) + "\n\n")
+    return "".join(out)
+
+
+def as_json(project: Project, options: Options) -> str:
+    """The same content as JSON (keys stable across versions; see docs/report.md).
+
+    Args:
+        project: What ``collect`` gathered.
+        options: Whether sources are included; where the input came from.
+
+    Returns:
+        The document, indented, keys in a fixed order, ending with a newline.
+    """
+    documented, documentable = coverage(project)
+    data = {
+        "tool": f"llm-doc {__version__}",
+        "name": project.name,
+        "source": options.origin or None,
+        "commit": None if project.commit is None else {
+            "sha": project.commit.sha, "date": project.commit.date,
+            "subject": project.commit.subject},
+        "coverage": {"documented": documented, "documentable": documentable},
+        "entry_points": project.entry_points,
+        "files": [_file_json(report, options) for report in project.files],
+        "skipped": [{"path": path, "reason": why} for path, why in project.skipped],
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def _file_json(report: FileReport, options: Options) -> dict[str, object]:
+    return {
+        "path": report.path,
+        "module": report.module,
+        "summary": report.summary,
+        "lines": report.lines,
+        "error": report.error or None,
+        "history": [{"sha": c.sha, "date": c.date, "author": c.author, "subject": c.subject}
+                    for c in report.history],
+        "functions": [_item_json(i) for i in report.items if i.kind != "class"],
+        "classes": [_item_json(i) for i in report.items if i.kind == "class"],
+        **({"source": report.source} if options.source else {}),
+    }
+
+
+def _item_json(item: Item) -> dict[str, object]:
+    return {
+        "qualname": item.qualname,
+        "kind": item.kind,
+        "line": item.line,
+        "end_line": item.end_line,
+        "signature": item.signature,
+        "complexity": item.complexity,
+        "summary": item.summary,
+        "callers": len(item.callers),
+        "callees": len(item.callees),
+        "docstring": item.docstring,
+    }
