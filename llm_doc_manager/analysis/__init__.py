@@ -16,7 +16,13 @@ from llm_doc_manager.analysis.facts import (
     function_facts,
     module_facts,
 )
-from llm_doc_manager.analysis.load import LoadedFile, load_file, parse_source, read_file
+from llm_doc_manager.analysis.load import (
+    LoadedFile,
+    fewer_collections,
+    load_file,
+    parse_source,
+    read_file,
+)
 from llm_doc_manager.analysis.markers import (
     Kind,
     MarkerProblem,
@@ -45,7 +51,8 @@ __all__ = [
     "AttributeFact", "BlockFacts", "ClassFacts", "DefNode", "Definition", "FunctionFacts",
     "FunctionNode", "Kind", "LoadedFile", "MarkerProblem", "MarkerScan", "ModuleFacts", "Param",
     "RaiseFact", "Region", "Target", "child_blocks", "class_facts", "decorator_names",
-    "describe_statement", "docstring_expr", "first_line", "function_facts", "is_marker_comment",
-    "iter_defs", "load_file", "module_facts", "module_name", "parse_source", "read_file",
+    "describe_statement", "docstring_expr", "fewer_collections", "first_line",
+    "function_facts", "is_marker_comment", "iter_defs", "load_file", "module_facts",
+    "module_name", "parse_source", "read_file",
     "resolve", "scan_markers", "summary_of", "unparse", "walk_own",
 ]

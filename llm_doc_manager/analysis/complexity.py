@@ -27,6 +27,7 @@ from llm_doc_manager.analysis.nodes import DefNode
 # ``try``/``except*`` exists from Python 3.11 on.
 _TRIES: tuple[type[ast.AST], ...] = tuple(
     kind for kind in (ast.Try, getattr(ast, "TryStar", None)) if kind is not None)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def complexity(node: DefNode) -> int:
@@ -38,47 +39,69 @@ def complexity(node: DefNode) -> int:
     Returns:
         The complexity (1 for straight-line code).
     """
-    if isinstance(node, ast.ClassDef):
-        return _class_complexity(node)
-    methods: list[DefNode] = []
-    return 1 + sum(_decisions(child, methods) for child in node.body)
+    return complexities(node)[node]
 
 
-def _class_complexity(node: ast.ClassDef) -> int:
-    methods: list[DefNode] = []
-    real = 1 + sum(_decisions(child, methods) for child in node.body)
-    functions = [m for m in methods if not isinstance(m, ast.ClassDef)]
-    real += sum(complexity(m) for m in functions)
-    if not functions:
-        return real
-    return real // len(functions) + (len(functions) > 1)
+def complexities(root: ast.AST) -> dict[DefNode, int]:
+    """Return the complexity of every def and class in ``root`` (itself included), in one pass.
 
+    Args:
+        root: A module, or a def or class node.
 
-def _decisions(node: ast.AST, nested: list[DefNode]) -> int:
-    """Decision points in ``node``; nested definitions are collected, not entered."""
-    count = 0
-    todo = [node]
+    Returns:
+        Each definition's complexity, nested ones included.
+    """
+    counts: dict[DefNode, int] = {}
+    methods: dict[ast.ClassDef, list[DefNode]] = {}
+    order: list[DefNode] = []
+    # Each entry: a node, the definition its decisions count for (None at module level),
+    # and the class whose methods a def found there would be.
+    todo: list[tuple[ast.AST, DefNode | None, ast.ClassDef | None]] = [(root, None, None)]
     while todo:
-        current = todo.pop()
-        if isinstance(current, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            nested.append(current)
+        current, owner, in_class = todo.pop()
+        if isinstance(current, _DEFS):
+            counts[current] = 0
+            order.append(current)
+            if in_class is not None and not isinstance(current, ast.ClassDef):
+                methods[in_class].append(current)
+            body_class = current if isinstance(current, ast.ClassDef) else None
+            if body_class is not None:
+                methods[body_class] = []
+            # Only the body is looked at: decorators, defaults, bases count for no one.
+            todo.extend((stmt, current, body_class) for stmt in current.body)
             continue
+        if owner is not None:
+            counts[owner] += _decisions(current)
         if isinstance(current, ast.Assert):
-            count += 1  # radon stops here: the condition's own operators are not counted
-            continue
-        if isinstance(current, _TRIES):
-            count += len(current.handlers) + bool(current.orelse)  # type: ignore[attr-defined]
-        elif isinstance(current, ast.BoolOp):
-            count += len(current.values) - 1
-        elif isinstance(current, ast.If | ast.IfExp):
-            count += 1
-        elif isinstance(current, ast.Match):
-            catch_all = any(isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None
-                            for case in current.cases)
-            count += max(0, len(current.cases) - catch_all)
-        elif isinstance(current, ast.For | ast.AsyncFor | ast.While):
-            count += 1 + bool(current.orelse)
-        elif isinstance(current, ast.comprehension):
-            count += 1 + len(current.ifs)
-        todo.extend(ast.iter_child_nodes(current))
-    return count
+            continue  # radon stops here: the condition's own operators are not counted
+        todo.extend((child, owner, in_class) for child in ast.iter_child_nodes(current))
+    scores: dict[DefNode, int] = {}
+    # Inner definitions were found after outer ones: scoring in reverse order scores
+    # every method before the class that needs it.
+    for node in reversed(order):
+        if isinstance(node, ast.ClassDef):
+            found = methods[node]
+            real = 1 + counts[node] + sum(scores[m] for m in found)
+            scores[node] = real // len(found) + (len(found) > 1) if found else real
+        else:
+            scores[node] = 1 + counts[node]
+    return scores
+
+
+def _decisions(node: ast.AST) -> int:
+    """The decision points a node adds by itself (its children are counted on their own)."""
+    if isinstance(node, ast.BoolOp):
+        return len(node.values) - 1
+    if isinstance(node, ast.If | ast.IfExp | ast.Assert):
+        return 1
+    if isinstance(node, ast.For | ast.AsyncFor | ast.While):
+        return 1 + bool(node.orelse)
+    if isinstance(node, ast.comprehension):
+        return 1 + len(node.ifs)
+    if isinstance(node, _TRIES):
+        return len(node.handlers) + bool(node.orelse)  # type: ignore[attr-defined]
+    if isinstance(node, ast.Match):
+        catch_all = any(isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None
+                        for case in node.cases)
+        return max(0, len(node.cases) - catch_all)
+    return 0

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,3 +70,23 @@ def load_file(path: Path) -> LoadedFile | Finding:
     if isinstance(tree, Finding):
         return tree
     return LoadedFile(source, tree)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Keep the cyclic garbage collector from re-scanning what a run holds.
+
+    A run builds millions of AST nodes that live until their file is built, and makes
+    almost no reference cycles. With CPython's default threshold (a young collection every
+    700 allocations) the collector spends a third of an offline run walking those trees;
+    freezing what is already alive (the imported modules) and collecting less often keeps
+    cycles collectable while cutting that to a few per cent.
+    """
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import contextlib
-import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +26,7 @@ from llm_doc_manager.analysis import (
     class_facts,
     describe_statement,
     docstring_expr,
+    fewer_collections,
     first_line,
     function_facts,
     load_file,
@@ -626,29 +625,9 @@ _PARALLEL_FROM = 16
 _CHUNK = 4
 
 
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Keep the cyclic garbage collector from re-scanning what a run holds.
-
-    A run builds millions of AST nodes that live until their file is built, and makes
-    almost no reference cycles. With CPython's default threshold (a young collection every
-    700 allocations) the collector spends a third of an offline run walking those trees;
-    freezing what is already alive (the imported modules) and collecting less often keeps
-    cycles collectable while cutting that to a few per cent.
-    """
-    old = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-        gc.unfreeze()
-
-
 def _run_chunk(paths: list[Path], provider: Provider, options: Options) -> list[FileResult]:
     """A worker's task: a few files, one after the other, with its copy of the provider."""
-    with _fewer_collections():  # a spawned worker does not inherit the parent's settings
+    with fewer_collections():  # a spawned worker does not inherit the parent's settings
         return asyncio.run(_run_here(paths, provider, options, 1, _Silent()))
 
 
@@ -732,7 +711,7 @@ async def run_files(paths: Sequence[Path], provider: Provider, options: Options,
         for hit in hits.values():
             observer.finished(hit)
     todo = [path for path in paths if str(path) not in hits]
-    with _fewer_collections():
+    with fewer_collections():
         if provider.local and jobs > 1 and len(todo) >= _PARALLEL_FROM:
             fresh = await _run_in_workers(todo, provider, options, jobs, observer)
         else:

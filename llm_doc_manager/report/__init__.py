@@ -5,6 +5,6 @@ history); ``render`` writes the document; ``origin`` checks the input and clones
 ``slug`` makes heading anchors as GitHub does.
 """
 
-from llm_doc_manager.report.model import FileReport, Item, Project, Ref, collect
+from llm_doc_manager.report.model import EntryPoint, FileReport, Item, Project, Ref, collect
 
-__all__ = ["FileReport", "Item", "Project", "Ref", "collect"]
+__all__ = ["EntryPoint", "FileReport", "Item", "Project", "Ref", "collect"]

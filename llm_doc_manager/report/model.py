@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llm_doc_manager import codes
-from llm_doc_manager.analysis import docstring_expr, load_file, summary_of
-from llm_doc_manager.analysis.complexity import complexity
+from llm_doc_manager.analysis import docstring_expr, fewer_collections, load_file, summary_of
+from llm_doc_manager.analysis.complexity import complexities
 from llm_doc_manager.callgraph import CallGraph, DefKey, key_of, module_for, module_index
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.report.history import Commit, head, histories, repository_root
@@ -105,6 +105,23 @@ class FileReport:
         return summary_of(self.docstring or "")
 
 
+@dataclass(frozen=True)
+class EntryPoint:
+    """Where the code is started from.
+
+    Attributes:
+        kind: ``script`` (a console script of pyproject.toml), ``module`` (a
+            ``__main__.py``) or ``main`` (a module with an ``if __name__ == "__main__"``
+            block).
+        name: The script's name, or the file.
+        target: What runs: ``module:function``, ``python -m pkg``, or the block.
+    """
+
+    kind: str
+    name: str
+    target: str
+
+
 @dataclass
 class Project:
     """Everything a report shows.
@@ -122,7 +139,7 @@ class Project:
     files: list[FileReport] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     commit: Commit | None = None
-    entry_points: list[str] = field(default_factory=list)
+    entry_points: list[EntryPoint] = field(default_factory=list)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -148,56 +165,60 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
     project = Project(name or root.resolve().name)
     graph = CallGraph()
     keys: dict[str, FileReport] = {}
-    trees: dict[str, ast.Module] = {}
-    for path in iter_files([root], exclude, root=root):
-        relative = _relative(path, root)
-        module, is_package = module_for(path)
-        loaded = load_file(path)
-        if isinstance(loaded, Finding):
-            if loaded.code in (codes.SYNTAX_ERROR, codes.DECODE_ERROR):  # shown in its place
-                project.files.append(FileReport(relative, module, error=loaded.message,
-                                                error_line=loaded.line))
-            else:
-                project.skipped.append((relative, loaded.message))
-            continue
-        text = loaded.source.text
-        report = FileReport(relative, module, text.count("\n") + (not text.endswith("\n")),
-                            source=text)
-        try:
-            index = module_index(text, module, is_package, str(path), tree=loaded.tree)
-        except RecursionError:
-            index = None
-        if index is None or index.error:
-            report.error = index.error if index is not None else "too deeply nested"
+    facts: dict[str, dict[tuple[int, str], tuple[int, str | None]]] = {}
+    mains: set[str] = set()
+    with fewer_collections():  # millions of short-lived AST nodes, no cycles
+        for path in iter_files([root], exclude, root=root):
+            relative = _relative(path, root)
+            module, is_package = module_for(path)
+            loaded = load_file(path)
+            if isinstance(loaded, Finding):
+                if loaded.code in (codes.SYNTAX_ERROR, codes.DECODE_ERROR):  # shown in place
+                    project.files.append(FileReport(relative, module, error=loaded.message,
+                                                    error_line=loaded.line))
+                else:
+                    project.skipped.append((relative, loaded.message))
+                continue
+            text = loaded.source.text
+            report = FileReport(relative, module,
+                                text.count("\n") + (not text.endswith("\n")), source=text)
             project.files.append(report)
-            continue
-        key = key_of(path)
-        graph.set_index(key, index)
-        keys[key] = report
-        trees[key] = loaded.tree
-        project.files.append(report)
-    graph.resolve()
-    for key, report in keys.items():
-        _fill(report, trees[key], graph, key, keys)
+            try:
+                index = module_index(text, module, is_package, str(path), tree=loaded.tree)
+                # Each file's own facts now: its tree is let go before the next is read.
+                facts[relative] = {(node.lineno, node.name): (score, _clean(
+                    docstring_expr(node.body))) for node, score in
+                    complexities(loaded.tree).items()}
+            except RecursionError:
+                report.error = "expressions nested too deeply to analyse"
+                continue
+            if index.error:
+                report.error, report.error_line = index.error, index.error_line
+                continue
+            report.docstring = _clean(docstring_expr(loaded.tree.body))
+            if any(_is_main_block(stmt) for stmt in loaded.tree.body):
+                mains.add(relative)
+            key = key_of(path)
+            graph.set_index(key, index)
+            keys[key] = report
+        graph.resolve()
+        for key, report in keys.items():
+            _fill(report, facts[report.path], graph, key, keys)
     project.files.sort(key=lambda f: f.path)
     project.skipped.sort()
-    project.entry_points = _entry_points(root, project, trees, keys)
+    project.entry_points = _entry_points(root, project, mains)
     _add_history(root, project, history)
     return project
 
 
-def _fill(report: FileReport, tree: ast.Module, graph: CallGraph, key: str,
-          keys: dict[str, FileReport]) -> None:
-    """Add a file's module docstring and definitions, with their calls."""
-    expr = docstring_expr(tree.body)
-    report.docstring = _clean(expr)
-    nodes = {(n.lineno, n.name): n for n in ast.walk(tree)
-             if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+def _fill(report: FileReport, facts: dict[tuple[int, str], tuple[int, str | None]],
+          graph: CallGraph, key: str, keys: dict[str, FileReport]) -> None:
+    """Add a file's definitions, with their complexity, docstrings and calls."""
     for number, definition in enumerate(graph.files[key].defs):
-        node = nodes[(definition.line, definition.name)]
+        score, docstring = facts[(definition.line, definition.name)]
         report.items.append(Item(
             definition.qualname, definition.kind, definition.line, definition.end_line,
-            definition.after_name, complexity(node), _clean(docstring_expr(node.body)),
+            definition.after_name, score, docstring,
             _refs(graph, (c.caller for c in graph.incoming((key, number), inferred=False)
                           if c.resolution == "resolved"), keys),
             _refs(graph, (c.callee for c in graph.outgoing((key, number), inferred=False)
@@ -222,10 +243,9 @@ def _refs(graph: CallGraph, found: object, keys: dict[str, FileReport]) -> tuple
     return tuple(refs)
 
 
-def _entry_points(root: Path, project: Project, trees: dict[str, ast.Module],
-                  keys: dict[str, FileReport]) -> list[str]:
+def _entry_points(root: Path, project: Project, mains: set[str]) -> list[EntryPoint]:
     """``[project.scripts]`` of the root's pyproject.toml, ``__main__`` modules and blocks."""
-    found: list[str] = []
+    found: list[EntryPoint] = []
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
@@ -234,14 +254,13 @@ def _entry_points(root: Path, project: Project, trees: dict[str, ast.Module],
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
             scripts = {}
         if isinstance(scripts, dict):
-            found += [f"`{name}` → `{target}` (console script)"
+            found += [EntryPoint("script", str(name), target)
                       for name, target in sorted(scripts.items()) if isinstance(target, str)]
-    for key, tree in sorted(trees.items(), key=lambda kv: keys[kv[0]].path):
-        path = keys[key].path
-        if path.endswith("__main__.py"):
-            found.append(f"`{path}` (`python -m {keys[key].module}`)")
-        elif any(_is_main_block(stmt) for stmt in tree.body):
-            found.append(f"`{path}` (`if __name__ == \"__main__\"`)")
+    for report in project.files:
+        if report.path.endswith("__main__.py") and not report.error:
+            found.append(EntryPoint("module", report.path, f"python -m {report.module}"))
+        elif report.path in mains:
+            found.append(EntryPoint("main", report.path, 'if __name__ == "__main__"'))
     return found
 
 

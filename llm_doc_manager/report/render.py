@@ -7,6 +7,7 @@ never to be closed by what they hold, so nothing the code contains is read as Ma
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -184,7 +185,9 @@ def _overview(project: Project, anchors: _Anchors) -> str:
         out.append("No functions.\n\n")
     if project.entry_points:
         out.append("### Entry points\n\n")
-        out += [f"- {point}\n" for point in project.entry_points]
+        out += [f"- {code(point.name)}: {code(point.target)}"
+                f"{' (console script)' if point.kind == 'script' else ''}\n"
+                for point in project.entry_points]
         out.append("\n")
     return "".join(out)
 
@@ -223,7 +226,8 @@ def _file(report: FileReport, anchors: _Anchors, options: Options) -> str:
     for item in report.items:
         out.append(_item(item, anchors))
     if options.source:
-        out.append(f"<details>\n<summary>Source of {plain(report.path)}</summary>\n\n"
+        # Inside HTML, Markdown is not read: the path is escaped as HTML.
+        out.append(f"<details>\n<summary>Source of {html.escape(report.path)}</summary>\n\n"
                    f"{fenced(report.source, 'python')}\n</details>\n\n")
     return "".join(out)
 
@@ -261,7 +265,8 @@ def as_json(project: Project, options: Options) -> str:
             "sha": project.commit.sha, "date": project.commit.date,
             "subject": project.commit.subject},
         "coverage": {"documented": documented, "documentable": documentable},
-        "entry_points": project.entry_points,
+        "entry_points": [{"kind": p.kind, "name": p.name, "target": p.target}
+                         for p in project.entry_points],
         "files": [_file_json(report, options) for report in project.files],
         "skipped": [{"path": path, "reason": why} for path, why in project.skipped],
     }

@@ -123,7 +123,7 @@ def test_markdown_report_of_a_repository(repo: Path, llm_doc: Run) -> None:
         in section
     assert "Called by: [`parse`](#parse)" in section
     assert "Not analysed (line 1): cannot parse" in document
-    assert "- `pkg/app.py` (`if __name__ == \"__main__\"`)" in document
+    assert "- `pkg/app.py`: `if __name__ == \"__main__\"`" in document
     assert "Docstring coverage: 33.3 % (3 of 9" in document
     assert "<summary>Source of pkg/core.py</summary>" in document
     # The same input gives the same bytes.
