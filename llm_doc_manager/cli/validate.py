@@ -62,6 +62,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="exit 0 even when there are findings")
     checks.add_argument("--format", choices=("human", "json", "github"), default="human",
                         help="output format (default: human)")
+    checks.add_argument("--stats", action="store_true",
+                        help="also print docstring coverage, completeness and truthfulness "
+                             "per file and in all (human format; see docs/report.md)")
     checks.add_argument("--no-cache", action="store_true", help="do not use the result cache")
     checks.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                         help="worker processes for uncached files (default: one per core)")
@@ -142,6 +145,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
             raise ConfigError("--yes and --diff cannot be combined")
         if (args.yes or args.diff) and not args.fix:
             raise ConfigError("--yes and --diff go with --fix")
+        if args.stats and args.format != "human":
+            raise ConfigError("--stats prints a table: it goes with --format human")
         settings = load_settings(
             stdin_path or paths[0], {"width": args.width, "all_defs": args.all_defs,
                                      "exclude": flag_list(args.exclude),
@@ -204,6 +209,10 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
     # With --fix --diff, stdout carries the diff alone (for `git apply`); findings go aside.
     stream = sys.stderr if args.fix and args.diff else sys.stdout
     stream.write(render(findings, args.format, color=use_color(args.color, stream, environ)))
+    if args.stats:
+        from llm_doc_manager.validate.stats import file_metrics, render_stats
+
+        stream.write(("\n" if findings else "") + render_stats(file_metrics(files)))
     if not args.quiet and args.format == "human":
         files_hit = len({f.path for f in findings})
         print(f"{plural(len(findings), 'finding')} in {files_hit} of {plural(len(files), 'file')}"

@@ -19,6 +19,7 @@ from llm_doc_manager.analysis import docstring_expr, fewer_collections, load_fil
 from llm_doc_manager.analysis.complexity import complexities
 from llm_doc_manager.callgraph import CallGraph, DefKey, key_of, module_for, module_index
 from llm_doc_manager.codes import Finding
+from llm_doc_manager.docstrings.metrics import Metrics, measure
 from llm_doc_manager.report.history import Commit, head, histories, repository_root
 from llm_doc_manager.source.discovery import iter_files
 
@@ -87,6 +88,7 @@ class FileReport:
         error: Why it could not be analysed ("" when it was), with ``error_line``.
         error_line: Line of the error.
         source: Its text.
+        metrics: Its documentation metrics (coverage, completeness, truthfulness).
     """
 
     path: str
@@ -98,6 +100,7 @@ class FileReport:
     error: str = ""
     error_line: int = 0
     source: str = ""
+    metrics: Metrics = field(default_factory=Metrics)
 
     @property
     def summary(self) -> str:
@@ -131,6 +134,7 @@ class Project:
         files: The analysed files, by path.
         skipped: Files not read, with the reason (too large, not text).
         commit: The checked-out commit, when the input is a git repository.
+        metrics: The project's documentation metrics (every analysed file joined).
         entry_points: Where the code is started from: ``__main__`` blocks and modules,
             console scripts of ``pyproject.toml``.
     """
@@ -140,6 +144,12 @@ class Project:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     commit: Commit | None = None
     entry_points: list[EntryPoint] = field(default_factory=list)
+    metrics: Metrics = field(default_factory=Metrics)
+
+    @property
+    def known(self) -> set[str]:
+        """The names the project defines (what truthfulness looks mentions up in)."""
+        return self.metrics.defined
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -180,8 +190,7 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
                     project.skipped.append((relative, loaded.message))
                 continue
             text = loaded.source.text
-            report = FileReport(relative, module,
-                                text.count("\n") + (not text.endswith("\n")), source=text)
+            report = FileReport(relative, module, len(text.splitlines()), source=text)
             project.files.append(report)
             try:
                 index = module_index(text, module, is_package, str(path), tree=loaded.tree)
@@ -196,6 +205,7 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
                 report.error, report.error_line = index.error, index.error_line
                 continue
             report.docstring = _clean(docstring_expr(loaded.tree.body))
+            report.metrics = measure(loaded.tree, module)
             if any(_is_main_block(stmt) for stmt in loaded.tree.body):
                 mains.add(relative)
             key = key_of(path)
@@ -205,6 +215,8 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
         for key, report in keys.items():
             _fill(report, facts[report.path], graph, key, keys)
     project.files.sort(key=lambda f: f.path)
+    for report in project.files:
+        project.metrics.add(report.metrics)
     project.skipped.sort()
     project.entry_points = _entry_points(root, project, mains)
     _add_history(root, project, history)

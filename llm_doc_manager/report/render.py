@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from llm_doc_manager import __version__
+from llm_doc_manager.docstrings.metrics import Metrics
 from llm_doc_manager.report.model import FileReport, Item, Project, Ref
 from llm_doc_manager.report.slug import Slugger
 
@@ -100,16 +101,20 @@ def _functions(project: Project) -> Iterator[tuple[FileReport, Item]]:
                 yield report, item
 
 
-def coverage(project: Project) -> tuple[int, int]:
-    """(documented, documentable): modules, classes and functions, nested ones included."""
-    documentable = documented = 0
-    for report in project.files:
-        if report.error:
-            continue
-        documentable += 1 + len(report.items)
-        documented += (report.docstring is not None) + sum(
-            item.docstring is not None for item in report.items)
-    return documented, documentable
+def _ratio(value: float | None, digits: int = 3) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _metrics_line(metrics: Metrics, known: set[str]) -> str:
+    """Coverage, completeness and truthfulness in words."""
+    coverage = metrics.coverage
+    true, mentions = metrics.truthful(known)
+    return (f"docstring coverage {'n/a' if coverage is None else f'{100 * coverage:.1f} %'} "
+            f"({metrics.documented} of {metrics.documentable}); completeness "
+            f"{_ratio(metrics.complete)} ({metrics.docstrings} "
+            f"docstring{'' if metrics.docstrings == 1 else 's'}); "
+            f"truthfulness {_ratio(true / mentions if mentions else None)} ({true} of "
+            f"{mentions} names mentioned exist)")
 
 
 def markdown(project: Project, options: Options) -> str:
@@ -134,7 +139,7 @@ def markdown(project: Project, options: Options) -> str:
     out.append("\n")
     out.append(_overview(project, anchors))
     for report in project.files:
-        out.append(_file(report, anchors, options))
+        out.append(_file(report, anchors, options, project.known))
     if project.skipped:
         out.append("## Skipped files\n\n| File | Why |\n| --- | --- |\n")
         out += [f"| {cell(code(path))} | {cell(plain(why))} |\n" for path, why in project.skipped]
@@ -163,16 +168,14 @@ def _overview(project: Project, anchors: _Anchors) -> str:
     functions = list(_functions(project))
     methods = sum(1 for _, item in functions if item.kind == "method")
     classes = sum(1 for f in files for item in f.items if item.kind == "class")
-    documented, documentable = coverage(project)
-    percent = f"{100 * documented / documentable:.1f} %" if documentable else "n/a"
     out = ["## Overview\n\n",
            f"- Files: {len(project.files)} ({sum(f.lines for f in files)} lines)"
            + (f", {len(project.files) - len(files)} not analysed" if len(files) <
               len(project.files) else "")
            + (f"; {len(project.skipped)} skipped" if project.skipped else "") + "\n",
            f"- Functions: {len(functions)} ({methods} methods); classes: {classes}\n",
-           f"- Docstring coverage: {percent} ({documented} of {documentable} modules, "
-           "classes and functions)\n\n"]
+           f"- Documentation: {_metrics_line(project.metrics, project.known)} (modules, "
+           "classes and functions; see docs/report.md)\n\n"]
     out.append("### Most complex functions\n\n")
     ranked = sorted(functions, key=lambda fi: (-fi[1].complexity, fi[0].path, fi[1].line))
     if ranked:
@@ -198,7 +201,7 @@ def _link(ref: Ref, anchors: _Anchors) -> str:
     return f"[{name}](#{anchor})" if anchor else name
 
 
-def _file(report: FileReport, anchors: _Anchors, options: Options) -> str:
+def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[str]) -> str:
     out = [f"## {code(report.path)}\n\n"]
     if report.error:
         where = f" (line {report.error_line})" if report.error_line else ""
@@ -206,7 +209,8 @@ def _file(report: FileReport, anchors: _Anchors, options: Options) -> str:
         return "".join(out)
     if report.summary:
         out.append(plain(report.summary) + "\n\n")
-    out.append(f"Module {code(report.module)}, {report.lines} lines.\n\n")
+    out.append(f"Module {code(report.module)}, {report.lines} lines; "
+               f"{_metrics_line(report.metrics, known)}.\n\n")
     if report.history:
         out.append("**Recent changes**\n\n| Date | Author | Commit | Subject |\n"
                    "| --- | --- | --- | --- |\n")
@@ -256,7 +260,6 @@ def as_json(project: Project, options: Options) -> str:
     Returns:
         The document, indented, keys in a fixed order, ending with a newline.
     """
-    documented, documentable = coverage(project)
     data = {
         "tool": f"llm-doc {__version__}",
         "name": project.name,
@@ -264,22 +267,31 @@ def as_json(project: Project, options: Options) -> str:
         "commit": None if project.commit is None else {
             "sha": project.commit.sha, "date": project.commit.date,
             "subject": project.commit.subject},
-        "coverage": {"documented": documented, "documentable": documentable},
+        "metrics": _metrics_json(project.metrics, project.known),
         "entry_points": [{"kind": p.kind, "name": p.name, "target": p.target}
                          for p in project.entry_points],
-        "files": [_file_json(report, options) for report in project.files],
+        "files": [_file_json(report, options, project.known) for report in project.files],
         "skipped": [{"path": path, "reason": why} for path, why in project.skipped],
     }
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
-def _file_json(report: FileReport, options: Options) -> dict[str, object]:
+def _metrics_json(metrics: Metrics, known: set[str]) -> dict[str, object]:
+    true, mentions = metrics.truthful(known)
+    return {"documentable": metrics.documentable, "documented": metrics.documented,
+            "coverage": None if metrics.coverage is None else round(metrics.coverage, 4),
+            "completeness": None if metrics.complete is None else round(metrics.complete, 4),
+            "docstrings": metrics.docstrings, "mentions": mentions, "mentions_found": true}
+
+
+def _file_json(report: FileReport, options: Options, known: set[str]) -> dict[str, object]:
     return {
         "path": report.path,
         "module": report.module,
         "summary": report.summary,
         "lines": report.lines,
         "error": report.error or None,
+        "metrics": _metrics_json(report.metrics, known),
         "history": [{"sha": c.sha, "date": c.date, "author": c.author, "subject": c.subject}
                     for c in report.history],
         "functions": [_item_json(i) for i in report.items if i.kind != "class"],

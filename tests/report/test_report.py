@@ -124,7 +124,8 @@ def test_markdown_report_of_a_repository(repo: Path, llm_doc: Run) -> None:
     assert "Called by: [`parse`](#parse)" in section
     assert "Not analysed (line 1): cannot parse" in document
     assert "- `pkg/app.py`: `if __name__ == \"__main__\"`" in document
-    assert "Docstring coverage: 33.3 % (3 of 9" in document
+    assert "- Documentation: docstring coverage 33.3 % (3 of 9); completeness 0.583 (2 " \
+        "docstrings); truthfulness 1.000 (1 of 1 names mentioned exist)" in document
     assert "<summary>Source of pkg/core.py</summary>" in document
     # The same input gives the same bytes.
     again = llm_doc("report", str(repo), "-o", str(repo.parent / "again.md"))

@@ -255,3 +255,27 @@ def test_extend_select_and_exit_zero(tmp_path: Path, llm_doc: Run) -> None:
     every = llm_doc("validate", "--all", "-q", "--select", "ALL", "--exit-zero", "drift.py")
     assert every.returncode == 0
     assert len(every.stdout.splitlines()) == _EXPECTED
+
+
+def test_stats_per_file_and_in_all(tmp_path: Path, llm_doc: Run) -> None:
+    (tmp_path / "a.py").write_text(
+        '"""Module a."""\n\n\ndef f(x):\n    """Return `x` doubled, see `g`.\n\n    Args:\n'
+        '        x: A number.\n\n    Returns:\n        Twice x.\n    """\n    return 2 * x\n\n\n'
+        'def g(y):\n    return y\n')
+    (tmp_path / "b.py").write_text('def h(z):\n    """Use `nowhere`."""\n    return z\n')
+    result = llm_doc("validate", "--stats", "a.py", "b.py")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["file", "coverage", "completeness", "truthfulness"]
+    # a.py: module, f, g -> 2 of 3; f complete (summary, Args, Returns); mentions x, g, x
+    # (the Args entry) all exist.
+    assert lines[1].split() == ["a.py", "66.7", "%", "2/3", "1.000", "(", "1)", "1.000",
+                                "(3/3)"]
+    # b.py: module, h -> 1 of 2; h lacks Args and Returns: 1 of 3; `nowhere` does not exist.
+    assert lines[2].split() == ["b.py", "50.0", "%", "1/2", "0.333", "(", "1)", "0.000",
+                                "(0/1)"]
+    assert lines[3].split() == ["all", "files", "60.0", "%", "3/5", "0.667", "(", "2)",
+                                "0.750", "(3/4)"]
+    bad = llm_doc("validate", "--stats", "--format", "json", "a.py")
+    assert bad.returncode == 2
+    assert "--stats prints a table" in bad.stderr

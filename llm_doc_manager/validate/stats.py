@@ -1,0 +1,58 @@
+"""``validate --stats``: the documentation metrics of the files checked, per file and in all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from llm_doc_manager.analysis import load_file
+from llm_doc_manager.codes import Finding
+from llm_doc_manager.docstrings.metrics import Metrics, measure
+
+
+def file_metrics(files: Sequence[Path]) -> list[tuple[Path, Metrics]]:
+    """Measure each file that parses (the others are findings already).
+
+    Args:
+        files: The files checked.
+
+    Returns:
+        Each measured file with its metrics, in the given order.
+    """
+    measured = []
+    for path in files:
+        loaded = load_file(path)
+        if isinstance(loaded, Finding):
+            continue
+        try:
+            measured.append((path, measure(loaded.tree, path.stem)))
+        except RecursionError:
+            continue  # code too deep to walk is reported by the checks
+    return measured
+
+
+def render_stats(measured: Sequence[tuple[Path, Metrics]]) -> str:
+    """A table of the metrics per file and for all of them.
+
+    Args:
+        measured: What ``file_metrics`` returned.
+
+    Returns:
+        The text, one line per file and a total line.
+    """
+    total = Metrics()
+    for _, metrics in measured:
+        total.add(metrics)
+    known = total.defined
+    rows = [(str(path), metrics) for path, metrics in measured] + [("all files", total)]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{'file':<{width}}  coverage          completeness     truthfulness"]
+    for name, metrics in rows:
+        true, mentions = metrics.truthful(known)
+        coverage = "-" if metrics.coverage is None else f"{100 * metrics.coverage:5.1f} %"
+        complete = "-" if metrics.complete is None else f"{metrics.complete:.3f}"
+        truthful = "-" if not mentions else f"{true / mentions:.3f}"
+        lines.append(f"{name:<{width}}  {coverage:>7} {metrics.documented:>4}/"
+                     f"{metrics.documentable:<4} {complete:>5} ({metrics.docstrings:>4})   "
+                     f"{truthful:>5} ({true}/{mentions})")
+    return "\n".join(lines) + "\n"
