@@ -212,7 +212,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
     if args.stats:
         from llm_doc_manager.validate.stats import file_metrics, render_stats
 
-        stream.write(("\n" if findings else "") + render_stats(file_metrics(files)))
+        measured = file_metrics(files, settings.placeholder)
+        stream.write(("\n" if findings else "") + render_stats(measured))
     if not args.quiet and args.format == "human":
         files_hit = len({f.path for f in findings})
         print(f"{plural(len(findings), 'finding')} in {files_hit} of {plural(len(files), 'file')}"

@@ -1,12 +1,14 @@
 """Deterministic documentation metrics (DocAgent's): coverage, completeness, truthfulness.
 
 * **Coverage**: documentable nodes (the module, every class and function, nested ones and
-  private ones included, as interrogate counts by default) that have a docstring.
+  private ones included, as interrogate counts by default) that have a docstring whose
+  summary is more than the placeholder.
 * **Completeness**: for each docstring of a function or class, the share of the parts its
   code requires that are there: a summary always; Args when it takes documentable
   arguments; Returns when it returns a value (not for a property); Yields when it yields
   values; Raises when it raises (``NotImplementedError`` aside); Attributes (or Args) when a
-  class sets public attributes. The project's figure is the mean over docstrings.
+  class sets public attributes; a part holding only the placeholder is not counted as
+  there. The project's figure is the mean over docstrings.
 * **Truthfulness**: of the code entities a docstring names — its Args entries, its Raises
   types and the identifiers it puts in backticks — the share that exist: the function's
   own parameters, names the project defines (modules, classes, functions, their
@@ -37,7 +39,9 @@ from llm_doc_manager.analysis import (
     docstring_expr,
     function_facts,
     iter_defs,
+    summary_of,
 )
+from llm_doc_manager.config import PLACEHOLDER
 from llm_doc_manager.docstrings.parse import ParsedDocstring, parse_docstring
 from llm_doc_manager.docstrings.sync import bare
 
@@ -108,12 +112,13 @@ def _parts(name: str) -> set[str]:
     return {parts[0], parts[-1]} if parts else {name}
 
 
-def measure(tree: ast.Module, module: str) -> Metrics:
+def measure(tree: ast.Module, module: str, placeholder: str = PLACEHOLDER) -> Metrics:
     """Measure one parsed file.
 
     Args:
         tree: Its syntax tree.
         module: Its dotted module name (its parts are names the project defines).
+        placeholder: The placeholder text: a part holding only it is not complete.
 
     Returns:
         Its metrics; ``unresolved`` still to be looked up with ``Metrics.truthful``.
@@ -122,7 +127,7 @@ def measure(tree: ast.Module, module: str) -> Metrics:
     imported = _imported(tree)
     metrics.defined |= _module_names(tree)
     metrics.documentable += 1
-    if docstring_expr(tree.body) is not None:
+    if _says_something(docstring_expr(tree.body), placeholder):
         metrics.documented += 1
     for definition in iter_defs(tree):
         node = definition.node
@@ -135,13 +140,14 @@ def measure(tree: ast.Module, module: str) -> Metrics:
         expr = docstring_expr(node.body)
         if expr is None:
             continue
-        metrics.documented += 1
+        metrics.documented += _says_something(expr, placeholder)
         local = _defined_by(node)
         metrics.defined |= local
         parsed = parse_docstring(expr.value.value)  # type: ignore[attr-defined]
         if not parsed.google:
             continue  # another style: its parts cannot be told apart
-        required, present = _parts_required(node, definition.class_name, parsed)
+        required, present = _parts_required(node, definition.class_name, parsed,
+                                            placeholder)
         metrics.completeness += present / required
         metrics.docstrings += 1
         params = _params(node)
@@ -161,23 +167,41 @@ def measure(tree: ast.Module, module: str) -> Metrics:
     return metrics
 
 
-def _parts_required(node: DefNode, class_name: str | None, parsed: ParsedDocstring
-                    ) -> tuple[int, int]:
-    """(parts the code requires, parts present) for one docstring."""
-    required, present = 1, int(bool(parsed.summary.strip()))
+def _says_something(expr: ast.Expr | None, placeholder: str) -> bool:
+    """Whether a docstring is there and its summary is more than the placeholder."""
+    if expr is None:
+        return False
+    summary = summary_of(expr.value.value)  # type: ignore[attr-defined]
+    return bool(summary) and summary != placeholder
+
+
+def _parts_required(node: DefNode, class_name: str | None, parsed: ParsedDocstring,
+                    placeholder: str) -> tuple[int, int]:
+    """(parts the code requires, parts present) for one docstring.
+
+    A part that holds only the placeholder (what the offline provider writes where prose is
+    missing) is not present: it is there to be filled.
+    """
+    def said(*texts: str | None) -> bool:
+        return any(t and t.strip() and t.strip() != placeholder for t in texts)
+
+    required, present = 1, int(said(parsed.summary))
     if isinstance(node, ast.ClassDef):
         facts = class_facts(node)
         if facts.attributes:
             required += 1
-            present += bool(parsed.attributes or parsed.args)
+            present += said(*(a.description for a in parsed.attributes),
+                            *(a.description for a in parsed.args))
         return required, present
     function = function_facts(node, class_name)
     needs = [
-        (bool(function.params), bool(parsed.args)),
-        (function.documents_return and not function.is_property, parsed.returns is not None),
-        (function.documents_yield, parsed.yields is not None),
+        (bool(function.params), said(*(a.description for a in parsed.args))),
+        (function.documents_return and not function.is_property,
+         parsed.returns is not None and said(parsed.returns.description)),
+        (function.documents_yield, parsed.yields is not None and
+         said(parsed.yields.description)),
         (any(r.exception != "NotImplementedError" for r in function.raises),
-         bool(parsed.raises)),
+         said(*(r.description for r in parsed.raises))),
     ]
     for needed, there in needs:
         if needed:

@@ -10,11 +10,12 @@ from llm_doc_manager.codes import Finding
 from llm_doc_manager.docstrings.metrics import Metrics, measure
 
 
-def file_metrics(files: Sequence[Path]) -> list[tuple[Path, Metrics]]:
+def file_metrics(files: Sequence[Path], placeholder: str) -> list[tuple[Path, Metrics]]:
     """Measure each file that parses (the others are findings already).
 
     Args:
         files: The files checked.
+        placeholder: The configured placeholder (a part holding only it is incomplete).
 
     Returns:
         Each measured file with its metrics, in the given order.
@@ -25,7 +26,7 @@ def file_metrics(files: Sequence[Path]) -> list[tuple[Path, Metrics]]:
         if isinstance(loaded, Finding):
             continue
         try:
-            measured.append((path, measure(loaded.tree, path.stem)))
+            measured.append((path, measure(loaded.tree, path.stem, placeholder)))
         except RecursionError:
             continue  # code too deep to walk is reported by the checks
     return measured
