@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from llm_doc_manager.cli.args import FINDINGS, USAGE
 
@@ -43,11 +44,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
                        help="commits to fetch when cloning a URL (default 100; 0: all)")
     where.add_argument("--ref", metavar="REF",
                        help="branch, tag or commit to check out when cloning a URL")
+    model = parser.add_argument_group("summaries by a model (for what has no docstring)")
+    model.add_argument("--provider", choices=("static", "openai", "azure"),
+                       help="static (offline, the default: docstrings only), openai or azure")
+    model.add_argument("--model", help="model name (Azure: the deployment)")
+    model.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server URL")
+    model.add_argument("--concurrency", type=int, metavar="N",
+                       help="most model requests in flight (default 8)")
+    model.add_argument("--no-cache", action="store_true", help="neither read nor write the "
+                       "answer cache")
+    model.add_argument("--dry-run", action="store_true",
+                       help="print the requests a model run would send, an estimate of their "
+                            "tokens and cost, and stop (nothing is sent or written)")
+    model.add_argument("--config", type=Path, metavar="FILE",
+                       help="use this pyproject.toml (default: the folder's; for a URL, the "
+                            "current folder's, never the clone's)")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and reported
     """Run ``llm-doc report``."""
     from llm_doc_manager.config import flag_list
+    from llm_doc_manager.errors import ConfigError, FatalProviderError
     from llm_doc_manager.report import collect
     from llm_doc_manager.report.origin import OriginError, check, checkout
     from llm_doc_manager.report.render import Options, as_json, markdown
@@ -58,14 +75,33 @@ def run(args: argparse.Namespace) -> int:
         return USAGE
     try:
         origin = check(args.source)
+        # A clone's own configuration is never read: it could point the model requests,
+        # and the API key with them, at another server.
+        settings, provider = _provider(args, origin.path or Path.cwd())
         with checkout(origin, args.depth, args.ref) as folder:
             name = origin.shown.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git") \
                 if origin.url is not None else None
-            project = collect(folder, flag_list(args.exclude) or (), args.history, name)
+            project = collect(folder, flag_list(args.exclude) or (), args.history, name,
+                              facts=provider is not None)
     except OriginError as exc:
         print(f"llm-doc report: {'error: ' if exc.usage else ''}{exc}", file=sys.stderr)
         return USAGE if exc.usage else FINDINGS
-    options = Options(source=not args.no_source,
+    except ConfigError as exc:
+        print(f"llm-doc report: error: {exc}", file=sys.stderr)
+        return USAGE
+    failed_asks: list[str] = []
+    label = ""
+    if provider is not None:
+        label = f"{provider.name}, model {_model_of(provider)}"
+        try:
+            outcome = _ask(args, project, provider, settings)
+        except FatalProviderError as exc:
+            print(f"llm-doc report: error: {exc}; nothing was written", file=sys.stderr)
+            return USAGE
+        if outcome is None:
+            return 0  # --dry-run
+        failed_asks = outcome
+    options = Options(source=not args.no_source, provider=label,
                       generated=datetime.date.today().isoformat() if args.timestamp else None,
                       origin=origin.shown if origin.url is not None else "")
     document = as_json(project, options) if args.format == "json" else markdown(project, options)
@@ -75,12 +111,82 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
     for path, why in project.skipped:
         print(f"{path}: skipped: {why}", file=sys.stderr)
+    for message in failed_asks:
+        print(f"{message} (no analysis)", file=sys.stderr)
     if args.output == "-":
         sys.stdout.write(document)
         sys.stdout.flush()
     else:
         _write(Path(args.output), document)
-    return FINDINGS if failed else 0
+    return FINDINGS if failed or failed_asks else 0
+
+
+def _provider(args: argparse.Namespace, start: Path) -> tuple[Any, Any]:
+    """The settings and the model provider (None for the offline report)."""
+    from llm_doc_manager.config import load_settings
+    from llm_doc_manager.providers import make_provider
+
+    settings = load_settings(
+        start, {"provider": args.provider, "model": args.model, "base_url": args.base_url,
+                "concurrency": args.concurrency, "cache": False if args.no_cache else None},
+        dict(os.environ), args.config)
+    name = args.provider or "static"  # a report asks a model only when told to
+    if name == "static":
+        if args.dry_run:
+            print("llm-doc report: --dry-run: the static provider sends nothing",
+                  file=sys.stderr)
+        return settings, None
+    return settings, make_provider(name, settings, dict(os.environ),
+                                   warn=lambda m: print(m, file=sys.stderr))
+
+
+def _model_of(provider: Any) -> str:
+    """The model a provider asks (behind the answer cache, the inner provider's)."""
+    inner = getattr(provider, "inner", provider)
+    return str(getattr(getattr(inner, "settings", None), "model", "") or "")
+
+
+def _ask(args: argparse.Namespace, project: Any, provider: Any, settings: Any
+         ) -> list[str] | None:
+    """Ask the model (or with --dry-run, say what would be asked): failures, or None."""
+    import asyncio
+
+    from llm_doc_manager.cli.console import consoles
+    from llm_doc_manager.cli.progress import BarProgress, Tally
+    from llm_doc_manager.cli.text import plural
+    from llm_doc_manager.report.ask import ask, estimate, questions
+
+    found = questions(project, settings.placeholder)
+    try:
+        if args.dry_run:
+            guess = estimate(found, provider, _model_of(provider))
+            cost = "unknown for this model" if guess.cost is None else f"about ${guess.cost:.4f}"
+            print(f"{plural(guess.requests, 'request')} to send ({guess.cached} answered by "
+                  f"the cache); about {guess.prompt_tokens} prompt + {guess.completion_tokens} "
+                  f"completion tokens; cost {cost}. Nothing was sent.", file=sys.stderr)
+            return None
+        _, err = consoles(False, None)
+        # A bar on a terminal; elsewhere (CI, logs) only the closing line below.
+        tally: Tally = BarProgress(provider.usage, err) if err.is_terminal else \
+            Tally(provider.usage)
+        with tally:
+            tally.planned(Path(project.name), len(found))
+
+            async def run() -> list[str]:
+                try:
+                    return await ask(found, provider, settings.concurrency, tally.answered)
+                finally:
+                    await provider.aclose()
+
+            failures = asyncio.run(run())
+        print(f"model: {plural(provider.usage.requests, 'request')}, "
+              f"{provider.usage.prompt_tokens} prompt + {provider.usage.completion_tokens} "
+              f"completion tokens; {plural(provider.usage.cache_hits, 'answer')} from the "
+              "cache", file=sys.stderr)
+        return failures
+    finally:
+        if args.dry_run:
+            asyncio.run(provider.aclose())
 
 
 def _write(path: Path, text: str) -> None:

@@ -136,6 +136,18 @@ class AnswerCache:
         self.hits += 1
         return str(row[0])
 
+    def has(self, key: str) -> bool:
+        """Tell whether an answer is stored under ``key``, touching nothing (a dry run)."""
+        db = self._connect()
+        if db is None:
+            return False
+        try:
+            return db.execute("SELECT 1 FROM entries WHERE key = ?", (key,)).fetchone() \
+                is not None
+        except sqlite3.Error as exc:
+            self._disable(f"cache read failed: {exc}")
+            return False
+
     def put(self, key: str, value: str) -> None:
         """Store an answer, evicting the least recently used ones beyond the cap."""
         db = self._connect()

@@ -82,6 +82,10 @@ class CachedProvider:
         self.cache.put(key, answer.model_dump_json())
         return answer
 
+    def is_cached(self, request: DocRequest) -> bool:
+        """Whether the cache answers ``request`` (nothing is sent, nothing changes)."""
+        return self.cache.has(self.inner.cache_key(request))
+
     def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
         """Store ``answer`` also for the request the next run will make.
 

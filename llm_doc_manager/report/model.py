@@ -15,7 +15,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llm_doc_manager import codes
-from llm_doc_manager.analysis import docstring_expr, fewer_collections, load_file, summary_of
+from llm_doc_manager.analysis import (
+    ClassFacts,
+    DefNode,
+    FunctionFacts,
+    ModuleFacts,
+    class_facts,
+    docstring_expr,
+    fewer_collections,
+    function_facts,
+    iter_defs,
+    load_file,
+    module_facts,
+    summary_of,
+)
 from llm_doc_manager.analysis.complexity import complexities
 from llm_doc_manager.callgraph import CallGraph, DefKey, key_of, module_for, module_index
 from llm_doc_manager.codes import Finding
@@ -42,7 +55,7 @@ class Ref:
     qualname: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class Item:
     """A function, method or class of a file.
 
@@ -56,6 +69,10 @@ class Item:
         docstring: Its docstring, cleaned (None when it has none).
         callers: Definitions of the project that call it (resolved calls), in order.
         callees: Definitions of the project it calls (resolved calls), in order.
+        start_line: First line, decorators included.
+        facts: What its code says, kept for a model's request when it has no docstring
+            (``collect(..., facts=True)``).
+        analysis: What a model wrote of it (a docstring's text), when it was asked.
     """
 
     qualname: str
@@ -67,11 +84,14 @@ class Item:
     docstring: str | None
     callers: tuple[Ref, ...] = ()
     callees: tuple[Ref, ...] = ()
+    start_line: int = 0
+    facts: FunctionFacts | ClassFacts | None = None
+    analysis: str | None = None
 
     @property
     def summary(self) -> str:
-        """The docstring's first paragraph ("" without a docstring)."""
-        return summary_of(self.docstring or "")
+        """The docstring's first paragraph, else the model's ("" without either)."""
+        return summary_of(self.docstring or self.analysis or "")
 
 
 @dataclass
@@ -89,6 +109,8 @@ class FileReport:
         error_line: Line of the error.
         source: Its text.
         metrics: Its documentation metrics (coverage, completeness, truthfulness).
+        facts: What the module says, kept for a model's request when it has no docstring.
+        analysis: What a model wrote of the module, when it was asked.
     """
 
     path: str
@@ -101,11 +123,13 @@ class FileReport:
     error_line: int = 0
     source: str = ""
     metrics: Metrics = field(default_factory=Metrics)
+    facts: ModuleFacts | None = None
+    analysis: str | None = None
 
     @property
     def summary(self) -> str:
-        """The module docstring's first paragraph ("" without one)."""
-        return summary_of(self.docstring or "")
+        """The module docstring's first paragraph, else the model's ("" without either)."""
+        return summary_of(self.docstring or self.analysis or "")
 
 
 @dataclass(frozen=True)
@@ -160,7 +184,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
-            name: str | None = None) -> Project:
+            name: str | None = None, facts: bool = False) -> Project:
     """Read, parse and join every Python file under ``root``.
 
     Args:
@@ -168,6 +192,8 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
         exclude: Extra gitignore-style patterns to skip.
         history: Newest commits to show per file (0: none).
         name: The project's name (default: the folder's).
+        facts: Keep what the code says of each undocumented definition and module, for a
+            model's requests.
 
     Returns:
         The project; unreadable and unparsable files are recorded, not raised.
@@ -175,7 +201,7 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
     project = Project(name or root.resolve().name)
     graph = CallGraph()
     keys: dict[str, FileReport] = {}
-    facts: dict[str, dict[tuple[int, str], tuple[int, str | None]]] = {}
+    found: dict[str, dict[tuple[int, str], tuple[int, str | None, FactsOf]]] = {}
     mains: set[str] = set()
     with fewer_collections():  # millions of short-lived AST nodes, no cycles
         for path in iter_files([root], exclude, root=root):
@@ -195,9 +221,13 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
             try:
                 index = module_index(text, module, is_package, str(path), tree=loaded.tree)
                 # Each file's own facts now: its tree is let go before the next is read.
-                facts[relative] = {(node.lineno, node.name): (score, _clean(
-                    docstring_expr(node.body))) for node, score in
-                    complexities(loaded.tree).items()}
+                # A method's facts need its class (``self`` is not an argument).
+                owners = {id(d.node): d.class_name for d in iter_defs(loaded.tree)} \
+                    if facts else {}
+                found[relative] = {
+                    (node.lineno, node.name): _facts_of(node, score, facts,
+                                                        owners.get(id(node)))
+                    for node, score in complexities(loaded.tree).items()}
             except RecursionError:
                 report.error = "expressions nested too deeply to analyse"
                 continue
@@ -205,6 +235,8 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
                 report.error, report.error_line = index.error, index.error_line
                 continue
             report.docstring = _clean(docstring_expr(loaded.tree.body))
+            if facts and report.docstring is None:
+                report.facts = module_facts(loaded.tree, module)
             report.metrics = measure(loaded.tree, module)
             if any(_is_main_block(stmt) for stmt in loaded.tree.body):
                 mains.add(relative)
@@ -213,7 +245,7 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
             keys[key] = report
         graph.resolve()
         for key, report in keys.items():
-            _fill(report, facts[report.path], graph, key, keys)
+            _fill(report, found[report.path], graph, key, keys)
     project.files.sort(key=lambda f: f.path)
     for report in project.files:
         project.metrics.add(report.metrics)
@@ -223,18 +255,33 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
     return project
 
 
-def _fill(report: FileReport, facts: dict[tuple[int, str], tuple[int, str | None]],
+FactsOf = FunctionFacts | ClassFacts | None
+
+
+def _facts_of(node: DefNode, score: int, keep: bool, class_name: str | None
+              ) -> tuple[int, str | None, FactsOf]:
+    """A definition's complexity, docstring and (when kept and undocumented) facts."""
+    docstring = _clean(docstring_expr(node.body))
+    if not keep or docstring is not None:
+        return score, docstring, None
+    if isinstance(node, ast.ClassDef):
+        return score, None, class_facts(node)
+    return score, None, function_facts(node, class_name)
+
+
+def _fill(report: FileReport, found: dict[tuple[int, str], tuple[int, str | None, FactsOf]],
           graph: CallGraph, key: str, keys: dict[str, FileReport]) -> None:
     """Add a file's definitions, with their complexity, docstrings and calls."""
     for number, definition in enumerate(graph.files[key].defs):
-        score, docstring = facts[(definition.line, definition.name)]
+        score, docstring, facts = found[(definition.line, definition.name)]
         report.items.append(Item(
             definition.qualname, definition.kind, definition.line, definition.end_line,
             definition.after_name, score, docstring,
             _refs(graph, (c.caller for c in graph.incoming((key, number), inferred=False)
                           if c.resolution == "resolved"), keys),
             _refs(graph, (c.callee for c in graph.outgoing((key, number), inferred=False)
-                          if c.resolution == "resolved"), keys)))
+                          if c.resolution == "resolved"), keys),
+            definition.start_line, facts))
     report.items.sort(key=lambda item: item.line)
 
 

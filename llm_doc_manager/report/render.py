@@ -207,8 +207,10 @@ def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[st
         where = f" (line {report.error_line})" if report.error_line else ""
         out.append(f"Not analysed{where}: {plain(report.error)}\n\n")
         return "".join(out)
-    if report.summary:
+    if report.docstring:
         out.append(plain(report.summary) + "\n\n")
+    elif report.analysis:
+        out.append(f"*Summary written by the model:* {plain(report.summary)}\n\n")
     out.append(f"Module {code(report.module)}, {report.lines} lines; "
                f"{_metrics_line(report.metrics, known)}.\n\n")
     if report.history:
@@ -224,7 +226,7 @@ def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[st
             link = f"[{code(item.qualname)}](#{anchors.items[Ref(report.path, item.qualname)]})"
             out.append(f"| {cell(link)} | {cell(code(item.signature)) if item.signature else ''}"
                        f" | {item.line}-{item.end_line} | {item.complexity} | "
-                       f"{cell(plain(item.summary))} | {len(item.callers)} | "
+                       f"{cell(_summary_cell(item))} | {len(item.callers)} | "
                        f"{len(item.callees)} |\n")
         out.append("\n")
     for item in report.items:
@@ -236,6 +238,17 @@ def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[st
     return "".join(out)
 
 
+def _summary_cell(item: Item) -> str:
+    """The docstring's summary, or the model's marked as such."""
+    if item.docstring or not item.summary:
+        return plain(item.summary)
+    return f"*(model)* {plain(item.summary)}"
+
+
+def _by(docstring: str | None, analysis: str | None) -> str | None:
+    return "docstring" if docstring else "model" if analysis else None
+
+
 def _item(item: Item, anchors: _Anchors) -> str:
     keyword = {"class": "class", "method": "method"}.get(item.kind, "function")
     out = [f"### {code(item.qualname)}\n\n",
@@ -243,6 +256,9 @@ def _item(item: Item, anchors: _Anchors) -> str:
            f"{item.complexity}.\n\n"]
     if item.docstring:
         out.append(fenced(item.docstring, "text") + "\n")
+    elif item.analysis:
+        out.append("No docstring; what the model wrote of it:\n\n"
+                   + fenced(item.analysis, "text") + "\n")
     if item.callers:
         out.append("Called by: " + ", ".join(_link(r, anchors) for r in item.callers) + "\n\n")
     if item.callees:
@@ -262,6 +278,7 @@ def as_json(project: Project, options: Options) -> str:
     """
     data = {
         "tool": f"llm-doc {__version__}",
+        "summaries": options.provider or None,
         "name": project.name,
         "source": options.origin or None,
         "commit": None if project.commit is None else {
@@ -289,6 +306,7 @@ def _file_json(report: FileReport, options: Options, known: set[str]) -> dict[st
         "path": report.path,
         "module": report.module,
         "summary": report.summary,
+        "summary_by": _by(report.docstring, report.analysis),
         "lines": report.lines,
         "error": report.error or None,
         "metrics": _metrics_json(report.metrics, known),
@@ -309,7 +327,9 @@ def _item_json(item: Item) -> dict[str, object]:
         "signature": item.signature,
         "complexity": item.complexity,
         "summary": item.summary,
+        "summary_by": _by(item.docstring, item.analysis),
         "callers": len(item.callers),
         "callees": len(item.callees),
         "docstring": item.docstring,
+        "analysis": item.analysis,
     }
