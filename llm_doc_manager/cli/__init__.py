@@ -16,6 +16,11 @@ __all__ = ["main"]
 
 def main() -> None:
     """Run ``llm-doc`` with ``sys.argv``; exit 2 with a short message if it crashes."""
+    reporting = False
+    if os.environ.get("SENTRY_DSN"):  # opt-in crash reports (see cli/sentry.py)
+        from llm_doc_manager.cli.sentry import start
+
+        reporting = start(os.environ, lambda message: print(message, file=sys.stderr))
     try:
         sys.exit(_dispatch(sys.argv[1:]))
     except (SystemExit, KeyboardInterrupt):
@@ -32,6 +37,10 @@ def main() -> None:
             traceback.print_exc()
         print(f"llm-doc: internal error: {type(exc).__name__}: {exc} (set LLM_DOC_DEBUG=1 "
               "for the traceback, and please report it)", file=sys.stderr)
+        if reporting:
+            from llm_doc_manager.cli.sentry import report
+
+            report(exc)
         sys.exit(2)
 
 
