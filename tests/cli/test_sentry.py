@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import sentry_sdk
@@ -16,7 +16,7 @@ AZURE = "0123456789abcdef0123456789abcdef"
 
 
 class _Captured(Transport):
-    envelopes: list[Any] = []
+    envelopes: ClassVar[list[Any]] = []
 
     def capture_envelope(self, envelope: Any) -> None:
         type(self).envelopes.append(envelope)
@@ -64,7 +64,8 @@ def test_off_without_a_dsn_and_said_when_the_extra_is_missing(
     assert not start({}, said.append)
     monkeypatch.setitem(__import__("sys").modules, "sentry_sdk", None)  # not installed
     assert not start({"SENTRY_DSN": "https://k@example.invalid/1"}, said.append)
-    assert said and "sentry-sdk is not installed" in said[0]
+    assert said
+    assert "sentry-sdk is not installed" in said[0]
 
 
 def test_scrub_text() -> None:
