@@ -42,6 +42,11 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 
+#: Folders of code copied in from elsewhere, left out of a report (as venvs and hidden
+#: folders are): the report is about the project's own code.
+VENDORED = ("_vendor/", "vendor/", "vendored/", "third_party/", "thirdparty/")
+
+
 @dataclass(frozen=True)
 class Ref:
     """A definition of the report, by file and qualified name.
@@ -204,7 +209,7 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
     found: dict[str, dict[tuple[int, str], tuple[int, str | None, FactsOf]]] = {}
     mains: set[str] = set()
     with fewer_collections():  # millions of short-lived AST nodes, no cycles
-        for path in iter_files([root], exclude, root=root):
+        for path in iter_files([root], [*VENDORED, *exclude], root=root):
             relative = _relative(path, root)
             module, is_package = module_for(path)
             loaded = load_file(path)

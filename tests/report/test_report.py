@@ -144,10 +144,18 @@ def test_history_equals_git_log_follow(repo: Path, llm_doc: Run) -> None:
 
 
 def test_json_report(repo: Path, llm_doc: Run) -> None:
-    result = llm_doc("report", str(repo), "--format", "json", "--no-source")
+    (repo / "pkg" / "_vendor").mkdir()
+    (repo / "pkg" / "_vendor" / "six.py").write_text("def copied():\n    pass\n")
+    (repo / ".venv" / "lib").mkdir(parents=True)
+    (repo / ".venv" / "lib" / "site.py").write_text("x = 1\n")
+    (repo / "big.py").write_text("x = 1\n" * 300)  # 1,800 bytes
+    result = llm_doc("report", str(repo), "--format", "json", "--no-source",
+                     env={"LLM_DOC_MAX_FILE_MB": "0.001"})  # 1,048 bytes
     data = json.loads(result.stdout)
     paths = [f["path"] for f in data["files"]]
     assert paths == ["broken.py", "pkg/__init__.py", "pkg/app.py", "pkg/core.py"]
+    assert [s["path"] for s in data["skipped"]] == ["big.py"]  # over the size limit
+    assert "MB limit" in data["skipped"][0]["reason"]
     core = data["files"][3]
     assert core["summary"] == "Core helpers: parsing and checking numbers."
     assert [(f["qualname"], f["line"], f["end_line"], f["complexity"], f["callers"],
