@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -190,13 +191,24 @@ def _ask(args: argparse.Namespace, project: Any, provider: Any, settings: Any
 
 
 def _write(path: Path, text: str) -> None:
-    """Write the whole document or nothing (a temporary file renamed into place)."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    """Write the whole document or nothing (a temporary file renamed into place).
+
+    The file gets the mode a new file would (the umask's), or keeps its own; a symbolic
+    link is written through to its target.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
-        os.replace(temporary, path)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

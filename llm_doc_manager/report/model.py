@@ -9,6 +9,7 @@ gives the same report.
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -182,10 +183,9 @@ class Project:
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The path under ``root`` with ``/`` (links not followed: a link loop is just a name)."""
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return Path(relative).as_posix()
 
 
 def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
@@ -342,7 +342,8 @@ def _add_history(root: Path, project: Project, limit: int) -> None:
     if top is None:
         return
     project.commit = head(top)
-    prefix = _relative(root, top)
+    # git names the top folder with links resolved: so is the input, to compare them.
+    prefix = Path(os.path.relpath(root.resolve(), top.resolve())).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     found = histories(top, {prefix + f.path for f in project.files}, limit)
     for report in project.files:

@@ -217,3 +217,25 @@ def test_credentials_are_never_printed(llm_doc: Run) -> None:
     assert "cannot clone https://***@127.0.0.1:9/repo.git" in result.stderr
     assert "s3cr3t" not in result.stderr + result.stdout
     assert "alice" not in result.stderr + result.stdout
+
+
+def test_bad_files_are_named_and_the_rest_goes_on(tmp_path: Path, llm_doc: Run) -> None:
+    package = tmp_path / "hostile" / "pkg"
+    package.mkdir(parents=True)
+    (package / "good.py").write_text("def ok():\n    return 1\n")
+    os.mkfifo(package / "fifo.py")
+    (package / "loop1.py").symlink_to("loop2.py")
+    (package / "loop2.py").symlink_to("loop1.py")
+    (package / "self").symlink_to(tmp_path / "hostile")
+    (package / "bad.py").write_bytes(b"\xff\xfe\x00bad")
+    (package / "syntax.py").write_text("def oops(:\n")
+    out = tmp_path / "out.md"
+    result = llm_doc("report", str(tmp_path / "hostile"), "-o", str(out), "--no-source")
+    assert result.returncode == 1
+    for name in ("fifo.py: skipped", "loop1.py: skipped", "bad.py:1: not analysed",
+                 "syntax.py:1: not analysed"):
+        assert f"pkg/{name}" in result.stderr
+    document = out.read_text()
+    assert "| `pkg/fifo.py` | cannot read: not a regular file (a FIFO) |" in document
+    assert "## `pkg/good.py`" in document
+    assert "internal error" not in result.stderr
