@@ -24,7 +24,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 _SCHEMES = ("https", "ssh", "file")
 # ``user@host:path`` (scp-like): git reads it as ssh when no slash comes before the colon.
-_SCP = re.compile(r"^(?P<user>[A-Za-z0-9._~-]+)@(?P<host>[A-Za-z0-9.-]+):(?P<path>[^:].*)$")
+_SCP = re.compile(r"^(?P<user>[A-Za-z0-9_~][A-Za-z0-9._~-]*)@"
+                  r"(?P<host>[A-Za-z0-9][A-Za-z0-9.-]*):(?P<path>[^:].*)$")
 _SHA = re.compile(r"^[0-9a-fA-F]{7,40}$")
 _REF = re.compile(r"^[A-Za-z0-9._/][A-Za-z0-9._/+-]*$")
 
@@ -103,6 +104,12 @@ def check(argument: str) -> Origin:
                           "user@host:path and file:// URLs are cloned", True)
     if scheme and not urlsplit(argument).netloc and scheme != "file":
         raise OriginError(f"refused {redact(argument)!r}: no host", True)
+    host = urlsplit(argument).hostname or "" if scheme else ""
+    user = urlsplit(argument).username or "" if scheme else ""
+    if host.startswith("-") or user.startswith("-") or "@-" in argument:
+        # ssh would read ``-oProxyCommand=…`` as an option (git refuses it too).
+        raise OriginError(f"refused {redact(argument)!r}: a host or user starting with '-'",
+                          True)
     return Origin(argument, redact(argument), None)
 
 

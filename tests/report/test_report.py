@@ -193,7 +193,8 @@ def test_a_url_is_cloned_and_removed(repo: Path, llm_doc: Run, tmp_path: Path) -
 @pytest.mark.parametrize("argument", [
     "--upload-pack=touch /tmp/pwned", "-oProxyCommand=x", "ext::sh -c touch% /tmp/pwned",
     "fd::17", "http://example.com/x.git", "git://example.com/x.git", "ftp://h/x",
-    "https:///nohost", "ssh://h/x\nevil",
+    "https:///nohost", "ssh://h/x\nevil", "ssh://-oProxyCommand=touch%20/tmp/pwned/x",
+    "ssh://-u@host/x", "git@-oProxyCommand=x:repo", "-@host:repo",
 ])
 def test_unsafe_inputs_are_refused(argument: str, llm_doc: Run, tmp_path: Path) -> None:
     result = llm_doc("report", "--", argument)  # past argparse: our own check refuses it
