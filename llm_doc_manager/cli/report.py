@@ -19,8 +19,9 @@ DESCRIPTION = (
     "summary, recent changes (git), a table of its classes and functions with complexity "
     "and callers/callees, a section per definition and the source. The code is read, never "
     "run. A URL (https://, ssh://, user@host:path, file://) is cloned into a temporary "
-    "folder that is removed afterwards. Exit 0 written, 1 some files could not be analysed "
-    "or the clone failed, 2 usage error.")
+    "folder that is removed afterwards. Exit 0 written, 1 some files could not be analysed, "
+    "a model request failed or the clone failed, 2 usage error or the model cannot be "
+    "reached.")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
