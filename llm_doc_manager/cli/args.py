@@ -76,17 +76,8 @@ def configure_generate(parser: argparse.ArgumentParser) -> None:
                            "missing is added and every word written by a person stays)")
     what.add_argument("--width", type=int, help="longest docstring line (default: [tool.black] "
                       "or [tool.ruff] line-length, else 79)")
-    model = parser.add_argument_group("provider")
-    model.add_argument("--provider", choices=("static", "openai", "azure"),
-                       help="static (offline), openai or azure")
-    model.add_argument("--model", help="model name (Azure: the deployment)")
-    model.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server URL")
-    model.add_argument("--concurrency", type=int, metavar="N",
-                       help="most model requests in flight (default 8)")
-    model.add_argument("--rpm", type=float, metavar="N",
-                       help="most model requests started per minute (default: no limit)")
-    model.add_argument("--timeout", type=float, metavar="SECONDS",
-                       help="seconds to wait for one model answer (default 60)")
+    model = add_model_options(parser.add_argument_group("provider"),
+                              "static (offline), openai or azure")
     model.add_argument("--no-call-context", action="store_true",
                        help="leave callees and callers out of a model's prompts (and ask "
                             "in any order, not callees first)")
@@ -94,6 +85,21 @@ def configure_generate(parser: argparse.ArgumentParser) -> None:
                        help="neither read nor write the caches (model answers, clean files)")
     model.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                        help="worker processes for the offline provider (default: one per core)")
+
+
+def add_model_options(group: argparse._ArgumentGroup, provider_help: str
+                      ) -> argparse._ArgumentGroup:
+    """The options of the model path every command that asks a model shares."""
+    group.add_argument("--provider", choices=("static", "openai", "azure"), help=provider_help)
+    group.add_argument("--model", help="model name (Azure: the deployment)")
+    group.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server URL")
+    group.add_argument("--concurrency", type=int, metavar="N",
+                       help="most model requests in flight (default 8)")
+    group.add_argument("--rpm", type=float, metavar="N",
+                       help="most model requests started per minute (default: no limit)")
+    group.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="seconds to wait for one model answer (default 60)")
+    return group
 
 
 def use_color(choice: bool | None, stream: TextIO, environ: Mapping[str, str]) -> bool:

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from llm_doc_manager.cli.args import FINDINGS, USAGE
+from llm_doc_manager.cli.args import FINDINGS, USAGE, add_model_options
 
 DESCRIPTION = (
     "Write one document of a folder or a repository URL: a table of contents, an overview "
@@ -46,13 +46,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                        help="commits to fetch when cloning a URL (default 100; 0: all)")
     where.add_argument("--ref", metavar="REF",
                        help="branch, tag or commit to check out when cloning a URL")
-    model = parser.add_argument_group("summaries by a model (for what has no docstring)")
-    model.add_argument("--provider", choices=("static", "openai", "azure"),
-                       help="static (offline, the default: docstrings only), openai or azure")
-    model.add_argument("--model", help="model name (Azure: the deployment)")
-    model.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server URL")
-    model.add_argument("--concurrency", type=int, metavar="N",
-                       help="most model requests in flight (default 8)")
+    model = add_model_options(
+        parser.add_argument_group("summaries by a model (for what has no docstring)"),
+        "static (offline, the default: docstrings only), openai or azure")
     model.add_argument("--no-cache", action="store_true", help="neither read nor write the "
                        "answer cache")
     model.add_argument("--dry-run", action="store_true",
@@ -130,7 +126,8 @@ def _provider(args: argparse.Namespace, start: Path) -> tuple[Any, Any]:
 
     settings = load_settings(
         start, {"provider": args.provider, "model": args.model, "base_url": args.base_url,
-                "concurrency": args.concurrency, "cache": False if args.no_cache else None},
+                "concurrency": args.concurrency, "requests_per_minute": args.rpm,
+                "timeout": args.timeout, "cache": False if args.no_cache else None},
         dict(os.environ), args.config)
     name = args.provider or "static"  # a report asks a model only when told to
     if name == "static":
