@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -296,14 +296,13 @@ def _clean(expr: ast.Expr | None) -> str | None:
     return ast.get_docstring(ast.Module(body=[expr], type_ignores=[])) or None
 
 
-def _refs(graph: CallGraph, found: object, keys: dict[str, FileReport]) -> tuple[Ref, ...]:
+def _refs(graph: CallGraph, found: Iterable[DefKey | None], keys: dict[str, FileReport]
+          ) -> tuple[Ref, ...]:
     """Distinct definitions of the report, in the order first met."""
     refs: dict[Ref, None] = {}
-    for key in found:  # type: ignore[attr-defined]
-        if key is None or key[1] < 0 or key[0] not in keys:
-            continue
-        definition: DefKey = key
-        refs.setdefault(Ref(keys[definition[0]].path, graph.definition(definition).qualname))
+    for key in found:
+        if key is not None and key[1] >= 0 and key[0] in keys:
+            refs.setdefault(Ref(keys[key[0]].path, graph.definition(key).qualname))
     return tuple(refs)
 
 
