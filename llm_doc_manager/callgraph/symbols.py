@@ -53,6 +53,11 @@ class Binding:
     kind: str
     payload: tuple[object, ...] = ()
 
+    def __reduce__(self) -> tuple[type[Binding], tuple[int, str, tuple[object, ...]]]:
+        # Unpickled by one constructor call: a frozen slotted dataclass's default state
+        # restore looks its fields up again for every object (most of a warm load's time).
+        return Binding, (self.scope, self.kind, self.payload)
+
 
 @dataclass(slots=True)
 class Scope:
@@ -164,6 +169,11 @@ class Site:
     name_col: int
     name_end: int
     text: str
+
+    def __reduce__(self) -> tuple[type[Site], tuple[object, ...]]:
+        # As Binding's: one constructor call instead of a field lookup per object.
+        return Site, (self.owner, self.scope, self.kind, self.chain, self.line, self.col,
+                      self.name_line, self.name_col, self.name_end, self.text)
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import random
 import re
 import shutil
@@ -295,6 +296,10 @@ def test_index_is_a_pure_function_of_the_text() -> None:
     second = module_index(text, "shapes.uses", False)
     assert first == second
     assert module_index("def f(:\n", "m", False).error.startswith("cannot parse")
+    # The index cache stores pickles: what comes back is the same index.
+    assert first.sites
+    assert first.scopes[0].bindings
+    assert pickle.loads(pickle.dumps(first)) == first
 
 
 def test_columns_are_characters_not_bytes(tmp_path: Path) -> None:
