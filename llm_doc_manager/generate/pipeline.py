@@ -58,7 +58,7 @@ from llm_doc_manager.docstrings import (
     sync,
     to_literal,
 )
-from llm_doc_manager.errors import ApplyError, FatalProviderError
+from llm_doc_manager.errors import ApplyError
 from llm_doc_manager.generate.call_context import CallContext
 from llm_doc_manager.generate.context import ContextBuilder, Shown
 from llm_doc_manager.generate.edits import (
@@ -84,6 +84,7 @@ from llm_doc_manager.generate.outcomes import (
     RunObserver,
     Status,
 )
+from llm_doc_manager.providers.asking import answer_or_error, gather_all
 from llm_doc_manager.providers.base import DocRequest, Provider
 from llm_doc_manager.source.files import SourceFile
 from llm_doc_manager.source.positions import SourceMap
@@ -567,14 +568,7 @@ class _Run:
         if not entry.needs_text:
             self.observer.answered(False)
             return NO_TEXT
-        answer: AnySchema | BaseException
-        async with self.requests:
-            try:
-                answer = await self.provider.generate(request)
-            except (asyncio.CancelledError, FatalProviderError):
-                raise
-            except Exception as exc:  # one region's failure must not stop the others
-                answer = exc
+        answer = await answer_or_error(self.provider, request, self.requests)
         self.observer.answered(isinstance(answer, BaseException))
         return answer
 
@@ -655,19 +649,11 @@ async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
                     calls: CallContext | None = None) -> list[FileResult]:
     run = _Run(provider, options, concurrency, observer, calls)
     if run.calls is None:
-        tasks = [asyncio.ensure_future(run.file(path)) for path in paths]
-    else:
-        # A caller waits for callees in other files: every file is planned first (so what
-        # each run settles is known) and none waits for a slot another one holds.
-        prepared = [run.prepare(path) for path in paths]
-        tasks = [asyncio.ensure_future(run.finish(p)) for p in prepared]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+        return await gather_all([run.file(path) for path in paths])
+    # A caller waits for callees in other files: every file is planned first (so what each
+    # run settles is known) and none waits for a slot another one holds.
+    prepared = [run.prepare(path) for path in paths]
+    return await gather_all([run.finish(p) for p in prepared])
 
 
 async def run_files(paths: Sequence[Path], provider: Provider, options: Options, *,  # noqa: LD342 - raised by a callee

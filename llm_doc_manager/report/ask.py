@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llm_doc_manager.analysis.markers import Kind
-from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema, CommentText, render_text
-from llm_doc_manager.errors import FatalProviderError
+from llm_doc_manager.docstrings import SCHEMA_FOR, CommentText, render_text
 from llm_doc_manager.providers import DocRequest, Provider
+from llm_doc_manager.providers.asking import answer_or_error, gather_all
 from llm_doc_manager.providers.prompting import messages, response_format
 from llm_doc_manager.report.model import FileReport, Item, Project
 
@@ -152,34 +152,22 @@ async def ask(found: Sequence[Question], provider: Provider, concurrency: int,
     failures: list[str] = []
 
     async def one(question: Question) -> None:
-        async with limit:
-            try:
-                answer: AnySchema = await provider.generate(question.request)
-            except (asyncio.CancelledError, FatalProviderError):
-                raise
-            except Exception as exc:  # one failure must not stop the others
-                failures.append(f"{question.file.path}:{question.request.line}: "
-                                f"{question.request.qualname}: {exc or type(exc).__name__}")
-                answered(True)
-                return
-        if isinstance(answer, CommentText):  # not what a docstring request is answered with
-            failures.append(f"{question.file.path}:{question.request.line}: "
-                            f"{question.request.qualname}: the provider answered a comment")
-            answered(True)
-            return
-        text = render_text(answer, "", width).strip()
-        if question.item is not None:
-            question.item.analysis = text
+        answer = await answer_or_error(provider, question.request, limit)
+        if isinstance(answer, Exception):
+            why = str(answer) or type(answer).__name__
+        elif isinstance(answer, CommentText):  # a comment answers no docstring request
+            why = "the provider answered a comment"
         else:
-            question.file.analysis = text
-        answered(False)
+            text = render_text(answer, "", width).strip()
+            if question.item is not None:
+                question.item.analysis = text
+            else:
+                question.file.analysis = text
+            answered(False)
+            return
+        failures.append(f"{question.file.path}:{question.request.line}: "
+                        f"{question.request.qualname}: {why}")
+        answered(True)
 
-    tasks = [asyncio.ensure_future(one(q)) for q in found]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+    await gather_all([one(q) for q in found])
     return sorted(failures)
