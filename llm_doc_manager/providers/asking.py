@@ -26,6 +26,7 @@ async def answer_or_error(provider: Provider, request: DocRequest,
         The answer, or the exception that stands for it.
 
     Raises:
+        asyncio.CancelledError: When the run is cancelled (passed on, never kept).
         FatalProviderError: When the provider cannot answer anything (the run stops).
     """
     async with limit:
