@@ -9,6 +9,7 @@ gives the same report.
 from __future__ import annotations
 
 import ast
+import inspect
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -291,9 +292,10 @@ def _fill(report: FileReport, found: dict[tuple[int, str], tuple[int, str | None
 
 
 def _clean(expr: ast.Expr | None) -> str | None:
+    """A docstring as ``inspect.cleandoc`` shows it (None when absent or empty)."""
     if expr is None:
         return None
-    return ast.get_docstring(ast.Module(body=[expr], type_ignores=[])) or None
+    return inspect.cleandoc(expr.value.value) or None  # type: ignore[attr-defined]
 
 
 def _refs(graph: CallGraph, found: Iterable[DefKey | None], keys: dict[str, FileReport]
