@@ -117,6 +117,27 @@ class FunctionFacts:
         return self.returns_value or self.is_property
 
     @property
+    def needs_returns(self) -> bool:
+        """Tell whether the docstring is asked for a Returns section.
+
+        A property gives back a value, but its docstring says what it is, as an attribute's
+        would: no Returns section is asked of it.
+
+        Returns:
+            True when a value comes back and the function is not a property.
+        """
+        return self.documents_return and not self.is_property
+
+    @property
+    def documented_raises(self) -> tuple[RaiseFact, ...]:
+        """The exceptions a Raises section lists: "not implemented here" is not one of them.
+
+        Returns:
+            The raises, ``NotImplementedError`` (the interface's nature, not an error) left out.
+        """
+        return tuple(r for r in self.raises if r.exception != "NotImplementedError")
+
+    @property
     def annotated_no_value(self) -> bool:
         """Tell whether the return annotation says no value comes back (``None``, ``NoReturn``).
 

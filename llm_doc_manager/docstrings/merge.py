@@ -96,7 +96,7 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
     # unless the annotation says no value comes back.
     keep_written = facts.undecidable and not facts.annotated_no_value
     returns = None
-    needed = facts.documents_return and not facts.is_property
+    needed = facts.needs_returns
     if needed or (keep_written and (old.returns or answer.returns)):
         source = old.returns if keep_human and old.returns else (answer.returns or old.returns)
         returns = ReturnsDoc(

@@ -196,11 +196,11 @@ def _parts_required(node: DefNode, class_name: str | None, parsed: ParsedDocstri
     function = function_facts(node, class_name)
     needs = [
         (bool(function.params), said(*(a.description for a in parsed.args))),
-        (function.documents_return and not function.is_property,
+        (function.needs_returns,
          parsed.returns is not None and said(parsed.returns.description)),
         (function.documents_yield, parsed.yields is not None and
          said(parsed.yields.description)),
-        (any(r.exception != "NotImplementedError" for r in function.raises),
+        (bool(function.documented_raises),
          said(*(r.description for r in parsed.raises))),
     ]
     for needed, there in needs:

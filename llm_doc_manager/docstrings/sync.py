@@ -587,8 +587,8 @@ def _sync_raises(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring 
     if block is not None and not editable(syncer.layout, block):
         return
     documented = [e.name for e in block.entries] if block else []
-    missing = [f for f in facts.raises if f.exception != "NotImplementedError"
-               and not any(same_exception(f.exception, d) for d in documented)]
+    missing = [f for f in facts.documented_raises
+               if not any(same_exception(f.exception, d) for d in documented)]
     body: list[str] = []
     for fact in missing:
         text = next((t for name, t in given.items() if same_exception(name, fact.exception)),
@@ -628,7 +628,7 @@ def sync_function(layout: Layout, facts: FunctionFacts, answer: MethodDocstring 
     converted = _convert(syncer, facts)
     says_value = not facts.is_generator and not facts.annotated_no_value
     _sync_typed(syncer, Section.RETURNS,
-                facts.documents_return and not facts.is_property and not converted,
+                facts.needs_returns and not converted,
                 facts.return_annotation if says_value else None,
                 answer.returns.description if answer and answer.returns else None)
     _sync_typed(syncer, Section.YIELDS, facts.documents_yield and not converted,

@@ -88,7 +88,7 @@ def _raise_description(condition: str | None, placeholder: str) -> str:
 def method_docstring(facts: FunctionFacts, placeholder: str) -> MethodDocstring:
     """Derive a function docstring from the code: facts, and placeholders for prose."""
     returns = None
-    if facts.documents_return and not facts.is_property:
+    if facts.needs_returns:
         returns = ReturnsDoc(type_hint=facts.return_annotation,
                              description=_DUNDER_RETURNS.get(facts.name, placeholder))
     yields = None
@@ -103,7 +103,7 @@ def method_docstring(facts: FunctionFacts, placeholder: str) -> MethodDocstring:
         yields=yields,
         raises=[RaisesDoc(exception_type=r.exception,
                           description=_raise_description(r.condition, placeholder))
-                for r in facts.raises if r.exception != "NotImplementedError"],
+                for r in facts.documented_raises],
         examples=None,
         notes=None,
     )

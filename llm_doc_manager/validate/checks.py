@@ -352,7 +352,7 @@ class _FileChecker:
                          f"'{HEADINGS[section]}' must go on the lines below its heading, "
                          "indented", doc.noqa)
                 return
-        if facts.documents_return and parsed.returns is None and not facts.is_property:
+        if facts.needs_returns and parsed.returns is None:
             self.at_doc(doc, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
                         "has no Returns section")
         says_none = facts.annotated_no_value
@@ -388,9 +388,7 @@ class _FileChecker:
     def raises(self, node: ast.FunctionDef | ast.AsyncFunctionDef, doc: _Doc,
                facts: FunctionFacts, qualname: str) -> None:
         documented = [r.exception_type for r in doc.parsed.raises]
-        for fact in facts.raises:
-            if fact.exception == "NotImplementedError":
-                continue  # "not implemented here" is the interface's nature, not an error
+        for fact in facts.documented_raises:
             if not any(same_exception(fact.exception, d) for d in documented):
                 self.add(fact.line, RAISES_MISSING, f"{qualname}: raises {fact.exception} but "
                          "the docstring does not say so", doc.noqa,
