@@ -49,6 +49,7 @@ class Recording:
         self.needs_code = inner.needs_code
         self.local = inner.local
         self.usage = inner.usage
+        self.model = inner.model
         self.sizes: list[tuple[int, int, int]] = []  # (prompt, code, call context)
 
     async def generate(self, request: DocRequest) -> AnySchema:
@@ -61,6 +62,10 @@ class Recording:
             self.sizes.append((len(user_message(request)), len(request.code),
                                len(request.context) - start))
         return await self.inner.generate(request)
+
+    def is_cached(self, request: DocRequest) -> bool:
+        """Ask the wrapped provider."""
+        return bool(self.inner.is_cached(request))
 
     def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
         """Pass on to the wrapped provider."""

@@ -27,6 +27,7 @@ class CannedProvider:
     keeps_human_text = False
     needs_code = True
     local = False
+    model = "canned"
 
     def __init__(self, answers: dict[str, dict[str, Any]]) -> None:
         self.answers = answers
@@ -41,6 +42,10 @@ class CannedProvider:
             if name not in data:
                 data[name] = [] if "list" in str(info.annotation) else None
         return schema.model_validate(data)
+
+    def is_cached(self, request: DocRequest) -> bool:
+        del request
+        return False
 
     def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
         del request, answer, settled

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     failed_asks: list[str] = []
     label = ""
     if provider is not None:
-        label = f"{provider.name}, model {_model_of(provider)}"
+        label = f"{provider.name}, model {provider.model}"
         try:
             outcome = _ask(args, project, provider, settings)
         except FatalProviderError as exc:
@@ -139,12 +139,6 @@ def _provider(args: argparse.Namespace, start: Path) -> tuple[Any, Any]:
                                    warn=lambda m: print(m, file=sys.stderr))
 
 
-def _model_of(provider: Any) -> str:
-    """The model a provider asks (behind the answer cache, the inner provider's)."""
-    inner = getattr(provider, "inner", provider)
-    return str(getattr(getattr(inner, "settings", None), "model", "") or "")
-
-
 def _ask(args: argparse.Namespace, project: Any, provider: Any, settings: Any
          ) -> list[str] | None:
     """Ask the model (or with --dry-run, say what would be asked): failures, or None."""
@@ -158,7 +152,7 @@ def _ask(args: argparse.Namespace, project: Any, provider: Any, settings: Any
     found = questions(project, settings.placeholder)
     try:
         if args.dry_run:
-            guess = estimate(found, provider, _model_of(provider))
+            guess = estimate(found, provider)
             cost = "unknown for this model" if guess.cost is None else f"about ${guess.cost:.4f}"
             print(f"{plural(guess.requests, 'request')} to send ({guess.cached} answered by "
                   f"the cache); about {guess.prompt_tokens} prompt + {guess.completion_tokens} "

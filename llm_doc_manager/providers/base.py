@@ -77,6 +77,7 @@ class Provider(Protocol):
             (no network, no shared state): files may then be processed in worker processes,
             each with a copy of the provider.
         usage: Counters of what was asked.
+        model: The model asked ("" for an offline provider).
     """
 
     name: str
@@ -85,9 +86,14 @@ class Provider(Protocol):
     needs_code: bool
     local: bool
     usage: Usage
+    model: str
 
     async def generate(self, request: DocRequest) -> AnySchema:
         """Produce the content for one region."""
+        ...
+
+    def is_cached(self, request: DocRequest) -> bool:
+        """Whether an answer to ``request`` is at hand without asking (nothing is sent)."""
         ...
 
     def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:

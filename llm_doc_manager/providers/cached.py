@@ -23,6 +23,7 @@ class KeyedProvider(Protocol):
     keeps_human_text: bool
     needs_code: bool
     usage: Usage
+    model: str
 
     def cache_key(self, request: DocRequest) -> str:
         """Return the cache key of a request."""
@@ -53,6 +54,7 @@ class CachedProvider:
         needs_code: As the inner provider.
         local: False: one cache connection serves the whole run.
         usage: The inner provider's counters (cache hits counted here).
+        model: The inner provider's model.
     """
 
     def __init__(self, inner: KeyedProvider, cache: AnswerCache) -> None:
@@ -64,6 +66,7 @@ class CachedProvider:
         self.needs_code = inner.needs_code
         self.local = False  # one cache connection, shared by every request of the run
         self.usage = inner.usage
+        self.model = inner.model
 
     async def generate(self, request: DocRequest) -> AnySchema:
         """Answer from the cache, else from the model (and store the answer)."""

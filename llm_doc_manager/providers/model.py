@@ -180,6 +180,7 @@ class ModelProvider:
     Attributes:
         settings: Resolved settings.
         name: ``openai`` or ``azure``.
+        model: The model (Azure: the deployment).
         description: Provider, model and server URL (no credentials).
         usage: Requests, retries and tokens so far.
         limiter: The requests-per-minute limit.
@@ -193,6 +194,7 @@ class ModelProvider:
     def __init__(self, settings: ModelSettings) -> None:
         self.settings = settings
         self.name = settings.kind
+        self.model = settings.model
         self.description = f"{settings.kind}, model {settings.model} at {self.where}"
         self.usage = Usage()
         self.limiter = RateLimiter(settings.requests_per_minute)
@@ -227,6 +229,11 @@ class ModelProvider:
         if self.settings.kind == "azure":
             return display_url(self.settings.azure_endpoint or "")
         return display_url(self.settings.base_url or DEFAULT_BASE_URL)
+
+    def is_cached(self, request: DocRequest) -> bool:
+        """Always False: without the answer cache every request is sent."""
+        del request
+        return False
 
     def cache_key(self, request: DocRequest) -> str:
         """Key under which the answer to ``request`` is cached."""

@@ -162,6 +162,7 @@ class StaticProvider:
         placeholder: What is written where only a person or a model can write prose.
         needs_code: Always False: the facts are enough.
         local: Always True: a pure function of the request.
+        model: Always "": no model is asked.
     """
 
     name = "static"
@@ -169,6 +170,7 @@ class StaticProvider:
     keeps_human_text = True
     needs_code = False
     local = True
+    model = ""
 
     def __init__(self, placeholder: str = PLACEHOLDER) -> None:
         """Start with empty usage counters (the static provider never sends requests).
@@ -194,6 +196,11 @@ class StaticProvider:
         if isinstance(facts, ModuleFacts):
             return module_docstring(facts, self.placeholder)
         return comment_text(facts)
+
+    def is_cached(self, request: DocRequest) -> bool:
+        """Always False: nothing is stored, and nothing is ever sent either."""
+        del request
+        return False
 
     def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
         """Nothing to remember: answers are recomputed instantly."""

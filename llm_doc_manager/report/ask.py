@@ -108,25 +108,23 @@ class Estimate:
     cost: float | None
 
 
-def estimate(found: Sequence[Question], provider: Provider, model: str) -> Estimate:
+def estimate(found: Sequence[Question], provider: Provider) -> Estimate:
     """Count what asking would cost, sending nothing.
 
     Args:
         found: The questions.
-        provider: The provider (its cache tells what is answered already).
-        model: The model's name, for its price.
+        provider: The provider (its cache tells what is answered already; its model, the
+            price).
 
     Returns:
         The estimate.
     """
-    is_cached: Callable[[DocRequest], bool] = getattr(provider, "is_cached",
-                                                      lambda request: False)
-    todo = [q for q in found if not is_cached(q.request)]
+    todo = [q for q in found if not provider.is_cached(q.request)]
     chars = sum(sum(len(m["content"]) for m in messages(q.request)) +
                 len(str(response_format(SCHEMA_FOR[q.request.kind]))) for q in todo)
     prompt = chars // _CHARS_PER_TOKEN
     completion = _ANSWER_TOKENS * len(todo)
-    price = PRICES.get(model)
+    price = PRICES.get(provider.model)
     cost = None if price is None else (prompt * price[0] + completion * price[1]) / 1e6
     return Estimate(len(todo), len(found) - len(todo), prompt, completion, cost)
 
