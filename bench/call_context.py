@@ -18,12 +18,12 @@ import argparse
 import asyncio
 import shutil
 import statistics
-import sysconfig
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.corpus import CALLS_CORPUS, copy_modules
 from bench.model_path import Server
 from llm_doc_manager.config import Settings
 from llm_doc_manager.docstrings import AnySchema
@@ -34,7 +34,6 @@ from llm_doc_manager.providers.base import DocRequest
 from llm_doc_manager.providers.prompting import user_message
 from llm_doc_manager.source import iter_files
 
-CORPUS = ("json", "email", "http", "argparse.py")
 KEY = "sk-bench-not-a-real-key"
 
 
@@ -77,15 +76,8 @@ class Recording:
 
 
 def _copy(target: Path) -> list[Path]:
-    lib = Path(sysconfig.get_paths()["stdlib"])
-    for name in CORPUS:
-        source = lib / name
-        if source.is_dir():
-            shutil.copytree(source, target / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "test*"))
-        else:
-            shutil.copyfile(source, target / name)
-    return iter_files([target / name for name in CORPUS])
+    copy_modules(CALLS_CORPUS, target)
+    return iter_files([target / name for name in CALLS_CORPUS])
 
 
 async def _run(files: list[Path], server: Server, cache: Path, concurrency: int,
@@ -139,7 +131,7 @@ def main() -> None:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"corpus: {', '.join(CORPUS)} ({runs['with'][4]} files), every def and class; "
+    print(f"corpus: {', '.join(CALLS_CORPUS)} ({runs['with'][4]} files), every def and class; "
           f"server latency {args.latency} s, concurrency {args.concurrency}")
     for name, (elapsed, recorded, indexed, rerun, _) in runs.items():
         sizes = recorded.sizes

@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import io
 import re
-import shutil
 import sysconfig
 import tempfile
 import tokenize
 from pathlib import Path
 
-CORPUS = ("json", "email", "http", "argparse.py")
+from bench.corpus import CALLS_CORPUS, copy_modules
 
 
 def _noise_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -46,14 +45,7 @@ def main() -> None:
     from llm_doc_manager.callgraph import load_project
 
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        for item in CORPUS:
-            source = args.lib / item
-            if source.is_dir():
-                shutil.copytree(source, root / item,
-                                ignore=shutil.ignore_patterns("__pycache__", "test*"))
-            else:
-                shutil.copy(source, root / item)
+        root = copy_modules(CALLS_CORPUS, Path(tmp), args.lib)
         graph = load_project([root]).graph
         keys = sorted((path, n) for path, index in graph.files.items()
                       for n, d in enumerate(index.defs) if d.kind != "class"

@@ -43,6 +43,33 @@ def copy_stdlib(target: Path) -> Path:
     return target
 
 
+#: The stdlib part the call-graph and call-context benchmarks share (about 40 files).
+CALLS_CORPUS = ("json", "email", "http", "argparse.py")
+
+
+def copy_modules(names: Iterable[str], target: Path, lib: Path | None = None) -> Path:
+    """Copy some stdlib packages and modules into ``target`` (no caches, no tests).
+
+    Args:
+        names: Package folders or module files of the standard library.
+        target: Where (created).
+        lib: The standard library (default: the running Python's).
+
+    Returns:
+        ``target``.
+    """
+    lib = lib or Path(sysconfig.get_paths()["stdlib"])
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        source = lib / name
+        if source.is_dir():
+            shutil.copytree(source, target / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "test*"))
+        else:
+            shutil.copyfile(source, target / name)
+    return target
+
+
 def parse_floor(files: Iterable[Path]) -> float:
     """Seconds to read and ``ast.parse`` every file on one core: what ratios are against."""
     start = time.perf_counter()

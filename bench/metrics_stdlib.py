@@ -18,8 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.call_context import CORPUS
-from bench.corpus import copy_stdlib
+from bench.corpus import CALLS_CORPUS, copy_stdlib
 from llm_doc_manager.config import PLACEHOLDER
 from llm_doc_manager.docstrings.metrics import Metrics
 from llm_doc_manager.source import iter_files
@@ -48,7 +47,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="llm-doc-bench-metrics-") as folder:
         root = Path(folder)
         lib = copy_stdlib(root / "Lib")
-        subset = [lib / name for name in CORPUS]
+        subset = [lib / name for name in CALLS_CORPUS]
         print(f"stdlib as it is:           {_figures([lib])}")
         print(f"  json+email+http+argparse: {_figures(subset)}")
         _generate(root, [lib], "--provider", "static")

@@ -9,7 +9,6 @@ the median wall time is reported, with the output's size and its headings.
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import subprocess
 import sys
@@ -17,6 +16,8 @@ import sysconfig
 import tempfile
 import time
 from pathlib import Path
+
+from bench.corpus import copy_modules
 
 
 def _time(command: list[str], cwd: Path, out: Path) -> tuple[float, str]:
@@ -52,10 +53,7 @@ def main() -> None:
     """Time both tools and print what each wrote."""
     lib = Path(sysconfig.get_paths()["stdlib"])
     with tempfile.TemporaryDirectory(prefix="llm-doc-bench-peers-") as folder:
-        root = Path(folder) / "src"
-        for name in ("json", "email"):
-            shutil.copytree(lib / name, root / name,
-                            ignore=shutil.ignore_patterns("__pycache__"))
+        root = copy_modules(("json", "email"), Path(folder) / "src", lib)
         runs = {"llm-doc report": [sys.executable, "-m", "llm_doc_manager", "report", "."],
                 "llm-doc report --no-source": [sys.executable, "-m", "llm_doc_manager",
                                                "report", ".", "--no-source"]}
