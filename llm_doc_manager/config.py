@@ -183,11 +183,27 @@ def _formatter_width(tools: dict[str, Any]) -> tuple[int, str] | None:
     return None
 
 
-def _from_toml(path: Path, explicit: bool = False) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file (a ``pyproject.toml``).
+
+    Args:
+        path: The file.
+
+    Returns:
+        Its tables.
+
+    Raises:
+        ConfigError: If it cannot be read, decoded or parsed.
+    """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+    return data
+
+
+def _from_toml(path: Path, explicit: bool = False) -> dict[str, Any]:
+    data = read_toml(path)
     tools = data.get("tool", {})
     if not isinstance(tools, dict):
         raise ConfigError(f"{path}: [tool] must be a table")

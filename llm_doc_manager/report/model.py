@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import inspect
 import os
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,15 +33,11 @@ from llm_doc_manager.analysis import (
 from llm_doc_manager.analysis.complexity import complexities
 from llm_doc_manager.callgraph import CallGraph, DefKey, key_of, module_for, module_index
 from llm_doc_manager.codes import Finding
+from llm_doc_manager.config import read_toml
 from llm_doc_manager.docstrings.metrics import Metrics, measure
+from llm_doc_manager.errors import ConfigError
 from llm_doc_manager.report.history import Commit, head, histories, repository_root
 from llm_doc_manager.source.discovery import iter_files
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
 
 #: Folders of code copied in from elsewhere, left out of a report (as venvs and hidden
 #: folders are): the report is about the project's own code.
@@ -314,9 +309,8 @@ def _entry_points(root: Path, project: Project, mains: set[str]) -> list[EntryPo
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
-            scripts = tomllib.loads(pyproject.read_text(encoding="utf-8")).get(
-                "project", {}).get("scripts", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            scripts = read_toml(pyproject).get("project", {}).get("scripts", {})
+        except ConfigError:  # a broken pyproject.toml names no entry point
             scripts = {}
         if isinstance(scripts, dict):
             found += [EntryPoint("script", str(name), target)
