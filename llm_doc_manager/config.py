@@ -1,12 +1,25 @@
-"""Settings: ``[tool.llm-doc]`` in the nearest pyproject.toml, then environment, then flags."""
+"""Settings: the user's config.toml, ``[tool.llm-doc]`` of the nearest pyproject.toml, then
+environment, then flags.
+
+A project's file is the repository's, not the user's: the keys that decide where code and
+API keys go or where the tool keeps state (``REDIRECTING``) are taken from it only when the
+user trusts the project (``LLM_DOC_TRUSTED_PROJECTS``, or ``trusted-projects`` in the
+user's ``config.toml``), as git's ``safe.directory`` does; otherwise they are dropped with
+one notice each (``Settings.notices``).
+"""
 
 from __future__ import annotations
 
+import math
+import os
+import stat
 import sys
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Final
 
 from llm_doc_manager.errors import ConfigError
 
@@ -21,6 +34,27 @@ DEFAULT_WIDTH = 79
 
 #: What the tool writes where only a person or a model can write prose (see docs/codes.md).
 PLACEHOLDER = "TODO: describe."
+
+#: Keys a project's own file may set only when the user trusts the project, each with why.
+#: They decide where the user's code and API keys are sent, or where the tool keeps state
+#: it reads back later (a cache inside a cloned tree is the repository's to plant). Any
+#: future key of that kind belongs here. (``baseline`` is not here: a baseline inside the
+#: project is the project's own business; one resolving outside it needs trust too, see
+#: ``_outside``.)
+REDIRECTING: Final[Mapping[str, str]] = MappingProxyType({
+    "base-url": "a project's file may not choose where code and API keys are sent",
+    "azure-endpoint": "a project's file may not choose where code and API keys are sent",
+    "cache-dir": "a project's file may not choose where the tool keeps its caches",
+})
+
+#: The environment variable naming trusted project folders (``os.pathsep``-separated).
+TRUST_ENV = "LLM_DOC_TRUSTED_PROJECTS"
+
+#: Longest configuration file read; real ones are a few kilobytes.
+MAX_CONFIG_BYTES = 1 << 20
+
+_TRUST_HINT = (f"trust it with {TRUST_ENV} or trusted-projects in the user's config.toml; "
+               "see docs/security.md")
 
 
 @dataclass(frozen=True)
@@ -59,6 +93,8 @@ class Settings:
         baseline: ``validate``: findings to accept (see ``--baseline``).
         config_file: The pyproject.toml the settings came from.
         width_from: Where ``width`` came from (for ``-v``).
+        notices: One line per key of the project's file that was ignored, and why; every
+            command prints them on stderr.
     """
 
     provider: str | None = None
@@ -91,6 +127,7 @@ class Settings:
     baseline: Path | None = None
     config_file: Path | None = None
     width_from: str = "default"
+    notices: tuple[str, ...] = ()
 
     @property
     def excluded(self) -> tuple[str, ...]:
@@ -184,7 +221,11 @@ def _formatter_width(tools: dict[str, Any]) -> tuple[int, str] | None:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML file (a ``pyproject.toml``).
+    """Read a TOML file (a ``pyproject.toml``, the user's ``config.toml``).
+
+    Only a regular file of at most ``MAX_CONFIG_BYTES`` is read (a FIFO named
+    ``pyproject.toml`` must not hang the run), and a document nested too deeply for the
+    parser is a configuration error like any other, not a crash.
 
     Args:
         path: The file.
@@ -193,16 +234,80 @@ def read_toml(path: Path) -> dict[str, Any]:
         Its tables.
 
     Raises:
-        ConfigError: If it cannot be read, decoded or parsed.
+        ConfigError: If it cannot be read, decoded or parsed, or is too large or too deep.
     """
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        with os.fdopen(os.open(path, flags), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ConfigError(f"{path}: cannot read configuration: not a regular file")
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: cannot read configuration: larger than "
+                          f"{MAX_CONFIG_BYTES >> 20} MiB")
+    try:
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except RecursionError:
+        # tomllib parses arrays and inline tables recursively: a few thousand levels
+        # exhaust the stack. Caught here, so every reader of TOML gets a ConfigError.
+        raise ConfigError(f"{path}: cannot read configuration: nested too deeply") from None
+    except ValueError as exc:
+        # TOMLDecodeError and UnicodeDecodeError are ValueErrors; so is int()'s limit on
+        # digits, which tomllib lets through for a 5,000-digit integer.
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
     return data
 
 
-def _from_toml(path: Path, explicit: bool = False) -> dict[str, Any]:
+def _value(path: Path, key: str, value: Any, label: str) -> Any:
+    """One configuration value, checked against its key's type and converted."""
+    kind = _KEYS[key][1]
+    accepted: tuple[type, ...] = {float: (int, float), Path: (str,)}.get(kind, (kind,))
+    if not isinstance(value, accepted) or (kind is not bool and isinstance(value, bool)):
+        raise ConfigError(f"{path}: {label}{key} must be a "
+                          f"{'path' if kind is Path else kind.__name__}")
+    if isinstance(value, str) and kind is Path:
+        if "\0" in value:
+            raise ConfigError(f"{path}: {label}{key} must be a path (it holds a NUL)")
+        try:
+            # Relative paths are relative to the file that names them.
+            return path.parent / Path(value).expanduser()
+        except RuntimeError as exc:  # "~" without a home folder
+            raise ConfigError(f"{path}: {label}{key}: {exc}") from exc
+    if isinstance(value, int | float) and kind is float:
+        try:
+            number = float(value)
+        except OverflowError:  # an integer too large for a float
+            number = math.inf
+        if not math.isfinite(number):
+            raise ConfigError(f"{path}: {label}{key} must be a finite number, got {value}")
+        return number
+    if isinstance(value, list):
+        if not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{path}: {label}{key} must be a list of strings")
+        return tuple(value)
+    return value
+
+
+def _table(path: Path, table: Mapping[str, Any], label: str,
+           known: Sequence[str] = tuple(_KEYS)) -> dict[str, Any]:
+    """The settings of a table, by canonical key (``base-url``), checked and converted."""
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        canonical = key.replace("_", "-")
+        if canonical not in known:
+            where = f" in {label}" if label else ""
+            raise ConfigError(f"{path}: unknown key {key!r}{where} "
+                              f"(known: {', '.join(sorted(known))})")
+        values[canonical] = _value(path, canonical, value, f"{label} " if label else "")
+    return values
+
+
+def _from_toml(path: Path, explicit: bool = False
+               ) -> tuple[dict[str, Any], tuple[int, str] | None]:
+    """``[tool.llm-doc]`` of a project file by canonical key, and its formatter's width."""
     data = read_toml(path)
     tools = data.get("tool", {})
     if not isinstance(tools, dict):
@@ -213,34 +318,98 @@ def _from_toml(path: Path, explicit: bool = False) -> dict[str, Any]:
     table = tools.get("llm-doc", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.llm-doc] must be a table")
-    values: dict[str, Any] = {}
-    for key, value in table.items():
-        spec = _KEYS.get(key.replace("_", "-"))
-        if spec is None:
-            raise ConfigError(f"{path}: unknown key {key!r} in [tool.llm-doc] "
-                              f"(known: {', '.join(sorted(_KEYS))})")
-        name, kind = spec
-        accepted: tuple[type, ...] = {float: (int, float), Path: (str,)}.get(kind, (kind,))
-        if not isinstance(value, accepted) or (kind is not bool and isinstance(value, bool)):
-            raise ConfigError(f"{path}: [tool.llm-doc] {key} must be a "
-                              f"{'path' if kind is Path else kind.__name__}")
-        if kind is Path:
-            # Relative cache folders are relative to the pyproject.toml that names them.
-            value = path.parent / Path(str(value)).expanduser()
-        elif kind is float:
-            value = float(value)  # type: ignore[arg-type]  # checked just above
-        if isinstance(value, list):
-            if not all(isinstance(item, str) for item in value):
-                raise ConfigError(f"{path}: [tool.llm-doc] {key} must be a list of strings")
-            value = tuple(value)
-        values[name] = value
-    if "width" not in values:
-        formatter = _formatter_width(tools)
-        if formatter is not None:
-            values["width"], values["width_from"] = formatter
-    else:
-        values["width_from"] = "[tool.llm-doc] width"
-    return values
+    return _table(path, table, "[tool.llm-doc]"), _formatter_width(tools)
+
+
+@dataclass(frozen=True)
+class _Trust:
+    """The project folders the user trusts (each with everything below it)."""
+
+    everything: bool = False
+    roots: tuple[Path, ...] = ()
+
+    def covers(self, folder: Path) -> bool:
+        """Whether the (resolved) folder is a trusted one or below one."""
+        return self.everything or any(folder == root or root in folder.parents
+                                      for root in self.roots)
+
+    def add(self, entries: Sequence[str], where: str) -> _Trust:
+        """This trust and the folders named in ``entries`` (``*``: every folder)."""
+        everything, roots = self.everything, list(self.roots)
+        for entry in entries:
+            if entry == "*":
+                everything = True
+                continue
+            try:
+                folder = Path(entry).expanduser()
+                if not folder.is_absolute():
+                    raise ConfigError(f"{where}: {entry!r} is not an absolute path")
+                # Resolved like the project's folder, so a link can neither fake trust
+                # nor lend its own: both sides are compared as real paths.
+                roots.append(folder.resolve())
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise ConfigError(f"{where}: {entry!r}: {exc}") from exc
+        return _Trust(everything, tuple(roots))
+
+
+def user_config_file() -> Path:
+    """Where the user's own ``config.toml`` is (it need not exist).
+
+    Returns:
+        ``config.toml`` in ``platformdirs.user_config_dir("llm-doc")`` (on Linux
+        ``$XDG_CONFIG_HOME/llm-doc``, else ``~/.config/llm-doc``).
+    """
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("llm-doc", appauthor=False)) / "config.toml"
+
+
+def _from_user_config(path: Path) -> tuple[dict[str, Any], _Trust]:
+    """The user's defaults by canonical key, and the projects the user trusts."""
+    if not path.exists():
+        return {}, _Trust()
+    data = read_toml(path)
+    trusted: Any = []
+    for key in [k for k in data if k.replace("_", "-") == "trusted-projects"]:
+        trusted = data.pop(key)
+    if not isinstance(trusted, list) or not all(isinstance(t, str) for t in trusted):
+        raise ConfigError(f"{path}: trusted-projects must be a list of folders")
+    if any(key.replace("_", "-") == "baseline" for key in data):
+        raise ConfigError(f"{path}: baseline belongs to a project (its [tool.llm-doc] or "
+                          "--baseline), not to the user's config.toml")
+    values = _table(path, data, "", [*(k for k in _KEYS if k != "baseline"),
+                                     "trusted-projects"])
+    return values, _Trust().add(trusted, f"{path}: trusted-projects")
+
+
+def _outside(path: Path, root: Path) -> bool:
+    """Whether ``path`` resolves (links followed) to somewhere not below ``root``."""
+    try:
+        return root not in path.resolve().parents
+    except (OSError, RuntimeError, ValueError):
+        return True  # a path that cannot even be resolved is not known to be inside
+
+
+def _untrusted(path: Path, values: dict[str, Any], trust: _Trust) -> list[str]:
+    """Drop what a project file may not decide unless trusted; one notice per key dropped."""
+    suspect = [key for key in REDIRECTING if key in values]
+    if not suspect and "baseline" not in values:
+        return []
+    try:
+        root = path.parent.resolve()  # the folder, resolved: a link cannot lend it trust
+    except (OSError, RuntimeError) as exc:
+        raise ConfigError(f"{path}: cannot resolve its folder: {exc}") from exc
+    baseline = values.get("baseline")
+    if baseline is not None and _outside(baseline, root):
+        suspect.append("baseline")
+    if not suspect or trust.covers(root):
+        return []
+    notices = []
+    for key in suspect:
+        del values[key]
+        why = REDIRECTING.get(key, "it resolves outside the project's folder")
+        notices.append(f"llm-doc: ignored {key} from {path}: {why} ({_TRUST_HINT})")
+    return notices
 
 
 def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -261,9 +430,21 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
     return values
 
 
+def _fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Canonical keys to Settings field names."""
+    return {_KEYS[key][0]: value for key, value in values.items()}
+
+
 def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[str, str],
                   config_file: Path | None = None) -> Settings:
     """Resolve the settings of a run.
+
+    The project's file (found upwards, or named by ``config_file``) is the repository's:
+    its ``REDIRECTING`` keys, and a ``baseline`` resolving outside its folder, are dropped
+    unless the user trusts the project (``LLM_DOC_TRUSTED_PROJECTS`` in ``environ``, or
+    ``trusted-projects`` in the user's ``config.toml``), each with a line in
+    ``Settings.notices``. The user's own ``config.toml`` is found through the process
+    environment (``platformdirs``).
 
     Args:
         start: Where to look for pyproject.toml (upwards).
@@ -273,18 +454,34 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
         config_file: An explicit pyproject.toml, instead of searching.
 
     Returns:
-        One frozen Settings: defaults < file < environment < flags.
+        One frozen Settings: defaults < user's config.toml < project file < environment <
+        flags.
 
     Raises:
-        ConfigError: On unknown keys, wrong types or invalid values.
+        ConfigError: On unknown keys, wrong types or invalid values, in any of the files
+            (named) or the environment.
     """
+    user_file = user_config_file()
+    from_user, trust = _from_user_config(user_file)
+    trust = trust.add([e for e in environ.get(TRUST_ENV, "").split(os.pathsep) if e],
+                      TRUST_ENV)
+    settings = replace(Settings(), **_fields(from_user))
+    if "width" in from_user:
+        settings = replace(settings, width_from=f"{user_file} width")
     path = config_file or find_pyproject(start)
-    settings = Settings()
     if path is not None:
         if config_file is not None and not config_file.is_file():
             raise ConfigError(f"{config_file}: no such configuration file")
-        settings = replace(settings, config_file=path,
-                           **_from_toml(path, explicit=config_file is not None))
+        project, formatter = _from_toml(path, explicit=config_file is not None)
+        # A file named by --config is still the project's: pre-commit passes the arguments
+        # the repository's own .pre-commit-config.yaml gives.
+        notices = _untrusted(path, project, trust)
+        settings = replace(settings, config_file=path, notices=tuple(notices),
+                           **_fields(project))
+        if "width" in project:
+            settings = replace(settings, width_from="[tool.llm-doc] width")
+        elif formatter is not None:
+            settings = replace(settings, width=formatter[0], width_from=formatter[1])
     from_env = _from_env(environ)
     if "width" in from_env:
         from_env["width_from"] = "LLM_DOC_WIDTH"
@@ -299,9 +496,16 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
     if "extend_exclude" in given:
         given["extend_exclude"] = settings.extend_exclude + tuple(given["extend_exclude"])
     settings = replace(settings, **given)
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    """Raise ConfigError for a value out of range, wherever it came from."""
     if not 20 <= settings.width <= 1000:
         raise ConfigError(f"width must be between 20 and 1000, got {settings.width} "
                           f"(from {settings.width_from})")
+    # NaN compares false with everything, so a range check written this way refuses it.
     for name, low, high in (("concurrency", 1, 1024), ("max_tries", 1, 100),
                             ("call_context", 0, 100_000), ("call_context_callers", 0, 100),
                             ("timeout", 0.001, 3600.0), ("retry_base", 0.0, 3600.0),
@@ -311,9 +515,9 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
             raise ConfigError(f"{name.replace('_', '-')} must be between {low:g} and "
                               f"{high:g}, got {value}")
     text = settings.placeholder
-    if not text.strip() or any(bad in text for bad in ("\n", "\r", '"""', "'''")):
+    if not text.strip() or '"""' in text or "'''" in text or \
+            any(unicodedata.category(char) == "Cc" for char in text):
         raise ConfigError(f"placeholder must be one line of text, got {text!r}")
     rpm = settings.requests_per_minute
-    if rpm is not None and rpm <= 0:
-        raise ConfigError(f"requests-per-minute must be positive, got {rpm}")
-    return settings
+    if rpm is not None and not (math.isfinite(rpm) and rpm > 0):
+        raise ConfigError(f"requests-per-minute must be a positive number, got {rpm}")

@@ -33,6 +33,8 @@ def _open(config: Path | None) -> AnswerCache | None:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
+    for notice in settings.notices:
+        print(notice, file=sys.stderr)
     return AnswerCache(cache_dir(settings), settings.cache_max_mb,
                        warn=lambda text: print(text, file=sys.stderr))
 

@@ -91,6 +91,8 @@ def _load(args: argparse.Namespace, paths: list[Path]) -> Any:
                                  dict(os.environ), args.config)
     except ConfigError as exc:
         raise _UsageError(str(exc)) from None
+    for notice in settings.notices:
+        print(notice, file=sys.stderr)
     cache = None if args.no_cache else cache_dir(settings) / "callgraph.sqlite3"
     try:
         return load_project(paths, settings.excluded, root=settings.root, cache=cache)

@@ -133,6 +133,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
                     "timeout": args.timeout, "cache": False if args.no_cache else None,
                     "call_context": 0 if args.no_call_context else None},
             environ, args.config)
+        for notice in settings.notices:  # even with -q: the run differs from the file
+            err.print(notice)
         name = resolve_provider(settings, environ, None if args.quiet else err.print)
         chosen = make_provider(name, settings, environ, warn=err.print)
         if stdin_path is None:

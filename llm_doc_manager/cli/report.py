@@ -129,6 +129,8 @@ def _provider(args: argparse.Namespace, start: Path) -> tuple[Any, Any]:
                 "concurrency": args.concurrency, "requests_per_minute": args.rpm,
                 "timeout": args.timeout, "cache": False if args.no_cache else None},
         dict(os.environ), args.config)
+    for notice in settings.notices:
+        print(notice, file=sys.stderr)
     name = args.provider or "static"  # a report asks a model only when told to
     if name == "static":
         if args.dry_run:

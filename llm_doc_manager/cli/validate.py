@@ -153,6 +153,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
                                      "extend_exclude": flag_list(args.extend_exclude),
                                      "force_exclude": args.force_exclude},
             environ, args.config)
+        for notice in settings.notices:  # even with -q: the run differs from the file
+            print(notice, file=sys.stderr)
         baseline: Path | None = args.baseline or settings.baseline
         if args.write_baseline and baseline is None:
             raise ConfigError("--write-baseline needs --baseline FILE (or baseline in "
