@@ -9,12 +9,37 @@ renames ``old`` to ``new`` makes the older commits of ``old`` part of ``new``'s 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-# Field and record separators no commit subject, name or path contains.
-_FIELD, _RECORD = "\x1f", "\x1e"
+#: ``-c`` settings given to every git command the report runs: the repository's own
+#: ``.git/config`` is still read by git, and these win over it (command-line scope), so no
+#: setting of the tree makes git run a program: signatures are never checked (gpg.program,
+#: gpg.ssh.program), no file-system monitor, no hooks, no pager. Filters, textconv and
+#: external diff drivers are not named here: ``log --name-status`` runs none of them (and
+#: gets ``--no-textconv --no-ext-diff``), and a clone has none defined (see origin.py).
+SAFE_CONFIG: tuple[str, ...] = (
+    "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
+    "-c", "log.showSignature=false", "-c", "i18n.logOutputEncoding=UTF-8",
+)
+# A log line's fields, separated by NUL: the one byte no commit subject, author name or
+# path holds (git ends a message at a NUL; paths cannot hold one).
+_FORMAT = "--format=%H%x00%as%x00%an%x00%s"
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 repositories
+_DATE = re.compile(r"[0-9]{4,}-[0-9]{2}-[0-9]{2}")  # %as: the year may pass 9999
+# --name-status letters; renames and copies carry a similarity score and two paths.
+_STATUS = re.compile(r"\n?(?:[ADMTUXB]|[RC][0-9]{1,3})")
+
+
+def git_env() -> dict[str, str]:
+    """The environment of a git command on a local repository: no system or user
+    configuration (their filters, pagers, diff drivers), no prompts, C locale."""
+    return {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
+            "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 
 
 @dataclass(frozen=True)
@@ -35,13 +60,12 @@ class Commit:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # No pager, no prompts, no user or system configuration that could change the output
-    # (a pager, colours, a diff driver): the report must be the same wherever it runs.
-    env = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
-           "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
-           "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    return subprocess.run(["git", "-C", str(root), "--no-pager", *args], capture_output=True,
-                          text=True, encoding="utf-8", errors="replace", env=env, check=False)
+    # The same output wherever it runs (no user pager, colours or diff driver), and no
+    # program named by the repository's own configuration (SAFE_CONFIG). Bytes that are
+    # not UTF-8 are decoded as os.fsdecode decodes a file name, so such a path matches.
+    return subprocess.run(["git", "-C", str(root), "--no-pager", *SAFE_CONFIG, *args],
+                          capture_output=True, text=True, encoding="utf-8",
+                          errors="surrogateescape", env=git_env(), check=False)
 
 
 def repository_root(folder: Path) -> Path | None:
@@ -50,22 +74,26 @@ def repository_root(folder: Path) -> Path | None:
         found = _git(folder, "rev-parse", "--show-toplevel")
     except OSError:
         return None
-    if found.returncode != 0 or not found.stdout.strip():
+    top = found.stdout.removesuffix("\n")  # one newline ends it; a name may hold others
+    if found.returncode != 0 or not top.strip():
         return None
-    return Path(found.stdout.strip())
+    return Path(top)
 
 
 def head(root: Path) -> Commit | None:
     """The commit checked out in a repository (None before the first commit)."""
-    found = _git(root, "log", "-1", f"--format=%H{_FIELD}%as{_FIELD}%an{_FIELD}%s")
-    if found.returncode != 0 or not found.stdout.strip():
+    found = _git(root, "log", "-1", "-z", "--no-show-signature", _FORMAT)
+    if found.returncode != 0:
         return None
-    return _commit(found.stdout.rstrip("\n"))
+    fields = found.stdout.split("\0")
+    return _commit(fields[:4]) if len(fields) == 5 and fields[4] == "" else None
 
 
-def _commit(header: str) -> Commit:
-    """A commit from its ``%H %as %an %s`` fields."""
-    sha, date, author, subject = [*header.split(_FIELD), "", "", ""][:4]
+def _commit(fields: Sequence[str]) -> Commit | None:
+    """A commit from its ``%H %as %an %s`` fields, or None when they are not that."""
+    sha, date, author, subject = fields
+    if not _SHA.fullmatch(sha) or not _DATE.fullmatch(date):
+        return None
     return Commit(sha, date, author, subject)
 
 
@@ -78,34 +106,65 @@ def histories(root: Path, paths: set[str], limit: int) -> dict[str, list[Commit]
         limit: Most commits per file.
 
     Returns:
-        Path -> its commits, newest first (paths without commits are left out).
+        Path -> its commits, newest first (paths without commits are left out; nothing
+        when git's output is not what was asked for).
     """
-    found: dict[str, list[Commit]] = {}
     if limit <= 0 or not paths:
-        return found
-    log = _git(root, "log", "-M", "--name-status", "-z", "--no-color",
-               f"--format={_RECORD}%H{_FIELD}%as{_FIELD}%an{_FIELD}%s")
+        return {}
+    log = _git(root, "log", "-M", "--name-status", "-z", "--no-color", "--no-textconv",
+               "--no-ext-diff", "--no-show-signature", "--encoding=UTF-8", _FORMAT)
     if log.returncode != 0:
-        return found
+        return {}
+    changes = _parse(log.stdout.split("\0"))
+    if changes is None:
+        return {}
+    # Every record names a commit of the log, in the log's order: the same walk, asked
+    # for the ids alone, holds nothing a commit's author could write.
+    shas = _git(root, "log", "-z", "--format=%H")
+    if shas.returncode != 0 or [c.sha for c, _ in changes] != shas.stdout.split("\0")[:-1]:
+        return {}
+    return _walk(changes, paths, limit)
+
+
+Change = tuple[str, str, str]  # status letter, path before, path after
+
+
+def _parse(tokens: list[str]) -> list[tuple[Commit, list[Change]]] | None:
+    """The NUL-separated log, each record checked: a commit's four fields (its id and
+    date well-formed), then its changes (a known status letter, one path, or two for a
+    rename or copy). None when anything does not fit."""
+    records: list[tuple[Commit, list[Change]]] = []
+    position = 0
+    while position + 4 < len(tokens):
+        commit = _commit(tokens[position:position + 4])
+        if commit is None:
+            return None
+        position += 4
+        changes: list[Change] = []
+        while position < len(tokens) and _STATUS.fullmatch(tokens[position]):
+            status = tokens[position].lstrip("\n")[0]
+            count = 2 if status in "RC" else 1
+            if position + count >= len(tokens):
+                return None
+            names = tokens[position + 1:position + 1 + count]
+            changes.append((status, names[0], names[-1]))
+            position += 1 + count
+        records.append((commit, changes))
+    # What is left is the empty string after the last NUL (or nothing for an empty log).
+    return records if tokens[position:] in ([""], []) else None
+
+
+def _walk(records: list[tuple[Commit, list[Change]]], paths: set[str], limit: int
+          ) -> dict[str, list[Commit]]:
+    """Each path's commits, newest first, following renames down the log."""
+    found: dict[str, list[Commit]] = {}
     # What each path of the past is called now (a rename seen in a newer commit).
     now: dict[str, str] = {}
-    for record in log.stdout.split(_RECORD)[1:]:
-        header, _, changes = record.partition("\0")
-        commit = _commit(header)
-        tokens = [t for t in changes.lstrip("\n").split("\0") if t]
-        position = 0
-        while position < len(tokens):
-            status = tokens[position]
-            if status[:1] in ("R", "C") and position + 2 < len(tokens):
-                old, new = tokens[position + 1], tokens[position + 2]
-                position += 3
-                current = now.get(new, new)
-                if status[0] == "R":
-                    now[old] = current  # older commits of ``old`` belong to ``current``
-            else:
-                current = now.get(tokens[position + 1], tokens[position + 1]) \
-                    if position + 1 < len(tokens) else ""
-                position += 2
+    for commit, changes in records:
+        for status, old, new in changes:
+            current = now.get(new, new)
+            if status == "R":
+                now[old] = current  # older commits of ``old`` belong to ``current``
             if current in paths:
                 commits = found.setdefault(current, [])
                 if len(commits) < limit and (not commits or commits[-1].sha != commit.sha):

@@ -7,6 +7,11 @@ could make git run a command or read an option (an argument starting with ``-``,
 before git sees it, and ``GIT_ALLOW_PROTOCOL`` holds git to the same list. Credentials in
 a URL are used by git but never shown: messages, the report and git's own error output
 carry the URL with them removed.
+
+git clones with no system or user configuration (``GIT_CONFIG_GLOBAL=/dev/null``): a
+filter, diff driver or hook the user defined for their own work would otherwise run on
+the clone, chosen by the repository's ``.gitattributes``. Only the user's network
+settings are passed on (``user_network_config``), so private repositories still clone.
 """
 
 from __future__ import annotations
@@ -22,12 +27,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from llm_doc_manager.report.history import SAFE_CONFIG
+
 _SCHEMES = ("https", "ssh", "file")
 # ``user@host:path`` (scp-like): git reads it as ssh when no slash comes before the colon.
 _SCP = re.compile(r"^(?P<user>[A-Za-z0-9_~][A-Za-z0-9._~-]*)@"
                   r"(?P<host>[A-Za-z0-9][A-Za-z0-9.-]*):(?P<path>[^:].*)$")
 _SHA = re.compile(r"^[0-9a-fA-F]{7,40}$")
 _REF = re.compile(r"^[A-Za-z0-9._/][A-Za-z0-9._/+-]*$")
+# The user's settings a clone keeps: how to reach and authenticate to a host (credential
+# helpers, proxies, certificates, URL rewrites, the ssh command) and object checks. Each
+# is the user's own choice and none can be selected by a repository's content; filters,
+# diff drivers, hooks, templates, aliases and the file-system monitor are left out.
+_NETWORK = re.compile(r"(credential|http|url)\..*|core\.sshcommand|ssh\.variant"
+                      r"|(transfer|fetch)\.fsck.*|transfer\.credentialsinurl")
 
 
 class OriginError(Exception):
@@ -113,15 +126,53 @@ def check(argument: str) -> Origin:
     return Origin(argument, redact(argument), None)
 
 
+def user_network_config() -> list[tuple[str, str]]:
+    """The user's git settings a clone keeps (``_NETWORK``), in their order.
+
+    Read from the user's global configuration (``GIT_CONFIG_GLOBAL`` or ``~/.gitconfig``,
+    its includes followed), as git would read it for the user's own clone.
+
+    Returns:
+        ``(key, value)`` pairs, repeated keys (several credential helpers) kept in order;
+        none when git is missing or the user has no such settings.
+    """
+    try:
+        done = subprocess.run(["git", "config", "--global", "--includes", "-z",
+                               "--get-regexp", "."], capture_output=True, text=True,
+                              errors="replace", cwd=tempfile.gettempdir(), timeout=60,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    found = []
+    for entry in done.stdout.split("\0"):
+        key, _, value = entry.partition("\n")  # -z: the key, a newline, the value
+        if key and _NETWORK.fullmatch(key):
+            found.append((key, value))
+    return found
+
+
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update({
         "GIT_ALLOW_PROTOCOL": "https:ssh:file",  # submodules and redirects included
         "GIT_TERMINAL_PROMPT": "0",               # never wait for a password
         "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": "/dev/null",         # no filter or hook of the user's
         "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes"),
     })
+    # In the environment rather than as -c: a proxy password or an extra header does
+    # not show in the process list.
+    settings = user_network_config()
+    env["GIT_CONFIG_COUNT"] = str(len(settings))
+    for number, (key, value) in enumerate(settings):
+        env[f"GIT_CONFIG_KEY_{number}"] = key
+        env[f"GIT_CONFIG_VALUE_{number}"] = value
     return env
+
+
+# The accepted protocols, as configuration too (GIT_ALLOW_PROTOCOL already wins over it).
+_PROTOCOLS = ("-c", "protocol.allow=never", "-c", "protocol.https.allow=always",
+              "-c", "protocol.ssh.allow=always", "-c", "protocol.file.allow=always")
 
 
 def _scrub(text: str, url: str) -> str:
@@ -139,10 +190,9 @@ def _scrub(text: str, url: str) -> str:
 
 def _run(args: list[str], url: str, cwd: Path | None = None) -> None:
     try:
-        done = subprocess.run(["git", "-c", "protocol.ext.allow=never", "-c",
-                               "core.hooksPath=/dev/null", *args], cwd=cwd, env=_env(),
-                              capture_output=True, text=True, errors="replace", timeout=600,
-                              check=False)
+        done = subprocess.run(["git", *SAFE_CONFIG, *_PROTOCOLS, *args], cwd=cwd,
+                              env=_env(), capture_output=True, text=True, errors="replace",
+                              timeout=600, check=False)
     except FileNotFoundError:
         raise OriginError("git is not installed: cannot clone", False) from None
     except subprocess.TimeoutExpired:

@@ -1,8 +1,12 @@
 """A collected project as Markdown (headings linkable on GitHub) or as JSON.
 
-Both are pure functions of the ``Project``: same input, same bytes. Text from the code
-(names, signatures, docstrings, sources) is put in code spans and fenced blocks long enough
-never to be closed by what they hold, so nothing the code contains is read as Markdown.
+Both are pure functions of the ``Project``: same input, same bytes. Every string that comes
+from the tree or its history (paths, names, entry points, docstrings, commit subjects,
+authors) goes through one helper for the place it lands: ``text`` (a paragraph, list item,
+heading or table cell), ``code`` (a code span), ``cell`` (a table cell), ``anchor`` (a link
+target), ``fenced`` (a fenced block) and ``html_text`` (inside our HTML block). None lets
+the string end its line, its cell or its block, or be read as Markdown or HTML: see
+"Untrusted repositories" in docs/report.md.
 """
 
 from __future__ import annotations
@@ -19,10 +23,25 @@ from llm_doc_manager.report.model import FileReport, Item, Project, Ref
 from llm_doc_manager.report.slug import Slugger
 
 _BACKTICKS = re.compile(r"`+")
-# Characters that start Markdown syntax anywhere in a line (CommonMark lets any ASCII
-# punctuation be escaped with a backslash), and what starts a block at a line's start.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>~&])")
-_BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
+# What cannot be shown as itself: C0 and C1 controls and DEL (a line break, a carriage
+# return, a terminal escape), Unicode's line and paragraph separators, the controls that
+# reorder displayed text (Trojan Source), a byte-order mark, and lone surrogates (bytes of
+# a file name that are not UTF-8, which cannot even be written out).
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
+                     "\u2066-\u2069\ufeff\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Markdown's inline syntax (CommonMark lets any ASCII punctuation be escaped with a
+# backslash), GFM's strikethrough, and the ``$`` and ``{}`` that math and attribute-list
+# extensions read. ``<``, ``>`` and ``&`` become entities instead: every renderer decodes
+# those, while some (Python-Markdown) keep ``\<`` as a backslash before live HTML.
+_SPECIAL = re.compile(r"[\\`*_\[\]{}~$#<>&]")
+_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+# What starts a block at a line's start once the above is escaped: a list item (``-``,
+# ``+``, ``1.``, ``1)``) or a setext underline (``=``).
+_BLOCK_START = re.compile(r"^([+=-]|[0-9]+(?=[.)]))")
+# What an anchor may hold as is; anything else is percent-encoded.
+_ANCHOR_SAFE = re.compile(r"[^\w-]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MOST_COMPLEX = 10
 
 
@@ -43,32 +62,131 @@ class Options:
     origin: str = ""
 
 
-def code(text: str) -> str:
-    """A code span holding ``text`` exactly (a longer fence when it has backticks)."""
-    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+def _shown(char: str) -> str:
+    """One hidden character as an escape sequence (a surrogate as the byte it stands for)."""
+    point = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= point <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+        return f"\\x{point - 0xDC00:02x}"
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def visible(value: str) -> str:
+    """``value`` with every character that is not shown as itself written as an escape
+    (``\\n``, ``\\x1b``, ``\\u202e``): what a name or path looks like on one line."""
+    return _HIDDEN.sub(lambda m: _shown(m[0]), value)
+
+
+def prose(value: str) -> str:
+    """The text ``text`` shows: whitespace runs (line breaks included) as one space, the
+    rest made visible."""
+    return visible(" ".join(value.split()))
+
+
+def text(value: str) -> str:
+    """Text shown as written, on one line: in a paragraph, list item, heading or cell.
+
+    Args:
+        value: Any string (a summary, a commit subject, an author, a message).
+
+    Returns:
+        Markdown that renders as ``prose(value)`` and holds no markup, HTML or line break
+        (a table cell still needs ``cell`` for its pipes).
+    """
+    escaped = _SPECIAL.sub(lambda m: _ENTITIES.get(m[0], "\\" + m[0]), prose(value))
+    return _BLOCK_START.sub(lambda m: "\\" + m[0] if not m[0][0].isdigit()
+                            else m[0] + "\\", escaped, count=1)
+
+
+def code(value: str) -> str:
+    """A code span holding ``visible(value)`` exactly, on one line.
+
+    Args:
+        value: A name, path, signature or entry point.
+
+    Returns:
+        The span, its fence longer than any backtick run in it.
+    """
+    shown = visible(value)
+    if not shown:
+        return "` `"
+    longest = max((len(m) for m in _BACKTICKS.findall(shown)), default=0)
     fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or longest else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    # CommonMark strips one space from each end when both ends have one: pad so that a
+    # backtick at an end cannot join the fence, and so that spaces at both ends survive.
+    pad = " " if longest or (shown[0] == " " == shown[-1] and shown.strip()) else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
 
 
-def plain(text: str) -> str:
-    """Text shown as written: Markdown syntax characters escaped, on one line."""
-    escaped = _SPECIAL.sub(r"\\\1", " ".join(text.split()))
-    return _BLOCK_START.sub(lambda m: m[1] + ("\\" + m[2] if not m[2][0].isdigit()
-                                              else m[2] + "\\"), escaped, count=1)
+def cell(markdown_text: str) -> str:
+    """Markdown for a table cell: pipes escaped (also inside code spans, as GFM reads them).
+
+    Args:
+        markdown_text: The cell's content, already escaped by ``text`` or ``code``.
+
+    Returns:
+        The content with every ``|`` escaped.
+    """
+    return markdown_text.replace("|", "\\|")
 
 
-def cell(text: str) -> str:
-    """Markdown for a table cell: pipes escaped (also inside code spans, as GFM reads them)."""
-    return text.replace("|", "\\|")
+def anchor(slug: str) -> str:
+    """A link target ``#slug``: anything but letters, digits, ``_`` and ``-`` encoded.
+
+    Args:
+        slug: A heading's anchor (``Slugger`` makes them with nothing else; this holds
+            whatever a future slug holds to a URL fragment).
+
+    Returns:
+        The target, ``#`` included.
+    """
+    return "#" + _ANCHOR_SAFE.sub(lambda m: "".join(
+        f"%{byte:02X}" for byte in m[0].encode("utf-8", "surrogatepass")), slug)
 
 
-def fenced(text: str, info: str = "") -> str:
-    """A fenced block holding ``text``, its fence longer than any backtick run in it."""
-    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+def link(label: str, slug: str) -> str:
+    """A link to a heading of the document.
+
+    Args:
+        label: The link text, already escaped (a ``code`` span).
+        slug: The heading's anchor.
+
+    Returns:
+        ``[label](#slug)``.
+    """
+    return f"[{label}]({anchor(slug)})"
+
+
+def fenced(value: str, info: str = "") -> str:
+    """A fenced block holding ``value`` verbatim, its fence longer than any backtick run.
+
+    Args:
+        value: Source code, a docstring or a model's text.
+        info: The info string (``python``, ``text``): ours, never the tree's.
+
+    Returns:
+        The block; no line of ``value`` can close it. Only lone surrogates, which cannot
+        be written as UTF-8, are shown as escapes.
+    """
+    value = _SURROGATE.sub(lambda m: _shown(m[0]), value)
+    longest = max((len(m) for m in _BACKTICKS.findall(value)), default=0)
     fence = "`" * max(3, longest + 1)
-    body = text if text.endswith("\n") else text + "\n"
+    body = value if value.endswith(("\n", "\r")) else value + "\n"
     return f"{fence}{info}\n{body}{fence}\n"
+
+
+def html_text(value: str) -> str:
+    """Text inside our HTML block: on one line (a blank line would end the block and
+    let Markdown be read again), made visible, HTML-escaped.
+
+    Args:
+        value: A path.
+
+    Returns:
+        The escaped text.
+    """
+    return html.escape(visible(value), quote=True)
 
 
 class _Anchors:
@@ -76,7 +194,8 @@ class _Anchors:
 
     def __init__(self, project: Project) -> None:
         slugger = Slugger()
-        self.title = slugger.slug(_title(project))
+        # Each slug is made from the heading as it renders: a name made visible.
+        self.title = slugger.slug(prose(_title(project)))
         self.contents = slugger.slug("Table of contents")
         self.overview = slugger.slug("Overview")
         self.complex = slugger.slug("Most complex functions")
@@ -84,9 +203,10 @@ class _Anchors:
         self.files: dict[str, str] = {}
         self.items: dict[Ref, str] = {}
         for report in project.files:
-            self.files[report.path] = slugger.slug(report.path)
+            self.files[report.path] = slugger.slug(visible(report.path))
             for item in report.items:
-                self.items[Ref(report.path, item.qualname)] = slugger.slug(item.qualname)
+                self.items[Ref(report.path, item.qualname)] = slugger.slug(
+                    visible(item.qualname))
         self.skipped = slugger.slug("Skipped files") if project.skipped else ""
 
 
@@ -128,21 +248,21 @@ def markdown(project: Project, options: Options) -> str:
         The document.
     """
     anchors = _Anchors(project)
-    out: list[str] = [f"# {plain(_title(project))}\n\n"]
+    out: list[str] = [f"# {text(_title(project))}\n\n"]
     out.append(_metadata(project, options))
     out.append("## Table of contents\n\n")
-    out.append(f"- [Overview](#{anchors.overview})\n")
+    out.append(f"- {link('Overview', anchors.overview)}\n")
     for report in project.files:
-        out.append(f"- [{code(report.path)}](#{anchors.files[report.path]})\n")
+        out.append(f"- {link(code(report.path), anchors.files[report.path])}\n")
     if project.skipped:
-        out.append(f"- [Skipped files](#{anchors.skipped})\n")
+        out.append(f"- {link('Skipped files', anchors.skipped)}\n")
     out.append("\n")
     out.append(_overview(project, anchors))
     for report in project.files:
         out.append(_file(report, anchors, options, project.known))
     if project.skipped:
         out.append("## Skipped files\n\n| File | Why |\n| --- | --- |\n")
-        out += [f"| {cell(code(path))} | {cell(plain(why))} |\n" for path, why in project.skipped]
+        out += [f"| {cell(code(path))} | {cell(text(why))} |\n" for path, why in project.skipped]
         out.append("\n")
     return "".join(out).rstrip("\n") + "\n"
 
@@ -152,13 +272,13 @@ def _metadata(project: Project, options: Options) -> str:
     if options.origin:
         rows.append(("Source", code(options.origin)))
     if project.commit is not None:
-        rows.append(("Commit", f"{code(project.commit.sha[:12])} ({project.commit.date}): "
-                               f"{plain(project.commit.subject)}"))
+        rows.append(("Commit", f"{code(project.commit.sha[:12])} "
+                               f"({text(project.commit.date)}): {text(project.commit.subject)}"))
     rows.append(("Tool", f"llm-doc {__version__}"))
-    rows.append(("Summaries", plain(options.provider) if options.provider
+    rows.append(("Summaries", text(options.provider) if options.provider
                  else "docstrings only (offline)"))
     if options.generated:
-        rows.append(("Generated", plain(options.generated)))
+        rows.append(("Generated", text(options.generated)))
     return "| | |\n| --- | --- |\n" + "".join(
         f"| {name} | {cell(value)} |\n" for name, value in rows) + "\n"
 
@@ -181,8 +301,8 @@ def _overview(project: Project, anchors: _Anchors) -> str:
     if ranked:
         out.append("| Function | File | Complexity |\n| --- | --- | ---: |\n")
         for report, item in ranked[:_MOST_COMPLEX]:
-            link = f"[{code(item.qualname)}](#{anchors.items[Ref(report.path, item.qualname)]})"
-            out.append(f"| {cell(link)} | {cell(code(report.path))} | {item.complexity} |\n")
+            to = link(code(item.qualname), anchors.items[Ref(report.path, item.qualname)])
+            out.append(f"| {cell(to)} | {cell(code(report.path))} | {item.complexity} |\n")
         out.append("\n")
     else:
         out.append("No functions.\n\n")
@@ -197,34 +317,34 @@ def _overview(project: Project, anchors: _Anchors) -> str:
 
 def _link(ref: Ref, anchors: _Anchors) -> str:
     name = code(ref.qualname)
-    anchor = anchors.items.get(ref)
-    return f"[{name}](#{anchor})" if anchor else name
+    slug = anchors.items.get(ref)
+    return link(name, slug) if slug else name
 
 
 def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[str]) -> str:
     out = [f"## {code(report.path)}\n\n"]
     if report.error:
         where = f" (line {report.error_line})" if report.error_line else ""
-        out.append(f"Not analysed{where}: {plain(report.error)}\n\n")
+        out.append(f"Not analysed{where}: {text(report.error)}\n\n")
         return "".join(out)
     if report.docstring:
-        out.append(plain(report.summary) + "\n\n")
+        out.append(text(report.summary) + "\n\n")
     elif report.analysis:
-        out.append(f"*Summary written by the model:* {plain(report.summary)}\n\n")
+        out.append(f"*Summary written by the model:* {text(report.summary)}\n\n")
     out.append(f"Module {code(report.module)}, {report.lines} lines; "
                f"{_metrics_line(report.metrics, known)}.\n\n")
     if report.history:
         out.append("**Recent changes**\n\n| Date | Author | Commit | Subject |\n"
                    "| --- | --- | --- | --- |\n")
-        out += [f"| {c.date} | {cell(plain(c.author))} | {code(c.sha[:12])} | "
-                f"{cell(plain(c.subject))} |\n" for c in report.history]
+        out += [f"| {cell(text(c.date))} | {cell(text(c.author))} | {cell(code(c.sha[:12]))} "
+                f"| {cell(text(c.subject))} |\n" for c in report.history]
         out.append("\n")
     if report.items:
         out.append("| Name | Signature | Lines | Complexity | Summary | Callers | Callees |\n"
                    "| --- | --- | --- | ---: | --- | ---: | ---: |\n")
         for item in report.items:
-            link = f"[{code(item.qualname)}](#{anchors.items[Ref(report.path, item.qualname)]})"
-            out.append(f"| {cell(link)} | {cell(code(item.signature)) if item.signature else ''}"
+            to = link(code(item.qualname), anchors.items[Ref(report.path, item.qualname)])
+            out.append(f"| {cell(to)} | {cell(code(item.signature)) if item.signature else ''}"
                        f" | {item.line}-{item.end_line} | {item.complexity} | "
                        f"{cell(_summary_cell(item))} | {len(item.callers)} | "
                        f"{len(item.callees)} |\n")
@@ -233,7 +353,7 @@ def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[st
         out.append(_item(item, anchors))
     if options.source:
         # Inside HTML, Markdown is not read: the path is escaped as HTML.
-        out.append(f"<details>\n<summary>Source of {html.escape(report.path)}</summary>\n\n"
+        out.append(f"<details>\n<summary>Source of {html_text(report.path)}</summary>\n\n"
                    f"{fenced(report.source, 'python')}\n</details>\n\n")
     return "".join(out)
 
@@ -241,8 +361,8 @@ def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[st
 def _summary_cell(item: Item) -> str:
     """The docstring's summary, or the model's marked as such."""
     if item.docstring or not item.summary:
-        return plain(item.summary)
-    return f"*(model)* {plain(item.summary)}"
+        return text(item.summary)
+    return f"*(model)* {text(item.summary)}"
 
 
 def _by(docstring: str | None, analysis: str | None) -> str | None:
@@ -290,7 +410,10 @@ def as_json(project: Project, options: Options) -> str:
         "files": [_file_json(report, options, project.known) for report in project.files],
         "skipped": [{"path": path, "reason": why} for path, why in project.skipped],
     }
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    # A lone surrogate (a file name's byte that is not UTF-8, a docstring's escape) cannot
+    # be written as UTF-8: it stays a JSON escape, which gives the same string back.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}",
+                          json.dumps(data, indent=1, ensure_ascii=False)) + "\n"
 
 
 def _metrics_json(metrics: Metrics, known: set[str]) -> dict[str, object]:
