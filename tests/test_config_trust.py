@@ -380,3 +380,12 @@ def test_relative_trusted_project_in_environment_is_a_configuration_error(
                   "validate", "mod.py")
     assert result.returncode == 2, result.stderr
     assert "LLM_DOC_TRUSTED_PROJECTS" in result.stderr
+
+
+def test_deeply_nested_baseline_is_a_configuration_error(tmp_path: Path) -> None:
+    project = _project(tmp_path / "clone", 'baseline = "baseline.json"')
+    (project / "baseline.json").write_text("[" * 100_000 + "]" * 100_000)
+    result = _run(project, _env(tmp_path), "validate", "--all", "mod.py")
+    assert result.returncode == 2, result.stderr
+    assert "internal error" not in result.stderr
+    assert str(project / "baseline.json") in result.stderr

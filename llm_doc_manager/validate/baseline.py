@@ -48,7 +48,7 @@ def apply_baseline(path: Path, findings: list[Finding]) -> list[Finding]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         budget = Counter((e["path"], e["code"], e["message"]) for e in data["findings"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:  # any depth
         raise ConfigError(f"{path}: cannot read baseline: {exc}") from exc
     new = []
     for finding in findings:
