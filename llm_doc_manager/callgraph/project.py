@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from llm_doc_manager import codes
-from llm_doc_manager.analysis.load import read_file
+from llm_doc_manager.analysis.load import fewer_collections, read_file
 from llm_doc_manager.callgraph.graph import CallGraph
 from llm_doc_manager.callgraph.index import module_index
-from llm_doc_manager.callgraph.symbols import ModuleIndex
+from llm_doc_manager.callgraph.symbols import FORMAT, ModuleIndex, index_from_json, index_to_json
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.source.discovery import iter_files
 from llm_doc_manager.store import ResultStore, code_fingerprint
@@ -43,35 +41,42 @@ def module_for(path: Path) -> tuple[str, bool]:
     return ".".join(reversed(parts)), is_package
 
 
+#: The index cache's file in the cache folder. Its rows were pickles up to ``callgraph.sqlite3``;
+#: they are JSON now (``symbols.index_to_json``), checked whole when read back.
+INDEX_FILE = "callgraph-v2.sqlite3"
+
+
 class IndexCache:
     """Module indexes by content hash in the tool's cache folder; off when None is given.
 
-    A ``ResultStore`` of pickles (bounded, least recently written dropped first), written
-    by this tool into the user's own cache folder and keyed by the hash of the file and of
-    the tool's code: never shared, never read from elsewhere.
+    A ``ResultStore`` (bounded in rows and bytes, least recently used dropped first) of
+    indexes as JSON, keyed by the hash of the file, of the tool's code and of the cached
+    form's version. What comes back is checked by ``index_from_json``: a row that is not
+    exactly an index this code wrote is a miss, and nothing but lists, strings and numbers
+    is ever built from it.
 
     Args:
         path: The database file, or None for no cache.
     """
 
     def __init__(self, path: Path | None) -> None:
-        self._store: ResultStore[bytes] = ResultStore(path)
-        self._pending: list[tuple[str, bytes]] = []
+        self._store: ResultStore[str] = ResultStore(path)
+        self._pending: list[tuple[str, str]] = []
 
     def get_many(self, keys: list[str]) -> dict[str, ModuleIndex]:
-        """The cached indexes of some keys (a damaged row is a miss)."""
+        """The cached indexes of some keys (a row that does not check out is a miss)."""
         found: dict[str, ModuleIndex] = {}
-        for key, blob in self._store.get_many(keys).items():
-            with contextlib.suppress(Exception):  # a damaged row: index afresh
-                value = pickle.loads(blob)
-                if isinstance(value, ModuleIndex):
-                    found[key] = value
+        with fewer_collections():  # hundreds of thousands of records, no cycles
+            for key, text in self._store.get_many(keys).items():
+                index = index_from_json(text)
+                if index is not None:
+                    found[key] = index
         return found
 
     def put(self, key: str, index: ModuleIndex) -> None:
-        """Queue an index to be written by ``flush`` (nothing is pickled without a store)."""
+        """Queue an index to be written by ``flush`` (nothing is encoded without a store)."""
         if self._store.available:
-            self._pending.append((key, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)))
+            self._pending.append((key, index_to_json(index)))
 
     def flush(self) -> None:
         """Write the queued indexes in one transaction and close."""
@@ -147,7 +152,7 @@ def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
             project.problems.append(source)
             continue
         module, is_package = module_for(path)
-        digest = hashlib.sha256(source.digest + f"\0{module}\0{is_package}\0".encode()
+        digest = hashlib.sha256(source.digest + f"\0{module}\0{is_package}\0{FORMAT}\0".encode()
                                 + code_fingerprint().encode()).hexdigest()
         sources.append((path, source.text, module, is_package, digest))
     cached = store.get_many([s[4] for s in sources])

@@ -93,7 +93,9 @@ def _load(args: argparse.Namespace, paths: list[Path]) -> Any:
         raise _UsageError(str(exc)) from None
     for notice in settings.notices:
         print(notice, file=sys.stderr)
-    cache = None if args.no_cache else cache_dir(settings) / "callgraph.sqlite3"
+    from llm_doc_manager.callgraph.project import INDEX_FILE
+
+    cache = None if args.no_cache else cache_dir(settings) / INDEX_FILE
     try:
         return load_project(paths, settings.excluded, root=settings.root, cache=cache)
     except FileNotFoundError as exc:

@@ -202,7 +202,9 @@ def _call_context(files: list[Path], given: list[Path], provider: Provider,
     """The call graph around the run's files, when a model reads the prompts."""
     if not provider.needs_code or settings.call_context <= 0 or not files:
         return None
-    cache = cache_dir(settings) / "callgraph.sqlite3" if settings.cache else None
+    from llm_doc_manager.callgraph.project import INDEX_FILE
+
+    cache = cache_dir(settings) / INDEX_FILE if settings.cache else None
     return load_call_context(files, given, settings.excluded, settings.root, cache,
                              settings.call_context, settings.call_context_callers)
 

@@ -12,13 +12,33 @@ from llm_doc_manager.generate.outcomes import FileChange, FileResult, Options, R
 from llm_doc_manager.source.files import SourceFile
 from llm_doc_manager.store import ResultStore, code_fingerprint
 
-#: Bump when what generate writes changes within a version, so old results are not reused.
-GENERATE_VERSION = 2
+#: Bump when what generate writes changes within a version, so old results are not reused
+#: (3: the store's schema gained sizes and a byte cap).
+GENERATE_VERSION = 3
 RESULTS_FILE = f"generate-v{GENERATE_VERSION}.sqlite3"
 
 
 #: Region outcomes a later run with the same input repeats exactly.
 _SETTLED = frozenset({Status.UNCHANGED, Status.FOREIGN})
+_SETTLED_NAMES = frozenset(status.value for status in _SETTLED)
+_KINDS = frozenset(kind.value for kind in Kind)
+
+
+def _regions(value: str) -> tuple[RegionResult, ...] | None:
+    """The regions of a stored value, or None when it is not a list of settled regions."""
+    try:
+        rows = json.loads(value)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    if type(rows) is not list:
+        return None
+    regions = []
+    for row in rows:
+        if type(row) is not list or len(row) != 4 or type(row[0]) is not str \
+                or type(row[1]) is not int or row[2] not in _KINDS or row[3] not in _SETTLED_NAMES:
+            return None
+        regions.append(RegionResult(row[0], row[1], Kind(row[2]), Status(row[3])))
+    return tuple(regions)
 
 
 class KnownClean:
@@ -51,14 +71,17 @@ class KnownClean:
         return hashlib.sha256(self._signature + source.digest + b"\0" + where).hexdigest()
 
     def lookup(self, sources: Sequence[SourceFile]) -> dict[str, FileChange]:
-        """Return, by path, an unchanged result for each file known to be clean."""
+        """Return, by path, an unchanged result for each file known to be clean.
+
+        A stored value that is not exactly what ``remember`` writes is a miss.
+        """
         keys = {self.key(source): source for source in sources}
         found: dict[str, FileChange] = {}
         for key, value in self._store.get_many(list(keys)).items():
-            source = keys[key]
-            regions = tuple(RegionResult(qualname, line, Kind(kind), Status(status))
-                            for qualname, line, kind, status in json.loads(value))
-            found[str(source.path)] = FileChange(source, regions)
+            regions = _regions(value)
+            if regions is not None:
+                source = keys[key]
+                found[str(source.path)] = FileChange(source, regions)
         return found
 
     def remember(self, results: Sequence[FileResult]) -> None:

@@ -2,8 +2,11 @@
 
 SQLite gives atomic writes and locking across processes (pre-commit runs hooks in
 parallel) with nothing to install. The cache is an optimisation, never a reason to fail: a
-corrupt or unwritable database is recreated or switched off with one warning. Entries hold
-validated answers only — never keys, headers or anything secret.
+damaged database (found at open or by any later query) is recreated once, an unwritable or
+unsafe one (``store.open_sqlite``'s checks) is switched off with one warning. Entries hold
+validated answers only — never keys, headers or anything secret — and are validated again
+by the provider when read. One answer larger than an eighth of the cap is not stored, so it
+cannot evict the whole cache.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_doc_manager.store import open_sqlite
+from llm_doc_manager.store import CacheRefused, is_damage, open_sqlite, remove_database, say
 
 FILE_NAME = "answers-v1.sqlite3"
 DEFAULT_MAX_MB = 500
 # Evict down to this share of the cap so a full cache does not evict on every write.
 _EVICT_TO = 0.9
+#: An answer above this share of the cap is not stored (it would evict most of the cache).
+LARGEST_SHARE = 8
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -93,6 +98,7 @@ class AnswerCache:
         self._warn = warn
         self._db: sqlite3.Connection | None = None
         self._disabled = False
+        self._rebuilt = False
         self.hits = 0
         self.misses = 0
 
@@ -102,7 +108,10 @@ class AnswerCache:
         if self._db is not None or self._disabled:
             return self._db
         try:
-            self._db = open_sqlite(self.path, _SCHEMA)
+            self._db = open_sqlite(self.path, _SCHEMA, self._warn)
+        except CacheRefused as exc:
+            self._disabled = True
+            say(str(exc), self._warn)
         except (sqlite3.Error, OSError) as exc:
             self._disable(f"cannot open the cache at {self.path}: {exc}")
         return self._db
@@ -116,6 +125,18 @@ class AnswerCache:
         if self._warn is not None:
             self._warn(f"warning: {message}; continuing without the cache")
 
+    def _failed(self, exc: sqlite3.Error, what: str) -> None:
+        """After a failed query: a damaged file is rebuilt once, anything else turns it off."""
+        if not is_damage(exc) or self._rebuilt:
+            self._disable(f"{what}: {exc}")
+            return
+        self._rebuilt = True  # the query that found the damage is a miss
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        remove_database(self.path)
+
     # -- operations ---------------------------------------------------------------------
 
     def get(self, key: str) -> str | None:
@@ -128,7 +149,7 @@ class AnswerCache:
             if row is not None:
                 db.execute("UPDATE entries SET used = ? WHERE key = ?", (time.time(), key))
         except sqlite3.Error as exc:
-            self._disable(f"cache read failed: {exc}")
+            self._failed(exc, "cache read failed")
             return None
         if row is None:
             self.misses += 1
@@ -145,15 +166,20 @@ class AnswerCache:
             return db.execute("SELECT 1 FROM entries WHERE key = ?", (key,)).fetchone() \
                 is not None
         except sqlite3.Error as exc:
-            self._disable(f"cache read failed: {exc}")
+            self._failed(exc, "cache read failed")
             return False
 
     def put(self, key: str, value: str) -> None:
-        """Store an answer, evicting the least recently used ones beyond the cap."""
+        """Store an answer, evicting the least recently used ones beyond the cap.
+
+        An answer larger than an eighth of the cap is not stored.
+        """
+        size = len(value.encode("utf-8")) + len(key)
+        if size > self.max_size // LARGEST_SHARE:
+            return
         db = self._connect()
         if db is None:
             return
-        size = len(value.encode("utf-8")) + len(key)
         now = time.time()
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -170,7 +196,7 @@ class AnswerCache:
                 db.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            self._disable(f"cache write failed: {exc}")
+            self._failed(exc, "cache write failed")
 
     @staticmethod
     def _bump(db: sqlite3.Connection, name: str, delta: int) -> int:
@@ -203,7 +229,7 @@ class AnswerCache:
                 self._bump(db, "size", -int(row[0]))
             db.execute("COMMIT")
         except sqlite3.Error as exc:
-            self._disable(f"cache write failed: {exc}")
+            self._failed(exc, "cache write failed")
 
     def stats(self) -> CacheStats:
         """Return the cache's statistics (this process's lookups included).
@@ -220,7 +246,7 @@ class AnswerCache:
                 counters = dict(db.execute("SELECT name, value FROM counters").fetchall())
                 hits, misses = counters.get("hits", 0), counters.get("misses", 0)
             except sqlite3.Error as exc:
-                self._disable(f"cache read failed: {exc}")
+                self._failed(exc, "cache read failed")
         return CacheStats(self.path, entries, size, self.max_size,
                           hits + self.hits, misses + self.misses)
 

@@ -18,7 +18,8 @@ from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import Settings
 from llm_doc_manager.store import ResultStore, cache_dir, code_fingerprint
 
-RESULTS_FILE = "validate-v3.sqlite3"
+#: v4: the store's schema gained sizes and a byte cap.
+RESULTS_FILE = "validate-v4.sqlite3"
 # Below this many files to check, worker processes cost more than they save.
 _PARALLEL_FROM = 64
 
@@ -93,20 +94,33 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
     results: ResultStore[str] = ResultStore(
         cache_dir(settings) / RESULTS_FILE if use_cache else None)
     try:
-        known = results.get_many([j.key for j in jobs_list])
+        known = {key: rows for key, value in results.get_many([j.key for j in jobs_list]).items()
+                 if (rows := _stored(value)) is not None}
         todo = [j for j in jobs_list if j.key not in known]
         fresh = _check_all([j.path for j in todo], all_defs, settings.width,
                            settings.placeholder, jobs)
         results.put_many([(j.key, json.dumps(rows)) for j, rows in zip(todo, fresh,
                                                                        strict=True)])
-        by_key = {j.key: rows for j, rows in zip(todo, fresh, strict=True)}
+        known.update((j.key, rows) for j, rows in zip(todo, fresh, strict=True))
         for job in jobs_list:
-            rows = by_key[job.key] if job.key in by_key else json.loads(known[job.key])
             path = Path(job.path)
             findings.extend(Finding(path, int(str(line)), int(str(col)), str(code), str(msg))
-                            for line, col, code, msg in rows)
+                            for line, col, code, msg in known[job.key])
     finally:
         results.close()
     return findings
+
+
+def _stored(value: str) -> list[list[object]] | None:
+    """The findings of a stored value, or None when it is not exactly what ``collect`` writes."""
+    try:
+        rows = json.loads(value)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    if type(rows) is not list or not all(
+            type(row) is list and len(row) == 4 and type(row[0]) is int and type(row[1]) is int
+            and type(row[2]) is str and type(row[3]) is str for row in rows):
+        return None
+    return rows
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import random
 import re
 import shutil
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from llm_doc_manager.callgraph import CallGraph, key_of, load_project, module_for, module_index
+from llm_doc_manager.callgraph.symbols import index_from_json, index_to_json
 
 DATA = Path(__file__).parent / "data" / "shapes"
 
@@ -296,10 +296,10 @@ def test_index_is_a_pure_function_of_the_text() -> None:
     second = module_index(text, "shapes.uses", False)
     assert first == second
     assert module_index("def f(:\n", "m", False).error.startswith("cannot parse")
-    # The index cache stores pickles: what comes back is the same index.
+    # The index cache stores JSON: what comes back is the same index.
     assert first.sites
     assert first.scopes[0].bindings
-    assert pickle.loads(pickle.dumps(first)) == first
+    assert index_from_json(index_to_json(first)) == first
 
 
 def test_columns_are_characters_not_bytes(tmp_path: Path) -> None:
