@@ -1,19 +1,29 @@
 """``llm-doc lsp``: the call hierarchy as a language server over stdio, on pygls.
 
-The protocol, its framing and the server's lifecycle are pygls's; this module only maps
+pygls holds the protocol's life cycle and the editor's buffers (it applies incremental
+edits); ``wire`` frames stdin within limits and answers malformed messages; this module maps
 call hierarchy requests onto ``callgraph.CallGraph``. The workspace folders are indexed when
-the client says ``initialized``; ``didOpen``/``didChange`` re-index the one file from the
-editor's buffer, ``didClose`` goes back to the file on disk.
+the client says ``initialized``. ``didOpen``/``didChange``/``didClose`` mark a file for
+re-indexing from the editor's buffer (from disk once closed), which happens once a burst of
+edits has paused for ``reindexDelayMs`` or when a request comes, whichever is first.
+
+Only files whose real path lies inside a workspace folder are read or indexed: a URI, a
+``..`` or a link leading elsewhere is answered as knowing nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
@@ -21,9 +31,18 @@ from llm_doc_manager import __version__
 from llm_doc_manager.analysis.load import read_file
 from llm_doc_manager.callgraph import Call, CallGraph, DefKey, key_of, load_project, module_for
 from llm_doc_manager.codes import Finding
+from llm_doc_manager.lsp.wire import GuardedProtocol, run_stdio
+from llm_doc_manager.source.discovery import iter_files
+from llm_doc_manager.source.files import size_limit
 
 _KINDS = {"function": lsp.SymbolKind.Function, "method": lsp.SymbolKind.Method,
           "class": lsp.SymbolKind.Class}
+#: How long a file's edits must pause before it is indexed again (``reindexDelayMs``).
+DEFAULT_DELAY_MS = 250
+_MAX_DELAY_MS = 600_000
+#: A request answering ``CallHierarchyServer.stats`` (what the tests observe re-indexing by).
+STATS = "llmDoc/stats"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the breaks ast and LSP count, not str.splitlines'
 
 
 class CallHierarchyServer(LanguageServer):
@@ -33,25 +52,66 @@ class CallHierarchyServer(LanguageServer):
         graph: The call graph (keys are absolute paths).
         inferred: Whether inferred candidates are offered (``initializationOptions``
             ``{"inferred": false}`` turns them off).
+        delay: Seconds a file's edits must pause before it is indexed again.
+        reindexed: How many times each file (by key) was indexed again after an event.
     """
+
+    protocol: GuardedProtocol
 
     def __init__(self) -> None:
         super().__init__("llm-doc", __version__,
-                         text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+                         text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+                         protocol_cls=GuardedProtocol)
         self.graph = CallGraph()
         self.inferred = True
+        self.delay = DEFAULT_DELAY_MS / 1000
+        self.reindexed: Counter[str] = Counter()
+        self._buffers: dict[str, str] = {}  # key -> URI of the open document
+        self._pending: dict[str, asyncio.TimerHandle | None] = {}
+        self._roots: tuple[tuple[str, ...], list[str]] = ((), [])
+        self._lines: dict[str, list[str]] = {}
+
+    # -- the boundary ----------------------------------------------------------------------
+
+    def folders(self) -> list[str]:
+        """The workspace folders (or the root) as absolute paths; others are not served."""
+        uris = [f.uri for f in self.workspace.folders.values()]
+        if not uris and self.workspace.root_uri:
+            uris = [self.workspace.root_uri]
+        paths = []
+        for uri in uris:
+            path = _local_path(uri)
+            # A relative root ("file://.", "file:src") would be the server's own working
+            # folder, which the client did not name.
+            if path is not None and os.path.isabs(path) and os.path.isdir(path):
+                paths.append(path)
+        return paths
+
+    def _real_roots(self) -> list[str]:
+        folders = tuple(self.folders())
+        if folders != self._roots[0]:
+            self._roots = (folders, [os.path.realpath(f) for f in folders])
+        return self._roots[1]
+
+    def inside(self, path: str) -> bool:
+        """Whether a file's real path (links and ``..`` resolved) is in a workspace folder."""
+        try:
+            real = os.path.realpath(path)
+        except (OSError, ValueError):  # a NUL in the path, a loop of links
+            return False
+        return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+                   for root in self._real_roots())
 
     def index_workspace(self) -> None:
         """Index every Python file of the workspace folders (or of the root)."""
-        folders = [to_fs_path(f.uri) for f in self.workspace.folders.values()]
-        if not folders and self.workspace.root_path:
-            folders = [self.workspace.root_path]
-        paths = [Path(f) for f in folders if f and os.path.isdir(f)]
-        if not paths:
+        folders = [Path(f) for f in self.folders()]
+        if not folders:
             return
+        # Files reached through a link that leaves the workspace are not read.
+        files = [f for f in iter_files(folders) if self.inside(str(f))]
         # Before the first document is opened (``initialized`` comes first): the project's
         # graph is the server's, no copy.
-        self.graph = load_project(paths).graph
+        self.graph = load_project(files).graph
         self.graph.resolve()
         # The graph lives as long as the server and holds millions of objects with no
         # reference cycles: left to the cyclic collector, each full collection walks all of
@@ -60,19 +120,90 @@ class CallHierarchyServer(LanguageServer):
         # reference counts.
         gc.freeze()
 
-    def reindex(self, uri: str, text: str | None) -> None:
-        """Index one file again from the editor's text (or from disk when None)."""
-        path = to_fs_path(uri)
-        if path is None or not path.endswith((".py", ".pyi")):
+    # -- documents -------------------------------------------------------------------------
+
+    def opened(self, uri: str) -> None:
+        """A document was opened or changed: index it again once its edits pause."""
+        path = _local_path(uri)
+        if path is None or not path.endswith((".py", ".pyi")) or not self.inside(path):
+            return  # the client's own text, outside what this server serves
+        key = key_of(Path(path))
+        self._buffers[key] = uri
+        self.schedule(key)
+
+    def closed(self, uri: str) -> None:
+        """A document was closed: the file on disk is what counts again."""
+        path = _local_path(uri)
+        if path is None:
+            return
+        key = key_of(Path(path))
+        if self._buffers.pop(key, None) is not None:
+            self.schedule(key)
+
+    def schedule(self, key: str) -> None:
+        """Index a file again after ``delay`` without another event for it."""
+        timer = self._pending.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not serving (a direct call): no burst to wait for
+            loop = None
+        if loop is None or self.delay <= 0:
+            self.flush(key)
+            return
+        self._pending[key] = loop.call_later(self.delay, self.flush, key)
+
+    def flush(self, key: str | None = None) -> None:
+        """Index again a file whose edits are pending (all of them when None)."""
+        keys = list(self._pending) if key is None else [key]
+        for one in keys:
+            timer = self._pending.pop(one, None)
+            if timer is not None:
+                timer.cancel()
+            self.reindexed[one] += 1
+            uri = self._buffers.get(one)
+            document = self.workspace.text_documents.get(unquote(uri)) if uri else None
+            if document is not None:
+                self.reindex(one, document.source)
+            else:
+                self.reindex(one, None)
+
+    def reindex(self, path: str, text: str | None) -> None:
+        """Index one file again from the editor's text (or from disk when None).
+
+        A file outside the workspace, unreadable or over the size limit leaves the graph.
+        """
+        key = key_of(Path(path))
+        if not path.endswith((".py", ".pyi")):
+            return
+        if not self.inside(path):
+            self.graph.remove(key)
             return
         if text is None:
             source = read_file(Path(path))  # the file's declared encoding, never a FIFO
             if isinstance(source, Finding):
-                self.graph.remove(key_of(Path(path)))
+                self.graph.remove(key)
                 return
             text = source.text
+        elif len(text) > size_limit():  # what the tool would refuse to read from disk
+            self.graph.remove(key)
+            return
         module, is_package = module_for(Path(path))
-        self.graph.update_text(key_of(Path(path)), text, module, is_package)
+        self.graph.update_text(key, text, module, is_package)
+
+    def stats(self) -> dict[str, Any]:
+        """What ``llmDoc/stats`` answers: files indexed, re-indexes per file, pending files."""
+        return {"files": len(self.graph.files),
+                "reindexed": {from_fs_path(k) or k: n for k, n in self.reindexed.items()},
+                "pending": [from_fs_path(k) or k for k in self._pending],
+                "inFlight": len(self.protocol._request_futures),
+                "reindexDelayMs": round(self.delay * 1000)}
+
+    def settle(self) -> None:
+        """Before answering: pending edits indexed, lines read afresh."""
+        self.flush()
+        self._lines.clear()
 
     # -- items -----------------------------------------------------------------------------
 
@@ -114,18 +245,32 @@ class CallHierarchyServer(LanguageServer):
         return self.graph.find(qualname, path)
 
     def prepare(self, uri: str, position: lsp.Position) -> list[lsp.CallHierarchyItem] | None:
-        """Items for a position: the definition named there, or what the call there calls."""
-        path = to_fs_path(uri)
+        """Items for a position: the definition named there, or what the call there calls.
+
+        Args:
+            uri: The document's URI.
+            position: The position in it (UTF-16 units).
+
+        Returns:
+            The items, or None when nothing is there or the file is outside the workspace.
+
+        Raises:
+            JsonRpcInvalidParams: If the URI is not a ``file:`` URI.
+        """
+        path = _local_path(uri)
         if path is None:
+            raise JsonRpcInvalidParams(f"textDocument.uri: only file: URIs are served, "
+                                       f"not {uri[:100]!r}")
+        if not self.inside(path):
             return None
         key = key_of(Path(path))
         if key not in self.graph.files:
-            self.reindex(uri, None)
+            self.reindex(key, None)
         index = self.graph.files.get(key)
         if index is None:
             return None
         line = position.line + 1
-        col = self.column(uri, position)
+        col = self.column(key, position)
         for number, definition in enumerate(index.defs):
             if definition.name_line == line and \
                     definition.name_col <= col <= definition.name_col + len(definition.name):
@@ -137,9 +282,9 @@ class CallHierarchyServer(LanguageServer):
         found = self.graph.definition_at(key, line)
         return [self.item(found)] if found is not None else None
 
-    def column(self, uri: str, position: lsp.Position) -> int:
+    def column(self, key: str, position: lsp.Position) -> int:
         """A client position's UTF-16 column as a character column."""
-        line = self._line(uri, position.line)
+        line = self._line(key, position.line)
         units = 0
         for count, char in enumerate(line):
             if units >= position.character:
@@ -150,17 +295,24 @@ class CallHierarchyServer(LanguageServer):
     def range_of(self, call: Call) -> lsp.Range:
         """The range of the called name of a call site, in UTF-16 units."""
         site = call.site
-        uri = from_fs_path(call.path) or call.path
-        line = self._line(uri, site.name_line - 1)
+        line = self._line(call.path, site.name_line - 1)
         return lsp.Range(lsp.Position(site.name_line - 1, _utf16(line, site.name_col)),
                          lsp.Position(site.name_line - 1, _utf16(line, site.name_end)))
 
-    def _line(self, uri: str, number: int) -> str:
-        try:
-            lines = self.workspace.get_text_document(uri).lines
-        except (OSError, UnicodeDecodeError):
-            return ""
-        return lines[number].rstrip("\r\n") if 0 <= number < len(lines) else ""
+    def _line(self, key: str, number: int) -> str:
+        """A line of a file as indexed: the editor's buffer, else the file (once a request)."""
+        lines = self._lines.get(key)
+        if lines is None:
+            text = ""
+            uri = self._buffers.get(key)
+            document = self.workspace.text_documents.get(unquote(uri)) if uri else None
+            if document is not None:
+                text = document.source
+            elif self.inside(key):
+                source = read_file(Path(key))
+                text = source.text if not isinstance(source, Finding) else ""
+            lines = self._lines[key] = _LINE_BREAK.split(text)
+        return lines[number] if 0 <= number < len(lines) else ""
 
     # -- calls -----------------------------------------------------------------------------
 
@@ -207,6 +359,26 @@ def _utf16(line: str, col: int) -> int:
     return col + sum(1 for char in line[:col] if ord(char) > 0xFFFF)
 
 
+def _local_path(uri: str) -> str | None:
+    """The path of a ``file:`` URI; None for any other scheme or a path with a NUL."""
+    if uri[:5].lower() != "file:":
+        return None
+    path = to_fs_path(uri)
+    return path if path and "\0" not in path else None
+
+
+def _delay(options: Any) -> float | None:
+    """``reindexDelayMs`` from the initialization options, in seconds (None: not given)."""
+    if not isinstance(options, dict) or "reindexDelayMs" not in options:
+        return None
+    value = options["reindexDelayMs"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not 0 <= value <= _MAX_DELAY_MS:
+        raise JsonRpcInvalidParams(f"initializationOptions.reindexDelayMs: a number of "
+                                   f"milliseconds from 0 to {_MAX_DELAY_MS}, not {value!r}")
+    return value / 1000
+
+
 def build_server() -> CallHierarchyServer:
     """A server with the call hierarchy features registered."""
     server = CallHierarchyServer()
@@ -214,6 +386,13 @@ def build_server() -> CallHierarchyServer:
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: CallHierarchyServer, params: lsp.InitializeParams) -> None:
         options = params.initialization_options
+        try:
+            delay = _delay(options)
+        except JsonRpcInvalidParams:
+            ls.protocol.initialize_received = False  # the client may try again
+            raise
+        if delay is not None:
+            ls.delay = delay
         if isinstance(options, dict) and options.get("inferred") is False:
             ls.inferred = False
 
@@ -221,38 +400,50 @@ def build_server() -> CallHierarchyServer:
     def initialized(ls: CallHierarchyServer, params: lsp.InitializedParams) -> None:
         ls.index_workspace()
 
+    # pygls has already applied the event to its copy of the buffer.
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: CallHierarchyServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        ls.reindex(params.text_document.uri, params.text_document.text)
+        ls.opened(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CallHierarchyServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        ls.reindex(uri, ls.workspace.get_text_document(uri).source)
+        ls.opened(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CallHierarchyServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        ls.reindex(params.text_document.uri, None)
+        ls.closed(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_PREPARE_CALL_HIERARCHY)
     def prepare(ls: CallHierarchyServer, params: lsp.CallHierarchyPrepareParams
                 ) -> list[lsp.CallHierarchyItem] | None:
+        ls.settle()
         return ls.prepare(params.text_document.uri, params.position)
 
     @server.feature(lsp.CALL_HIERARCHY_INCOMING_CALLS)
     def incoming(ls: CallHierarchyServer, params: lsp.CallHierarchyIncomingCallsParams
                  ) -> list[lsp.CallHierarchyIncomingCall]:
+        ls.settle()
         return ls.incoming(params.item)
 
     @server.feature(lsp.CALL_HIERARCHY_OUTGOING_CALLS)
     def outgoing(ls: CallHierarchyServer, params: lsp.CallHierarchyOutgoingCallsParams
                  ) -> list[lsp.CallHierarchyOutgoingCall]:
+        ls.settle()
         return ls.outgoing(params.item)
+
+    @server.feature(STATS)
+    def stats(ls: CallHierarchyServer, params: Any) -> dict[str, Any]:
+        return ls.stats()
 
     return server
 
 
 def serve() -> int:
-    """Serve over stdin/stdout until the client says exit."""
-    build_server().start_io()
-    return 0
+    """Serve over stdin/stdout until the client says exit.
+
+    Returns:
+        The exit status (0 after ``shutdown`` and ``exit``; 1 for an ``exit`` alone, the end
+        of input without ``shutdown``, or a frame that cannot be read).
+    """
+    server = build_server()
+    return run_stdio(server.protocol)
