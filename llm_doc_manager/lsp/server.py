@@ -49,6 +49,7 @@ class CallHierarchyServer(LanguageServer):
     """A pygls server holding one call graph of the workspace.
 
     Attributes:
+        protocol: pygls's protocol behind ``wire``'s checks.
         graph: The call graph (keys are absolute paths).
         inferred: Whether inferred candidates are offered (``initializationOptions``
             ``{"inferred": false}`` turns them off).
@@ -67,7 +68,7 @@ class CallHierarchyServer(LanguageServer):
         self.delay = DEFAULT_DELAY_MS / 1000
         self.reindexed: Counter[str] = Counter()
         self._buffers: dict[str, str] = {}  # key -> URI of the open document
-        self._pending: dict[str, asyncio.TimerHandle | None] = {}
+        self._pending: dict[str, asyncio.TimerHandle] = {}
         self._roots: tuple[tuple[str, ...], list[str]] = ((), [])
         self._lines: dict[str, list[str]] = {}
 
@@ -119,6 +120,8 @@ class CallHierarchyServer(LanguageServer):
         # re-index). Frozen, they are skipped; replaced indexes are still freed by their
         # reference counts.
         gc.freeze()
+        for key in self._buffers:  # a buffer opened before ``initialized`` is not lost
+            self.schedule(key)
 
     # -- documents -------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ within fixed limits, and checks each message before pygls's protocol dispatches 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import logging
@@ -301,6 +302,7 @@ class _ClientErrorsOnOneLine(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, JsonRpcException) and error.code != -32603:
+            record.msg, record.args = f"{record.getMessage()}: {error.message}", ()
             record.exc_info = None
             record.exc_text = None
         return True
@@ -337,8 +339,8 @@ async def _serve(protocol: GuardedProtocol, fd: int) -> int:
                 item = FrameError(f"cannot read the input: {exc.strerror or exc}")
             try:
                 asyncio.run_coroutine_threadsafe(inbox.put(item), loop).result()
-            except (RuntimeError, asyncio.CancelledError):  # the loop has ended
-                return
+            except (RuntimeError, asyncio.CancelledError, concurrent.futures.CancelledError):
+                return  # the loop has ended
             if not isinstance(item, bytes):
                 return
 

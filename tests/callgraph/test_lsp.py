@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
+import pytest
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
+
+from tests.callgraph.test_lsp_security import PATIENCE, Wire, prepare_params, uri
 
 DATA = Path(__file__).parent / "data" / "shapes"
 
@@ -93,3 +98,89 @@ def test_call_hierarchy_over_stdio(tmp_path: Path) -> None:
     root = tmp_path / "project"
     shutil.copytree(DATA, root)
     asyncio.run(asyncio.wait_for(_session(root), 120))
+
+
+# -- re-indexing an edited buffer -------------------------------------------------------------
+
+TYPED = "\ndef burst():\n    return twice(1) + twice(2) + twice(3)\n"
+
+
+def _type(wire: Wire, target: str, line: int, text: str) -> int:
+    """Send one incremental didChange per character typed at the end of a file."""
+    col = 0
+    for version, char in enumerate(text, start=2):
+        here = {"line": line, "character": col}
+        wire.notify("textDocument/didChange", {
+            "textDocument": {"uri": target, "version": version},
+            "contentChanges": [{"range": {"start": here, "end": here}, "text": char}]})
+        line, col = (line + 1, 0) if char == "\n" else (line, col + 1)
+    return len(text)
+
+
+def _open(wire: Wire, path: Path) -> str:
+    target = uri(path)
+    wire.notify("textDocument/didOpen", {"textDocument": {
+        "uri": target, "languageId": "python", "version": 1, "text": path.read_text()}})
+    return target
+
+
+def test_a_burst_of_edits_is_indexed_once_before_the_next_answer(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(DATA, root)
+    wire = Wire(tmp_path)
+    try:
+        # A pause no test waits for: whatever the machine's speed, nothing is indexed
+        # until the request, and then exactly once.
+        wire.start(root, {"reindexDelayMs": 600_000})
+        uses = root / "shapes" / "uses.py"
+        target = _open(wire, uses)
+        assert _type(wire, target, len(uses.read_text().splitlines()), TYPED) > 50
+        stats = wire.request("llmDoc/stats")["result"]
+        assert (stats["pending"], stats["reindexed"]) == ([target], {})
+        assert stats["inFlight"] == 0  # no future kept per notification
+
+        helper = wire.request("textDocument/prepareCallHierarchy",
+                              prepare_params(root / "shapes" / "core.py", 9, 5))["result"][0]
+        incoming = wire.request("callHierarchy/incomingCalls", {"item": helper})["result"]
+        callers = {c["from"]["name"]: [(r["start"]["line"], r["start"]["character"],
+                                        r["end"]["character"]) for r in c["fromRanges"]]
+                   for c in incoming}
+        assert callers["burst"] == [(100, 11, 16), (100, 22, 27), (100, 33, 38)]
+        stats = wire.request("llmDoc/stats")["result"]
+        assert (stats["pending"], stats["reindexed"]) == ([], {target: 1})
+        assert wire.stop() == 0
+    finally:
+        wire.close()
+
+
+def test_edits_are_indexed_once_they_pause_without_a_request(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(DATA, root)
+    wire = Wire(tmp_path)
+    try:
+        wire.start(root, {"reindexDelayMs": 10})
+        uses = root / "shapes" / "uses.py"
+        target = _open(wire, uses)
+        events = 1 + _type(wire, target, len(uses.read_text().splitlines()), TYPED)
+        deadline = time.monotonic() + PATIENCE  # a backstop: the loop ends when indexed
+        while (stats := wire.request("llmDoc/stats")["result"])["pending"]:
+            assert time.monotonic() < deadline
+        assert 1 <= stats["reindexed"][target] <= events
+        assert wire.stop() == 0
+    finally:
+        wire.close()
+
+
+@pytest.mark.parametrize("delay", [-1, "250", True, 10**9, None])
+def test_a_bad_reindex_delay_is_invalid_params(tmp_path: Path, delay: Any) -> None:
+    wire = Wire(tmp_path)
+    try:
+        response = wire.request("initialize", {"processId": None, "capabilities": {},
+                                               "initializationOptions":
+                                                   {"reindexDelayMs": delay}})
+        assert response["error"]["code"] == -32602
+        assert "reindexDelayMs" in response["error"]["message"]
+        wire.start(tmp_path)  # and it may try again
+        assert wire.stop() == 0
+    finally:
+        wire.close()
