@@ -72,7 +72,8 @@ def proxy() -> Iterator[_ProxyRecorder]:
     recorder.server_close()
 
 
-def _env(tmp_path: Path, proxy: _ProxyRecorder | None = None, **extra: str) -> dict[str, str]:
+def _env(tmp_path: Path, proxy: _ProxyRecorder | None = None, /,
+         **extra: str) -> dict[str, str]:
     """The user's environment: nothing of ours, the user folders inside tmp_path."""
     drop = ("LLM_DOC_", "OPENAI_", "AZURE_OPENAI_", "XDG_")
     environ = {k: v for k, v in os.environ.items()
@@ -389,3 +390,13 @@ def test_deeply_nested_baseline_is_a_configuration_error(tmp_path: Path) -> None
     assert result.returncode == 2, result.stderr
     assert "internal error" not in result.stderr
     assert str(project / "baseline.json") in result.stderr
+
+
+def test_report_of_a_folder_sends_nothing_to_its_base_url(tmp_path: Path, server: FakeOpenAI,
+                                                         proxy: _ProxyRecorder) -> None:
+    project = _project(tmp_path / "clone", f'base-url = "{server.base_url}"')
+    result = _run(tmp_path, _env(tmp_path, proxy, OPENAI_API_KEY=KEY),
+                  "report", "--provider", "openai", "--output", "-", str(project))
+    assert server.seen == [], result.stderr
+    assert len(_notices(result.stderr, "base-url")) == 1, result.stderr
+    assert "internal error" not in result.stderr
