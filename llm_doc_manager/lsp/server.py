@@ -401,7 +401,8 @@ def build_server() -> CallHierarchyServer:
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: CallHierarchyServer, params: lsp.InitializedParams) -> None:
-        ls.index_workspace()
+        if not ls.graph.files:  # once: a repeated ``initialized`` is no reason to read it all
+            ls.index_workspace()
 
     # pygls has already applied the event to its copy of the buffer.
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)

@@ -215,9 +215,11 @@ def test_messages_that_are_not_requests_get_32600(wire: Wire, tree: tuple[Path, 
     wire.send_raw(frame(b'{"jsonrpc": "1.0", "id": 7, "method": "shutdown"}'))
     wire.send_raw(frame(b'{"jsonrpc": "2.0", "id": 8, "method": 5}'))
     wire.send_raw(frame(b'{"jsonrpc": "2.0", "id": [1], "method": "shutdown"}'))
+    wire.send_raw(frame(b'{"jsonrpc": "2.0", "id": 9, "method": "initialized", "params": {}}'))
     seen = wire.until(wire.ask("llmDoc/stats"))
     errors = [(m["id"], m["error"]["code"]) for m in seen if "error" in m]
-    assert errors == [(None, -32600), (None, -32600), (7, -32600), (8, -32600), (None, -32600)]
+    assert errors == [(None, -32600), (None, -32600), (7, -32600), (8, -32600), (None, -32600),
+                      (9, -32600)]
     assert "result" in seen[-1]
     assert wire.stop() == 0
     assert_clean(wire)
