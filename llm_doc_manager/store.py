@@ -18,10 +18,10 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from llm_doc_manager.config import Settings
 
@@ -136,6 +136,9 @@ def remove_database(path: Path) -> None:
             Path(f"{path}{suffix}").unlink()
 
 
+_DAMAGE_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB (named in sqlite3 from 3.11 only)
+
+
 def is_damage(exc: sqlite3.Error) -> bool:
     """Whether an error means the file is damaged or not a database (rebuild it).
 
@@ -144,7 +147,7 @@ def is_damage(exc: sqlite3.Error) -> bool:
     """
     code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
     if code is not None:
-        return (code & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+        return (code & 0xFF) in _DAMAGE_CODES
     return type(exc) is sqlite3.DatabaseError
 
 
@@ -277,8 +280,8 @@ CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL,
 CREATE INDEX IF NOT EXISTS results_used ON results (used, size);
 """
 
-#: What a store holds: JSON text (every store of the tool) or bytes.
-V = TypeVar("V", str, bytes)
+#: What a store holds: text (JSON, every store of the tool). Kept generic for its callers.
+V = TypeVar("V", bound=str)
 
 #: Byte cap of one result store (validate's, generate's, the call graph's).
 DEFAULT_MAX_BYTES = 256 * 2**20
@@ -361,7 +364,10 @@ class ResultStore(Generic[V]):
             self._db = open_sqlite(self._path, _RESULTS_SCHEMA, self._warn)
 
     def get_many(self, keys: list[str]) -> dict[str, V]:
-        """Return the stored values of those keys that are known."""
+        """Return the stored values of those keys that are known.
+
+        A value that is not UTF-8 text (garbled in the file) is a miss.
+        """
         if self._db is None or not keys:
             return {}
         found: dict[str, V] = {}
@@ -371,11 +377,15 @@ class ResultStore(Generic[V]):
             for start in range(0, len(keys), 500):  # SQLite's bound on parameters
                 chunk = keys[start:start + 500]
                 marks = ",".join("?" * len(chunk))
+                # As bytes: sqlite3 would raise for text that is not UTF-8, as a file with a
+                # garbled page holds; such a value is a miss like any other bad value.
                 for key, value, used in self._db.execute(
-                        f"SELECT key, value, used FROM results WHERE key IN ({marks})", chunk):
-                    found[key] = value
-                    if used < before:
-                        stale.append(key)
+                        "SELECT key, CAST(value AS BLOB), used FROM results "
+                        f"WHERE key IN ({marks})", chunk):
+                    with contextlib.suppress(UnicodeDecodeError, AttributeError):
+                        found[key] = cast(V, value.decode())
+                        if used < before:
+                            stale.append(key)
             if stale:
                 self._touch(stale)
         except sqlite3.Error as exc:
@@ -399,7 +409,8 @@ class ResultStore(Generic[V]):
     def put_many(self, rows: list[tuple[str, V]]) -> None:
         """Store (key, value) rows, then trim the table to its caps.
 
-        A value larger than an eighth of the byte cap is not stored.
+        A value larger than an eighth of the byte cap is not stored. When the write finds
+        the file damaged, it is rebuilt and the rows written to the new one.
         """
         if self._db is None or not rows:
             return
@@ -407,36 +418,44 @@ class ResultStore(Generic[V]):
         now = time.time()
         kept = [(key, value, len(key) + len(value), now) for key, value in rows
                 if len(key) + len(value) <= largest]
-        if not kept:
-            return
-        db = self._db
-        try:
-            db.execute("BEGIN IMMEDIATE")
+        for _ in range(2):
+            db = self._db
+            if db is None or not kept:
+                return
             try:
-                db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", kept)
-                # Summed over the (used, size) index, not the rows: a few bytes a row.
-                count, size = db.execute(
-                    "SELECT count(*), coalesce(sum(size), 0) FROM results").fetchone()
-                if count > self._max_rows or size > self._max_bytes:
-                    self._evict(db, count, size)
-                db.execute("COMMIT")
-            except BaseException:
+                self._write(db, kept)
+                return
+            except sqlite3.Error as exc:
+                self._failed(exc)
+
+    def _write(self, db: sqlite3.Connection, rows: Sequence[tuple[str, str, int, float]]
+               ) -> None:
+        """Insert rows and evict, in one transaction."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", rows)
+            # Summed over the (used, size) index, not the rows: a few bytes a row.
+            count, size = db.execute(
+                "SELECT count(*), coalesce(sum(size), 0) FROM results").fetchone()
+            if count > self._max_rows or size > self._max_bytes:
+                self._evict(db, count, size)
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            self._failed(exc)
+            raise
 
     def _evict(self, db: sqlite3.Connection, count: int, size: int) -> None:
         """Drop the least recently used rows until both caps have room again."""
         rows, target = int(self._max_rows * _EVICT_TO), int(self._max_bytes * _EVICT_TO)
         doomed = []
-        for key, row_size in db.execute("SELECT key, size FROM results ORDER BY used"):
+        for rowid, row_size in db.execute("SELECT rowid, size FROM results ORDER BY used"):
             if count <= rows and size <= target:
                 break
-            doomed.append((key,))
+            doomed.append((rowid,))
             count -= 1
             size -= row_size
-        db.executemany("DELETE FROM results WHERE key = ?", doomed)
+        db.executemany("DELETE FROM results WHERE rowid = ?", doomed)
 
     def stats(self) -> StoreStats | None:
         """Rows and bytes stored, or None when the store is off."""

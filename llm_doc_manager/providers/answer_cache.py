@@ -145,17 +145,24 @@ class AnswerCache:
         if db is None:
             return None
         try:
-            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            # As bytes: text that is not UTF-8 (a garbled page) would make sqlite3 raise.
+            row = db.execute("SELECT CAST(value AS BLOB) FROM entries WHERE key = ?",
+                             (key,)).fetchone()
             if row is not None:
                 db.execute("UPDATE entries SET used = ? WHERE key = ?", (time.time(), key))
         except sqlite3.Error as exc:
             self._failed(exc, "cache read failed")
             return None
-        if row is None:
+        try:
+            value = bytes(row[0]).decode() if row is not None else None
+        except (UnicodeDecodeError, TypeError):
+            value = None
+            self.delete(key)
+        if value is None:
             self.misses += 1
             return None
         self.hits += 1
-        return str(row[0])
+        return value
 
     def has(self, key: str) -> bool:
         """Tell whether an answer is stored under ``key``, touching nothing (a dry run)."""
