@@ -435,3 +435,55 @@ def test_a_damaged_answer_cache_is_rebuilt_at_any_query(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "answers-v1.sqlite3")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     db.close()
+
+
+def test_an_index_that_passes_the_checks_never_crashes_the_resolver() -> None:
+    """Forged rows of the right types and ranges: wrong answers at worst, never an exception."""
+    from llm_doc_manager.callgraph.graph import CallGraph
+
+    root = Path(__file__).parent.parent / "llm_doc_manager" / "callgraph"
+    good = json.loads(index_to_json(module_index((root / "graph.py").read_text(),
+                                                 "pkg.graph", False)))
+    other = index_from_json(index_to_json(module_index((root / "resolve.py").read_text(),
+                                                       "pkg.resolve", False)))
+    assert other is not None
+    leaves: list[list[int]] = []
+
+    def walk(node: object, path: list[int]) -> None:
+        if isinstance(node, list):
+            for position, item in enumerate(node):
+                walk(item, [*path, position])
+        elif not isinstance(node, dict):
+            leaves.append(path)
+
+    walk(good, [])
+    rng = random.Random(7)
+    words = ["", "class", "function", "method", "def", "self", "cls", "value", "module", "()",
+             "<super>", "<getattr>", "call", "read", "ref", "x"]
+    accepted = 0
+    for _ in range(300):
+        copy = json.loads(json.dumps(good))
+        for _ in range(rng.randint(1, 3)):
+            path = rng.choice(leaves)
+            node = copy
+            for step in path[:-1]:
+                node = node[step]
+            old = node[path[-1]]
+            if type(old) is int:
+                node[path[-1]] = rng.choice([-1, 0, 1, old + 1, old - 1, rng.randint(-3, 50)])
+            elif type(old) is str:
+                node[path[-1]] = rng.choice(words)
+        index = index_from_json(json.dumps(copy))
+        if index is None:
+            continue
+        accepted += 1
+        graph = CallGraph()
+        graph.set_index("/x/pkg/graph.py", index, "1")
+        graph.set_index("/x/pkg/resolve.py", other, "2")
+        graph.resolve()
+        for path, found in graph.files.items():
+            for number in range(len(found.defs)):
+                graph.incoming((path, number))
+                graph.outgoing((path, number))
+        graph.order()
+    assert accepted > 50  # the checks let plausible values through: they are what is tested
