@@ -11,20 +11,16 @@ contents go with them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from llm_doc_manager import __version__
+from llm_doc_manager.errors import redact
 
 _SECRET_NAMES = ("_API_KEY", "_TOKEN", "_SECRET", "_PASSWORD", "_KEY")
-# OpenAI keys (sk-…, sk-proj-…) and long opaque tokens (Azure keys are 32 hex characters).
-_KEY_SHAPED = re.compile(r"\bsk-[A-Za-z0-9_-]{6,}|\b[A-Fa-f0-9]{32,}\b|\b[A-Za-z0-9_-]{40,}\b")
-_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")
 _FRAME_KEYS = ("vars", "pre_context", "context_line", "post_context")
 _DROPPED = ("breadcrumbs", "request", "extra", "user", "server_name", "modules")
 _LONGEST = 1000  # characters kept of one string (a message is not a place for a file)
-REDACTED = "[redacted]"
 
 
 def scrub_text(text: str, secrets: tuple[str, ...] = ()) -> str:
@@ -37,10 +33,7 @@ def scrub_text(text: str, secrets: tuple[str, ...] = ()) -> str:
     Returns:
         The text, cut at a thousand characters.
     """
-    for secret in secrets:
-        text = text.replace(secret, REDACTED)
-    text = _CREDENTIALS.sub(lambda m: f"{m['scheme']}{REDACTED}@", text)
-    text = _KEY_SHAPED.sub(REDACTED, text)
+    text = redact(text, secrets)
     return text if len(text) <= _LONGEST else text[:_LONGEST] + "…"
 
 

@@ -2,17 +2,43 @@
 
 The models are compatible with OpenAI strict structured outputs: every field is required,
 optional values are nullable instead of defaulted, and no object accepts extra keys.
+
+A model's words are not trusted: every answer is read with ``read_answer``, which also
+refuses text holding characters that hide or reorder what a reader sees (bidirectional
+controls, zero-width and other invisible characters, controls other than newline and tab:
+Trojan Source, CVE-2021-42574). The same schemas built by the package itself (from an
+existing docstring, from the code) are not checked: those words are already in the file.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from llm_doc_manager.analysis.markers import Kind
+from llm_doc_manager.errors import character_name, hidden_characters
+
+# Validation context key of an answer from outside: the hidden characters it may hold anyway.
+_UNTRUSTED = "untrusted"
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _nothing_hidden(cls, value: object, info: ValidationInfo) -> object:
+        # Only answers read by read_answer carry the context; nested entries inherit it.
+        context = info.context
+        if not isinstance(value, str) or not isinstance(context, dict) or \
+                _UNTRUSTED not in context:
+            return value
+        refused = [c for c in hidden_characters(value) if c not in context[_UNTRUSTED]]
+        if refused:
+            raise ValueError(
+                f"holds {', '.join(character_name(c) for c in refused[:3])}: invisible or "
+                "bidirectional control characters can make text read differently from what "
+                "it is (Trojan Source); write plain text")
+        return value
 
 
 class ArgDoc(_Strict):
@@ -101,3 +127,23 @@ SCHEMA_FOR: dict[Kind, type[AnySchema]] = {
     Kind.MODULE: ModuleDocstring,
     Kind.COMM: CommentText,
 }
+
+
+def read_answer(schema: type[AnySchema], text: str | bytes,
+                allowed: frozenset[str] = frozenset()) -> AnySchema:
+    """Read an answer from outside (a model, the answer cache): JSON checked against ``schema``.
+
+    Args:
+        schema: The kind's schema.
+        text: The JSON.
+        allowed: Hidden characters the answer may hold anyway: those the existing docstring
+            already has (a model repeating the human's words is not refused for them).
+
+    Returns:
+        The answer.
+
+    Raises:
+        pydantic.ValidationError: When the JSON does not match the schema, or some text in it
+            holds a hidden character (see ``errors.is_hidden``) not in ``allowed``.
+    """
+    return schema.model_validate_json(text, context={_UNTRUSTED: allowed})

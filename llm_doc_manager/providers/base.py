@@ -9,6 +9,7 @@ from typing import Protocol
 from llm_doc_manager.analysis import BlockFacts, ClassFacts, FunctionFacts, ModuleFacts
 from llm_doc_manager.analysis.markers import Kind
 from llm_doc_manager.docstrings import AnySchema
+from llm_doc_manager.errors import hidden_characters
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ class DocRequest:
     context: str = ""
     rewrite: bool = False
     placeholder: str = ""
+
+    @property
+    def own_hidden(self) -> frozenset[str]:
+        """Hidden characters the existing text already holds: an answer may repeat them."""
+        return frozenset(hidden_characters(self.existing or ""))
 
 
 @dataclass

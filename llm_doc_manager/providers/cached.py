@@ -9,6 +9,7 @@ from typing import Protocol
 import pydantic
 
 from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
+from llm_doc_manager.docstrings.schemas import read_answer
 from llm_doc_manager.providers.answer_cache import AnswerCache
 from llm_doc_manager.providers.base import DocRequest, Usage
 
@@ -74,9 +75,10 @@ class CachedProvider:
         stored = self.cache.get(key)
         if stored is not None:
             try:
-                answer = SCHEMA_FOR[request.kind].model_validate_json(stored)
+                # Checked like a fresh answer: the cache folder may be shared or planted.
+                answer = read_answer(SCHEMA_FOR[request.kind], stored, request.own_hidden)
             except pydantic.ValidationError:
-                self.cache.delete(key)  # written by an older schema: ask again
+                self.cache.delete(key)  # written by an older schema (or refused): ask again
             else:
                 self.usage.cache_hits += 1
                 log.info("%s %s -> cache hit", request.kind.value, request.qualname)

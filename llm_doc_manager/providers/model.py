@@ -6,23 +6,39 @@ by pydantic on our side, because compatible servers do not all enforce the schem
 Transport failures are retried by our policy (the client's own retries are off, so that
 backoff, ``Retry-After`` and counting happen in one place); a bad answer is retried once
 with the problem stated, then fails its region alone.
+
+The server is not trusted either: its URL is checked before any request, every message
+built from what it sends is one line with the key and the URL's credentials redacted, and
+an answer that is not a chat completion fails its region with one sentence saying so.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import logging
+import re
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import openai
 import pydantic
 
 from llm_doc_manager.config import Settings
 from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
-from llm_doc_manager.errors import ConfigError, FatalProviderError, ProviderError
+from llm_doc_manager.docstrings.schemas import read_answer
+from llm_doc_manager.errors import (
+    ConfigError,
+    FatalProviderError,
+    LLMDocError,
+    ProviderError,
+    is_hidden,
+    printable,
+)
 from llm_doc_manager.providers.answer_cache import make_key
 from llm_doc_manager.providers.base import DocRequest, Usage
 from llm_doc_manager.providers.prompting import PROMPT_VERSION, messages, response_format
@@ -38,10 +54,14 @@ _FATAL_STATUS = frozenset({401, 403, 404})
 
 #: Connection failures in a row, before any request succeeded, that stop the run: a server
 #: that is not there fails every request, so waiting out every retry of every region only
-#: repeats the same message (22 s and 14 lines for a wrong port).
+#: repeats the same message (22 s and 14 lines for a wrong port). The same number of
+#: answers that are not chat completions, before any that is, stops it too: the URL points
+#: at something that is not an OpenAI-compatible API (a web page, another service).
 _CONNECT_LIMIT = 3
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+T = TypeVar("T")
 
 
 def display_url(url: str) -> str:
@@ -65,11 +85,133 @@ def display_url(url: str) -> str:
         host += f":{port}"
     return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
+
+def url_secrets(url: str) -> tuple[str, ...]:
+    """Every form in which a URL's credentials may come back in a server's message.
+
+    The password (as written and decoded), the whole user information, the user name when
+    it is the only credential (a token given as the user), and the ``Basic`` value the HTTP
+    client sends for them. Values under four characters are left out: replacing them would
+    erase ordinary words, and so short a credential protects nothing.
+
+    Args:
+        url: A configured URL, valid or not.
+
+    Returns:
+        The values to redact.
+    """
+    netloc = re.split(r"[/?#]", url.split("://", 1)[-1], maxsplit=1)[0]
+    userinfo = netloc.rpartition("@")[0]
+    if not userinfo:
+        return ()
+    user, _, password = userinfo.partition(":")
+    plain_user, plain_password = urllib.parse.unquote(user), urllib.parse.unquote(password)
+    found = {userinfo, urllib.parse.unquote(userinfo), password, plain_password,
+             base64.b64encode(f"{plain_user}:{plain_password}".encode()).decode()}
+    if not password:
+        found |= {user, plain_user}
+    return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
+
+
+def _without_credentials(url: str) -> str:
+    """The URL with its user information removed (everything else kept, query included)."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def check_url(url: str, what: str) -> None:
+    """Refuse a server URL the HTTP client could not use, before any request is made.
+
+    Args:
+        url: The configured URL (it may hold credentials; they are never shown).
+        what: What it is, for the message (``base URL``, ``Azure endpoint``).
+
+    Raises:
+        ConfigError: When it is not ``http(s)://host[:port][/path]``; the message says why.
+    """
+    def refuse(why: str) -> ConfigError:
+        shown = printable(url, url_secrets(url), limit=120)
+        return ConfigError(f"invalid {what} {shown!r}: {why} (expected "
+                           "http://host[:port]/path or https://…)")
+
+    if any(c.isspace() or is_hidden(c) for c in url):
+        raise refuse("it holds a space or a control character")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        problem = str(exc)
+        raise refuse("a '[' opens an IPv6 address that no ']' closes" if "IPv6" in problem
+                     else "the port is not in 1-65535" if "out of range" in problem
+                     else "the port is not a number") from None
+    if parts.scheme not in ("http", "https"):
+        raise refuse(f"the scheme is {parts.scheme + '://'!r}, not http:// or https://"
+                     if parts.scheme and parts.netloc else "it does not start with http:// "
+                     "or https://")
+    if not host:
+        raise refuse("there is no host")
+    if port == 0:
+        raise refuse("the port is not in 1-65535")
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        raise refuse("the host is not a valid name") from None
+
+
+def _glimpse(body: bytes) -> str:
+    """The start of a body, for a message (made one safe line by the caller)."""
+    text = body[:80].decode("utf-8", "replace")
+    return repr(text + ("…" if len(body) > 80 else ""))
+
+
+def _is_completion(data: object) -> bool:
+    """Whether JSON has the shape of a chat completion (what the client then reads of it)."""
+    if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+        return False
+    for choice in data["choices"]:
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if not isinstance(message, dict) or \
+                not isinstance(choice.get("finish_reason"), str | None) or \
+                not all(isinstance(message.get(k), str | None) for k in ("content", "refusal")) \
+                or message.get("tool_calls"):  # never asked for: not an answer to us
+            return False
+    return isinstance(data.get("usage"), dict | None)
+
+
+def not_a_completion(content_type: str, body: bytes) -> str | None:
+    """Say what a successful HTTP answer is when it is not a chat completion.
+
+    Args:
+        content_type: The answer's Content-Type header.
+        body: The answer's body.
+
+    Returns:
+        None for a chat completion (in shape), else a description such as
+        ``text/html, not JSON: '<html>…'``.
+    """
+    kind = content_type.split(";", 1)[0].strip() or "no Content-Type"
+    if not body.strip():
+        return f"an empty body ({kind})"
+    try:
+        data = json.loads(body)
+    except ValueError:  # UnicodeDecodeError included
+        return f"{kind}, not JSON (cut off?): {_glimpse(body)}" if "json" in kind else \
+            f"{kind}, not JSON: {_glimpse(body)}"
+    return None if _is_completion(data) else \
+        f"JSON that is not a chat completion: {_glimpse(body)}"
+
+
 log = logging.getLogger("llm_doc_manager.requests")
 
 
 class BadAnswer(Exception):
     """The model answered, but not with usable content."""
+
+
+class NotACompletion(Exception):
+    """The server answered with something that is not a chat completion."""
 
 
 @dataclass(frozen=True)
@@ -99,20 +241,34 @@ class ModelSettings:
     requests_per_minute: float | None = None
 
     def __repr__(self) -> str:
-        """Return a representation without the key."""
+        """Return a representation without the key or the URLs' credentials."""
+        base_url, endpoint = (None if url is None else display_url(url)
+                              for url in (self.base_url, self.azure_endpoint))
         return (f"ModelSettings(kind={self.kind!r}, model={self.model!r}, "
-                f"base_url={self.base_url!r}, azure_endpoint={self.azure_endpoint!r})")
+                f"base_url={base_url!r}, azure_endpoint={endpoint!r})")
+
+    @property
+    def server(self) -> str:
+        """The URL requests go to, as configured (it may hold credentials)."""
+        if self.kind == "azure":
+            return self.azure_endpoint or ""
+        return self.base_url or DEFAULT_BASE_URL
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What no message may show: the API key and every form of the URL's credentials."""
+        key = (self.api_key,) if self.api_key != _NO_KEY and len(self.api_key) >= 4 else ()
+        return key + url_secrets(self.server)
 
     @property
     def identity(self) -> str:
         """Where answers come from (part of the cache key; never the key itself).
 
         Returns:
-            Kind, server and model.
+            Kind, server and model. The URL's credentials are left out: they do not change
+            the answers, and a key should not hold a secret even hashed.
         """
-        server = self.azure_endpoint if self.kind == "azure" else (
-            self.base_url or "https://api.openai.com/v1")
-        return f"{self.kind}|{(server or '').rstrip('/')}|{self.model}"
+        return f"{self.kind}|{_without_credentials(self.server).rstrip('/')}|{self.model}"
 
 
 def resolve_settings(kind: str, settings: Settings, environ: Mapping[str, str]
@@ -131,7 +287,8 @@ def resolve_settings(kind: str, settings: Settings, environ: Mapping[str, str]
         The settings a provider is built from.
 
     Raises:
-        ConfigError: When something required is missing; the message names each piece.
+        ConfigError: When something required is missing (the message names each piece), or
+            the base URL or Azure endpoint is not a usable ``http(s)`` URL.
     """
     model, base_url = settings.model, settings.base_url
     azure_endpoint, api_version = settings.azure_endpoint, settings.api_version
@@ -150,10 +307,13 @@ def resolve_settings(kind: str, settings: Settings, environ: Mapping[str, str]
              deployment)) if not value]
         if missing:
             raise ConfigError("provider 'azure' needs " + "; ".join(missing))
+        check_url(str(endpoint), "Azure endpoint")
         return ModelSettings("azure", str(deployment), str(key), azure_endpoint=endpoint,
                              api_version=version, timeout=timeout, retry=policy,
                              requests_per_minute=requests_per_minute)
     url = base_url or environ.get("OPENAI_BASE_URL") or None
+    if url is not None:
+        check_url(url, "base URL")
     key = environ.get("OPENAI_API_KEY")
     if not key:
         if url is None:
@@ -201,6 +361,8 @@ class ModelProvider:
         self._fatal: FatalProviderError | None = None
         self._refused = 0  # connection failures in a row while nothing has succeeded
         self._reached = False  # the server answered once (any HTTP status)
+        self._strange = 0  # answers that were not chat completions, while none was
+        self._understood = False  # the server answered one chat completion
         self.client: openai.AsyncOpenAI
         if settings.kind == "azure":
             self.client = openai.AsyncAzureOpenAI(
@@ -212,23 +374,21 @@ class ModelProvider:
                                              max_retries=0, timeout=settings.timeout)
 
     def redact(self, text: str) -> str:
-        """Remove the API key from a text (servers may echo it in error bodies).
+        """Make a message safe to show: servers echo keys, URLs and headers in error bodies.
 
         Args:
-            text: Any text bound for the user.
+            text: Any text bound for the user (it may hold what the server sent).
 
         Returns:
-            The text without the key.
+            One line without the key, the URL's credentials, key-shaped tokens or
+            characters that hide or reorder text.
         """
-        key = self.settings.api_key
-        return text.replace(key, "[redacted]") if key and key != _NO_KEY else text
+        return printable(text, self.settings.secrets)
 
     @property
     def where(self) -> str:
         """The server's URL as it may be shown (no credentials)."""
-        if self.settings.kind == "azure":
-            return display_url(self.settings.azure_endpoint or "")
-        return display_url(self.settings.base_url or DEFAULT_BASE_URL)
+        return display_url(self.settings.server)
 
     def is_cached(self, request: DocRequest) -> bool:
         """Always False: without the answer cache every request is sent."""
@@ -253,23 +413,35 @@ class ModelProvider:
             ProviderError: When no valid answer could be had (the region fails).
             FatalProviderError: When no request can succeed (the run stops).
         """
+        try:
+            answer = await self._answer(request)
+        except LLMDocError:
+            raise
+        except Exception as exc:  # the one way out is a redacted message
+            # The client parses what an untrusted server sent; whatever it raises on
+            # something unforeseen, its words may quote the server: redact them here.
+            raise ProviderError(self.redact(f"unexpected answer from the model server at "
+                                            f"{self.where}: {type(exc).__name__}: {exc}")
+                                ) from None
+        self.usage.answered += 1
+        return answer
+
+    async def _answer(self, request: DocRequest) -> AnySchema:
         schema = SCHEMA_FOR[request.kind]
         sent = messages(request)
         self.usage.prompt_chars += sum(len(m["content"]) for m in sent)
         try:
-            answer = await self._complete(sent, schema, request)
+            return await self._complete(sent, schema, request)
         except BadAnswer as first:
             # One more try, telling the model what was wrong.
             sent = [*sent, {"role": "user", "content":
                             f"Your previous answer was rejected: {first}. Answer again with "
                             "JSON that follows the schema exactly."}]
             try:
-                answer = await self._complete(sent, schema, request)
+                return await self._complete(sent, schema, request)
             except BadAnswer as second:
                 raise ProviderError(self.redact(f"unusable model answer after a second try: "
                                                 f"{second}")) from None
-        self.usage.answered += 1
-        return answer
 
     async def _complete(self, sent: list[dict[str, str]], schema: type[AnySchema],
                         request: DocRequest) -> AnySchema:
@@ -284,10 +456,13 @@ class ModelProvider:
             what = f"{request.kind.value} {request.qualname} (attempt {attempt})"
             try:
                 # A prebuilt response_format: the client then checks finish reasons and
-                # refusals, and we validate the JSON ourselves (below) with pydantic.
-                completion = await self.client.chat.completions.parse(
+                # refusals, and we validate the JSON ourselves (below) with pydantic. The raw
+                # response comes first: its shape is checked before the client reads it.
+                raw = await self.client.chat.completions.with_raw_response.parse(
                     model=self.settings.model, messages=sent,  # type: ignore[arg-type]
                     response_format=response_format(schema))  # type: ignore[arg-type]
+                completion = self._completion(raw.headers.get("content-type", ""),
+                                              raw.content, raw.parse)
             except openai.APIStatusError as exc:
                 self._reached = True
                 status = exc.status_code
@@ -322,18 +497,36 @@ class ModelProvider:
                 raise BadAnswer("the answer was cut off (finish_reason=length)") from None
             except openai.ContentFilterFinishReasonError:
                 raise BadAnswer("the content filter stopped the answer") from None
-            self._reached = True
+            except NotACompletion as exc:
+                self._reached = True
+                log.info("%s -> %s", what, self.redact(str(exc)))
+                if not self._understood:
+                    self._strange += 1
+                    if self._strange >= _CONNECT_LIMIT:
+                        self._fatal = self._fatal or FatalProviderError(self.redact(
+                            f"the server at {self.where} is not an OpenAI-compatible API: "
+                            f"{self._strange} answers were not chat completions (the last: "
+                            f"{exc})"))
+                        raise self._fatal from None
+                # Not retried: the same server answers the same request the same way.
+                raise ProviderError(self.redact(
+                    f"the server at {self.where} did not answer with a chat completion "
+                    f"(HTTP 200, {exc}); is it an OpenAI-compatible API?")) from None
+            except openai.OpenAIError as exc:  # anything else the client says of the answer
+                raise ProviderError(self.redact(
+                    f"the model server at {self.where}: {type(exc).__name__}: {exc}")) from None
+            self._reached = self._understood = True
             self._count(completion.usage)
             log.info("%s -> ok in %.2f s", what, time.monotonic() - started)
             if not completion.choices:
                 raise BadAnswer("the answer has no choices")
             message = completion.choices[0].message
             if message.refusal:
-                raise BadAnswer(f"the model refused: {message.refusal[:200]}")
+                raise BadAnswer(f"the model refused: {printable(message.refusal, limit=200)}")
             if not message.content:
                 raise BadAnswer("the answer is empty")
             try:
-                return schema.model_validate_json(message.content)
+                return read_answer(schema, message.content, request.own_hidden)
             except pydantic.ValidationError as exc:
                 raise BadAnswer(f"the JSON does not match the schema: "
                                 f"{_schema_problem(exc)}") from None
@@ -345,9 +538,24 @@ class ModelProvider:
         log.info("%s -> %s; retrying in %.2f s", what, self.redact(problem), delay)
         await asyncio.sleep(delay)
 
+    @staticmethod
+    def _completion(content_type: str, body: bytes, parse: Callable[[], T]) -> T:
+        """The client's reading of a 200 answer, once its shape is known to be a completion."""
+        problem = not_a_completion(content_type, body)
+        if problem is not None:
+            raise NotACompletion(problem)
+        try:
+            return parse()
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            # The shape was checked; what the client still trips on is the server's doing.
+            raise NotACompletion(f"a chat completion the client cannot read ({exc})") from None
+
     def _count(self, usage: object) -> None:
-        self.usage.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
-        self.usage.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+        # The server says how many tokens; only whole non-negative numbers are believed.
+        for name in ("prompt_tokens", "completion_tokens"):
+            value = getattr(usage, name, 0)
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                setattr(self.usage, name, getattr(self.usage, name) + value)
 
     def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
         """Nothing to remember without a cache (see ``CachedProvider``)."""
