@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import signal
 import sys
 import threading
@@ -86,6 +87,10 @@ def write_change(change: FileChange, text: str, report: Report) -> bool:
                                        str(exc)))
         return False
     except OSError as exc:
+        if exc.errno == errno.EFBIG:  # over the size limit (LLM_DOC_MAX_FILE_MB)
+            report.findings.append(Finding(change.source.path, 0, 0, codes.TOO_LARGE,
+                                           str(exc.strerror)))
+            return False
         report.findings.append(Finding(change.source.path, 0, 0, codes.IO_ERROR,
                                        f"cannot write: {exc.strerror or exc}"))
         return False

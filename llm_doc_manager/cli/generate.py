@@ -36,6 +36,7 @@ from llm_doc_manager.cli.console import consoles, log_requests
 from llm_doc_manager.cli.progress import BarProgress, PlainProgress, Tally
 from llm_doc_manager.cli.review import print_diff, unified_diff
 from llm_doc_manager.cli.text import plural
+from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import Settings, flag_list, load_settings
 from llm_doc_manager.errors import ConfigError, FatalProviderError
 from llm_doc_manager.generate import FileResult, Options, RunObserver, run_files
@@ -120,6 +121,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         err.print(f"error: {exc}")
         return USAGE
     targets: list[Path] = args.paths or [Path(".")]
+    walked: list[Finding] = []  # links leaving the folders given, ignore patterns not applied
     start = stdin_path if stdin_path is not None else targets[0]
     try:
         settings = load_settings(
@@ -139,7 +141,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         chosen = make_provider(name, settings, environ, warn=err.print)
         if stdin_path is None:
             files = iter_files(targets, settings.excluded, force_exclude=settings.force_exclude,
-                               root=settings.root)
+                               root=settings.root, problems=walked)
     except (ConfigError, FileNotFoundError) as exc:
         err.print(f"error: {exc}")
         return USAGE
@@ -179,6 +181,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         return USAGE
 
     report = Report()
+    report.findings += walked
     changes = report.add(results)
     mode = (WriteBack.CHECK if args.check else WriteBack.DIFF if args.diff
             else WriteBack.YES if args.yes else WriteBack.REVIEW)

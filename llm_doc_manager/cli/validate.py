@@ -139,6 +139,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
     """
     environ = dict(os.environ)
     paths: list[Path] = args.paths or [Path(".")]
+    walked: list[Finding] = []  # links leaving the folders given, ignore patterns not applied
     try:
         stdin_path = stdin_target(args.paths, args.stdin_filename)
         if args.yes and args.diff:
@@ -166,7 +167,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
                               "--write-baseline)")
         if stdin_path is None:
             files = iter_files(paths, settings.excluded, force_exclude=settings.force_exclude,
-                               root=settings.root)
+                               root=settings.root, problems=walked)
         # Flags win over [tool.llm-doc]; the two lists are not merged (--extend-select adds).
         table = f"{settings.config_file}: [tool.llm-doc]"
         select = _codes(args.select, "--select") if args.select else \
@@ -186,7 +187,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
     if stdin_path is not None:
         return _from_stdin(stdin_path, settings, args, select, ignore)
     use_cache = settings.cache and not args.no_cache
-    findings = collect(files, settings, settings.all_defs, use_cache, args.jobs)
+    findings = walked + collect(files, settings, settings.all_defs, use_cache, args.jobs)
     if args.fix:
         fixable = [f for f in findings if f.code in FIXABLE and _selected(f.code, select, ignore)]
         status = _fix(fixable, settings, args)
@@ -218,7 +219,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
         stream.write(("\n" if findings else "") + render_stats(measured))
     if not args.quiet and args.format == "human":
         files_hit = len({f.path for f in findings})
-        print(f"{plural(len(findings), 'finding')} in {files_hit} of {plural(len(files), 'file')}"
+        seen = len(files) + len({f.path for f in walked})  # + links and .gitignore files
+        print(f"{plural(len(findings), 'finding')} in {files_hit} of {plural(seen, 'file')}"
               if findings else f"{plural(len(files), 'file')} checked, no findings",
               file=sys.stderr)
     return FINDINGS if findings and not args.exit_zero else 0

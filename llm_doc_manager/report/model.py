@@ -204,8 +204,9 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
     keys: dict[str, FileReport] = {}
     found: dict[str, dict[tuple[int, str], tuple[int, str | None, FactsOf]]] = {}
     mains: set[str] = set()
+    problems: list[Finding] = []  # links leaving the tree, ignore patterns not applied
     with fewer_collections():  # millions of short-lived AST nodes, no cycles
-        for path in iter_files([root], [*VENDORED, *exclude], root=root):
+        for path in iter_files([root], [*VENDORED, *exclude], root=root, problems=problems):
             relative = _relative(path, root)
             module, is_package = module_for(path)
             loaded = load_file(path)
@@ -247,6 +248,8 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
         graph.resolve()
         for key, report in keys.items():
             _fill(report, found[report.path], graph, key, keys)
+    project.skipped += [(_relative(p.path, root), f"line {p.line}: {p.message}" if p.line
+                         else p.message) for p in problems]
     project.files.sort(key=lambda f: f.path)
     for report in project.files:
         project.metrics.add(report.metrics)
@@ -307,7 +310,9 @@ def _entry_points(root: Path, project: Project, mains: set[str]) -> list[EntryPo
     """``[project.scripts]`` of the root's pyproject.toml, ``__main__`` modules and blocks."""
     found: list[EntryPoint] = []
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+    # A link may point anywhere: the names it would show are not the tree's to show.
+    if pyproject.is_file() and Path(os.path.realpath(pyproject)).is_relative_to(
+            os.path.realpath(root)):
         try:
             scripts = read_toml(pyproject).get("project", {}).get("scripts", {})
         except ConfigError:  # a broken pyproject.toml names no entry point

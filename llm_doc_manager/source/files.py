@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import io
 import os
@@ -206,8 +207,15 @@ def write_atomic(source: SourceFile, new_text: str) -> None:  # noqa: LD342 - by
 
     Raises:
         StaleFileError: If the file on disk no longer holds the bytes that were read.
+        OSError: ``EFBIG`` if the new bytes are over the size limit: what is written must
+            read back (the file is left as it was).
     """
     data = source.encode(new_text)
+    limit = size_limit()
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"not written: the new text ({len(data) / 1024 / 1024:.3g} "
+                      f"MB) would be larger than the {limit / 1024 / 1024:.3g} MB limit "
+                      "(LLM_DOC_MAX_FILE_MB) that reading it back allows")
     target = Path(os.path.realpath(source.path))
     info = os.stat(target)
     if info.st_nlink > 1:

@@ -194,12 +194,14 @@ def test_fifo_device_link_and_symlink_loop_are_findings(tmp_path: Path, llm_doc:
     (tmp_path / "good.py").write_text(MARKED)
     (tmp_path / "same.py").symlink_to(tmp_path / "good.py")
     args = ["--all"] if command == "validate" else ["--check"]
-    result = llm_doc(command, *args, ".", "good.py")
+    # zero.py named: the user's choice, read and refused; found in the walk: it leaves "."
+    result = llm_doc(command, *args, ".", "good.py", "zero.py")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     out = result.stdout + result.stderr
     assert "fifo.py:0:0: LD005 cannot read: not a regular file (a FIFO)" in out
     assert "zero.py:0:0: LD005 cannot read: not a regular file (a character device)" in out
+    assert "zero.py:0:0: LD007 symbolic link to '/dev/zero' leaves the folder processed" in out
     assert "loop_a.py:0:0: LD005 cannot read:" in out
     # good.py was named twice and linked once: it is one file.
     if command == "generate":
