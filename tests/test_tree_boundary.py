@@ -215,8 +215,9 @@ def test_a_gitignore_line_cannot_hang_the_run(tmp_path: Path, llm_doc: Run,
     result = llm_doc(command, *args, ".")
     assert result.returncode == 1, result.stderr
     out = result.stdout + result.stderr
-    assert (f".gitignore:3:0: LD008 pattern '{ATTACK}' not applied: 12 variable-length "
-            "wildcards") in out
+    assert (f".gitignore:3:0: LD008 pattern '{ATTACK}' is too costly to match: 12 "
+            "variable-length wildcards, 12 across folders (at most 2, 1 across folders); not "
+            "applied") in out
     assert "m.py" in out.replace(".gitignore", "")  # the file was still processed
 
 
@@ -230,6 +231,22 @@ def test_patterns_that_can_backtrack_are_reported(tmp_path: Path, pattern: str) 
     assert iter_files([tmp_path], problems=problems) == [tmp_path / "a.py"]
     assert [(p.path.name, p.line, p.code) for p in problems] == [
         (".gitignore", 1, codes.IGNORE_PATTERN)]
+
+
+def test_a_costly_exclude_pattern_is_a_configuration_error(tmp_path: Path,
+                                                           llm_doc: Run) -> None:
+    (tmp_path / "a.py").write_text(MARKED)
+    (tmp_path / "pyproject.toml").write_text('[tool.llm-doc]\nexclude = ["*a*a*a*b"]\n')
+    for command in ("validate", "generate"):
+        result = llm_doc(command, ".")
+        assert result.returncode == 2, result.stderr
+        assert ("error: exclude pattern '*a*a*a*b' is too costly to match: 4 variable-length "
+                "wildcards") in result.stderr
+    # One buffer from an editor: the costly pattern is left out, not an error.
+    piped = llm_doc("validate", "--force-exclude", "--stdin-filename", "a.py", "-",
+                    stdin=MARKED)
+    assert "Traceback" not in piped.stderr
+    assert piped.returncode == 1, piped.stderr
 
 
 @pytest.mark.parametrize(("pattern", "ignored"), [
