@@ -84,6 +84,11 @@ def prose(value: str) -> str:
     return visible(" ".join(value.split()))
 
 
+def _in_code(value: str) -> str:
+    """What ``code(value)`` renders as (an empty span cannot be written: one space)."""
+    return visible(value) or " "
+
+
 def text(value: str) -> str:
     """Text shown as written, on one line: in a paragraph, list item, heading or cell.
 
@@ -108,9 +113,7 @@ def code(value: str) -> str:
     Returns:
         The span, its fence longer than any backtick run in it.
     """
-    shown = visible(value)
-    if not shown:
-        return "` `"
+    shown = _in_code(value)
     longest = max((len(m) for m in _BACKTICKS.findall(shown)), default=0)
     fence = "`" * (longest + 1)
     # CommonMark strips one space from each end when both ends have one: pad so that a
@@ -203,10 +206,10 @@ class _Anchors:
         self.files: dict[str, str] = {}
         self.items: dict[Ref, str] = {}
         for report in project.files:
-            self.files[report.path] = slugger.slug(visible(report.path))
+            self.files[report.path] = slugger.slug(_in_code(report.path))
             for item in report.items:
                 self.items[Ref(report.path, item.qualname)] = slugger.slug(
-                    visible(item.qualname))
+                    _in_code(item.qualname))
         self.skipped = slugger.slug("Skipped files") if project.skipped else ""
 
 
@@ -318,7 +321,7 @@ def _overview(project: Project, anchors: _Anchors) -> str:
 def _link(ref: Ref, anchors: _Anchors) -> str:
     name = code(ref.qualname)
     slug = anchors.items.get(ref)
-    return link(name, slug) if slug else name
+    return link(name, slug) if slug is not None else name  # "" is a heading's anchor too
 
 
 def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[str]) -> str:

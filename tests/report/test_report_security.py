@@ -58,7 +58,8 @@ def _assert_no_live_html(tokens: list[Token]) -> None:
             assert lines[0] in OURS, token.content
             # The only other line of our block: <summary>Source of PATH</summary>.
             for line in lines[1:]:
-                assert line.startswith("<summary>") and line.endswith("</summary>"), line
+                assert line.startswith("<summary>"), line
+                assert line.endswith("</summary>"), line
                 assert "<" not in line.removeprefix("<summary>").removesuffix("</summary>")
         for child in token.children or []:
             assert child.type != "html_inline", child.content
@@ -81,7 +82,7 @@ def _hostile_repo(root: Path) -> Path:
     _git(repo, "init", "-q", "-b", "main")
     (repo / "pkg" / f"evil\n{IMG}\n.py").write_text(
         f'"""Evil {IMG} module\n\nmore."""\n\n\ndef main():\n    """Run {DETAILS}."""\n')
-    (repo / "pkg" / f"bad\udcff|`x`.py").write_text("def ok():\n    pass\n")
+    (repo / "pkg" / "bad\udcff|`x`.py").write_text("def ok():\n    pass\n")
     (repo / "pyproject.toml").write_text(
         '[project.scripts]\n"tool\\n<details open ontoggle=alert(2)>" = '
         '"pkg.m:main\\n<img src=x onerror=alert(1)>"\n')
