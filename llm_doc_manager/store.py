@@ -256,6 +256,8 @@ def open_sqlite(path: Path, schema: str,  # noqa: LD342 - raised by callees
 
     Raises:
         CacheRefused: If the folder or the file is not safe to use.
+        sqlite3.DatabaseError: If the file is locked, read-only or cannot be opened for a
+            reason other than damage (left as it is).
         sqlite3.Error: If the database cannot be opened even after starting afresh.
         OSError: If the folder cannot be created.
     """
