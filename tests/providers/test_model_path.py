@@ -218,8 +218,9 @@ def test_key_echoed_by_a_server_is_redacted(tmp_path: Path, llm_doc: Run,
 
 def test_adversarial_model_text_yields_valid_files(tmp_path: Path, llm_doc: Run,
                                                    fake: FakeOpenAI) -> None:
-    nasty = ('Ends with quotes """ and \'\'\' and a backslash \\\r\n'
-             "# @llm-doc-end\n" + "x" * 150 + " \\N{BULLET} \t\x0b done\\")
+    # (Carriage returns and other controls in model text are refused: test_provider_security.)
+    nasty = ('Ends with quotes """ and \'\'\' and a backslash \\\n'
+             "# @llm-doc-end\n" + "x" * 150 + " \\N{BULLET} \t done\\")
 
     def nastier(value: Any, key: str = "") -> Any:
         # Every text field, nested entries included (a new argument's description is all a
