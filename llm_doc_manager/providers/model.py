@@ -34,7 +34,6 @@ from llm_doc_manager.docstrings.schemas import read_answer
 from llm_doc_manager.errors import (
     ConfigError,
     FatalProviderError,
-    LLMDocError,
     ProviderError,
     is_hidden,
     printable,
@@ -132,9 +131,7 @@ def check_url(url: str, what: str) -> None:
         ConfigError: When it is not ``http(s)://host[:port][/path]``; the message says why.
     """
     def refuse(why: str) -> ConfigError:
-        shown = printable(url, url_secrets(url), limit=120)
-        return ConfigError(f"invalid {what} {shown!r}: {why} (expected "
-                           "http://host[:port]/path or https://…)")
+        return bad_url(url, what, why)
 
     if any(c.isspace() or is_hidden(c) for c in url):
         raise refuse("it holds a space or a control character")
@@ -154,10 +151,15 @@ def check_url(url: str, what: str) -> None:
         raise refuse("there is no host")
     if port == 0:
         raise refuse("the port is not in 1-65535")
-    try:
-        host.encode("idna")
-    except UnicodeError:
-        raise refuse("the host is not a valid name") from None
+    # What is left (a host name IDNA does not allow, ...) the HTTP client judges: see
+    # ModelProvider, which turns its refusal into the same one line.
+
+
+def bad_url(url: str, what: str, why: str) -> ConfigError:
+    """The one-line error for an unusable URL (shown without its credentials)."""
+    shown = printable(url, url_secrets(url), limit=120)
+    return ConfigError(printable(f"invalid {what} {shown!r}: {why} (expected "
+                                 "http://host[:port]/path or https://…)", url_secrets(url)))
 
 
 def _glimpse(body: bytes) -> str:
@@ -337,6 +339,9 @@ class ModelProvider:
     Args:
         settings: Resolved settings.
 
+    Raises:
+        ConfigError: When the HTTP client refuses the URL (what ``check_url`` cannot tell).
+
     Attributes:
         settings: Resolved settings.
         name: ``openai`` or ``azure``.
@@ -364,14 +369,21 @@ class ModelProvider:
         self._strange = 0  # answers that were not chat completions, while none was
         self._understood = False  # the server answered one chat completion
         self.client: openai.AsyncOpenAI
-        if settings.kind == "azure":
-            self.client = openai.AsyncAzureOpenAI(
-                azure_endpoint=settings.azure_endpoint or "", azure_deployment=settings.model,
-                api_version=settings.api_version, api_key=settings.api_key, max_retries=0,
-                timeout=settings.timeout)
-        else:
-            self.client = openai.AsyncOpenAI(base_url=settings.base_url, api_key=settings.api_key,
-                                             max_retries=0, timeout=settings.timeout)
+        try:
+            if settings.kind == "azure":
+                self.client = openai.AsyncAzureOpenAI(
+                    azure_endpoint=settings.azure_endpoint or "",
+                    azure_deployment=settings.model, api_version=settings.api_version,
+                    api_key=settings.api_key, max_retries=0, timeout=settings.timeout)
+            else:
+                self.client = openai.AsyncOpenAI(
+                    base_url=settings.base_url, api_key=settings.api_key, max_retries=0,
+                    timeout=settings.timeout)
+        except Exception as exc:  # the HTTP library's own URL error class, whichever it is
+            # check_url has refused what it can say clearly; the client has the last word
+            # (IDNA 2008 host names, ...), and its refusal is a usage error all the same.
+            raise bad_url(settings.server, "Azure endpoint" if settings.kind == "azure"
+                          else "base URL", f"the HTTP client refuses it ({exc})") from None
 
     def redact(self, text: str) -> str:
         """Make a message safe to show: servers echo keys, URLs and headers in error bodies.
@@ -415,7 +427,7 @@ class ModelProvider:
         """
         try:
             answer = await self._answer(request)
-        except LLMDocError:
+        except ProviderError:
             raise
         except Exception as exc:  # the one way out is a redacted message
             # The client parses what an untrusted server sent; whatever it raises on

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from llm_doc_manager.analysis.facts import ModuleFacts
 from llm_doc_manager.analysis.markers import Kind
@@ -345,6 +347,29 @@ def test_good_urls_pass_the_check() -> None:
         check_url(url, "base URL")
     with pytest.raises(ConfigError, match="base URL 'http://\\[redacted\\]@h:0/'"):
         check_url("http://u:p@h:0/", "base URL")
+
+
+_PIECE = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
+    ["", "[", "]", "::1", "[::1]", ":", "@", "%", "%41", "..", "xn--", "-", " ", "\n", "\u202e"])
+
+
+@given(scheme=st.sampled_from(["http://", "https://", "ftp://", "http:/", "", "HTTP://"]),
+       user=_PIECE, host=_PIECE, port=st.sampled_from(["", ":", ":0", ":80", ":65535", ":65536",
+                                                      ":-1", ":8a"]) | _PIECE, path=_PIECE)
+@settings(max_examples=400, deadline=None, derandomize=True)
+def test_a_url_is_a_usage_error_or_one_the_client_takes(scheme: str, user: str, host: str,
+                                                        port: str, path: str) -> None:
+    url = f"{scheme}{user}@{host}{port}/{path}" if user else f"{scheme}{host}{port}/{path}"
+    # Checked, then given to the client: a usage error in one line, or a provider (the
+    # unchecked "http://[::1" was an internal error of the client here).
+    try:
+        provider = ModelProvider(resolve_settings("openai", Settings(base_url=url), {}))
+    except ConfigError as exc:  # nothing else may come out
+        message = str(exc)
+        assert message.startswith("invalid base URL ")
+        assert "\n" not in message
+    else:
+        asyncio.run(provider.aclose())
 
 
 # --- (c) an answer that is not a chat completion: one clear message, files untouched --------
