@@ -571,3 +571,29 @@ def test_hidden_characters_are_what_the_check_says() -> None:
     for char in HIDDEN:
         assert hidden_characters(f"a{char}b") == [char], unicodedata.name(char, hex(ord(char)))
     assert hidden_characters("plain text\n\tindented, accents é, CJK 漢字, emoji 🎉") == []
+
+
+def test_a_planted_cache_answer_with_hidden_characters_is_asked_again(
+        tmp_path: Path, llm_doc: Run) -> None:
+    # The cache folder may be shared or planted: a stored answer is read like a fresh one.
+    fake = FakeOpenAI().start()
+    try:
+        path = _project(tmp_path)
+        first = llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
+                        "--diff", ".", env={"OPENAI_API_KEY": KEY})
+        assert first.returncode == 0, first.stderr
+        assert len(fake.seen) == 2
+        [database] = _cache(tmp_path).glob("answers*.sqlite3")
+        with sqlite3.connect(database) as db:
+            db.execute("UPDATE entries SET value = replace(value, 'Summarise', "
+                       "'Summarise \u202e')")
+        db.close()
+        second = llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
+                         "--yes", ".", env={"OPENAI_API_KEY": KEY})
+    finally:
+        fake.stop()
+    assert second.returncode == 0, second.stderr
+    assert len(fake.seen) == 4  # both planted answers refused, both asked again
+    text = path.read_text()
+    assert "Summarise first." in text
+    assert not hidden_characters(text)
