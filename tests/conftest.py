@@ -21,6 +21,8 @@ def llm_doc(tmp_path: Path) -> Run:
                    if not k.startswith(("LLM_DOC_", "OPENAI_", "AZURE_OPENAI_"))}
         # Never touch the user's real answer cache.
         environ["LLM_DOC_CACHE_DIR"] = str(tmp_path.parent / f"{tmp_path.name}-cache")
+        # ... nor the user's own config.toml (trusted projects and defaults live there).
+        environ["XDG_CONFIG_HOME"] = str(tmp_path.parent / f"{tmp_path.name}-config")
         environ.update(env or {})
         return subprocess.run(
             [sys.executable, "-m", "llm_doc_manager", *args], cwd=cwd or tmp_path, env=environ,

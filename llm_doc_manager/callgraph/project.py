@@ -139,11 +139,12 @@ def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
     Raises:
         FileNotFoundError: If a given path does not exist.
     """
-    files = iter_files(paths, exclude, root=root)
+    walk_problems: list[Finding] = []
+    files = iter_files(paths, exclude, root=root, problems=walk_problems)
     # A stub beside its module describes the same module: the module's code is what runs.
     present = {f.with_suffix("") for f in files if f.suffix == ".py"}
     files = [f for f in files if f.suffix == ".py" or f.with_suffix("") not in present]
-    project = Project(CallGraph(), paths=files)
+    project = Project(CallGraph(), paths=files, problems=walk_problems)
     store = IndexCache(cache)
     sources: list[tuple[Path, str, str, bool, str]] = []
     for path in files:

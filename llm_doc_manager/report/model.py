@@ -314,9 +314,11 @@ def _entry_points(root: Path, project: Project, mains: set[str]) -> list[EntryPo
     if pyproject.is_file() and Path(os.path.realpath(pyproject)).is_relative_to(
             os.path.realpath(root)):
         try:
-            scripts = read_toml(pyproject).get("project", {}).get("scripts", {})
+            project_table = read_toml(pyproject).get("project", {})
         except ConfigError:  # a broken pyproject.toml names no entry point
-            scripts = {}
+            project_table = {}
+        # Any shape is possible in a stranger's file (``project = 1``): only tables count.
+        scripts = project_table.get("scripts", {}) if isinstance(project_table, dict) else {}
         if isinstance(scripts, dict):
             found += [EntryPoint("script", str(name), target)
                       for name, target in sorted(scripts.items()) if isinstance(target, str)]

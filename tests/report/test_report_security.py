@@ -287,3 +287,13 @@ def test_only_network_settings_are_taken_from_the_users_config(
         ("credential.helper", "store"), ("credential.helper", ""),
         ("credential.helper", "!f() { echo x; }; f"), ("http.https://h/.proxy",
                                                         "http://127.0.0.1:1")]
+
+
+@pytest.mark.parametrize("table", ["project = 1", "project = [1]", 'project = {scripts = "x"}'])
+def test_a_pyproject_of_any_shape_names_no_entry_point(tmp_path: Path, llm_doc: Run,
+                                                       table: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(table + "\n")
+    (tmp_path / "a.py").write_text("def f():\n    pass\n")
+    result = llm_doc("report", str(tmp_path), "--format", "json", "--no-source")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["entry_points"] == []
