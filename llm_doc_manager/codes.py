@@ -2,8 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# What cannot be shown as itself: C0 and C1 controls and DEL (a line break, a carriage
+# return, a terminal escape), Unicode's line and paragraph separators, the controls that
+# reorder displayed text (Trojan Source), a byte-order mark, and lone surrogates (bytes of
+# a file name that are not UTF-8, which cannot even be written out).
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
+                     "\u2066-\u2069\ufeff\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(char: str) -> str:
+    """One hidden character as an escape sequence (a surrogate as the byte it stands for)."""
+    point = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= point <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+        return f"\\x{point - 0xDC00:02x}"
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def visible(value: str) -> str:
+    """``value`` with every character that is not shown as itself written as an escape
+    (``\\n``, ``\\x1b``, ``\\u202e``): what a name or path from a tree looks like on one
+    line of a terminal, a log or a report (a file name cannot forge a line or move the
+    cursor)."""
+    return _HIDDEN.sub(lambda m: shown(m[0]), value)
 
 
 @dataclass(frozen=True, order=True)
@@ -26,7 +53,8 @@ class Finding:
 
     def render(self) -> str:
         """Return the finding as one ``path:line:col: CODE message`` line."""
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+        return f"{visible(str(self.path))}:{self.line}:{self.col}: {self.code} " \
+               f"{visible(self.message)}"
 
 
 # Stable codes. 0xx: the file as a whole; 1xx: markers; 2xx: generation.

@@ -35,7 +35,13 @@ def main() -> None:
         # A crash is never "findings" (exit 1): say what happened, in one line unless asked.
         if os.environ.get("LLM_DOC_DEBUG"):
             traceback.print_exc()
-        print(f"llm-doc: internal error: {type(exc).__name__}: {exc} (set LLM_DOC_DEBUG=1 "
+        from llm_doc_manager.cli.sentry import secrets_of
+        from llm_doc_manager.errors import printable
+
+        # Whatever raised, the line holds no key of the environment, no URL credentials
+        # and no character that could move the cursor or forge another line.
+        print(f"llm-doc: internal error: {type(exc).__name__}: "
+              f"{printable(str(exc), secrets_of(os.environ))} (set LLM_DOC_DEBUG=1 "
               "for the traceback, and please report it)", file=sys.stderr)
         if reporting:
             from llm_doc_manager.cli.sentry import report

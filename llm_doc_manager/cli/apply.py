@@ -20,7 +20,7 @@ from llm_doc_manager import codes
 from llm_doc_manager.analysis import Kind
 from llm_doc_manager.cli.review import Answer, ask, print_diff, unified_diff
 from llm_doc_manager.cli.text import plural
-from llm_doc_manager.codes import Finding
+from llm_doc_manager.codes import Finding, visible
 from llm_doc_manager.errors import ApplyError, StaleFileError
 from llm_doc_manager.generate import FileChange, FileResult, RegionResult, Status
 from llm_doc_manager.source import remove_leftovers, write_atomic
@@ -100,7 +100,7 @@ def write_change(change: FileChange, text: str, report: Report) -> bool:
 
 
 def _describe(change: FileChange, region: RegionResult) -> str:
-    where = f"{change.source.path}:{region.line}"
+    where = f"{visible(str(change.source.path))}:{region.line}"
     if region.kind is Kind.COMM:
         return f"\n{where}: comment"
     return f"\n{where}: {region.status.value} {region.kind.value} docstring for {region.qualname}"
@@ -241,7 +241,7 @@ def apply_changes(changes: Sequence[FileChange], mode: WriteBack, out: Console, 
                 print_diff(out, unified_diff(str(change.source.path), change.source.text,
                                              change.new_text))
             elif not quiet:
-                err.print(f"would change {change.source.path}")
+                err.print(f"would change {visible(str(change.source.path))}")
         report.pending = mode is WriteBack.CHECK and bool(changes)
     elif mode is WriteBack.YES:
         stop = _Stop()

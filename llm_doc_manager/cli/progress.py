@@ -8,6 +8,7 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from llm_doc_manager.codes import visible
 from llm_doc_manager.generate import FileError, FileResult, Status
 from llm_doc_manager.providers.base import Usage
 
@@ -88,7 +89,8 @@ class PlainProgress(Tally):
             failed = sum(r.status is Status.FAILED for r in result.regions)
             note = f"{len(result.regions)} regions" + (f", {failed} failed" if failed else "")
         path = result.path if isinstance(result, FileError) else result.source.path
-        self.console.print(f"[{self.line()}] {path}: {note}", highlight=False, markup=False)
+        self.console.print(f"[{self.line()}] {visible(str(path))}: {note}", highlight=False,
+                           markup=False)
 
 
 class BarProgress(Tally):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from llm_doc_manager.cli.args import FINDINGS, USAGE, add_model_options
+from llm_doc_manager.codes import visible
 
 DESCRIPTION = (
     "Write one document of a folder or a repository URL: a table of contents, an overview "
@@ -105,10 +106,10 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     document = as_json(project, options) if args.format == "json" else markdown(project, options)
     failed = [f for f in project.files if f.error]
     for report in failed:
-        print(f"{report.path}:{report.error_line}: not analysed: {report.error}",
-              file=sys.stderr)
+        print(f"{visible(report.path)}:{report.error_line}: not analysed: "
+              f"{visible(report.error)}", file=sys.stderr)
     for path, why in project.skipped:
-        print(f"{path}: skipped: {why}", file=sys.stderr)
+        print(f"{visible(path)}: skipped: {visible(why)}", file=sys.stderr)
     for message in failed_asks:
         print(f"{message} (no analysis)", file=sys.stderr)
     if args.output == "-":

@@ -9,6 +9,7 @@ from enum import Enum
 from rich.console import Console
 from rich.text import Text
 
+from llm_doc_manager.codes import visible
 from llm_doc_manager.source.positions import split_lines
 
 
@@ -29,7 +30,8 @@ def unified_diff(path: str, old: str, new: str) -> str:
     """Return a unified diff between two versions of a file."""
     old_lines = split_lines(old)
     new_lines = split_lines(new)
-    lines = list(difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"))
+    shown = visible(str(path))  # a file name cannot forge a diff line
+    lines = list(difflib.unified_diff(old_lines, new_lines, f"a/{shown}", f"b/{shown}"))
     no_eol = "\n\\ No newline at end of file\n"
     return "".join(line if line.endswith(("\n", "\r")) else line + no_eol for line in lines)
 

@@ -18,18 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from llm_doc_manager import __version__
+from llm_doc_manager.codes import shown, visible
 from llm_doc_manager.docstrings.metrics import Metrics
 from llm_doc_manager.report.model import FileReport, Item, Project, Ref
 from llm_doc_manager.report.slug import Slugger
 
 _BACKTICKS = re.compile(r"`+")
-# What cannot be shown as itself: C0 and C1 controls and DEL (a line break, a carriage
-# return, a terminal escape), Unicode's line and paragraph separators, the controls that
-# reorder displayed text (Trojan Source), a byte-order mark, and lone surrogates (bytes of
-# a file name that are not UTF-8, which cannot even be written out).
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
-                     "\u2066-\u2069\ufeff\ud800-\udfff]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Markdown's inline syntax (CommonMark lets any ASCII punctuation be escaped with a
 # backslash), GFM's strikethrough, and the ``$`` and ``{}`` that math and attribute-list
 # extensions read. ``<``, ``>`` and ``&`` become entities instead: every renderer decodes
@@ -60,22 +54,6 @@ class Options:
     provider: str = ""
     generated: str | None = None
     origin: str = ""
-
-
-def _shown(char: str) -> str:
-    """One hidden character as an escape sequence (a surrogate as the byte it stands for)."""
-    point = ord(char)
-    if char in _NAMED:
-        return _NAMED[char]
-    if 0xDC80 <= point <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
-        return f"\\x{point - 0xDC00:02x}"
-    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
-
-
-def visible(value: str) -> str:
-    """``value`` with every character that is not shown as itself written as an escape
-    (``\\n``, ``\\x1b``, ``\\u202e``): what a name or path looks like on one line."""
-    return _HIDDEN.sub(lambda m: _shown(m[0]), value)
 
 
 def prose(value: str) -> str:
@@ -172,7 +150,7 @@ def fenced(value: str, info: str = "") -> str:
         The block; no line of ``value`` can close it. Only lone surrogates, which cannot
         be written as UTF-8, are shown as escapes.
     """
-    value = _SURROGATE.sub(lambda m: _shown(m[0]), value)
+    value = _SURROGATE.sub(lambda m: shown(m[0]), value)
     longest = max((len(m) for m in _BACKTICKS.findall(value)), default=0)
     fence = "`" * max(3, longest + 1)
     body = value if value.endswith(("\n", "\r")) else value + "\n"

@@ -240,6 +240,25 @@ def test_a_crash_exits_2_without_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_crash_message_shows_no_secret_and_no_terminal_escape(tmp_path: Path) -> None:
+    # An exception's text can hold anything it was built from: the key, a URL with its
+    # password, a file name with an escape sequence.
+    code = ("import os, sys, llm_doc_manager.cli as cli, llm_doc_manager.cli.app as app\n"
+            "def broken(): raise RuntimeError('key ' + os.environ['OPENAI_API_KEY'] + "
+            "' at https://ann:hunter22@h/v1 \\x1b[2J\\nforged line')\n"
+            "app.build_parser = broken\nsys.argv = ['llm-doc', 'generate']\ncli.main()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, check=False,
+                            env={**os.environ, "OPENAI_API_KEY": "sk-not-a-real-key-123"})
+    assert result.returncode == 2
+    assert "internal error: RuntimeError: key [redacted] at https://[redacted]@h/v1" \
+        in result.stderr
+    assert "sk-not-a-real-key-123" not in result.stderr
+    assert "hunter22" not in result.stderr
+    assert "\x1b" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_writes_go_through_a_symlink_and_keep_hard_links(tmp_path: Path, llm_doc: Run) -> None:
     real = tmp_path / "real.py"
     real.write_text(MARKED)
