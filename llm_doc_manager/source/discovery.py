@@ -1,9 +1,9 @@
 """Find the Python files to process: walk folders, honour .gitignore, skip venvs and hidden.
 
 The folder walked is the boundary: a symbolic link met in it whose target resolves outside
-it is a finding (LD007), never read or written; links to folders are never followed. An
-ignore pattern whose regular expression could backtrack for hours is a finding (LD008)
-and is not applied.
+it is a finding (LD007), never read or written; links to folders are never followed.
+Ignore patterns are matched in time linear in the path (globmatch); one that is not a
+valid pattern for ``re`` (``[z-a]``) is a finding (LD008) and is not applied.
 """
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-import pathspec
 
 from llm_doc_manager import codes
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.errors import ConfigError
+from llm_doc_manager.source.globmatch import IgnoreSpec
 
-_Spec = pathspec.PathSpec[Any]
+_Spec = IgnoreSpec
 
 DEFAULT_EXCLUDES = frozenset({
     "__pycache__", "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules",
@@ -28,60 +26,19 @@ DEFAULT_EXCLUDES = frozenset({
 })
 SUFFIXES = (".py", ".pyi")
 
-#: Variable-length wildcards a pattern may hold, and how many of them may span folders.
-#: pathspec matches with Python's backtracking ``re``: a failing match tries every way to
-#: share the path among the wildcards, about (path length) ** (wildcards) steps. Measured
-#: worst cases on a 4 KB path: 2 wildcards of which 1 spans folders, under 2 ms a path;
-#: ``a/**/a/**/b`` (2 spanning), 80 s over a 2,000-deep chain of folders; 3 spanning,
-#: 100 s for one path; ``*a*a*a*b``, 10 s for one path.
-MAX_WILDCARDS, MAX_SPANNING = 2, 1
-#: The pieces of pathspec's regular expressions that match a variable length: within a
-#: name (``*``, a ``*`` segment) and across folders (a leading or inner ``**``; a trailing
-#: ``/**`` ends the expression and costs nothing).
-_IN_NAME, _SPANNING, _PREFIX = ("[^/]*", "[^/]+"), ("(?:/.+)?",), "^(?:.+/)?"
-
-
-def _wildcards(pattern: pathspec.Pattern) -> tuple[int, int]:
-    """The variable-length wildcards of a compiled pattern: all of them, and those spanning."""
-    regex = getattr(getattr(pattern, "regex", None), "pattern", None)
-    if not isinstance(regex, str):
-        return 0, 0
-    spanning = sum(regex.count(piece) for piece in _SPANNING)
-    in_name = sum(regex.count(piece) for piece in _IN_NAME)
-    # The any-folders prefix (``**/``, implied for a pattern without a slash) only restarts
-    # the rest at each folder boundary: it multiplies the work only with another spanning
-    # wildcard, so it counts then.
-    if regex.startswith(_PREFIX) and spanning:
-        spanning += 1
-    return spanning + in_name, spanning
-
 
 def _compile(lines: Iterable[str]) -> tuple[_Spec, list[tuple[int, str]]]:
-    """Compile gitignore lines; also return the lines refused as too costly to match.
+    """Compile gitignore lines; also return the lines refused as not valid.
 
     An invalid pattern (``!`` alone) matches nothing, as in git. A refused line is
-    ``(line number, why)`` and is not applied.
+    ``(line number, why)`` and is not applied. Patterns ``re`` could backtrack on for
+    minutes are matched in linear time (globmatch), so none is refused for its cost.
     """
-    kept: list[str] = []
-    refused: list[tuple[int, str]] = []
-    for number, line in enumerate(lines, 1):
-        try:
-            patterns = pathspec.GitIgnoreSpec.from_lines([line]).patterns
-        except ValueError:  # pathspec's GitIgnorePatternError is a ValueError
-            continue
-        total, spanning = max((_wildcards(p) for p in patterns), default=(0, 0))
-        if total > MAX_WILDCARDS or spanning > MAX_SPANNING:
-            refused.append((number, f"pattern {line.strip()!r} is too costly to match: "
-                                    f"{total} variable-length wildcards, {spanning} across "
-                                    f"folders (at most {MAX_WILDCARDS}, {MAX_SPANNING} across "
-                                    "folders)"))
-            continue
-        kept.append(line)
-    return pathspec.GitIgnoreSpec.from_lines(kept), refused
+    return IgnoreSpec.from_lines(lines)
 
 
 def _spec(lines: Iterable[str], strict: bool = True) -> _Spec:
-    """Compile ``exclude`` patterns; one too costly to match is a ConfigError if ``strict``."""
+    """Compile ``exclude`` patterns; one not valid is a ConfigError if ``strict``."""
     spec, refused = _compile(lines)
     if refused and strict:
         raise ConfigError(f"exclude {refused[0][1]}")
@@ -170,7 +127,7 @@ def is_excluded(path: Path, exclude: Sequence[str], root: Path) -> bool:
         True if the path is excluded.
     """
     # Not strict: one buffer from an editor is no place for the configuration error every
-    # other run of the same configuration reports (exit 2); the costly pattern is left out.
+    # other run of the same configuration reports (exit 2); the invalid pattern is left out.
     return bool(exclude) and _file_excluded(path, _spec(exclude, strict=False), _real(root))
 
 
@@ -202,7 +159,7 @@ def iter_files(paths: Sequence[Path], exclude: Sequence[str] = (), *,
     A folder given is the boundary of its walk: a symbolic link found in it whose target
     resolves outside it is not taken (LD007; a link named explicitly is the user's choice
     and is taken), links to folders are never followed, and a ``.gitignore`` that is a link
-    is not read (as in git). A ``.gitignore`` pattern too costly to match is not applied
+    is not read (as in git). A ``.gitignore`` pattern that is not valid is not applied
     (LD008).
 
     Args:
@@ -219,7 +176,7 @@ def iter_files(paths: Sequence[Path], exclude: Sequence[str] = (), *,
 
     Raises:
         FileNotFoundError: If a given path does not exist.
-        ConfigError: If an ``exclude`` pattern is too costly to match (as LD008 says).
+        ConfigError: If an ``exclude`` pattern is not valid (as LD008 says).
     """
     result: dict[Path, None] = {}
     seen: set[object] = set()
