@@ -307,3 +307,42 @@ def test_a_new_text_larger_than_the_read_limit_is_not_written(tmp_path: Path,
     assert "m.py:0:0: LD006 not written: the new text" in result.stderr
     assert "0.002 MB limit (LLM_DOC_MAX_FILE_MB)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_many_costly_patterns_on_many_deep_paths_stop_at_the_walks_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each match is bounded, but a tree chooses how many paths and patterns there are: a
+    # .gitignore in every folder of a deep chain, each full of costly patterns. The walk's
+    # budget of steps ends it; the patterns that ran out are named and not applied (the
+    # files they would ignore are processed: more work shown, nothing hidden).
+    from llm_doc_manager.source import globmatch
+
+    monkeypatch.setattr(globmatch, "WALK_STEPS", 200_000)  # the default: 20,000,000
+    lines = "".join(f"**/z{k}/**/a*a*a*b{k}\n" for k in range(20))
+    folder = tmp_path
+    for _ in range(30):
+        folder = folder / ("a" * 60)
+        folder.mkdir()
+        (folder / ".gitignore").write_text(lines)
+        (folder / "m.py").write_text("")
+    problems: list[codes.Finding] = []
+    files = iter_files([tmp_path], problems=problems)
+    assert len(files) == 30
+    spent = [p for p in problems if p.code == codes.IGNORE_PATTERN]
+    assert spent, "the budget was never reached: the test does not test it"
+    assert all("matching steps one walk allows; not applied" in p.message for p in spent)
+    assert all(p.path.name == ".gitignore" and p.line >= 1 for p in spent)
+    # Each pattern is reported once, whatever the number of paths after it ran out.
+    assert len({(p.path, p.line) for p in spent}) == len(spent)
+
+
+def test_the_budget_leaves_ordinary_trees_alone(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("**/x/**/*.py\n*-*-*.log\n")
+    for k in range(200):
+        (tmp_path / f"p{k}" / "x" / "y").mkdir(parents=True)
+        (tmp_path / f"p{k}" / "x" / "y" / "gone.py").write_text("")
+        (tmp_path / f"p{k}" / "kept.py").write_text("")
+    problems: list[codes.Finding] = []
+    files = iter_files([tmp_path], problems=problems)
+    assert sorted(f.name for f in files) == ["kept.py"] * 200
+    assert problems == []

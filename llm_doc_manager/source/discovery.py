@@ -16,7 +16,7 @@ from pathlib import Path
 from llm_doc_manager import codes
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.errors import ConfigError
-from llm_doc_manager.source.globmatch import IgnoreSpec
+from llm_doc_manager.source.globmatch import WALK_STEPS, Budget, IgnoreSpec
 
 _Spec = IgnoreSpec
 
@@ -27,25 +27,28 @@ DEFAULT_EXCLUDES = frozenset({
 SUFFIXES = (".py", ".pyi")
 
 
-def _compile(lines: Iterable[str]) -> tuple[_Spec, list[tuple[int, str]]]:
+def _compile(lines: Iterable[str], budget: Budget | None = None, source: str = ""
+             ) -> tuple[_Spec, list[tuple[int, str]]]:
     """Compile gitignore lines; also return the lines refused as not valid.
 
     An invalid pattern (``!`` alone) matches nothing, as in git. A refused line is
     ``(line number, why)`` and is not applied. Patterns ``re`` could backtrack on for
     minutes are matched in linear time (globmatch), so none is refused for its cost.
     """
-    return IgnoreSpec.from_lines(lines)
+    return IgnoreSpec.from_lines(lines, budget=budget, source=source)
 
 
-def _spec(lines: Iterable[str], strict: bool = True) -> _Spec:
+def _spec(lines: Iterable[str], strict: bool = True, budget: Budget | None = None,
+          source: str = "") -> _Spec:
     """Compile ``exclude`` patterns; one not valid is a ConfigError if ``strict``."""
-    spec, refused = _compile(lines)
+    spec, refused = _compile(lines, budget, source)
     if refused and strict:
         raise ConfigError(f"exclude {refused[0][1]}")
     return spec
 
 
-def _gitignore(folder: Path, problems: list[Finding] | None = None) -> _Spec | None:
+def _gitignore(folder: Path, problems: list[Finding] | None = None,
+               budget: Budget | None = None) -> _Spec | None:
     """The folder's .gitignore, if it is a regular file (a link is not followed, as in git)."""
     path = folder / ".gitignore"
     try:
@@ -62,7 +65,8 @@ def _gitignore(folder: Path, problems: list[Finding] | None = None) -> _Spec | N
             problems.append(Finding(path, 0, 0, codes.TOO_LARGE,
                                     "not read: larger than 1 MB; its patterns are not applied"))
         return None
-    spec, refused = _compile(raw.decode("utf-8", errors="replace").splitlines())
+    spec, refused = _compile(raw.decode("utf-8", errors="replace").splitlines(), budget,
+                             str(path))
     if problems is not None:
         problems.extend(Finding(path, number, 0, codes.IGNORE_PATTERN, f"{why}; not applied")
                         for number, why in refused)
@@ -73,13 +77,14 @@ def _gitignore(folder: Path, problems: list[Finding] | None = None) -> _Spec | N
 _SIZE_LIMIT = 1024 * 1024
 
 
-def _ancestor_ignores(folder: Path) -> list[tuple[Path, _Spec]]:
+def _ancestor_ignores(folder: Path, budget: Budget | None = None
+                     ) -> list[tuple[Path, _Spec]]:
     """The .gitignore files above ``folder``, up to the repository root (none past it)."""
     found: list[tuple[Path, _Spec]] = []
     if (folder / ".git").exists():  # the folder is the root: what is above is not its own
         return found
     for parent in folder.parents:
-        spec = _gitignore(parent)
+        spec = _gitignore(parent, budget=budget)
         if spec is not None:
             found.append((parent, spec))
         if (parent / ".git").exists():
@@ -180,7 +185,10 @@ def iter_files(paths: Sequence[Path], exclude: Sequence[str] = (), *,
     """
     result: dict[Path, None] = {}
     seen: set[object] = set()
-    excluded = _spec(exclude) if exclude else None
+    # One budget for every costly pattern matched in this call (see globmatch.WALK_STEPS).
+    budget = Budget()
+    excluded = _spec(exclude, budget=budget, source=str(root or Path.cwd())) \
+        if exclude else None
     anchor = _real(root) if root is not None else None
 
     def add(path: Path) -> None:
@@ -204,14 +212,21 @@ def iter_files(paths: Sequence[Path], exclude: Sequence[str] = (), *,
         if force_exclude and _ignored(top, True, _anchored(excluded, anchor, top.parent)):
             continue
         # Specs are matched against resolved paths; one from a sibling folder never matches.
-        specs = _ancestor_ignores(top) + _anchored(excluded, anchor, top)
-        for path in _walk(given, top, specs, problems):
+        specs = _ancestor_ignores(top, budget) + _anchored(excluded, anchor, top)
+        for path in _walk(given, top, specs, problems, budget):
             add(path)
+    if problems is not None:
+        problems.extend(
+            Finding(Path(source), number, 0, codes.IGNORE_PATTERN,
+                    f"pattern {line.strip()[:80]!r} took more than the "
+                    f"{WALK_STEPS:,} matching steps one walk allows; not applied from here "
+                    "on (the files it would ignore are processed)")
+            for source, number, line in budget.exhausted)
     return list(result)
 
 
 def _walk(given: Path, top: Path, specs: list[tuple[Path, _Spec]],
-          problems: list[Finding] | None) -> Iterator[Path]:
+          problems: list[Finding] | None, budget: Budget) -> Iterator[Path]:
     """The candidate files under ``given`` (resolved: ``top``), folders first to last.
 
     An explicit stack, not ``os.walk``: its recursion ends a tree nested a thousand
@@ -222,7 +237,7 @@ def _walk(given: Path, top: Path, specs: list[tuple[Path, _Spec]],
     stack: list[tuple[Path, Path, list[tuple[Path, _Spec]]]] = [(given, top, specs)]
     while stack:
         here, real, inherited = stack.pop()
-        spec = _gitignore(here, problems)
+        spec = _gitignore(here, problems, budget)
         specs = [*inherited, (real, spec)] if spec is not None else inherited
         try:
             with os.scandir(here) as listing:

@@ -35,6 +35,13 @@ _IN_NAME, _SPANNING, _PREFIX = ("[^/]*", "[^/]+"), ("(?:/.+)?",), "^(?:.+/)?"
 #: characters on a 4 KB path. Real patterns are a few dozen characters.
 MAX_PROGRAM_CHARS = 1024
 
+#: The steps the programs of one walk may take in all (about 5-10 s of Python on this
+#: machine's class of CPU). Counted, not timed, so the outcome depends on the tree alone:
+#: a program that would pass it is not applied from then on, and reported (LD008). Each
+#: match is bounded, but a tree can hold thousands of deep paths and a folder a .gitignore
+#: of its own: only a budget over the whole walk bounds the walk.
+WALK_STEPS = 20_000_000
+
 # The instructions of a program: (opcode, argument).
 _CHAR, _SET, _NOT_SLASH, _DOT, _SPLIT, _JUMP, _END, _MATCH = range(8)
 _Step = tuple[int, Any]
@@ -89,10 +96,27 @@ def _glob(segment: str, program: list[_Step]) -> None:
             program.append((_CHAR, char))
 
 
+class Budget:
+    """The steps the programs of one walk may still take, and the patterns that ran out.
+
+    Args:
+        steps: The steps allowed in all (:data:`WALK_STEPS`).
+
+    Attributes:
+        left: Steps not yet taken.
+        exhausted: ``(source, line number, line)`` of each pattern no longer applied.
+    """
+
+    def __init__(self, steps: int | None = None) -> None:
+        self.left = WALK_STEPS if steps is None else steps
+        self.exhausted: list[tuple[str, int, str]] = []
+
+
 class _Program:
     """One gitignore pattern as the steps of pathspec's regular expression for it."""
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, number: int = 0) -> None:
+        self.line, self.number, self.disabled = pattern, number, False
         text = pattern if pattern.endswith("\\ ") else pattern.rstrip()
         if text.startswith("!"):
             text = text[1:]
@@ -137,8 +161,9 @@ class _Program:
                 need_slash = True
         self.steps = program
 
-    def match(self, path: str) -> bool | None:
-        """None if no match, else whether the first match ``re`` finds took the folder mark.
+    def match(self, path: str, cap: int | None = None) -> tuple[bool | None, int]:
+        """Whether the first match ``re`` finds took the folder mark (None: no match), and
+        the steps taken; ``cap`` steps at most (-1 steps: the cap was reached, no answer).
 
         Depth-first in ``re``'s order of choices; a (step, position) pair already tried
         failed (every loop consumes a character, so none is on the current route), and is
@@ -147,7 +172,12 @@ class _Program:
         steps, size = self.steps, len(path) + 1
         tried = bytearray(len(steps) * size)
         stack = [(0, 0)]
+        limit = cap if cap is not None else len(steps) * size * 2 + 1
+        taken = 0
         while stack:
+            taken += 1
+            if taken > limit:
+                return None, -1
             pc, pos = stack.pop()
             key = pc * size + pos
             if tried[key]:
@@ -160,7 +190,7 @@ class _Program:
             elif op == _JUMP:
                 stack.append((arg, pos))
             elif op == _MATCH:
-                return bool(arg)
+                return bool(arg), taken
             elif op == _END:  # "$": the end, or before a final newline
                 if pos == size - 1 or (pos == size - 2 and path[pos] == "\n"):
                     stack.append((pc + 1, pos))
@@ -169,7 +199,7 @@ class _Program:
                 if (char == arg if op == _CHAR else char != "/" if op == _NOT_SLASH
                         else char != "\n" if op == _DOT else arg(char) is not None):
                     stack.append((pc + 1, pos + 1))
-        return None
+        return None, taken
 
 
 def _shown(line: str) -> str:
@@ -186,11 +216,15 @@ class IgnoreSpec:
     through a folder (git's rule as pathspec implements it).
     """
 
-    def __init__(self, patterns: Sequence[tuple[pathspec.Pattern, _Program | None]]) -> None:
+    def __init__(self, patterns: Sequence[tuple[pathspec.Pattern, _Program | None]],
+                 budget: Budget | None = None, source: str = "") -> None:
         self._patterns = list(reversed(patterns))
+        self._budget = budget
+        self._source = source
 
     @classmethod
-    def from_lines(cls, lines: Iterable[str], *, always: bool = False
+    def from_lines(cls, lines: Iterable[str], *, always: bool = False,
+                   budget: Budget | None = None, source: str = ""
                    ) -> tuple[IgnoreSpec, list[tuple[int, str]]]:
         """Compile gitignore lines; also return the lines that are not valid patterns.
 
@@ -198,6 +232,10 @@ class IgnoreSpec:
             lines: The lines of a .gitignore, or ``exclude`` patterns.
             always: Run every pattern as a program, not only those ``re`` could take
                 long on (to compare the two).
+            budget: The steps the programs of the walk may take in all (None: no cap
+                beyond each match's own bound); a pattern that would pass it is no longer
+                applied and is listed in ``budget.exhausted``.
+            source: Where the lines come from, for ``budget.exhausted``.
 
         Returns:
             The spec, and ``(line number, why)`` for each line left out: one ``re``
@@ -226,7 +264,7 @@ class IgnoreSpec:
                         continue
                     # pathspec's few fixed expressions ("**", "*/"...) are not anchored
                     # and have no wildcard: ``re`` keeps them.
-                    program = _Program(line) if (costly or always) \
+                    program = _Program(line, number) if (costly or always) \
                         and regex.startswith("^") else None
             except re.error as error:  # "[z-a]": a range re refuses
                 refused.append((number, f"pattern {_shown(line)} is not valid: {error}"))
@@ -235,7 +273,7 @@ class IgnoreSpec:
                 continue
             if pattern.include is not None:
                 kept.append((pattern, program))
-        return cls(kept), refused
+        return cls(kept, budget, source), refused
 
     def match_file(self, path: str) -> bool:
         """Whether the lines ignore ``path`` (a folder ends with "/").
@@ -257,7 +295,19 @@ class IgnoreSpec:
                     continue
                 marked = bool(found.match.groupdict().get("ps_d"))
             else:
-                mark = program.match(path)
+                if program.disabled:
+                    continue
+                budget = self._budget
+                mark, taken = program.match(path, budget.left if budget else None)
+                if budget is not None:
+                    if taken < 0:
+                        # Out of steps: from here on the pattern is not applied (more files
+                        # are processed, none hidden) and the walk says so once.
+                        program.disabled = True
+                        budget.left = 0
+                        budget.exhausted.append((self._source, program.number, program.line))
+                        continue
+                    budget.left -= taken
                 if mark is None:
                     continue
                 marked = mark
