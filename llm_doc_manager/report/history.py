@@ -24,7 +24,13 @@ from pathlib import Path
 SAFE_CONFIG: tuple[str, ...] = (
     "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
     "-c", "log.showSignature=false", "-c", "i18n.logOutputEncoding=UTF-8",
+    # Rename detection is quadratic in the files of a commit: git's own default bound, not
+    # whatever the repository sets.
+    "-c", "diff.renameLimit=1000",
 )
+#: Seconds one git command of the report may take; past it the report has no history
+#: (git is killed), instead of a run that never ends.
+GIT_TIMEOUT = 600.0
 # A log line's fields, separated by NUL: the one byte no commit subject, author name or
 # path holds (git ends a message at a NUL; paths cannot hold one).
 _FORMAT = "--format=%H%x00%as%x00%an%x00%s"
@@ -63,9 +69,13 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # The same output wherever it runs (no user pager, colours or diff driver), and no
     # program named by the repository's own configuration (SAFE_CONFIG). Bytes that are
     # not UTF-8 are decoded as os.fsdecode decodes a file name, so such a path matches.
-    return subprocess.run(["git", "-C", str(root), "--no-pager", *SAFE_CONFIG, *args],
-                          capture_output=True, text=True, encoding="utf-8",
-                          errors="surrogateescape", env=git_env(), check=False)
+    command = ["git", "-C", str(root), "--no-pager", *SAFE_CONFIG, *args]
+    try:
+        return subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
+                              errors="surrogateescape", env=git_env(), check=False,
+                              timeout=GIT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(command, -1, "", "timed out")
 
 
 def repository_root(folder: Path) -> Path | None:

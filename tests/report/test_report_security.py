@@ -297,3 +297,25 @@ def test_a_pyproject_of_any_shape_names_no_entry_point(tmp_path: Path, llm_doc: 
     result = llm_doc("report", str(tmp_path), "--format", "json", "--no-source")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["entry_points"] == []
+
+
+def test_a_git_command_that_never_ends_leaves_the_report_without_history(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A stand-in for a repository whose history git cannot walk in time: a "git" that
+    # answers rev-parse and then never answers log. The report is written, without history.
+    from llm_doc_manager.report import history
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.py").write_text("def f():\n    pass\n")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    script = fake / "git"
+    script.write_text(f'#!/bin/sh\ncase "$*" in *rev-parse*) echo "{repo}";; '
+                      '*) exec sleep 60;; esac\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(history, "GIT_TIMEOUT", 0.5)
+    assert history.repository_root(repo) == repo
+    assert history.head(repo) is None
+    assert history.histories(repo, {"a.py"}, 5) == {}
