@@ -153,7 +153,9 @@ def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
             project.problems.append(source)
             continue
         module, is_package = module_for(path)
-        digest = hashlib.sha256(source.digest + f"\0{module}\0{is_package}\0{FORMAT}\0".encode()
+        # A file name need not be UTF-8: its module name keeps the bytes as surrogates.
+        about = f"\0{module}\0{is_package}\0{FORMAT}\0".encode("utf-8", "surrogateescape")
+        digest = hashlib.sha256(source.digest + about
                                 + code_fingerprint().encode()).hexdigest()
         sources.append((path, source.text, module, is_package, digest))
     cached = store.get_many([s[4] for s in sources])

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from llm_doc_manager.cli.args import FINDINGS, USAGE, use_color
+from llm_doc_manager.codes import visible
 
 DESCRIPTION = (
     "Show who calls a definition and what it calls, resolved through imports, aliases, self, "
@@ -162,8 +163,8 @@ def _warn(problem: Any) -> None:
     """Say on stderr that a file could not be indexed."""
     from llm_doc_manager.callgraph import key_of
 
-    print(f"{_display(key_of(problem.path))}:{problem.line}: {problem.code} "
-          f"{problem.message} (not indexed)", file=sys.stderr)
+    print(visible(f"{_display(key_of(problem.path))}:{problem.line}: {problem.code} "
+                  f"{problem.message} (not indexed)"), file=sys.stderr)
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -235,6 +236,7 @@ def _print_tree(args: argparse.Namespace, graph: Any, key: tuple[str, int], show
     definition = graph.definition(key)
     head = f"{graph.qualname(key)}  {shown(key[0])}:{definition.line}"
     lines: list[tuple[int, str]] = [(0, head)]
+    # Names and paths come from the tree: a file name cannot forge a line or send escapes.
     for direction in ("incoming", "outgoing"):
         if not (both or getattr(args, direction)):
             continue
@@ -247,18 +249,18 @@ def _print_tree(args: argparse.Namespace, graph: Any, key: tuple[str, int], show
         from rich.markup import escape
         from rich.tree import Tree
 
-        tree = Tree(f"[bold]{escape(lines[0][1])}[/bold]")
+        tree = Tree(f"[bold]{escape(visible(lines[0][1]))}[/bold]")
         parents: list[Any] = [tree]
         for depth, text in lines[1:]:
             del parents[depth:]
             style = "dim" if "inferred" in text or "unresolved" in text else ""
-            node = parents[-1].add(f"[{style}]{escape(text)}[/{style}]" if style
-                                   else escape(text))
+            node = parents[-1].add(f"[{style}]{escape(visible(text))}[/{style}]" if style
+                                   else escape(visible(text)))
             parents.append(node)
         Console(force_terminal=True).print(tree)
         return
     for depth, text in lines:
-        print("  " * depth + text)
+        print("  " * depth + visible(text))
 
 
 def _order(args: argparse.Namespace) -> int:
@@ -279,7 +281,7 @@ def _order(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2))
         return 0
     for group in groups:
-        names = [f"{graph.qualname(k)}  {_display(k[0])}:{graph.definition(k).line}"
+        names = [visible(f"{graph.qualname(k)}  {_display(k[0])}:{graph.definition(k).line}")
                  for k in group]
         if len(group) > 1:
             print(f"cycle of {len(group)}:")

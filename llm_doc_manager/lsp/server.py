@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
@@ -198,8 +198,8 @@ class CallHierarchyServer(LanguageServer):
     def stats(self) -> dict[str, Any]:
         """What ``llmDoc/stats`` answers: files indexed, re-indexes per file, pending files."""
         return {"files": len(self.graph.files),
-                "reindexed": {from_fs_path(k) or k: n for k, n in self.reindexed.items()},
-                "pending": [from_fs_path(k) or k for k in self._pending],
+                "reindexed": {_uri(k): n for k, n in self.reindexed.items()},
+                "pending": [_uri(k) for k in self._pending],
                 "inFlight": len(self.protocol._request_futures),
                 "reindexDelayMs": round(self.delay * 1000)}
 
@@ -221,7 +221,7 @@ class CallHierarchyServer(LanguageServer):
         qualname = self.graph.qualname(key)
         return lsp.CallHierarchyItem(
             name=definition.name, kind=_KINDS[definition.kind],
-            uri=from_fs_path(key[0]) or key[0], range=lsp.Range(start, end),
+            uri=_uri(key[0]), range=lsp.Range(start, end),
             selection_range=lsp.Range(name_start, name_end),
             detail=qualname.rsplit(".", 1)[0],
             data={"path": key[0], "qualname": definition.qualname})
@@ -231,7 +231,7 @@ class CallHierarchyServer(LanguageServer):
         origin = lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
         module = self.graph.files[path].module
         return lsp.CallHierarchyItem(name="<module>", kind=lsp.SymbolKind.Module,
-                                     uri=from_fs_path(path) or path, range=origin,
+                                     uri=_uri(path), range=origin,
                                      selection_range=origin, detail=module,
                                      data={"path": path, "qualname": "<module>"})
 
@@ -362,11 +362,24 @@ def _utf16(line: str, col: int) -> int:
     return col + sum(1 for char in line[:col] if ord(char) > 0xFFFF)
 
 
+def _uri(path: str) -> str:
+    """The ``file:`` URI of a path, also of one whose name is not UTF-8 (its bytes quoted)."""
+    try:
+        return from_fs_path(path) or path
+    except UnicodeEncodeError:  # a name's undecodable bytes, kept as surrogates
+        return "file://" + quote(os.fsencode(path))
+
+
 def _local_path(uri: str) -> str | None:
     """The path of a ``file:`` URI; None for any other scheme or a path with a NUL."""
     if uri[:5].lower() != "file:":
         return None
     path = to_fs_path(uri)
+    if path and "\ufffd" in path:
+        # Quoted bytes that are not UTF-8 (``_uri`` of such a name) decode to the same
+        # surrogates as the name on disk, not to replacement characters that name no file
+        # (a name holding U+FFFD itself decodes to it either way).
+        path = unquote(urlsplit(uri).path, errors="surrogateescape")
     return path if path and "\0" not in path else None
 
 

@@ -13,6 +13,7 @@ import queue
 import subprocess
 import sys
 import threading
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -451,3 +452,28 @@ def test_a_relative_root_is_not_the_servers_working_folder(
         assert_clean(wire)
     finally:
         wire.close()
+
+
+def test_a_file_name_that_is_not_utf8_is_served(wire: Wire, tmp_path: Path) -> None:
+    # Its URI could not even be built (pygls quotes text, the name holds undecodable
+    # bytes): every answer naming it was an internal error.
+    root = tmp_path / "ws"
+    root.mkdir()
+    with open(os.fsencode(root) + b"/bad\xff.py", "wb") as handle:
+        handle.write(b"from work import callee\n\n\ndef bad_caller():\n    return callee()\n")
+    (root / "work.py").write_text("def callee():\n    return 2\n\n\ndef caller():\n"
+                                  "    return callee()\n")
+    wire.start(root)
+    bad_uri = "file://" + urllib.parse.quote(os.fsencode(root) + b"/bad\xff.py")
+    target = wire.request("textDocument/prepareCallHierarchy",
+                          prepare_params(root / "work.py", 0, 5))["result"][0]
+    incoming = wire.request("callHierarchy/incomingCalls", {"item": target})["result"]
+    assert sorted((call["from"]["name"], call["from"]["uri"]) for call in incoming) == [
+        ("bad_caller", bad_uri), ("caller", uri(root / "work.py"))]
+    # The URI given back names the file on disk again.
+    item = wire.request("textDocument/prepareCallHierarchy",
+                        prepare_params(bad_uri, 3, 5))["result"][0]
+    assert item["uri"] == bad_uri
+    assert names(wire.request("callHierarchy/outgoingCalls", {"item": item})) == ["callee"]
+    assert wire.stop() == 0
+    assert_clean(wire)
