@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from llm_doc_manager.analysis import load_file
-from llm_doc_manager.codes import Finding
+from llm_doc_manager.codes import Finding, visible
 from llm_doc_manager.docstrings.metrics import Metrics, measure
 
 
@@ -45,7 +45,7 @@ def render_stats(measured: Sequence[tuple[Path, Metrics]]) -> str:
     for _, metrics in measured:
         total.add(metrics)
     known = total.defined
-    rows = [(str(path), metrics) for path, metrics in measured] + [("all files", total)]
+    rows = [(visible(str(path)), metrics) for path, metrics in measured] + [("all files", total)]
     width = max(len(name) for name, _ in rows)
     lines = [f"{'file':<{width}}  coverage          completeness     truthfulness"]
     for name, metrics in rows:

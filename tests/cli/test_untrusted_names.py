@@ -29,6 +29,14 @@ def test_validate_shows_a_hostile_name_on_one_line(tmp_path: Path, llm_doc: Run)
     assert "\u202e" not in result.stdout + result.stderr
 
 
+def test_validate_stats_shows_a_hostile_name_on_one_line(tmp_path: Path, llm_doc: Run) -> None:
+    (tmp_path / NAME).write_text(BODY)
+    result = llm_doc("validate", "--all", "--stats", ".")
+    assert "a\\n::error file=x,line=1::forged\\x1b[2J\\u202e.py" in result.stdout
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "\nforged" not in result.stdout
+
+
 def test_a_hostile_name_cannot_start_a_workflow_command(tmp_path: Path, llm_doc: Run) -> None:
     (tmp_path / NAME).write_text(BODY)
     result = llm_doc("validate", "--all", "--format", "github", ".")
