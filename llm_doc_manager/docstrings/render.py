@@ -122,7 +122,7 @@ def _entry(head: str, description: str, available: int) -> list[str]:
 
 def _arg_head(name: str, type_hint: str | None, available: int) -> str:
     """``name (type)``, or the name alone when the type would not fit or read back."""
-    if not type_hint:
+    if not type_hint or type_hint == "...":  # ``x: ...`` (a stub) says nothing
         return name
     head = f"{name} ({type_hint})"
     read = parse_entry_head(head + ": x")
