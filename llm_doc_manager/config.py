@@ -35,6 +35,11 @@ DEFAULT_WIDTH = 79
 #: What the tool writes where only a person or a model can write prose (see docs/codes.md).
 PLACEHOLDER = "TODO: describe."
 
+#: Values of ``types``: as the project does, or always / never types in new entries.
+TYPES_CHOICES = ("auto", "always", "never")
+#: Values of ``conventions``: learn the project's docstring conventions, or the defaults.
+CONVENTIONS_CHOICES = ("learn", "default")
+
 #: Keys a project's own file may set only when the user trusts the project, each with why.
 #: They decide where the user's code and API keys are sent, or where the tool keeps state
 #: it reads back later (a cache inside a cloned tree is the repository's to plant). Any
@@ -68,10 +73,10 @@ class Settings:
         width: Maximum docstring line width, indentation included.
         only_missing: Leave existing docstrings and comments alone.
         all_defs: Treat every def and class as marked.
-        all_private: ``all_defs`` covers private definitions and modules too.
-        all_nested: ``all_defs`` covers functions and classes nested in functions too.
         placeholder: Text written where only a person or a model can write prose.
         rewrite: Let a model revise existing docstrings (default: only fill what is missing).
+        types: Whether new docstring entries carry types (``auto``: as the project does).
+        conventions: ``learn`` the project's docstring conventions, or the ``default`` ones.
         call_context: Most characters of call context (callees and callers from the call
             graph) added to a function's prompt; 0 turns it off.
         call_context_callers: Most callers shown in it.
@@ -107,13 +112,13 @@ class Settings:
     all_defs: bool = False
     placeholder: str = PLACEHOLDER
     rewrite: bool = False
+    types: str = "auto"
+    conventions: str = "learn"
     call_context: int = 2000
     call_context_callers: int = 3
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     force_exclude: bool = False
-    all_private: bool = False
-    all_nested: bool = False
     concurrency: int = 8
     requests_per_minute: float | None = None
     timeout: float = 60.0
@@ -154,6 +159,8 @@ _KEYS: dict[str, tuple[str, type]] = {
     "all": ("all_defs", bool),
     "placeholder": ("placeholder", str),
     "rewrite": ("rewrite", bool),
+    "types": ("types", str),
+    "conventions": ("conventions", str),
     "call-context": ("call_context", int),
     "call-context-callers": ("call_context_callers", int),
     "exclude": ("exclude", list),
@@ -161,8 +168,6 @@ _KEYS: dict[str, tuple[str, type]] = {
     "force-exclude": ("force_exclude", bool),
     "concurrency": ("concurrency", int),
     "requests-per-minute": ("requests_per_minute", float),
-    "all-private": ("all_private", bool),
-    "all-nested": ("all_nested", bool),
     "timeout": ("timeout", float),
     "max-tries": ("max_tries", int),
     "retry-base": ("retry_base", float),
@@ -524,6 +529,10 @@ def _check(settings: Settings) -> None:
     if not text.strip() or '"""' in text or "'''" in text or \
             any(unicodedata.category(char) == "Cc" for char in text):
         raise ConfigError(f"placeholder must be one line of text, got {text!r}")
+    for name, choices in (("types", TYPES_CHOICES), ("conventions", CONVENTIONS_CHOICES)):
+        if getattr(settings, name) not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(map(repr, choices))}, "
+                              f"got {getattr(settings, name)!r}")
     rpm = settings.requests_per_minute
     if rpm is not None and not (math.isfinite(rpm) and rpm > 0):
         raise ConfigError(f"requests-per-minute must be a positive number, got {rpm}")

@@ -275,7 +275,6 @@ def _fix(findings: list[Finding], settings: Settings, args: argparse.Namespace) 
     # Imported here: rich, pydantic and the pipeline are for --fix only.
     from llm_doc_manager.cli.apply import Report, WriteBack, apply_changes, summary_line
     from llm_doc_manager.cli.console import consoles
-    from llm_doc_manager.docstrings.exempt import Scope
     from llm_doc_manager.generate import Options, run_files
     from llm_doc_manager.providers.static import StaticProvider
 
@@ -286,8 +285,8 @@ def _fix(findings: list[Finding], settings: Settings, args: argparse.Namespace) 
     if not only:
         return None
     options = Options(width=settings.width, all_defs=True, only=only,
-                      placeholder=settings.placeholder,
-                      scope=Scope(settings.all_private, settings.all_nested))
+                      placeholder=settings.placeholder, types=settings.types,
+                      conventions=settings.conventions)
     results = asyncio.run(run_files(sorted(only), StaticProvider(settings.placeholder), options,
                                     jobs=os.cpu_count() or 1))
     out, err = consoles(use_color(args.color, sys.stdout, os.environ),

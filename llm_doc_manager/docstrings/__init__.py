@@ -3,6 +3,12 @@
 Pure: values in, values out.
 """
 
+from llm_doc_manager.docstrings.conventions import (
+    CONVENTIONS_CHOICES,
+    TYPES_CHOICES,
+    HouseStyle,
+    house_style,
+)
 from llm_doc_manager.docstrings.layout import EDITABLE, Layout, Style, read_layout
 from llm_doc_manager.docstrings.merge import Merged, merge, sync_args
 from llm_doc_manager.docstrings.parse import (
@@ -52,10 +58,12 @@ from llm_doc_manager.docstrings.types import same_type
 
 __all__ = [
     "ALIASES",
+    "CONVENTIONS_CHOICES",
     "EDITABLE",
     "HEADINGS",
     "OTHER_HEADINGS",
     "SCHEMA_FOR",
+    "TYPES_CHOICES",
     "AnySchema",
     "ArgDoc",
     "AttributeDoc",
@@ -63,6 +71,7 @@ __all__ = [
     "CommentText",
     "Conventions",
     "DocSchema",
+    "HouseStyle",
     "Layout",
     "Lines",
     "Merged",
@@ -81,6 +90,7 @@ __all__ = [
     "display_width",
     "format_comment",
     "heading_of",
+    "house_style",
     "merge",
     "parse_docstring",
     "read_layout",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from llm_doc_manager.analysis import ClassFacts, FunctionFacts, ModuleFacts
 from llm_doc_manager.config import PLACEHOLDER
+from llm_doc_manager.docstrings.conventions import DEFAULT, HouseStyle
 from llm_doc_manager.docstrings.parse import ParsedDocstring, RawSection
 from llm_doc_manager.docstrings.schemas import (
     ArgDoc,
@@ -24,6 +25,7 @@ from llm_doc_manager.docstrings.schemas import (
     ReturnsDoc,
     YieldsDoc,
 )
+from llm_doc_manager.docstrings.sections import Section
 from llm_doc_manager.docstrings.sync import bare
 from llm_doc_manager.errors import ApplyError
 
@@ -138,15 +140,16 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
                   existing is not None and schema == existing.to_method())
 
 
-def _entry_text(entry: ArgDoc) -> str:
+def _entry_text(entry: ArgDoc, hanging: str) -> str:
     head = f"{entry.name} ({entry.type_hint})" if entry.type_hint else entry.name
     first, *rest = entry.description.split("\n") if entry.description else [""]
-    return "\n".join([f"{head}: {first}".rstrip(), *("    " + line if line else line
+    return "\n".join([f"{head}: {first}".rstrip(), *(hanging + line if line else line
                                                        for line in rest)])
 
 
 def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocstring | None,
-                keep_human: bool, placeholder: str = PLACEHOLDER) -> Merged:
+                keep_human: bool, placeholder: str = PLACEHOLDER,
+                style: HouseStyle = DEFAULT) -> Merged:
     """Merge and sync a class docstring.
 
     Attributes follow the code's order; hand-documented attributes the analysis cannot see
@@ -158,6 +161,7 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
         existing: The current docstring, parsed.
         keep_human: Whether human text wins over the answer's.
         placeholder: Text for what neither side says.
+        style: The project's conventions (the heading and indentation of kept entries).
 
     Returns:
         What to render, the sections kept verbatim, and whether anything changed.
@@ -181,7 +185,9 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
     if old.args:
         # Constructor arguments documented on the class (Google style allows it) have no
         # schema field: keep them verbatim so that no human text is lost.
-        extras = (RawSection("Args", "\n".join(_entry_text(a) for a in old.args)), *extras)
+        extras = (RawSection(style.heading(Section.ARGS),
+                             "\n".join(_entry_text(a, style.hanging or "    ")
+                                       for a in old.args)), *extras)
     schema = ClassDocstring(
         summary=_text(old.summary, answer.summary, keep_human) or placeholder,
         extended_description=_text(old.description, answer.extended_description, keep_human),
@@ -221,7 +227,7 @@ def merge_module(facts: ModuleFacts, answer: ModuleDocstring, existing: ParsedDo
 
 def merge(facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
           existing: ParsedDocstring | None, keep_human: bool,
-          placeholder: str = PLACEHOLDER) -> Merged:
+          placeholder: str = PLACEHOLDER, style: HouseStyle = DEFAULT) -> Merged:
     """Merge an answer of the schema the facts call for (the one dispatch over kinds).
 
     Args:
@@ -230,6 +236,7 @@ def merge(facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
         existing: The current docstring, parsed, if there is one.
         keep_human: Whether human text wins over the answer's.
         placeholder: Text for what neither side says.
+        style: The project's conventions, for what is carried over verbatim.
 
     Returns:
         What to render, the sections kept verbatim, and whether anything changed.
@@ -241,7 +248,7 @@ def merge(facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
         case FunctionFacts(), MethodDocstring():
             return merge_method(facts, answer, existing, keep_human, placeholder)
         case ClassFacts(), ClassDocstring():
-            return merge_class(facts, answer, existing, keep_human, placeholder)
+            return merge_class(facts, answer, existing, keep_human, placeholder, style)
         case ModuleFacts(), ModuleDocstring():
             return merge_module(facts, answer, existing, keep_human, placeholder)
     raise ApplyError(f"the provider answered {type(answer).__name__} where "

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from llm_doc_manager.config import DEFAULT_WIDTH
+from llm_doc_manager.docstrings.conventions import DEFAULT, HouseStyle
 from llm_doc_manager.docstrings.layout import parse_entry_head, split_type_prefix
 from llm_doc_manager.docstrings.parse import RawSection
 from llm_doc_manager.docstrings.schemas import (
@@ -24,7 +26,7 @@ from llm_doc_manager.docstrings.schemas import (
     ModuleDocstring,
     RaisesDoc,
 )
-from llm_doc_manager.docstrings.sections import ALIASES, HEADINGS, Section
+from llm_doc_manager.docstrings.sections import ALIASES, Section, heading_of
 
 TAB_SIZE = 4
 SECTION_INDENT = "    "
@@ -97,7 +99,43 @@ def _verbatim(text: str | None) -> list[str]:
     return _clean(text)
 
 
-def _entry(head: str, description: str, available: int) -> list[str]:
+@dataclass(frozen=True)
+class _Way:
+    """The house style's choices, resolved once per docstring.
+
+    Attributes:
+        style: Where heading spellings come from.
+        unit: A section body's indentation relative to its heading.
+        hanging: An entry's continuation indentation relative to the entry.
+        typed: Whether entries (and Returns/Yields bodies) carry types.
+        backticks: Whether those types are written in backticks.
+        blank: Whether a blank line follows the summary before a section.
+    """
+
+    style: HouseStyle
+    unit: str
+    hanging: str
+    typed: bool
+    backticks: bool
+    blank: bool
+
+    def heading(self, section: Section) -> str:
+        return self.style.heading(section)
+
+    def indented(self, body: Iterable[str], prefix: str | None = None) -> list[str]:
+        prefix = self.unit if prefix is None else prefix
+        return [prefix + line if line else line for line in body]
+
+
+def _way(style: HouseStyle) -> _Way:
+    unit = style.unit or SECTION_INDENT
+    typed = style.typed
+    return _Way(style, unit, style.hanging or unit, True if typed is None else typed,
+                style.backticks, style.blank_after_summary)
+
+
+def _entry(head: str, description: str, available: int, hanging: str = SECTION_INDENT
+           ) -> list[str]:
     """Render ``head: description`` with a hanging indent for continuation lines.
 
     The head (``name (type)``, or a Returns type) is never broken: a broken head reads
@@ -106,69 +144,79 @@ def _entry(head: str, description: str, available: int) -> list[str]:
     lines = _clean(description)
     first = lines[0] if lines and lines[0] else ""
     words = first.split()
+    step = display_width(hanging)
     if words and len(head) + 2 + len(words[0]) > available:
         # Not even one word fits after the head: the description starts on the next line.
-        return [f"{head}:", *(SECTION_INDENT + line if line else line for line in
-                              wrap_prose(description, available - len(SECTION_INDENT)))]
+        return [f"{head}:", *(hanging + line if line else line for line in
+                              wrap_prose(description, available - step))]
     # Continuation lines carry the hanging indent within the same width: wrapping them at
     # the full width and indenting afterwards made lines too long to read back unchanged.
+    # A tab counts 4 columns here as everywhere (textwrap would count it as one).
     out = textwrap.wrap(first, max(available, 20), initial_indent=f"{head}: ",
-                        subsequent_indent=SECTION_INDENT, break_long_words=False,
+                        subsequent_indent=" " * step, break_long_words=False,
                         break_on_hyphens=False) or [f"{head}:"]
-    for line in wrap_prose("\n".join(lines[1:]), available - len(SECTION_INDENT)):
-        out.append(SECTION_INDENT + line if line else line)
+    out = [out[0], *(hanging + line[step:] for line in out[1:])]
+    for line in wrap_prose("\n".join(lines[1:]), available - step):
+        out.append(hanging + line if line else line)
     return out
 
 
-def _arg_head(name: str, type_hint: str | None, available: int) -> str:
+def _type_text(type_hint: str, way: _Way) -> str:
+    return f"`{type_hint}`" if way.backticks else type_hint
+
+
+def _arg_head(name: str, type_hint: str | None, available: int, way: _Way) -> str:
     """``name (type)``, or the name alone when the type would not fit or read back."""
-    if not type_hint or type_hint == "...":  # ``x: ...`` (a stub) says nothing
+    if not type_hint or type_hint == "..." or not way.typed:  # ``x: ...`` (a stub) says nothing
         return name
-    head = f"{name} ({type_hint})"
+    text = _type_text(type_hint, way)
+    head = f"{name} ({text})"
     read = parse_entry_head(head + ": x")
-    if len(head) + 2 > available or read is None or read[1] != " ".join(type_hint.split()):
+    if len(head) + 2 > available or read is None or read[1] != " ".join(text.split()):
         return name
     return head
 
 
-def _section(heading: str, body: Iterable[str]) -> list[str]:
-    lines = [SECTION_INDENT + line if line else line for line in body]
+def _section(heading: str, body: Iterable[str], way: _Way) -> list[str]:
+    lines = way.indented(body)
     return [f"{heading}:", *lines] if lines else []
 
 
-def _named_entries(entries: Sequence[ArgDoc | AttributeDoc], available: int) -> list[str]:
+def _named_entries(entries: Sequence[ArgDoc | AttributeDoc], available: int, way: _Way
+                   ) -> list[str]:
     out: list[str] = []
     for entry in entries:
-        out.extend(_entry(_arg_head(entry.name, entry.type_hint, available), entry.description,
-                          available))
+        out.extend(_entry(_arg_head(entry.name, entry.type_hint, available, way),
+                          entry.description, available, way.hanging))
     return out
 
 
-def _raises(entries: Sequence[RaisesDoc], available: int) -> list[str]:
+def _raises(entries: Sequence[RaisesDoc], available: int, way: _Way) -> list[str]:
     out: list[str] = []
     for entry in entries:
-        out.extend(_entry(entry.exception_type, entry.description, available))
+        out.extend(_entry(entry.exception_type, entry.description, available, way.hanging))
     return out
 
 
-def _typed(type_hint: str | None, description: str, available: int) -> list[str]:
+def _typed(type_hint: str | None, description: str, available: int, way: _Way) -> list[str]:
     # The type is written only where it fits on its line and reads back as itself: a
     # wrapped or odd type (``-> 1 + 1``) would be read as description the next time.
-    if type_hint and len(type_hint) + 2 <= available and \
-            split_type_prefix(f"{type_hint}: x")[0] == " ".join(type_hint.split()):
-        return _entry(type_hint, description, available)
+    text = _type_text(type_hint, way) if type_hint and way.typed else None
+    if text and len(text) + 2 <= available and \
+            split_type_prefix(f"{text}: x")[0] == " ".join(text.split()):
+        return _entry(text, description, available, way.hanging)
     return wrap_prose(description, available)
 
 
 ARGS_HEADINGS = frozenset(k for k, v in ALIASES.items() if v is Section.ARGS)
 
 
-def _extras(extras: Sequence[RawSection]) -> list[list[str]]:
-    return [[f"{raw.heading}:", *(SECTION_INDENT + line if line else line
-                                  for line in _verbatim(raw.body))] for raw in extras]
+def _extras(extras: Sequence[RawSection], way: _Way) -> list[list[str]]:
+    return [[f"{raw.heading}:", *way.indented(_verbatim(raw.body))] for raw in extras]
 
 
-def _assemble(summary: str, blocks: Sequence[list[str]], indent: str, width: int) -> str:
+def _assemble(summary: str, blocks: Sequence[list[str]], indent: str, width: int,
+              way: _Way | None = None) -> str:
     """Join the summary and the non-empty blocks into a docstring value at ``indent``."""
     available = width - display_width(indent)
     summary_lines = wrap_prose(summary, available - 3) or [""]
@@ -177,15 +225,18 @@ def _assemble(summary: str, blocks: Sequence[list[str]], indent: str, width: int
             display_width(indent) + display_width(summary_lines[0]) + 6 <= width:
         return summary_lines[0]
     lines = list(summary_lines)
-    for block in blocks:
-        lines.append("")
+    for number, block in enumerate(blocks):
+        # A project that writes its first section right under the summary gets that too
+        # (a heading line ends the summary, so it reads back the same).
+        if number or way is None or way.blank or heading_of(block[0]) is None:
+            lines.append("")
         lines.extend(block)
     body = "\n".join(indent + line if line else "" for line in lines[1:])
     return f"{lines[0]}\n{body}\n{indent}" if body else f"{lines[0]}\n{indent}"
 
 
 def render_method_text(schema: MethodDocstring, indent: str = "", width: int = DEFAULT_WIDTH,
-                       extras: Sequence[RawSection] = ()) -> str:
+                       extras: Sequence[RawSection] = (), style: HouseStyle = DEFAULT) -> str:
     """Build the value of a function docstring.
 
     Args:
@@ -193,29 +244,31 @@ def render_method_text(schema: MethodDocstring, indent: str = "", width: int = D
         indent: Indentation of the docstring's lines in the source.
         width: Maximum line width, indentation included.
         extras: Sections kept verbatim from an existing docstring.
+        style: The project's conventions (headings, indentation, types).
 
     Returns:
         The docstring value, without quotes; lines after the first carry ``indent``.
     """
+    way = _way(style)
     available = width - display_width(indent)
-    inner = available - len(SECTION_INDENT)
+    inner = available - display_width(way.unit)
     blocks = [
         wrap_prose(schema.extended_description, available),
-        _section(HEADINGS[Section.ARGS], _named_entries(schema.args, inner)),
-        _section(HEADINGS[Section.RETURNS], _typed(schema.returns.type_hint,
-                 schema.returns.description, inner) if schema.returns else ()),
-        _section(HEADINGS[Section.YIELDS], _typed(schema.yields.type_hint,
-                 schema.yields.description, inner) if schema.yields else ()),
-        _section(HEADINGS[Section.RAISES], _raises(schema.raises, inner)),
-        _section(HEADINGS[Section.EXAMPLES], _verbatim(schema.examples)),
-        _section(HEADINGS[Section.NOTES], wrap_prose(schema.notes, inner)),
-        *_extras(extras),
+        _section(way.heading(Section.ARGS), _named_entries(schema.args, inner, way), way),
+        _section(way.heading(Section.RETURNS), _typed(schema.returns.type_hint,
+                 schema.returns.description, inner, way) if schema.returns else (), way),
+        _section(way.heading(Section.YIELDS), _typed(schema.yields.type_hint,
+                 schema.yields.description, inner, way) if schema.yields else (), way),
+        _section(way.heading(Section.RAISES), _raises(schema.raises, inner, way), way),
+        _section(way.heading(Section.EXAMPLES), _verbatim(schema.examples), way),
+        _section(way.heading(Section.NOTES), wrap_prose(schema.notes, inner), way),
+        *_extras(extras, way),
     ]
-    return _assemble(schema.summary, blocks, indent, width)
+    return _assemble(schema.summary, blocks, indent, width, way)
 
 
 def render_class_text(schema: ClassDocstring, indent: str = "", width: int = DEFAULT_WIDTH,
-                      extras: Sequence[RawSection] = ()) -> str:
+                      extras: Sequence[RawSection] = (), style: HouseStyle = DEFAULT) -> str:
     """Build the value of a class docstring.
 
     Args:
@@ -223,27 +276,30 @@ def render_class_text(schema: ClassDocstring, indent: str = "", width: int = DEF
         indent: Indentation of the docstring's lines in the source.
         width: Maximum line width, indentation included.
         extras: Sections kept verbatim from an existing docstring.
+        style: The project's conventions (headings, indentation, types).
 
     Returns:
         The docstring value, without quotes; lines after the first carry ``indent``.
     """
+    way = _way(style)
     available = width - display_width(indent)
-    inner = available - len(SECTION_INDENT)
+    inner = available - display_width(way.unit)
     # Constructor arguments kept on the class go where Google style puts them: first.
     leading = [raw for raw in extras if raw.heading.lower() in ARGS_HEADINGS]
     blocks = [
         wrap_prose(schema.extended_description, available),
-        *_extras(leading),
-        _section(HEADINGS[Section.ATTRIBUTES], _named_entries(schema.attributes, inner)),
-        _section(HEADINGS[Section.EXAMPLES], _verbatim(schema.examples)),
-        _section(HEADINGS[Section.NOTES], wrap_prose(schema.notes, inner)),
-        *_extras([raw for raw in extras if raw not in leading]),
+        *_extras(leading, way),
+        _section(way.heading(Section.ATTRIBUTES),
+                 _named_entries(schema.attributes, inner, way), way),
+        _section(way.heading(Section.EXAMPLES), _verbatim(schema.examples), way),
+        _section(way.heading(Section.NOTES), wrap_prose(schema.notes, inner), way),
+        *_extras([raw for raw in extras if raw not in leading], way),
     ]
-    return _assemble(schema.summary, blocks, indent, width)
+    return _assemble(schema.summary, blocks, indent, width, way)
 
 
 def render_module_text(schema: ModuleDocstring, indent: str = "", width: int = DEFAULT_WIDTH,
-                       extras: Sequence[RawSection] = ()) -> str:
+                       extras: Sequence[RawSection] = (), style: HouseStyle = DEFAULT) -> str:
     """Build the value of a module docstring.
 
     Args:
@@ -251,23 +307,25 @@ def render_module_text(schema: ModuleDocstring, indent: str = "", width: int = D
         indent: Indentation of the docstring's lines (normally empty).
         width: Maximum line width, indentation included.
         extras: Sections kept verbatim from an existing docstring.
+        style: The project's conventions (headings, indentation).
 
     Returns:
         The docstring value, without quotes.
     """
+    way = _way(style)
     available = width - display_width(indent)
-    inner = available - len(SECTION_INDENT)
+    inner = available - display_width(way.unit)
     blocks = [
         wrap_prose(schema.extended_description, available),
-        _section(HEADINGS[Section.TYPICAL_USAGE], _verbatim(schema.typical_usage)),
-        _section(HEADINGS[Section.NOTES], wrap_prose(schema.notes, inner)),
-        *_extras(extras),
+        _section(way.heading(Section.TYPICAL_USAGE), _verbatim(schema.typical_usage), way),
+        _section(way.heading(Section.NOTES), wrap_prose(schema.notes, inner), way),
+        *_extras(extras, way),
     ]
-    return _assemble(schema.summary, blocks, indent, width)
+    return _assemble(schema.summary, blocks, indent, width, way)
 
 
 def render_text(schema: DocSchema, indent: str = "", width: int = DEFAULT_WIDTH,
-                extras: Sequence[RawSection] = ()) -> str:
+                extras: Sequence[RawSection] = (), style: HouseStyle = DEFAULT) -> str:
     """Build the value of a docstring of any kind (the schema says which).
 
     Args:
@@ -275,15 +333,16 @@ def render_text(schema: DocSchema, indent: str = "", width: int = DEFAULT_WIDTH,
         indent: Indentation of the docstring's lines in the source.
         width: Maximum line width, indentation included.
         extras: Sections kept verbatim from an existing docstring.
+        style: The project's conventions; by default the tool's own.
 
     Returns:
         The docstring value, without quotes.
     """
     if isinstance(schema, MethodDocstring):
-        return render_method_text(schema, indent, width, extras)
+        return render_method_text(schema, indent, width, extras, style)
     if isinstance(schema, ClassDocstring):
-        return render_class_text(schema, indent, width, extras)
-    return render_module_text(schema, indent, width, extras)
+        return render_class_text(schema, indent, width, extras, style)
+    return render_module_text(schema, indent, width, extras, style)
 
 
 def _encodable(ch: str, encoding: str) -> bool:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from llm_doc_manager.analysis import ClassFacts, FunctionFacts, ModuleFacts, Param
+from llm_doc_manager.docstrings.conventions import DEFAULT, HouseStyle
 from llm_doc_manager.docstrings.layout import (
     EDITABLE,
     Block,
@@ -84,6 +85,7 @@ class Conventions:
         width: Longest line to write, indentation included.
         one_line: Whether the closing quotes share the summary's line (then new sections
             also get a last line holding only the margin, for the closing quotes).
+        house: The project's conventions (heading spellings of new sections).
     """
 
     margin: str
@@ -93,16 +95,19 @@ class Conventions:
     backticks: bool
     width: int
     one_line: bool
+    house: HouseStyle = DEFAULT
 
 
-def conventions(layout: Layout, indent: str, unit: str, width: int) -> Conventions:
-    """Read a docstring's conventions (with the code's for what it does not show).
+def conventions(layout: Layout, indent: str, unit: str, width: int,
+                house: HouseStyle = DEFAULT) -> Conventions:
+    """Read a docstring's conventions (the project's, then the code's, for what it does not show).
 
     Args:
         layout: The docstring.
         indent: The indentation of the docstring statement in the code.
         unit: The code's indentation step.
         width: Longest line to write.
+        house: The project's learned or pinned conventions (a ``types`` pin wins).
 
     Returns:
         The conventions new text follows.
@@ -112,14 +117,17 @@ def conventions(layout: Layout, indent: str, unit: str, width: int) -> Conventio
     candidates = [line for line in lines[1:] if line.strip()]
     if candidates:
         margin = min((leading(line) for line in candidates), key=len)
-    body_unit = unit or "    "
+    own_unit: str | None = None
     for block in layout.blocks:
         heading_line = lines[block.start]
         heading_indent = leading(heading_line)
         if block.body_indent.startswith(heading_indent) and \
                 len(block.body_indent) > len(heading_indent):
-            body_unit = block.body_indent[len(heading_indent):]
+            own_unit = block.body_indent[len(heading_indent):]
             break
+    # The project is asked only for what the docstring does not show (learning may read
+    # other files).
+    body_unit = own_unit or house.unit or unit or "    "
     hanging = body_unit
     typed_entries = untyped_entries = 0
     backticks = False
@@ -138,8 +146,17 @@ def conventions(layout: Layout, indent: str, unit: str, width: int) -> Conventio
                 head_indent, next_indent = len(leading(head)), len(leading(nxt))
                 if nxt.strip() and next_indent > head_indent:
                     hanging = nxt[head_indent:next_indent]
-    return Conventions(margin, body_unit, hanging, typed_entries > 0 or untyped_entries == 0,
-                       backticks, width, len(lines) == 1)
+    if hanging is body_unit and own_unit is None and house.unit and house.hanging:
+        hanging = house.hanging
+    typed = typed_entries > 0 or untyped_entries == 0
+    if house.types != "auto":
+        typed = house.types == "always"
+    elif typed_entries + untyped_entries == 0 and house.typed is not None:
+        typed = house.typed
+    if typed and typed_entries == 0:
+        backticks = house.backticks
+    return Conventions(margin, body_unit, hanging, typed, backticks, width, len(lines) == 1,
+                       house)
 
 
 @dataclass
@@ -324,7 +341,7 @@ class _Syncer:
             ranked = [b for b in layout.blocks if b.section in _RANK]
             after = [b for b in ranked if _RANK[b.section] <= rank]  # type: ignore[index]
             later = [b for b in ranked if _RANK[b.section] > rank]  # type: ignore[index]
-            lines = [f"{conv.margin}{HEADINGS[section]}:", *body]
+            lines = [f"{conv.margin}{conv.house.heading(section)}:", *body]
             if after:
                 self.edit.insert(after[-1].end, ["", *lines])
             elif later:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from llm_doc_manager.analysis.nodes import DefNode, docstring_expr, first_line
+from llm_doc_manager.docstrings.conventions import header_end
 from llm_doc_manager.docstrings.render import NEEDS_ESCAPE_RE
 from llm_doc_manager.errors import ApplyError
 from llm_doc_manager.source.positions import INDENT_CHARS, SourceMap, colon_after_header
@@ -186,8 +187,24 @@ def updated_literal(raw: str, old_value: str, lines: Sequence[int | str], new_va
 
 
 def module_docstring_edits(src: SourceMap, tree: ast.Module, marker_line: int | None,
-                           literal: str) -> list[Edit]:
-    """Edits that put a module docstring first (after shebang/encoding lines)."""
+                           literal: str, below_header: Callable[[], bool] | None = None
+                           ) -> list[Edit]:
+    """Edits that put a module docstring first (after shebang/encoding lines).
+
+    A file whose top is a comment header (a licence, an SPDX line, comments ended by a
+    blank line) gets the docstring below the header and its blank lines, where a person
+    puts it, unless ``below_header`` says the project writes them above.
+
+    Args:
+        src: The source.
+        tree: Its tree.
+        marker_line: The module region's start marker, if any: the docstring goes below.
+        literal: The docstring literal, lines joined with ``\\n``.
+        below_header: Asked only when the file has a header: whether it goes below.
+
+    Returns:
+        The edits.
+    """
     existing = docstring_expr(tree.body)
     if existing is not None:
         nl = src.newline(existing.lineno)
@@ -203,6 +220,15 @@ def module_docstring_edits(src: SourceMap, tree: ast.Module, marker_line: int | 
     first_stmt = min((first_line(s) for s in tree.body), default=len(src.lines) + 1)
     if marker_line is not None and marker_line < first_stmt:
         after = max(after, marker_line)
+    header = header_end([src.line(n) for n in range(1, min(first_stmt, len(src.lines) + 1))],
+                        first_stmt)
+    if header is not None and below_header is not None and below_header():
+        # Below the header's own blank lines: they stay between it and the docstring.
+        blank_end = header
+        while blank_end + 1 < first_stmt and blank_end + 1 <= len(src.lines) and \
+                not src.line(blank_end + 1).strip():
+            blank_end += 1
+        after = max(after, blank_end)
     lineno = after + 1
     nl = src.newline(lineno)
     literal = to_newline(literal, nl)

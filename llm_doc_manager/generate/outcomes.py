@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Protocol
@@ -12,7 +12,6 @@ from llm_doc_manager import codes
 from llm_doc_manager.analysis.markers import Kind
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import DEFAULT_WIDTH, PLACEHOLDER
-from llm_doc_manager.docstrings.exempt import Scope
 from llm_doc_manager.generate.edits import Edit, apply_edits, verify_against
 from llm_doc_manager.source.files import SourceFile
 
@@ -31,7 +30,9 @@ class Options:
             (by default only what is missing is added).
         only: When set, only the defs and classes whose keyword is on one of these lines of
             that file (``validate --fix``).
-        scope: What ``all_defs`` covers besides public top-level definitions.
+        types: Whether new entries carry types: ``auto`` (as the project does), ``always``
+            or ``never``.
+        conventions: ``learn`` the project's docstring conventions, or use the ``default``.
     """
 
     width: int = DEFAULT_WIDTH
@@ -40,7 +41,8 @@ class Options:
     placeholder: str = PLACEHOLDER
     rewrite: bool = False
     only: Mapping[Path, frozenset[int]] | None = None
-    scope: Scope = field(default_factory=Scope)
+    types: str = "auto"
+    conventions: str = "learn"
 
 
 class Status(str, Enum):

@@ -45,12 +45,14 @@ from llm_doc_manager.docstrings import (
     AnySchema,
     CommentText,
     DocSchema,
+    HouseStyle,
     Layout,
     MethodDocstring,
     ParsedDocstring,
     assemble,
     conventions,
     format_comment,
+    house_style,
     merge,
     parse_docstring,
     read_layout,
@@ -58,7 +60,6 @@ from llm_doc_manager.docstrings import (
     sync,
     to_literal,
 )
-from llm_doc_manager.docstrings.exempt import Exemptions
 from llm_doc_manager.errors import ApplyError
 from llm_doc_manager.generate.call_context import CallContext
 from llm_doc_manager.generate.context import ContextBuilder, Shown
@@ -101,12 +102,14 @@ class ParsedFile:
         tree: Its syntax tree.
         positions: Its line index, to turn ``ast`` positions into offsets.
         targets: The regions to document, in source order.
+        house: The project's docstring conventions new text follows (learned on first use).
     """
 
     source: SourceFile
     tree: ast.Module
     positions: SourceMap
     targets: tuple[Target, ...]
+    house: HouseStyle
 
 
 @dataclass(frozen=True)
@@ -155,9 +158,7 @@ def load(path: Path, options: Options) -> ParsedFile | FileError:
         return FileError(path, (loaded,))
     source, tree = loaded.source, loaded.tree
     scan = scan_markers(source.text)
-    exempt = Exemptions(tree, source.text.splitlines(), path, options.scope) \
-        if options.all_defs else None
-    targets, region_problems = resolve(tree, scan.regions, options.all_defs, exempt)
+    targets, region_problems = resolve(tree, scan.regions, options.all_defs)
     problems = sorted([*scan.problems, *region_problems], key=lambda p: (p.line, p.col))
     if problems:
         return FileError(path, tuple(Finding(path, p.line, p.col, p.code, p.message)
@@ -166,7 +167,8 @@ def load(path: Path, options: Options) -> ParsedFile | FileError:
         lines = options.only.get(path, frozenset())
         targets = [t for t in targets if t.node is not None
                    and not isinstance(t.node, ast.Module) and t.node.lineno in lines]
-    return ParsedFile(source, tree, SourceMap(source.text), tuple(targets))
+    house = house_style(tree, path, options.types, options.conventions == "learn")
+    return ParsedFile(source, tree, SourceMap(source.text), tuple(targets), house)
 
 
 def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
@@ -297,19 +299,20 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
     assert not isinstance(facts, BlockFacts)  # a def, class or module target has its facts
     if entry.existing is not None and keep_human:
         return _synced(parsed, entry, facts, None if answer is NO_TEXT else answer, options)
-    merged = merge(facts, answer, entry.existing, keep_human, options.placeholder)
+    merged = merge(facts, answer, entry.existing, keep_human, options.placeholder, parsed.house)
     if merged.unchanged:
         return _NO_EDITS
     node = target.node
     if isinstance(node, ast.Module):
-        value = render_text(merged.schema, "", options.width, merged.extras)
+        value = render_text(merged.schema, "", options.width, merged.extras, parsed.house)
         if value == entry.request.existing:
             return _NO_EDITS
         marker = target.region.start if target.region else None
-        edits = module_docstring_edits(positions, node, marker, to_literal(value, encoding))
+        edits = module_docstring_edits(positions, node, marker, to_literal(value, encoding),
+                                       lambda: parsed.house.below_header)
     else:
         indent = body_indent(positions, parsed.tree, node)
-        value = render_text(merged.schema, indent, options.width, merged.extras)
+        value = render_text(merged.schema, indent, options.width, merged.extras, parsed.house)
         if value == entry.request.existing:
             return _NO_EDITS
         edits = docstring_edits(positions, node, indent, to_literal(value, encoding))
@@ -338,7 +341,7 @@ def _synced(parsed: ParsedFile, entry: PlannedRegion,
     else:
         indent = body_indent(positions, parsed.tree, node)
         unit = positions.indent_unit(parsed.tree, positions.indent(node.lineno))
-    conv = conventions(layout, indent, unit, options.width)
+    conv = conventions(layout, indent, unit, options.width, parsed.house)
     lines = sync(layout, facts, answer, conv, options.placeholder)
     if lines is None:
         return _NO_EDITS

@@ -16,6 +16,7 @@ class Plain:
         return a
 
     def _private(self):
+        """TODO: describe."""
         pass
 
 
