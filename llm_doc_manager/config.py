@@ -73,6 +73,8 @@ class Settings:
         width: Maximum docstring line width, indentation included.
         only_missing: Leave existing docstrings and comments alone.
         all_defs: Treat every def and class as marked.
+        all_private: ``all_defs`` covers private definitions and modules too.
+        all_nested: ``all_defs`` covers functions and classes nested in functions too.
         placeholder: Text written where only a person or a model can write prose.
         rewrite: Let a model revise existing docstrings (default: only fill what is missing).
         types: Whether new docstring entries carry types (``auto``: as the project does).
@@ -119,6 +121,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     force_exclude: bool = False
+    all_private: bool = False
+    all_nested: bool = False
     concurrency: int = 8
     requests_per_minute: float | None = None
     timeout: float = 60.0
@@ -168,6 +172,8 @@ _KEYS: dict[str, tuple[str, type]] = {
     "force-exclude": ("force_exclude", bool),
     "concurrency": ("concurrency", int),
     "requests-per-minute": ("requests_per_minute", float),
+    "all-private": ("all_private", bool),
+    "all-nested": ("all_nested", bool),
     "timeout": ("timeout", float),
     "max-tries": ("max_tries", int),
     "retry-base": ("retry_base", float),

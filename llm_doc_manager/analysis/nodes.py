@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,32 @@ def decorator_names(node: DefNode) -> list[str]:
         elif isinstance(target, ast.Name):
             names.append(target.id)
     return names
+
+
+def is_overload(node: DefNode) -> bool:
+    """Tell whether a def is an ``@overload`` stub (``typing``, ``typing_extensions``, any alias).
+
+    Args:
+        node: A def or class.
+
+    Returns:
+        True for a function decorated ``@overload``, ``@typing.overload`` or ``@t.overload``.
+    """
+    return not isinstance(node, ast.ClassDef) and "overload" in decorator_names(node)
+
+
+def is_accessor(node: DefNode) -> bool:
+    """Tell whether a def is a property's setter or deleter (``@name.setter``, ``@name.deleter``).
+
+    Args:
+        node: A def or class.
+
+    Returns:
+        True when the property's own docstring covers it.
+    """
+    return not isinstance(node, ast.ClassDef) and any(
+        isinstance(dec, ast.Attribute) and dec.attr in ("setter", "deleter")
+        and isinstance(dec.value, ast.Name) for dec in node.decorator_list)
 
 
 def walk_own(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
@@ -134,6 +161,52 @@ def module_name(path: Path) -> str:
     if path.stem in ("__init__", "__main__"):
         return path.resolve().parent.name
     return path.stem
+
+
+def private_name(name: str) -> bool:
+    """Tell whether a name is private: a leading underscore, dunder names (``__x__``) aside.
+
+    Args:
+        name: An identifier, a dotted qualname or a file name.
+
+    Returns:
+        True when any dotted part is private.
+    """
+    return any(part.startswith("_") and not (part.startswith("__") and part.endswith("__"))
+               for part in name.split("."))
+
+
+@functools.lru_cache(maxsize=1024)
+def _package_parts(folder: Path) -> tuple[str, ...]:
+    """The packages (folders with ``__init__.py``) ending at ``folder``, innermost last."""
+    try:
+        if not (folder / "__init__.py").is_file():
+            return ()
+    except OSError:
+        return ()
+    parent = folder.parent
+    return (*(_package_parts(parent) if parent != folder else ()), folder.name)
+
+
+def private_module(path: Path | None) -> bool:
+    """Tell whether a module is private: its name or a package holding it starts with ``_``.
+
+    Only the module's own name and its packages count (folders with ``__init__.py``): a
+    checkout under ``/home/_me/`` does not make its code private. ``__init__.py`` and
+    ``__main__.py`` are named after their package.
+
+    Args:
+        path: The file (None: text without a file).
+
+    Returns:
+        True for ``pkg/_internal/x.py``, ``pkg/_x.py`` and ``_internal/__init__.py``.
+    """
+    if path is None:
+        return False
+    parts = list(_package_parts(path.absolute().parent))
+    if path.stem not in ("__init__", "__main__"):
+        parts.append(path.stem)
+    return any(private_name(part) for part in parts)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,28 @@ import ast
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from llm_doc_manager import codes
 from llm_doc_manager.analysis.markers import Kind, MarkerProblem, Region
-from llm_doc_manager.analysis.nodes import Definition, DefNode, child_blocks, first_line, iter_defs
+from llm_doc_manager.analysis.nodes import (
+    Definition,
+    DefNode,
+    child_blocks,
+    first_line,
+    is_overload,
+    iter_defs,
+)
+
+
+class Exempt(Protocol):
+    """What ``--all`` leaves alone (``docstrings.exempt.Exemptions``, the one rule)."""
+
+    def module_left_out(self) -> bool:
+        """Whether the module docstring is left alone."""
+
+    def left_out(self, definition: Definition) -> bool:
+        """Whether a definition is left alone."""
 
 
 @dataclass(frozen=True)
@@ -48,14 +66,19 @@ def _statements(tree: ast.Module) -> Iterator[tuple[ast.stmt, list[ast.stmt]]]:
             stack.extend(child_blocks(stmt))
 
 
-def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool
-            ) -> tuple[list[Target], list[MarkerProblem]]:
+def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool,
+            exempt: Exempt | None = None) -> tuple[list[Target], list[MarkerProblem]]:
     """Find the target of each region.
+
+    A region whose first definition is an ``@overload`` stub documents the implementation
+    that follows the stubs (a stub is never given a docstring: that would split one-line
+    stubs); with no implementation after it, the region is a problem.
 
     Args:
         tree: The parsed module.
         regions: Balanced regions.
         all_defs: Treat every def and class as marked.
+        exempt: What ``all_defs`` leaves alone (None: nothing). An explicit marker wins.
 
     Returns:
         Targets in source order and region errors.
@@ -67,8 +90,11 @@ def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool
     problems: list[MarkerProblem] = []
     if all_defs:
         # ``validate --all`` asks every module for a docstring, so ``generate --all`` writes it.
-        targets[id(tree)] = Target(Kind.MODULE, tree, (), "<module>", 1, None, None)
+        if exempt is None or not exempt.module_left_out():
+            targets[id(tree)] = Target(Kind.MODULE, tree, (), "<module>", 1, None, None)
         for d in defs:
+            if exempt is not None and exempt.left_out(d):
+                continue
             kind = Kind.CLASS if isinstance(d.node, ast.ClassDef) else Kind.DOC
             targets[id(d.node)] = Target(kind, d.node, (), d.qualname, d.node.lineno,
                                          d.class_name, None)
@@ -91,6 +117,16 @@ def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool
             if isinstance(first.node, ast.ClassDef) != want_class:
                 problems.append(_region_problem(region, want_class, first))
                 continue
+            if is_overload(first.node):
+                implementation = _implementation(defs, first)
+                if implementation is None:
+                    problems.append(MarkerProblem(
+                        region.start, 1, codes.MARKER_NO_FUNCTION,
+                        f"'@llm-{region.kind.value}' region (lines {region.start}-"
+                        f"{region.end}): its first definition is the @overload stub "
+                        f"{first.qualname!r}, with no implementation after it to document"))
+                    continue
+                first = implementation
             targets.setdefault(id(first.node), Target(region.kind, first.node, (), first.qualname,
                                                       first.node.lineno, first.class_name,
                                                       region))
@@ -106,6 +142,15 @@ def _first_inside(defs: list[Definition], starts: list[int], region: Region
         if found.start >= region.end:
             return None
         if found.end < region.end:
+            return found
+    return None
+
+
+def _implementation(defs: list[Definition], stub: Definition) -> Definition | None:
+    """The def after an ``@overload`` stub with its name that is not a stub itself."""
+    for found in defs[defs.index(stub) + 1:]:
+        if found.qualname == stub.qualname and found.class_name == stub.class_name and \
+                not is_overload(found.node):
             return found
     return None
 

@@ -38,6 +38,7 @@ from llm_doc_manager.cli.review import print_diff, unified_diff
 from llm_doc_manager.cli.text import plural
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import Settings, flag_list, load_settings
+from llm_doc_manager.docstrings.exempt import Scope
 from llm_doc_manager.errors import ConfigError, FatalProviderError
 from llm_doc_manager.generate import FileResult, Options, RunObserver, run_files
 from llm_doc_manager.generate.call_context import CallContext, load_call_context
@@ -152,7 +153,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     options = Options(width=settings.width, only_missing=settings.only_missing,
                       all_defs=settings.all_defs, placeholder=settings.placeholder,
                       rewrite=settings.rewrite, types=settings.types,
-                      conventions=settings.conventions)
+                      conventions=settings.conventions,
+                      scope=Scope(settings.all_private, settings.all_nested))
     if stdin_path is not None:
         return _from_stdin(stdin_path, chosen, options, settings, args, out, err)
     calls = _call_context(files, targets, chosen, settings)

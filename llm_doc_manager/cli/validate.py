@@ -275,6 +275,7 @@ def _fix(findings: list[Finding], settings: Settings, args: argparse.Namespace) 
     # Imported here: rich, pydantic and the pipeline are for --fix only.
     from llm_doc_manager.cli.apply import Report, WriteBack, apply_changes, summary_line
     from llm_doc_manager.cli.console import consoles
+    from llm_doc_manager.docstrings.exempt import Scope
     from llm_doc_manager.generate import Options, run_files
     from llm_doc_manager.providers.static import StaticProvider
 
@@ -286,7 +287,8 @@ def _fix(findings: list[Finding], settings: Settings, args: argparse.Namespace) 
         return None
     options = Options(width=settings.width, all_defs=True, only=only,
                       placeholder=settings.placeholder, types=settings.types,
-                      conventions=settings.conventions)
+                      conventions=settings.conventions,
+                      scope=Scope(settings.all_private, settings.all_nested))
     results = asyncio.run(run_files(sorted(only), StaticProvider(settings.placeholder), options,
                                     jobs=os.cpu_count() or 1))
     out, err = consoles(use_color(args.color, sys.stdout, os.environ),

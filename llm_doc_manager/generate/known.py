@@ -59,7 +59,8 @@ class KnownClean:
         self._signature = json.dumps([__version__, GENERATE_VERSION, code_fingerprint(),
                                       provider, options.width,
                                      options.only_missing, options.all_defs,
-                                     options.placeholder]).encode()
+                                     options.placeholder, options.scope.private,
+                                     options.scope.nested]).encode()
 
     def key(self, source: SourceFile) -> str:
         """The key of one file: its content (SHA-256) and where it is.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Protocol
@@ -12,6 +12,7 @@ from llm_doc_manager import codes
 from llm_doc_manager.analysis.markers import Kind
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import DEFAULT_WIDTH, PLACEHOLDER
+from llm_doc_manager.docstrings.exempt import Scope
 from llm_doc_manager.generate.edits import Edit, apply_edits, verify_against
 from llm_doc_manager.source.files import SourceFile
 
@@ -33,6 +34,7 @@ class Options:
         types: Whether new entries carry types: ``auto`` (as the project does), ``always``
             or ``never``.
         conventions: ``learn`` the project's docstring conventions, or use the ``default``.
+        scope: What ``all_defs`` covers besides public top-level definitions.
     """
 
     width: int = DEFAULT_WIDTH
@@ -43,6 +45,7 @@ class Options:
     only: Mapping[Path, frozenset[int]] | None = None
     types: str = "auto"
     conventions: str = "learn"
+    scope: Scope = field(default_factory=Scope)
 
 
 class Status(str, Enum):

@@ -60,6 +60,7 @@ from llm_doc_manager.docstrings import (
     sync,
     to_literal,
 )
+from llm_doc_manager.docstrings.exempt import Exemptions
 from llm_doc_manager.errors import ApplyError
 from llm_doc_manager.generate.call_context import CallContext
 from llm_doc_manager.generate.context import ContextBuilder, Shown
@@ -158,7 +159,9 @@ def load(path: Path, options: Options) -> ParsedFile | FileError:
         return FileError(path, (loaded,))
     source, tree = loaded.source, loaded.tree
     scan = scan_markers(source.text)
-    targets, region_problems = resolve(tree, scan.regions, options.all_defs)
+    exempt = Exemptions(tree, source.text.splitlines(), path, options.scope) \
+        if options.all_defs else None
+    targets, region_problems = resolve(tree, scan.regions, options.all_defs, exempt)
     problems = sorted([*scan.problems, *region_problems], key=lambda p: (p.line, p.col))
     if problems:
         return FileError(path, tuple(Finding(path, p.line, p.col, p.code, p.message)

@@ -69,7 +69,7 @@ def _default_text(default: str) -> str | None:
 
 def _arg_description(param: Param, placeholder: str) -> str:
     text = placeholder
-    if param.default is not None:
+    if param.default is not None and param.default != "...":  # a stub's ``...``: no default
         shown = _default_text(param.default)
         if shown is not None:
             text += f" Defaults to {shown}."

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from llm_doc_manager.analysis import (
@@ -68,6 +68,7 @@ from llm_doc_manager.docstrings import (
     same_exception,
     same_type,
 )
+from llm_doc_manager.docstrings.exempt import Exemptions, Scope
 from llm_doc_manager.docstrings.layout import heading_problems
 from llm_doc_manager.docstrings.parse import parse_layout
 
@@ -88,6 +89,8 @@ class CheckOptions:
         skip_short: Do not ask a docstring without sections to document arguments,
             returns and the like (a one-line summary is a complete docstring).
         placeholder: The text ``generate`` writes where prose is missing (LD302).
+        scope: What ``all_defs`` asks a docstring of besides public top-level
+            definitions (nested, private).
     """
 
     all_defs: bool = False
@@ -96,6 +99,7 @@ class CheckOptions:
     placeholder: str = PLACEHOLDER
 
 
+    scope: Scope = field(default_factory=Scope)
 @dataclass(frozen=True)
 class _Doc:
     """A docstring with what is needed to point at its lines."""
@@ -283,10 +287,10 @@ class _FileChecker:
         self.add(node.lineno, MISSING_DOCSTRING, f"{qualname}: {what} has no docstring",
                  col=col)
 
-    def check_module(self, marked: bool) -> None:
+    def check_module(self, marked: bool, exemptions: Exemptions) -> None:
         doc = self.doc(self.tree)
         if doc is None:
-            if marked or self.options.all_defs:
+            if marked or (self.options.all_defs and exemptions.module() is None):
                 self.missing(None, "module", "<module>")
             return
         self.format_checks(doc, "<module>")
@@ -502,9 +506,8 @@ def _malformed(names: Iterable[str]) -> list[str]:
     return [n for n in names if not n.lstrip("*").replace(".", "_").isidentifier()]
 
 
-def _is_public(qualname: str) -> bool:
-    return not any(part.startswith("_") and not (part.startswith("__") and part.endswith("__"))
-                   for part in qualname.split("."))
+def _magic(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
 
 
 def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
@@ -531,15 +534,21 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
             checker.findings.append(Finding(path, problem.line, problem.col, problem.code,
                                             problem.message))
     marked = {id(t.node): t for t in targets if t.node is not None}
-    checker.check_module(any(t.kind is Kind.MODULE for t in targets))
+    # The one rule of what needs no docstring, shared with ``generate --all``.
+    exemptions = Exemptions(tree, checker.lines, path, options.scope)
+    checker.check_module(any(t.kind is Kind.MODULE for t in targets), exemptions)
     for definition in iter_defs(tree):
         node, qualname = definition.node, definition.qualname
         target = marked.get(id(node))
         if target is None and not options.all_defs:
             continue
-        # With --all, only public, non-nested, non-dunder definitions must have a docstring.
-        require = target is not None or (_is_public(qualname) and not definition.nested
-                                         and not node.name.startswith("__"))
+        # With --all, a definition must have a docstring unless the shared rule exempts it.
+        # Magic methods are not asked for either: what ``__eq__`` does is what its name
+        # says, and whether the constructor's arguments go in the class docstring or in
+        # ``__init__``'s is the project's choice (pydoclint's --allow-init-docstring), which
+        # LD301 on ``__init__`` would make for it.
+        require = target is not None or (exemptions.definition(definition) is None and
+                                         not _magic(node.name))
         if isinstance(node, ast.ClassDef):
             checker.check_class(node, qualname, require)
         else:

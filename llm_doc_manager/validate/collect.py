@@ -14,6 +14,7 @@ from pathlib import Path
 
 from llm_doc_manager import __version__
 from llm_doc_manager.analysis.load import read_file
+from llm_doc_manager.analysis.nodes import private_module
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import Settings
 from llm_doc_manager.store import ResultStore, cache_dir, code_fingerprint
@@ -36,12 +37,14 @@ CHECKS_VERSION = 9
 
 def _signature(settings: Settings, all_defs: bool) -> str:
     return json.dumps([__version__, CHECKS_VERSION, code_fingerprint(), all_defs, settings.width,
-                       settings.placeholder], separators=(",", ":"))
+                       settings.placeholder, settings.all_private, settings.all_nested],
+                      separators=(",", ":"))
 
 
-def _check_path(path: str, all_defs: bool, width: int, placeholder: str
-                ) -> list[list[object]]:
+def _check_path(path: str, all_defs: bool, width: int, placeholder: str,
+                scope: tuple[bool, bool] = (False, False)) -> list[list[object]]:
     """Check one file in a worker (or here); findings as plain lists for pickling."""
+    from llm_doc_manager.docstrings.exempt import Scope
     from llm_doc_manager.validate.checks import CheckOptions, check_source
 
     file = Path(path)
@@ -50,22 +53,24 @@ def _check_path(path: str, all_defs: bool, width: int, placeholder: str
         return [[source.line, source.col, source.code, source.message]]
     try:
         found = check_source(file, source.text, CheckOptions(all_defs=all_defs, width=width,
-                                                                 placeholder=placeholder))
+                                                                 placeholder=placeholder,
+                                                                 scope=Scope(*scope)))
     except RecursionError:  # too deep for ast.unparse: this file's finding, not a crash
         return [[0, 0, "LD001", "cannot analyse: expressions nested too deeply"]]
     return [[f.line, f.col, f.code, f.message] for f in found]
 
 
-def _check_all(paths: list[str], all_defs: bool, width: int, placeholder: str, jobs: int
-               ) -> list[list[list[object]]]:
+def _check_all(paths: list[str], all_defs: bool, width: int, placeholder: str, jobs: int,
+               scope: tuple[bool, bool] = (False, False)) -> list[list[list[object]]]:
     workers = jobs or (os.cpu_count() or 1)
     if workers <= 1 or len(paths) < _PARALLEL_FROM:
-        return [_check_path(p, all_defs, width, placeholder) for p in paths]
+        return [_check_path(p, all_defs, width, placeholder, scope) for p in paths]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_check_path, paths, [all_defs] * len(paths),
-                             [width] * len(paths), [placeholder] * len(paths), chunksize=8))
+                             [width] * len(paths), [placeholder] * len(paths),
+                             [scope] * len(paths), chunksize=8))
 
 
 def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bool,
@@ -90,7 +95,10 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
         if isinstance(source, Finding):  # unreadable or undecodable: nothing to check
             findings.append(source)
             continue
-        jobs_list.append(_Job(str(path), hashlib.sha256(signature + source.digest).hexdigest()))
+        # A module's privacy comes from its path (``_internal/``), not its bytes (LD301).
+        private = b"\1" if all_defs and private_module(path) else b"\0"
+        jobs_list.append(_Job(str(path), hashlib.sha256(signature + private + source.digest
+                                                        ).hexdigest()))
     results: ResultStore[str] = ResultStore(
         cache_dir(settings) / RESULTS_FILE if use_cache else None)
     try:
@@ -98,7 +106,8 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
                  if (rows := _stored(value)) is not None}
         todo = [j for j in jobs_list if j.key not in known]
         fresh = _check_all([j.path for j in todo], all_defs, settings.width,
-                           settings.placeholder, jobs)
+                           settings.placeholder, jobs,
+                           (settings.all_private, settings.all_nested))
         results.put_many([(j.key, json.dumps(rows)) for j, rows in zip(todo, fresh,
                                                                        strict=True)])
         known.update((j.key, rows) for j, rows in zip(todo, fresh, strict=True))

@@ -16,7 +16,6 @@ class Plain:
         return a
 
     def _private(self):
-        """TODO: describe."""
         pass
 
 

@@ -1,0 +1,20 @@
+"""Closures are opt-in."""
+
+
+def sgd(rate: float):
+    """TODO: describe.
+
+    Args:
+        rate (float): TODO: describe.
+
+    Returns:
+        TODO: describe.
+    """
+
+    def init_fn(params):
+        return params
+
+    def update_fn(updates, state, _=None):
+        return updates, state
+
+    return init_fn, update_fn
