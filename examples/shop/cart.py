@@ -35,7 +35,7 @@ class Cart:
 
         Args:
             discount: Fraction taken off before tax, between 0 and 1.
-            old_rate: Removed parameter, still documented.
+            rate: Tax added after the discount, as a fraction (0.2 is 20 %).
         """
         if not 0 <= discount <= 1:
             raise ValueError("discount out of range")

@@ -47,6 +47,8 @@ class Report:
         declined: Regions the reviewer declined or never saw (``n``, ``q``).
         written: The files written, in order.
         interrupted: The run was stopped by a signal or Ctrl-C/Ctrl-D (exit 130).
+        entries: Entries of arguments that left the signature, by what was done with them
+            (``renamed``, ``removed``, ``kept``), in the regions counted in ``statuses``.
     """
 
     findings: list[Finding] = field(default_factory=list)
@@ -56,6 +58,7 @@ class Report:
     declined: int = 0
     written: list[Path] = field(default_factory=list)
     interrupted: bool = False
+    entries: Counter[str] = field(default_factory=Counter)
 
     def add(self, results: Sequence[FileResult]) -> list[FileChange]:
         """Count the results' outcomes and findings; return the files that would change."""
@@ -64,6 +67,8 @@ class Report:
             self.findings.extend(result.findings)
             if isinstance(result, FileChange):
                 self.statuses.update(r.status for r in result.regions)
+                for region in result.regions:
+                    _count_entries(self, region, 1)
                 if result.changed:
                     changes.append(result)
         return changes
@@ -162,6 +167,14 @@ def _decline(report: Report, regions: Sequence[RegionResult]) -> None:
     for region in regions:
         report.statuses[region.status] -= 1
         report.declined += 1
+        _count_entries(report, region, -1)
+
+
+def _count_entries(report: Report, region: RegionResult, sign: int) -> None:
+    """Add (or, for a declined region, take back) what a region did with gone entries."""
+    changes = region.entries
+    report.entries.update({"renamed": sign * changes.renamed,
+                           "removed": sign * changes.removed, "kept": sign * changes.kept})
 
 
 def _written(report: Report) -> str:
@@ -264,7 +277,11 @@ def summary_line(report: Report, verb: str) -> str:
     if foreign:
         problems = f"; {foreign} left in another style (numpy, reST){problems}"
     declined = f", {report.declined} declined" if report.declined else ""
+    done = [f"{report.entries[key]} {label}" for key, label in (
+        ("renamed", "renamed"), ("removed", "removed"), ("kept", "kept for a person"))
+        if report.entries[key] > 0]
+    entries = f"; entries: {', '.join(done)}" if done else ""
     return (f"{plural(report.files_changed, 'file')} {verb}; regions: "
             f"{counts[Status.GENERATED]} generated, {counts[Status.UPDATED]} updated, "
             f"{counts[Status.UNCHANGED]} unchanged, {counts[Status.FAILED]} failed{declined}"
-            f"{problems}")
+            f"{entries}{problems}")

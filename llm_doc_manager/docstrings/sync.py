@@ -12,7 +12,6 @@ for a new argument, a section the code now needs, or a placeholder left by an ea
 
 from __future__ import annotations
 
-import difflib
 import functools
 import textwrap
 from collections.abc import Sequence
@@ -288,6 +287,7 @@ class _Syncer:
         self.placeholder = placeholder
         self.edit = _Edit(layout)
         self.new_sections: list[tuple[Section, list[str]]] = []
+        self.changes = EntryChanges()
 
     # -- text that is missing ------------------------------------------------------------
 
@@ -450,45 +450,123 @@ def _param_text(param: Param, answer: MethodDocstring | None, placeholder: str) 
     return (found or "").strip() or placeholder
 
 
+def spelt_alike(old: str, new: str) -> bool:
+    """Whether two argument names are one name spelt two ways, by a rule a reviewer accepts.
+
+    The rules, on the names without the stars of ``*args`` and ``**kwargs``:
+
+    - case does not count: ``maxLen`` is ``maxlen``;
+    - underscores do not count, leading, inner or trailing: ``seq_len`` is ``seqlen``,
+      ``_x`` is ``x``, ``maxLen`` is ``max_len``;
+    - singular and plural (a final ``s``, ``es``, or ``y`` for ``ies``) are one name:
+      ``rng``/``rngs``, ``length``/``lengths``, ``index``/``indexes``, ``entry``/``entries``.
+
+    Nothing else is one name: ``lengths``/``seq_lengths`` and ``fn``/``scope_tree`` are two.
+
+    Args:
+        old: The name a docstring entry documents.
+        new: A name of the signature.
+
+    Returns:
+        Whether the rules make them one name.
+    """
+    a, b = (bare(name).replace("_", "").lower() for name in (old, new))
+    if not a or not b:
+        return False
+
+    def forms(word: str) -> set[str]:
+        ies = {word[:-1] + "ies"} if word.endswith("y") else set()
+        return {word, word + "s", word + "es", *ies}
+
+    return b in forms(a) or a in forms(b)
+
+
+def _same_place(entries: Sequence[Entry], params: Sequence[Param], entry: Entry,
+                param: Param) -> bool:
+    """Whether ``param`` sits in the signature where ``entry`` sits among the documented ones."""
+    documented = {bare(e.name) for e in entries}
+    here = next(i for i, e in enumerate(entries) if e is entry)
+    there = next(i for i, p in enumerate(params) if p is param)
+    names = [bare(p.name) for p in params]
+    return ({bare(e.name) for e in entries[:here]} & set(names) ==
+            set(names[:there]) & documented and
+            {bare(e.name) for e in entries[here + 1:]} & set(names) ==
+            set(names[there + 1:]) & documented)
+
+
 def _renames(entries: Sequence[Entry], params: Sequence[Param], stale: list[Entry],
              missing: list[Param]) -> dict[int, Param]:
-    """The new parameter of each renamed entry, by the entry's ``id``."""
-    # A rename: between two entries that stay (or an end of the list), the entries whose
-    # arguments are gone and the new arguments the signature has between the same two
-    # arguments are equally many: they are paired in order, and each description stays
-    # under its new name. Anything else is a removal plus an addition.
-    position = {bare(p.name): i for i, p in enumerate(params)}
-    gone = {id(e) for e in stale}
-    gaps: dict[tuple[int, int], list[Entry]] = {}
-    previous = -1
-    run: list[Entry] = []
-    for entry in (*entries, None):
-        if entry is not None and id(entry) in gone:
-            run.append(entry)
-            continue
-        following = len(params) if entry is None else position.get(bare(entry.name), -2)
-        if run and following > previous:
-            gaps[(previous, following)] = run
-        run = []
-        if entry is not None:
-            previous = position.get(bare(entry.name), previous)
+    """The new argument of each gone entry whose words move to it, by the entry's ``id``."""
+    # Only what a reviewer would accept as certain (docs/updates.md): a wrong guess puts a
+    # person's words under the wrong name (``scope_tree: The function to pack``) and a missed
+    # one only leaves the entry for the person, reported as LD312.
+    if len(stale) == 1 and len(missing) == 1:
+        # The position rule: one entry gone and one argument new, in the same place. An entry
+        # typed otherwise than the new argument describes something else.
+        entry, param = stale[0], missing[0]
+        if _same_place(entries, params, entry, param) and not (
+                entry.type_hint and param.annotation and same_type(
+                    entry.type_hint, param.annotation, param.default is not None) is False):
+            return {id(entry): param}
+    # The spelling rule: the same name spelt otherwise, the only candidate on both sides.
     found: dict[int, Param] = {}
-    for (low, high), run in gaps.items():
-        between = [p for p in missing if low < position[bare(p.name)] < high]
-        if len(between) == len(run):
-            # An entry typed otherwise than the new argument describes something else.
-            found.update((id(e), p) for e, p in zip(run, between, strict=True)
-                         if not (e.type_hint and p.annotation and same_type(
-                             e.type_hint, p.annotation, p.default is not None) is False))
-            continue
-        # Otherwise a misspelt name (``width`` for ``widths``) is still a rename when exactly
-        # one new argument of the gap is that close to it.
-        for entry in run:
-            close = [p for p in between if p not in found.values() and difflib.SequenceMatcher(
-                a=bare(entry.name), b=bare(p.name)).ratio() >= 0.8]
-            if len(close) == 1:
-                found[id(entry)] = close[0]
+    for entry in stale:
+        candidates = [p for p in missing if spelt_alike(entry.name, p.name)]
+        if len(candidates) == 1 and [e for e in stale if spelt_alike(
+                e.name, candidates[0].name)] == [entry]:
+            found[id(entry)] = candidates[0]
     return found
+
+
+@dataclass(frozen=True)
+class EntryChanges:
+    """What an update did with the entries of arguments that left the signature.
+
+    Attributes:
+        renamed: Entries whose words now stand under the new name (a certain rename).
+        removed: Entries deleted: their argument is gone and no new one appeared.
+        kept: Entries kept for a person to decide (``validate`` reports them, LD312).
+    """
+
+    renamed: int = 0
+    removed: int = 0
+    kept: int = 0
+
+
+@dataclass(frozen=True)
+class _ArgPlan:
+    """What happens to the Args entries: renames, deletions, and what stays for a person."""
+
+    renamed: dict[int, Param]
+    removed: list[Entry]
+    kept: list[Entry]
+    missing: list[Param]
+
+    @property
+    def changes(self) -> EntryChanges:
+        return EntryChanges(len(self.renamed), len(self.removed), len(self.kept))
+
+
+def _plan_args(entries: Sequence[Entry], params: Sequence[Param], placeholder: str
+               ) -> _ArgPlan:
+    """Decide the fate of every entry whose argument left the signature."""
+    by_name = {bare(p.name): p for p in params}
+    documented = {bare(e.name) for e in entries}
+    missing = [p for p in params if bare(p.name) not in documented]
+    takes_kwargs = any(p.kind == "var_keyword" for p in params)
+    # With **kwargs an entry of no argument may document a keyword received through it.
+    stale = [] if takes_kwargs else [e for e in entries if bare(e.name) not in by_name]
+    renamed = _renames(entries, params, stale, missing)
+    stale = [e for e in stale if id(e) not in renamed]
+    missing = [p for p in missing if all(p is not new for new in renamed.values())]
+    # A new argument is one the docstring does not describe yet: not documented, or
+    # documented only by the placeholder (the entry an earlier run added next to a kept
+    # one: without this, the second run would delete what the first kept).
+    undescribed = bool(missing) or any(
+        bare(e.name) in by_name and _has(e.description, placeholder) for e in entries)
+    if undescribed:
+        return _ArgPlan(renamed, [], stale, missing)
+    return _ArgPlan(renamed, stale, [], missing)
 
 
 def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | None) -> None:
@@ -506,14 +584,10 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
     if not editable(layout, block):
         return  # a malformed section is reported (LD362, LD365), never edited
     by_name = {bare(p.name): p for p in params}
-    takes_kwargs = any(p.kind == "var_keyword" for p in params)
     entries = list(block.entries)
-    documented = {bare(e.name) for e in entries}
-    missing = [p for p in params if bare(p.name) not in documented]
-    stale = [] if takes_kwargs else [e for e in entries if bare(e.name) not in by_name]
-    renamed = _renames(entries, params, stale, missing)
-    stale = [e for e in stale if id(e) not in renamed]
-    missing = [p for p in missing if all(p is not new for new in renamed.values())]
+    plan = _plan_args(entries, params, placeholder)
+    syncer.changes = plan.changes
+    renamed, missing = plan.renamed, plan.missing
     for entry in entries:
         found = renamed.get(id(entry)) or by_name.get(bare(entry.name))
         if found is None:
@@ -525,10 +599,13 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
             syncer.retype_entry(entry, param.annotation)
         if entry.name != param.name and (id(entry) in renamed or param.name.startswith("*")):
             syncer.rename(entry, param.name)
-        if answer is not None:
+        if answer is not None and not plan.kept:
+            # While an entry is kept for a person, its words may belong to any undescribed
+            # argument: that is the person's call, so no placeholder is filled.
             syncer.fill_entry(entry, _param_text(param, answer, ""))
-    syncer.remove_entries(block, stale, bool(missing))
-    kept = [e for e in entries if e not in stale]
+    syncer.remove_entries(block, plan.removed, bool(missing))
+    kept = [e for e in entries if e not in plan.removed]
+
     position = {bare(p.name): i for i, p in enumerate(params)}
     # Where each kept entry belongs in the signature (a renamed one under its new name).
     rank = {id(e): position[bare(renamed[id(e)].name)] if id(e) in renamed else
@@ -541,8 +618,10 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
         index = position[bare(param.name)]
         before = [e for e in kept if (r := rank[id(e)]) is not None and r < index]
         following = [e for e in kept if (r := rank[id(e)]) is not None and r > index]
-        lines = _entry_lines(param.name, param.annotation,
-                             _param_text(param, answer, placeholder), conv)
+        text = _param_text(param, answer, placeholder)
+        if plan.kept and not _has(text, placeholder):
+            text = placeholder  # the kept entry may be this argument's description
+        lines = _entry_lines(param.name, param.annotation, text, conv)
         if before:
             # After the entry of the argument before it, wherever a reordering puts that.
             anchor = max(before, key=lambda e: rank[id(e)] or 0)
@@ -637,10 +716,16 @@ def sync_function(layout: Layout, facts: FunctionFacts, answer: MethodDocstring 
     Returns:
         The new lines, or None when nothing has to change.
     """
+    return _function_syncer(layout, facts, answer, conv, placeholder).result()
+
+
+def _function_syncer(layout: Layout, facts: FunctionFacts, answer: MethodDocstring | None,
+                     conv: Conventions, placeholder: str) -> _Syncer:
+    """The syncer of ``sync_function`` with its operations collected, not yet assembled."""
     syncer = _Syncer(layout, conv, placeholder)
     syncer.summary(answer.summary if answer else None)
     if layout.style is not layout.style.GOOGLE:
-        return syncer.result()  # prose only: complete as it is (see docs/codes.md)
+        return syncer  # prose only: complete as it is (see docs/codes.md)
     _sync_args(syncer, facts, answer)
     converted = _convert(syncer, facts)
     says_value = not facts.is_generator and not facts.annotated_no_value
@@ -652,7 +737,7 @@ def sync_function(layout: Layout, facts: FunctionFacts, answer: MethodDocstring 
                 facts.yield_type,
                 answer.yields.description if answer and answer.yields else None)
     _sync_raises(syncer, facts, answer)
-    return syncer.result()
+    return syncer
 
 
 def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
@@ -746,6 +831,30 @@ def sync(layout: Layout, facts: FunctionFacts | ClassFacts | ModuleFacts,
                           else None, conv, placeholder)
     return sync_module(layout, facts, answer if isinstance(answer, ModuleDocstring) else None,
                        conv, placeholder)
+
+
+def sync_counted(layout: Layout, facts: FunctionFacts | ClassFacts | ModuleFacts,
+                 answer: DocSchema | None, conv: Conventions, placeholder: str
+                 ) -> tuple[Lines | None, EntryChanges]:
+    """``sync``, and what it did with the entries of arguments that left the signature.
+
+    Args:
+        layout: The existing docstring; it must be in an editable style.
+        facts: What the code says.
+        answer: The provider's content of the matching schema, or None.
+        conv: How the docstring writes things.
+        placeholder: The visible placeholder for text only a person or a model can write.
+
+    Returns:
+        The new lines (None when nothing has to change) and the entries renamed, removed
+        and kept for a person.
+    """
+    if isinstance(facts, FunctionFacts):
+        assert layout.style in EDITABLE
+        syncer = _function_syncer(layout, facts, answer if isinstance(
+            answer, MethodDocstring) else None, conv, placeholder)
+        return syncer.result(), syncer.changes
+    return sync(layout, facts, answer, conv, placeholder), EntryChanges()
 
 
 def assemble(layout: Layout, lines: Lines) -> str:

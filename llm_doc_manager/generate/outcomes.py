@@ -13,6 +13,7 @@ from llm_doc_manager.analysis.markers import Kind
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import DEFAULT_WIDTH, PLACEHOLDER
 from llm_doc_manager.docstrings.exempt import Scope
+from llm_doc_manager.docstrings.sync import EntryChanges
 from llm_doc_manager.generate.edits import Edit, apply_edits, verify_against
 from llm_doc_manager.source.files import SourceFile
 
@@ -73,6 +74,8 @@ class RegionResult:
         code: The finding code of a failure (LD201 provider, LD004 safety check).
         settled: The docstring value or comment text the edits leave: what the next run
             will read as current.
+        entries: What the edits did with entries of arguments that left the signature
+            (renamed, removed, kept for a person).
     """
 
     qualname: str
@@ -84,6 +87,7 @@ class RegionResult:
     message: str = ""
     code: str = ""
     settled: str | None = None
+    entries: EntryChanges = field(default_factory=EntryChanges)
 
 
 @dataclass(frozen=True)

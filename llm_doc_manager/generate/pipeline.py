@@ -11,7 +11,7 @@ import ast
 import asyncio
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from llm_doc_manager import codes
@@ -61,6 +61,7 @@ from llm_doc_manager.docstrings import (
     to_literal,
 )
 from llm_doc_manager.docstrings.exempt import Exemptions
+from llm_doc_manager.docstrings.sync import EntryChanges, sync_counted
 from llm_doc_manager.errors import ApplyError
 from llm_doc_manager.generate.call_context import CallContext
 from llm_doc_manager.generate.context import ContextBuilder, Shown
@@ -273,6 +274,7 @@ class _Edits:
     edits: list[Edit]
     expected: list[str]
     settled: str | None
+    entries: EntryChanges = field(default_factory=EntryChanges)
 
 
 _NO_EDITS = _Edits([], [], None)
@@ -345,7 +347,7 @@ def _synced(parsed: ParsedFile, entry: PlannedRegion,
         indent = body_indent(positions, parsed.tree, node)
         unit = positions.indent_unit(parsed.tree, positions.indent(node.lineno))
     conv = conventions(layout, indent, unit, options.width, parsed.house)
-    lines = sync(layout, facts, answer, conv, options.placeholder)
+    lines, entries = sync_counted(layout, facts, answer, conv, options.placeholder)
     if lines is None:
         return _NO_EDITS
     value = assemble(layout, lines)
@@ -357,7 +359,7 @@ def _synced(parsed: ParsedFile, entry: PlannedRegion,
     if literal is None:  # a literal that cannot be edited by lines is written anew
         literal = to_newline(to_literal(value, parsed.source.encoding),
                               positions.newline(expr.lineno))
-    return _Edits([Edit(start, end, literal)], [value], value)
+    return _Edits([Edit(start, end, literal)], [value], value, entries)
 
 
 class _NoText(MethodDocstring):
@@ -415,7 +417,7 @@ def build(parsed: ParsedFile, planned: Sequence[PlannedRegion],
             continue
         status = Status.UPDATED if entry.has_existing else Status.GENERATED
         results.append(RegionResult(*base, status, tuple(found.edits), tuple(found.expected),
-                                    settled=found.settled))
+                                    settled=found.settled, entries=found.entries))
     return _verified(parsed, results)
 
 

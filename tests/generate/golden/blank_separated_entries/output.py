@@ -9,6 +9,8 @@ def create(service_account_id: str, *, project_id: str, name: str | None = None,
     Args:
       service_account_id: The ID of the service account.
 
+      expires: Seconds until the key expires (no longer accepted).
+
       project_id: The ID of the project.
 
       name: API key name.

@@ -7,9 +7,11 @@ def price(item: str, quantity: float, currency: str = "EUR") -> float:
     The price includes taxes.
 
     Args:
-        item (str): Stock keeping unit of the product.
+        sku (str): Stock keeping unit of the product.
+        item (str): TODO: describe.
         quantity (float): How many units, never negative.
         currency (str): TODO: describe. Defaults to 'EUR'.
+        discount (float): A rebate that no longer exists.
 
     Returns:
         float: The total, rounded to cents.

@@ -7,6 +7,7 @@ def transfer(source: str, target: str, amount: float, *, dry_run: bool = False) 
     Args:
         source: The account to debit.
         target (str): TODO: describe.
+        removed_param: This one no longer exists.
         amount (float): How much to move, in cents.
         dry_run (bool): TODO: describe. Defaults to False.
 

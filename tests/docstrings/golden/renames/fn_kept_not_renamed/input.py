@@ -1,0 +1,14 @@
+"""``fn`` left the signature while ``scope_tree`` and ``mutable`` arrived."""
+
+
+def pack(scope_tree: dict, variables: dict, *, mutable: bool = False) -> object:
+    """Pack variables and rngs for a function.
+
+    Args:
+        fn (Callable): The function to pack; it is called with the scopes as its first argument.
+        variables (dict): The variable collections to pass in.
+
+    Returns:
+        The packed function.
+    """
+    return (scope_tree, variables, mutable)
