@@ -297,13 +297,31 @@ def project_evidence(root: Path) -> Evidence:
         The counts.
     """
     found: list[Path] = []
-    for visited, (current, dirs, files) in enumerate(os.walk(root)):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
-        found.extend(Path(current, name) for name in sorted(files) if name.endswith(".py"))
-        # Both bounds: many files, or many folders holding none.
-        if len(found) >= _MAX_LISTED or visited >= 4 * _MAX_LISTED:
-            break
-    return _learn_files(_sample([p for p in found[:_MAX_LISTED] if not p.is_symlink()]))
+    # An explicit stack, not os.walk (recursive: a tree a thousand folders deep ends it
+    # with a RecursionError before Python 3.12); only regular files are taken, so a FIFO
+    # named ``x.py`` is never opened (its open would wait for a writer forever).
+    stack = [root]
+    visited = 0
+    while stack and len(found) < _MAX_LISTED and visited < 4 * _MAX_LISTED:
+        current = stack.pop()
+        visited += 1  # both bounds: many files, or many folders holding none
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not entry.name.startswith(".") and entry.name not in _SKIPPED_DIRS:
+                        folders.append(Path(entry.path))
+                elif entry.name.endswith(".py") and entry.is_file(follow_symlinks=False):
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
+        stack.extend(reversed(folders))
+    return _learn_files(_sample(found[:_MAX_LISTED]))
 
 
 def _majority(counts: Counter[_T], default: _T) -> _T:

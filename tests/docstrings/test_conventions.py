@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import subprocess
 import sys
@@ -205,3 +206,43 @@ def test_an_unknown_types_value_is_a_configuration_error(tmp_path: Path, llm_doc
     assert "types must be one of 'auto', 'always', 'never', got 'sometimes'" in done.stderr
     assert "Traceback" not in done.stderr
     assert (tmp_path / "m.py").read_bytes() == before
+
+
+def test_the_project_sample_never_opens_a_fifo_and_walks_any_depth(tmp_path: Path,
+                                                                   llm_doc: Run) -> None:
+    # A FIFO named like a module anywhere in the project would block the sample's read
+    # forever; a tree a thousand folders deep ended os.walk with a RecursionError.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "aaa").mkdir()
+    os.mkfifo(tmp_path / "aaa" / "trap.py")
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    os.chdir(deep)  # relative mkdir one level at a time: no path grows past PATH_MAX
+    try:
+        for _ in range(1100):
+            os.mkdir("d")
+            os.chdir("d")
+    finally:
+        os.chdir(tmp_path)
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text(TWO_SPACE)
+    (tmp_path / "zzz").mkdir()
+    path = tmp_path / "zzz" / "b.py"
+    path.write_text(NEW)
+    try:
+        done = llm_doc("generate", "--check", "--diff", "zzz/b.py", "--all")
+    finally:
+        # pytest's clean-up of old temporary folders recurses: leave no deep chain behind.
+        os.chdir(deep)
+        depth = 0
+        while os.path.isdir("d"):
+            os.chdir("d")
+            depth += 1
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+        os.chdir(tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "internal error" not in done.stderr
+    assert "+    Parameters:\n+      x (int): TODO: describe." in done.stdout
