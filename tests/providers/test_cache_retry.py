@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from llm_doc_manager.analysis import Kind
+from llm_doc_manager.docstrings.exempt import Scope
 from llm_doc_manager.generate import FileChange, Options, ParsedFile, load, plan, process_file
 from llm_doc_manager.generate.context import ContextBuilder
 from llm_doc_manager.providers.answer_cache import FILE_NAME, AnswerCache, make_key
@@ -266,7 +267,8 @@ def test_documenting_one_line_suites_does_not_change_what_is_shown(tmp_path: Pat
     # would miss the cache (seen on email/contentmanager.py's nested one-liners).
     path = tmp_path / "one.py"
     path.write_text(ONE_LINERS)
-    options = Options(all_defs=True)
+    # Nested functions are what this is about: documented on request (all-nested).
+    options = Options(all_defs=True, scope=Scope(nested=True))
     result = asyncio.run(process_file(path, StaticProvider(), options))
     assert isinstance(result, FileChange)
     assert result.new_text.count('"""') >= 20
