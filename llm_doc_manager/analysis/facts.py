@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import builtins
+import io
+import tokenize
 from dataclasses import dataclass
 
 from llm_doc_manager.analysis.nodes import (
@@ -14,8 +17,12 @@ from llm_doc_manager.analysis.nodes import (
     walk_own,
 )
 
-# Return annotations that promise no value.
+# Return annotations that promise no value (also when written as a string: ``-> "None"``).
 _NO_VALUE = frozenset({"None", "NoReturn", "Never", "typing.NoReturn", "typing.Never"})
+_NO_VALUE |= {f"'{name}'" for name in _NO_VALUE}
+# Annotations whose first argument is what the function yields.
+_ITERATORS = frozenset({"Iterator", "Iterable", "Generator", "AsyncIterator", "AsyncIterable",
+                        "AsyncGenerator"})
 
 
 @dataclass(frozen=True)
@@ -156,27 +163,58 @@ class FunctionFacts:
         return self.is_stub or self.is_abstract or self.is_overload
 
     @property
+    def generator_returns(self) -> bool:
+        """Tell whether a generator also gives back a value (``return x``, ``Generator[Y, S, R]``).
+
+        Its docstring may then document that value under Returns, as pydoclint allows.
+
+        Returns:
+            True for a generator (or a stub annotated as one) whose return value is not None.
+        """
+        if self.is_generator and self.returns_value:
+            return True
+        send_return = self._generator_args()
+        return len(send_return) == 3 and send_return[2] not in ("None", "NoReturn")
+
+    @property
+    def annotated_iterator(self) -> bool:
+        """Tell whether the annotation promises an iterator (``Iterator[T]``, ``Generator[...]``).
+
+        A stub so annotated may document what it yields rather than what it returns.
+
+        Returns:
+            True when the element type can be read from the annotation.
+        """
+        return bool(self._generator_args())
+
+    def _generator_args(self) -> list[str]:
+        """The arguments of an Iterator/Generator-like annotation, split at top-level commas."""
+        ann = self.return_annotation
+        if not ann or "[" not in ann or not ann.endswith("]"):
+            return []
+        outer, _, inner = ann.partition("[")
+        if outer.rsplit(".", 1)[-1] not in _ITERATORS:
+            return []
+        parts, depth, start = [], 0, 0
+        inner = inner[:-1]
+        for i, ch in enumerate(inner):
+            depth += ch in "[("
+            depth -= ch in "])"
+            if ch == "," and depth == 0:
+                parts.append(inner[start:i].strip())
+                start = i + 1
+        parts.append(inner[start:].strip())
+        return parts
+
+    @property
     def yield_type(self) -> str | None:
         """Return the yielded type read from an Iterator/Generator annotation.
 
         Returns:
             The element type, or None when unknown.
         """
-        ann = self.return_annotation
-        if not ann or "[" not in ann:
-            return None
-        outer, _, inner = ann.partition("[")
-        if outer.rsplit(".", 1)[-1] not in ("Iterator", "Iterable", "Generator", "AsyncIterator",
-                                            "AsyncIterable", "AsyncGenerator"):
-            return None
-        inner = inner[:-1]
-        depth = 0
-        for i, ch in enumerate(inner):
-            depth += ch in "[("
-            depth -= ch in "])"
-            if ch == "," and depth == 0:
-                return inner[:i].strip()
-        return inner.strip()
+        args = self._generator_args()
+        return args[0] if args else None
 
 
 @dataclass(frozen=True)
@@ -287,55 +325,201 @@ def _handled(handler: ast.ExceptHandler) -> list[str]:
     return [name for name in names if name and name not in ("BaseException", "Exception")]
 
 
-def _raises(body: list[ast.stmt]) -> tuple[RaiseFact, ...]:
-    found: dict[str, RaiseFact] = {}
+def _builtin_exception(name: str) -> type[BaseException] | None:
+    found = getattr(builtins, name, None)
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
+
+
+def _catches(handler: ast.ExceptHandler, name: str) -> bool:
+    """Whether ``handler`` catches the exception class written ``name``.
+
+    Known for a bare ``except:``, the same class, ``Exception``/``BaseException`` and the
+    builtin hierarchy (``except LookupError`` catches ``KeyError``); a project's own class
+    caught by a base we cannot see counts as not caught (the raise stays documented).
+    """
+    if handler.type is None:
+        return True
+    items = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    last = name.rsplit(".", 1)[-1]
+    raised = _builtin_exception(last)
+    for item in items:
+        written = raised_class(item)
+        if written is None:
+            continue
+        base = written.rsplit(".", 1)[-1]
+        if base == last or base == "BaseException":
+            return True
+        if base == "Exception" and (raised is None or issubclass(raised, Exception)):
+            return True  # a project's exception derives from Exception
+        known = _builtin_exception(base)
+        if raised is not None and known is not None and issubclass(raised, known):
+            return True
+    return False
+
+
+def _reraises(handler: ast.ExceptHandler) -> bool:
+    """Whether a handler passes what it caught on (a bare ``raise`` in its own code)."""
+    return any(isinstance(sub, ast.Raise) and sub.exc is None for sub in walk_own(handler.body))
+
+
+def _absorbed(name: str, tries: list[list[ast.ExceptHandler]]) -> bool:
+    """Whether a raise inside these ``try`` bodies (innermost last) never leaves them."""
+    for handlers in reversed(tries):
+        # Python runs the first handler that matches; if it re-raises, the outer ``try``
+        # gets its chance.
+        handler = next((h for h in handlers if _catches(h, name)), None)
+        if handler is not None and not _reraises(handler):
+            return True
+    return False
+
+
+# A raise site: the ``raise`` and the ``if`` tests that lead to it (None: not only ``if``s).
+_Site = tuple[ast.Raise, list[tuple[ast.expr, bool]] | None]
+
+
+def _raises(node: FunctionNode, source: str | None) -> tuple[RaiseFact, ...]:
+    sites: dict[str, list[_Site]] = {}
 
     # A condition is given only when the raise happens exactly when it holds: the raise sits
     # directly in ``if`` bodies (no loop, ``try`` or ``with`` between), so the conjunction of
-    # those tests is the whole reason. Tests are unparsed only when a raise is found under
-    # them: most tests guard no raise, and unparsing every one cost more than the rest.
+    # those tests is the whole reason. A raise inside a ``try`` whose handler catches it
+    # (and does not re-raise) never leaves the function: it is not a fact of the docstring.
     def visit(stmts: list[ast.stmt], tests: list[tuple[ast.expr, bool]] | None,
-              caught: list[str]) -> None:
+              caught: list[str], tries: list[list[ast.ExceptHandler]]) -> None:
         for stmt in stmts:
             if isinstance(stmt, ast.Raise):
                 names = [raised_class(stmt.exc)] if stmt.exc is not None else caught
                 for name in names:
-                    if name and name not in found:
-                        found[name] = RaiseFact(name, _condition(tests), stmt.lineno,
-                                                stmt.col_offset)
+                    if name and not _absorbed(name, tries):
+                        sites.setdefault(name, []).append((stmt, tests))
             elif isinstance(stmt, ast.If):
-                inherited = tests if tests is not None else None
-                visit(stmt.body, None if inherited is None else [*inherited, (stmt.test, False)],
-                      caught)
-                visit(stmt.orelse, None if inherited is None else
-                      [*inherited, (stmt.test, True)], caught)
+                visit(stmt.body, None if tests is None else [*tests, (stmt.test, False)],
+                      caught, tries)
+                visit(stmt.orelse, None if tests is None else [*tests, (stmt.test, True)],
+                      caught, tries)
             elif isinstance(stmt, _TRY):
-                visit(stmt.body, None, caught)
+                visit(stmt.body, None, caught, [*tries, stmt.handlers])
                 for handler in stmt.handlers:
-                    visit(handler.body, None, _handled(handler))
-                visit(stmt.orelse, None, caught)
-                visit(stmt.finalbody, None, caught)
+                    visit(handler.body, None, _handled(handler), tries)
+                visit(stmt.orelse, None, caught, tries)
+                visit(stmt.finalbody, None, caught, tries)
             elif not isinstance(stmt, SCOPES):
                 for block in child_blocks(stmt):
-                    visit(block, None, caught)
+                    visit(block, None, caught, tries)
 
-    visit(body, [], [])
-    return tuple(found.values())
+    visit(node.body, [], [], [])
+    if not sites:
+        return ()
+    own: _OwnNames | None = None
+    facts = []
+    for name, found in sites.items():
+        # Tests are read only where a raise is found under them: most tests guard no raise.
+        conditions = set()
+        for _, tests in found:
+            if own is None:
+                own = _OwnNames(node)
+            conditions.add(_condition(tests, source, own))
+        # The condition is the whole truth only when every raise of the class shares it.
+        condition = conditions.pop() if len(conditions) == 1 else None
+        first = found[0][0]
+        facts.append(RaiseFact(name, condition, first.lineno, first.col_offset))
+    return tuple(facts)
 
 
-def _condition(tests: list[tuple[ast.expr, bool]] | None) -> str | None:
+class _OwnNames:
+    """What a condition may name: parameters the body never rebinds, and outer names."""
+
+    def __init__(self, node: FunctionNode) -> None:
+        args = node.args
+        self.params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                       args.vararg, args.kwarg) if a is not None}
+        bound: set[str] = set()
+        for sub in walk_own(node.body):
+            if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+                bound.add(sub.id)
+            elif isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound.add(sub.name)
+            elif isinstance(sub, ast.Import | ast.ImportFrom):
+                bound.update((a.asname or a.name).split(".", 1)[0] for a in sub.names)
+            elif isinstance(sub, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and sub.name:
+                bound.add(sub.name)
+            elif isinstance(sub, ast.MatchMapping) and sub.rest:
+                bound.add(sub.rest)
+            elif isinstance(sub, ast.Global | ast.Nonlocal):
+                bound.difference_update(sub.names)
+        # A local (``a_dim = len(a)``) or a parameter given a new value means nothing to
+        # the caller: a condition naming one is not written.
+        self.locals = bound
+
+    def allows(self, test: ast.expr) -> bool:
+        """Whether every name the test reads is a caller's: a parameter or an outer name."""
+        inside = {n.id for n in ast.walk(test)
+                  if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+        return all(n.id in inside or n.id not in self.locals
+                   for n in ast.walk(test) if isinstance(n, ast.Name))
+
+
+# Expressions that read wrongly after ``not`` or between ``and``s without parentheses.
+_LOOSE = (ast.BoolOp, ast.Compare, ast.BinOp, ast.IfExp, ast.NamedExpr, ast.Lambda,
+          ast.UnaryOp, ast.Await)
+
+
+def _condition(tests: list[tuple[ast.expr, bool]] | None, source: str | None,
+               own: _OwnNames) -> str | None:
     if not tests:
         return None
     parts = []
     for test, negated in tests:
-        text = ast.unparse(test)
+        if not own.allows(test):
+            return None
+        if negated and isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, negated = test.operand, False  # the else-branch of ``if not x``: ``x``
+        text = _text(test, source)
+        if text is None:
+            return None
         if negated:
-            text = f"not ({text})" if isinstance(test, ast.BoolOp | ast.Compare | ast.BinOp) \
-                else f"not {text}"
-        elif len(tests) > 1 and isinstance(test, ast.BoolOp):
+            text = f"not ({text})" if isinstance(test, _LOOSE) else f"not {text}"
+        elif len(tests) > 1 and isinstance(test, ast.BoolOp | ast.IfExp | ast.NamedExpr |
+                                            ast.Lambda):
             text = f"({text})"
         parts.append(text)
     return " and ".join(parts)
+
+
+def _text(test: ast.expr, source: str | None) -> str | None:
+    """The test as the source writes it, on one line (``ast.unparse`` without a source)."""
+    if source is None:
+        return ast.unparse(test)
+    segment = ast.get_source_segment(source, test)
+    if segment is None:
+        return None
+    if "\n" not in segment and "\r" not in segment:
+        return segment
+    # A test over several lines (inside brackets): comments dropped, lines joined. A string
+    # spanning lines cannot be shown on one: no condition then.
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(segment).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    out: list[str] = []
+    previous: tokenize.TokenInfo | None = None
+    for token in tokens:
+        if token.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+                          tokenize.DEDENT, tokenize.ENDMARKER):
+            continue
+        if token.start[0] != token.end[0]:
+            return None
+        if previous is not None:
+            if previous.end[0] != token.start[0]:
+                # A line break: a space, except just inside brackets.
+                if previous.string not in ("(", "[", "{") and \
+                        token.string not in (")", "]", "}"):
+                    out.append(" ")
+            else:
+                out.append(" " * (token.start[1] - previous.end[1]))
+        out.append(token.string)
+        previous = token
+    return "".join(out)
 
 
 def _is_stub(body: list[ast.stmt]) -> bool:
@@ -356,12 +540,15 @@ def _is_stub(body: list[ast.stmt]) -> bool:
     return False
 
 
-def function_facts(node: FunctionNode, class_name: str | None) -> FunctionFacts:
+def function_facts(node: FunctionNode, class_name: str | None,
+                   source: str | None = None) -> FunctionFacts:
     """Read the documentation facts of a function.
 
     Args:
         node: The function.
         class_name: The enclosing class, when the function is a method.
+        source: The module's text, for the conditions of raises as the source writes them
+            (without it they are ``ast.unparse``'s spelling).
 
     Returns:
         Parameters, return and yield behaviour, raises and decorators' meaning.
@@ -409,7 +596,7 @@ def function_facts(node: FunctionNode, class_name: str | None) -> FunctionFacts:
         is_abstract="abstractmethod" in decorators,
         is_overload="overload" in decorators,
         is_stub=_is_stub(node.body),
-        raises=_raises(node.body),
+        raises=_raises(node, source),
         class_name=class_name,
         yields_value=yields_value,
     )

@@ -13,6 +13,7 @@ for a new argument, a section the code now needs, or a placeholder left by an ea
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -434,6 +435,52 @@ def _gap(entries: Sequence[Entry]) -> int | None:
     return None if len(gaps) > 1 else gaps.pop() if gaps else 0
 
 
+# ``name:``, ``a, b:`` or ``a, b (type):`` at the start of a line, whatever its indentation.
+_HEAD_RE = re.compile(r"[ \t]*(\*{0,2}[A-Za-z_]\w*(?:[ \t]*,[ \t]*\*{0,2}[A-Za-z_]\w*)*)[ \t]*"
+                      r"(?:\((?:[^()]|\([^()]*\))*\))?[ \t]*:(?:[ \t]|$)")
+
+
+def combined_names(text: str) -> tuple[str, ...]:
+    """The names of a ``a, b (type): text`` line naming several parameters, else ().
+
+    Args:
+        text: A line, or an entry's name as the layout read it.
+
+    Returns:
+        The names without stars, in order; empty unless there are two or more.
+    """
+    match = _HEAD_RE.match(text)
+    names = tuple(bare(n.strip()) for n in match.group(1).split(",")) if match else ()
+    return names if len(names) > 1 else ()
+
+
+def listed_names(layout: Layout, block: Block) -> dict[str, tuple[int, bool]]:
+    """Names a section writes as entries on lines that are not read as their own entry.
+
+    ``pending_u, pending_v: lists …`` documents both names (no Google entry names several,
+    but projects write it), and ``size: …`` indented under the entry above is read as that
+    entry's continuation though a person meant an entry: neither is added again.
+
+    Args:
+        layout: The docstring.
+        block: One of its entry sections.
+
+    Returns:
+        Each name (without stars) with the index of its line and whether the line names
+        several.
+    """
+    heads = {e.start for e in block.entries if e.well_formed}
+    found: dict[str, tuple[int, bool]] = {}
+    for index in range(block.start + 1, block.end):
+        match = _HEAD_RE.match(layout.lines[index])
+        if match is None or index in heads:
+            continue
+        names = [bare(n.strip()) for n in match.group(1).split(",")]
+        for name in names:
+            found.setdefault(name, (index, len(names) > 1))
+    return found
+
+
 def editable(layout: Layout, block: Block) -> bool:
     """Whether a section's entries can be edited: all well formed, body below the heading."""
     heading = layout.lines[block.start]
@@ -588,6 +635,8 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
     plan = _plan_args(entries, params, placeholder)
     syncer.changes = plan.changes
     renamed, missing = plan.renamed, plan.missing
+    listed = listed_names(layout, block)
+    missing = [p for p in missing if bare(p.name) not in listed]
     for entry in entries:
         found = renamed.get(id(entry)) or by_name.get(bare(entry.name))
         if found is None:
@@ -662,7 +711,8 @@ def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
     returns, yields = layout.block(Section.RETURNS), layout.block(Section.YIELDS)
     if facts.undecidable:
         return False
-    if facts.is_generator and returns is not None and yields is None:
+    if facts.is_generator and returns is not None and yields is None and \
+            not facts.generator_returns:  # ``return x`` in a generator: Returns is right
         block, heading = returns, HEADINGS[Section.YIELDS]
     elif not facts.is_generator and facts.documents_return and yields is not None and \
             returns is None:
@@ -729,8 +779,11 @@ def _function_syncer(layout: Layout, facts: FunctionFacts, answer: MethodDocstri
     _sync_args(syncer, facts, answer)
     converted = _convert(syncer, facts)
     says_value = not facts.is_generator and not facts.annotated_no_value
+    # A stub annotated ``Iterator[T]`` may say what it yields instead (pydoclint agrees).
+    yields_instead = facts.undecidable and facts.annotated_iterator and \
+        layout.block(Section.YIELDS) is not None
     _sync_typed(syncer, Section.RETURNS,
-                facts.needs_returns and not converted,
+                facts.needs_returns and not converted and not yields_instead,
                 facts.return_annotation if says_value else None,
                 answer.returns.description if answer and answer.returns else None)
     _sync_typed(syncer, Section.YIELDS, facts.documents_yield and not converted,
@@ -767,6 +820,8 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
         return syncer.result()
     documented = {e.name for e in block.entries} if block else set()
     documented |= {bare(e.name) for e in args.entries} if args else set()
+    for listed in (block, args):
+        documented |= set(listed_names(layout, listed)) if listed else set()
     given = {a.name: a.description for a in (answer.attributes if answer else [])}
     body: list[str] = []
     for fact in facts.attributes:

@@ -230,7 +230,7 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
                 facts = class_facts(node)
                 shown = shower.for_class(node) if shower is not None else shown
             else:
-                facts = function_facts(node, target.class_name)
+                facts = function_facts(node, target.class_name, source.text)
                 shown = shower.for_function(node) if shower is not None else shown
         request = DocRequest(target.kind, source.path, target.qualname, target.line,
                              shown.code, facts, existing_text, shown.context, options.rewrite,

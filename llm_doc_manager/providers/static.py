@@ -1,9 +1,11 @@
 """The offline ``static`` provider: what the code proves, and visible placeholders for prose.
 
-It never makes a sentence out of a name ("Return the isatty."): argument names, order,
-types and defaults, the sections the code needs, exceptions with the condition that raises
-them, and the fixed meanings of dunders are facts; everything else is the placeholder, which
-``validate`` reports (LD302) and a model provider fills later.
+It never makes a sentence out of a name ("Return the isatty.", "# Set subtotal."): argument
+names, order, types and defaults, the sections the code needs, exceptions with the condition
+that raises them (when one condition, naming only what the caller gives, covers every
+``raise`` of that class), and the fixed meanings of dunders are facts; everything else,
+comments included, is the placeholder, which ``validate`` reports (LD302) and a model
+provider fills later.
 """
 
 from __future__ import annotations
@@ -128,27 +130,14 @@ def module_docstring(facts: ModuleFacts, placeholder: str) -> ModuleDocstring:
                            notes=None)
 
 
-def _enumerate(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def comment_text(facts: BlockFacts, placeholder: str = PLACEHOLDER) -> CommentText:
+    """Derive a comment for a block: the placeholder.
 
-
-def sentence(text: str) -> str:
-    """Capitalise the first letter and end with a period."""
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def comment_text(facts: BlockFacts) -> CommentText:
-    """Derive a comment describing a block."""
-    phrases = list(dict.fromkeys(facts.phrases))  # same step twice reads as noise
-    shown = phrases[:4]
-    text = _enumerate(shown) if shown else "do nothing"
-    if len(phrases) > 4:
-        text += f", then {len(phrases) - 4} more steps"
-    return CommentText(text=sentence(text))
+    Why a block is there takes a person or a model; the statements' names strung into a
+    sentence ("Set subtotal and update subtotal.") only repeat the code below it.
+    """
+    del facts
+    return CommentText(text=placeholder)
 
 
 class StaticProvider:
@@ -195,7 +184,7 @@ class StaticProvider:
             return class_docstring(facts, self.placeholder)
         if isinstance(facts, ModuleFacts):
             return module_docstring(facts, self.placeholder)
-        return comment_text(facts)
+        return comment_text(facts, self.placeholder)
 
     def is_cached(self, request: DocRequest) -> bool:
         """Always False: nothing is stored, and nothing is ever sent either."""

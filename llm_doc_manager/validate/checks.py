@@ -9,8 +9,9 @@ docs/codes.md.
 from __future__ import annotations
 
 import ast
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,6 +72,7 @@ from llm_doc_manager.docstrings import (
 from llm_doc_manager.docstrings.exempt import Exemptions, Scope
 from llm_doc_manager.docstrings.layout import heading_problems
 from llm_doc_manager.docstrings.parse import parse_layout
+from llm_doc_manager.docstrings.sync import combined_names, listed_names
 
 _NOQA_RE = re.compile(r"#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
 _DOC_NOQA_RE = re.compile(r"\bnoqa:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.I)
@@ -208,12 +210,13 @@ class _FileChecker:
         """Check the Google format; return True when sections are too malformed to compare."""
         malformed = False
         placeholder = self.options.placeholder
-        if placeholder and placeholder in doc.value:
-            offset = next(i for i, line in enumerate(doc.layout.lines) if placeholder in line)
-            count = doc.value.count(placeholder)
+        found = _placeholders(doc.layout.lines, placeholder) if placeholder else []
+        if found:
+            offset, first = found[0]
+            count = len(found)
             self.add(doc.line + offset, PLACEHOLDER_LEFT, f"{qualname}: {count} "
                      f"placeholder{'s' if count > 1 else ''} ({placeholder!r}) left to "
-                     "describe", doc.noqa, self.find(doc.line + offset, placeholder))
+                     "describe", doc.noqa, self.find(doc.line + offset, first))
         if doc.value.count("\n") != doc.end_line - doc.line:
             # An escape (``"\n"`` in a non-raw docstring, keras's doctest output) made lines
             # the source does not show: headings and margins are not what a reader sees,
@@ -254,14 +257,17 @@ class _FileChecker:
         for heading, names in (("Args", [a.name for a in parsed.args]),
                                ("Attributes", [a.name for a in parsed.attributes]),
                                ("Raises", [r.exception_type for r in parsed.raises])):
-            for name in _malformed(names)[:1]:
+            # ``a, b: text`` documents both names (see ``listed_names``); not in Raises.
+            for name in [n for n in _malformed(names) if heading == "Raises" or
+                         not combined_names(n)][:1]:
                 malformed = True
                 self.at_entry(doc, name, MALFORMED_ENTRY,
                               f"{qualname}: '{name[:40]}' in section '{heading}' is not a "
                               "'name (type): description' entry")
         for kind, entries in (("argument", parsed.args), ("attribute", parsed.attributes)):
             for entry in entries:
-                if not entry.description.strip() and not _malformed([entry.name]):
+                if not entry.description.strip() and not _malformed([entry.name]) and \
+                        not combined_names(entry.name):
                     self.at_entry(doc, entry.name, EMPTY_DESCRIPTION,
                                   f"{qualname}: {kind} '{entry.name}' has no description")
         for exc in parsed.raises:
@@ -313,11 +319,12 @@ class _FileChecker:
 
     def args(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
         params = {bare(p.name): p for p in facts.params}
-        documented = {bare(a.name): a for a in doc.parsed.args}
+        documented = {bare(a.name): a for a in doc.parsed.args if not combined_names(a.name)}
         # Names a function receives through ``**kwargs`` may be documented as arguments.
         takes_kwargs = any(p.kind == "var_keyword" for p in facts.params)
         for name, expected in params.items():
-            if name not in documented:
+            if name not in documented and not self.listed(doc, Section.ARGS, name, qualname,
+                                                          "argument"):
                 self.at_doc(doc, ARG_MISSING,
                             f"{qualname}: argument '{expected.name}' is not documented")
         for name, entry in documented.items():
@@ -343,6 +350,25 @@ class _FileChecker:
             self.at_doc(doc, ARG_ORDER, f"{qualname}: arguments are documented in another "
                         f"order than the signature ({', '.join(common_sig)})")
 
+    def listed(self, doc: _Doc, section: Section, name: str, qualname: str, kind: str) -> bool:
+        """Whether a section names ``name`` on a line not read as its own entry.
+
+        ``a, b: text`` documents both; ``name: text`` indented under the entry above is an
+        entry a person wrote one step too deep: LD362 says so (adding it again would be a
+        duplicate).
+        """
+        block = doc.layout.block(section)
+        where = listed_names(doc.layout, block).get(name) if block is not None else None
+        if where is None:
+            return False
+        index, combined = where
+        if not combined:
+            line = doc.line + index
+            self.add(line, SECTION_INDENT, f"{qualname}: {kind} '{name}' is indented as the "
+                     "continuation of the entry above; entries start at the section's margin",
+                     doc.noqa, self.find(line, name))
+        return True
+
     def returns_yields(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
         parsed = doc.parsed
         for section, needed, present in ((Section.RETURNS, facts.documents_return,
@@ -356,11 +382,16 @@ class _FileChecker:
                          f"'{HEADINGS[section]}' must go on the lines below its heading, "
                          "indented", doc.noqa)
                 return
-        if facts.needs_returns and parsed.returns is None:
+        # A stub annotated ``Iterator[T]``/``Generator[...]`` may say what it yields instead.
+        yields_instead = facts.undecidable and facts.annotated_iterator and \
+            parsed.yields is not None
+        if facts.needs_returns and parsed.returns is None and not yields_instead:
             self.at_doc(doc, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
                         "has no Returns section")
         says_none = facts.annotated_no_value
-        if parsed.returns is not None and not facts.documents_return and (
+        # ``Generator[Y, S, R]`` (or ``return x`` in a generator) gives a value back too.
+        if parsed.returns is not None and not facts.documents_return and \
+                not facts.generator_returns and (
                 not facts.undecidable or says_none):
             why = "is a generator" if facts.is_generator else "returns nothing"
             self.add(self.section_line(doc, Section.RETURNS), RETURNS_EXTRA,
@@ -399,9 +430,19 @@ class _FileChecker:
                          self.column(fact.line, fact.col))
         if facts.undecidable:
             return
-        if _calls_something(node):
-            return  # a documented exception may come from a callee: nothing to compare
+        if _calls_something(node) or (facts.is_property and _delegates(node)):
+            # A documented exception may come from a callee, or from the attribute a
+            # property hands on (itself a property whose getter raises): nothing to compare.
+            return
+        looks_up = None
         for name in documented:
+            if _LOOKUP.get(name.rsplit(".", 1)[-1]):
+                # ``x[k]`` raises KeyError/IndexError itself, without a raise statement.
+                if looks_up is None:
+                    looks_up = any(isinstance(sub, ast.Subscript) and
+                                   isinstance(sub.ctx, ast.Load) for sub in walk_own(node.body))
+                if looks_up:
+                    continue
             if not any(same_exception(f.exception, name) for f in facts.raises):
                 self.at_entry(doc, name, RAISES_EXTRA,
                               f"{qualname}: documents {name} but no raise statement raises it")
@@ -419,7 +460,7 @@ class _FileChecker:
         self.attributes(doc, class_facts(node), qualname)
 
     def attributes(self, doc: _Doc, facts: ClassFacts, qualname: str) -> None:
-        documented = {a.name: a for a in doc.parsed.attributes}
+        documented = {a.name: a for a in doc.parsed.attributes if not combined_names(a.name)}
         # Constructor arguments documented under the class's Args are documented attributes.
         in_args = {bare(a.name) for a in doc.parsed.args}
         for fact in facts.attributes:
@@ -429,6 +470,9 @@ class _FileChecker:
             if entry is None and facts.open_ended and fact.name not in facts.fields:
                 # ``self.x = …`` in a subclass's __init__ often sets an inherited attribute
                 # (keras's ``self.input_spec``), documented with the base: not asked for.
+                continue
+            if entry is None and self.listed(doc, Section.ATTRIBUTES, fact.name, qualname,
+                                             "attribute"):
                 continue
             if entry is None:
                 self.at_doc(doc, ATTR_MISSING, f"{qualname}: attribute '{fact.name}' is not "
@@ -500,6 +544,34 @@ def _is_short(parsed: ParsedDocstring) -> bool:
     return not (parsed.args or parsed.returns or parsed.yields or parsed.raises
                 or parsed.attributes or parsed.examples
                 or any(ALIASES.get(r.heading.lower()) in _ENTRY_SECTIONS for r in parsed.extras))
+
+
+# Exceptions a subscript raises by itself.
+_LOOKUP = {"KeyError": True, "IndexError": True, "LookupError": True}
+
+
+def _delegates(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a body is one ``return`` of something read from elsewhere (``self.inner``)."""
+    body = node.body[1:] if docstring_expr(node.body) is not None else node.body
+    return len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None \
+        and any(isinstance(sub, ast.Attribute | ast.Subscript | ast.Call)
+                for sub in ast.walk(body[0].value))
+
+
+@functools.lru_cache(maxsize=8)
+def _placeholder_re(placeholder: str) -> re.Pattern[str]:
+    # Wrapped by a person or a formatter, ``TODO:`` / ``describe.`` is still the placeholder.
+    return re.compile(r"\s+".join(re.escape(word) for word in placeholder.split()))
+
+
+def _placeholders(lines: Sequence[str], placeholder: str) -> list[tuple[int, str]]:
+    """Each placeholder in the lines, also across a line break: its line, its first part."""
+    words = placeholder.split()
+    text = "\n".join(lines)
+    if not words or words[0] not in text:
+        return []
+    return [(text.count("\n", 0, m.start()), m.group().split("\n", 1)[0])
+            for m in _placeholder_re(placeholder).finditer(text)]
 
 
 def _malformed(names: Iterable[str]) -> list[str]:

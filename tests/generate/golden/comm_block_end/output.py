@@ -2,7 +2,7 @@ def m(x):
     if x:
         y = 1
         # @llm-comm-start
-        # Return y.
+        # TODO: describe.
         return y
         # @llm-comm-end
     return 0

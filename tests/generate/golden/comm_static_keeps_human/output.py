@@ -4,7 +4,7 @@ def process(items):
     total = sum(items)
     # @llm-comm-end
     # @llm-comm-start
-    # Check total > 10.
+    # TODO: describe.
     if total > 10:
         print(total)
     # @llm-comm-end
