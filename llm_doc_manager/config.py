@@ -112,6 +112,8 @@ class Settings:
     width: int = DEFAULT_WIDTH
     only_missing: bool = False
     all_defs: bool = False
+    all_private: bool = False
+    all_nested: bool = False
     placeholder: str = PLACEHOLDER
     rewrite: bool = False
     types: str = "auto"
@@ -121,8 +123,6 @@ class Settings:
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     force_exclude: bool = False
-    all_private: bool = False
-    all_nested: bool = False
     concurrency: int = 8
     requests_per_minute: float | None = None
     timeout: float = 60.0
@@ -161,6 +161,8 @@ _KEYS: dict[str, tuple[str, type]] = {
     "width": ("width", int),
     "only-missing": ("only_missing", bool),
     "all": ("all_defs", bool),
+    "all-private": ("all_private", bool),
+    "all-nested": ("all_nested", bool),
     "placeholder": ("placeholder", str),
     "rewrite": ("rewrite", bool),
     "types": ("types", str),
@@ -172,8 +174,6 @@ _KEYS: dict[str, tuple[str, type]] = {
     "force-exclude": ("force_exclude", bool),
     "concurrency": ("concurrency", int),
     "requests-per-minute": ("requests_per_minute", float),
-    "all-private": ("all_private", bool),
-    "all-nested": ("all_nested", bool),
     "timeout": ("timeout", float),
     "max-tries": ("max_tries", int),
     "retry-base": ("retry_base", float),

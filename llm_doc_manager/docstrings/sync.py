@@ -654,7 +654,6 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
             syncer.fill_entry(entry, _param_text(param, answer, ""))
     syncer.remove_entries(block, plan.removed, bool(missing))
     kept = [e for e in entries if e not in plan.removed]
-
     position = {bare(p.name): i for i, p in enumerate(params)}
     # Where each kept entry belongs in the signature (a renamed one under its new name).
     rank = {id(e): position[bare(renamed[id(e)].name)] if id(e) in renamed else

@@ -99,9 +99,9 @@ class CheckOptions:
     width: int = 79
     skip_short: bool = True
     placeholder: str = PLACEHOLDER
-
-
     scope: Scope = field(default_factory=Scope)
+
+
 @dataclass(frozen=True)
 class _Doc:
     """A docstring with what is needed to point at its lines."""
