@@ -92,7 +92,8 @@ def _removed_entries(lines: list[str], params: set[str], new: str, tally: Tally
     """Words of removed lines that belong to entries of arguments the function lacks.
 
     An entry whose description still appears in the new docstring was renamed, not
-    removed: its words are not excused.
+    removed: its words are not excused. Called only for a pure removal (no argument
+    appeared): the one deletion the tool may make.
     """
     allowed: Counter[str] = Counter()
     inside = False
@@ -127,6 +128,11 @@ def compare(path: str, before: str, after: str, tally: Tally) -> None:
     for place, (old, _) in old_docs.items():
         tally.docstrings += 1
         new, params = new_docs.get(place, ("", set()))
+        # Words of a gone entry are excused only for a pure removal: no argument of the
+        # signature lacks an entry (no "new" argument); otherwise the tool keeps them (a
+        # rename it is not certain of is left to a person).
+        documented = {m.group(1) for m in map(_ENTRY_RE.match, old.split("\n")) if m}
+        pure_removal = not (params - documented - {"self", "cls"})
         if new == old:
             continue
         tally.changed += 1
@@ -144,7 +150,7 @@ def compare(path: str, before: str, after: str, tally: Tally) -> None:
                     best = max(new_lines[j1:j2], key=lambda new_line, old_line=old_line:
                                difflib.SequenceMatcher(a=old_line, b=new_line).ratio())
                     allowed += _in_line_edit(old_line, best)
-            if tag in ("replace", "delete"):
+            if tag in ("replace", "delete") and pure_removal:
                 allowed += _removed_entries(old_lines[i1:i2], params, new, tally)
         lost = Counter(_WORD_RE.findall(old)) - Counter(_WORD_RE.findall(new)) - allowed
         tally.lost.extend((path, place, word) for word in sorted(lost.elements()))
