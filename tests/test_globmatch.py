@@ -147,3 +147,16 @@ def test_a_pattern_too_long_for_a_program_is_refused() -> None:
                            "characters with more than 2)")]
     assert spec.match_file("a.pyc")
     assert spec.match_file("x" * 2000)  # no wildcard: re takes it, whatever its length
+
+
+def test_blank_and_comment_lines_are_skipped() -> None:
+    # pathspec 1.x keeps no pattern for them: every .gitignore with a blank line was an
+    # internal error (IndexError) in every command.
+    lines = ["*.pyc", "", "# a comment", "   ", "#", "build/", "!keep.py", "\\#literal.py"]
+    spec, refused = IgnoreSpec.from_lines(lines)
+    assert refused == []
+    assert spec.match_file("a.pyc")
+    assert spec.match_file("build/")
+    assert spec.match_file("#literal.py")
+    assert not spec.match_file("keep.py")
+    assert not spec.match_file("a.py")

@@ -346,3 +346,17 @@ def test_the_budget_leaves_ordinary_trees_alone(tmp_path: Path) -> None:
     files = iter_files([tmp_path], problems=problems)
     assert sorted(f.name for f in files) == ["kept.py"] * 200
     assert problems == []
+
+
+def test_a_real_gitignore_with_blank_lines_and_comments(tmp_path: Path, llm_doc: Run) -> None:
+    (tmp_path / ".gitignore").write_text("# Byte-compiled\n__pycache__/\n*.py[cod]\n\n"
+                                         "# Distribution\nbuild/\n\n\n.venv\n")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "gone.py").write_text(MARKED)
+    (tmp_path / "m.py").write_text(MARKED)
+    for command in (["validate", "--all", "."], ["generate", "--check", "."],
+                    ["calls", "--order", "."], ["report", "--no-source", "."]):
+        result = llm_doc(*command)
+        assert result.returncode in (0, 1), (command, result.stderr)
+        assert "internal error" not in result.stderr, command
+        assert "gone.py" not in result.stdout + result.stderr, command

@@ -251,7 +251,10 @@ class IgnoreSpec:
                     # "Possible nested set" and the like, for "[[:alpha:]]": a repository's
                     # text is no reason for Python's warnings (the suite makes them errors).
                     warnings.simplefilter("ignore")
-                    pattern = pathspec.GitIgnoreSpec.from_lines([line]).patterns[0]
+                    parsed = pathspec.GitIgnoreSpec.from_lines([line]).patterns
+                    if not parsed:  # a blank or comment line: pathspec 1.x keeps no pattern
+                        continue
+                    pattern = parsed[0]
                     regex = pattern.regex.pattern if pattern.regex is not None else ""
                     total, spanning = wildcards(regex)
                     costly = total > MAX_WILDCARDS or spanning > MAX_SPANNING
