@@ -36,7 +36,7 @@ from llm_doc_manager.docstrings.schemas import (
     MethodDocstring,
     ModuleDocstring,
 )
-from llm_doc_manager.docstrings.sections import HEADINGS, Section
+from llm_doc_manager.docstrings.sections import HEADINGS, Section, heading_of
 from llm_doc_manager.docstrings.types import core_type_span, same_type
 
 #: Where a new section goes relative to the others (sections not listed keep their place).
@@ -602,7 +602,11 @@ def _plan_args(entries: Sequence[Entry], params: Sequence[Param], placeholder: s
     missing = [p for p in params if bare(p.name) not in documented]
     takes_kwargs = any(p.kind == "var_keyword" for p in params)
     # With **kwargs an entry of no argument may document a keyword received through it.
-    stale = [] if takes_kwargs else [e for e in entries if bare(e.name) not in by_name]
+    # An "entry" named like a section (``Returns:`` or ``Example:`` indented into Args by
+    # mistake) is a person's section, with all that is indented under it (examples, code):
+    # never an argument's entry to remove or rename.
+    stale = [] if takes_kwargs else [e for e in entries if bare(e.name) not in by_name
+                                     and heading_of(f"{e.name}:") is None]
     renamed = _renames(entries, params, stale, missing)
     stale = [e for e in stale if id(e) not in renamed]
     missing = [p for p in missing if all(p is not new for new in renamed.values())]
@@ -712,16 +716,23 @@ def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
         return False
     if facts.is_generator and returns is not None and yields is None and \
             not facts.generator_returns:  # ``return x`` in a generator: Returns is right
-        block, heading = returns, HEADINGS[Section.YIELDS]
+        block, heading, annotation = returns, HEADINGS[Section.YIELDS], facts.yield_type
     elif not facts.is_generator and facts.documents_return and yields is not None and \
             returns is None:
         block, heading = yields, HEADINGS[Section.RETURNS]
+        annotation = None if facts.annotated_no_value else facts.return_annotation
     else:
         return False
     line = layout.lines[block.start]
     column = line.index(block.heading)
     syncer.edit.set_line(block.start, line[:column] + heading + line[column +
                                                                      len(block.heading):])
+    # The type follows in the same run (``Iterable[str]`` returned is ``str`` yielded):
+    # left for the next run, a second run would change the file again.
+    if block.text and block.type_hint and annotation and block.type_span is not None and \
+            same_type(block.type_hint, annotation) is False:
+        first = next(i for i in range(block.start + 1, block.end) if layout.lines[i].strip())
+        syncer.retype(first, block.type_span, annotation)
     return True
 
 

@@ -1,0 +1,15 @@
+"""A generator documented with Returns: the heading and the type follow in one run."""
+from typing import Iterable
+
+
+def walk(n: int) -> Iterable[str]:
+    """Walk.
+
+    Args:
+        n (`int`): How many.
+
+    Returns:
+        `Iterable[str]`: the names.
+    """
+    for i in range(n):
+        yield str(i)
