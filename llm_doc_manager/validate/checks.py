@@ -246,9 +246,14 @@ class _FileChecker:
                 self.add(number, SECTION_INDENT, f"{qualname}: the body of section "
                          f"'{problem.text}' must be indented below its heading", doc.noqa,
                          self.find(number, problem.text))
-        for number in range(doc.line, doc.end_line + 1):
+        # As ruff's E501/W505 do: a noqa comment naming E501 (or W505) at the end of a
+        # multi-line string covers its lines, and a line of one word (a URL) cannot wrap.
+        closing = self.noqa.get(doc.end_line, frozenset())
+        waived = closing is _ALL or bool({"*", "E501", "W505"} & closing)
+        for number in range(doc.line, doc.end_line + 1) if not waived else ():
             physical = self.lines[number - 1] if number <= len(self.lines) else ""
-            if display_width(physical) > self.options.width:
+            words = physical.strip().removeprefix('"""').removesuffix('"""').split()
+            if len(words) > 1 and display_width(physical) > self.options.width:
                 self.add(number, LINE_TOO_LONG, f"{qualname}: docstring line is "
                          f"{display_width(physical)} columns long (limit "
                          f"{self.options.width})", doc.noqa,

@@ -127,3 +127,16 @@ def test_escaped_newlines_do_not_make_headings_look_indented() -> None:
             '    Returns:\n        The packed array.\n\n    Example:\n\n'
             '    >>> print("Packed:\\n", pack(arr))\n    """\n    return arr\n')
     assert _codes(text) == []
+
+
+def test_long_docstring_lines_follow_ruffs_exemptions() -> None:
+    # A noqa comment naming E501 (or W505) after a multi-line string covers its lines, as
+    # in ruff; a line of one word (a URL) cannot be wrapped. Seen on optax: 22 of 24 LD364
+    # findings were in docstrings closed with such a comment.
+    long = "Do it, with a line that is " + "far " * 14 + "too long."
+    url = "https://example.com/" + "a/" * 40
+    text = (f'"""M."""\n\n\ndef f() -> None:\n    """{long}\n\n    {url}\n    """  # noqa: E501'
+            f'\n\n\ndef g() -> None:\n    """{long}\n\n    {url}\n    """  # noqa: W505\n\n\n'
+            f'def h() -> None:\n    """{long}\n\n    {url}\n    """\n')
+    found = check_source(Path("m.py"), text, CheckOptions(all_defs=True, width=79))
+    assert [(f.code, f.line) for f in found] == [("LD364", 19)]  # h only: the sentence
