@@ -178,7 +178,7 @@ def test_verbose_names_the_configuration_and_the_provider(tmp_path: Path, llm_do
 
 
 def test_width_follows_the_formatter(tmp_path: Path, llm_doc: Run) -> None:
-    long_line = "x" * 86
+    long_line = "word " * 17 + "end"  # words: a line of one word is never too long
     (tmp_path / "m.py").write_text(f'def f():\n    """{long_line}."""\n')
     assert "LD364" in llm_doc("validate", "--all", "m.py").stdout
     (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
