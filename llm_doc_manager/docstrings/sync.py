@@ -887,15 +887,7 @@ def sync(layout: Layout, facts: FunctionFacts | ClassFacts | ModuleFacts,
     Returns:
         The new lines, or None when nothing has to change.
     """
-    assert layout.style in EDITABLE
-    if isinstance(facts, FunctionFacts):
-        return sync_function(layout, facts, answer if isinstance(answer, MethodDocstring)
-                             else None, conv, placeholder)
-    if isinstance(facts, ClassFacts):
-        return sync_class(layout, facts, answer if isinstance(answer, ClassDocstring)
-                          else None, conv, placeholder)
-    return sync_module(layout, facts, answer if isinstance(answer, ModuleDocstring) else None,
-                       conv, placeholder)
+    return sync_counted(layout, facts, answer, conv, placeholder)[0]
 
 
 def sync_counted(layout: Layout, facts: FunctionFacts | ClassFacts | ModuleFacts,
@@ -914,12 +906,16 @@ def sync_counted(layout: Layout, facts: FunctionFacts | ClassFacts | ModuleFacts
         The new lines (None when nothing has to change) and the entries renamed, removed
         and kept for a person.
     """
+    assert layout.style in EDITABLE
     if isinstance(facts, FunctionFacts):
-        assert layout.style in EDITABLE
         syncer = _function_syncer(layout, facts, answer if isinstance(
             answer, MethodDocstring) else None, conv, placeholder)
         return syncer.result(), syncer.changes
-    return sync(layout, facts, answer, conv, placeholder), EntryChanges()
+    if isinstance(facts, ClassFacts):
+        return sync_class(layout, facts, answer if isinstance(answer, ClassDocstring)
+                          else None, conv, placeholder), EntryChanges()
+    return sync_module(layout, facts, answer if isinstance(answer, ModuleDocstring) else None,
+                       conv, placeholder), EntryChanges()
 
 
 def assemble(layout: Layout, lines: Lines) -> str:
