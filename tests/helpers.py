@@ -6,11 +6,19 @@ import ast
 import asyncio
 import difflib
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
-from llm_doc_manager.generate.pipeline import FileChange, FileResult, Options, process_file
+from llm_doc_manager.generate.pipeline import (
+    FileChange,
+    FileResult,
+    Options,
+    Status,
+    process_file,
+)
 from llm_doc_manager.providers.base import DocRequest, Usage
 from llm_doc_manager.providers.static import StaticProvider
 from llm_doc_manager.source.positions import split_lines
@@ -127,3 +135,32 @@ def assert_invariants(path: Path, before: str, change: FileChange, provider: Any
 
 def load_answers(path: Path) -> dict[str, dict[str, Any]]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def check_golden(folder: Path, tmp_path: Path, *, comments: bool = False) -> None:
+    """One golden case: ``input.py`` gives exactly ``output.py``, with the invariants.
+
+    The folder may hold ``answer.json`` (canned model answers; else the static provider)
+    and ``options.json``. ``LLM_DOC_REGEN=1`` rewrites ``output.py`` after a reviewed change.
+    """
+    answers = load_answers(folder / "answer.json")
+    provider = CannedProvider(answers) if answers else None
+    options_file = folder / "options.json"
+    options = Options(**json.loads(options_file.read_text())) if options_file.exists() \
+        else Options()
+    path = tmp_path / "input.py"
+    shutil.copyfile(folder / "input.py", path)
+    os.chmod(path, 0o640)
+    before = path.read_bytes()
+
+    result = run_file(path, provider, options)
+
+    assert isinstance(result, FileChange), result
+    assert all(r.status is not Status.FAILED for r in result.regions), result.regions
+    produced = result.source.encode(result.new_text)
+    expected_file = folder / "output.py"
+    if os.environ.get("LLM_DOC_REGEN"):
+        expected_file.write_bytes(produced)
+    assert produced == expected_file.read_bytes()
+    assert path.read_bytes() == before, "process_file must not write"
+    assert_invariants(path, result.source.text, result, provider, options, comments=comments)

@@ -9,44 +9,21 @@ expected outputs after reviewing a change.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from llm_doc_manager.docstrings.sync import spelt_alike
-from llm_doc_manager.generate.pipeline import FileChange, Options, Status
+from llm_doc_manager.generate.pipeline import FileChange, Status
 from tests.conftest import Run
-from tests.helpers import CannedProvider, assert_invariants, load_answers, run_file
+from tests.helpers import check_golden
 
 CASES = Path(__file__).parent / "golden" / "renames"
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
 def test_golden(case: str, tmp_path: Path) -> None:
-    folder = CASES / case
-    answers = load_answers(folder / "answer.json")
-    provider = CannedProvider(answers) if answers else None
-    options_file = folder / "options.json"
-    options = Options(**json.loads(options_file.read_text())) if options_file.exists() \
-        else Options()
-    path = tmp_path / "input.py"
-    shutil.copyfile(folder / "input.py", path)
-    before = path.read_bytes()
-
-    result = run_file(path, provider, options)
-
-    assert path.read_bytes() == before, "process_file must not write"
-    assert isinstance(result, FileChange), result
-    assert all(r.status is not Status.FAILED for r in result.regions), result.regions
-    produced = result.source.encode(result.new_text)
-    expected_file = folder / "output.py"
-    if os.environ.get("LLM_DOC_REGEN"):
-        expected_file.write_bytes(produced)
-    assert produced == expected_file.read_bytes()
-    assert_invariants(path, result.source.text, result, provider, options)
+    check_golden(CASES / case, tmp_path)
 
 
 @pytest.mark.parametrize(("old", "new"), [
