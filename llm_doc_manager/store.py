@@ -289,8 +289,8 @@ V = TypeVar("V", bound=str)
 DEFAULT_MAX_BYTES = 256 * 2**20
 #: A value above this share of the cap is not stored: it would evict most of the store.
 LARGEST_SHARE = 8
-# Evict down to this share of the caps so a full store does not evict on every write.
-_EVICT_TO = 0.9
+#: Evict down to this share of the caps so a full store does not evict on every write.
+EVICT_TO = 0.9
 # A hit older than this is marked used again; fresher hits are not written (a warm run
 # that finds everything stays read-only).
 _TOUCH_AFTER = 3600.0
@@ -449,7 +449,7 @@ class ResultStore(Generic[V]):
 
     def _evict(self, db: sqlite3.Connection, count: int, size: int) -> None:
         """Drop the least recently used rows until both caps have room again."""
-        rows, target = int(self._max_rows * _EVICT_TO), int(self._max_bytes * _EVICT_TO)
+        rows, target = int(self._max_rows * EVICT_TO), int(self._max_bytes * EVICT_TO)
         doomed = []
         for rowid, row_size in db.execute("SELECT rowid, size FROM results ORDER BY used"):
             if count <= rows and size <= target:

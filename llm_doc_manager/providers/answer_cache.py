@@ -20,14 +20,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_doc_manager.store import CacheRefused, is_damage, open_sqlite, remove_database, say
+from llm_doc_manager.store import (
+    EVICT_TO,
+    LARGEST_SHARE,
+    CacheRefused,
+    is_damage,
+    open_sqlite,
+    remove_database,
+    say,
+)
 
 FILE_NAME = "answers-v1.sqlite3"
 DEFAULT_MAX_MB = 500
-# Evict down to this share of the cap so a full cache does not evict on every write.
-_EVICT_TO = 0.9
-#: An answer above this share of the cap is not stored (it would evict most of the cache).
-LARGEST_SHARE = 8
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -213,7 +217,7 @@ class AnswerCache:
 
     def _evict(self, db: sqlite3.Connection) -> None:
         total = int(db.execute("SELECT coalesce(sum(size), 0) FROM entries").fetchone()[0])
-        target = int(self.max_size * _EVICT_TO)
+        target = int(self.max_size * EVICT_TO)
         doomed = []
         for key, size in db.execute("SELECT key, size FROM entries ORDER BY used"):
             if total <= target:
