@@ -14,7 +14,7 @@ from llm_doc_manager.callgraph.graph import CallGraph
 from llm_doc_manager.callgraph.index import module_index
 from llm_doc_manager.callgraph.symbols import FORMAT, ModuleIndex, index_from_json, index_to_json
 from llm_doc_manager.codes import Finding
-from llm_doc_manager.source.discovery import iter_files
+from llm_doc_manager.source.discovery import PROJECT_MARKERS, iter_files
 from llm_doc_manager.store import ResultStore, code_fingerprint
 
 
@@ -100,9 +100,6 @@ class Project:
     paths: list[Path] = field(default_factory=list)
 
 
-_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
-
-
 def project_root(path: Path) -> Path:
     """The folder to index around a file or folder: the nearest one with a project marker.
 
@@ -111,7 +108,7 @@ def project_root(path: Path) -> Path:
     """
     folder = path.resolve() if path.is_dir() else path.resolve().parent
     for candidate in (folder, *folder.parents):
-        if any((candidate / marker).exists() for marker in _MARKERS):
+        if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
             return candidate
     while (folder / "__init__.py").is_file() and folder.parent != folder:
         folder = folder.parent

@@ -28,13 +28,13 @@ from typing import TypeVar
 from llm_doc_manager.config import CONVENTIONS_CHOICES, TYPES_CHOICES
 from llm_doc_manager.docstrings.layout import Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
+from llm_doc_manager.source.discovery import PROJECT_MARKERS
 
 #: Files read per folder and per project, at most; larger files are skipped.
 SAMPLE_FILES = 200
 _MAX_FILE_BYTES = 1_000_000
 #: Paths listed while walking a project, at most, before the sample is drawn from them.
 _MAX_LISTED = 5000
-_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 _SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "venv", "build",
                            "dist"})
 _CODING_RE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
@@ -278,7 +278,7 @@ def folder_evidence(folder: Path) -> Evidence:
 def project_root(folder: Path) -> Path | None:
     """The nearest folder up from ``folder`` (itself included) that marks a project."""
     for candidate in (folder, *folder.parents):
-        if any(os.path.lexists(candidate / marker) for marker in _PROJECT_MARKERS):
+        if any(os.path.lexists(candidate / marker) for marker in PROJECT_MARKERS):
             return candidate
     return None
 

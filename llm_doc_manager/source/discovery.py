@@ -25,6 +25,8 @@ DEFAULT_EXCLUDES = frozenset({
     "site-packages", "venv", "env",
 })
 SUFFIXES = (".py", ".pyi")
+#: What marks a project's folder: its configuration or its repository.
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
 
 def _compile(lines: Iterable[str], budget: Budget | None = None, source: str = ""
