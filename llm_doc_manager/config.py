@@ -75,6 +75,7 @@ class Settings:
         all_defs: Treat every def and class as marked.
         all_private: ``all_defs`` covers private definitions and modules too.
         all_nested: ``all_defs`` covers functions and classes nested in functions too.
+        all_tests: ``all_defs`` covers test modules and test functions too.
         placeholder: Text written where only a person or a model can write prose.
         rewrite: Let a model revise existing docstrings (default: only fill what is missing).
         types: Whether new docstring entries carry types (``auto``: as the project does).
@@ -114,6 +115,7 @@ class Settings:
     all_defs: bool = False
     all_private: bool = False
     all_nested: bool = False
+    all_tests: bool = False
     placeholder: str = PLACEHOLDER
     rewrite: bool = False
     types: str = "auto"
@@ -163,6 +165,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "all": ("all_defs", bool),
     "all-private": ("all_private", bool),
     "all-nested": ("all_nested", bool),
+    "all-tests": ("all_tests", bool),
     "placeholder": ("placeholder", str),
     "rewrite": ("rewrite", bool),
     "types": ("types", str),

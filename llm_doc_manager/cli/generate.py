@@ -154,7 +154,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
                       all_defs=settings.all_defs, placeholder=settings.placeholder,
                       rewrite=settings.rewrite, types=settings.types,
                       conventions=settings.conventions,
-                      scope=Scope(settings.all_private, settings.all_nested))
+                      scope=Scope.from_settings(settings))
     if stdin_path is not None:
         return _from_stdin(stdin_path, chosen, options, settings, args, out, err)
     calls = _call_context(files, targets, chosen, settings)

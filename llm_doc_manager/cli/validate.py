@@ -288,7 +288,7 @@ def _fix(findings: list[Finding], settings: Settings, args: argparse.Namespace) 
     options = Options(width=settings.width, all_defs=True, only=only,
                       placeholder=settings.placeholder, types=settings.types,
                       conventions=settings.conventions,
-                      scope=Scope(settings.all_private, settings.all_nested))
+                      scope=Scope.from_settings(settings))
     results = asyncio.run(run_files(sorted(only), StaticProvider(settings.placeholder), options,
                                     jobs=os.cpu_count() or 1))
     out, err = consoles(use_color(args.color, sys.stdout, os.environ),

@@ -33,6 +33,7 @@ from llm_doc_manager.analysis.nodes import (
     private_module,
     private_name,
 )
+from llm_doc_manager.config import Settings
 from llm_doc_manager.docstrings.layout import EDITABLE, read_layout
 from llm_doc_manager.docstrings.parse import parse_layout
 from llm_doc_manager.docstrings.sections import Section
@@ -45,10 +46,17 @@ class Scope:
     Attributes:
         private: Private definitions (``_name``) and the modules of private packages.
         nested: Functions and classes defined inside functions.
+        tests: Test modules and test functions.
     """
 
     private: bool = False
     nested: bool = False
+    tests: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Scope:
+        """The scope the ``all-private``, ``all-nested`` and ``all-tests`` keys ask for."""
+        return cls(settings.all_private, settings.all_nested, settings.all_tests)
 
 
 class Reason(str, Enum):

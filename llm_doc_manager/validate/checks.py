@@ -55,7 +55,7 @@ from llm_doc_manager.codes import (
     YIELDS_TYPE,
     Finding,
 )
-from llm_doc_manager.config import PLACEHOLDER
+from llm_doc_manager.config import PLACEHOLDER, Settings
 from llm_doc_manager.docstrings import (
     ALIASES,
     EDITABLE,
@@ -100,6 +100,20 @@ class CheckOptions:
     skip_short: bool = True
     placeholder: str = PLACEHOLDER
     scope: Scope = field(default_factory=Scope)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, all_defs: bool) -> CheckOptions:
+        """The options a run's settings ask for.
+
+        Args:
+            settings: The run's settings.
+            all_defs: Check every definition.
+
+        Returns:
+            The options.
+        """
+        return cls(all_defs=all_defs, width=settings.width, placeholder=settings.placeholder,
+                   scope=Scope.from_settings(settings))
 
 
 @dataclass(frozen=True)

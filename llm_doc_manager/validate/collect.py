@@ -36,15 +36,15 @@ CHECKS_VERSION = 9
 
 
 def _signature(settings: Settings, all_defs: bool) -> str:
-    return json.dumps([__version__, CHECKS_VERSION, code_fingerprint(), all_defs, settings.width,
-                       settings.placeholder, settings.all_private, settings.all_nested],
-                      separators=(",", ":"))
+    # Every setting is part of the key (those the checks never read too: a changed one
+    # costs a cold run, a forgotten one would reuse stale findings).
+    fields = {name: value for name, value in vars(settings).items() if name != "notices"}
+    return json.dumps([__version__, CHECKS_VERSION, code_fingerprint(), all_defs, fields],
+                      separators=(",", ":"), sort_keys=True, default=str)
 
 
-def _check_path(path: str, all_defs: bool, width: int, placeholder: str,
-                scope: tuple[bool, bool] = (False, False)) -> list[list[object]]:
+def _check_path(path: str, all_defs: bool, settings: Settings) -> list[list[object]]:
     """Check one file in a worker (or here); findings as plain lists for pickling."""
-    from llm_doc_manager.docstrings.exempt import Scope
     from llm_doc_manager.validate.checks import CheckOptions, check_source
 
     file = Path(path)
@@ -52,25 +52,22 @@ def _check_path(path: str, all_defs: bool, width: int, placeholder: str,
     if isinstance(source, Finding):
         return [[source.line, source.col, source.code, source.message]]
     try:
-        found = check_source(file, source.text, CheckOptions(all_defs=all_defs, width=width,
-                                                                 placeholder=placeholder,
-                                                                 scope=Scope(*scope)))
+        found = check_source(file, source.text, CheckOptions.from_settings(settings, all_defs))
     except RecursionError:  # too deep for ast.unparse: this file's finding, not a crash
         return [[0, 0, "LD001", "cannot analyse: expressions nested too deeply"]]
     return [[f.line, f.col, f.code, f.message] for f in found]
 
 
-def _check_all(paths: list[str], all_defs: bool, width: int, placeholder: str, jobs: int,
-               scope: tuple[bool, bool] = (False, False)) -> list[list[list[object]]]:
+def _check_all(paths: list[str], all_defs: bool, settings: Settings,
+               jobs: int) -> list[list[list[object]]]:
     workers = jobs or (os.cpu_count() or 1)
     if workers <= 1 or len(paths) < _PARALLEL_FROM:
-        return [_check_path(p, all_defs, width, placeholder, scope) for p in paths]
+        return [_check_path(p, all_defs, settings) for p in paths]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_check_path, paths, [all_defs] * len(paths),
-                             [width] * len(paths), [placeholder] * len(paths),
-                             [scope] * len(paths), chunksize=8))
+                             [settings] * len(paths), chunksize=8))
 
 
 def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bool,
@@ -105,9 +102,7 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
         known = {key: rows for key, value in results.get_many([j.key for j in jobs_list]).items()
                  if (rows := _stored(value)) is not None}
         todo = [j for j in jobs_list if j.key not in known]
-        fresh = _check_all([j.path for j in todo], all_defs, settings.width,
-                           settings.placeholder, jobs,
-                           (settings.all_private, settings.all_nested))
+        fresh = _check_all([j.path for j in todo], all_defs, settings, jobs)
         results.put_many([(j.key, json.dumps(rows)) for j, rows in zip(todo, fresh,
                                                                        strict=True)])
         known.update((j.key, rows) for j, rows in zip(todo, fresh, strict=True))
