@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-# What cannot be shown as itself: C0 and C1 controls and DEL (a line break, a carriage
-# return, a terminal escape), Unicode's line and paragraph separators, the controls that
-# reorder displayed text (Trojan Source), a byte-order mark, and lone surrogates (bytes of
-# a file name that are not UTF-8, which cannot even be written out).
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
-                     "\u2066-\u2069\ufeff\ud800-\udfff]")
+from llm_doc_manager.errors import is_hidden
+
+# What cannot be shown as itself is one set, ``errors.is_hidden``'s (controls, format and
+# bidirectional characters, separators, surrogates: the bytes of a file name that are not
+# UTF-8), the one model answers are refused for; newline and tab are escaped here too.
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -22,6 +20,8 @@ def shown(char: str) -> str:
         return _NAMED[char]
     if 0xDC80 <= point <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
         return f"\\x{point - 0xDC00:02x}"
+    if point > 0xFFFF:
+        return f"\\U{point:08x}"  # ``\\u`` takes four digits: read as Python reads it
     return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
 
 
@@ -29,8 +29,10 @@ def visible(value: str) -> str:
     """``value`` with every character that is not shown as itself written as an escape
     (``\\n``, ``\\x1b``, ``\\u202e``): what a name or path from a tree looks like on one
     line of a terminal, a log or a report (a file name cannot forge a line or move the
-    cursor)."""
-    return _HIDDEN.sub(lambda m: shown(m[0]), value)
+    cursor). The characters are ``errors.is_hidden``'s, plus newline and tab."""
+    if value.isascii() and value.isprintable():
+        return value  # the common case, without a look at each character
+    return "".join(shown(c) if c in _NAMED or is_hidden(c) else c for c in value)
 
 
 @dataclass(frozen=True, order=True)
