@@ -313,6 +313,37 @@ class StoreStats:
     max_size: int
 
 
+def evict_oldest(db: sqlite3.Connection, table: str, key: str, held: tuple[int, int],
+                 caps: tuple[int | None, int]) -> int:
+    """Drop a store's least recently used rows until both caps have room again.
+
+    Eviction goes down to ``EVICT_TO`` of each cap, not just under it, so that the next
+    writes do not evict again one row at a time.
+
+    Args:
+        db: The open database, inside the caller's transaction.
+        table: The table (one of ours: a constant, never text from a file).
+        key: Its key column.
+        held: Rows and bytes the table holds now.
+        caps: Most rows (None: no cap) and most bytes.
+
+    Returns:
+        The bytes the table holds afterwards.
+    """
+    count, size = held
+    rows = None if caps[0] is None else int(caps[0] * EVICT_TO)
+    target = int(caps[1] * EVICT_TO)
+    doomed = []
+    for row_key, row_size in db.execute(f"SELECT {key}, size FROM {table} ORDER BY used"):
+        if (rows is None or count <= rows) and size <= target:
+            break
+        doomed.append((row_key,))
+        count -= 1
+        size -= row_size
+    db.executemany(f"DELETE FROM {table} WHERE {key} = ?", doomed)
+    return size
+
+
 class ResultStore(Generic[V]):
     """Results per file content, so that unchanged files are not processed again.
 
@@ -440,24 +471,13 @@ class ResultStore(Generic[V]):
             count, size = db.execute(
                 "SELECT count(*), coalesce(sum(size), 0) FROM results").fetchone()
             if count > self._max_rows or size > self._max_bytes:
-                self._evict(db, count, size)
+                evict_oldest(db, "results", "rowid", (count, size),
+                             (self._max_rows, self._max_bytes))
             db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             raise
-
-    def _evict(self, db: sqlite3.Connection, count: int, size: int) -> None:
-        """Drop the least recently used rows until both caps have room again."""
-        rows, target = int(self._max_rows * EVICT_TO), int(self._max_bytes * EVICT_TO)
-        doomed = []
-        for rowid, row_size in db.execute("SELECT rowid, size FROM results ORDER BY used"):
-            if count <= rows and size <= target:
-                break
-            doomed.append((rowid,))
-            count -= 1
-            size -= row_size
-        db.executemany("DELETE FROM results WHERE rowid = ?", doomed)
 
     def stats(self) -> StoreStats | None:
         """Rows and bytes stored, or None when the store is off."""

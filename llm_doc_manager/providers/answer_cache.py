@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llm_doc_manager.store import (
-    EVICT_TO,
     LARGEST_SHARE,
     CacheRefused,
+    evict_oldest,
     is_damage,
     open_sqlite,
     remove_database,
@@ -217,15 +217,8 @@ class AnswerCache:
 
     def _evict(self, db: sqlite3.Connection) -> None:
         total = int(db.execute("SELECT coalesce(sum(size), 0) FROM entries").fetchone()[0])
-        target = int(self.max_size * EVICT_TO)
-        doomed = []
-        for key, size in db.execute("SELECT key, size FROM entries ORDER BY used"):
-            if total <= target:
-                break
-            doomed.append((key,))
-            total -= size
-        db.executemany("DELETE FROM entries WHERE key = ?", doomed)
-        db.execute("INSERT OR REPLACE INTO counters VALUES ('size', ?)", (total,))
+        left = evict_oldest(db, "entries", "key", (0, total), (None, self.max_size))
+        db.execute("INSERT OR REPLACE INTO counters VALUES ('size', ?)", (left,))
 
     def delete(self, key: str) -> None:
         """Forget one entry (an answer that no longer validates)."""
