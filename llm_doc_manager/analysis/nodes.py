@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from llm_doc_manager.source.discovery import PROJECT_MARKERS
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 DefNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -207,6 +211,218 @@ def private_module(path: Path | None) -> bool:
     if path.stem not in ("__init__", "__main__"):
         parts.append(path.stem)
     return any(private_name(part) for part in parts)
+
+
+def magic_name(name: str) -> bool:
+    """Tell whether a name is a ``__dunder__`` name (``__eq__``, a module's ``__getattr__``)."""
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def test_name(name: str, is_class: bool) -> bool:
+    """Tell whether a def or class is named as a test (Google's ``no-docstring-rgx``).
+
+    Args:
+        name: The def's or class's own name.
+        is_class: Whether it is a class.
+
+    Returns:
+        True for functions named ``test*`` and classes named ``Test*``, ``*Test`` or
+        ``*Tests`` (``main`` is not a test).
+    """
+    if is_class:
+        return name.startswith("Test") or name.endswith(("Test", "Tests"))
+    return name.startswith("test")
+
+
+#: Files that are test code by their name alone (pytest's and unittest's conventions).
+_TEST_FILES = ("tests.py", "conftest.py")
+_TEST_FOLDERS = ("tests", "test")
+
+
+@functools.lru_cache(maxsize=1024)
+def _in_test_folder(folder: Path) -> bool:
+    """Whether a folder is, or lies in, a folder named ``tests``/``test`` of its project.
+
+    Only the folders below the project's root (the nearest one with a project marker) count,
+    so a checkout under ``/home/test/`` is not test code; without a project marker, the
+    packages holding the file and the folder above them.
+    """
+    names: list[str] = []
+    for candidate in (folder, *folder.parents):
+        try:
+            if any(os.path.lexists(candidate / marker) for marker in PROJECT_MARKERS):
+                return any(name in _TEST_FOLDERS for name in names)
+        except OSError:  # an unreadable folder on the way: nothing above it is known
+            break
+        names.append(candidate.name)
+    return any(name in _TEST_FOLDERS
+               for name in names[:len(_package_parts(folder)) + 1])
+
+
+def test_module(path: Path | None) -> bool:
+    """Tell whether a file is test code: by its name, or by a ``tests``/``test`` folder.
+
+    Args:
+        path: The file (None: text without a file).
+
+    Returns:
+        True for ``test_*.py``, ``*_test.py``, ``tests.py``, ``conftest.py`` and any file
+        under a folder named ``tests`` or ``test`` inside its project.
+    """
+    if path is None:
+        return False
+    name = path.name.removesuffix(".pyi").removesuffix(".py")
+    if f"{name}.py" in _TEST_FILES or name.startswith("test_") or name.endswith("_test"):
+        return True
+    return _in_test_folder(path.absolute().parent)
+
+
+#: The largest ``__init__.py`` read for its re-exports.
+INIT_LIMIT = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _Init:
+    """What a package's ``__init__.py`` imports and lists in ``__all__``.
+
+    Attributes:
+        imports: ``(level, module, name, bound as)`` of each ``from … import …``.
+        all_names: The names of a literal ``__all__`` list or tuple.
+    """
+
+    imports: tuple[tuple[int, str, str, str], ...]
+    all_names: frozenset[str]
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_init(real: str, _identity: tuple[int, int, int, int]) -> _Init | None:
+    """Read and parse one ``__init__.py`` (``_identity``: its stat, so an edit is re-read)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        # Opened without blocking and checked on the descriptor: a FIFO swapped in after
+        # the stat cannot hang the run, nor a link swapped in lead out of the tree.
+        fd = os.open(real, flags)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            raw = handle.read(INIT_LIMIT + 1)
+    except OSError:
+        return None
+    if len(raw) > INIT_LIMIT:
+        return None
+    try:
+        tree = ast.parse(raw)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    imports: list[tuple[int, str, str, str]] = []
+    all_names: set[str] = set()
+    for stmt in walk_own(tree.body):
+        if isinstance(stmt, ast.ImportFrom):
+            imports.extend((stmt.level, stmt.module or "", alias.name, alias.asname or alias.name)
+                           for alias in stmt.names)
+        elif isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and \
+                    isinstance(stmt.value, ast.List | ast.Tuple):
+                all_names.update(e.value for e in stmt.value.elts
+                                 if isinstance(e, ast.Constant) and isinstance(e.value, str))
+    return _Init(tuple(imports), frozenset(all_names))
+
+
+def _read_init(folder: Path, top: Path) -> _Init | None:
+    """The ``__init__.py`` of a package, if it is a regular file inside the top package."""
+    try:
+        real = (folder / "__init__.py").resolve(strict=True)
+        if not real.is_relative_to(top.resolve(strict=True)):
+            return None  # a link out of the tree: never read
+        info = os.stat(real)
+    except (OSError, RuntimeError):  # missing, unreadable, or a loop of links
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return _parse_init(str(real), (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
+
+
+def _exported(folder: Path, dotted: str, rel: tuple[str, ...], top: Path) -> frozenset[str]:
+    """The names of module ``rel`` (dotted from the package at ``folder``) it re-exports.
+
+    ``"*"`` stands for every public name (a star import).
+    """
+    init = _read_init(folder, top)
+    if init is None:
+        return frozenset()
+    names: set[str] = set()
+    elsewhere: set[str] = set()
+    for level, module, name, bound in init.imports:
+        if level == 1:
+            parts = tuple(module.split(".")) if module else ()
+        elif level == 0 and module.startswith(dotted + "."):
+            parts = tuple(module[len(dotted) + 1:].split("."))
+        else:
+            continue
+        if not parts or parts != rel[:len(parts)]:
+            elsewhere.add(bound)
+            continue
+        if private_name(bound):  # ``from ._client import Client as _Client``: kept inside
+            continue
+        if parts == rel:
+            names.add(name)
+            continue
+        # From a package on the way (``from ._sub import X``): if that package re-exports it.
+        inner = _exported(folder.joinpath(*parts), f"{dotted}.{module}", rel[len(parts):], top)
+        if name == "*":
+            names.update(inner)
+        elif name in inner or ("*" in inner and not private_name(name)):
+            names.add(name)
+    names.update(n for n in init.all_names if n not in elsewhere and not private_name(n))
+    return frozenset(names)
+
+
+def reexports(path: Path | None) -> frozenset[str]:
+    """Return the names of a module that a public package above it re-exports.
+
+    ``httpx/__init__.py`` saying ``from ._client import Client`` (or ``… as Client``, or
+    naming ``Client`` in its ``__all__``) makes ``Client`` of ``httpx/_client.py`` public;
+    ``… as _Client`` does not. The ``__init__.py`` files are read, never imported: regular
+    files inside the top package only, at most ``INIT_LIMIT`` bytes, one that does not
+    parse re-exports nothing.
+
+    Args:
+        path: The module (None: text without a file).
+
+    Returns:
+        The re-exported top-level names; ``"*"`` for every public name (a star import).
+    """
+    if path is None or path.stem == "__main__":
+        return frozenset()
+    folder = path.absolute().parent
+    packages = _package_parts(folder)
+    if not packages:
+        return frozenset()
+    module = packages if path.stem == "__init__" else (*packages, path.stem)
+    folders = [folder, *folder.parents][:len(packages)][::-1]  # top package first
+    names: set[str] = set()
+    for depth in range(1, len(module)):
+        if any(private_name(part) for part in packages[:depth]):
+            break  # re-exported by a private package: still private
+        names.update(_exported(folders[depth - 1], ".".join(packages[:depth]),
+                               module[depth:], folders[0]))
+    return frozenset(names)
+
+
+def module_standing(path: Path | None) -> str:
+    """Return what the exemptions read from a file's place rather than its text.
+
+    Args:
+        path: The file.
+
+    Returns:
+        A text that changes when the module's privacy, its re-exported names or whether it
+        is test code changes (a key of the result cache).
+    """
+    private = private_module(path)
+    names = ",".join(sorted(reexports(path))) if private else ""
+    return f"{int(private)}{int(test_module(path))}:{names}"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from llm_doc_manager import __version__
 from llm_doc_manager.analysis.load import read_file
-from llm_doc_manager.analysis.nodes import private_module
+from llm_doc_manager.analysis.nodes import module_standing
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import Settings
 from llm_doc_manager.store import ResultStore, cache_dir, code_fingerprint
@@ -92,8 +92,9 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
         if isinstance(source, Finding):  # unreadable or undecodable: nothing to check
             findings.append(source)
             continue
-        # A module's privacy comes from its path (``_internal/``), not its bytes (LD301).
-        private = b"\1" if all_defs and private_module(path) else b"\0"
+        # A module's privacy, its re-exports and whether it is test code come from its path
+        # and its packages' ``__init__.py`` files, not its bytes (LD301).
+        private = (module_standing(path) + "\0").encode() if all_defs else b"\0"
         jobs_list.append(_Job(str(path), hashlib.sha256(signature + private + source.digest
                                                         ).hexdigest()))
     results: ResultStore[str] = ResultStore(
