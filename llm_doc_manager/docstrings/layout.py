@@ -41,6 +41,14 @@ _EPYTEXT_RE = re.compile(r"^[ \t]*@(?:param|type|return|rtype|raise|ivar|cvar|va
 # ``name (type): text`` or ``name: text``; the type may hold nested brackets, so only its
 # opening is matched here and ``parse_entry_head`` finds where it closes.
 _ENTRY_NAME_RE = re.compile(r"(\*{0,2}[A-Za-z_][\w.]*)[ \t]*")
+# One exception name in a Raises entry as projects write it: ``ValueError``, ``~mod.Error``
+# in backticks, ``:class:`X```, or hf-doc-builder's ``[`~utils.X`]`` and ``[`X`](url)``.
+_EXCEPTION_RE = re.compile(r"(?::[\w:]+:)?(\[?)(`?)~?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\2\]?"
+                           r"(?:(?<=\])\([^()\s]*\))?")
+_SEPARATOR_RE = re.compile(r"[ \t]*(?:,|\bor\b)[ \t]*")
+# A line that starts an admonition (GitHub's and hf-doc-builder's ``> [!TIP]``, an HTML
+# ``<Tip>`` block): prose, never a section or an entry; it ends the section it follows.
+_ADMONITION_RE = re.compile(r"[ \t]*(?:>[ \t]*\[![A-Za-z]+\]|<tip\b)", re.I)
 # Heads of a Returns/Yields body that are words of prose, not types.
 _NOT_TYPES = frozenset({"TODO", "FIXME", "XXX", "NOTE", "Note", "Warning", "WARNING", "Example",
                         "Hint", "See"})
@@ -61,6 +69,8 @@ class Entry:
             first line.
         well_formed: False for a line read as an entry only because nothing else fits
             (no colon after the name): such an entry is reported, never edited.
+        names: For Raises: every exception the entry names (``ValueError, TypeError:``),
+            markup removed (``[`~utils.X`]`` is ``utils.X``); () elsewhere.
     """
 
     name: str
@@ -71,6 +81,7 @@ class Entry:
     name_span: tuple[int, int]
     type_span: tuple[int, int] | None
     well_formed: bool = True
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,8 @@ class Block:
         type_span: Columns of that type in the first body line.
         description: For Returns and Yields: the text after the type.
         body_indent: Leading whitespace of the first body line ("" when empty).
+        cut: Index of a section heading indented into this section's body, which ends
+            it (``Returns:`` indented into Args by mistake), or None.
     """
 
     heading: str
@@ -100,6 +113,7 @@ class Block:
     type_span: tuple[int, int] | None = None
     description: str = ""
     body_indent: str = ""
+    cut: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +127,9 @@ class Layout:
         description: Indices ``(start, end)`` of the text between summary and sections.
         blocks: The sections, in order.
         style: The convention the docstring is written in.
+        noted_raises: Exceptions an admonition lists (``> [!TIP]`` then ``> Raises the
+            following errors:`` and ``- [`~utils.X`]`` items, huggingface_hub's way): they
+            are documented, though in no Raises section.
     """
 
     lines: tuple[str, ...]
@@ -121,6 +138,7 @@ class Layout:
     description: tuple[int, int]
     blocks: tuple[Block, ...]
     style: Style
+    noted_raises: tuple[str, ...] = ()
 
     def cleaned(self, index: int) -> str:
         """Line ``index`` as ``inspect.cleandoc`` shows it (margin removed)."""
@@ -214,6 +232,52 @@ def split_type_prefix(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+def parse_raises_head(line: str) -> tuple[tuple[str, ...], str, tuple[int, int], bool] | None:
+    """Read the exceptions a Raises entry names at the start of ``line``.
+
+    ``ValueError, TypeError: text``, ``(ValueError, TypeError): text``, ``ValueError or
+    TypeError: text``, ``[`~utils.X`]:`` and ``[`X`](url)`` (the text on the lines below),
+    ``:class:`X`: text``, and a list item ``- [`X`]: text``.
+
+    Returns the names (markup removed), the text after the colon, the first name's columns
+    and whether a colon was found; None when the line is not a list of exception names.
+    """
+    at = len(leading(line))
+    if line.startswith(("- ", "* "), at):
+        at += 2
+    opened = line.startswith("(", at)
+    at += opened
+    names: list[str] = []
+    span = (at, at)
+    while True:
+        match = _EXCEPTION_RE.match(line, at)
+        if match is None:
+            return None
+        name = match.group(3)
+        # Exception classes are CapWords; a lower-case word without markup is prose (a
+        # continuation line such as ``fails``).
+        if not (match.group(1) or match.group(2)) and not name.rsplit(".", 1)[-1][:1].isupper():
+            return None
+        if not names:
+            span = match.span(3)
+        names.append(name)
+        at = match.end()
+        separator = _SEPARATOR_RE.match(line, at)
+        if separator is None or separator.end() == at:
+            break
+        at = separator.end()
+    if opened:
+        if not line.startswith(")", at):
+            return None
+        at += 1
+    while line.startswith((" ", "\t"), at):
+        at += 1
+    if line.startswith(":", at):
+        return tuple(names), line[at + 1:].strip(), span, True
+    # Only names on the line, the text below (huggingface_hub's ``[`~utils.X`]``).
+    return (tuple(names), "", span, True) if not line[at:].strip() else None
+
+
 def parse_entry_head(line: str
                      ) -> tuple[str, str | None, str, tuple[int, int] | None, bool] | None:
     """Read ``name (type): rest`` at the start of ``line`` (types may span joined lines).
@@ -247,14 +311,19 @@ def parse_entry_head(line: str
     return name, type_hint, line[rest_at:].strip(), type_span, False
 
 
-def _entries(lines: list[str], first: int, end: int) -> tuple[Entry, ...]:
-    """Read the entries of a body ``lines[first:end]`` (raw value lines)."""
+def _entries(lines: list[str], first: int, end: int, raises: bool = False
+             ) -> tuple[Entry, ...]:
+    """Read the entries of a body ``lines[first:end]`` (raw value lines).
+
+    In a Raises section (``raises``) an entry may name several exceptions, with markup.
+    """
     body = [i for i in range(first, end) if lines[i].strip()]
     if not body:
         return ()
     indent = min(_indent_width(lines[i]) for i in body)
     found: list[tuple[str, str | None, list[str], int, int, tuple[int, int], tuple[int, int] |
                       None, bool]] = []
+    named: dict[int, tuple[str, ...]] = {}
     index = first
     while index < end:
         line = lines[index].rstrip("\r")
@@ -267,6 +336,14 @@ def _entries(lines: list[str], first: int, end: int) -> tuple[Entry, ...]:
         at_margin = _indent_width(line) == indent
         parsed = None
         joined = line
+        exceptions = parse_raises_head(line) if raises and at_margin else None
+        if exceptions is not None:
+            names, rest, span, _ = exceptions
+            named[len(found)] = names
+            found.append((names[0], None, [rest] if rest else [], head_line, index + 1, span,
+                          None, True))
+            index += 1
+            continue
         if at_margin:
             # A long ``name (type):`` may wrap inside its brackets: join it back first.
             while not _balanced(joined) and index + 1 < end and \
@@ -296,14 +373,15 @@ def _entries(lines: list[str], first: int, end: int) -> tuple[Entry, ...]:
                           (column, len(line)), None, False))
         index += 1
     entries = []
-    for name, type_hint, desc_lines, start, stop, name_span, type_span, well_formed in found:
+    for number, (name, type_hint, desc_lines, start, stop, name_span, type_span,
+                 well_formed) in enumerate(found):
         head_text, tail = ("", desc_lines)
         if desc_lines and desc_lines[0] and desc_lines[0][0] not in " \t":
             head_text, tail = desc_lines[0], desc_lines[1:]
         tail_text = _text(tail)
         description = "\n".join(part for part in (head_text, tail_text) if part)
         entries.append(Entry(name, type_hint, description, start, stop, name_span, type_span,
-                             well_formed))
+                             well_formed, named.get(number, ())))
     return tuple(entries)
 
 
@@ -347,11 +425,18 @@ def read_layout(value: str) -> Layout:
     for number, start in enumerate(headings):
         stop = headings[number + 1] if number + 1 < len(headings) else len(lines)
         # A line back at the margin after an indented body ends the section: it is prose
-        # after it, not part of its last entry.
+        # after it, not part of its last entry. So does an admonition (prose, wherever it
+        # is indented) and a section heading indented into the body (``Returns:`` under
+        # Args): read as an entry, it would be a gone argument's to remove or rename.
         indented = False
+        cut = None
         for i in range(start + 1, stop):
             if not cleaned[i].strip():
                 continue
+            if _ADMONITION_RE.match(cleaned[i]) or _indented_heading(cleaned, i, start):
+                stop = i
+                cut = i if not _ADMONITION_RE.match(cleaned[i]) else None
+                break
             if cleaned[i][:1] in (" ", "\t"):
                 indented = True
             elif indented:
@@ -370,7 +455,7 @@ def read_layout(value: str) -> Layout:
         entries: tuple[Entry, ...] = ()
         type_hint, type_span, description_text = None, None, ""
         if section in (Section.ARGS, Section.ATTRIBUTES, Section.RAISES):
-            entries = _entries(lines, start + 1, end)
+            entries = _entries(lines, start + 1, end, section is Section.RAISES)
         elif section in (Section.RETURNS, Section.YIELDS) and first_body is not None:
             type_hint, rest = split_type_prefix(text)
             head, _, tail = rest.partition("\n")
@@ -382,10 +467,50 @@ def read_layout(value: str) -> Layout:
                     line[column + len(type_hint):].startswith(":"):
                 type_span = (column, column + len(type_hint))
         blocks.append(Block(heading, section, start, end, text, entries, type_hint, type_span,
-                            description_text, body_indent))
+                            description_text, body_indent, cut))
     if style is Style.GOOGLE and not blocks:
         style = Style.PLAIN
-    return Layout(tuple(lines), margin, summary, description, tuple(blocks), style)
+    return Layout(tuple(lines), margin, summary, description, tuple(blocks), style,
+                  _noted_raises(cleaned))
+
+
+def _indented_heading(cleaned: list[str], index: int, start: int) -> bool:
+    """Whether line ``index`` of a section's body is a section heading indented into it.
+
+    ``Returns:`` alone on its line with an indented block below it is one when it stands
+    at the body's margin or after a blank line. Only a capitalised heading counts: an
+    argument named ``returns`` or ``example`` is documented as ``returns:``.
+    """
+    line = cleaned[index]
+    stripped = line.strip()
+    heading = heading_of(stripped)
+    if heading is None or not heading[:1].isupper() or line[:1] not in (" ", "\t"):
+        return False
+    body = next(i for i in range(start + 1, len(cleaned)) if cleaned[i].strip())
+    width = _indent_width(line)
+    if width != _indent_width(cleaned[body]) and cleaned[index - 1].strip():
+        return False
+    following = next((i for i in range(index + 1, len(cleaned)) if cleaned[i].strip()), None)
+    return following is not None and _indent_width(cleaned[following]) > width
+
+
+def _noted_raises(cleaned: list[str]) -> tuple[str, ...]:
+    """The exceptions ``> Raises ...`` admonition text lists, markup removed."""
+    names: list[str] = []
+    listing = False
+    for line in cleaned:
+        text = line.strip()
+        if not text.startswith(">"):
+            listing = False
+            continue
+        text = text[1:].strip()
+        if text.lower().startswith("raises"):
+            listing = True
+        elif listing and text.startswith(("- ", "* ")):
+            head = parse_raises_head(text)
+            if head is not None:
+                names.extend(head[0])
+    return tuple(names)
 
 
 @dataclass(frozen=True)
@@ -421,12 +546,13 @@ def heading_problems(layout: Layout) -> list[HeadingProblem]:
     problems = []
     previous_blank = True
     lines = layout.lines
+    cuts = {b.cut for b in layout.blocks if b.cut is not None}
     for index in range(len(lines)):
         text = layout.cleaned(index)
         stripped = text.strip()
         indented = text[:1] in (" ", "\t")
         heading = heading_of(stripped) if stripped.endswith(":") else None
-        if heading is not None and indented and previous_blank:
+        if heading is not None and indented and (previous_blank or index in cuts):
             problems.append(HeadingProblem(index, "indented", stripped))
         elif heading is None and not indented and previous_blank and stripped.endswith(":"):
             close = resembled_heading(stripped)

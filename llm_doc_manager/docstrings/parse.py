@@ -123,8 +123,9 @@ def parse_layout(layout: Layout) -> ParsedDocstring:
             parsed.attributes = [AttributeDoc(name=e.name, type_hint=e.type_hint,
                                               description=e.description) for e in block.entries]
         elif section is Section.RAISES:
-            parsed.raises = [RaisesDoc(exception_type=e.name, description=e.description)
-                             for e in block.entries]
+            # ``ValueError, TypeError: ...`` documents each exception it names.
+            parsed.raises = [RaisesDoc(exception_type=name, description=e.description)
+                             for e in block.entries for name in (e.names or (e.name,))]
         elif section is Section.RETURNS:
             parsed.returns = ReturnsDoc(type_hint=block.type_hint, description=block.description)
         elif section is Section.YIELDS:
@@ -135,4 +136,8 @@ def parse_layout(layout: Layout) -> ParsedDocstring:
             parsed.notes = block.text
         else:
             parsed.typical_usage = block.text
+    # Exceptions an admonition lists are documented too (huggingface_hub's ``> [!TIP]``).
+    known = {r.exception_type for r in parsed.raises}
+    parsed.raises += [RaisesDoc(exception_type=name, description=name)
+                      for name in dict.fromkeys(layout.noted_raises) if name not in known]
     return parsed

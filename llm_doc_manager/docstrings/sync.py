@@ -168,7 +168,6 @@ class _Edit:
     delete: set[int] = field(default_factory=set)
     before: dict[int, list[str]] = field(default_factory=dict)
     after: dict[int, list[str]] = field(default_factory=dict)
-    order: dict[int, tuple[list[int | str], int]] = field(default_factory=dict)
 
     def current(self, index: int) -> str:
         """Original line ``index`` as edited so far."""
@@ -179,7 +178,7 @@ class _Edit:
         self.before.setdefault(at, []).extend(lines)
 
     def insert_after(self, index: int, lines: Sequence[str]) -> None:
-        """Insert after original line ``index``, wherever a reordering puts it."""
+        """Insert after original line ``index`` (after what is inserted before it)."""
         self.after.setdefault(index, []).extend(lines)
 
     def set_line(self, index: int, text: str) -> None:
@@ -187,24 +186,12 @@ class _Edit:
 
     @property
     def empty(self) -> bool:
-        return not (self.replace or self.delete or self.before or self.after or self.order)
+        return not (self.replace or self.delete or self.before or self.after)
 
     def assemble(self) -> Lines:
         count = len(self.layout.lines)
-        sequence: Lines = []
-        index = 0
-        while index < count:
-            if index in self.order:
-                moved, index = self.order[index]
-                sequence.extend(moved)
-                continue
-            sequence.append(index)
-            index += 1
         out: Lines = []
-        for item in sequence:
-            if isinstance(item, str):
-                out.append(item)
-                continue
+        for item in range(count):
             out.extend(self.before.get(item, ()))
             if item not in self.delete:
                 out.extend(self.replace.get(item, [item]))
@@ -247,7 +234,8 @@ def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conve
     """A new ``name (type): description`` entry, written the docstring's way."""
     indent = conv.margin + conv.unit
     head = name
-    if type_hint and conv.typed:
+    # A stub's ``...`` (or an ellipsis annotation) says nothing about the type.
+    if type_hint and type_hint.strip() != "..." and conv.typed:
         typed = f"{name} ({_type_text(type_hint, conv)})"
         read = parse_entry_head(typed + ": x")
         # A type is written only where it fits and reads back as itself.
@@ -397,33 +385,6 @@ class _Syncer:
             if block.start > 0 and not self.layout.lines[block.start - 1].strip():
                 self.edit.delete.add(block.start - 1)
 
-    def reorder(self, block: Block, rank: dict[int, int | None]) -> None:
-        """Put the entries in signature order (``rank``: position by entry ``id``)."""
-        entries = block.entries
-        gap = _gap(entries)
-        if gap is None:
-            return  # uneven blank lines between entries: moving them could not keep the layout
-        kept = [e for e in entries if e.start not in self.edit.delete]
-        ranks: list[float] = []
-        last = -1.0
-        for entry in kept:
-            known = rank.get(id(entry))
-            # An entry of no argument (kept: received through **kwargs) stays after the one
-            # it follows now.
-            last = float(known) if known is not None else last + 0.001
-            ranks.append(last)
-        ordered = [e for _, e in sorted(zip(ranks, kept, strict=True), key=lambda pair: pair[0])]
-        if ordered == kept:
-            return
-        # The entries move with their lines; between them go as many blank lines as before
-        # (every gap had the same height). Removed entries are left out with their gaps.
-        moved: list[int | str] = []
-        for number, entry in enumerate(ordered):
-            if number:
-                moved.extend([""] * gap)
-            moved.extend(range(entry.start, entry.end))
-        self.edit.order[entries[0].start] = (moved, entries[-1].end)
-
     def result(self) -> Lines | None:
         self.place_sections()
         return None if self.edit.empty else self.edit.assemble()
@@ -485,7 +446,9 @@ def editable(layout: Layout, block: Block) -> bool:
     """Whether a section's entries can be edited: all well formed, body below the heading."""
     heading = layout.lines[block.start]
     heading_indent = len(leading(heading))
-    return all(e.well_formed for e in block.entries) and (
+    # A section cut short by a heading indented into it (LD362) is unclear: what follows
+    # the heading may hold entries of its own, which an added entry would duplicate.
+    return all(e.well_formed for e in block.entries) and block.cut is None and (
         not block.body_indent or len(block.body_indent) > heading_indent)
 
 
@@ -662,27 +625,24 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
     # Where each kept entry belongs in the signature (a renamed one under its new name).
     rank = {id(e): position[bare(renamed[id(e)].name)] if id(e) in renamed else
             position.get(bare(e.name)) for e in kept}
-    common = [r for e in kept if (r := rank[id(e)]) is not None]
-    if common != sorted(common):
-        syncer.reorder(block, rank)
+    # Entries a person wrote are never moved, even out of signature order (LD313 says
+    # so; the order is theirs to choose): a new entry goes right after the entry of the
+    # argument before it in the signature, or first when none is documented.
     blank = [""] * (_gap(entries) or 0)
     for param in missing:
         index = position[bare(param.name)]
         before = [e for e in kept if (r := rank[id(e)]) is not None and r < index]
-        following = [e for e in kept if (r := rank[id(e)]) is not None and r > index]
         text = _param_text(param, answer, placeholder)
         if plan.kept and not _has(text, placeholder):
             text = placeholder  # the kept entry may be this argument's description
         lines = _entry_lines(param.name, param.annotation, text, conv)
         if before:
-            # After the entry of the argument before it, wherever a reordering puts that.
             anchor = max(before, key=lambda e: rank[id(e)] or 0)
             syncer.edit.insert_after(anchor.end - 1, [*blank, *lines])
-        elif following:
-            anchor = min(following, key=lambda e: rank[id(e)] or 0)
-            syncer.edit.insert(anchor.start, [*lines, *blank])
+        elif kept:
+            syncer.edit.insert(kept[0].start, [*lines, *blank])
         else:
-            syncer.edit.insert(block.end, [*blank, *lines] if kept else lines)
+            syncer.edit.insert(block.end, lines)
 
 
 def _sync_typed(syncer: _Syncer, section: Section, needed: bool, annotation: str | None,
@@ -742,9 +702,15 @@ def _sync_raises(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring 
     block = syncer.layout.block(Section.RAISES)
     if block is not None and not editable(syncer.layout, block):
         return
-    documented = [e.name for e in block.entries] if block else []
+    # Every name of ``ValueError, TypeError:`` and those an admonition lists are documented.
+    documented = [n for e in block.entries for n in (e.names or (e.name,))] if block else []
+    documented += syncer.layout.noted_raises
     missing = [f for f in facts.documented_raises
                if not any(same_exception(f.exception, d) for d in documented)]
+    if block is None and syncer.layout.noted_raises:
+        # ``> Raises the following errors:`` in an admonition is where this docstring says
+        # what it raises: a Raises section would be a second place (validate reports LD341).
+        missing = []
     body: list[str] = []
     for fact in missing:
         text = next((t for name, t in given.items() if same_exception(name, fact.exception)),

@@ -129,7 +129,7 @@ def test_fix_syncs_and_converges(tmp_path: Path, llm_doc: Run) -> None:
     assert ast_without_docstrings(after) == ast_without_docstrings(before)
     assert_only_docstrings_changed(before, after)
     remaining = {line.split()[1] for line in fixed.stdout.splitlines()}
-    assert remaining <= {"LD301", "LD302", "LD303", "LD322", "LD332", "LD342", "LD352",
+    assert remaining <= {"LD301", "LD302", "LD303", "LD313", "LD322", "LD332", "LD342", "LD352",
                          "LD361", "LD362", "LD363", "LD364", "LD365", "LD311"}, fixed.stdout
     assert "Wrong type." in after  # human text kept
     assert "x (float): Wrong type." in after  # the type follows the annotation

@@ -7,11 +7,11 @@ def create(service_account_id: str, *, project_id: str, name: str | None = None,
     Creates an API key for a service account in the project.
 
     Args:
+      project_id: The ID of the project.
+
       service_account_id: The ID of the service account.
 
       expires: Seconds until the key expires (no longer accepted).
-
-      project_id: The ID of the project.
 
       name: API key name.
 

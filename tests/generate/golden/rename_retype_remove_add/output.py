@@ -7,8 +7,8 @@ def price(item: str, quantity: float, currency: str = "EUR") -> float:
     The price includes taxes.
 
     Args:
-        sku (str): Stock keeping unit of the product.
         item (str): TODO: describe.
+        sku (str): Stock keeping unit of the product.
         quantity (float): How many units, never negative.
         currency (str): TODO: describe. Defaults to 'EUR'.
         discount (float): A rebate that no longer exists.

@@ -5,11 +5,11 @@ def transfer(source: str, target: str, amount: float, *, dry_run: bool = False) 
     The transfer is atomic: either both accounts change or none.
 
     Args:
+        amount (float): How much to move, in cents.
+        dry_run (bool): TODO: describe. Defaults to False.
         source: The account to debit.
         target (str): TODO: describe.
         removed_param: This one no longer exists.
-        amount (float): How much to move, in cents.
-        dry_run (bool): TODO: describe. Defaults to False.
 
     Returns:
         True on success.

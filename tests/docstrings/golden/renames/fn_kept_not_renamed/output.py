@@ -5,8 +5,8 @@ def pack(scope_tree: dict, variables: dict, *, mutable: bool = False) -> object:
     """Pack variables and rngs for a function.
 
     Args:
-        fn (Callable): The function to pack; it is called with the scopes as its first argument.
         scope_tree (dict): TODO: describe.
+        fn (Callable): The function to pack; it is called with the scopes as its first argument.
         variables (dict): The variable collections to pass in.
         mutable (bool): TODO: describe. Defaults to False.
 

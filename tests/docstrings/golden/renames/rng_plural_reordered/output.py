@@ -8,9 +8,9 @@ class Model:
         """Initialise the variables.
 
         Args:
-            batch (Array): An example input batch, used only for its shapes.
             rngs (dict[str, Array]): The random keys to initialise with; one per collection.
             train (bool): TODO: describe. Defaults to False.
+            batch (Array): An example input batch, used only for its shapes.
 
         Returns:
             The variables.
