@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import builtins
 import io
+import itertools
 import tokenize
 from dataclasses import dataclass
 
@@ -410,15 +411,15 @@ def _raises(node: FunctionNode, source: str | None) -> tuple[RaiseFact, ...]:
     visit(node.body, [], [], [])
     if not sites:
         return ()
-    own: _OwnNames | None = None
+    scope: _Scope | None = None
     facts = []
     for name, found in sites.items():
         # Tests are read only where a raise is found under them: most tests guard no raise.
         conditions = set()
-        for _, tests in found:
-            if own is None:
-                own = _OwnNames(node)
-            conditions.add(_condition(tests, source, own))
+        for stmt, tests in found:
+            if scope is None:
+                scope = _Scope(node)
+            conditions.add(_condition(tests, source, scope, (stmt.lineno, stmt.col_offset)))
         # The condition is the whole truth only when every raise of the class shares it.
         condition = conditions.pop() if len(conditions) == 1 else None
         first = found[0][0]
@@ -426,64 +427,150 @@ def _raises(node: FunctionNode, source: str | None) -> tuple[RaiseFact, ...]:
     return tuple(facts)
 
 
-class _OwnNames:
-    """What a condition may name: parameters the body never rebinds, and outer names."""
+# A place in the source, (line, column), compared to a ``raise``'s.
+_Pos = tuple[int, int]
+# Every builtin a condition may call or name (``len``, ``isinstance``, ``int``, ``None``…).
+_BUILTINS = frozenset(dir(builtins))
+
+
+def _pos(node: ast.AST) -> _Pos:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _private(name: str) -> bool:
+    """``_x`` and ``__x`` are private; ``__x__`` (``__name__``, ``__class__``) is not."""
+    return name.startswith("_") and not (len(name) > 4 and name.endswith("__"))
+
+
+class _Scope:
+    """What a condition may name: the caller's values, as they are where the raise is."""
 
     def __init__(self, node: FunctionNode) -> None:
         args = node.args
         self.params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
                                        args.vararg, args.kwarg) if a is not None}
-        bound: set[str] = set()
+        # Where each name is bound in the function's own scope, and where ``self.x`` (any
+        # ``self.x…`` target) is assigned: after that point it is not what the caller gave.
+        self.bound: dict[str, list[_Pos]] = {}
+        self.stored: dict[str, list[_Pos]] = {}
         for sub in walk_own(node.body):
+            names: list[str] = []
             if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
-                bound.add(sub.id)
+                names = [sub.id]
             elif isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                bound.add(sub.name)
+                names = [sub.name]
             elif isinstance(sub, ast.Import | ast.ImportFrom):
-                bound.update((a.asname or a.name).split(".", 1)[0] for a in sub.names)
+                names = [(a.asname or a.name).split(".", 1)[0] for a in sub.names]
             elif isinstance(sub, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and sub.name:
-                bound.add(sub.name)
+                names = [sub.name]
             elif isinstance(sub, ast.MatchMapping) and sub.rest:
-                bound.add(sub.rest)
-            elif isinstance(sub, ast.Global | ast.Nonlocal):
-                bound.difference_update(sub.names)
-        # A local (``a_dim = len(a)``) or a parameter given a new value means nothing to
-        # the caller: a condition naming one is not written.
-        self.locals = bound
+                names = [sub.rest]
+            elif isinstance(sub, ast.Attribute) and not isinstance(sub.ctx, ast.Load):
+                owner, first = _self_attribute(sub)
+                if owner in self.params and first is not None:
+                    self.stored.setdefault(first, []).append(_pos(sub))
+            for name in names:
+                self.bound.setdefault(name, []).append(_pos(sub))
 
-    def allows(self, test: ast.expr) -> bool:
-        """Whether every name the test reads is a caller's: a parameter or an outer name."""
-        inside = {n.id for n in ast.walk(test)
-                  if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-        return all(n.id in inside or n.id not in self.locals
-                   for n in ast.walk(test) if isinstance(n, ast.Name))
+    def allows(self, test: ast.expr, at: _Pos) -> bool:
+        """Whether a reader of the API can check the test as it stands at ``at``.
+
+        It may read parameters not rebound before ``at``, their public attributes (``self.x``
+        not assigned before ``at``), builtins and literals, and names the test binds itself
+        (a comprehension's or lambda's); never a local, a module-level name or a private one.
+        """
+        def check(node: ast.AST, inner: frozenset[str]) -> bool:
+            if isinstance(node, ast.NamedExpr):
+                return False  # a walrus binds a local in the test itself
+            if isinstance(node, ast.Lambda):
+                args = node.args
+                inner = inner | {a.arg for a in (*args.posonlyargs, *args.args,
+                                                 *args.kwonlyargs, args.vararg, args.kwarg)
+                                 if a is not None}
+            elif isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+                inner = inner | {n.id for gen in node.generators for n in ast.walk(gen.target)
+                                 if isinstance(n, ast.Name)}
+            elif isinstance(node, ast.Name):
+                return node.id in inner or self._callers(node.id, at)
+            elif isinstance(node, ast.Attribute):
+                if _private(node.attr):
+                    return False
+                owner, first = _self_attribute(node)
+                if owner in self.params and first is not None and any(
+                        p < at for p in self.stored.get(first, ())):
+                    return False
+            return all(check(child, inner) for child in ast.iter_child_nodes(node))
+
+        return check(test, frozenset())
+
+    def _callers(self, name: str, at: _Pos) -> bool:
+        """Whether a name read at ``at`` holds what the caller gave or a builtin."""
+        if name in self.params:
+            return not any(p < at for p in self.bound.get(name, ()))
+        # A local (``a_dim = len(a)``) or a module's name (``_MAX``, ``np``, a helper) is not
+        # the function's API: only builtins the function does not rebind.
+        return name in _BUILTINS and name not in self.bound
 
 
-# Expressions that read wrongly after ``not`` or between ``and``s without parentheses.
-_LOOSE = (ast.BoolOp, ast.Compare, ast.BinOp, ast.IfExp, ast.NamedExpr, ast.Lambda,
-          ast.UnaryOp, ast.Await)
+def _self_attribute(node: ast.Attribute) -> tuple[str | None, str | None]:
+    """For ``p.x.y`` (or ``p.x[0].y``): ``("p", "x")``; for anything else ``(None, None)``."""
+    inner: ast.expr = node
+    first: str | None = None
+    while isinstance(inner, ast.Attribute | ast.Subscript):
+        if isinstance(inner, ast.Attribute):
+            first = inner.attr
+        inner = inner.value
+    return (inner.id, first) if isinstance(inner, ast.Name) else (None, None)
+
+
+# Expressions that read wrongly between ``and``s without parentheses.
+_LOOSE = (ast.BoolOp, ast.IfExp, ast.Lambda)
+# Operands a comparison shows without the parentheses they need (``(a or b) is None``).
+_NOT_OPERAND = (ast.BoolOp, ast.Compare, ast.IfExp, ast.Lambda, ast.NamedExpr, ast.Await)
+# The comparisons whose negation is exact for every value (``<`` is not: NaN, arrays).
+_INVERSE = {ast.Is: "is not", ast.IsNot: "is", ast.In: "not in", ast.NotIn: "in"}
 
 
 def _condition(tests: list[tuple[ast.expr, bool]] | None, source: str | None,
-               own: _OwnNames) -> str | None:
+               scope: _Scope, at: _Pos) -> str | None:
     if not tests:
         return None
     parts = []
     for test, negated in tests:
-        if not own.allows(test):
+        if not scope.allows(test, at):
             return None
-        if negated and isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            test, negated = test.operand, False  # the else-branch of ``if not x``: ``x``
-        text = _text(test, source)
-        if text is None:
+        part = _negation(test, source) if negated else _text(test, source)
+        if part is None:
             return None
-        if negated:
-            text = f"not ({text})" if isinstance(test, _LOOSE) else f"not {text}"
-        elif len(tests) > 1 and isinstance(test, ast.BoolOp | ast.IfExp | ast.NamedExpr |
-                                            ast.Lambda):
-            text = f"({text})"
-        parts.append(text)
+        shown = test.operand if negated and isinstance(test, ast.UnaryOp) else test
+        if len(tests) > 1 and isinstance(shown, _LOOSE):
+            part = f"({part})"
+        parts.append(part)
     return " and ".join(parts)
+
+
+def _negation(test: ast.expr, source: str | None) -> str | None:
+    """The test's exact negation, for an ``else``/``elif`` branch, or None.
+
+    Only what inverts for every value: ``not x`` and ``x``, ``is``/``is not``,
+    ``in``/``not in``. ``not (a < b)`` is not ``a >= b`` (NaN, arrays), and ``not (a) and
+    not (b)`` is no clearer than the code: such a raise gets the placeholder.
+    """
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _text(test.operand, source)
+    if isinstance(test, ast.Name | ast.Attribute | ast.Call | ast.Subscript):
+        text = _text(test, source)
+        return None if text is None else f"not {text}"
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        inverse = _INVERSE.get(type(test.ops[0]))
+        left, right = test.left, test.comparators[0]
+        if inverse is None or isinstance(left, _NOT_OPERAND) or isinstance(right, _NOT_OPERAND):
+            return None
+        left_text, right_text = _text(left, source), _text(right, source)
+        if left_text is None or right_text is None:
+            return None
+        return f"{left_text} {inverse} {right_text}"
+    return None
 
 
 def _text(test: ast.expr, source: str | None) -> str | None:
@@ -637,8 +724,11 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
                         if annotation is None and isinstance(value, ast.Name):
                             annotation = init_params.get(value.id)
                         attrs.setdefault(target.attr, annotation)
+    # An attribute followed by its own docstring (what Sphinx, griffe and mkdocstrings show)
+    # is documented: the class's Attributes section is not asked to say it again.
+    documented = _attribute_docstrings(node)
     public = tuple(AttributeFact(name, ann) for name, ann in attrs.items()
-                   if not name.startswith("_"))
+                   if not name.startswith("_") and name not in documented)
     defined, dynamic = _defined_names(node)
     bases = tuple(ast.unparse(b) for b in node.bases)
     plain = all(b.rsplit(".", 1)[-1].split("[", 1)[0] in _PLAIN_BASES for b in bases)
@@ -651,6 +741,40 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
         defined=frozenset(defined | set(attrs)),
         open_ended=dynamic or not plain,
     )
+
+
+def _attribute_docstrings(node: ast.ClassDef) -> set[str]:
+    """Attributes documented by a string right after their assignment.
+
+    At class level (``x: int = 0`` then a string statement) and for ``self.x = …`` in
+    ``__init__``, in any of its blocks, as griffe and Sphinx's autodoc read them.
+    """
+    documented: set[str] = set()
+
+    def scan(body: list[ast.stmt], of_self: bool) -> None:
+        for stmt, after in itertools.pairwise(body):
+            if not (isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
+                    and isinstance(after.value.value, str)):
+                continue
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+                [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+            for target in targets:
+                if not of_self and isinstance(target, ast.Name):
+                    documented.add(target.id)
+                elif of_self and isinstance(target, ast.Attribute) and \
+                        isinstance(target.value, ast.Name) and target.value.id == "self":
+                    documented.add(target.attr)
+        if of_self:
+            for stmt in body:
+                if not isinstance(stmt, SCOPES):
+                    for block in child_blocks(stmt):
+                        scan(block, of_self)
+
+    scan(node.body, of_self=False)
+    for stmt in node.body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == "__init__":
+            scan(stmt.body, of_self=True)
+    return documented
 
 
 # Bases that bring no documented attributes of their own: a class deriving only from these
