@@ -218,7 +218,7 @@ def magic_name(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
-def test_name(name: str, is_class: bool) -> bool:
+def is_test_name(name: str, is_class: bool) -> bool:
     """Tell whether a def or class is named as a test (Google's ``no-docstring-rgx``).
 
     Args:
@@ -259,7 +259,7 @@ def _in_test_folder(folder: Path) -> bool:
                for name in names[:len(_package_parts(folder)) + 1])
 
 
-def test_module(path: Path | None) -> bool:
+def is_test_module(path: Path | None) -> bool:
     """Tell whether a file is test code: by its name, or by a ``tests``/``test`` folder.
 
     Args:
@@ -314,19 +314,31 @@ def _parse_init(real: str, _identity: tuple[int, int, int, int]) -> _Init | None
         tree = ast.parse(raw)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    imports: list[tuple[int, str, str, str]] = []
-    all_names: set[str] = set()
+    imports = tuple((stmt.level, stmt.module or "", alias.name, alias.asname or alias.name)
+                    for stmt in walk_own(tree.body) if isinstance(stmt, ast.ImportFrom)
+                    for alias in stmt.names)
+    return _Init(imports, literal_all(tree) or frozenset())
+
+
+def literal_all(tree: ast.Module) -> frozenset[str] | None:
+    """Return the names a module's ``__all__`` lists, when it is a literal list or tuple.
+
+    Args:
+        tree: The parsed module.
+
+    Returns:
+        The names of every ``__all__ = [...]``, ``+= [...]`` or ``: list[str] = [...]`` of
+        the module's own scope; None when there is none.
+    """
+    names: set[str] | None = None
     for stmt in walk_own(tree.body):
-        if isinstance(stmt, ast.ImportFrom):
-            imports.extend((stmt.level, stmt.module or "", alias.name, alias.asname or alias.name)
-                           for alias in stmt.names)
-        elif isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign):
+        if isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and \
                     isinstance(stmt.value, ast.List | ast.Tuple):
-                all_names.update(e.value for e in stmt.value.elts
-                                 if isinstance(e, ast.Constant) and isinstance(e.value, str))
-    return _Init(tuple(imports), frozenset(all_names))
+                names = (names or set()) | {e.value for e in stmt.value.elts if isinstance(
+                    e, ast.Constant) and isinstance(e.value, str)}
+    return None if names is None else frozenset(names)
 
 
 def _read_init(folder: Path, top: Path) -> _Init | None:
@@ -422,7 +434,7 @@ def module_standing(path: Path | None) -> str:
     """
     private = private_module(path)
     names = ",".join(sorted(reexports(path))) if private else ""
-    return f"{int(private)}{int(test_module(path))}:{names}"
+    return f"{int(private)}{int(is_test_module(path))}:{names}"
 
 
 @dataclass(frozen=True)
