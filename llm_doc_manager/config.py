@@ -10,8 +10,10 @@ one notice each (``Settings.notices``).
 
 from __future__ import annotations
 
+import configparser
 import math
 import os
+import re
 import stat
 import sys
 import unicodedata
@@ -58,6 +60,19 @@ TRUST_ENV = "LLM_DOC_TRUSTED_PROJECTS"
 #: Longest configuration file read; real ones are a few kilobytes.
 MAX_CONFIG_BYTES = 1 << 20
 
+#: ruff's own configuration files, in the order ruff prefers them within one folder (both
+#: before ``[tool.ruff]`` of the folder's pyproject.toml).
+RUFF_FILES = (".ruff.toml", "ruff.toml")
+#: flake8's configuration files, in the order flake8 looks in one folder (the first with a
+#: ``[flake8]`` section is flake8's).
+FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
+#: ruff's line length when its configuration names none; flake8's (pycodestyle's) likewise.
+RUFF_LINE_LENGTH = 88
+FLAKE8_LINE_LENGTH = 79
+#: Rules ruff / flake8 select when the configuration selects none.
+_RUFF_SELECT = ("E4", "E7", "E9", "F")
+_FLAKE8_SELECT = ("E", "F", "W", "C90")
+
 _TRUST_HINT = (f"trust it with {TRUST_ENV} or trusted-projects in the user's config.toml; "
                "see docs/security.md")
 
@@ -103,6 +118,9 @@ class Settings:
         baseline: ``validate``: findings to accept (see ``--baseline``).
         config_file: The pyproject.toml the settings came from.
         width_from: Where ``width`` came from (for ``-v``).
+        check_width: The docstring line width ``validate`` holds lines to (LD364); None when
+            the project states none (see ``docs/configuration.md``).
+        check_width_from: Where ``check_width`` came from, or why there is none (for ``-v``).
         notices: One line per key of the project's file that was ignored, and why; every
             command prints them on stderr.
     """
@@ -142,6 +160,8 @@ class Settings:
     baseline: Path | None = None
     config_file: Path | None = None
     width_from: str = "default"
+    check_width: int | None = None
+    check_width_from: str = "no docstring width stated"
     notices: tuple[str, ...] = ()
 
     @property
@@ -227,17 +247,31 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def _formatter_width(tools: dict[str, Any]) -> tuple[int, str] | None:
-    """The ``line-length`` of ``[tool.black]``, else of ``[tool.ruff]``, and which it was."""
-    # Docstrings wrapped to the width the code is formatted to; black first because
-    # ruff's formatter follows black, and a project with both sets them alike anyway.
-    for tool in ("black", "ruff"):
-        table = tools.get(tool)
-        if isinstance(table, dict):
-            value = table.get("line-length", table.get("line_length"))
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value, f"[tool.{tool}] line-length"
+def _black_width(tools: Mapping[str, Any]) -> tuple[int, str] | None:
+    """The ``line-length`` of ``[tool.black]``, if any."""
+    table = tools.get("black")
+    if isinstance(table, dict):
+        value = _get(table, "line-length")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value, "[tool.black] line-length"
     return None
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of a configuration file: a regular file of at most ``MAX_CONFIG_BYTES``."""
+    try:
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        with os.fdopen(os.open(path, flags), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ConfigError(f"{path}: cannot read configuration: not a regular file")
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: cannot read configuration: larger than "
+                          f"{MAX_CONFIG_BYTES >> 20} MiB")
+    return raw
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -256,18 +290,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     Raises:
         ConfigError: If it cannot be read, decoded or parsed, or is too large or too deep.
     """
-    try:
-        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-        with os.fdopen(os.open(path, flags), "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise ConfigError(f"{path}: cannot read configuration: not a regular file")
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{path}: cannot read configuration: larger than "
-                          f"{MAX_CONFIG_BYTES >> 20} MiB")
+    raw = _read_bounded(path)
     try:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except RecursionError:
@@ -326,8 +349,8 @@ def _table(path: Path, table: Mapping[str, Any], label: str,
 
 
 def _from_toml(path: Path, explicit: bool = False
-               ) -> tuple[dict[str, Any], tuple[int, str] | None]:
-    """``[tool.llm-doc]`` of a project file by canonical key, and its formatter's width."""
+               ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``[tool.llm-doc]`` of a project file by canonical key, and its ``[tool]`` table."""
     data = read_toml(path)
     tools = data.get("tool", {})
     if not isinstance(tools, dict):
@@ -338,7 +361,240 @@ def _from_toml(path: Path, explicit: bool = False
     table = tools.get("llm-doc", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.llm-doc] must be a table")
-    return _table(path, table, "[tool.llm-doc]"), _formatter_width(tools)
+    return _table(path, table, "[tool.llm-doc]"), tools
+
+
+# The docstring width a project states (LD364) -------------------------------------------
+# Other tools' files are the repository's, not ours: one that cannot be read or parsed, or
+# a value of the wrong kind or out of range, states nothing (no finding, no error) -- the
+# tool that owns the file reports it.
+
+#: A stated width: columns, and where it came from (for ``-v``).
+_Width = tuple[int, str]
+
+
+def _exists(path: Path) -> bool:
+    """Whether something is at ``path`` (a folder that cannot be searched holds nothing)."""
+    try:
+        return path.exists()
+    except OSError:  # EACCES on a parent folder: not ignored by Path.exists before 3.14
+        return False
+
+
+def _quiet_toml(path: Path) -> dict[str, Any] | None:
+    """``read_toml`` of another tool's file; None if it cannot be read or parsed."""
+    try:
+        return read_toml(path)
+    except ConfigError:
+        return None
+
+
+def _read_ini(path: Path) -> configparser.RawConfigParser | None:
+    """An INI file (setup.cfg, tox.ini, .flake8), read as flake8 does; None if broken."""
+    try:
+        parser = configparser.RawConfigParser()
+        parser.read_string(_read_bounded(path).decode("utf-8"), str(path))
+    except (ConfigError, configparser.Error, ValueError):  # ValueError: not UTF-8
+        return None
+    return parser
+
+
+def _length(value: Any) -> int | None:
+    """A line length from another tool's file, if it is a usable one (20 to 1000)."""
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:  # not a number, or more digits than int() accepts
+            return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 20 <= value <= 1000:
+        return None
+    return value
+
+
+def _codes(value: Any) -> list[str]:
+    """Rule selectors from a TOML list or an INI comma/space-separated string."""
+    items = re.split(r"[,\s]+", value) if isinstance(value, str) else \
+        value if isinstance(value, list) else []
+    return [item.strip().upper() for item in items if isinstance(item, str) and item.strip()]
+
+
+def _enabled(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """Whether ``code`` is on: the most specific matching selector decides, as in ruff
+    and flake8; a tie goes to ``ignore``."""
+    def best(selectors: Sequence[str]) -> int:
+        return max((0 if s == "ALL" else len(s) for s in selectors
+                    if s == "ALL" or code.startswith(s)), default=-1)
+    chosen = best(select)
+    return chosen >= 0 and chosen > best(ignore)
+
+
+def _get(table: Mapping[str, Any], key: str) -> Any:
+    """``table[key]``, the key spelt with ``-`` or ``_``."""
+    return table.get(key, table.get(key.replace("-", "_")))
+
+
+def _merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
+    """ruff's ``extend``: the child's keys win, tables merge, ``extend-*`` lists add up."""
+    merged = dict(base)
+    for key, value in child.items():
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = _merge(old, value)
+        elif key.startswith("extend-") and isinstance(old, list) and isinstance(value, list):
+            merged[key] = old + value
+        else:
+            merged[key] = value
+    return merged
+
+
+def _extend(config: dict[str, Any], path: Path, root: Path) -> tuple[dict[str, Any], str]:
+    """``config`` with the file its ``extend`` names merged below it (one level, and only
+    a file inside the project: a repository's settings come from the repository)."""
+    target = config.get("extend")
+    if not isinstance(target, str) or not target or "\0" in target:
+        return config, ""
+    try:
+        base_path = (path.parent / target).resolve()
+        if root.resolve() not in base_path.parents:
+            return config, ""
+    except (OSError, RuntimeError, ValueError):
+        return config, ""
+    base = _quiet_toml(base_path)
+    if base is not None and base_path.name == "pyproject.toml":
+        tools = base.get("tool")
+        base = tools.get("ruff") if isinstance(tools, dict) else None
+    if not isinstance(base, dict):
+        return config, ""
+    return _merge(base, config), f", extending {target}"
+
+
+def _ruff_config(root: Path, tools: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
+    """The ruff configuration ruff itself would use in ``root``, and its name."""
+    for name in RUFF_FILES:
+        path = root / name
+        if _exists(path):
+            data = _quiet_toml(path)
+            if data is None:
+                return None  # ruff stops on it too: the project states nothing through it
+            merged, extended = _extend(data, path, root)
+            return merged, name + extended
+    table = tools.get("ruff")
+    if isinstance(table, dict):
+        merged, extended = _extend(table, root / "pyproject.toml", root)
+        return merged, "[tool.ruff]" + extended
+    return None
+
+
+def _ruff_rules(config: Mapping[str, Any], label: str) -> list[_Width]:
+    """The docstring widths a ruff configuration enforces: ``max-doc-length`` (W505), and
+    the line length when E501 is selected and not ignored."""
+    lint = _get(config, "lint")
+    lint = lint if isinstance(lint, dict) else {}
+    select_value = _get(lint, "select")
+    if select_value is None:
+        select_value = _get(config, "select")
+    select = _codes(select_value) if select_value is not None else list(_RUFF_SELECT)
+    for table in (config, lint):
+        select += _codes(_get(table, "extend-select"))
+    ignore = [code for table in (config, lint) for key in ("ignore", "extend-ignore")
+              for code in _codes(_get(table, key))]
+    style = _get(lint, "pycodestyle")
+    if not isinstance(style, dict):
+        style = _get(config, "pycodestyle")
+    style = style if isinstance(style, dict) else {}
+    found: list[_Width] = []
+    doc = _length(_get(style, "max-doc-length"))
+    if doc is not None and not any(s == "ALL" or "W505".startswith(s) for s in ignore):
+        found.append((doc, f"{label} max-doc-length"))
+    if _enabled("E501", select, ignore):
+        for key, where in ((_get(style, "max-line-length"), "max-line-length"),
+                           (_get(config, "line-length"), "line-length"),
+                           (RUFF_LINE_LENGTH, "ruff's default line-length")):
+            if key is not None:
+                length = _length(key)
+                if length is not None:
+                    found.append((length, f"{label} {where}, E501 selected"))
+                break
+    return found
+
+
+def _flake8_rules(root: Path) -> list[_Width]:
+    """The docstring widths flake8's configuration in ``root`` enforces: ``max-doc-length``
+    (W505), and ``max-line-length`` (79 if unset) unless E501 is ignored."""
+    for name in FLAKE8_FILES:
+        path = root / name
+        if not _exists(path):
+            continue
+        parser = _read_ini(path)
+        if parser is None or not parser.has_section("flake8"):
+            continue
+        options = {key.replace("_", "-"): value for key, value in parser.items("flake8")}
+        select = _codes(options["select"]) if "select" in options else list(_FLAKE8_SELECT)
+        select += _codes(options.get("extend-select", ""))
+        ignore = _codes(options.get("ignore", "")) + _codes(options.get("extend-ignore", ""))
+        found: list[_Width] = []
+        label = f"{name} [flake8]"
+        doc = _length(options.get("max-doc-length"))
+        if doc is not None and _enabled("W505", select, ignore):
+            found.append((doc, f"{label} max-doc-length"))
+        if _enabled("E501", select, ignore):
+            if "max-line-length" in options:
+                length = _length(options["max-line-length"])
+                if length is not None:
+                    found.append((length, f"{label} max-line-length"))
+            else:
+                found.append((FLAKE8_LINE_LENGTH, f"{label}, flake8's default max-line-length"))
+        return found
+    return []
+
+
+def _project_root(start: Path, config_file: Path | None) -> Path | None:
+    """Where the project's linter files are: the pyproject.toml's folder, else the nearest
+    folder at or above ``start`` holding a ruff or flake8 file."""
+    if config_file is not None:
+        return config_file.parent
+    try:
+        here = start.resolve()
+    except (OSError, RuntimeError):
+        return None
+    if not here.is_dir():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if any(_exists(folder / name) for name in (*RUFF_FILES, *FLAKE8_FILES)):
+            return folder
+    return None
+
+
+def _linter_widths(root: Path | None, tools: Mapping[str, Any]
+                   ) -> tuple[_Width | None, list[_Width]]:
+    """ruff's line length (a formatter width, for wrapping), and every docstring width the
+    project's linters enforce."""
+    if root is None:
+        return None, []
+    ruff = _ruff_config(root, tools)
+    formatter: _Width | None = None
+    stated: list[_Width] = []
+    if ruff is not None:
+        config, label = ruff
+        value = _get(config, "line-length")
+        if isinstance(value, int) and not isinstance(value, bool):
+            formatter = value, f"{label} line-length"
+        stated += _ruff_rules(config, label)
+    return formatter, stated + _flake8_rules(root)
+
+
+def describe_check_width(settings: Settings) -> str:
+    """The ``-v`` line saying which docstring width LD364 checks, and why.
+
+    Args:
+        settings: The run's settings.
+
+    Returns:
+        One line.
+    """
+    if settings.check_width is None:
+        return f"LD364 off ({settings.check_width_from})"
+    return f"LD364 at {settings.check_width} ({settings.check_width_from})"
 
 
 @dataclass(frozen=True)
@@ -486,24 +742,37 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
     trust = trust.add([e for e in environ.get(TRUST_ENV, "").split(os.pathsep) if e],
                       TRUST_ENV)
     settings = replace(Settings(), **_fields(from_user))
-    if "width" in from_user:
+    # Whether ``width`` was given to llm-doc itself (then LD364 checks it) rather than
+    # taken from a formatter's line length, which states no docstring width.
+    explicit = "width" in from_user
+    if explicit:
         settings = replace(settings, width_from=f"{user_file} width")
     path = config_file or find_pyproject(start)
+    project: dict[str, Any] = {}
+    tools: dict[str, Any] = {}
     if path is not None:
         if config_file is not None and not config_file.is_file():
             raise ConfigError(f"{config_file}: no such configuration file")
-        project, formatter = _from_toml(path, explicit=config_file is not None)
+        project, tools = _from_toml(path, explicit=config_file is not None)
         # A file named by --config is still the project's: pre-commit passes the arguments
         # the repository's own .pre-commit-config.yaml gives.
         notices = _untrusted(path, project, trust)
         settings = replace(settings, config_file=path, notices=tuple(notices),
                            **_fields(project))
-        if "width" in project:
-            settings = replace(settings, width_from="[tool.llm-doc] width")
-        elif formatter is not None:
+    ruff_width, stated = _linter_widths(_project_root(start, path), tools)
+    if "width" in project:
+        explicit = True
+        settings = replace(settings, width_from="[tool.llm-doc] width")
+    else:
+        # Docstrings wrapped to the width the code is formatted to; black first because
+        # ruff's formatter follows black, and a project with both sets them alike anyway.
+        formatter = _black_width(tools) or ruff_width
+        if formatter is not None:
+            explicit = False
             settings = replace(settings, width=formatter[0], width_from=formatter[1])
     from_env = _from_env(environ)
     if "width" in from_env:
+        explicit = True
         from_env["width_from"] = "LLM_DOC_WIDTH"
     settings = replace(settings, **from_env)
     known = {f.name for f in fields(Settings)}
@@ -512,11 +781,29 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
     if unknown:
         raise ConfigError(f"unknown settings {sorted(unknown)}")
     if "width" in given:
+        explicit = True
         given["width_from"] = "--width"
     if "extend_exclude" in given:
         given["extend_exclude"] = settings.extend_exclude + tuple(given["extend_exclude"])
     settings = replace(settings, **given)
     _check(settings)
+    return _checked_width(settings, explicit, stated)
+
+
+def _checked_width(settings: Settings, explicit: bool, stated: Sequence[tuple[int, str]]
+                   ) -> Settings:
+    """The settings with the docstring width LD364 checks: ``width`` when given to llm-doc
+    itself, else the narrowest width the project's linters enforce, else none."""
+    if explicit:
+        return replace(settings, check_width=settings.width,
+                       check_width_from=settings.width_from)
+    if not stated:
+        return settings
+    width, source = min(stated, key=lambda item: item[0])
+    settings = replace(settings, check_width=width, check_width_from=source)
+    if width < settings.width:
+        # What generate writes must pass what validate checks.
+        settings = replace(settings, width=width, width_from=source)
     return settings
 
 

@@ -29,7 +29,7 @@ from llm_doc_manager.cli.args import (
 )
 from llm_doc_manager.cli.text import plural
 from llm_doc_manager.codes import FIXABLE, Finding, unknown_selector
-from llm_doc_manager.config import Settings, flag_list, load_settings
+from llm_doc_manager.config import Settings, describe_check_width, flag_list, load_settings
 from llm_doc_manager.errors import ConfigError
 from llm_doc_manager.source.discovery import is_excluded, iter_files
 from llm_doc_manager.validate import apply_baseline, collect, owners, render, write_baseline
@@ -184,6 +184,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
     if args.verbose:
         print(describe_config(settings.config_file, settings.width, settings.width_from),
               file=sys.stderr)
+        print(describe_check_width(settings), file=sys.stderr)
     if stdin_path is not None:
         return _from_stdin(stdin_path, settings, args, select, ignore)
     use_cache = settings.cache and not args.no_cache

@@ -87,7 +87,8 @@ class CheckOptions:
 
     Attributes:
         all_defs: Check every def, class and module, not only marked regions.
-        width: Longest allowed docstring line, indentation included.
+        width: Longest allowed docstring line, indentation included; None checks no
+            width (LD364 is off: the project states no docstring width).
         skip_short: Do not ask a docstring without sections to document arguments,
             returns and the like (a one-line summary is a complete docstring).
         placeholder: The text ``generate`` writes where prose is missing (LD302).
@@ -96,7 +97,7 @@ class CheckOptions:
     """
 
     all_defs: bool = False
-    width: int = 79
+    width: int | None = None
     skip_short: bool = True
     placeholder: str = PLACEHOLDER
     scope: Scope = field(default_factory=Scope)
@@ -112,8 +113,8 @@ class CheckOptions:
         Returns:
             The options.
         """
-        return cls(all_defs=all_defs, width=settings.width, placeholder=settings.placeholder,
-                   scope=Scope.from_settings(settings))
+        return cls(all_defs=all_defs, width=settings.check_width,
+                   placeholder=settings.placeholder, scope=Scope.from_settings(settings))
 
 
 @dataclass(frozen=True)
@@ -264,14 +265,14 @@ class _FileChecker:
         # multi-line string covers its lines, and a line of one word (a URL) cannot wrap.
         closing = self.noqa.get(doc.end_line, frozenset())
         waived = closing is _ALL or bool({"*", "E501", "W505"} & closing)
-        for number in range(doc.line, doc.end_line + 1) if not waived else ():
+        width = self.options.width or 0  # 0: no width stated, no line is checked
+        for number in range(doc.line, doc.end_line + 1) if not waived and width else ():
             physical = self.lines[number - 1] if number <= len(self.lines) else ""
             words = physical.strip().removeprefix('"""').removesuffix('"""').split()
-            if len(words) > 1 and display_width(physical) > self.options.width:
+            if len(words) > 1 and display_width(physical) > width:
                 self.add(number, LINE_TOO_LONG, f"{qualname}: docstring line is "
-                         f"{display_width(physical)} columns long (limit "
-                         f"{self.options.width})", doc.noqa,
-                         _past(physical, self.options.width))
+                         f"{display_width(physical)} columns long (limit {width})",
+                         doc.noqa, _past(physical, width))
         parsed = doc.parsed
         for heading, names in (("Args", [a.name for a in parsed.args]),
                                ("Attributes", [a.name for a in parsed.attributes]),

@@ -180,8 +180,9 @@ def test_verbose_names_the_configuration_and_the_provider(tmp_path: Path, llm_do
 def test_width_follows_the_formatter(tmp_path: Path, llm_doc: Run) -> None:
     long_line = "word " * 17 + "end"  # words: a line of one word is never too long
     (tmp_path / "m.py").write_text(f'def f():\n    """{long_line}."""\n')
-    assert "LD364" in llm_doc("validate", "--all", "m.py").stdout
-    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
+    assert "LD364" in llm_doc("validate", "--all", "--width", "79", "m.py").stdout
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff]\nline-length = 100\n[tool.ruff.lint]\nselect = ["E501"]\n')
     assert "LD364" not in llm_doc("validate", "--all", "m.py").stdout
     (tmp_path / "pyproject.toml").write_text(
         "[tool.ruff]\nline-length = 100\n[tool.llm-doc]\nwidth = 79\n")
