@@ -2,48 +2,76 @@
 
 What is new (a docstring, a section, an entry) is written the way the project already
 writes: heading spellings (``Parameters:`` rather than ``Args:``), the indentation of a
-section's entries, whether and how entries carry types, whether a blank line follows the
+section's entries, whether and how entries carry types, how the default of a parameter is
+written (a ``Defaults to`` sentence, an ``optional`` marker in the type, both or neither),
+whether a function's exceptions are documented at all, whether a blank line follows the
 summary, and whether a module docstring sits below the comment header of a file.
 
 Each choice is learned from the first place that shows it: the file itself, then the
-other files of its folder, then a bounded sample of the project (the nearest folder up
-holding ``pyproject.toml``, ``setup.py``, ``setup.cfg`` or ``.git``). The majority wins;
-a tie goes to the tool's default, then to the first spelling in sorted order, so the same
-project always gives the same answer. Nothing learned: the tool's defaults. This is the
-one module of ``docstrings`` that reads files (other files of the project, never written).
+other files of its folder, then a sample of the project. The majority wins; a tie goes to
+the tool's default, then to the first spelling in sorted order, so the same project always
+gives the same answer. Nothing learned: the tool's defaults. Everything here is pure: the
+evidence of other files is read by the caller (``generate.learning``) and handed in.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
-import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TypeVar
 
 from llm_doc_manager.config import CONVENTIONS_CHOICES, TYPES_CHOICES
-from llm_doc_manager.docstrings.layout import Layout, Style, leading, read_layout
+from llm_doc_manager.docstrings.layout import Entry, Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
-from llm_doc_manager.source.discovery import PROJECT_MARKERS
 
-#: Files read per folder and per project, at most; larger files are skipped.
-SAMPLE_FILES = 200
-_MAX_FILE_BYTES = 1_000_000
-#: Paths listed while walking a project, at most, before the sample is drawn from them.
-_MAX_LISTED = 5000
-_SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "venv", "build",
-                           "dist"})
 _CODING_RE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 _LICENCE_RE = re.compile(r"copyright|licen[cs]e|spdx-", re.I)
+#: ``Defaults to X.`` (the value in backticks or not) anywhere in an entry's description;
+#: in its type, ``defaults to X`` in any case (``(`int`, *optional*, defaults to `2`)``).
+DEFAULTS_RE = re.compile(r"\bDefaults to\s+(`?)")
+_TYPE_DEFAULTS_RE = re.compile(r"\bdefaults? to\s+(`?)", re.I)
+#: Another way of mentioning a default (``default: 1``, ``(default 1)``): not learned from.
+_OTHER_DEFAULT_RE = re.compile(r"\bdefaults?\b", re.I)
+#: An ``optional`` marker in an entry's type (``int, optional``, ```int`, *optional*``).
+_MARKER_RE = re.compile(r",\s*(\*?optional\*?)\s*(?:,|\Z)")
+#: Below this share of documented raising functions a project is taken not to document
+#: its exceptions (with at least ``RAISES_SEEN`` such functions seen; see conventions.md).
+RAISES_SHARE = 0.25
+RAISES_SEEN = 5
+#: Entries of defaulted parameters a level needs before it decides how defaults are
+#: written: one entry that happens not to mention its default says little.
+DEFAULTS_SEEN = 3
+_BUILTIN_TYPES = frozenset(name for name, value in vars(builtins).items()
+                           if isinstance(value, type) and not name.startswith("_")) | {"None"}
 
 _T = TypeVar("_T")
 
 __all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "Evidence", "HouseStyle",
-           "header_end", "house_style", "module_docstring_below"]
+           "clearly_type", "header_end", "house_style", "module_docstring_below"]
+
+
+def clearly_type(text: str | None) -> bool:
+    """Whether the text before a Returns/Yields colon is clearly a type, not a value's name.
+
+    ``base_property: The property ...`` names the value returned; ``int``, ``Path``,
+    ``list[str]`` and ``np.ndarray`` are types. Only the latter say a project writes types.
+
+    Args:
+        text: The text before the first colon, if any.
+
+    Returns:
+        True for a builtin type, a capitalised name, or a name with type punctuation.
+    """
+    if not text:
+        return False
+    word = text.strip("`* ")
+    return bool(word) and (word in _BUILTIN_TYPES or word[0].isupper() or
+                           any(ch in word for ch in "[]|.`,()"))
 
 
 @dataclass
@@ -58,6 +86,11 @@ class Evidence:
         backticks: Whether the types written there are in backticks.
         blank: Whether a blank line separates the summary from a section right after it.
         below_header: Whether a module docstring sits below the file's comment header.
+        defaults: How the entry of a parameter with a default says so: ``sentence``,
+            ``marker``, ``both`` or ``none``.
+        default_ticks: Whether the value of a ``Defaults to`` sentence is in backticks.
+        markers: The ``optional`` markers written in types (``optional``, ``*optional*``).
+        raises: Whether a function that raises, with a sectioned docstring, has Raises.
     """
 
     headings: dict[Section, Counter[str]] = field(default_factory=dict)
@@ -67,12 +100,20 @@ class Evidence:
     backticks: Counter[bool] = field(default_factory=Counter)
     blank: Counter[bool] = field(default_factory=Counter)
     below_header: Counter[bool] = field(default_factory=Counter)
+    defaults: Counter[str] = field(default_factory=Counter)
+    default_ticks: Counter[bool] = field(default_factory=Counter)
+    markers: Counter[str] = field(default_factory=Counter)
+    raises: Counter[bool] = field(default_factory=Counter)
 
-    def add_docstring(self, value: str) -> None:
+    def add_docstring(self, value: str, defaulted: frozenset[str] = frozenset(),
+                      raises: bool = False) -> None:
         """Count what one docstring shows (nothing unless it is Google style).
 
         Args:
             value: The docstring's value.
+            defaulted: Names of the parameters with a default (their entries say how a
+                default is written).
+            raises: Whether its function has a ``raise`` of its own.
         """
         if ":\n" not in value and ":\r" not in value:
             return  # no line ends with a colon: no section heading (most docstrings)
@@ -80,6 +121,8 @@ class Evidence:
         if layout.style is not Style.GOOGLE:
             return
         lines = layout.lines
+        if raises:
+            self.raises[layout.block(Section.RAISES) is not None] += 1
         for block in layout.blocks:
             if block.section is not None:
                 self.headings.setdefault(block.section, Counter())[block.heading] += 1
@@ -87,6 +130,8 @@ class Evidence:
             if block.body_indent.startswith(head_indent) and \
                     len(block.body_indent) > len(head_indent):
                 self.units[block.body_indent[len(head_indent):]] += 1
+            # Only these entries name a parameter or attribute: a Returns entry may name
+            # the value returned (``base_property: The property``), which is no type.
             if block.section not in (Section.ARGS, Section.ATTRIBUTES):
                 continue
             for entry in block.entries:
@@ -95,12 +140,33 @@ class Evidence:
                 self.typed[entry.type_hint is not None] += 1
                 if entry.type_hint is not None:
                     self.backticks["`" in entry.type_hint] += 1
+                if block.section is Section.ARGS and entry.name.lstrip("*") in defaulted:
+                    self._default(entry)
                 if entry.end > entry.start + 1:
                     head, nxt = lines[entry.start], lines[entry.start + 1]
                     if nxt.strip() and len(leading(nxt)) > len(leading(head)) and \
                             leading(nxt).startswith(leading(head)):
                         self.hangings[leading(nxt)[len(leading(head)):]] += 1
         self._blank(layout)
+
+    def _default(self, entry: Entry) -> None:
+        """Count how the entry of a parameter with a default writes it."""
+        marker = _MARKER_RE.search(entry.type_hint or "")
+        if marker is not None:
+            self.markers[marker.group(1)] += 1
+        sentence = DEFAULTS_RE.search(entry.description) or \
+            _TYPE_DEFAULTS_RE.search(entry.type_hint or "")
+        if sentence is not None:
+            self.default_ticks[bool(sentence.group(1))] += 1
+        elif marker is None and (_OTHER_DEFAULT_RE.search(entry.description) or
+                                 "TODO" in entry.description):
+            return  # said another way (or not said yet): teaches nothing
+        if sentence is not None and marker is not None:
+            self.defaults["both"] += 1
+        elif sentence is not None or marker is not None:
+            self.defaults["sentence" if sentence is not None else "marker"] += 1
+        else:
+            self.defaults["none"] += 1
 
     def _blank(self, layout: Layout) -> None:
         """Count whether a blank line follows the summary when a section comes next."""
@@ -122,17 +188,67 @@ class Evidence:
             if body and isinstance(body[0], ast.Expr) and \
                     isinstance(body[0].value, ast.Constant) and \
                     isinstance(body[0].value.value, str):
-                self.add_docstring(body[0].value.value)
+                value = body[0].value.value
+                # The body is walked only for a docstring that may have sections: most
+                # have none, and the walk is most of what learning a file costs.
+                sectioned = ":\n" in value or ":\r" in value
+                self.add_docstring(value, _defaulted(node),
+                                   sectioned and not isinstance(node, (ast.Module, ast.ClassDef))
+                                   and _raises(node))
         if lines is not None:
             below = module_docstring_below(tree, lines)
             if below is not None:
                 self.below_header[below] += 1
 
+    def add(self, other: Evidence) -> None:
+        """Add another's counts to these (a folder's evidence is its files' sum).
+
+        Args:
+            other: The counts to add.
+        """
+        for section, counts in other.headings.items():
+            self.headings.setdefault(section, Counter()).update(counts)
+        for name in ("units", "hangings", "typed", "backticks", "blank", "below_header",
+                     "defaults", "default_ticks", "markers", "raises"):
+            getattr(self, name).update(getattr(other, name))
+
     @property
     def empty(self) -> bool:
         """Whether nothing at all was learned."""
         return not (self.headings or self.units or self.typed or self.blank or
-                    self.below_header)
+                    self.below_header or self.defaults or self.raises)
+
+
+def _defaulted(node: ast.AST) -> frozenset[str]:
+    """Names of the parameters with a default: a function's, or a class's ``__init__``'s."""
+    if isinstance(node, ast.ClassDef):
+        init = next((n for n in node.body if isinstance(n, (ast.FunctionDef,
+                     ast.AsyncFunctionDef)) and n.name == "__init__"), None)
+        return _defaulted(init) if init is not None else frozenset()
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return frozenset()
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    names = {a.arg for a in positional[len(positional) - len(args.defaults):]}
+    names |= {a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+              if d is not None}
+    return frozenset(names)
+
+
+def _raises(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a function's own body raises (``NotImplementedError`` of a stub aside)."""
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                ast.Lambda)):
+            continue  # a nested def raises when it is called, not this function
+        if isinstance(current, ast.Raise) and current.exc is not None:
+            exc = current.exc.func if isinstance(current.exc, ast.Call) else current.exc
+            if not (isinstance(exc, ast.Name) and exc.id == "NotImplementedError"):
+                return True
+        stack.extend(ast.iter_child_nodes(current))
+    return False
 
 
 # Statements holding blocks a def may sit in (``try*`` exists from 3.11 on).
@@ -218,112 +334,6 @@ def module_docstring_below(tree: ast.Module, lines: list[str]) -> bool | None:
     return False if _LICENCE_RE.search(comments) else None
 
 
-def _parse(path: Path) -> tuple[ast.Module, list[str]] | None:
-    """A file's tree and lines, or None when it cannot be read or parsed."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(_MAX_FILE_BYTES + 1)
-        if len(data) > _MAX_FILE_BYTES:
-            return None
-        tree = ast.parse(data)
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    text = data.decode("utf-8", "replace")
-    return tree, text.splitlines()
-
-
-def _learn_files(paths: list[Path]) -> Evidence:
-    evidence = Evidence()
-    for path in paths:
-        parsed = _parse(path)
-        if parsed is not None:
-            evidence.add_tree(*parsed)
-    return evidence
-
-
-def _python_files(folder: Path) -> list[Path]:
-    """The regular ``.py`` files of a folder (links not followed), sorted."""
-    try:
-        with os.scandir(folder) as entries:
-            return sorted(Path(e.path) for e in entries
-                          if e.name.endswith(".py") and e.is_file(follow_symlinks=False))
-    except OSError:
-        return []
-
-
-def _sample(paths: list[Path]) -> list[Path]:
-    """At most ``SAMPLE_FILES`` paths, evenly spread over the sorted list."""
-    if len(paths) <= SAMPLE_FILES:
-        return paths
-    step = len(paths) / SAMPLE_FILES
-    return [paths[int(i * step)] for i in range(SAMPLE_FILES)]
-
-
-@functools.lru_cache(maxsize=256)
-def folder_evidence(folder: Path) -> Evidence:
-    """What the Python files of one folder show (cached for the process's life).
-
-    The file being documented is counted too: its own evidence is looked at first, so it
-    adds nothing here to a choice it did not show.
-
-    Args:
-        folder: The folder, not walked into.
-
-    Returns:
-        The counts.
-    """
-    return _learn_files(_sample(_python_files(folder)))
-
-
-def project_root(folder: Path) -> Path | None:
-    """The nearest folder up from ``folder`` (itself included) that marks a project."""
-    for candidate in (folder, *folder.parents):
-        if any(os.path.lexists(candidate / marker) for marker in PROJECT_MARKERS):
-            return candidate
-    return None
-
-
-@functools.lru_cache(maxsize=16)
-def project_evidence(root: Path) -> Evidence:
-    """What a bounded, evenly spread sample of a project's Python files shows.
-
-    The walk is sorted (so the sample is the same each time), skips hidden, cache and
-    virtual-environment folders, never follows links, and stops after ``_MAX_LISTED`` files.
-
-    Args:
-        root: The project's folder.
-
-    Returns:
-        The counts.
-    """
-    found: list[Path] = []
-    # An explicit stack, not os.walk (recursive: a tree a thousand folders deep ends it
-    # with a RecursionError before Python 3.12); only regular files are taken, so a FIFO
-    # named ``x.py`` is never opened (its open would wait for a writer forever).
-    stack = [root]
-    visited = 0
-    while stack and len(found) < _MAX_LISTED and visited < 4 * _MAX_LISTED:
-        current = stack.pop()
-        visited += 1  # both bounds: many files, or many folders holding none
-        try:
-            with os.scandir(current) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError:
-            continue
-        folders = []
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    if not entry.name.startswith(".") and entry.name not in _SKIPPED_DIRS:
-                        folders.append(Path(entry.path))
-                elif entry.name.endswith(".py") and entry.is_file(follow_symlinks=False):
-                    found.append(Path(entry.path))
-            except OSError:
-                continue
-        stack.extend(reversed(folders))
-    return _learn_files(_sample(found[:_MAX_LISTED]))
-
-
 def _majority(counts: Counter[_T], default: _T) -> _T:
     """The most frequent value; a tie goes to ``default``, then to the smallest by repr."""
     best = max(counts.values())
@@ -342,21 +352,23 @@ class HouseStyle:
     default applies (the code's indentation step, the tool's heading spelling, ...).
     """
 
-    def __init__(self, levels: tuple[Callable[[], Evidence], ...] = (),
+    def __init__(self, levels: Sequence[Evidence | Callable[[], Evidence]] = (),
                  types: str = "auto") -> None:
         """Keep where to learn from.
 
         Args:
-            levels: Evidence of the file, its folder and its project, computed on demand.
+            levels: Evidence of the file, its folder and its project, each given or
+                computed on demand.
             types: The ``types`` pin (``auto``, ``always`` or ``never``).
         """
-        self._levels = levels
+        self._levels = tuple(levels)
         self._cache: dict[int, Evidence] = {}
         self.types = types
 
     def _level(self, index: int) -> Evidence:
         if index not in self._cache:
-            self._cache[index] = self._levels[index]()
+            level = self._levels[index]
+            self._cache[index] = level if isinstance(level, Evidence) else level()
         return self._cache[index]
 
     def _learned(self, pick: Callable[[Evidence], Counter[_T]], default: _T) -> _T | None:
@@ -407,18 +419,74 @@ class HouseStyle:
         learned = self._learned(lambda e: e.below_header, True)
         return True if learned is None else learned
 
+    @functools.cached_property
+    def defaults(self) -> str | None:
+        """How a parameter's default is written: ``sentence``, ``marker``, ``both``, ``none``.
+
+        Learned at the first level with at least ``DEFAULTS_SEEN`` such entries. None when
+        nothing is learned: the tool's own way (a ``Defaults to`` sentence).
+        """
+        return self._learned(lambda e: e.defaults if e.defaults.total() >= DEFAULTS_SEEN
+                             else Counter(), "sentence")
+
+    @functools.cached_property
+    def default_ticks(self) -> bool:
+        """Whether the value of a ``Defaults to`` sentence is written in backticks."""
+        learned: bool | None = self._learned(lambda e: e.default_ticks, False)
+        return bool(learned)
+
+    @functools.cached_property
+    def optional_marker(self) -> str:
+        """The marker a defaulted parameter's type carries (``optional``, ``*optional*``)."""
+        return self._learned(lambda e: e.markers, "optional") or "optional"
+
+    def marked(self, type_hint: str | None, has_default: bool, backticks: bool) -> str | None:
+        """A parameter's type with the project's ``optional`` marker, if it writes one.
+
+        The marker stays out of the backticks (``(`str`, *optional*)``): the type is
+        returned whole, backticks included, and written as it is.
+
+        Args:
+            type_hint: The type to write, if any (no type: no marker either).
+            has_default: Whether the parameter has a default.
+            backticks: Whether types are written in backticks where this one goes.
+
+        Returns:
+            The type as it is to be written.
+        """
+        if not type_hint or not has_default or self.defaults not in ("marker", "both") or \
+                _MARKER_RE.search(type_hint) or type_hint.strip("`* ").endswith("optional"):
+            return type_hint
+        text = f"`{type_hint}`" if backticks and "`" not in type_hint else type_hint
+        return f"{text}, {self.optional_marker}"
+
+    @functools.cached_property
+    def documents_raises(self) -> bool:
+        """Whether a new Raises section may be added where a docstring has none.
+
+        False only when, at the first level that saw at least ``RAISES_SEEN`` raising
+        functions with a sectioned docstring, fewer than ``RAISES_SHARE`` of them have one.
+        """
+        for index in range(len(self._levels)):
+            counts = self._level(index).raises
+            seen = counts[True] + counts[False]
+            if seen >= RAISES_SEEN:
+                return counts[True] >= RAISES_SHARE * seen
+        return True
+
 
 #: Nothing learned and nothing pinned: the tool's own way of writing.
 DEFAULT = HouseStyle()
 
 
-def house_style(tree: ast.Module, path: Path, types: str = "auto",
-                learn: bool = True) -> HouseStyle:
+def house_style(tree: ast.Module, others: Sequence[Evidence | Callable[[], Evidence]] = (),
+                types: str = "auto", learn: bool = True) -> HouseStyle:
     """The conventions new text in one file follows.
 
     Args:
         tree: The file's tree (its own docstrings are the first evidence).
-        path: The file, to find its folder and project.
+        others: Evidence of the wider places to learn from, nearest first (its folder,
+            its project), each given or computed on demand.
         types: The ``types`` pin.
         learn: Whether to learn at all (``conventions = "default"``: the tool's defaults).
 
@@ -433,9 +501,4 @@ def house_style(tree: ast.Module, path: Path, types: str = "auto",
         evidence.add_tree(tree, None)
         return evidence
 
-    folder = path.absolute().parent
-    levels: list[Callable[[], Evidence]] = [own, lambda: folder_evidence(folder)]
-    root = project_root(folder)
-    if root is not None:
-        levels.append(lambda: project_evidence(root))
-    return HouseStyle(tuple(levels), types)
+    return HouseStyle((own, *others), types)

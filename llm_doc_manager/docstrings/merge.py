@@ -7,10 +7,11 @@ kept when the provider could not have read it (``keeps_human_text``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from llm_doc_manager.analysis import ClassFacts, FunctionFacts, ModuleFacts
+from llm_doc_manager.analysis import ClassFacts, FunctionFacts, ModuleFacts, Param
 from llm_doc_manager.config import PLACEHOLDER
 from llm_doc_manager.docstrings.conventions import DEFAULT, HouseStyle
 from llm_doc_manager.docstrings.parse import ParsedDocstring, RawSection
@@ -51,8 +52,49 @@ def _text(human: str | None, answer: str | None, keep_human: bool) -> str | None
     return (human or answer) if keep_human else (answer or human)
 
 
+def _has_default(param: Param) -> bool:
+    return param.default is not None and param.default != "..."  # a stub's ``...``: none
+
+
+def house_defaults(answer: MethodDocstring, facts: FunctionFacts, style: HouseStyle
+                   ) -> MethodDocstring:
+    """An answer whose ``Defaults to X.`` sentences are written the project's way.
+
+    Only a sentence giving the code's own default is touched (what the static provider
+    writes, or a model repeating the signature): dropped where the project never writes
+    defaults or marks them in the type only; its value in backticks or not as the project
+    writes it. Nothing learned: the answer as it is.
+
+    Args:
+        answer: The provider's answer.
+        facts: The signature (which parameters have a default, and which).
+        style: The project's conventions.
+
+    Returns:
+        The answer, its argument descriptions adjusted.
+    """
+    way = style.defaults
+    if way is None or not answer.args:
+        return answer
+    defaults = {bare(p.name): p.default for p in facts.params if _has_default(p)}
+    args = []
+    for entry in answer.args:
+        default = defaults.get(bare(entry.name))
+        text = entry.description
+        found = re.search(r"(\s*)\bDefaults to (`?)" + re.escape(default) + r"\2\.(?=\s|\Z)",
+                          text) if default is not None else None
+        if found is not None:
+            value = f"`{default}`" if style.default_ticks else default
+            said = "" if way in ("none", "marker") else f"{found.group(1)}Defaults to {value}."
+            text = (text[:found.start()] + said + text[found.end():]).strip()
+        args.append(entry if text == entry.description else
+                    entry.model_copy(update={"description": text}))
+    return answer.model_copy(update={"args": args})
+
+
 def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[ArgDoc],
-              keep_human: bool, placeholder: str = PLACEHOLDER) -> list[ArgDoc]:
+              keep_human: bool, placeholder: str = PLACEHOLDER,
+              style: HouseStyle = DEFAULT) -> list[ArgDoc]:
     """Return one entry per parameter, in signature order, with text from the best source.
 
     Args:
@@ -61,6 +103,7 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
         answer: Entries of the provider's answer.
         keep_human: Whether human descriptions win.
         placeholder: Text for what neither side says.
+        style: The project's conventions (an ``optional`` marker for a default).
 
     Returns:
         One entry per documented parameter, in signature order.
@@ -75,12 +118,14 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
                             new.description if new else None, keep_human) or placeholder
         type_hint = param.annotation or (old.type_hint if old else None) or \
             (new.type_hint if new else None)
-        synced.append(ArgDoc(name=param.name, type_hint=type_hint, description=description))
+        marked = style.marked(type_hint, _has_default(param), style.backticks)
+        synced.append(ArgDoc(name=param.name, type_hint=marked, description=description))
     return synced
 
 
 def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: ParsedDocstring | None,
-                 keep_human: bool, placeholder: str = PLACEHOLDER) -> Merged:
+                 keep_human: bool, placeholder: str = PLACEHOLDER,
+                 style: HouseStyle = DEFAULT) -> Merged:
     """Merge and sync a function docstring.
 
     Args:
@@ -89,6 +134,8 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
         existing: The current docstring, parsed.
         keep_human: Whether human text wins over the answer's.
         placeholder: Text for what neither side says.
+        style: The project's conventions (a project that does not document exceptions
+            gets no new Raises section; defaults written its way).
 
     Returns:
         What to render, the sections kept verbatim, and whether anything changed.
@@ -126,10 +173,12 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
         if fact.exception not in raises:
             raises[fact.exception] = RaisesDoc(exception_type=fact.exception,
                                                description=placeholder)
+    if not old.raises and not style.documents_raises:
+        raises = {}  # the project almost never writes one: none is added (conventions.md)
     schema = MethodDocstring(
         summary=_text(old.summary, answer.summary, keep_human) or placeholder,
         extended_description=_text(old.description, answer.extended_description, keep_human),
-        args=sync_args(facts, old.args, answer.args, keep_human, placeholder),
+        args=sync_args(facts, old.args, answer.args, keep_human, placeholder, style),
         returns=returns,
         yields=yields,
         raises=list(raises.values()),
@@ -236,7 +285,8 @@ def merge(facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
         existing: The current docstring, parsed, if there is one.
         keep_human: Whether human text wins over the answer's.
         placeholder: Text for what neither side says.
-        style: The project's conventions, for what is carried over verbatim.
+        style: The project's conventions: for what is carried over verbatim, whether a
+            Raises section is added, how defaults are written.
 
     Returns:
         What to render, the sections kept verbatim, and whether anything changed.
@@ -246,7 +296,7 @@ def merge(facts: FunctionFacts | ClassFacts | ModuleFacts, answer: DocSchema,
     """
     match facts, answer:
         case FunctionFacts(), MethodDocstring():
-            return merge_method(facts, answer, existing, keep_human, placeholder)
+            return merge_method(facts, answer, existing, keep_human, placeholder, style)
         case ClassFacts(), ClassDocstring():
             return merge_class(facts, answer, existing, keep_human, placeholder, style)
         case ModuleFacts(), ModuleDocstring():

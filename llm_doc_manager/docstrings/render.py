@@ -162,7 +162,9 @@ def _entry(head: str, description: str, available: int, hanging: str = SECTION_I
 
 
 def _type_text(type_hint: str, way: _Way) -> str:
-    return f"`{type_hint}`" if way.backticks else type_hint
+    # A type that has its backticks already (a marked default: str in backticks, then
+    # ``, *optional*``) is written as it is.
+    return f"`{type_hint}`" if way.backticks and "`" not in type_hint else type_hint
 
 
 def _arg_head(name: str, type_hint: str | None, available: int, way: _Way) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from llm_doc_manager.analysis import ClassFacts, FunctionFacts, ModuleFacts, Param
-from llm_doc_manager.docstrings.conventions import DEFAULT, HouseStyle
+from llm_doc_manager.docstrings.conventions import DEFAULT, HouseStyle, clearly_type
 from llm_doc_manager.docstrings.layout import (
     EDITABLE,
     Block,
@@ -133,13 +133,15 @@ def conventions(layout: Layout, indent: str, unit: str, width: int,
     backticks = False
     for block in layout.blocks:
         if block.section in (Section.RETURNS, Section.YIELDS) and block.text:
-            typed_entries += block.type_hint is not None
-            untyped_entries += block.type_hint is None
+            # ``name: text`` names the value returned (griffe): only a type counts as one.
+            typed_entries += clearly_type(block.type_hint)
+            untyped_entries += not clearly_type(block.type_hint)
         for entry in block.entries:
             if block.section is Section.RAISES:
                 continue
-            typed_entries += entry.type_hint is not None
-            untyped_entries += entry.type_hint is None
+            if block.section not in (Section.RETURNS, Section.YIELDS):
+                typed_entries += entry.type_hint is not None
+                untyped_entries += entry.type_hint is None
             backticks = backticks or "`" in (entry.type_hint or "")
             if entry.end > entry.start + 1 and hanging is body_unit:
                 head, nxt = lines[entry.start], lines[entry.start + 1]
@@ -226,7 +228,13 @@ def _wrap(first_prefix: str, text: str, rest_prefix: str, width: int) -> list[st
 
 
 def _type_text(type_hint: str, conv: Conventions) -> str:
-    return f"`{type_hint}`" if conv.backticks else type_hint
+    return f"`{type_hint}`" if conv.backticks and "`" not in type_hint else type_hint
+
+
+def _marked(param: Param, conv: Conventions) -> str | None:
+    """A new entry's type, with the project's ``optional`` marker for a default."""
+    return conv.house.marked(param.annotation, param.default not in (None, "..."),
+                             conv.backticks)
 
 
 def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conventions
@@ -591,7 +599,7 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
         if params:
             body: list[str] = []
             for param in params:
-                body += _entry_lines(param.name, param.annotation,
+                body += _entry_lines(param.name, _marked(param, conv),
                                      _param_text(param, answer, placeholder), conv)
             syncer.add_section(Section.ARGS, body)
         return
@@ -635,7 +643,7 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
         text = _param_text(param, answer, placeholder)
         if plan.kept and not _has(text, placeholder):
             text = placeholder  # the kept entry may be this argument's description
-        lines = _entry_lines(param.name, param.annotation, text, conv)
+        lines = _entry_lines(param.name, _marked(param, conv), text, conv)
         if before:
             anchor = max(before, key=lambda e: rank[id(e)] or 0)
             syncer.edit.insert_after(anchor.end - 1, [*blank, *lines])
@@ -723,7 +731,7 @@ def _sync_raises(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring 
             syncer.fill_entry(entry, text)
         if body:
             syncer.edit.insert(block.end, body)
-    elif body:
+    elif body and conv.house.documents_raises:  # a project that writes none gets none
         syncer.add_section(Section.RAISES, body)
 
 

@@ -52,7 +52,6 @@ from llm_doc_manager.docstrings import (
     assemble,
     conventions,
     format_comment,
-    house_style,
     merge,
     parse_docstring,
     read_layout,
@@ -61,6 +60,7 @@ from llm_doc_manager.docstrings import (
     to_literal,
 )
 from llm_doc_manager.docstrings.exempt import Exemptions
+from llm_doc_manager.docstrings.merge import house_defaults
 from llm_doc_manager.docstrings.sync import EntryChanges, sync_counted
 from llm_doc_manager.errors import ApplyError
 from llm_doc_manager.generate.call_context import CallContext
@@ -79,6 +79,7 @@ from llm_doc_manager.generate.edits import (
     verify,
 )
 from llm_doc_manager.generate.known import KnownClean
+from llm_doc_manager.generate.learning import Learning
 from llm_doc_manager.generate.outcomes import (
     FileChange,
     FileError,
@@ -145,12 +146,15 @@ class PlannedRegion:
         return self.request.existing is not None
 
 
-def load(path: Path, options: Options) -> ParsedFile | FileError:
+def load(path: Path, options: Options, learning: Learning | None = None
+         ) -> ParsedFile | FileError:
     """Read and parse a file and find its targets; a marker problem leaves it untouched.
 
     Args:
         path: The file.
         options: Pipeline options (``all_defs`` and ``only`` choose the targets).
+        learning: Where the run's conventions are learned (None: a new one, for this
+            file alone).
 
     Returns:
         The file ready to plan, or why it cannot be processed.
@@ -171,7 +175,10 @@ def load(path: Path, options: Options) -> ParsedFile | FileError:
         lines = options.only.get(path, frozenset())
         targets = [t for t in targets if t.node is not None
                    and not isinstance(t.node, ast.Module) and t.node.lineno in lines]
-    house = house_style(tree, path, options.types, options.conventions == "learn")
+    if options.conventions == "learn":
+        house = (learning or Learning()).style(tree, path, options.types)
+    else:
+        house = HouseStyle((), options.types)
     return ParsedFile(source, tree, SourceMap(source.text), tuple(targets), house)
 
 
@@ -302,6 +309,9 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
         raise ApplyError(f"the provider answered a comment for {target.qualname}")
     facts = entry.request.facts
     assert not isinstance(facts, BlockFacts)  # a def, class or module target has its facts
+    if isinstance(facts, FunctionFacts) and isinstance(answer, MethodDocstring) and \
+            answer is not NO_TEXT:
+        answer = house_defaults(answer, facts, parsed.house)  # new entries and sections alike
     if entry.existing is not None and keep_human:
         return _synced(parsed, entry, facts, None if answer is NO_TEXT else answer, options)
     merged = merge(facts, answer, entry.existing, keep_human, options.placeholder, parsed.house)
@@ -481,9 +491,12 @@ class _Run:
     """Shared state of one run: the provider, the limits, the observer, the call context."""
 
     def __init__(self, provider: Provider, options: Options, concurrency: int,
-                 observer: RunObserver, calls: CallContext | None = None) -> None:
+                 observer: RunObserver, calls: CallContext | None = None,
+                 learning: Learning | None = None) -> None:
         self.provider = provider
         self.options = options
+        # One for the run: a folder's or project's conventions are read once, not per file.
+        self.learning = learning or Learning()
         self.observer = observer
         self.keep_human = provider.keeps_human_text or not options.rewrite
         self.requests = asyncio.Semaphore(max(1, concurrency))
@@ -499,7 +512,7 @@ class _Run:
     def prepare(self, path: Path) -> _Prepared | FileError:
         """Load and plan a file; with call context, register what its regions settle."""
         try:
-            parsed = load(path, self.options)
+            parsed = load(path, self.options, self.learning)
             if isinstance(parsed, FileError):
                 return parsed
             planned = plan(parsed, self.options, self.provider.needs_code,
@@ -630,19 +643,27 @@ _PARALLEL_FROM = 16
 _CHUNK = 4
 
 
-def _run_chunk(paths: list[Path], provider: Provider, options: Options) -> list[FileResult]:
+def _run_chunk(paths: list[Path], provider: Provider, options: Options,
+               learning: Learning) -> list[FileResult]:
     """A worker's task: a few files, one after the other, with its copy of the provider."""
     with fewer_collections():  # a spawned worker does not inherit the parent's settings
-        return asyncio.run(_run_here(paths, provider, options, 1, _Silent()))
+        return asyncio.run(_run_here(paths, provider, options, 1, _Silent(),
+                                     learning=learning))
 
 
 async def _run_in_workers(paths: Sequence[Path], provider: Provider, options: Options,
                           jobs: int, observer: RunObserver) -> list[FileResult]:
     loop = asyncio.get_running_loop()
+    # The conventions are learned here, once: each worker learning them lazily read and
+    # parsed the same folder and project files again (see docs/conventions.md, Cost).
+    learning = Learning()
+    if options.conventions == "learn":
+        learning.prime(paths)
     chunks = [list(paths[i:i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         async def one(chunk: list[Path]) -> list[FileResult]:
-            results = await loop.run_in_executor(pool, _run_chunk, chunk, provider, options)
+            results = await loop.run_in_executor(pool, _run_chunk, chunk, provider, options,
+                                                 learning)
             for result in results:
                 if isinstance(result, FileChange):
                     observer.planned(result.source.path, len(result.regions))
@@ -657,8 +678,9 @@ async def _run_in_workers(paths: Sequence[Path], provider: Provider, options: Op
 
 async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
                     concurrency: int, observer: RunObserver,
-                    calls: CallContext | None = None) -> list[FileResult]:
-    run = _Run(provider, options, concurrency, observer, calls)
+                    calls: CallContext | None = None,
+                    learning: Learning | None = None) -> list[FileResult]:
+    run = _Run(provider, options, concurrency, observer, calls, learning)
     if run.calls is None:
         return await gather_all([run.file(path) for path in paths])
     # A caller waits for callees in other files: every file is planned first (so what each

@@ -11,15 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from llm_doc_manager.docstrings.conventions import (
-    Evidence,
-    HouseStyle,
-    folder_evidence,
-    header_end,
-    house_style,
-    project_evidence,
-)
+from llm_doc_manager.docstrings.conventions import Evidence, HouseStyle, header_end
 from llm_doc_manager.docstrings.sections import Section
+from llm_doc_manager.generate.learning import Learning
 from llm_doc_manager.generate.pipeline import FileChange, Options
 from tests.conftest import Run
 from tests.helpers import assert_invariants, run_file
@@ -48,7 +42,7 @@ def _written(path: Path, options: Options | None = None) -> str:
 
 
 def _style(text: str, path: Path, **kwargs: str) -> HouseStyle:
-    return house_style(ast.parse(text), path, **kwargs)  # type: ignore[arg-type]
+    return Learning().style(ast.parse(text), path, **kwargs)
 
 
 def test_majority_wins_and_a_tie_goes_to_the_default(tmp_path: Path) -> None:
@@ -155,10 +149,7 @@ def test_no_blank_line_after_the_summary_when_the_project_writes_none(tmp_path: 
 def test_learning_is_deterministic(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(TWO_SPACE.replace("Parameters", "Arguments"))
     (tmp_path / "b.py").write_text(TWO_SPACE)
-    folder_evidence.cache_clear()
-    project_evidence.cache_clear()
     first = _style(NEW, tmp_path / "c.py").heading(Section.ARGS)
-    folder_evidence.cache_clear()
     second = _style(NEW, tmp_path / "c.py").heading(Section.ARGS)
     # A tie between two spellings other than the default: the first in sorted order.
     assert first == second == "Arguments"

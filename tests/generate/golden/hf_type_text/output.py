@@ -17,7 +17,7 @@ def resize(image, factor: int = 2, size: Optional[int] = None, mode: str = "bili
             The target size.
         mode (`str`, *optional*, defaults to `"bilinear"`):
             The resampling mode.
-        scale (`float`): TODO: describe. Defaults to 1.0.
+        scale (`float`, *optional*): TODO: describe. Defaults to `1.0`.
 
     Returns:
         `dict`: The resized image and its metadata.

@@ -8,7 +8,7 @@ def Fire(component=None, command=None, name=None, serialize=None):
     component: The initial target component.
     command: Optional. If supplied, this is the command executed.
     name: Optional. The name of the command as entered at the command line.
-    serialize: TODO: describe. Defaults to None.
+    serialize: TODO: describe.
 
   Returns:
     The result of executing the Fire command.

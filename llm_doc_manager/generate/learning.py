@@ -1,0 +1,175 @@
+"""Where a run learns a project's docstring conventions from: the files it reads for them.
+
+The model itself (``docstrings.conventions``) is pure; this module finds and reads the other
+files it learns from, once per run. The project is found as the nearest folder up holding
+``pyproject.toml``, ``setup.py``, ``setup.cfg`` or ``.git``; its files are listed by
+``source.discovery.iter_files`` (its default excludes, ``.gitignore``, and the link
+boundary: a link leaving the project is never read) and read by ``analysis.load.read_file``
+(its size limit; a FIFO or device is never opened for reading). A folder's level is its own
+regular ``.py`` files, not walked into. Each file is parsed at most once per run, and a run
+that uses worker processes learns everything its files need in the parent first
+(``prime``), so no worker reads the project again.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from llm_doc_manager.analysis.load import parse_source, read_file
+from llm_doc_manager.codes import Finding
+from llm_doc_manager.docstrings.conventions import Evidence, HouseStyle, house_style
+from llm_doc_manager.source.discovery import PROJECT_MARKERS, iter_files
+
+#: Files learned from per folder and per project, at most (evenly spread when more).
+SAMPLE_FILES = 200
+
+
+def project_root(folder: Path) -> Path | None:
+    """The nearest folder up from ``folder`` (itself included) that marks a project."""
+    for candidate in (folder, *folder.parents):
+        if any(os.path.lexists(candidate / marker) for marker in PROJECT_MARKERS):
+            return candidate
+    return None
+
+
+def _sample(paths: list[Path]) -> list[Path]:
+    """At most ``SAMPLE_FILES`` paths, evenly spread over the sorted list."""
+    if len(paths) <= SAMPLE_FILES:
+        return paths
+    step = len(paths) / SAMPLE_FILES
+    return [paths[int(i * step)] for i in range(SAMPLE_FILES)]
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The regular ``.py`` files of a folder (links not followed), sorted."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(Path(e.path) for e in entries
+                          if e.name.endswith(".py") and e.is_file(follow_symlinks=False))
+    except OSError:
+        return []
+
+
+def _project_files(root: Path) -> list[Path]:
+    """The ``.py`` files of a project as a run would find them, sorted."""
+    try:
+        found = iter_files([root])
+    except (OSError, ValueError):  # gone meanwhile, or a pattern refused: learn nothing
+        return []
+    return sorted(path for path in found if path.suffix == ".py")
+
+
+def _file_evidence(path: Path) -> Evidence:
+    """What one file's docstrings show (nothing when it cannot be read or parsed)."""
+    evidence = Evidence()
+    source = read_file(path)
+    if isinstance(source, Finding):
+        return evidence
+    tree = parse_source(path, source.text)
+    if isinstance(tree, ast.Module):
+        evidence.add_tree(tree, source.text.splitlines())
+    return evidence
+
+
+class Learning:
+    """The evidence of folders and projects, read at most once per run.
+
+    Pickled to worker processes with what it has learned (not the per-file counts it was
+    summed from), so a primed ``Learning`` costs a worker no read.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing learned."""
+        self._files: dict[Path, Evidence] = {}
+        self._folders: dict[Path, Evidence] = {}
+        self._projects: dict[Path, Evidence] = {}
+        self._roots: dict[Path, Path | None] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker receives: the folders' and projects' sums, not every file's."""
+        return {"_files": {}, "_folders": self._folders, "_projects": self._projects,
+                "_roots": self._roots}
+
+    def _sum(self, paths: Iterable[Path]) -> Evidence:
+        total = Evidence()
+        for path in paths:
+            if path not in self._files:
+                self._files[path] = _file_evidence(path)
+            total.add(self._files[path])
+        return total
+
+    def folder(self, folder: Path) -> Evidence:
+        """What the Python files of one folder show.
+
+        The file being documented is counted too: its own evidence is looked at first, so
+        it adds nothing here to a choice it did not show.
+
+        Args:
+            folder: The folder (absolute), not walked into.
+
+        Returns:
+            The counts.
+        """
+        if folder not in self._folders:
+            self._folders[folder] = self._sum(_sample(_folder_files(folder)))
+        return self._folders[folder]
+
+    def root(self, folder: Path) -> Path | None:
+        """The project of a folder (absolute), or None.
+
+        Args:
+            folder: The folder.
+
+        Returns:
+            The nearest folder up that marks a project.
+        """
+        if folder not in self._roots:
+            self._roots[folder] = project_root(folder)
+        return self._roots[folder]
+
+    def project(self, root: Path) -> Evidence:
+        """What an evenly spread sample of a project's Python files shows.
+
+        Args:
+            root: The project's folder.
+
+        Returns:
+            The counts.
+        """
+        if root not in self._projects:
+            self._projects[root] = self._sum(_sample(_project_files(root)))
+        return self._projects[root]
+
+    def prime(self, paths: Iterable[Path]) -> None:
+        """Learn now what the given files will need (before the run is split over workers).
+
+        Args:
+            paths: The files of the run.
+        """
+        for folder in sorted({path.absolute().parent for path in paths}):
+            self.folder(folder)
+            root = self.root(folder)
+            if root is not None:
+                self.project(root)
+        self._files.clear()  # only the sums are needed from here on
+
+    def style(self, tree: ast.Module, path: Path, types: str = "auto") -> HouseStyle:
+        """The conventions new text in one file follows: its own, its folder's, its project's.
+
+        Args:
+            tree: The file's tree.
+            path: The file.
+            types: The ``types`` pin.
+
+        Returns:
+            The conventions, each level learned on first use.
+        """
+        folder = path.absolute().parent
+        levels: list[Callable[[], Evidence]] = [lambda: self.folder(folder)]
+        root = self.root(folder)
+        if root is not None:
+            levels.append(lambda: self.project(root))
+        return house_style(tree, levels, types)
