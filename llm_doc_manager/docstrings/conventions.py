@@ -353,17 +353,19 @@ class HouseStyle:
     """
 
     def __init__(self, levels: Sequence[Evidence | Callable[[], Evidence]] = (),
-                 types: str = "auto") -> None:
+                 types: str = "auto", raises: bool | None = None) -> None:
         """Keep where to learn from.
 
         Args:
             levels: Evidence of the file, its folder and its project, each given or
                 computed on demand.
             types: The ``types`` pin (``auto``, ``always`` or ``never``).
+            raises: Pins ``documents_raises`` (None: learned).
         """
         self._levels = tuple(levels)
         self._cache: dict[int, Evidence] = {}
         self.types = types
+        self._raises = raises
 
     def _level(self, index: int) -> Evidence:
         if index not in self._cache:
@@ -467,6 +469,8 @@ class HouseStyle:
         False only when, at the first level that saw at least ``RAISES_SEEN`` raising
         functions with a sectioned docstring, fewer than ``RAISES_SHARE`` of them have one.
         """
+        if self._raises is not None:
+            return self._raises
         for index in range(len(self._levels)):
             counts = self._level(index).raises
             seen = counts[True] + counts[False]
@@ -480,7 +484,8 @@ DEFAULT = HouseStyle()
 
 
 def house_style(tree: ast.Module, others: Sequence[Evidence | Callable[[], Evidence]] = (),
-                types: str = "auto", learn: bool = True) -> HouseStyle:
+                types: str = "auto", learn: bool = True,
+                raises: bool | None = None) -> HouseStyle:
     """The conventions new text in one file follows.
 
     Args:
@@ -489,16 +494,17 @@ def house_style(tree: ast.Module, others: Sequence[Evidence | Callable[[], Evide
             its project), each given or computed on demand.
         types: The ``types`` pin.
         learn: Whether to learn at all (``conventions = "default"``: the tool's defaults).
+        raises: Pins whether a new Raises section may be added (None: learned).
 
     Returns:
         The conventions, each learned on first use.
     """
     if not learn:
-        return HouseStyle((), types)
+        return HouseStyle((), types, raises)
 
     def own() -> Evidence:
         evidence = Evidence()
         evidence.add_tree(tree, None)
         return evidence
 
-    return HouseStyle((own, *others), types)
+    return HouseStyle((own, *others), types, raises)

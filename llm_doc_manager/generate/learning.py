@@ -156,13 +156,15 @@ class Learning:
                 self.project(root)
         self._files.clear()  # only the sums are needed from here on
 
-    def style(self, tree: ast.Module, path: Path, types: str = "auto") -> HouseStyle:
+    def style(self, tree: ast.Module, path: Path, types: str = "auto",
+              raises: bool | None = None) -> HouseStyle:
         """The conventions new text in one file follows: its own, its folder's, its project's.
 
         Args:
             tree: The file's tree.
             path: The file.
             types: The ``types`` pin.
+            raises: Pins whether a new Raises section may be added (None: learned).
 
         Returns:
             The conventions, each level learned on first use.
@@ -172,4 +174,4 @@ class Learning:
         root = self.root(folder)
         if root is not None:
             levels.append(lambda: self.project(root))
-        return house_style(tree, levels, types)
+        return house_style(tree, levels, types, raises=raises)

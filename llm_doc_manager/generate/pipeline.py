@@ -175,10 +175,13 @@ def load(path: Path, options: Options, learning: Learning | None = None
         lines = options.only.get(path, frozenset())
         targets = [t for t in targets if t.node is not None
                    and not isinstance(t.node, ast.Module) and t.node.lineno in lines]
+    # ``validate --fix`` mends the findings it was given: an LD331 (an exception raised
+    # but not documented) gets its Raises entry even where the project seldom writes one.
+    raises = True if options.only is not None else None
     if options.conventions == "learn":
-        house = (learning or Learning()).style(tree, path, options.types)
+        house = (learning or Learning()).style(tree, path, options.types, raises)
     else:
-        house = HouseStyle((), options.types)
+        house = HouseStyle((), options.types, raises)
     return ParsedFile(source, tree, SourceMap(source.text), tuple(targets), house)
 
 
