@@ -257,6 +257,18 @@ class ClassFacts:
     defined: frozenset[str] = frozenset()
     open_ended: bool = False
 
+    @property
+    def asked(self) -> tuple[AttributeFact, ...]:
+        """The attributes the class docstring is asked to document (validate and generate).
+
+        In an open-ended class only its fields: ``self.x = ...`` in a subclass's
+        ``__init__`` often sets an inherited attribute (keras's ``self.input_spec``),
+        documented with the base.
+        """
+        if not self.open_ended:
+            return self.attributes
+        return tuple(a for a in self.attributes if a.name in self.fields)
+
 
 @dataclass(frozen=True)
 class BlockFacts:

@@ -219,7 +219,11 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
     by_human = {a.name: a for a in old.attributes}
     by_answer = {a.name: a for a in answer.attributes}
     attributes = []
-    for fact in facts.attributes:
+    asked = {fact.name for fact in facts.asked}
+    # An attribute the class is not asked to document (see ClassFacts.asked) stays only
+    # where a person documented it: a model's entry for it is not added.
+    kept = [fact for fact in facts.attributes if fact.name in asked or fact.name in by_human]
+    for fact in kept:
         human, new = by_human.get(fact.name), by_answer.get(fact.name)
         attributes.append(AttributeDoc(
             name=fact.name,
@@ -228,7 +232,7 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
             description=_text(human.description if human else None,
                               new.description if new else None, keep_human) or placeholder,
         ))
-    known = {fact.name for fact in facts.attributes}
+    known = {fact.name for fact in kept}
     attributes += [a for a in old.attributes if a.name not in known]
     extras = tuple(old.extras)
     if old.args:

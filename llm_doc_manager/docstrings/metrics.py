@@ -188,7 +188,7 @@ def _parts_required(node: DefNode, class_name: str | None, parsed: ParsedDocstri
     required, present = 1, int(said(parsed.summary))
     if isinstance(node, ast.ClassDef):
         facts = class_facts(node)
-        if facts.attributes:
+        if facts.asked:
             required += 1
             present += said(*(a.description for a in parsed.attributes),
                             *(a.description for a in parsed.args))

@@ -808,7 +808,7 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
         documented |= set(listed_names(layout, listed)) if listed else set()
     given = {a.name: a.description for a in (answer.attributes if answer else [])}
     body: list[str] = []
-    for fact in facts.attributes:
+    for fact in facts.asked:
         if fact.name not in documented:
             body += _entry_lines(fact.name, fact.annotation,
                                  (given.get(fact.name) or "").strip() or placeholder, conv)

@@ -117,7 +117,7 @@ def class_docstring(facts: ClassFacts, placeholder: str) -> ClassDocstring:
         summary=placeholder,
         extended_description=None,
         attributes=[AttributeDoc(name=a.name, type_hint=a.annotation, description=placeholder)
-                    for a in facts.attributes],
+                    for a in facts.asked],
         examples=None,
         notes=None,
     )

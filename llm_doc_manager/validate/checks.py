@@ -483,13 +483,10 @@ class _FileChecker:
         documented = {a.name: a for a in doc.parsed.attributes if not combined_names(a.name)}
         # Constructor arguments documented under the class's Args are documented attributes.
         in_args = {bare(a.name) for a in doc.parsed.args}
+        asked = {fact.name for fact in facts.asked}
         for fact in facts.attributes:
             entry = documented.get(fact.name)
-            if entry is None and fact.name in in_args:
-                continue
-            if entry is None and facts.open_ended and fact.name not in facts.fields:
-                # ``self.x = …`` in a subclass's __init__ often sets an inherited attribute
-                # (keras's ``self.input_spec``), documented with the base: not asked for.
+            if entry is None and (fact.name in in_args or fact.name not in asked):
                 continue
             if entry is None and self.listed(doc, Section.ATTRIBUTES, fact.name, qualname,
                                              "attribute"):

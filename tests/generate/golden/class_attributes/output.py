@@ -23,8 +23,6 @@ class Account(Base):
 
     Attributes:
         nickname (str): Set elsewhere, kept because the code cannot see it.
-        owner (str): TODO: describe.
-        balance (int): TODO: describe.
     """
 
     def __init__(self, owner: str, balance: int = 0) -> None:
