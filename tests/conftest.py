@@ -5,12 +5,31 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test and subprocess uses a cache and config folder of this session.
+
+    Never the user's: a test would read their trusted projects and defaults, and another
+    ``llm-doc`` run holding a cache's lock would hold the test's last write too.
+    """
+    base = tmp_path_factory.mktemp("user")
+    saved = {name: os.environ.get(name) for name in ("LLM_DOC_CACHE_DIR", "XDG_CONFIG_HOME")}
+    os.environ["LLM_DOC_CACHE_DIR"] = str(base / "cache")
+    os.environ["XDG_CONFIG_HOME"] = str(base / "config")
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture

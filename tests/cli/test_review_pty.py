@@ -31,6 +31,10 @@ def test_answer_no_yes_quit_applies_exactly_the_accepted_change(tmp_path: Path) 
     path = tmp_path / "m.py"
     path.write_text(SOURCE)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LLM_DOC_"))}
+    # Never the user's cache or config: another run holding its cache's lock would hold
+    # this one's last write (and the test's timeout) too.
+    env.update({"LLM_DOC_CACHE_DIR": str(tmp_path / "cache"),
+                "XDG_CONFIG_HOME": str(tmp_path / "config")})
     child = pexpect.spawn(sys.executable, ["-m", "llm_doc_manager", "generate", "m.py"],
                           cwd=str(tmp_path), env=env, encoding="utf-8", timeout=60,
                           dimensions=(50, 200))
@@ -67,6 +71,10 @@ def test_ctrl_c_or_ctrl_d_at_the_prompt_exits_130_saying_what_was_written(
     other = tmp_path / "a.py"
     other.write_text(SOURCE)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LLM_DOC_"))}
+    # Never the user's cache or config: another run holding its cache's lock would hold
+    # this one's last write (and the test's timeout) too.
+    env.update({"LLM_DOC_CACHE_DIR": str(tmp_path / "cache"),
+                "XDG_CONFIG_HOME": str(tmp_path / "config")})
     child = pexpect.spawn(sys.executable, ["-m", "llm_doc_manager", "generate", "a.py", "m.py"],
                           cwd=str(tmp_path), env=env, encoding="utf-8", timeout=60,
                           dimensions=(50, 200))
