@@ -195,9 +195,11 @@ def _package_parts(folder: Path) -> tuple[str, ...]:
 def private_module(path: Path | None) -> bool:
     """Tell whether a module is private: its name or a package holding it starts with ``_``.
 
-    Only the module's own name and its packages count (folders with ``__init__.py``): a
-    checkout under ``/home/_me/`` does not make its code private. ``__init__.py`` and
-    ``__main__.py`` are named after their package.
+    The module's own name, its packages (folders with ``__init__.py``) and, inside a project
+    (the nearest folder up with a project marker), every folder below the project's root:
+    ``pkg/_src/flax/x.py`` is private when ``flax/`` is a namespace folder too. A checkout
+    under ``/home/_me/`` does not make its code private. ``__init__.py`` and ``__main__.py``
+    are named after their package.
 
     Args:
         path: The file (None: text without a file).
@@ -207,7 +209,9 @@ def private_module(path: Path | None) -> bool:
     """
     if path is None:
         return False
-    parts = list(_package_parts(path.absolute().parent))
+    folder = path.absolute().parent
+    parts = list(_package_parts(folder))
+    parts += _project_folders(folder) or []
     if path.stem not in ("__init__", "__main__"):
         parts.append(path.stem)
     return any(private_name(part) for part in parts)
@@ -240,6 +244,22 @@ _TEST_FOLDERS = ("tests", "test")
 
 
 @functools.lru_cache(maxsize=1024)
+def _project_folders(folder: Path) -> list[str] | None:
+    """The names of a folder and those above it up to its project's root (not included).
+
+    None when no folder up holds a project marker (or one on the way cannot be read).
+    """
+    names: list[str] = []
+    for candidate in (folder, *folder.parents):
+        try:
+            if any(os.path.lexists(candidate / marker) for marker in PROJECT_MARKERS):
+                return names
+        except OSError:  # an unreadable folder on the way: nothing above it is known
+            return None
+        names.append(candidate.name)
+    return None
+
+
 def _in_test_folder(folder: Path) -> bool:
     """Whether a folder is, or lies in, a folder named ``tests``/``test`` of its project.
 
@@ -247,16 +267,10 @@ def _in_test_folder(folder: Path) -> bool:
     so a checkout under ``/home/test/`` is not test code; without a project marker, the
     packages holding the file and the folder above them.
     """
-    names: list[str] = []
-    for candidate in (folder, *folder.parents):
-        try:
-            if any(os.path.lexists(candidate / marker) for marker in PROJECT_MARKERS):
-                return any(name in _TEST_FOLDERS for name in names)
-        except OSError:  # an unreadable folder on the way: nothing above it is known
-            break
-        names.append(candidate.name)
-    return any(name in _TEST_FOLDERS
-               for name in names[:len(_package_parts(folder)) + 1])
+    names = _project_folders(folder)
+    if names is None:
+        names = [folder.name, *(p.name for p in folder.parents)][:len(_package_parts(folder)) + 1]
+    return any(name in _TEST_FOLDERS for name in names)
 
 
 def is_test_module(path: Path | None) -> bool:

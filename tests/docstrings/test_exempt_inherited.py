@@ -1,0 +1,140 @@
+"""Definitions documented elsewhere need no docstring: overrides, listed properties, ``__doc__``.
+
+Each case is asked of ``validate --all`` (no LD301) and ``generate --all`` (nothing written)
+alike: the one rule of ``docstrings/exempt.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run
+
+OVERRIDE = '''"""Expressions."""
+
+
+class Expr:
+    """An expression."""
+
+    def iterate(self, flat: bool = True) -> list[str]:
+        """Iterate on the expression's elements.
+
+        Args:
+            flat: Expand inner expressions.
+
+        Returns:
+            The elements.
+        """
+        return []
+
+
+class ExprName(Expr):
+    """A name."""
+
+    def iterate(self, flat: bool = True) -> list[str]:
+        return ["name"]
+
+
+class ExprCall(ExprName):
+    """A call: its base's base documents the method."""
+
+    def iterate(self, flat: bool = True) -> list[str]:
+        return ["call"]
+'''
+
+LISTED = '''"""Contexts."""
+
+
+class Context:
+    """A context.
+
+    Attributes:
+        full_name: The full name.
+        module_name: The full name of the enclosing modules.
+    """
+
+    def __init__(self, full_name: str) -> None:
+        """Keep the name.
+
+        Args:
+            full_name: The full name.
+        """
+        self.full_name = full_name
+
+    @property
+    def module_name(self) -> str:
+        return self.full_name.rsplit("/", 1)[0]
+'''
+
+ASSIGNED = '''"""Cores."""
+
+
+class Core:
+    """A core."""
+
+
+class Core1D(Core):
+    __doc__ = Core.__doc__
+'''
+
+
+@pytest.mark.parametrize("source", [OVERRIDE, LISTED, ASSIGNED], ids=["override", "listed",
+                                                                      "assigned"])
+def test_documented_elsewhere_is_not_asked_nor_written(tmp_path: Path, llm_doc: Run,
+                                                       source: str) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    path = tmp_path / "m.py"
+    path.write_text(source)
+    checked = llm_doc("validate", "--all", "--select", "LD301", "m.py")
+    assert checked.returncode == 0, checked.stdout
+    generated = llm_doc("generate", "--all", "--provider", "static", "--check", "m.py")
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+
+
+def test_an_override_of_an_undocumented_or_outside_method_is_still_asked(
+        tmp_path: Path, llm_doc: Run) -> None:
+    (tmp_path / "m.py").write_text('''"""Encoders."""
+
+import json
+
+
+class Encoder(json.JSONEncoder):
+    """An encoder."""
+
+    def default(self, o: object) -> object:
+        return str(o)
+
+
+class Base:
+    """A base."""
+
+    def run(self) -> None:
+        pass
+
+
+class Child(Base):
+    """A child."""
+
+    def run(self) -> None:
+        pass
+''')
+    checked = llm_doc("validate", "--all", "--select", "LD301", "m.py")
+    assert checked.returncode == 1
+    assert "Encoder.default" in checked.stdout
+    assert "Child.run" in checked.stdout
+    assert "Base.run" in checked.stdout
+
+
+def test_a_namespace_folder_inside_a_private_package_is_private(tmp_path: Path,
+                                                                llm_doc: Run) -> None:
+    # haiku's ``_src/flax/`` has no ``__init__.py`` (find_namespace_packages): still ``_src``.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    inner = tmp_path / "pkg" / "_src" / "flax"
+    inner.mkdir(parents=True)
+    (tmp_path / "pkg" / "__init__.py").write_text('"""Pkg."""\n')
+    (tmp_path / "pkg" / "_src" / "__init__.py").write_text("")
+    (inner / "shim.py").write_text("class hk:\n    pass\n")
+    checked = llm_doc("validate", "--all", "--select", "LD301", "pkg")
+    assert checked.returncode == 0, checked.stdout
