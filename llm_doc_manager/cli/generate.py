@@ -36,13 +36,14 @@ from llm_doc_manager.cli.console import consoles, log_requests
 from llm_doc_manager.cli.progress import BarProgress, PlainProgress, Tally
 from llm_doc_manager.cli.review import print_diff, unified_diff
 from llm_doc_manager.cli.text import plural
-from llm_doc_manager.codes import Finding
+from llm_doc_manager.codes import Finding, visible
 from llm_doc_manager.config import Settings, flag_list, load_settings
 from llm_doc_manager.docstrings.exempt import Scope
 from llm_doc_manager.errors import ConfigError, FatalProviderError
 from llm_doc_manager.generate import FileResult, Options, RunObserver, run_files
 from llm_doc_manager.generate.call_context import CallContext, load_call_context
 from llm_doc_manager.generate.known import RESULTS_FILE
+from llm_doc_manager.generate.outcomes import FileChange
 from llm_doc_manager.providers import Provider, Usage, make_provider
 from llm_doc_manager.source import is_excluded, iter_files
 from llm_doc_manager.store import ResultStore, cache_dir
@@ -194,13 +195,60 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         else "changed"
     for finding in sorted(report.findings):
         err.print(finding.render())
+    stopped = getattr(chosen, "stop_notice", None)  # a model run cut short: said once
+    if callable(stopped) and stopped():
+        err.print(stopped())
+    if args.verbose:
+        for line in gate_list(results):
+            err.print(line)
     if not args.quiet:
         err.print(summary_line(report, verb))
+        gated = gate_line(results)
+        if gated:
+            err.print(gated)
         if chosen.needs_code:
             err.print(usage_line(chosen.usage))
     if report.interrupted:
         return INTERRUPTED
     return FINDINGS if report.findings or report.pending else 0
+
+
+# How each kind of part the gate drops is counted in the summary (singular, plural).
+_PARTS = {"raises": ("raises", "raises"), "argument": ("argument", "arguments"),
+          "type": ("type", "types"), "returns": ("returns", "returns"),
+          "yields": ("yields", "yields"), "attribute": ("attribute", "attributes"),
+          "summary": ("summary", "summaries")}
+
+
+def gate_line(results: list[FileResult]) -> str:
+    """The summary's count of what the gate dropped from the model's answers ("" if nothing)."""
+    counts: dict[str, int] = {}
+    for result in results:
+        for region in result.regions if isinstance(result, FileChange) else ():
+            for part in region.dropped:
+                counts[part.what] = counts.get(part.what, 0) + 1
+    if not counts:
+        return ""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    parts = ", ".join(f"{n} {_PARTS.get(what, (what, what))[n != 1]}" for what, n in ordered)
+    return f"gate: {sum(counts.values())} dropped ({parts})"
+
+
+def gate_list(results: list[FileResult], shown_as: Path | None = None) -> list[str]:
+    """One line per part the gate dropped: ``path:line: qualname: what 'name': why``.
+
+    ``shown_as`` names the file instead of its path (the buffer a stdin copy stands for).
+    """
+    lines = []
+    for result in results:
+        if not isinstance(result, FileChange):
+            continue
+        for region in result.regions:
+            lines += [f"{visible(str(shown_as or result.source.path))}:{region.line}: "
+                      f"{visible(region.qualname)}: gate dropped {part.what} "
+                      f"{visible(repr(part.name))}: {visible(part.why)}"
+                      for part in region.dropped]
+    return lines
 
 
 def _call_context(files: list[Path], given: list[Path], provider: Provider,
@@ -242,6 +290,9 @@ def _from_stdin(path: Path, provider: Provider, options: Options, settings: Sett
         findings = [replace(f, path=path) for f in report.findings]
         for finding in sorted(findings):
             err.print(finding.render())
+        if args.verbose:  # the temporary copy's path is not the buffer's
+            for line in gate_list(results, path):
+                err.print(line)
         if args.diff or args.check:
             if args.diff and changes:
                 print_diff(out, unified_diff(str(path), changes[0].source.text,

@@ -13,8 +13,10 @@
   types and the identifiers it puts in backticks — the share that exist: the function's
   own parameters, names the project defines (modules, classes, functions, their
   parameters, attributes, module-level names), names the file imports, builtins, the
-  standard library's modules and ``typing``'s names. File names in backticks (``x.py``)
-  are not counted. The figure is a lower bound: a value written in backticks (a mode
+  standard library's modules and ``typing``'s names. A Raises entry must also name an
+  exception the function can raise: one that ``validate`` reports as never raised (LD342,
+  ``truth.never_raised``) is untrue however well known its name. File names in backticks
+  (``x.py``) are not counted. The figure is a lower bound: a value written in backticks (a mode
   name, an environment variable) counts as a name that does not exist.
 
 ``measure`` is a pure function of one file; ``Metrics.truthful`` needs the names of the
@@ -44,6 +46,7 @@ from llm_doc_manager.analysis import (
 from llm_doc_manager.config import PLACEHOLDER
 from llm_doc_manager.docstrings.parse import ParsedDocstring, parse_docstring
 from llm_doc_manager.docstrings.sync import bare
+from llm_doc_manager.docstrings.truth import never_raised
 
 # ``name``, ``name()``, ``a.b.c`` in single or double backticks (Markdown, reST).
 _MENTION = re.compile(r"``?([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)(?:\(\))?``?")
@@ -151,8 +154,16 @@ def measure(tree: ast.Module, module: str, placeholder: str = PLACEHOLDER) -> Me
         metrics.completeness += present / required
         metrics.docstrings += 1
         params = _params(node)
+        # An exception the function cannot raise is an untrue mention, even a builtin's
+        # name: the figure must see what a model invents (``validate`` reports it, LD342).
+        invented = set(never_raised(node, function_facts(node, definition.class_name),
+                                    [r.exception_type for r in parsed.raises])) \
+            if parsed.raises and not isinstance(node, ast.ClassDef) else set()
         for name in _mentions(parsed, expr.value.value):  # type: ignore[attr-defined]
-            if _parts(name) & (params | imported | _BUILTINS):
+            if name in invented:
+                invented.discard(name)  # once: the same name in backticks counts as a name
+                metrics.unresolved.append("\0" + name)  # "\0": no name matches
+            elif _parts(name) & (params | imported | _BUILTINS):
                 metrics.true_here += 1
             else:
                 metrics.unresolved.append(name)

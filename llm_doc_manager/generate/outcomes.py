@@ -14,6 +14,7 @@ from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import DEFAULT_WIDTH, PLACEHOLDER
 from llm_doc_manager.docstrings.exempt import Scope
 from llm_doc_manager.docstrings.sync import EntryChanges
+from llm_doc_manager.docstrings.truth import Dropped
 from llm_doc_manager.generate.edits import Edit, apply_edits, verify_against
 from llm_doc_manager.source.files import SourceFile
 
@@ -76,6 +77,7 @@ class RegionResult:
             will read as current.
         entries: What the edits did with entries of arguments that left the signature
             (renamed, removed, kept for a person).
+        dropped: The parts of a model's answer the gate refused (see ``docstrings.truth``).
     """
 
     qualname: str
@@ -88,6 +90,7 @@ class RegionResult:
     code: str = ""
     settled: str | None = None
     entries: EntryChanges = field(default_factory=EntryChanges)
+    dropped: tuple[Dropped, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ from llm_doc_manager.docstrings import (
 from llm_doc_manager.docstrings.exempt import Exemptions
 from llm_doc_manager.docstrings.merge import house_defaults
 from llm_doc_manager.docstrings.sync import EntryChanges, sync_counted
+from llm_doc_manager.docstrings.truth import Dropped, gate
 from llm_doc_manager.errors import ApplyError
 from llm_doc_manager.generate.call_context import CallContext
 from llm_doc_manager.generate.context import ContextBuilder, Shown
@@ -388,6 +389,38 @@ class _Foreign(Exception):
     """An existing docstring in another style (numpy, reST, Epytext): left as it is."""
 
 
+class _Rejected(Exception):
+    """A model's answer of which the gate left nothing usable: the region fails."""
+
+
+def gated(entry: PlannedRegion, answer: AnySchema | BaseException | None,
+          module: str = "") -> tuple[AnySchema | BaseException | None, tuple[Dropped, ...]]:
+    """A model's answer through the gate: what ``validate`` would refuse is dropped.
+
+    Args:
+        entry: The region the answer is for (its facts and node judge the answer).
+        answer: The provider's answer (None, an exception or ``NO_TEXT`` pass as they are).
+        module: The module's name, which a module summary must say more than.
+
+    Returns:
+        The answer without the refused parts (an exception when nothing usable is left),
+        and what was refused.
+    """
+    facts, node = entry.request.facts, entry.target.node
+    if answer is None or answer is NO_TEXT or isinstance(answer, BaseException) or \
+            isinstance(facts, BlockFacts):
+        return answer, ()
+    qualname = entry.target.qualname
+    names = (module,) if isinstance(node, ast.Module) else \
+        (qualname.rsplit(".", 1)[-1], qualname)
+    checked = gate(answer, facts, node, names)
+    if checked.usable:
+        return checked.answer, checked.dropped
+    reasons = "; ".join(f"{d.what} {d.name!r}: {d.why}" for d in checked.dropped[:3])
+    return _Rejected("the model's answer has nothing usable left after the gate" +
+                     (f" ({reasons})" if reasons else "")), checked.dropped
+
+
 def build(parsed: ParsedFile, planned: Sequence[PlannedRegion],
           answers: Sequence[AnySchema | BaseException | None], options: Options,
           keep_human: bool) -> FileChange:
@@ -481,6 +514,16 @@ class _Silent:
         del result
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """One region's answer: as the provider gave it, and as the gate let it through."""
+
+    request: DocRequest
+    raw: AnySchema | BaseException | None
+    answer: AnySchema | BaseException | None
+    dropped: tuple[Dropped, ...]
+
+
 @dataclass
 class _Prepared:
     """A file planned and waiting for its answers."""
@@ -559,15 +602,21 @@ class _Run:
         return current if found.settled is None else summary_of(found.settled)
 
     async def ask(self, parsed: ParsedFile, entry: PlannedRegion, key: DefKey | None
-                  ) -> tuple[DocRequest, AnySchema | BaseException | None]:
+                  ) -> _Asked:
         """Ask for one region (after its callees, with call context); settle its summary."""
         request, answer = entry.request, None
         try:
             if self.calls is not None and key is not None and not entry.skip and \
                     entry.needs_text and isinstance(entry.target.node, FunctionNode):
                 request = await self._with_calls(request, key)
-            answer = await self._answer(entry, request)
-            return request, answer
+            raw = answer = await self._answer(entry, request)
+            dropped: tuple[Dropped, ...] = ()
+            if not self.provider.local:
+                # A model's words are checked like a person's before anything uses them
+                # (the summary its callers are shown included); the static provider's are
+                # the code's own facts.
+                answer, dropped = gated(entry, raw, module_name(parsed.source.path))
+            return _Asked(request, raw, answer, dropped)
         finally:
             pending = self.settled.get(key) if key is not None else None
             if pending is not None and not pending.done():
@@ -623,12 +672,18 @@ class _Run:
         asked = await asyncio.gather(*(self.ask(parsed, entry, key)
                                        for entry, key in zip(planned, prepared.keys,
                                                              strict=True)))
-        answers = [answer for _, answer in asked]
-        change = build(parsed, planned, answers, self.options, self.keep_human)
-        for (request, answer), region in zip(asked, change.regions, strict=True):
-            if region.settled is not None and answer is not None and answer is not NO_TEXT \
-                    and not isinstance(answer, BaseException):
-                self.provider.remember(request, answer, region.settled)
+        change = build(parsed, planned, [a.answer for a in asked], self.options,
+                       self.keep_human)
+        for one, region in zip(asked, change.regions, strict=True):
+            raw = one.raw
+            if region.settled is not None and raw is not None and raw is not NO_TEXT \
+                    and not isinstance(raw, BaseException):
+                # The model's own answer is cached: the gate judges it again on every run.
+                self.provider.remember(one.request, raw, region.settled)
+        if any(one.dropped for one in asked):
+            change = replace(change, regions=tuple(
+                replace(region, dropped=one.dropped)
+                for one, region in zip(asked, change.regions, strict=True)))
         return change
 
 

@@ -24,7 +24,6 @@ from llm_doc_manager.analysis import (
     function_facts,
     iter_defs,
     parse_source,
-    walk_own,
 )
 from llm_doc_manager.analysis.markers import Kind, scan_markers
 from llm_doc_manager.analysis.targets import Target, resolve
@@ -67,12 +66,20 @@ from llm_doc_manager.docstrings import (
     display_width,
     read_layout,
     same_exception,
-    same_type,
 )
 from llm_doc_manager.docstrings.exempt import Exemptions, Scope
 from llm_doc_manager.docstrings.layout import heading_problems
 from llm_doc_manager.docstrings.parse import parse_layout
 from llm_doc_manager.docstrings.sync import combined_names, listed_names
+from llm_doc_manager.docstrings.truth import (
+    contradicts,
+    never_raised,
+    not_a_parameter,
+    returns_contradicts,
+    returns_impossible,
+    yields_contradicts,
+    yields_impossible,
+)
 
 _NOQA_RE = re.compile(r"#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
 _DOC_NOQA_RE = re.compile(r"\bnoqa:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.I)
@@ -340,8 +347,6 @@ class _FileChecker:
     def args(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
         params = {bare(p.name): p for p in facts.params}
         documented = {bare(a.name): a for a in doc.parsed.args if not combined_names(a.name)}
-        # Names a function receives through ``**kwargs`` may be documented as arguments.
-        takes_kwargs = any(p.kind == "var_keyword" for p in facts.params)
         for name, expected in params.items():
             if name not in documented and not self.listed(doc, Section.ARGS, name, qualname,
                                                           "argument"):
@@ -350,17 +355,15 @@ class _FileChecker:
         for name, entry in documented.items():
             line, col = self.entry_at(doc, entry.name)
             param = params.get(name)
-            if param is None and takes_kwargs:
-                continue
             if param is None:
-                self.add(line, ARG_EXTRA, f"{qualname}: documented argument '{entry.name}' "
-                         "is not in the signature", doc.noqa, col)
+                if not_a_parameter(facts, name):
+                    self.add(line, ARG_EXTRA, f"{qualname}: documented argument "
+                             f"'{entry.name}' is not in the signature", doc.noqa, col)
                 continue
             if entry.name != param.name and param.name.startswith("*"):
                 self.add(line, ARG_STARS, f"{qualname}: '{param.name}' is documented as "
                          f"'{entry.name}'", doc.noqa, col)
-            if param.annotation and entry.type_hint and same_type(
-                    entry.type_hint, param.annotation, param.default is not None) is False:
+            if contradicts(entry.type_hint, param.annotation, param.default is not None):
                 self.add(line, ARG_TYPE, f"{qualname}: argument '{param.name}' is documented "
                          f"as ({entry.type_hint}) but annotated {param.annotation}", doc.noqa,
                          col)
@@ -408,29 +411,21 @@ class _FileChecker:
         if facts.needs_returns and parsed.returns is None and not yields_instead:
             self.at_doc(doc, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
                         "has no Returns section")
-        says_none = facts.annotated_no_value
-        # ``Generator[Y, S, R]`` (or ``return x`` in a generator) gives a value back too.
-        if parsed.returns is not None and not facts.documents_return and \
-                not facts.generator_returns and (
-                not facts.undecidable or says_none):
+        if parsed.returns is not None and returns_impossible(facts):
             why = "is a generator" if facts.is_generator else "returns nothing"
             self.add(self.section_line(doc, Section.RETURNS), RETURNS_EXTRA,
                      f"{qualname}: has a Returns section but {why}", doc.noqa)
-        if parsed.returns is not None and parsed.returns.type_hint and facts.return_annotation \
-                and not says_none and not facts.is_generator and \
-                same_type(parsed.returns.type_hint, facts.return_annotation) is False:
+        if parsed.returns is not None and returns_contradicts(facts, parsed.returns.type_hint):
             self.add(self.section_line(doc, Section.RETURNS), RETURNS_TYPE,
                      f"{qualname}: Returns says {parsed.returns.type_hint} but the annotation "
                      f"is {facts.return_annotation}", doc.noqa)
         if facts.documents_yield and parsed.yields is None:
             self.at_doc(doc, YIELDS_MISSING, f"{qualname}: is a generator but the docstring "
                         "has no Yields section")
-        if parsed.yields is not None and not facts.is_generator and (
-                not facts.undecidable or says_none):
+        if parsed.yields is not None and yields_impossible(facts):
             self.add(self.section_line(doc, Section.YIELDS), YIELDS_EXTRA,
                      f"{qualname}: has a Yields section but is not a generator", doc.noqa)
-        if parsed.yields is not None and parsed.yields.type_hint and facts.yield_type and \
-                same_type(parsed.yields.type_hint, facts.yield_type) is False:
+        if parsed.yields is not None and yields_contradicts(facts, parsed.yields.type_hint):
             self.add(self.section_line(doc, Section.YIELDS), YIELDS_TYPE,
                      f"{qualname}: Yields says {parsed.yields.type_hint} but the annotation "
                      f"gives {facts.yield_type}", doc.noqa)
@@ -448,24 +443,12 @@ class _FileChecker:
                 self.add(fact.line, RAISES_MISSING, f"{qualname}: raises {fact.exception} but "
                          "the docstring does not say so", doc.noqa,
                          self.column(fact.line, fact.col))
-        if facts.undecidable:
-            return
-        if _calls_something(node) or (facts.is_property and _delegates(node)):
-            # A documented exception may come from a callee, or from the attribute a
-            # property hands on (itself a property whose getter raises): nothing to compare.
-            return
-        looks_up = None
-        for name in documented:
-            if _LOOKUP.get(name.rsplit(".", 1)[-1]):
-                # ``x[k]`` raises KeyError/IndexError itself, without a raise statement.
-                if looks_up is None:
-                    looks_up = any(isinstance(sub, ast.Subscript) and
-                                   isinstance(sub.ctx, ast.Load) for sub in walk_own(node.body))
-                if looks_up:
-                    continue
-            if not any(same_exception(f.exception, name) for f in facts.raises):
-                self.at_entry(doc, name, RAISES_EXTRA,
-                              f"{qualname}: documents {name} but no raise statement raises it")
+        # A documented exception may come from a callee, or from the attribute a property
+        # hands on, or from a subscript: ``never_raised`` (shared with generate's gate)
+        # judges only what the code can tell.
+        for name in never_raised(node, facts, documented):
+            self.at_entry(doc, name, RAISES_EXTRA,
+                          f"{qualname}: documents {name} but no raise statement raises it")
 
     def check_class(self, node: ast.ClassDef, qualname: str, require: bool) -> None:
         doc = self.doc(node)
@@ -494,8 +477,7 @@ class _FileChecker:
             if entry is None:
                 self.at_doc(doc, ATTR_MISSING, f"{qualname}: attribute '{fact.name}' is not "
                             "documented")
-            elif fact.annotation and entry.type_hint and \
-                    same_type(entry.type_hint, fact.annotation) is False:
+            elif contradicts(entry.type_hint, fact.annotation):
                 self.at_entry(doc, fact.name, ATTR_TYPE,
                               f"{qualname}: attribute '{fact.name}' is documented as "
                               f"({entry.type_hint}) but annotated {fact.annotation}")
@@ -520,12 +502,6 @@ def _past(text: str, width: int) -> int:
     return len(text) + 1
 
 
-# Builtins that raise nothing a docstring would list (a TypeError on misuse aside).
-_INERT_CALLS = frozenset({"isinstance", "issubclass", "len", "repr", "str", "type", "hasattr",
-                          "id", "callable", "bool", "print", "super", "tuple", "list", "dict",
-                          "set", "frozenset", "sorted", "reversed", "enumerate", "zip"})
-
-
 def _inline_heading(layout: Layout, section: Section) -> int | None:
     """The line holding ``Returns: text`` (heading and text together) for ``section``."""
     for index in range(len(layout.lines)):
@@ -533,22 +509,6 @@ def _inline_heading(layout: Layout, section: Section) -> int | None:
         if colon and rest.strip() and ALIASES.get(head.lower()) is section:
             return index
     return None
-
-
-def _calls_something(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Whether the function's own body calls or awaits something that may raise.
-
-    The exception built by a ``raise`` statement and a few inert builtins do not count.
-    """
-    built: set[int] = set()
-    for sub in walk_own(node.body):
-        if isinstance(sub, ast.Raise):
-            built.update(id(part) for part in (sub.exc, sub.cause) if part is not None)
-        elif isinstance(sub, ast.Await) or (
-                isinstance(sub, ast.Call) and id(sub) not in built and not (
-                    isinstance(sub.func, ast.Name) and sub.func.id in _INERT_CALLS)):
-            return True
-    return False
 
 
 def _is_short(parsed: ParsedDocstring) -> bool:
@@ -561,18 +521,6 @@ def _is_short(parsed: ParsedDocstring) -> bool:
     return not (parsed.args or parsed.returns or parsed.yields or parsed.raises
                 or parsed.attributes or parsed.examples
                 or any(ALIASES.get(r.heading.lower()) in _ENTRY_SECTIONS for r in parsed.extras))
-
-
-# Exceptions a subscript raises by itself.
-_LOOKUP = {"KeyError": True, "IndexError": True, "LookupError": True}
-
-
-def _delegates(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Whether a body is one ``return`` of something read from elsewhere (``self.inner``)."""
-    body = node.body[1:] if docstring_expr(node.body) is not None else node.body
-    return len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None \
-        and any(isinstance(sub, ast.Attribute | ast.Subscript | ast.Call)
-                for sub in ast.walk(body[0].value))
 
 
 @functools.lru_cache(maxsize=8)

@@ -1,6 +1,6 @@
 # @llm-doc-start
 def tricky(path, pattern):
-    """Match \"\"\"triple\"\"\" quotes and a trailing backslash \\\\
+    """Match \"\"\"triple\"\"\" quotes and a trailing backslash \\\\.
 
     Line one
     line two

@@ -1,0 +1,353 @@
+"""What a docstring may truthfully say of its code: one set of rules for validate and the gate.
+
+``validate`` reports a documented part the code contradicts (LD312, LD314, LD322, LD323,
+LD332, LD333, LD342, LD353); ``generate`` drops the same parts from a model's answer
+before it is used (``gate``). Both call these functions, so what the gate lets through is
+what ``validate`` accepts. The summary rules (empty, one word, only the name; made a
+sentence) are the gate's alone: a person's summary is theirs.
+
+Pure: facts and nodes in, verdicts out.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from llm_doc_manager.analysis import (
+    ClassFacts,
+    FunctionFacts,
+    FunctionNode,
+    ModuleFacts,
+    docstring_expr,
+    walk_own,
+)
+from llm_doc_manager.docstrings.schemas import (
+    AnySchema,
+    ClassDocstring,
+    CommentText,
+    MethodDocstring,
+    ModuleDocstring,
+)
+from llm_doc_manager.docstrings.sync import bare, same_exception
+from llm_doc_manager.docstrings.types import same_type
+
+# Builtins that raise nothing a docstring would list (a TypeError on misuse aside).
+_INERT_CALLS = frozenset({"isinstance", "issubclass", "len", "repr", "str", "type", "hasattr",
+                          "id", "callable", "bool", "print", "super", "tuple", "list", "dict",
+                          "set", "frozenset", "sorted", "reversed", "enumerate", "zip"})
+# Exceptions a subscript raises by itself.
+_LOOKUP = frozenset({"KeyError", "IndexError", "LookupError"})
+
+
+def calls_something(node: FunctionNode) -> bool:
+    """Whether the function's own body calls or awaits something that may raise.
+
+    The exception built by a ``raise`` statement and a few inert builtins do not count.
+    """
+    built: set[int] = set()
+    for sub in walk_own(node.body):
+        if isinstance(sub, ast.Raise):
+            built.update(id(part) for part in (sub.exc, sub.cause) if part is not None)
+        elif isinstance(sub, ast.Await) or (
+                isinstance(sub, ast.Call) and id(sub) not in built and not (
+                    isinstance(sub.func, ast.Name) and sub.func.id in _INERT_CALLS)):
+            return True
+    return False
+
+
+def delegates(node: FunctionNode) -> bool:
+    """Whether a body is one ``return`` of something read from elsewhere (``self.inner``)."""
+    body = node.body[1:] if docstring_expr(node.body) is not None else node.body
+    return len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None \
+        and any(isinstance(sub, ast.Attribute | ast.Subscript | ast.Call)
+                for sub in ast.walk(body[0].value))
+
+
+def never_raised(node: FunctionNode, facts: FunctionFacts, documented: Sequence[str]
+                 ) -> list[str]:
+    """The documented exceptions the function cannot raise (LD342), in the order given.
+
+    Nothing is judged where the code cannot tell: a stub or abstract method, a body that
+    calls something (a callee may raise it), a property handing on another attribute, or a
+    subscript for ``KeyError``/``IndexError``/``LookupError``.
+
+    Args:
+        node: The function.
+        facts: Its facts.
+        documented: The exception names a docstring lists.
+
+    Returns:
+        Those no raise statement raises.
+    """
+    if facts.undecidable or calls_something(node) or (facts.is_property and delegates(node)):
+        return []
+    looks_up: bool | None = None
+    found = []
+    for name in documented:
+        if name.rsplit(".", 1)[-1] in _LOOKUP:
+            # ``x[k]`` raises KeyError/IndexError itself, without a raise statement.
+            if looks_up is None:
+                looks_up = any(isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load)
+                               for sub in walk_own(node.body))
+            if looks_up:
+                continue
+        if not any(same_exception(f.exception, name) for f in facts.raises):
+            found.append(name)
+    return found
+
+
+def not_a_parameter(facts: FunctionFacts, name: str) -> bool:
+    """Whether an argument entry names no parameter (LD312); ``**kwargs`` may bring any name."""
+    if bare(name) in {bare(p.name) for p in facts.params}:
+        return False
+    return not any(p.kind == "var_keyword" for p in facts.params)
+
+
+def contradicts(documented: str | None, annotation: str | None, has_default: bool = False
+                ) -> bool:
+    """Whether a documented type contradicts an annotation (unreadable types never do)."""
+    return bool(documented and annotation) and \
+        same_type(documented or "", annotation or "", has_default) is False
+
+
+def returns_impossible(facts: FunctionFacts) -> bool:
+    """Whether a Returns section is one the function cannot have (LD322)."""
+    # ``Generator[Y, S, R]`` (or ``return x`` in a generator) gives a value back too; a stub
+    # may document what its implementations return, unless annotated ``-> None``.
+    return not facts.documents_return and not facts.generator_returns and (
+        not facts.undecidable or facts.annotated_no_value)
+
+
+def returns_contradicts(facts: FunctionFacts, documented: str | None) -> bool:
+    """Whether a Returns type contradicts the return annotation (LD323)."""
+    return not facts.annotated_no_value and not facts.is_generator and \
+        contradicts(documented, facts.return_annotation)
+
+
+def yields_impossible(facts: FunctionFacts) -> bool:
+    """Whether a Yields section is one the function cannot have (LD332)."""
+    return not facts.is_generator and (not facts.undecidable or facts.annotated_no_value)
+
+
+def yields_contradicts(facts: FunctionFacts, documented: str | None) -> bool:
+    """Whether a Yields type contradicts what the annotation yields (LD333)."""
+    return contradicts(documented, facts.yield_type)
+
+
+# -- summaries (the gate's own rules) ------------------------------------------------------
+
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words of a text or an identifier (``hello_world``, ``helloWorld``)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def summary_problem(summary: str, names: Sequence[str]) -> str | None:
+    """Why a summary says nothing, or None when it says something.
+
+    Args:
+        summary: The summary.
+        names: What the docstring documents is called (its name, its qualified name).
+
+    Returns:
+        "empty summary", "one-word summary" or "summary is only the name", else None.
+    """
+    text = summary.strip()
+    if not text:
+        return "empty summary"
+    if len(text.split()) == 1:
+        return "one-word summary"
+    words = _words(text)
+    if any(words == _words(name) for name in names if name):
+        return "summary is only the name"
+    return None
+
+
+def _looks_like_code(word: str) -> bool:
+    """Whether a first word is an identifier a capital would change (``self``, ``iOS``)."""
+    core = word.rstrip(".,;:")
+    return not core.isalpha() or any(c.isupper() for c in core[1:])
+
+
+def as_sentence(summary: str) -> str:
+    """A summary as a sentence: one paragraph, first letter capitalised, a final period.
+
+    A summary ending with ``?``, ``!`` or ``:`` keeps its ending; a first word that reads as
+    code (``x_max``, ``iOS``, backticks) keeps its case.
+
+    Args:
+        summary: The summary as the model wrote it.
+
+    Returns:
+        The sentence.
+    """
+    text = " ".join(summary.split())
+    if not text:
+        return text
+    first = text.split(" ", 1)[0]
+    if text[0].islower() and not _looks_like_code(first):
+        text = text[0].upper() + text[1:]
+    if text[-1] not in ".?!:":
+        text += "."
+    return text
+
+
+# -- the gate ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """One part of a model's answer the gate refused.
+
+    Attributes:
+        what: The kind of part: ``raises``, ``argument``, ``type``, ``returns``,
+            ``yields``, ``attribute`` or ``summary``.
+        name: What it named (an exception, an argument, the summary's text).
+        why: Why it was refused.
+    """
+
+    what: str
+    name: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Gated:
+    """A model's answer after the gate.
+
+    Attributes:
+        answer: The answer without what was refused (the summary made a sentence).
+        dropped: What was refused, in the answer's order.
+        usable: Whether anything of the answer is left to write.
+    """
+
+    answer: AnySchema
+    dropped: tuple[Dropped, ...]
+    usable: bool
+
+
+def _said(*texts: str | None) -> bool:
+    return any(t and t.strip() for t in texts)
+
+
+def _summary(answer: ClassDocstring | MethodDocstring | ModuleDocstring, names: Sequence[str],
+             dropped: list[Dropped]) -> str:
+    problem = summary_problem(answer.summary, names)
+    if problem is not None:
+        dropped.append(Dropped("summary", answer.summary.strip()[:40], problem))
+        return ""
+    return as_sentence(answer.summary)
+
+
+def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
+            names: Sequence[str]) -> Gated:
+    dropped: list[Dropped] = []
+    summary = _summary(answer, names, dropped)
+    params = {bare(p.name): p for p in facts.params}
+    args = []
+    for entry in answer.args:
+        if not_a_parameter(facts, entry.name):
+            dropped.append(Dropped("argument", entry.name, "not in the signature"))
+            continue
+        param = params.get(bare(entry.name))
+        if param is not None and contradicts(entry.type_hint, param.annotation,
+                                             param.default is not None):
+            dropped.append(Dropped("type", entry.name, f"({entry.type_hint}) contradicts the "
+                                   f"annotation {param.annotation}"))
+            entry = entry.model_copy(update={"type_hint": None})
+        args.append(entry)
+    returns = answer.returns
+    if returns is not None and returns_impossible(facts):
+        why = "the function is a generator" if facts.is_generator else \
+            "the function returns nothing"
+        dropped.append(Dropped("returns", returns.type_hint or "Returns", why))
+        returns = None
+    elif returns is not None and returns_contradicts(facts, returns.type_hint):
+        dropped.append(Dropped("type", "Returns", f"({returns.type_hint}) contradicts the "
+                               f"annotation {facts.return_annotation}"))
+        returns = returns.model_copy(update={"type_hint": None})
+    yields = answer.yields
+    if yields is not None and yields_impossible(facts):
+        dropped.append(Dropped("yields", yields.type_hint or "Yields",
+                               "the function is not a generator"))
+        yields = None
+    elif yields is not None and yields_contradicts(facts, yields.type_hint):
+        dropped.append(Dropped("type", "Yields", f"({yields.type_hint}) contradicts the "
+                               f"annotation's {facts.yield_type}"))
+        yields = yields.model_copy(update={"type_hint": None})
+    invented = set(never_raised(node, facts, [r.exception_type for r in answer.raises]))
+    raises = []
+    for exc in answer.raises:
+        if exc.exception_type in invented:
+            dropped.append(Dropped("raises", exc.exception_type, "no raise statement raises it"))
+        else:
+            raises.append(exc)
+    gated = answer.model_copy(update={"summary": summary, "args": args, "returns": returns,
+                                      "yields": yields, "raises": raises})
+    usable = _said(summary, answer.extended_description, answer.examples, answer.notes,
+                   *(a.description for a in args), *(r.description for r in raises),
+                   returns.description if returns else None,
+                   yields.description if yields else None)
+    return Gated(gated, tuple(dropped), usable)
+
+
+def _class(answer: ClassDocstring, facts: ClassFacts, names: Sequence[str]) -> Gated:
+    dropped: list[Dropped] = []
+    summary = _summary(answer, names, dropped)
+    annotations = {fact.name: fact.annotation for fact in facts.attributes}
+    attributes = []
+    for entry in answer.attributes:
+        if not facts.open_ended and entry.name not in facts.defined:
+            dropped.append(Dropped("attribute", entry.name, "not defined by the class"))
+            continue
+        if contradicts(entry.type_hint, annotations.get(entry.name)):
+            dropped.append(Dropped("type", entry.name, f"({entry.type_hint}) contradicts the "
+                                   f"annotation {annotations.get(entry.name)}"))
+            entry = entry.model_copy(update={"type_hint": None})
+        attributes.append(entry)
+    gated = answer.model_copy(update={"summary": summary, "attributes": attributes})
+    usable = _said(summary, answer.extended_description, answer.examples, answer.notes,
+                   *(a.description for a in attributes))
+    return Gated(gated, tuple(dropped), usable)
+
+
+def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts,
+         node: ast.AST | None, names: Sequence[str]) -> Gated:
+    """Check a model's answer against the code before it is used.
+
+    What ``validate`` would report of it is dropped (an exception no raise statement
+    raises, an argument not in the signature, a type contradicting the annotation, a
+    Returns or Yields section the function cannot have, an attribute the class does not
+    define), and so is a summary that says nothing (empty, one word, only the name);
+    the summary left is made a sentence. A comment and an answer of another schema than
+    the facts call for pass as they are (``merge`` refuses the latter).
+
+    Args:
+        answer: The answer, as read from the model.
+        facts: What the code says of the target.
+        node: The target's node (a function's is needed to judge its Raises).
+        names: What the target is called (its name, its qualified name).
+
+    Returns:
+        The answer without what was dropped, what was dropped, and whether anything usable
+        is left.
+    """
+    if isinstance(answer, MethodDocstring) and isinstance(facts, FunctionFacts) and \
+            isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return _method(answer, facts, node, names)
+    if isinstance(answer, ClassDocstring) and isinstance(facts, ClassFacts):
+        return _class(answer, facts, names)
+    if isinstance(answer, ModuleDocstring):
+        dropped: list[Dropped] = []
+        summary = _summary(answer, names, dropped)
+        gated = answer.model_copy(update={"summary": summary})
+        return Gated(gated, tuple(dropped), _said(summary, answer.extended_description,
+                                                  answer.typical_usage, answer.notes))
+    if isinstance(answer, CommentText):
+        return Gated(answer, (), _said(answer.text))
+    return Gated(answer, (), True)
