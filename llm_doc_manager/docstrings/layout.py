@@ -311,6 +311,15 @@ def parse_entry_head(line: str
     return name, type_hint, line[rest_at:].strip(), type_span, False
 
 
+def _colon_missing(parsed: tuple[str, str | None, str, tuple[int, int] | None, bool],
+                   lines: list[str], index: int, end: int, indent: int) -> bool:
+    """Whether an entry head ``name (type)`` lacks only its colon: text indented below it."""
+    if parsed[4] or parsed[1] is None or parsed[2]:
+        return False
+    below = next((i for i in range(index + 1, end) if lines[i].strip()), None)
+    return below is not None and _indent_width(lines[below]) > indent
+
+
 def _entries(lines: list[str], first: int, end: int, raises: bool = False
              ) -> tuple[Entry, ...]:
     """Read the entries of a body ``lines[first:end]`` (raw value lines).
@@ -354,8 +363,12 @@ def _entries(lines: list[str], first: int, end: int, raises: bool = False
             if parsed is None and joined != line:
                 joined, index = line, head_line
         # A line at the entries' margin that is no ``name: text`` continues the entry before
-        # it (an unindented continuation line), unless there is no entry yet to continue.
-        if parsed is not None and (parsed[4] or not found):
+        # it (an unindented continuation line), unless there is no entry yet to continue,
+        # or it is ``name (type)`` alone with its text indented below: an entry missing its
+        # colon (peft's ``state_dict (`dict`, *optional*)``), malformed (LD365), never
+        # read as the text of the entry above (which an update would then add again).
+        if parsed is not None and (parsed[4] or not found or _colon_missing(
+                parsed, lines, index, end, indent)):
             name, type_hint, rest, type_span, well_formed = parsed
             if not well_formed:  # reported as it is written: "a -- the old style"
                 name, type_hint, rest = line.strip(), None, ""

@@ -193,3 +193,36 @@ def test_fix_twice_changes_nothing_more_and_keeps_order(tmp_path: Path, llm_doc:
     second = llm_doc("validate", "--all", "--fix", "--yes", "m.py")
     assert (tmp_path / "m.py").read_text() == after_first, second.stdout
     assert "LD313" in second.stdout
+
+
+COLON_MISSING = '''def inject(model, parameter_name=None, state_dict=None):
+    """Inject adapters.
+
+    Args:
+        model (`nn.Module`):
+            The model.
+        parameter_name (`str`, *optional*)
+            The parameter to target.
+        state_dict (`dict`, *optional*, defaults to `None`)
+            A state dict.
+    """
+    return model
+'''
+
+
+def test_an_entry_missing_its_colon_is_malformed_not_the_text_above(tmp_path: Path,
+                                                                     llm_doc: Run) -> None:
+    # peft's tuners_utils.py: read as the text of ``model``, the two entries were "missing"
+    # (LD311) and an update added them again as placeholders beside the person's words.
+    layout = read_layout(COLON_MISSING.split('"""')[1])
+    args = layout.blocks[0].entries
+    assert [e.name for e in args][:1] == ["model"]
+    assert len(args) == 3
+    assert not args[1].well_formed
+    assert "LD311" not in _codes(COLON_MISSING)
+    assert "LD365" in _codes(COLON_MISSING)
+    path = tmp_path / "m.py"
+    path.write_text(COLON_MISSING)
+    generated = llm_doc("generate", "--all", "--provider", "static", "--diff", "m.py")
+    assert "parameter_name: TODO" not in generated.stdout
+    assert "state_dict: TODO" not in generated.stdout
