@@ -211,11 +211,20 @@ def same_type(doc_text: str, annotation: str, has_default: bool = False) -> bool
     # Leaving ``None`` out of a documented type is how people write optional arguments
     # ("int, optional", or just "int"): only the other members are compared.
     documented, annotated = documented - {"None"}, annotated - {"None"}
-    if all(any(_agrees(d, a) for a in annotated) for d in documented) and \
-            all(any(_agrees(d, a) for d in documented) for a in annotated):
+    # "int or float" for a ``float``: the int is a float too (but a lone documented ``int``
+    # for a ``float`` annotation is a changed type, retyped).
+    members = {d for d in documented if not any(
+        d in _NUMERIC_TOWER.get(a, ()) and a in documented for a in annotated)} or documented
+    if all(any(_agrees(d, a) for a in annotated) for d in members) and \
+            all(any(_agrees(d, a) for d in members) for a in annotated):
         return True
     names = {n for member in documented | annotated for n in _NAME_RE.findall(member)}
     return False if names <= _WELL_KNOWN else None
+
+
+# PEP 484's numeric tower: an ``int`` is accepted where ``float`` is annotated, an ``int`` or
+# ``float`` where ``complex`` is ("`int` or `float`" documents a ``float`` argument).
+_NUMERIC_TOWER = {"float": frozenset({"int"}), "complex": frozenset({"int", "float"})}
 
 
 def _agrees(documented: str, annotated: str) -> bool:
