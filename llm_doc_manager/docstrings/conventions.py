@@ -11,7 +11,7 @@ Each choice is learned from the first place that shows it: the file itself, then
 other files of its folder, then a sample of the project. The majority wins; a tie goes to
 the tool's default, then to the first spelling in sorted order, so the same project always
 gives the same answer. Nothing learned: the tool's defaults. Everything here is pure: the
-evidence of other files is read by the caller (``generate.learning``) and handed in.
+evidence of other files is read by ``docstrings.learning`` and handed in.
 """
 
 from __future__ import annotations
@@ -43,6 +43,10 @@ _MARKER_RE = re.compile(r",\s*(\*?optional\*?)\s*(?:,|\Z)")
 #: its exceptions (with at least ``RAISES_SEEN`` such functions seen; see conventions.md).
 RAISES_SHARE = 0.25
 RAISES_SEEN = 5
+#: Below this share of module docstrings (in at least ``MODULES_SEEN`` files read), the
+#: project writes none: ``--all`` neither writes nor asks for one.
+MODULES_SHARE = 0.25
+MODULES_SEEN = 5
 #: Entries of defaulted parameters a level needs before it decides how defaults are
 #: written: one entry that happens not to mention its default says little.
 DEFAULTS_SEEN = 3
@@ -91,6 +95,8 @@ class Evidence:
         default_ticks: Whether the value of a ``Defaults to`` sentence is in backticks.
         markers: The ``optional`` markers written in types (``optional``, ``*optional*``).
         raises: Whether a function that raises, with a sectioned docstring, has Raises.
+        modules: Whether a whole file read has a module docstring.
+        stars: Whether an Args entry of ``*args``/``**kwargs`` is written with its stars.
     """
 
     headings: dict[Section, Counter[str]] = field(default_factory=dict)
@@ -104,9 +110,11 @@ class Evidence:
     default_ticks: Counter[bool] = field(default_factory=Counter)
     markers: Counter[str] = field(default_factory=Counter)
     raises: Counter[bool] = field(default_factory=Counter)
+    modules: Counter[bool] = field(default_factory=Counter)
+    stars: Counter[bool] = field(default_factory=Counter)
 
     def add_docstring(self, value: str, defaulted: frozenset[str] = frozenset(),
-                      raises: bool = False) -> None:
+                      raises: bool = False, starred: frozenset[str] = frozenset()) -> None:
         """Count what one docstring shows (nothing unless it is Google style).
 
         Args:
@@ -114,6 +122,7 @@ class Evidence:
             defaulted: Names of the parameters with a default (their entries say how a
                 default is written).
             raises: Whether its function has a ``raise`` of its own.
+            starred: Names of its ``*args``/``**kwargs`` parameters (without stars).
         """
         if ":\n" not in value and ":\r" not in value:
             return  # no line ends with a colon: no section heading (most docstrings)
@@ -142,6 +151,8 @@ class Evidence:
                     self.backticks["`" in entry.type_hint] += 1
                 if block.section is Section.ARGS and entry.name.lstrip("*") in defaulted:
                     self._default(entry)
+                if block.section is Section.ARGS and entry.name.lstrip("*") in starred:
+                    self.stars[entry.name.startswith("*")] += 1
                 if entry.end > entry.start + 1:
                     head, nxt = lines[entry.start], lines[entry.start + 1]
                     if nxt.strip() and len(leading(nxt)) > len(leading(head)) and \
@@ -194,8 +205,9 @@ class Evidence:
                 sectioned = ":\n" in value or ":\r" in value
                 self.add_docstring(value, _defaulted(node),
                                    sectioned and not isinstance(node, (ast.Module, ast.ClassDef))
-                                   and _raises(node))
+                                   and _raises(node), _starred(node))
         if lines is not None:
+            self.modules[bool(tree.body) and _is_docstring(tree.body[0])] += 1
             below = module_docstring_below(tree, lines)
             if below is not None:
                 self.below_header[below] += 1
@@ -209,7 +221,7 @@ class Evidence:
         for section, counts in other.headings.items():
             self.headings.setdefault(section, Counter()).update(counts)
         for name in ("units", "hangings", "typed", "backticks", "blank", "below_header",
-                     "defaults", "default_ticks", "markers", "raises"):
+                     "defaults", "default_ticks", "markers", "raises", "modules", "stars"):
             getattr(self, name).update(getattr(other, name))
 
     @property
@@ -217,6 +229,22 @@ class Evidence:
         """Whether nothing at all was learned."""
         return not (self.headings or self.units or self.typed or self.blank or
                     self.below_header or self.defaults or self.raises)
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and \
+        isinstance(stmt.value.value, str)
+
+
+def _starred(node: ast.AST) -> frozenset[str]:
+    """Names of the ``*args``/``**kwargs`` parameters of a function (or class's __init__)."""
+    if isinstance(node, ast.ClassDef):
+        init = next((n for n in node.body if isinstance(n, (ast.FunctionDef,
+                     ast.AsyncFunctionDef)) and n.name == "__init__"), None)
+        return _starred(init) if init is not None else frozenset()
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return frozenset()
+    return frozenset(a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None)
 
 
 def _defaulted(node: ast.AST) -> frozenset[str]:
@@ -462,20 +490,47 @@ class HouseStyle:
         text = f"`{type_hint}`" if backticks and "`" not in type_hint else type_hint
         return f"{text}, {self.optional_marker}"
 
+    def _share(self, pick: Callable[[Evidence], Counter[bool]], seen_at_least: int,
+               share: float) -> bool:
+        """Whether what ``pick`` counts is done by at least ``share`` of the cases.
+
+        Decided by the file itself when it shows ``seen_at_least`` cases, else by the
+        project (the widest level): the same two levels ``validate`` learns from, so that
+        what ``generate`` leaves out, ``validate`` does not ask for. True when neither saw
+        enough.
+        """
+        for index in sorted({0, len(self._levels) - 1}) if self._levels else ():
+            counts = pick(self._level(index))
+            seen = counts[True] + counts[False]
+            if seen >= seen_at_least:
+                return counts[True] >= share * seen
+        return True
+
     @functools.cached_property
     def documents_raises(self) -> bool:
         """Whether a new Raises section may be added where a docstring has none.
 
-        False only when, at the first level that saw at least ``RAISES_SEEN`` raising
-        functions with a sectioned docstring, fewer than ``RAISES_SHARE`` of them have one.
+        False only when fewer than ``RAISES_SHARE`` of the raising functions with a
+        sectioned docstring have one (at least ``RAISES_SEEN`` seen in the file, else in
+        the project).
         """
         if self._raises is not None:
             return self._raises
-        for index in range(len(self._levels)):
-            counts = self._level(index).raises
-            seen = counts[True] + counts[False]
-            if seen >= RAISES_SEEN:
-                return counts[True] >= RAISES_SHARE * seen
+        return self._share(lambda e: e.raises, RAISES_SEEN, RAISES_SHARE)
+
+    @functools.cached_property
+    def documents_modules(self) -> bool:
+        """Whether the project writes module docstrings (False: fewer than ``MODULES_SHARE``
+        of at least ``MODULES_SEEN`` files read have one, e.g. peft's 9 of 251)."""
+        return self._share(lambda e: e.modules, MODULES_SEEN, MODULES_SHARE)
+
+    @functools.cached_property
+    def stars(self) -> bool:
+        """Whether ``*args``/``**kwargs`` entries are written with their stars (learned)."""
+        for index in sorted({0, len(self._levels) - 1}) if self._levels else ():
+            counts = self._level(index).stars  # the file, else the project (as _share)
+            if counts:
+                return _majority(counts, True)
         return True
 
 

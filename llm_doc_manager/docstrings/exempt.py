@@ -89,6 +89,7 @@ class Reason(str, Enum):
     OVERRIDE = "overrides a documented method of a base class (its docstring is inherited)"
     LISTED = "a property the class docstring lists under Attributes"
     ASSIGNED = "its docstring is assigned (__doc__ = ...)"
+    NO_MODULE_DOCS = "the project writes no module docstrings"
     NESTED = "nested in a function"
     TEST = "test code"
     PRIVATE = "private"
@@ -215,14 +216,17 @@ class Exemptions:
         lines: Its lines (comments beside empty docstrings are read from them).
         path: The file (None: text without a file).
         scope: What ``--all`` covers besides public top-level definitions.
+        modules: Whether the project writes module docstrings (learned: see
+            ``HouseStyle.documents_modules``).
     """
 
     def __init__(self, tree: ast.Module, lines: Sequence[str], path: Path | None,
-                 scope: Scope) -> None:
+                 scope: Scope, modules: bool = True) -> None:
         self._tree = tree
         self._lines = lines
         self._path = path
         self._scope = scope
+        self._modules = modules
         self._classes: dict[str, ast.ClassDef] | None = None
         self._by_name: dict[str, ast.ClassDef] | None = None
         self._private_module: bool | None = None
@@ -256,6 +260,8 @@ class Exemptions:
             return Reason.EMPTY
         if _assigns_doc(self._tree.body):
             return Reason.ASSIGNED
+        if not self._modules:
+            return Reason.NO_MODULE_DOCS
         if not self._scope.tests and self._in_test_module():
             return Reason.TEST
         if not self._scope.private and self._in_private_module():

@@ -119,7 +119,10 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
         type_hint = param.annotation or (old.type_hint if old else None) or \
             (new.type_hint if new else None)
         marked = style.marked(type_hint, _has_default(param), style.backticks)
-        synced.append(ArgDoc(name=param.name, type_hint=marked, description=description))
+        # ``*args`` with its stars, unless the project writes them without (then as the
+        # person wrote it, or bare).
+        name = param.name if style.stars else (old.name if old else bare(param.name))
+        synced.append(ArgDoc(name=name, type_hint=marked, description=description))
     return synced
 
 

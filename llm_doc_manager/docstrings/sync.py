@@ -591,6 +591,12 @@ def _plan_args(entries: Sequence[Entry], params: Sequence[Param], placeholder: s
     return _ArgPlan(renamed, stale, [], missing)
 
 
+def _written(param: Param, conv: Conventions) -> str:
+    """A parameter's name as an entry writes it: ``*args`` with its stars unless the project
+    writes them without."""
+    return param.name if conv.house.stars else bare(param.name)
+
+
 def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | None) -> None:
     layout, conv, placeholder = syncer.layout, syncer.conv, syncer.placeholder
     params = list(facts.params)
@@ -599,7 +605,7 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
         if params:
             body: list[str] = []
             for param in params:
-                body += _entry_lines(param.name, _marked(param, conv),
+                body += _entry_lines(_written(param, conv), _marked(param, conv),
                                      _param_text(param, answer, placeholder), conv)
             syncer.add_section(Section.ARGS, body)
         return
@@ -621,7 +627,11 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
         if entry.type_hint and param.annotation and same_type(
                 entry.type_hint, param.annotation, param.default is not None) is False:
             syncer.retype_entry(entry, param.annotation)
-        if entry.name != param.name and (id(entry) in renamed or param.name.startswith("*")):
+        # The stars of ``*args`` are added only where the project writes them (Hugging Face
+        # writes ``kwargs (...)``: LD315 is not reported there either).
+        if id(entry) in renamed and entry.name != _written(param, conv):
+            syncer.rename(entry, _written(param, conv))
+        elif entry.name != param.name and param.name.startswith("*") and conv.house.stars:
             syncer.rename(entry, param.name)
         if answer is not None and not plan.kept:
             # While an entry is kept for a person, its words may belong to any undescribed
@@ -643,7 +653,7 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
         text = _param_text(param, answer, placeholder)
         if plan.kept and not _has(text, placeholder):
             text = placeholder  # the kept entry may be this argument's description
-        lines = _entry_lines(param.name, _marked(param, conv), text, conv)
+        lines = _entry_lines(_written(param, conv), _marked(param, conv), text, conv)
         if before:
             anchor = max(before, key=lambda e: rank[id(e)] or 0)
             syncer.edit.insert_after(anchor.end - 1, [*blank, *lines])

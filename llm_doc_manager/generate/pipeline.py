@@ -50,18 +50,16 @@ from llm_doc_manager.docstrings import (
     MethodDocstring,
     ParsedDocstring,
     assemble,
-    conventions,
     format_comment,
-    merge,
     parse_docstring,
     read_layout,
     render_text,
-    sync,
     to_literal,
 )
 from llm_doc_manager.docstrings.exempt import Exemptions
-from llm_doc_manager.docstrings.merge import house_defaults
-from llm_doc_manager.docstrings.sync import EntryChanges, sync_counted
+from llm_doc_manager.docstrings.learning import Learning
+from llm_doc_manager.docstrings.merge import house_defaults, merge
+from llm_doc_manager.docstrings.sync import EntryChanges, conventions, sync, sync_counted
 from llm_doc_manager.docstrings.truth import Dropped, gate
 from llm_doc_manager.errors import ApplyError
 from llm_doc_manager.generate.call_context import CallContext
@@ -80,7 +78,6 @@ from llm_doc_manager.generate.edits import (
     verify,
 )
 from llm_doc_manager.generate.known import KnownClean
-from llm_doc_manager.generate.learning import Learning
 from llm_doc_manager.generate.outcomes import (
     FileChange,
     FileError,
@@ -165,8 +162,14 @@ def load(path: Path, options: Options, learning: Learning | None = None
         return FileError(path, (loaded,))
     source, tree = loaded.source, loaded.tree
     scan = scan_markers(source.text)
-    exempt = Exemptions(tree, source.text.splitlines(), path, options.scope) \
-        if options.all_defs else None
+    # ``validate --fix`` follows the same learned choices as ``validate`` (a Raises section
+    # added where the project writes none would change what the next run learns).
+    if options.conventions == "learn":
+        house = (learning or Learning()).style(tree, path, options.types)
+    else:
+        house = HouseStyle((), options.types)
+    exempt = Exemptions(tree, source.text.splitlines(), path, options.scope,
+                        modules=house.documents_modules) if options.all_defs else None
     targets, region_problems = resolve(tree, scan.regions, options.all_defs, exempt)
     problems = sorted([*scan.problems, *region_problems], key=lambda p: (p.line, p.col))
     if problems:
@@ -176,13 +179,6 @@ def load(path: Path, options: Options, learning: Learning | None = None
         lines = options.only.get(path, frozenset())
         targets = [t for t in targets if t.node is not None
                    and not isinstance(t.node, ast.Module) and t.node.lineno in lines]
-    # ``validate --fix`` mends the findings it was given: an LD331 (an exception raised
-    # but not documented) gets its Raises entry even where the project seldom writes one.
-    raises = True if options.only is not None else None
-    if options.conventions == "learn":
-        house = (learning or Learning()).style(tree, path, options.types, raises)
-    else:
-        house = HouseStyle((), options.types, raises)
     return ParsedFile(source, tree, SourceMap(source.text), tuple(targets), house)
 
 

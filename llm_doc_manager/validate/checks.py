@@ -67,6 +67,7 @@ from llm_doc_manager.docstrings import (
     read_layout,
     same_exception,
 )
+from llm_doc_manager.docstrings.conventions import Evidence, house_style
 from llm_doc_manager.docstrings.exempt import Exemptions, Scope
 from llm_doc_manager.docstrings.layout import heading_problems
 from llm_doc_manager.docstrings.parse import parse_layout
@@ -101,6 +102,11 @@ class CheckOptions:
         placeholder: The text ``generate`` writes where prose is missing (LD302).
         scope: What ``all_defs`` asks a docstring of besides public top-level
             definitions (nested, private).
+        project: What the project's sample of docstrings shows (``docstrings.learning``),
+            for the conventions validate follows as generate does: whether it writes module
+            docstrings, documents exceptions, and stars ``*args`` entries. None: learn
+            from the file alone.
+        learn: Whether to follow the project's conventions at all (``conventions``).
     """
 
     all_defs: bool = False
@@ -108,6 +114,8 @@ class CheckOptions:
     skip_short: bool = True
     placeholder: str = PLACEHOLDER
     scope: Scope = field(default_factory=Scope)
+    project: Evidence | None = None
+    learn: bool = True
 
     @classmethod
     def from_settings(cls, settings: Settings, all_defs: bool) -> CheckOptions:
@@ -121,7 +129,8 @@ class CheckOptions:
             The options.
         """
         return cls(all_defs=all_defs, width=settings.check_width,
-                   placeholder=settings.placeholder, scope=Scope.from_settings(settings))
+                   placeholder=settings.placeholder, scope=Scope.from_settings(settings),
+                   learn=settings.conventions == "learn")
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,9 @@ class _FileChecker:
         self.lines = text.splitlines()
         self.tree = tree
         self.options = options
+        # The same two levels ``generate`` decides these choices from: the file, the project.
+        self.house = house_style(tree, [options.project] if options.project else [],
+                                 learn=options.learn)
         self.noqa = _line_noqa(self.lines)
         self.findings: list[Finding] = []
 
@@ -360,7 +372,7 @@ class _FileChecker:
                     self.add(line, ARG_EXTRA, f"{qualname}: documented argument "
                              f"'{entry.name}' is not in the signature", doc.noqa, col)
                 continue
-            if entry.name != param.name and param.name.startswith("*"):
+            if entry.name != param.name and param.name.startswith("*") and self.house.stars:
                 self.add(line, ARG_STARS, f"{qualname}: '{param.name}' is documented as "
                          f"'{entry.name}'", doc.noqa, col)
             if contradicts(entry.type_hint, param.annotation, param.default is not None):
@@ -438,7 +450,10 @@ class _FileChecker:
     def raises(self, node: ast.FunctionDef | ast.AsyncFunctionDef, doc: _Doc,
                facts: FunctionFacts, qualname: str) -> None:
         documented = [r.exception_type for r in doc.parsed.raises]
-        for fact in facts.documented_raises:
+        # A project that does not document exceptions is not asked to, where a docstring
+        # has no Raises section (``generate`` adds none there either).
+        asked = facts.documented_raises if documented or self.house.documents_raises else ()
+        for fact in asked:
             if not any(same_exception(fact.exception, d) for d in documented):
                 self.add(fact.line, RAISES_MISSING, f"{qualname}: raises {fact.exception} but "
                          "the docstring does not say so", doc.noqa,
@@ -568,7 +583,8 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
                                             problem.message))
     marked = {id(t.node): t for t in targets if t.node is not None}
     # The one rule of what needs no docstring, shared with ``generate --all``.
-    exemptions = Exemptions(tree, checker.lines, path, options.scope)
+    exemptions = Exemptions(tree, checker.lines, path, options.scope,
+                            modules=checker.house.documents_modules)
     checker.check_module(any(t.kind is Kind.MODULE for t in targets), exemptions)
     for definition in iter_defs(tree):
         node, qualname = definition.node, definition.qualname

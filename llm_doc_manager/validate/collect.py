@@ -1,7 +1,8 @@
 """Findings of many files: a result cache keyed by content, and worker processes.
 
-Imported without the checker (and so without pydantic): a warm run is file hashing and one
-cache query; ``checks`` is imported only for files the cache does not know.
+Imported without the checker: a warm run is file hashing, the project's conventions learned
+from a sample of its files (what ``generate`` follows, ``validate`` asks for), and one cache
+query; ``checks`` is imported only for files the cache does not know.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from llm_doc_manager import __version__
 from llm_doc_manager.analysis.load import read_file
@@ -18,6 +20,9 @@ from llm_doc_manager.analysis.nodes import module_standing
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import Settings
 from llm_doc_manager.store import ResultStore, cache_dir, code_fingerprint
+
+if TYPE_CHECKING:
+    from llm_doc_manager.docstrings.conventions import Evidence
 
 #: v4: the store's schema gained sizes and a byte cap.
 RESULTS_FILE = "validate-v4.sqlite3"
@@ -29,6 +34,7 @@ _PARALLEL_FROM = 64
 class _Job:
     path: str
     key: str
+    project: Evidence | None = None
 
 
 #: Bump when the checks change within a version, so cached results are not reused.
@@ -43,7 +49,8 @@ def _signature(settings: Settings, all_defs: bool) -> str:
                       separators=(",", ":"), sort_keys=True, default=str)
 
 
-def _check_path(path: str, all_defs: bool, settings: Settings) -> list[list[object]]:
+def _check_path(path: str, all_defs: bool, settings: Settings,
+                project: Evidence | None = None) -> list[list[object]]:
     """Check one file in a worker (or here); findings as plain lists for pickling."""
     from llm_doc_manager.validate.checks import CheckOptions, check_source
 
@@ -51,23 +58,51 @@ def _check_path(path: str, all_defs: bool, settings: Settings) -> list[list[obje
     source = read_file(file)
     if isinstance(source, Finding):
         return [[source.line, source.col, source.code, source.message]]
+    options = replace(CheckOptions.from_settings(settings, all_defs), project=project)
     try:
-        found = check_source(file, source.text, CheckOptions.from_settings(settings, all_defs))
+        found = check_source(file, source.text, options)
     except RecursionError:  # too deep for ast.unparse: this file's finding, not a crash
         return [[0, 0, "LD001", "cannot analyse: expressions nested too deeply"]]
     return [[f.line, f.col, f.code, f.message] for f in found]
 
 
-def _check_all(paths: list[str], all_defs: bool, settings: Settings,
+def _check_all(todo: list[_Job], all_defs: bool, settings: Settings,
                jobs: int) -> list[list[list[object]]]:
     workers = jobs or (os.cpu_count() or 1)
-    if workers <= 1 or len(paths) < _PARALLEL_FROM:
-        return [_check_path(p, all_defs, settings) for p in paths]
+    if workers <= 1 or len(todo) < _PARALLEL_FROM:
+        return [_check_path(j.path, all_defs, settings, j.project) for j in todo]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_check_path, paths, [all_defs] * len(paths),
-                             [settings] * len(paths), chunksize=8))
+        return list(pool.map(_check_path, [j.path for j in todo], [all_defs] * len(todo),
+                             [settings] * len(todo), [j.project for j in todo],
+                             chunksize=8))
+
+
+def _learned(files: list[Path], settings: Settings
+             ) -> dict[Path, tuple[Evidence | None, bytes]]:
+    """Each file's project evidence, and the choices it makes as bytes for the cache key.
+
+    The choices a file's own docstrings make are in its bytes; what its project shows is
+    not, so a project that starts writing module docstrings re-checks its files.
+    """
+    if settings.conventions != "learn":
+        return {}
+    from llm_doc_manager.docstrings.conventions import HouseStyle
+    from llm_doc_manager.docstrings.learning import Learning
+
+    learning = Learning()
+    found: dict[Path, tuple[Evidence | None, bytes]] = {}
+    for path in files:
+        # The widest level generate learns from: the project, else (no project marker up
+        # the tree) the file's folder.
+        folder = path.absolute().parent
+        root = learning.root(folder)
+        project = learning.project(root) if root is not None else learning.folder(folder)
+        house = HouseStyle((project,) if project is not None else ())
+        choices = (house.documents_modules, house.documents_raises, house.stars)
+        found[path] = project, bytes(b"01"[c] for c in choices)
+    return found
 
 
 def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bool,
@@ -87,6 +122,7 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
     signature = _signature(settings, all_defs).encode()
     jobs_list: list[_Job] = []
     findings: list[Finding] = []
+    learned = _learned(files, settings)
     for path in files:
         source = read_file(path)
         if isinstance(source, Finding):  # unreadable or undecodable: nothing to check
@@ -95,15 +131,16 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
         # A module's privacy, its re-exports and whether it is test code come from its path
         # and its packages' ``__init__.py`` files, not its bytes (LD301).
         private = (module_standing(path) + "\0").encode() if all_defs else b"\0"
-        jobs_list.append(_Job(str(path), hashlib.sha256(signature + private + source.digest
-                                                        ).hexdigest()))
+        project, choices = learned.get(path, (None, b""))
+        jobs_list.append(_Job(str(path), hashlib.sha256(
+            signature + private + choices + b"\0" + source.digest).hexdigest(), project))
     results: ResultStore[str] = ResultStore(
         cache_dir(settings) / RESULTS_FILE if use_cache else None)
     try:
         known = {key: rows for key, value in results.get_many([j.key for j in jobs_list]).items()
                  if (rows := _stored(value)) is not None}
         todo = [j for j in jobs_list if j.key not in known]
-        fresh = _check_all([j.path for j in todo], all_defs, settings, jobs)
+        fresh = _check_all(todo, all_defs, settings, jobs)
         results.put_many([(j.key, json.dumps(rows)) for j, rows in zip(todo, fresh,
                                                                        strict=True)])
         known.update((j.key, rows) for j, rows in zip(todo, fresh, strict=True))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from llm_doc_manager.docstrings.conventions import Evidence, HouseStyle, header_end
+from llm_doc_manager.docstrings.learning import Learning
 from llm_doc_manager.docstrings.sections import Section
-from llm_doc_manager.generate.learning import Learning
 from llm_doc_manager.generate.pipeline import FileChange, Options
 from tests.conftest import Run
 from tests.helpers import assert_invariants, run_file

@@ -17,9 +17,9 @@ from llm_doc_manager.docstrings.conventions import (
     HouseStyle,
     clearly_type,
 )
+from llm_doc_manager.docstrings.learning import Learning
 from llm_doc_manager.docstrings.sections import Section
 from llm_doc_manager.generate import FileChange, Options, run_files
-from llm_doc_manager.generate.learning import Learning
 from llm_doc_manager.providers.static import StaticProvider
 from tests.helpers import assert_invariants, run_file
 
@@ -150,7 +150,7 @@ def test_a_named_return_does_not_make_a_new_entry_typed(tmp_path: Path) -> None:
 
 
 def test_the_model_is_pure() -> None:
-    # The walk and the reads moved to generate.learning: the model opens nothing.
+    # The walk and the reads live in docstrings.learning: the model opens nothing.
     module = importlib.import_module("llm_doc_manager.docstrings.conventions")
     assert module.__file__ is not None
     source = Path(module.__file__).read_text(encoding="utf-8")

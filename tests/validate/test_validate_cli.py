@@ -106,6 +106,9 @@ def test_baseline_reports_only_new_drift(tmp_path: Path, llm_doc: Run) -> None:
 
 def test_warm_run_reports_what_the_cold_run_did(tmp_path: Path, llm_doc: Run) -> None:
     _drift(tmp_path)
+    # 81 copies of one file would teach their own conventions (none has a module docstring:
+    # the folder writes none, so none is asked for); this test is about the cache.
+    (tmp_path / "pyproject.toml").write_text('[tool.llm-doc]\nconventions = "default"\n')
     for i in range(80):  # enough files for the worker processes to be used
         shutil.copyfile(HERE / "drift.py", tmp_path / f"copy_{i}.py")
     cold = llm_doc("validate", "--all", ".", "--format", "json")
