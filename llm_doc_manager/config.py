@@ -107,6 +107,12 @@ class Settings:
         max_tries: Attempts per request, the first included.
         retry_base: Backoff scale in seconds.
         retry_max: Longest wait between attempts in seconds.
+        max_tokens: Most tokens a model answer may have; None: a bound per request kind,
+            from its schema (``docs/providers.md``); 0: none is sent.
+        temperature: Sampling temperature sent with every model request.
+        seed: Sampling seed sent with every model request.
+        model_fingerprint: Free text that names the model (a gguf file's sha256) for servers
+            that report nothing of it; part of the answer-cache key.
         cache: Use the persistent answer cache.
         cache_dir: Cache folder (None: the platform's user cache folder).
         cache_max_mb: Cache size cap in megabytes.
@@ -149,6 +155,10 @@ class Settings:
     max_tries: int = 5
     retry_base: float = 1.0
     retry_max: float = 60.0
+    max_tokens: int | None = None
+    temperature: float = 0.0
+    seed: int = 1
+    model_fingerprint: str = ""
     cache: bool = True
     cache_dir: Path | None = None
     cache_max_mb: float = 500.0
@@ -201,6 +211,10 @@ _KEYS: dict[str, tuple[str, type]] = {
     "max-tries": ("max_tries", int),
     "retry-base": ("retry_base", float),
     "retry-max": ("retry_max", float),
+    "max-tokens": ("max_tokens", int),
+    "temperature": ("temperature", float),
+    "seed": ("seed", int),
+    "model-fingerprint": ("model_fingerprint", str),
     "cache": ("cache", bool),
     "cache-dir": ("cache_dir", Path),
     "cache-max-mb": ("cache_max_mb", float),
@@ -816,8 +830,12 @@ def _check(settings: Settings) -> None:
     for name, low, high in (("concurrency", 1, 1024), ("max_tries", 1, 100),
                             ("call_context", 0, 100_000), ("call_context_callers", 0, 100),
                             ("timeout", 0.001, 3600.0), ("retry_base", 0.0, 3600.0),
-                            ("retry_max", 0.0, 3600.0), ("cache_max_mb", 1.0, 1e7)):
+                            ("retry_max", 0.0, 3600.0), ("cache_max_mb", 1.0, 1e7),
+                            ("temperature", 0.0, 2.0), ("seed", 0, 2**31 - 1),
+                            ("max_tokens", 0, 1_000_000)):
         value = getattr(settings, name)
+        if value is None:  # max_tokens unset: a bound per request kind
+            continue
         if not low <= value <= high:
             raise ConfigError(f"{name.replace('_', '-')} must be between {low:g} and "
                               f"{high:g}, got {value}")

@@ -4,8 +4,12 @@ It implements ``POST /v1/chat/completions`` and the Azure deployment path
 ``/openai/deployments/<name>/chat/completions``, answers JSON that conforms to the
 requested ``json_schema`` (built from the schema itself, or by a test's answer function),
 and injects faults on demand: 429 with Retry-After, 500, a hang past the client's timeout,
-malformed JSON, schema-violating JSON, a refusal, ``finish_reason=length``. The real
-``openai`` client talks to it over a real socket.
+malformed JSON, schema-violating JSON, a refusal, ``finish_reason=length``. It can also
+play the servers people run locally: list models on ``GET /v1/models`` (``models``), refuse
+``json_schema`` the way llama-cpp-python's server does and answer ``json_object`` with the
+schema read from the prompt (``schema_refusal``), report a model and a fingerprint in its
+answers, and die mid-run (``die_after``). The real ``openai`` client talks to it over a real
+socket.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 _TARGET_RE = re.compile(r"docstring of the Python \w+ (\S+)")
+# What the provider writes before the schema when the server cannot take json_schema.
+_SCHEMA_IN_PROMPT = re.compile(r"follows this JSON schema:\n(\{.*\})\s*$", re.DOTALL)
 
 Answer = Callable[[dict[str, Any], str], dict[str, Any]]
 
@@ -140,6 +147,16 @@ class FakeOpenAI:
             ``gate_timeout`` passes) before it is answered: a client that really sends that
             many in parallel opens the gate, a serial one never does — whatever the speed.
         gate_timeout (float): Longest wait at the gate, in seconds.
+        models (list[dict[str, Any]] | None): What ``GET /v1/models`` lists (None: 404).
+        listed (int): ``GET /v1/models`` requests received.
+        schema_refusal (int): When set, ``json_schema`` requests get this status with the
+            error llama.cpp-based servers give, and ``json_object`` requests are answered
+            from the schema stated in the system prompt.
+        answer_model (str | None): The ``model`` of answers (None: the name asked for).
+        system_fingerprint (str | None): The ``system_fingerprint`` of answers.
+        die_after (int | None): After this many answered requests the server dies: it stops
+            listening and drops every connection still open, without an answer.
+        dead (bool): Whether it died.
     """
 
     latency: float = 0.0
@@ -152,6 +169,14 @@ class FakeOpenAI:
     max_in_flight: int = 0
     gate: int = 0
     gate_timeout: float = 30.0
+    models: list[dict[str, Any]] | None = None
+    listed: int = 0
+    schema_refusal: int = 0
+    answer_model: str | None = None
+    system_fingerprint: str | None = None
+    die_after: int | None = None
+    dead: bool = False
+    _answered: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: threading.Condition = field(init=False)
     _server: ThreadingHTTPServer | None = None
@@ -221,8 +246,11 @@ class FakeOpenAI:
             self._changed.wait_for(lambda: self.max_in_flight >= self.gate,
                                    timeout=self.gate_timeout)
 
-    def start(self) -> FakeOpenAI:
+    def start(self, port: int = 0) -> FakeOpenAI:
         """Listen on an ephemeral port of 127.0.0.1 in a background thread.
+
+        Args:
+            port (int): The port to listen on instead (a server restarted where it was).
 
         Returns:
             FakeOpenAI: Itself.
@@ -235,12 +263,22 @@ class FakeOpenAI:
         class Server(ThreadingHTTPServer):
             request_queue_size = 256  # the default backlog of 5 drops bursts of connects
 
-        server = Server(("127.0.0.1", 0), Handler)
+        server = Server(("127.0.0.1", port), Handler)
         server.daemon_threads = True
         self._server = server
         self.port = server.server_address[1]
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return self
+
+    def answered_one(self) -> None:
+        """Count an answered request; die once ``die_after`` are answered."""
+        with self._lock:
+            self._answered += 1
+            if self.die_after is None or self._answered < self.die_after or self.dead:
+                return
+            self.dead = True
+        # Closing the listening socket waits for the serving loop: not in this handler.
+        threading.Thread(target=self.stop, daemon=True).start()
 
     def stop(self) -> None:
         """Stop listening."""
@@ -276,7 +314,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(body).encode(), headers)
 
     def do_GET(self) -> None:
-        if self.path == "/_stats":  # for benchmarks running the server in another process
+        if self.path.split("?", 1)[0] == "/v1/models" and self.fake.models is not None:
+            with self.fake._lock:
+                self.fake.listed += 1
+            self._send(200, json.dumps({"object": "list", "data": self.fake.models}).encode())
+        elif self.path == "/_stats":  # for benchmarks running the server in another process
             self._send(200, json.dumps({"requests": len(self.fake.seen),
                                         "max_in_flight": self.fake.max_in_flight}).encode())
         else:
@@ -293,6 +335,11 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.fake
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
+        if fake.dead:  # a server that died: the connection drops, nothing is answered
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         try:
             body = json.loads(raw)
         except ValueError:
@@ -308,18 +355,29 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(404, f"no route {path}")
             return
         response_format = body.get("response_format") or {}
-        if response_format.get("type") != "json_schema" or \
+        system = "\n".join(m.get("content") or "" for m in body.get("messages", [])
+                           if m.get("role") == "system")
+        in_prompt = _SCHEMA_IN_PROMPT.search(system)
+        if fake.schema_refusal and response_format.get("type") == "json_schema":
+            seen.answered = "refused json_schema"
+            self._error(fake.schema_refusal, 'response_format type must be one of "text" or '
+                        '"json_object", but got: json_schema')
+            return
+        if fake.schema_refusal and response_format.get("type") == "json_object" and in_prompt:
+            schema = json.loads(in_prompt.group(1))
+        elif response_format.get("type") != "json_schema" or \
                 not response_format.get("json_schema", {}).get("strict"):
             seen.answered = "400"
             self._error(400, "this server only answers strict json_schema requests")
             return
+        else:
+            schema = response_format["json_schema"]["schema"]
         user = "\n".join(m.get("content") or "" for m in body.get("messages", [])
                          if m.get("role") == "user")
         fault = fake.take_fault(user)
         fake.wait_at_gate()
         if fake.latency:
             time.sleep(fake.latency)
-        schema = response_format["json_schema"]["schema"]
         target = target_of(body)
         content: str | None
         refusal = None
@@ -360,7 +418,8 @@ class _Handler(BaseHTTPRequestHandler):
             "id": f"chatcmpl-{len(fake.seen)}",
             "object": "chat.completion",
             "created": int(time.time()),
-            "model": body.get("model", "fake"),
+            "model": fake.answer_model or body.get("model", "fake"),
+            "system_fingerprint": fake.system_fingerprint,
             "choices": [{"index": 0, "finish_reason": finish, "logprobs": None,
                          "message": {"role": "assistant", "content": content,
                                      "refusal": refusal}}],
@@ -368,6 +427,8 @@ class _Handler(BaseHTTPRequestHandler):
                       "total_tokens": len(user) // 4 + 25},
         }
         self._send(200, json.dumps(completion).encode())
+        if fault is None:
+            fake.answered_one()
 
 
 def serve_in_process(latency: float, ready: Any) -> None:

@@ -87,6 +87,15 @@ class CachedProvider:
         self.cache.put(key, answer.model_dump_json())
         return answer
 
+    def stop_notice(self) -> str | None:
+        """Why the inner provider stopped the run and what is left, or None (see ``ModelProvider``).
+
+        Returns:
+            One line, or None.
+        """
+        notice = getattr(self.inner, "stop_notice", None)
+        return notice() if callable(notice) else None
+
     def is_cached(self, request: DocRequest) -> bool:
         """Whether the cache answers ``request`` (nothing is sent, nothing changes)."""
         return self.cache.has(self.inner.cache_key(request))

@@ -1,11 +1,21 @@
 """Providers that ask a language model: OpenAI, Azure OpenAI and OpenAI-compatible servers.
 
 Requests use Chat Completions with structured outputs (``chat.completions.parse`` with the
-pydantic schema's ``response_format: json_schema, strict: true``). The answer is validated
-by pydantic on our side, because compatible servers do not all enforce the schema.
-Transport failures are retried by our policy (the client's own retries are off, so that
-backoff, ``Retry-After`` and counting happen in one place); a bad answer is retried once
-with the problem stated, then fails its region alone.
+pydantic schema's ``response_format: json_schema, strict: true``), a ``max_tokens`` bound
+from the schema, ``temperature`` and ``seed``. A server that refuses ``json_schema`` (its
+error names it) is asked for ``json_object`` with the schema in the prompt from then on. The
+answer is validated by pydantic on our side, because compatible servers do not all enforce
+the schema. Transport failures are retried by our policy (the client's own retries are off,
+so that backoff, ``Retry-After`` and counting happen in one place); a bad answer is retried
+once with the problem stated, then fails its region alone. A failure that repeats (the same
+HTTP status and error on consecutive requests, or a server that stops accepting
+connections) stops the run: the regions not yet answered fail at once with a short message,
+and ``stop_notice`` says once what happened and what is left.
+
+The model's identity is asked once per run (``GET /models``): the listed entry of the model
+is part of the cache key, with the ``model-fingerprint`` setting, so a model swapped behind
+the same name does not reuse the old model's answers; a name the server does not list, where
+it lists several, stops the run before any request.
 
 The server is not trusted either: its URL is checked before any request, every message
 built from what it sends is one line with the key and the URL's credentials redacted, and
@@ -19,6 +29,7 @@ import base64
 import json
 import logging
 import re
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -40,7 +51,13 @@ from llm_doc_manager.errors import (
 )
 from llm_doc_manager.providers.answer_cache import make_key
 from llm_doc_manager.providers.base import DocRequest, Usage
-from llm_doc_manager.providers.prompting import PROMPT_VERSION, messages, response_format
+from llm_doc_manager.providers.prompting import (
+    PROMPT_VERSION,
+    max_tokens,
+    messages,
+    response_format,
+    with_schema,
+)
 from llm_doc_manager.providers.retry import RateLimiter, RetryPolicy, is_retryable_status
 
 DEFAULT_MODEL = "gpt-4.1-mini"
@@ -57,6 +74,24 @@ _FATAL_STATUS = frozenset({401, 403, 404})
 #: answers that are not chat completions, before any that is, stops it too: the URL points
 #: at something that is not an OpenAI-compatible API (a web page, another service).
 _CONNECT_LIMIT = 3
+
+#: The same HTTP failure (status and error text) on this many consecutive requests stops
+#: the run: a server that refuses a request shape, or fails on every request the same way,
+#: would otherwise be asked every region ``max-tries`` times (41 regions, 205 requests and
+#: 317 s for a server that refused ``json_schema``). Three, not two: a 500 that passes on
+#: the third try (a server restarting) still recovers, whatever else is in flight.
+_SAME_FAILURE_LIMIT = 3
+#: Statuses by which a server asks to be tried later: retried by the policy, never a stop.
+_LATER_STATUS = frozenset({429, 503})
+#: Statuses with which a server refuses a request shape it does not support.
+_SHAPE_STATUS = frozenset({400, 422, 500})
+_NAMES_SCHEMA_FORMAT = re.compile(r"response_format|json_schema", re.IGNORECASE)
+#: Fields of a ``/models`` entry that name the model. ``created`` and ``permission`` are
+#: left out: llama-server and vLLM fill them afresh on every call.
+_IDENTITY_FIELDS = ("id", "root", "parent", "owned_by", "meta", "max_model_len")
+#: Most model names an error message lists.
+_LISTED = 20
+DEFAULT_SEED = 1
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -216,6 +251,10 @@ class NotACompletion(Exception):
     """The server answered with something that is not a chat completion."""
 
 
+class RunStopped(ProviderError):
+    """The run stopped on a repeated failure: this region was not (fully) asked."""
+
+
 @dataclass(frozen=True)
 class ModelSettings:
     """Everything a model provider needs (resolved from config, environment and flags).
@@ -230,6 +269,11 @@ class ModelSettings:
         timeout: Per-request timeout in seconds.
         retry: Retry policy.
         requests_per_minute: Optional rate limit.
+        max_tokens: Token bound of every answer; None: one per request kind, from its
+            schema; 0: none is sent.
+        temperature: Sampling temperature sent with every request.
+        seed: Sampling seed sent with every request.
+        fingerprint: What the user says names the model (``model-fingerprint``).
     """
 
     kind: str
@@ -241,6 +285,10 @@ class ModelSettings:
     timeout: float = DEFAULT_TIMEOUT
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     requests_per_minute: float | None = None
+    max_tokens: int | None = None
+    temperature: float = 0.0
+    seed: int = DEFAULT_SEED
+    fingerprint: str = ""
 
     def __repr__(self) -> str:
         """Return a representation without the key or the URLs' credentials."""
@@ -312,7 +360,9 @@ def resolve_settings(kind: str, settings: Settings, environ: Mapping[str, str]
         check_url(str(endpoint), "Azure endpoint")
         return ModelSettings("azure", str(deployment), str(key), azure_endpoint=endpoint,
                              api_version=version, timeout=timeout, retry=policy,
-                             requests_per_minute=requests_per_minute)
+                             requests_per_minute=requests_per_minute,
+                             max_tokens=settings.max_tokens, temperature=settings.temperature,
+                             seed=settings.seed, fingerprint=settings.model_fingerprint)
     url = base_url or environ.get("OPENAI_BASE_URL") or None
     if url is not None:
         check_url(url, "base URL")
@@ -323,7 +373,9 @@ def resolve_settings(kind: str, settings: Settings, environ: Mapping[str, str]
                               "local OpenAI-compatible server)")
         key = _NO_KEY
     return ModelSettings("openai", model or DEFAULT_MODEL, key, base_url=url, timeout=timeout,
-                         retry=policy, requests_per_minute=requests_per_minute)
+                         retry=policy, requests_per_minute=requests_per_minute,
+                         max_tokens=settings.max_tokens, temperature=settings.temperature,
+                         seed=settings.seed, fingerprint=settings.model_fingerprint)
 
 
 def _schema_problem(exc: pydantic.ValidationError) -> str:
@@ -350,6 +402,12 @@ class ModelProvider:
         usage: Requests, retries and tokens so far.
         limiter: The requests-per-minute limit.
         client: The HTTP client (its own retries are off).
+        schema_mode: ``json_schema``, or ``json_object`` once the server refused the first.
+        served: What the server lists for the model (``GET /models``), as JSON; empty when
+            it lists nothing or was not asked yet.
+        answered_as: The ``model`` and ``system_fingerprint`` of the first answer.
+        stopped: Why the run stopped (a repeated failure), or None.
+        left: Regions not answered because the run stopped.
     """
 
     keeps_human_text = False  # the model reads the current docstring and merges it
@@ -363,11 +421,19 @@ class ModelProvider:
         self.description = f"{settings.kind}, model {settings.model} at {self.where}"
         self.usage = Usage()
         self.limiter = RateLimiter(settings.requests_per_minute)
+        self.schema_mode = "json_schema"
+        self.served: str | None = None  # None: not asked yet
+        self.answered_as: str | None = None
+        self.stopped: str | None = None
+        self.left = 0
+        self._identity_lock = threading.Lock()
         self._fatal: FatalProviderError | None = None
-        self._refused = 0  # connection failures in a row while nothing has succeeded
+        self._refused = 0  # connection failures in a row (no HTTP answer in between)
         self._reached = False  # the server answered once (any HTTP status)
         self._strange = 0  # answers that were not chat completions, while none was
         self._understood = False  # the server answered one chat completion
+        self._last_failure: tuple[int, str] | None = None  # the last HTTP failure
+        self._same = 0  # consecutive requests that failed with it
         self.client: openai.AsyncOpenAI
         try:
             if settings.kind == "azure":
@@ -407,10 +473,103 @@ class ModelProvider:
         del request
         return False
 
-    def cache_key(self, request: DocRequest) -> str:
-        """Key under which the answer to ``request`` is cached."""
-        return make_key("answer", self.settings.identity, PROMPT_VERSION, request.kind.value,
-                        SCHEMA_FOR[request.kind].__name__, messages(request))
+    def identify(self) -> str:  # noqa: LD342 - raised by a callee
+        """Ask the server once which model answers, and check it serves the name asked for.
+
+        Called before the first cache key is made (the answer cache needs the identity),
+        from synchronous code too (``is_cached``): one short request, once per run.
+
+        Returns:
+            The listed entry of the model as JSON (``served``), or empty when the server
+            lists nothing usable (no ``/models``, an error, no answer).
+
+        Raises:
+            FatalProviderError: When the server lists several models and not this one.
+        """
+        with self._identity_lock:
+            if self.served is None:
+                self.served = self._list_models()
+        return self.served
+
+    def _list_models(self) -> str:
+        """What ``GET /models`` says of the model (see ``identify``)."""
+        if self.settings.kind == "azure":  # deployments are not listed there: nothing to ask
+            return ""
+        try:
+            with openai.OpenAI(base_url=self.settings.base_url, api_key=self.settings.api_key,
+                               max_retries=0, timeout=min(self.settings.timeout, 10.0)) as sync:
+                body = sync.models.with_raw_response.list().content
+            listed = json.loads(body).get("data")
+        except (openai.OpenAIError, ValueError, AttributeError, RecursionError) as exc:
+            # No listing is no identity, not a failure: the requests say what is wrong.
+            log.info("the model server at %s lists no models (%s); the model's identity is "
+                     "its name%s", self.where, self.redact(f"{type(exc).__name__}: {exc}"),
+                     self._fingerprint_note())
+            return ""
+        entries = [e for e in listed if isinstance(e, dict) and isinstance(e.get("id"), str)] \
+            if isinstance(listed, list) else []
+        if not entries:
+            log.info("the model server at %s lists no models; the model's identity is its "
+                     "name%s", self.where, self._fingerprint_note())
+            return ""
+        name = self.settings.model
+        ids = [e["id"] for e in entries]
+        if len(entries) == 1:
+            # llama.cpp's servers list their one model (under a path or an alias) and answer
+            # any name with it: the name is not checked, the real id is recorded.
+            entry = entries[0]
+            log.info("the model server at %s serves one model, %s: it answers whatever name "
+                     "is asked for", self.where, self.redact(repr(entry["id"])))
+        else:
+            # Ollama answers "name" with "name:latest".
+            wanted = (name, f"{name}:latest") if ":" not in name else (name,)
+            found = [e for e in entries if e["id"] in wanted]
+            if not found:
+                shown = ", ".join(repr(i) for i in ids[:_LISTED]) + \
+                    (f" and {len(ids) - _LISTED} more" if len(ids) > _LISTED else "")
+                self._fatal = FatalProviderError(self.redact(
+                    f"model {name!r} is not served by the model server at {self.where}; "
+                    f"it serves {shown}"))
+                raise self._fatal
+            entry = found[0]
+            log.info("the model server at %s serves %s", self.where,
+                     self.redact(repr(entry["id"])))
+        known = {k: entry[k] for k in _IDENTITY_FIELDS if k in entry}
+        return json.dumps(known, sort_keys=True, ensure_ascii=False, default=str)
+
+    def _fingerprint_note(self) -> str:
+        return f", with model-fingerprint {self.settings.fingerprint!r}" \
+            if self.settings.fingerprint else " (model-fingerprint can name it)"
+
+    def cache_key(self, request: DocRequest) -> str:  # noqa: LD342 - raised by a callee
+        """Key under which the answer to ``request`` is cached.
+
+        Args:
+            request: The region asked for.
+
+        Returns:
+            A digest of where the answer comes from (server, name, what the server lists of
+            the model, ``model-fingerprint``), the prompt, the schema, temperature and seed.
+
+        Raises:
+            FatalProviderError: When the server does not serve the model (``identify``).
+        """
+        sampling = {"temperature": self.settings.temperature, "seed": self.settings.seed}
+        return make_key("answer", self.settings.identity, self.identify(),
+                        self.settings.fingerprint, PROMPT_VERSION, request.kind.value,
+                        SCHEMA_FOR[request.kind].__name__, messages(request), sampling)
+
+    def stop_notice(self) -> str | None:
+        """One line saying why the run stopped and what is left, or None when it did not.
+
+        Returns:
+            The line, for the end of the run.
+        """
+        if self.stopped is None:
+            return None
+        return (f"stopped: {self.stopped}; {self.left} region{'s' if self.left != 1 else ''} "
+                "left unanswered; answers received are cached, so a re-run asks only for "
+                "what is left")
 
     async def generate(self, request: DocRequest) -> AnySchema:  # noqa: LD342 - raised by a callee
         """Ask the model for one region's content.
@@ -423,10 +582,15 @@ class ModelProvider:
 
         Raises:
             ProviderError: When no valid answer could be had (the region fails).
+            RunStopped: When a repeated failure stopped the run (this region is left).
             FatalProviderError: When no request can succeed (the run stops).
         """
+        self.identify()
         try:
             answer = await self._answer(request)
+        except RunStopped:
+            self.left += 1
+            raise
         except ProviderError:
             raise
         except Exception as exc:  # the one way out is a redacted message
@@ -455,35 +619,96 @@ class ModelProvider:
                 raise ProviderError(self.redact(f"unusable model answer after a second try: "
                                                 f"{second}")) from None
 
+    def _sampling(self, request: DocRequest) -> dict[str, float | int]:
+        """What every request carries besides the messages: the token bound, temperature, seed."""
+        bound = max_tokens(request) if self.settings.max_tokens is None \
+            else self.settings.max_tokens
+        sent: dict[str, float | int] = {"temperature": self.settings.temperature,
+                                        "seed": self.settings.seed}
+        if bound:
+            sent["max_tokens"] = bound
+        return sent
+
+    def _stop(self, why: str) -> RunStopped:
+        """Stop the run (the first reason wins); the error for the region that saw it."""
+        if self.stopped is None:
+            self.stopped = self.redact(why)
+            log.info("the run stops: %s", self.stopped)
+        return RunStopped(self.redact(f"not answered: the run stopped ({why})"))
+
+    def _left_out(self) -> RunStopped:
+        """The error of a region not asked because the run has stopped."""
+        return RunStopped("not asked: the run stopped (see the last lines)")
+
+    def _refuses_schema(self, status: int, message: str) -> bool:
+        """Whether an HTTP error is the server refusing ``response_format: json_schema``."""
+        return self.schema_mode == "json_schema" and status in _SHAPE_STATUS and \
+            _NAMES_SCHEMA_FORMAT.search(message) is not None
+
+    def _repeated(self, status: int, message: str) -> bool:
+        """Count an HTTP failure; True when the same one has now come often enough to stop."""
+        if status in _LATER_STATUS:  # the server asks to wait: the policy's Retry-After
+            self._last_failure, self._same = None, 0
+            return False
+        failure = (status, message)
+        self._same = self._same + 1 if failure == self._last_failure else 1
+        self._last_failure = failure
+        return self._same >= _SAME_FAILURE_LIMIT
+
     async def _complete(self, sent: list[dict[str, str]], schema: type[AnySchema],
                         request: DocRequest) -> AnySchema:
         policy = self.settings.retry
-        for attempt in range(1, policy.tries + 1):
+        sampling = self._sampling(request)
+        attempt = 0
+        while True:
+            attempt += 1
             if self._fatal is not None:
                 raise self._fatal
+            if self.stopped is not None:
+                raise self._left_out()
             await self.limiter.wait()
             self.usage.requests += 1
             self.usage.retries += attempt > 1
             started = time.monotonic()
             what = f"{request.kind.value} {request.qualname} (attempt {attempt})"
+            as_object = self.schema_mode == "json_object"
             try:
                 # A prebuilt response_format: the client then checks finish reasons and
                 # refusals, and we validate the JSON ourselves (below) with pydantic. The raw
                 # response comes first: its shape is checked before the client reads it.
                 raw = await self.client.chat.completions.with_raw_response.parse(
-                    model=self.settings.model, messages=sent,  # type: ignore[arg-type]
-                    response_format=response_format(schema))  # type: ignore[arg-type]
+                    model=self.settings.model,
+                    messages=with_schema(sent, schema) if as_object else sent,  # type: ignore[arg-type]
+                    response_format={"type": "json_object"} if as_object  # type: ignore[arg-type]
+                    else response_format(schema),
+                    **sampling)  # type: ignore[arg-type]
                 completion = self._completion(raw.headers.get("content-type", ""),
                                               raw.content, raw.parse)
             except openai.APIStatusError as exc:
-                self._reached = True
+                self._reached, self._refused = True, 0
                 status = exc.status_code
+                if self._refuses_schema(status, exc.message):
+                    # Said once per run (requests already in flight may hear it too): the
+                    # server's answer, not a retry count, decides the fallback.
+                    self.schema_mode = "json_object"
+                    log.info("the model server at %s refuses response_format json_schema "
+                             "(HTTP %d: %s): asking for json_object with the schema in the "
+                             "prompt", self.where, status, self.redact(exc.message))
+                    self.usage.retries += 1  # the same request again, in the other shape
+                    attempt -= 1
+                    continue
                 if status in _FATAL_STATUS:
                     self._fatal = FatalProviderError(self.redact(
                         f"HTTP {status} from the model server at {self.where} for model "
                         f"{self.settings.model!r}: {exc.message}"))
                     raise self._fatal from None
-                if not is_retryable_status(status) or attempt == policy.tries:
+                if self.stopped is not None:
+                    raise self._left_out() from None
+                if self._repeated(status, exc.message):
+                    raise self._stop(f"HTTP {status} from the model server at {self.where} "
+                                     f"on {self._same} requests in a row: "
+                                     f"{exc.message}") from None
+                if not is_retryable_status(status) or attempt >= policy.tries:
                     raise ProviderError(self.redact(
                         f"HTTP {status} from the model server after {attempt} "
                         f"attempt{'s' if attempt > 1 else ''}: {exc.message}")) from None
@@ -492,25 +717,36 @@ class ModelProvider:
             except openai.APIConnectionError as exc:
                 timed_out = isinstance(exc, openai.APITimeoutError)
                 problem = "timed out" if timed_out else f"connection failed ({exc.message})"
-                if not timed_out and not self._reached:
+                if self.stopped is not None:
+                    raise self._left_out() from None
+                if not timed_out:
                     self._refused += 1
-                    if self._refused >= _CONNECT_LIMIT:
+                    if self._refused >= _CONNECT_LIMIT and not self._reached:
                         self._fatal = self._fatal or FatalProviderError(self.redact(
                             f"cannot connect to the model server at {self.where} "
                             f"({exc.message}); is it running, and is the URL right?"))
                         raise self._fatal from None
-                if attempt == policy.tries:
+                    if self._refused >= _CONNECT_LIMIT:
+                        # It answered before: it died (or restarts). Waiting out every
+                        # retry of every region would only repeat this (16 regions, 83
+                        # requests, 121 s).
+                        raise self._stop(f"the model server at {self.where} stopped "
+                                         f"answering: {self._refused} connections in a row "
+                                         f"failed ({exc.message})") from None
+                if attempt >= policy.tries:
                     raise ProviderError(self.redact(
                         f"no answer after {attempt} attempts: {problem}")) from None
                 await self._pause(attempt, None, problem, what)
                 continue
             except openai.LengthFinishReasonError as exc:
+                self._success()
                 self._count(exc.completion.usage)
                 raise BadAnswer("the answer was cut off (finish_reason=length)") from None
             except openai.ContentFilterFinishReasonError:
+                self._success()
                 raise BadAnswer("the content filter stopped the answer") from None
             except NotACompletion as exc:
-                self._reached = True
+                self._reached, self._refused = True, 0
                 log.info("%s -> %s", what, self.redact(str(exc)))
                 if not self._understood:
                     self._strange += 1
@@ -527,8 +763,10 @@ class ModelProvider:
             except openai.OpenAIError as exc:  # anything else the client says of the answer
                 raise ProviderError(self.redact(
                     f"the model server at {self.where}: {type(exc).__name__}: {exc}")) from None
-            self._reached = self._understood = True
+            self._success()
+            self._understood = True
             self._count(completion.usage)
+            self._note_identity(completion)
             log.info("%s -> ok in %.2f s", what, time.monotonic() - started)
             if not completion.choices:
                 raise BadAnswer("the answer has no choices")
@@ -542,7 +780,24 @@ class ModelProvider:
             except pydantic.ValidationError as exc:
                 raise BadAnswer(f"the JSON does not match the schema: "
                                 f"{_schema_problem(exc)}") from None
-        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _success(self) -> None:
+        """A chat completion came back: no failure repeats any more."""
+        self._reached, self._refused = True, 0
+        self._last_failure, self._same = None, 0
+
+    def _note_identity(self, completion: object) -> None:
+        """Record (and say with ``-v``) what the first answer says of its model."""
+        if self.answered_as is not None:
+            return
+        model = getattr(completion, "model", None)
+        fingerprint = getattr(completion, "system_fingerprint", None)
+        self.answered_as = self.redact(
+            f"model {model!r}" + (f", system_fingerprint {fingerprint!r}" if fingerprint
+                                  else ""))
+        log.info("the model server at %s answers as %s%s; response_format %s", self.where,
+                 self.answered_as, f"; model-fingerprint {self.settings.fingerprint!r}"
+                 if self.settings.fingerprint else "", self.schema_mode)
 
     async def _pause(self, attempt: int, headers: Mapping[str, str] | None, problem: str,
                      what: str) -> None:
