@@ -90,6 +90,7 @@ class Reason(str, Enum):
     LISTED = "a property the class docstring lists under Attributes"
     ASSIGNED = "its docstring is assigned (__doc__ = ...)"
     NO_MODULE_DOCS = "the project writes no module docstrings"
+    CONSTRUCTOR_IN_CLASS = "the project documents constructors in the class docstring"
     NESTED = "nested in a function"
     TEST = "test code"
     PRIVATE = "private"
@@ -218,15 +219,18 @@ class Exemptions:
         scope: What ``--all`` covers besides public top-level definitions.
         modules: Whether the project writes module docstrings (learned: see
             ``HouseStyle.documents_modules``).
+        init_docs: Whether ``__init__`` gets a docstring of its own (learned: see
+            ``HouseStyle.init_docstrings``).
     """
 
     def __init__(self, tree: ast.Module, lines: Sequence[str], path: Path | None,
-                 scope: Scope, modules: bool = True) -> None:
+                 scope: Scope, modules: bool = True, init_docs: bool = True) -> None:
         self._tree = tree
         self._lines = lines
         self._path = path
         self._scope = scope
         self._modules = modules
+        self._init_docs = init_docs
         self._classes: dict[str, ast.ClassDef] | None = None
         self._by_name: dict[str, ast.ClassDef] | None = None
         self._private_module: bool | None = None
@@ -305,6 +309,8 @@ class Exemptions:
             if self._in_private_module() and not self._reexported(definition):
                 return Reason.PRIVATE_MODULE
         if node.name == "__init__" and definition.class_name is not None:
+            if not self._init_docs:
+                return Reason.CONSTRUCTOR_IN_CLASS
             cls = self._class_of(definition)
             if cls is not None and documents_constructor(cls, node):
                 return Reason.CONSTRUCTOR

@@ -169,7 +169,8 @@ def load(path: Path, options: Options, learning: Learning | None = None
     else:
         house = HouseStyle((), options.types)
     exempt = Exemptions(tree, source.text.splitlines(), path, options.scope,
-                        modules=house.documents_modules) if options.all_defs else None
+                        modules=house.documents_modules,
+                        init_docs=house.init_docstrings) if options.all_defs else None
     targets, region_problems = resolve(tree, scan.regions, options.all_defs, exempt)
     problems = sorted([*scan.problems, *region_problems], key=lambda p: (p.line, p.col))
     if problems:

@@ -584,7 +584,8 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
     marked = {id(t.node): t for t in targets if t.node is not None}
     # The one rule of what needs no docstring, shared with ``generate --all``.
     exemptions = Exemptions(tree, checker.lines, path, options.scope,
-                            modules=checker.house.documents_modules)
+                            modules=checker.house.documents_modules,
+                            init_docs=checker.house.init_docstrings)
     checker.check_module(any(t.kind is Kind.MODULE for t in targets), exemptions)
     for definition in iter_defs(tree):
         node, qualname = definition.node, definition.qualname

@@ -94,3 +94,34 @@ def fresh(name: str, **kwargs: object) -> str:
     text = (tmp_path / "pkg" / "new.py").read_text()
     assert "        kwargs: TODO: describe." in text
     assert "        **kwargs" not in text
+
+
+_CLASS = '''class Thing{i}:
+    """A thing.
+
+    Args:
+        size: The size.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+'''
+
+
+def test_no_init_docstring_where_the_project_documents_constructors_in_the_class(
+        tmp_path: Path, llm_doc: Run) -> None:
+    # peft: 22 classes document their constructor in the class docstring, 11 in __init__.
+    files = {f"m{i}.py": f'"""Module {i}."""\n\n\n' + _CLASS.format(i=i) for i in range(5)}
+    files["new.py"] = '''"""New."""
+
+
+class Fresh:
+    """A fresh thing."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+'''
+    _project(tmp_path, files)
+    generated = llm_doc("generate", "--all", "--provider", "static", "--diff", "pkg/new.py")
+    assert generated.returncode == 0, generated.stderr
+    assert generated.stdout == ""  # no "Initialize the instance." docstring on __init__
