@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -54,6 +55,10 @@ _BUILTIN_TYPES = frozenset(name for name, value in vars(builtins).items()
                            if isinstance(value, type) and not name.startswith("_")) | {"None"}
 
 _T = TypeVar("_T")
+
+#: Evidence's counters other than ``headings`` (summed, stored and read back alike).
+_COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header", "defaults",
+             "default_ticks", "markers", "raises", "modules", "stars", "constructors")
 
 __all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "Evidence", "HouseStyle",
            "clearly_type", "header_end", "house_style", "module_docstring_below"]
@@ -227,10 +232,53 @@ class Evidence:
         """
         for section, counts in other.headings.items():
             self.headings.setdefault(section, Counter()).update(counts)
-        for name in ("units", "hangings", "typed", "backticks", "blank", "below_header",
-                     "defaults", "default_ticks", "markers", "raises", "modules", "stars",
-                     "constructors"):
+        for name in _COUNTERS:
             getattr(self, name).update(getattr(other, name))
+
+    def to_json(self) -> str:
+        """The counts as JSON (``from_json`` reads them back), for the evidence cache."""
+        counters = {name: [[key, count] for key, count in getattr(self, name).items()]
+                    for name in _COUNTERS}
+        headings = {section.value: dict(counts) for section, counts in self.headings.items()}
+        return json.dumps({"headings": headings, **counters}, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Evidence | None:
+        """Counts read back from ``to_json``'s text; None unless it is exactly that shape.
+
+        The text comes from a cache file, which a repository may have written: every key,
+        type and value is checked (a forged row is a miss, never an error).
+
+        Args:
+            text: The stored text.
+
+        Returns:
+            The counts, or None.
+        """
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+        if type(data) is not dict or set(data) != {"headings", *_COUNTERS}:
+            return None
+        evidence = cls()
+        headings = data["headings"]
+        if type(headings) is not dict:
+            return None
+        for name, counts in headings.items():
+            section = next((s for s in Section if s.value == name), None)
+            if section is None or type(counts) is not dict or not all(
+                    type(k) is str and type(v) is int and v >= 0 for k, v in counts.items()):
+                return None
+            evidence.headings[section] = Counter(counts)
+        for name in _COUNTERS:
+            pairs = data[name]
+            if type(pairs) is not list or not all(
+                    type(pair) is list and len(pair) == 2 and type(pair[0]) in (str, bool)
+                    and type(pair[1]) is int and pair[1] >= 0 for pair in pairs):
+                return None
+            getattr(evidence, name).update(dict(pairs))
+        return evidence
 
     @property
     def empty(self) -> bool:

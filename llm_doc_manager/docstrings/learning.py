@@ -14,6 +14,7 @@ that uses worker processes learns everything its files need in the parent first
 from __future__ import annotations
 
 import ast
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,6 +23,8 @@ from llm_doc_manager.analysis.load import parse_source, read_file
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.docstrings.conventions import Evidence, HouseStyle, house_style
 from llm_doc_manager.source.discovery import PROJECT_MARKERS, iter_files
+from llm_doc_manager.source.files import SourceFile
+from llm_doc_manager.store import ResultStore, code_fingerprint
 
 #: Files learned from per folder and per project, at most (evenly spread when more).
 SAMPLE_FILES = 200
@@ -62,16 +65,20 @@ def _project_files(root: Path) -> list[Path]:
     return sorted(path for path in found if path.suffix == ".py")
 
 
-def _file_evidence(path: Path) -> Evidence:
+def _file_evidence(path: Path, source: SourceFile | Finding | None = None) -> Evidence:
     """What one file's docstrings show (nothing when it cannot be read or parsed)."""
     evidence = Evidence()
-    source = read_file(path)
+    source = read_file(path) if source is None else source
     if isinstance(source, Finding):
         return evidence
     tree = parse_source(path, source.text)
     if isinstance(tree, ast.Module):
         evidence.add_tree(tree, source.text.splitlines())
     return evidence
+
+
+#: Prefix of the evidence cache's keys (the rest: a digest of the tool's code and the file).
+_EVIDENCE_KEY = "evidence-v1:"
 
 
 class Learning:
@@ -81,8 +88,15 @@ class Learning:
     summed from), so a primed ``Learning`` costs a worker no read.
     """
 
-    def __init__(self) -> None:
-        """Start with nothing learned."""
+    def __init__(self, store: ResultStore[str] | None = None) -> None:
+        """Start with nothing learned.
+
+        Args:
+            store: Where each file's evidence is kept by content between runs (``validate``
+                learns on every run, warm ones included: a file read from the store is
+                hashed, not parsed). None: nothing kept.
+        """
+        self._store = store
         self._files: dict[Path, Evidence] = {}
         self._folders: dict[Path, Evidence] = {}
         self._projects: dict[Path, Evidence] = {}
@@ -91,10 +105,32 @@ class Learning:
     def __getstate__(self) -> dict[str, object]:
         """What a worker receives: the folders' and projects' sums, not every file's."""
         return {"_files": {}, "_folders": self._folders, "_projects": self._projects,
-                "_roots": self._roots}
+                "_roots": self._roots, "_store": None}
+
+    def _from_store(self, paths: list[Path]) -> None:
+        """Learn the files not yet known, from the store where their content is known."""
+        assert self._store is not None
+        sources = {path: read_file(path) for path in paths if path not in self._files}
+        salt = code_fingerprint().encode()
+        keys = {path: _EVIDENCE_KEY + hashlib.sha256(salt + source.digest).hexdigest()
+                for path, source in sources.items() if not isinstance(source, Finding)}
+        stored = self._store.get_many(list(keys.values()))
+        fresh: list[tuple[str, str]] = []
+        for path, source in sources.items():
+            key = keys.get(path)
+            known = Evidence.from_json(stored[key]) if key in stored else None
+            if known is None:
+                known = _file_evidence(path, source)
+                if key is not None:
+                    fresh.append((key, known.to_json()))
+            self._files[path] = known
+        self._store.put_many(fresh)
 
     def _sum(self, paths: Iterable[Path]) -> Evidence:
         total = Evidence()
+        paths = list(paths)
+        if self._store is not None:
+            self._from_store(paths)
         for path in paths:
             if path not in self._files:
                 self._files[path] = _file_evidence(path)

@@ -79,19 +79,21 @@ def _check_all(todo: list[_Job], all_defs: bool, settings: Settings,
                              chunksize=8))
 
 
-def _learned(files: list[Path], settings: Settings
+def _learned(files: list[Path], settings: Settings, store: ResultStore[str]
              ) -> dict[Path, tuple[Evidence | None, bytes]]:
     """Each file's project evidence, and the choices it makes as bytes for the cache key.
 
     The choices a file's own docstrings make are in its bytes; what its project shows is
-    not, so a project that starts writing module docstrings re-checks its files.
+    not, so a project that starts writing module docstrings re-checks its files. Each
+    sampled file's evidence is kept in the result store by content: a warm run hashes the
+    sample, it does not parse it.
     """
     if settings.conventions != "learn":
         return {}
     from llm_doc_manager.docstrings.conventions import HouseStyle
     from llm_doc_manager.docstrings.learning import Learning
 
-    learning = Learning()
+    learning = Learning(store)
     found: dict[Path, tuple[Evidence | None, bytes]] = {}
     for path in files:
         # The widest level generate learns from: the project, else (no project marker up
@@ -120,23 +122,11 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
         Every finding, before select, ignore and baseline are applied.
     """
     signature = _signature(settings, all_defs).encode()
-    jobs_list: list[_Job] = []
     findings: list[Finding] = []
-    learned = _learned(files, settings)
-    for path in files:
-        source = read_file(path)
-        if isinstance(source, Finding):  # unreadable or undecodable: nothing to check
-            findings.append(source)
-            continue
-        # A module's privacy, its re-exports and whether it is test code come from its path
-        # and its packages' ``__init__.py`` files, not its bytes (LD301).
-        private = (module_standing(path) + "\0").encode() if all_defs else b"\0"
-        project, choices = learned.get(path, (None, b""))
-        jobs_list.append(_Job(str(path), hashlib.sha256(
-            signature + private + choices + b"\0" + source.digest).hexdigest(), project))
     results: ResultStore[str] = ResultStore(
         cache_dir(settings) / RESULTS_FILE if use_cache else None)
     try:
+        jobs_list = _jobs(files, settings, all_defs, signature, results, findings)
         known = {key: rows for key, value in results.get_many([j.key for j in jobs_list]).items()
                  if (rows := _stored(value)) is not None}
         todo = [j for j in jobs_list if j.key not in known]
@@ -151,6 +141,25 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
     finally:
         results.close()
     return findings
+
+
+def _jobs(files: list[Path], settings: Settings, all_defs: bool, signature: bytes,
+          results: ResultStore[str], findings: list[Finding]) -> list[_Job]:
+    """One job per readable file, keyed by what its findings depend on (the rest: findings)."""
+    jobs_list: list[_Job] = []
+    learned = _learned(files, settings, results)
+    for path in files:
+        source = read_file(path)
+        if isinstance(source, Finding):  # unreadable or undecodable: nothing to check
+            findings.append(source)
+            continue
+        # A module's privacy, its re-exports and whether it is test code come from its path
+        # and its packages' ``__init__.py`` files, not its bytes (LD301).
+        private = (module_standing(path) + "\0").encode() if all_defs else b"\0"
+        project, choices = learned.get(path, (None, b""))
+        jobs_list.append(_Job(str(path), hashlib.sha256(
+            signature + private + choices + b"\0" + source.digest).hexdigest(), project))
+    return jobs_list
 
 
 def _stored(value: str) -> list[list[object]] | None:
