@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from llm_doc_manager.analysis import ClassFacts, FunctionFacts, ModuleFacts, Param
@@ -591,6 +591,25 @@ def _plan_args(entries: Sequence[Entry], params: Sequence[Param], placeholder: s
     return _ArgPlan(renamed, stale, [], missing)
 
 
+def carried(params: Sequence[Param], documented: Iterable[str]) -> bool:
+    """Whether ``*args``/``**kwargs`` need no entry: the docstring documents what they carry.
+
+    A wrapper (``@functools.wraps(jax.lax.cond) def cond(*args, **kwargs)``) documents
+    the arguments it passes on (``pred``, ``true_fun``), which the signature does not name.
+
+    Args:
+        params: The signature's parameters.
+        documented: The names of the Args entries.
+
+    Returns:
+        True when the signature takes ``*args`` or ``**kwargs`` and an entry names no
+        parameter.
+    """
+    names = {bare(p.name) for p in params}
+    return any(p.kind in ("var_positional", "var_keyword") for p in params) and \
+        any(bare(name) not in names for name in documented)
+
+
 def _written(param: Param, conv: Conventions) -> str:
     """A parameter's name as an entry writes it: ``*args`` with its stars unless the project
     writes them without."""
@@ -618,6 +637,8 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
     renamed, missing = plan.renamed, plan.missing
     listed = listed_names(layout, block)
     missing = [p for p in missing if bare(p.name) not in listed]
+    if carried(params, [e.name for e in entries]):
+        missing = [p for p in missing if p.kind not in ("var_positional", "var_keyword")]
     for entry in entries:
         found = renamed.get(id(entry)) or by_name.get(bare(entry.name))
         if found is None:

@@ -234,6 +234,10 @@ def _agrees(documented: str, annotated: str) -> bool:
     """
     if documented == annotated:
         return True
+    # ``tuple[X]`` written for ``tuple[X, ...]``: prose says "a tuple of X" either way.
+    if annotated.startswith("tuple[") and annotated.endswith(",Ellipsis]") and \
+            documented == annotated.removesuffix(",Ellipsis]") + "]":
+        return True
     # Inside brackets too, a left-out None is no difference.
     documented = documented.replace("None|", "").replace("|None", "")
     annotated = annotated.replace("None|", "").replace("|None", "")

@@ -71,7 +71,7 @@ from llm_doc_manager.docstrings.conventions import Evidence, house_style
 from llm_doc_manager.docstrings.exempt import Exemptions, Scope
 from llm_doc_manager.docstrings.layout import heading_problems
 from llm_doc_manager.docstrings.parse import parse_layout
-from llm_doc_manager.docstrings.sync import combined_names, listed_names
+from llm_doc_manager.docstrings.sync import carried, combined_names, listed_names
 from llm_doc_manager.docstrings.truth import (
     contradicts,
     never_raised,
@@ -293,16 +293,19 @@ class _FileChecker:
                          f"{display_width(physical)} columns long (limit {width})",
                          doc.noqa, _past(physical, width))
         parsed = doc.parsed
-        for heading, names in (("Args", [a.name for a in parsed.args]),
-                               ("Attributes", [a.name for a in parsed.attributes]),
-                               ("Raises", [r.exception_type for r in parsed.raises])):
+        for heading, names, form in (
+                ("Args", [a.name for a in parsed.args], "name (type): description"),
+                ("Attributes", [a.name for a in parsed.attributes],
+                 "name (type): description"),
+                ("Raises", [r.exception_type for r in parsed.raises],
+                 "Exception: description")):
             # ``a, b: text`` documents both names (see ``listed_names``); not in Raises.
             for name in [n for n in _malformed(names) if heading == "Raises" or
                          not combined_names(n)][:1]:
                 malformed = True
                 self.at_entry(doc, name, MALFORMED_ENTRY,
                               f"{qualname}: '{name[:40]}' in section '{heading}' is not a "
-                              "'name (type): description' entry")
+                              f"'{form}' entry")
         for kind, entries in (("argument", parsed.args), ("attribute", parsed.attributes)):
             for entry in entries:
                 if not entry.description.strip() and not _malformed([entry.name]) and \
@@ -310,7 +313,9 @@ class _FileChecker:
                     self.at_entry(doc, entry.name, EMPTY_DESCRIPTION,
                                   f"{qualname}: {kind} '{entry.name}' has no description")
         for exc in parsed.raises:
-            if not exc.description.strip():
+            # A malformed entry (``ValueError if x is bad``: the whole line read as its
+            # name) is LD365 already; its text is there, only not where Google puts it.
+            if not exc.description.strip() and not _malformed([exc.exception_type]):
                 self.at_entry(doc, exc.exception_type, EMPTY_DESCRIPTION,
                               f"{qualname}: exception '{exc.exception_type}' has no "
                               "description")
@@ -359,7 +364,10 @@ class _FileChecker:
     def args(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
         params = {bare(p.name): p for p in facts.params}
         documented = {bare(a.name): a for a in doc.parsed.args if not combined_names(a.name)}
+        forwarding = carried(facts.params, documented)
         for name, expected in params.items():
+            if forwarding and expected.kind in ("var_positional", "var_keyword"):
+                continue  # what *args/**kwargs carry is documented instead (``carried``)
             if name not in documented and not self.listed(doc, Section.ARGS, name, qualname,
                                                           "argument"):
                 self.at_doc(doc, ARG_MISSING,
@@ -586,6 +594,10 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
     exemptions = Exemptions(tree, checker.lines, path, options.scope,
                             modules=checker.house.documents_modules,
                             init_docs=checker.house.init_docstrings)
+    if exemptions.generated and not targets:
+        # A generated file's text is its generator's: nothing to ask of its docstrings
+        # (generate leaves it alone too), unless a person marked a region in it.
+        return sorted(checker.findings, key=lambda f: (f.line, f.col, f.code))
     checker.check_module(any(t.kind is Kind.MODULE for t in targets), exemptions)
     for definition in iter_defs(tree):
         node, qualname = definition.node, definition.qualname

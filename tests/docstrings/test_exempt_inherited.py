@@ -138,3 +138,94 @@ def test_a_namespace_folder_inside_a_private_package_is_private(tmp_path: Path,
     (inner / "shim.py").write_text("class hk:\n    pass\n")
     checked = llm_doc("validate", "--all", "--select", "LD301", "pkg")
     assert checked.returncode == 0, checked.stdout
+
+
+GENERATED = '''# Inference code generated from the JSON schema spec in @huggingface/tasks.
+#
+# See:
+#   - script: https://example.invalid/scripts/inference-codegen.ts
+from dataclasses import dataclass
+
+
+@dataclass
+class SentenceSimilarityInputData:
+    sentences: list[str]
+    source_sentence: str
+'''
+
+FORWARDING = '''"""Wrappers."""
+
+import functools
+
+
+def _cond(pred, true_fun, false_fun):
+    return true_fun() if pred else false_fun()
+
+
+@functools.wraps(_cond)
+def cond(*args, **kwargs):
+    """Equivalent to ``_cond`` but with state.
+
+    Args:
+        pred: The predicate.
+        true_fun: Called when true.
+        false_fun: Called when false.
+
+    Returns:
+        What the called function returns.
+    """
+    return _cond(*args, **kwargs)
+'''
+
+
+def test_a_generated_file_is_neither_asked_nor_written(tmp_path: Path, llm_doc: Run) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    path = tmp_path / "types_gen.py"
+    path.write_text(GENERATED)
+    checked = llm_doc("validate", "--all", "--select", "LD301", "types_gen.py")
+    assert checked.returncode == 0, checked.stdout
+    generated = llm_doc("generate", "--all", "--provider", "static", "--check", "types_gen.py")
+    assert generated.returncode == 0, generated.stderr
+
+
+def test_a_main_module_is_not_asked_for_a_docstring(tmp_path: Path, llm_doc: Run) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""Pkg."""\n')
+    (package / "__main__.py").write_text("# Entry point: python -m pkg.\nprint('hi')\n")
+    checked = llm_doc("validate", "--all", "--select", "LD301", "pkg")
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_what_stars_carry_may_be_documented_instead(tmp_path: Path, llm_doc: Run) -> None:
+    # haiku's stateful.cond: no LD311 for *args/**kwargs, and no placeholder entries added.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "w.py").write_text(FORWARDING)
+    checked = llm_doc("validate", "--all", "--select", "LD311", "w.py")
+    assert checked.returncode == 0, checked.stdout
+    generated = llm_doc("generate", "--all", "--provider", "static", "--diff", "w.py")
+    assert "args: TODO" not in generated.stdout
+
+
+def test_a_malformed_raises_entry_is_one_finding(tmp_path: Path, llm_doc: Run) -> None:
+    # optax's ``ValueError if the given node is not a NamedTuple``: LD365, not LD363 too.
+    (tmp_path / "r.py").write_text('''"""R."""
+
+
+def check(node: object) -> None:
+    """Check a node.
+
+    Args:
+        node: The node.
+
+    Raises:
+        ValueError if the given node is not a NamedTuple or a dict.
+    """
+    if not isinstance(node, dict):
+        raise ValueError(node)
+''')
+    checked = llm_doc("validate", "--all", "r.py")
+    assert "LD365" in checked.stdout
+    assert "'Exception: description'" in checked.stdout
+    assert "LD363" not in checked.stdout

@@ -17,6 +17,8 @@ from llm_doc_manager.validate.checks import CheckOptions, check_source
     ("float", "int", False),  # a float is no int
     ("str", "float", False),
     ("`int` or `float`, *optional*", "float | None", True),
+    ("tuple[type[Exception]]", "tuple[type[Exception], ...]", True),  # huggingface_hub
+    ("tuple[int]", "tuple[str, ...]", False),
 ])
 def test_number_types(documented: str, annotation: str, agrees: bool) -> None:
     assert same_type(documented, annotation) is agrees

@@ -59,8 +59,10 @@ def test_every_word_survives_a_fix(synced: tuple[Path, Path, str]) -> None:
         changed += 1
         assert ast_without_docstrings(old_text) == ast_without_docstrings(new_text), old
         compare(str(old.relative_to(before)), old_text, new_text, tally)
-    assert changed > 100, summary  # the corpus has real drift: the test would notice no work
-    assert tally.changed > 500
+    # The corpus has real drift: the test would notice no work. (openai's files generated
+    # by Stainless are left alone: their generator owns their text.)
+    assert changed > 50, summary
+    assert tally.changed > 100
     assert tally.lost == [], tally.lost[:20]
     # Lines of existing docstrings are rarely touched: entries and sections are added.
     assert tally.lines_changed < tally.lines_added / 20
