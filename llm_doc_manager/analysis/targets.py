@@ -29,6 +29,9 @@ class Exempt(Protocol):
     def left_out(self, definition: Definition) -> bool:
         """Whether a definition is left alone."""
 
+    def in_line_only(self, definition: Definition) -> bool:
+        """Whether a definition's docstring is only kept in line (no section added)."""
+
 
 @dataclass(frozen=True)
 class Target:
@@ -42,6 +45,8 @@ class Target:
         line: Line of the def/class keyword or first statement.
         class_name: Enclosing class of a method.
         region: The region that asked for it (None with ``--all``).
+        in_line_only: An exempt definition's existing docstring (``--all``): entries of its
+            sections are kept in line with the code, no section is added to it.
     """
 
     kind: Kind
@@ -51,6 +56,7 @@ class Target:
     line: int
     class_name: str | None
     region: Region | None
+    in_line_only: bool = False
 
 
 def _last_line(stmt: ast.stmt) -> int:
@@ -97,7 +103,8 @@ def resolve(tree: ast.Module, regions: tuple[Region, ...], all_defs: bool,
                 continue
             kind = Kind.CLASS if isinstance(d.node, ast.ClassDef) else Kind.DOC
             targets[id(d.node)] = Target(kind, d.node, (), d.qualname, d.node.lineno,
-                                         d.class_name, None)
+                                         d.class_name, None,
+                                         exempt is not None and exempt.in_line_only(d))
     for region in regions:
         if region.kind is Kind.MODULE:
             targets.setdefault(id(tree), Target(Kind.MODULE, tree, (), "<module>", region.start,

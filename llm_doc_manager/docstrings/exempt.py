@@ -388,6 +388,21 @@ class Exemptions:
         return reason in _UNTOUCHED or (reason is not None and
                                           docstring_expr(self._tree.body) is None)
 
+    def in_line_only(self, definition: Definition) -> bool:
+        """Whether a definition's docstring is kept in line only, with no section added.
+
+        A private helper's docstring (``_send_commit``: prose and Raises for thirteen
+        arguments) is not asked for an Args section it never had; what its sections
+        say is still kept in line.
+
+        Args:
+            definition: A def or class of the file.
+
+        Returns:
+            True for an exempt definition (one ``--all`` would not ask a docstring of).
+        """
+        return self.definition(definition) is not None
+
     def left_out(self, definition: Definition) -> bool:
         """Whether ``--all`` leaves a definition alone.
 

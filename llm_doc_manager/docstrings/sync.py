@@ -86,6 +86,8 @@ class Conventions:
         one_line: Whether the closing quotes share the summary's line (then new sections
             also get a last line holding only the margin, for the closing quotes).
         house: The project's conventions (heading spellings of new sections).
+        add_sections: Whether a missing section may be added (False: an exempt
+            definition's docstring, whose existing sections only are kept in line).
     """
 
     margin: str
@@ -96,6 +98,7 @@ class Conventions:
     width: int
     one_line: bool
     house: HouseStyle = DEFAULT
+    add_sections: bool = True
 
 
 def conventions(layout: Layout, indent: str, unit: str, width: int,
@@ -322,7 +325,7 @@ class _Syncer:
         # A line that looks like a heading but is not read as one (``Agrs:``, an indented
         # ``Args:``) means the docstring's structure is unclear: a second section would
         # duplicate what a person meant to write, so nothing is added (validate says why).
-        if not self.unclear:
+        if not self.unclear and self.conv.add_sections:
             self.new_sections.append((section, body))
 
     @functools.cached_property

@@ -358,6 +358,8 @@ def _synced(parsed: ParsedFile, entry: PlannedRegion,
         indent = body_indent(positions, parsed.tree, node)
         unit = positions.indent_unit(parsed.tree, positions.indent(node.lineno))
     conv = conventions(layout, indent, unit, options.width, parsed.house)
+    if entry.target.in_line_only:
+        conv = replace(conv, add_sections=False)
     lines, entries = sync_counted(layout, facts, answer, conv, options.placeholder)
     if lines is None:
         return _NO_EDITS

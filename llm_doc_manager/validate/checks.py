@@ -172,6 +172,7 @@ class _FileChecker:
         self.house = house_style(tree, [options.project] if options.project else [],
                                  learn=options.learn)
         self.noqa = _line_noqa(self.lines)
+        self.whole = True  # whether sections may be asked of the docstring being checked
         self.findings: list[Finding] = []
 
     def add(self, line: int, code: str, message: str, suppressed: frozenset[str] = frozenset(),
@@ -346,7 +347,7 @@ class _FileChecker:
         self.format_checks(doc, "<module>")
 
     def check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str,
-                       class_name: str | None, require: bool) -> None:
+                       class_name: str | None, require: bool, whole: bool = True) -> None:
         doc = self.doc(node)
         if doc is None:
             if require:
@@ -357,11 +358,16 @@ class _FileChecker:
         if not parsed.google or malformed or (self.options.skip_short and _is_short(parsed)):
             return  # a malformed docstring cannot be compared with the code: LD362/365 say so
         facts = function_facts(node, class_name)
+        # An exempt definition's docstring (a private helper's) is checked within the
+        # sections it has: no section is asked of it (generate adds none either).
+        self.whole = whole
         self.args(doc, facts, qualname)
         self.returns_yields(doc, facts, qualname)
         self.raises(node, doc, facts, qualname)
 
     def args(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
+        if not self.whole and doc.layout.block(Section.ARGS) is None:
+            return
         params = {bare(p.name): p for p in facts.params}
         documented = {bare(a.name): a for a in doc.parsed.args if not combined_names(a.name)}
         forwarding = carried(facts.params, documented)
@@ -428,7 +434,8 @@ class _FileChecker:
         # A stub annotated ``Iterator[T]``/``Generator[...]`` may say what it yields instead.
         yields_instead = facts.undecidable and facts.annotated_iterator and \
             parsed.yields is not None
-        if facts.needs_returns and parsed.returns is None and not yields_instead:
+        if facts.needs_returns and parsed.returns is None and not yields_instead and \
+                self.whole:
             self.at_doc(doc, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
                         "has no Returns section")
         if parsed.returns is not None and returns_impossible(facts):
@@ -439,7 +446,7 @@ class _FileChecker:
             self.add(self.section_line(doc, Section.RETURNS), RETURNS_TYPE,
                      f"{qualname}: Returns says {parsed.returns.type_hint} but the annotation "
                      f"is {facts.return_annotation}", doc.noqa)
-        if facts.documents_yield and parsed.yields is None:
+        if facts.documents_yield and parsed.yields is None and self.whole:
             self.at_doc(doc, YIELDS_MISSING, f"{qualname}: is a generator but the docstring "
                         "has no Yields section")
         if parsed.yields is not None and yields_impossible(facts):
@@ -460,7 +467,8 @@ class _FileChecker:
         documented = [r.exception_type for r in doc.parsed.raises]
         # A project that does not document exceptions is not asked to, where a docstring
         # has no Raises section (``generate`` adds none there either).
-        asked = facts.documented_raises if documented or self.house.documents_raises else ()
+        asked = facts.documented_raises if documented or (
+            self.house.documents_raises and self.whole) else ()
         for fact in asked:
             if not any(same_exception(fact.exception, d) for d in documented):
                 self.add(fact.line, RAISES_MISSING, f"{qualname}: raises {fact.exception} but "
@@ -608,10 +616,10 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
         # (magic methods included). Nor is ``__init__``: whether the constructor's arguments
         # go in the class docstring or in ``__init__``'s is the project's choice (pydoclint's
         # --allow-init-docstring), which LD301 on ``__init__`` would make for it.
-        require = target is not None or (exemptions.definition(definition) is None and
-                                         node.name != "__init__")
+        whole = target is not None or exemptions.definition(definition) is None
+        require = whole and (target is not None or node.name != "__init__")
         if isinstance(node, ast.ClassDef):
             checker.check_class(node, qualname, require)
         else:
-            checker.check_function(node, qualname, definition.class_name, require)
+            checker.check_function(node, qualname, definition.class_name, require, whole)
     return sorted(checker.findings, key=lambda f: (f.line, f.col, f.code))

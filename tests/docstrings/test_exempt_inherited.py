@@ -229,3 +229,45 @@ def check(node: object) -> None:
     assert "LD365" in checked.stdout
     assert "'Exception: description'" in checked.stdout
     assert "LD363" not in checked.stdout
+
+
+PRIVATE = '''"""Commits."""
+
+
+def _send_commit(repo: str, token: str, message: str) -> str:
+    """Send the commit; the caller has checked every argument.
+
+    Raises:
+        ValueError: If the server refuses it.
+    """
+    if not repo:
+        raise ValueError(repo)
+    return message
+
+
+def _described(repo: str, token: str) -> str:
+    """Describe.
+
+    Args:
+        repo: The repository.
+    """
+    return repo + token
+'''
+
+
+def test_a_private_docstring_is_kept_in_line_within_its_sections(tmp_path: Path,
+                                                                 llm_doc: Run) -> None:
+    # huggingface_hub's _send_commit: prose and Raises for thirteen arguments; no Args
+    # section is asked of it or added to it. An existing Args section is still completed.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    path = tmp_path / "c.py"
+    path.write_text(PRIVATE)
+    checked = llm_doc("validate", "--all", "c.py")
+    assert "_send_commit" not in checked.stdout, checked.stdout
+    assert "_described: argument 'token' is not documented" in checked.stdout
+    generated = llm_doc("generate", "--all", "--provider", "static", "--yes", "c.py")
+    assert generated.returncode == 0, generated.stderr
+    text = path.read_text()
+    assert text.count("Args:") == 1
+    assert "        token: TODO: describe." in text
+    assert "Returns:" not in text

@@ -61,7 +61,7 @@ def test_every_word_survives_a_fix(synced: tuple[Path, Path, str]) -> None:
         compare(str(old.relative_to(before)), old_text, new_text, tally)
     # The corpus has real drift: the test would notice no work. (openai's files generated
     # by Stainless are left alone: their generator owns their text.)
-    assert changed > 50, summary
+    assert changed > 30, summary
     assert tally.changed > 100
     assert tally.lost == [], tally.lost[:20]
     # Lines of existing docstrings are rarely touched: entries and sections are added.
