@@ -213,7 +213,7 @@ def same_type(doc_text: str, annotation: str, has_default: bool = False) -> bool
     documented, annotated = documented - {"None"}, annotated - {"None"}
     # "int or float" for a ``float``: the int is a float too (but a lone documented ``int``
     # for a ``float`` annotation is a changed type, retyped).
-    members = {d for d in documented if not any(
+    members = {d for d in documented if d in annotated or not any(
         d in _NUMERIC_TOWER.get(a, ()) and a in documented for a in annotated)} or documented
     if all(any(_agrees(d, a) for a in annotated) for d in members) and \
             all(any(_agrees(d, a) for d in members) for a in annotated):

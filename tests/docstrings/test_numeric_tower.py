@@ -19,6 +19,7 @@ from llm_doc_manager.validate.checks import CheckOptions, check_source
     ("`int` or `float`, *optional*", "float | None", True),
     ("tuple[type[Exception]]", "tuple[type[Exception], ...]", True),  # huggingface_hub
     ("tuple[int]", "tuple[str, ...]", False),
+    ("`Union[int, float, str]`, *optional*", "int | float | str | None", True),  # run_job
 ])
 def test_number_types(documented: str, annotation: str, agrees: bool) -> None:
     assert same_type(documented, annotation) is agrees
