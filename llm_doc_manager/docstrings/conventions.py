@@ -104,6 +104,8 @@ class Evidence:
         stars: Whether an Args entry of ``*args``/``**kwargs`` is written with its stars.
         constructors: Where a class with constructor arguments documents them: ``class``
             (an Args section in the class docstring) or ``init`` (in ``__init__``'s).
+        generators: Which section a generator's sectioned docstring says what it gives in:
+            ``yields`` or ``returns`` (huggingface_hub: ``Returns: `Iterable[...]```).
     """
 
     headings: dict[Section, Counter[str]] = field(default_factory=dict)
@@ -120,6 +122,7 @@ class Evidence:
     modules: Counter[bool] = field(default_factory=Counter)
     stars: Counter[bool] = field(default_factory=Counter)
     constructors: Counter[str] = field(default_factory=Counter)
+    generators: Counter[str] = field(default_factory=Counter)
 
     def add_docstring(self, value: str, defaulted: frozenset[str] = frozenset(),
                       raises: bool = False, starred: frozenset[str] = frozenset()) -> None:
@@ -214,6 +217,14 @@ class Evidence:
                 self.add_docstring(value, _defaulted(node),
                                    sectioned and not isinstance(node, (ast.Module, ast.ClassDef))
                                    and _raises(node), _starred(node))
+                if sectioned and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                        and _yields(node):
+                    layout = read_layout(value)
+                    for section, name in ((Section.YIELDS, "yields"),
+                                          (Section.RETURNS, "returns")):
+                        if layout.block(section) is not None:
+                            self.generators[name] += 1
+                            break
             if isinstance(node, ast.ClassDef):
                 place = _constructor_place(node)
                 if place is not None:
@@ -340,6 +351,20 @@ def _defaulted(node: ast.AST) -> frozenset[str]:
     names |= {a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
               if d is not None}
     return frozenset(names)
+
+
+def _yields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a function's own body yields (a generator)."""
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                ast.Lambda)):
+            continue
+        if isinstance(current, (ast.Yield, ast.YieldFrom)):
+            return True
+        stack.extend(ast.iter_child_nodes(current))
+    return False
 
 
 def _raises(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -613,6 +638,17 @@ class HouseStyle:
             if counts["class"] + counts["init"] >= MODULES_SEEN:
                 return counts["class"] <= counts["init"]
         return True
+
+    @functools.cached_property
+    def generators_under_returns(self) -> bool:
+        """Whether generators say what they give under ``Returns:`` (a majority of at least
+        ``MODULES_SEEN`` sectioned generator docstrings, the file's else the project's):
+        such a Returns section is then not renamed Yields, nor reported (LD322, LD331)."""
+        for index in sorted({0, len(self._levels) - 1}) if self._levels else ():
+            counts = self._level(index).generators
+            if counts["returns"] + counts["yields"] >= MODULES_SEEN:
+                return counts["returns"] > counts["yields"]
+        return False
 
     @functools.cached_property
     def stars(self) -> bool:

@@ -795,7 +795,11 @@ def _function_syncer(layout: Layout, facts: FunctionFacts, answer: MethodDocstri
     if layout.style is not layout.style.GOOGLE:
         return syncer  # prose only: complete as it is (see docs/codes.md)
     _sync_args(syncer, facts, answer)
-    converted = _convert(syncer, facts)
+    # A project that documents generators under Returns (``Returns: `Iterable[str]```)
+    # keeps it so: not renamed Yields, no Yields section added beside it.
+    under_returns = conv.house.generators_under_returns and facts.is_generator and \
+        layout.block(Section.RETURNS) is not None and layout.block(Section.YIELDS) is None
+    converted = False if under_returns else _convert(syncer, facts)
     says_value = not facts.is_generator and not facts.annotated_no_value
     # A stub annotated ``Iterator[T]`` may say what it yields instead (pydoclint agrees).
     yields_instead = facts.undecidable and facts.annotated_iterator and \
@@ -804,7 +808,8 @@ def _function_syncer(layout: Layout, facts: FunctionFacts, answer: MethodDocstri
                 facts.needs_returns and not converted and not yields_instead,
                 facts.return_annotation if says_value else None,
                 answer.returns.description if answer and answer.returns else None)
-    _sync_typed(syncer, Section.YIELDS, facts.documents_yield and not converted,
+    _sync_typed(syncer, Section.YIELDS,
+                facts.documents_yield and not converted and not under_returns,
                 facts.yield_type,
                 answer.yields.description if answer and answer.yields else None)
     _sync_raises(syncer, facts, answer)

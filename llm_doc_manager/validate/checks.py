@@ -438,7 +438,10 @@ class _FileChecker:
                 self.whole:
             self.at_doc(doc, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
                         "has no Returns section")
-        if parsed.returns is not None and returns_impossible(facts):
+        # A project that documents generators under Returns (``generators_under_returns``).
+        under_returns = self.house.generators_under_returns and facts.is_generator and \
+            parsed.returns is not None and parsed.yields is None
+        if parsed.returns is not None and returns_impossible(facts) and not under_returns:
             why = "is a generator" if facts.is_generator else "returns nothing"
             self.add(self.section_line(doc, Section.RETURNS), RETURNS_EXTRA,
                      f"{qualname}: has a Returns section but {why}", doc.noqa)
@@ -446,7 +449,8 @@ class _FileChecker:
             self.add(self.section_line(doc, Section.RETURNS), RETURNS_TYPE,
                      f"{qualname}: Returns says {parsed.returns.type_hint} but the annotation "
                      f"is {facts.return_annotation}", doc.noqa)
-        if facts.documents_yield and parsed.yields is None and self.whole:
+        if facts.documents_yield and parsed.yields is None and self.whole and \
+                not under_returns:
             self.at_doc(doc, YIELDS_MISSING, f"{qualname}: is a generator but the docstring "
                         "has no Yields section")
         if parsed.yields is not None and yields_impossible(facts):

@@ -125,3 +125,29 @@ class Fresh:
     generated = llm_doc("generate", "--all", "--provider", "static", "--diff", "pkg/new.py")
     assert generated.returncode == 0, generated.stderr
     assert generated.stdout == ""  # no "Initialize the instance." docstring on __init__
+
+
+_GENERATOR = '''def walk{i}(n: int) -> Iterable[str]:
+    """Walk.
+
+    Args:
+        n: How many.
+
+    Returns:
+        `Iterable[str]`: the names.
+    """
+    for i in range(n):
+        yield str(i)
+'''
+
+
+def test_generators_documented_under_returns_where_the_project_does(tmp_path: Path,
+                                                                    llm_doc: Run) -> None:
+    # huggingface_hub: 27 generators say what they give under Returns, 3 under Yields.
+    head = '"""Walks."""\n\nfrom typing import Iterable\n\n\n'
+    _project(tmp_path, {"walks.py": head + "\n\n".join(_GENERATOR.format(i=i)
+                                                        for i in range(6))})
+    checked = llm_doc("validate", "--all", "pkg")
+    assert checked.returncode == 0, checked.stdout
+    generated = llm_doc("generate", "--all", "--provider", "static", "--check", "pkg")
+    assert generated.returncode == 0, generated.stderr
