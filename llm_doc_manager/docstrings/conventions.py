@@ -58,7 +58,8 @@ _T = TypeVar("_T")
 
 #: Evidence's counters other than ``headings`` (summed, stored and read back alike).
 _COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header", "defaults",
-             "default_ticks", "markers", "raises", "modules", "stars", "constructors")
+             "default_ticks", "markers", "raises", "modules", "stars", "constructors",
+             "generators", "attributes")
 
 __all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "Evidence", "HouseStyle",
            "clearly_type", "header_end", "house_style", "module_docstring_below"]
@@ -106,6 +107,7 @@ class Evidence:
             (an Args section in the class docstring) or ``init`` (in ``__init__``'s).
         generators: Which section a generator's sectioned docstring says what it gives in:
             ``yields`` or ``returns`` (huggingface_hub: ``Returns: `Iterable[...]```).
+        attributes: Whether a class's sectioned docstring has an Attributes section.
     """
 
     headings: dict[Section, Counter[str]] = field(default_factory=dict)
@@ -123,6 +125,7 @@ class Evidence:
     stars: Counter[bool] = field(default_factory=Counter)
     constructors: Counter[str] = field(default_factory=Counter)
     generators: Counter[str] = field(default_factory=Counter)
+    attributes: Counter[bool] = field(default_factory=Counter)
 
     def add_docstring(self, value: str, defaulted: frozenset[str] = frozenset(),
                       raises: bool = False, starred: frozenset[str] = frozenset()) -> None:
@@ -225,6 +228,9 @@ class Evidence:
                         if layout.block(section) is not None:
                             self.generators[name] += 1
                             break
+                if sectioned and isinstance(node, ast.ClassDef):
+                    self.attributes[read_layout(value).block(Section.ATTRIBUTES)
+                                    is not None] += 1
             if isinstance(node, ast.ClassDef):
                 place = _constructor_place(node)
                 if place is not None:
@@ -621,6 +627,13 @@ class HouseStyle:
         if self._raises is not None:
             return self._raises
         return self._share(lambda e: e.raises, RAISES_SEEN, RAISES_SHARE)
+
+    @functools.cached_property
+    def documents_attributes(self) -> bool:
+        """Whether a new Attributes section may be added (False: fewer than ``RAISES_SHARE``
+        of at least ``RAISES_SEEN`` sectioned class docstrings have one: huggingface_hub
+        documents constructor Args and never ``self.x`` attributes)."""
+        return self._share(lambda e: e.attributes, RAISES_SEEN, RAISES_SHARE)
 
     @functools.cached_property
     def documents_modules(self) -> bool:

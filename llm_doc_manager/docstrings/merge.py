@@ -225,6 +225,8 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
     asked = {fact.name for fact in facts.asked}
     # An attribute the class is not asked to document (see ClassFacts.asked) stays only
     # where a person documented it: a model's entry for it is not added.
+    if not old.attributes and not style.documents_attributes:
+        asked = set()  # a project that writes no Attributes sections gets none
     kept = [fact for fact in facts.attributes if fact.name in asked or fact.name in by_human]
     for fact in kept:
         human, new = by_human.get(fact.name), by_answer.get(fact.name)

@@ -861,7 +861,7 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
             syncer.fill_entry(entry, given.get(entry.name))
         if body:
             syncer.edit.insert(block.end, body)
-    elif body:
+    elif body and conv.house.documents_attributes:  # a project that writes none gets none
         syncer.add_section(Section.ATTRIBUTES, body)
     return syncer.result()
 

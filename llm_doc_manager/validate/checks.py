@@ -502,6 +502,8 @@ class _FileChecker:
         # Constructor arguments documented under the class's Args are documented attributes.
         in_args = {bare(a.name) for a in doc.parsed.args}
         asked = {fact.name for fact in facts.asked}
+        if not self.house.documents_attributes and doc.layout.block(Section.ATTRIBUTES) is None:
+            asked = set()  # a project that writes no Attributes sections is not asked one
         for fact in facts.attributes:
             entry = documented.get(fact.name)
             if entry is None and (fact.name in in_args or fact.name not in asked):

@@ -103,7 +103,7 @@ def _learned(files: list[Path], settings: Settings, store: ResultStore[str]
         project = learning.project(root) if root is not None else learning.folder(folder)
         house = HouseStyle((project,) if project is not None else ())
         choices = (house.documents_modules, house.documents_raises, house.stars,
-                   house.generators_under_returns)
+                   house.generators_under_returns, house.documents_attributes)
         found[path] = project, bytes(b"01"[c] for c in choices)
     return found
 

@@ -104,6 +104,6 @@ def test_generate_keeps_formatted_files_formatted(tmp_path: Path,
     generated = _run("llm_doc_manager", "generate", "--all", "--yes", ".", cwd=corpus)
     assert generated.returncode == 0, generated.stderr
     changed = [p for p in corpus.rglob("*.py") if p.read_text() != before[p]]
-    assert len(changed) > 40  # the check is about files we wrote
+    assert len(changed) > 30  # the check is about files we wrote
     check = _run(*[part for part in formatter if part != "-q"], "--check", ".", cwd=corpus)
     assert check.returncode == 0, check.stdout + check.stderr

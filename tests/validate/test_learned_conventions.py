@@ -151,3 +151,27 @@ def test_generators_documented_under_returns_where_the_project_does(tmp_path: Pa
     assert checked.returncode == 0, checked.stdout
     generated = llm_doc("generate", "--all", "--provider", "static", "--check", "pkg")
     assert generated.returncode == 0, generated.stderr
+
+
+_CLIENT = '''class Client{i}:
+    """A client.
+
+    Args:
+        token: The token.
+    """
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.session = object()
+'''
+
+
+def test_no_attributes_section_where_the_project_writes_none(tmp_path: Path,
+                                                             llm_doc: Run) -> None:
+    # huggingface_hub: 0 of 42 public self.x attributes documented, no Attributes section.
+    _project(tmp_path, {f"c{i}.py": f'"""Clients {i}."""\n\n\n' + _CLIENT.format(i=i)
+                        for i in range(6)})
+    checked = llm_doc("validate", "--all", "--select", "LD351", "pkg")
+    assert checked.returncode == 0, checked.stdout
+    generated = llm_doc("generate", "--all", "--provider", "static", "--check", "pkg")
+    assert generated.returncode == 0, generated.stderr
