@@ -190,6 +190,28 @@ _GENERATED_LINES = 30
 _UNTOUCHED = frozenset({Reason.EMPTY, Reason.GENERATED})
 
 
+#: Decorators that make a function a command line's command (click, typer): its docstring is
+#: the ``--help`` text, its parameters are documented by their options.
+_COMMANDS = frozenset({"command", "group", "callback"})
+
+
+def cli_command(node: DefNode | ast.Module) -> bool:
+    """Whether a function is a click/typer command (``@app.command()``, ``@click.group``).
+
+    Its docstring is what ``--help`` prints and its parameters carry their own help
+    (``typer.Option(help=...)``): no Args, Returns or Raises section is asked of it or
+    added to it (huggingface_hub's ``hf cache verify``).
+
+    Args:
+        node: A def, class or module.
+
+    Returns:
+        True for a function decorated so.
+    """
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+        bool(_COMMANDS & set(decorator_names(node)))
+
+
 def _assigns_doc(body: list[ast.stmt]) -> bool:
     """Whether a class or module body assigns ``__doc__`` itself."""
     return any(isinstance(stmt, (ast.Assign, ast.AnnAssign)) and any(
@@ -404,7 +426,7 @@ class Exemptions:
         Returns:
             True for an exempt definition (one ``--all`` would not ask a docstring of).
         """
-        return self.definition(definition) is not None
+        return self.definition(definition) is not None or cli_command(definition.node)
 
     def left_out(self, definition: Definition) -> bool:
         """Whether ``--all`` leaves a definition alone.

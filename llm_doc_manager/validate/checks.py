@@ -68,7 +68,7 @@ from llm_doc_manager.docstrings import (
     same_exception,
 )
 from llm_doc_manager.docstrings.conventions import Evidence, house_style
-from llm_doc_manager.docstrings.exempt import Exemptions, Scope
+from llm_doc_manager.docstrings.exempt import Exemptions, Scope, cli_command
 from llm_doc_manager.docstrings.layout import heading_problems
 from llm_doc_manager.docstrings.parse import parse_layout
 from llm_doc_manager.docstrings.sync import carried, combined_names, listed_names
@@ -622,7 +622,8 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
         # (magic methods included). Nor is ``__init__``: whether the constructor's arguments
         # go in the class docstring or in ``__init__``'s is the project's choice (pydoclint's
         # --allow-init-docstring), which LD301 on ``__init__`` would make for it.
-        whole = target is not None or exemptions.definition(definition) is None
+        whole = target is not None or (exemptions.definition(definition) is None and
+                                       not cli_command(node))
         require = whole and (target is not None or node.name != "__init__")
         if isinstance(node, ast.ClassDef):
             checker.check_class(node, qualname, require)

@@ -271,3 +271,31 @@ def test_a_private_docstring_is_kept_in_line_within_its_sections(tmp_path: Path,
     assert text.count("Args:") == 1
     assert "        token: TODO: describe." in text
     assert "Returns:" not in text
+
+
+COMMAND = '''"""Commands."""
+
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def verify(repo_id: str, revision: str = "main") -> None:
+    """Verify a cached repository.
+
+    Examples:
+        hf cache verify gpt2
+    """
+    print(repo_id, revision)
+'''
+
+
+def test_a_cli_command_is_not_asked_for_args(tmp_path: Path, llm_doc: Run) -> None:
+    # huggingface_hub's ``hf cache verify``: the docstring is the --help text.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "cli.py").write_text(COMMAND)
+    checked = llm_doc("validate", "--all", "cli.py")
+    assert checked.returncode == 0, checked.stdout
+    generated = llm_doc("generate", "--all", "--provider", "static", "--check", "cli.py")
+    assert generated.returncode == 0, generated.stderr
