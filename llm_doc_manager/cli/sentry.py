@@ -101,11 +101,25 @@ def start(environ: Mapping[str, str], warn: Callable[[str], object],
     sentry_sdk.init(
         dsn=dsn, transport=transport, release=f"llm-doc-manager@{__version__}",
         default_integrations=False, auto_enabling_integrations=False,
-        include_local_variables=False, include_source_context=False,
         max_breadcrumbs=0, server_name="", traces_sample_rate=0.0,
-        before_send=before_send,
+        before_send=before_send, **_no_frame_data(),
     )
     return True
+
+
+def _no_frame_data() -> dict[str, Any]:
+    """The options that keep local variables and source lines out of events.
+
+    sentry-sdk 3 replaced ``include_local_variables`` and ``include_source_context`` with
+    one ``data_collection`` option (and refuses the old names): ask the installed SDK which
+    it knows. ``scrub_event`` drops both from every frame anyway.
+    """
+    from sentry_sdk.consts import DEFAULT_OPTIONS
+
+    if "data_collection" in DEFAULT_OPTIONS:
+        return {"data_collection": {"stack_frame_variables": False, "frame_context_lines": 0,
+                                    "user_info": False}}
+    return {"include_local_variables": False, "include_source_context": False}
 
 
 def report(exc: BaseException) -> None:
