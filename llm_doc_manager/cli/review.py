@@ -59,9 +59,11 @@ def ask(console: Console, read: Callable[[str], str] = input) -> Answer:
         The answer.
     """
     while True:
-        console.print(PROMPT, end="", markup=False, highlight=False)
-        console.file.flush()
         try:
+            # The prompt inside the try: a Ctrl-C that lands while it is printed is the
+            # same answer as one at the prompt.
+            console.print(PROMPT, end="", markup=False, highlight=False)
+            console.file.flush()
             reply = read("").strip().lower()
         except (EOFError, KeyboardInterrupt):
             console.print()

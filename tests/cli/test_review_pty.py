@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -63,6 +64,17 @@ def test_answer_no_yes_quit_applies_exactly_the_accepted_change(tmp_path: Path) 
     assert text.replace(text[text.index('    """'):text.index("    return b")], "") == SOURCE
 
 
+def _as_from_a_shell() -> None:
+    """In the child before exec: Ctrl-C as a shell leaves it (delivered, default action).
+
+    A signal mask and an ignored disposition survive exec: whatever the test process
+    happened to inherit or set (under the whole suite the child once never saw ^C) must
+    not decide what this test proves.
+    """
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("stop", ["ctrl-c", "ctrl-d"])
 def test_ctrl_c_or_ctrl_d_at_the_prompt_exits_130_saying_what_was_written(
         tmp_path: Path, stop: str) -> None:
@@ -77,7 +89,7 @@ def test_ctrl_c_or_ctrl_d_at_the_prompt_exits_130_saying_what_was_written(
                 "XDG_CONFIG_HOME": str(tmp_path / "config")})
     child = pexpect.spawn(sys.executable, ["-m", "llm_doc_manager", "generate", "a.py", "m.py"],
                           cwd=str(tmp_path), env=env, encoding="utf-8", timeout=60,
-                          dimensions=(50, 200))
+                          dimensions=(50, 200), preexec_fn=_as_from_a_shell)
     try:
         for _ in range(3):  # every region of a.py accepted: a.py is written
             child.expect_exact(PROMPT.strip())
