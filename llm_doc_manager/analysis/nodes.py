@@ -134,6 +134,19 @@ def first_line(stmt: ast.stmt) -> int:
     return min(stmt.lineno, *(d.lineno for d in decorators)) if decorators else stmt.lineno
 
 
+def init_of(cls: ast.ClassDef) -> FunctionNode | None:
+    """Return a class's own ``__init__`` (defined in its body), if it has one.
+
+    Args:
+        cls: The class.
+
+    Returns:
+        The def, or None.
+    """
+    return next((stmt for stmt in cls.body if isinstance(stmt, (ast.FunctionDef,
+                 ast.AsyncFunctionDef)) and stmt.name == "__init__"), None)
+
+
 def docstring_expr(body: list[ast.stmt]) -> ast.Expr | None:
     """Return the docstring statement of a body, if it has one.
 

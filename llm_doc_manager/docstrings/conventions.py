@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from llm_doc_manager.analysis.nodes import docstring_expr, init_of, walk_own
 from llm_doc_manager.config import CONVENTIONS_CHOICES, TYPES_CHOICES
 from llm_doc_manager.docstrings.layout import Entry, Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
@@ -209,11 +210,9 @@ class Evidence:
             lines: Its lines, to see where the module docstring sits (None: not counted).
         """
         for node in _doc_holders(tree):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and \
-                    isinstance(body[0].value, ast.Constant) and \
-                    isinstance(body[0].value.value, str):
-                value = body[0].value.value
+            expr = docstring_expr(node.body)
+            if expr is not None:
+                value = str(expr.value.value)  # type: ignore[attr-defined]  # a str, checked
                 # The body is walked only for a docstring that may have sections: most
                 # have none, and the walk is most of what learning a file costs.
                 sectioned = ":\n" in value or ":\r" in value
@@ -236,7 +235,7 @@ class Evidence:
                 if place is not None:
                     self.constructors[place] += 1
         if lines is not None:
-            self.modules[bool(tree.body) and _is_docstring(tree.body[0])] += 1
+            self.modules[docstring_expr(tree.body) is not None] += 1
             below = module_docstring_below(tree, lines)
             if below is not None:
                 self.below_header[below] += 1
@@ -306,9 +305,10 @@ class Evidence:
 
 def _has_args(body: list[ast.stmt]) -> bool:
     """Whether a body's docstring has an Args (Parameters, ...) section."""
-    if not body or not _is_docstring(body[0]):
+    expr = docstring_expr(body)
+    if expr is None:
         return False
-    value = body[0].value.value  # type: ignore[attr-defined]  # checked by _is_docstring
+    value = str(expr.value.value)  # type: ignore[attr-defined]  # a str, checked
     if ":\n" not in value and ":\r" not in value:
         return False
     return read_layout(value).block(Section.ARGS) is not None
@@ -317,8 +317,7 @@ def _has_args(body: list[ast.stmt]) -> bool:
 def _constructor_place(cls: ast.ClassDef) -> str | None:
     """Where a class documents its constructor's arguments (None: it takes none, or no
     docstring documents them)."""
-    init = next((n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-                 and n.name == "__init__"), None)
+    init = init_of(cls)
     if init is None or (len(init.args.args) + len(init.args.kwonlyargs) <= 1 and \
             init.args.vararg is None and init.args.kwarg is None):
         return None
@@ -327,16 +326,10 @@ def _constructor_place(cls: ast.ClassDef) -> str | None:
     return "class" if _has_args(cls.body) else None
 
 
-def _is_docstring(stmt: ast.stmt) -> bool:
-    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and \
-        isinstance(stmt.value.value, str)
-
-
 def _starred(node: ast.AST) -> frozenset[str]:
     """Names of the ``*args``/``**kwargs`` parameters of a function (or class's __init__)."""
     if isinstance(node, ast.ClassDef):
-        init = next((n for n in node.body if isinstance(n, (ast.FunctionDef,
-                     ast.AsyncFunctionDef)) and n.name == "__init__"), None)
+        init = init_of(node)
         return _starred(init) if init is not None else frozenset()
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return frozenset()
@@ -346,8 +339,7 @@ def _starred(node: ast.AST) -> frozenset[str]:
 def _defaulted(node: ast.AST) -> frozenset[str]:
     """Names of the parameters with a default: a function's, or a class's ``__init__``'s."""
     if isinstance(node, ast.ClassDef):
-        init = next((n for n in node.body if isinstance(n, (ast.FunctionDef,
-                     ast.AsyncFunctionDef)) and n.name == "__init__"), None)
+        init = init_of(node)
         return _defaulted(init) if init is not None else frozenset()
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return frozenset()
@@ -361,31 +353,17 @@ def _defaulted(node: ast.AST) -> frozenset[str]:
 
 def _yields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether a function's own body yields (a generator)."""
-    stack: list[ast.AST] = list(node.body)
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                ast.Lambda)):
-            continue
-        if isinstance(current, (ast.Yield, ast.YieldFrom)):
-            return True
-        stack.extend(ast.iter_child_nodes(current))
-    return False
+    return any(isinstance(current, (ast.Yield, ast.YieldFrom))
+               for current in walk_own(node.body))
 
 
 def _raises(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether a function's own body raises (``NotImplementedError`` of a stub aside)."""
-    stack: list[ast.AST] = list(node.body)
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                ast.Lambda)):
-            continue  # a nested def raises when it is called, not this function
+    for current in walk_own(node.body):  # a nested def raises when called, not this one
         if isinstance(current, ast.Raise) and current.exc is not None:
             exc = current.exc.func if isinstance(current.exc, ast.Call) else current.exc
             if not (isinstance(exc, ast.Name) and exc.id == "NotImplementedError"):
                 return True
-        stack.extend(ast.iter_child_nodes(current))
     return False
 
 
@@ -459,11 +437,9 @@ def module_docstring_below(tree: ast.Module, lines: list[str]) -> bool | None:
         True (below it), False (above a licence comment), None (no header or no docstring).
     """
     body = tree.body
-    if not body or not isinstance(body[0], ast.Expr) or \
-            not isinstance(body[0].value, ast.Constant) or \
-            not isinstance(body[0].value.value, str):
+    doc = docstring_expr(body)
+    if doc is None:
         return None
-    doc = body[0]
     if header_end(lines, doc.lineno) is not None:
         return True
     after = body[1].lineno if len(body) > 1 else len(lines) + 1
@@ -600,6 +576,12 @@ class HouseStyle:
         text = f"`{type_hint}`" if backticks and "`" not in type_hint else type_hint
         return f"{text}, {self.optional_marker}"
 
+    def _own_then_widest(self) -> Iterator[Evidence]:
+        """The file's evidence, then the widest level's (the project's, else the folder's):
+        the two levels ``validate`` learns from too, so both commands decide alike."""
+        for index in sorted({0, len(self._levels) - 1}) if self._levels else ():
+            yield self._level(index)
+
     def _share(self, pick: Callable[[Evidence], Counter[bool]], seen_at_least: int,
                share: float) -> bool:
         """Whether what ``pick`` counts is done by at least ``share`` of the cases.
@@ -609,8 +591,8 @@ class HouseStyle:
         what ``generate`` leaves out, ``validate`` does not ask for. True when neither saw
         enough.
         """
-        for index in sorted({0, len(self._levels) - 1}) if self._levels else ():
-            counts = pick(self._level(index))
+        for evidence in self._own_then_widest():
+            counts = pick(evidence)
             seen = counts[True] + counts[False]
             if seen >= seen_at_least:
                 return counts[True] >= share * seen
@@ -646,8 +628,8 @@ class HouseStyle:
         """Whether ``__init__`` gets a docstring of its own (False: the project documents
         constructors in the class docstring, by a majority of at least ``MODULES_SEEN``
         classes; peft: 22 classes to 11)."""
-        for index in sorted({0, len(self._levels) - 1}) if self._levels else ():
-            counts = self._level(index).constructors
+        for evidence in self._own_then_widest():
+            counts = evidence.constructors
             if counts["class"] + counts["init"] >= MODULES_SEEN:
                 return counts["class"] <= counts["init"]
         return True
@@ -657,8 +639,8 @@ class HouseStyle:
         """Whether generators say what they give under ``Returns:`` (a majority of at least
         ``MODULES_SEEN`` sectioned generator docstrings, the file's else the project's):
         such a Returns section is then not renamed Yields, nor reported (LD322, LD331)."""
-        for index in sorted({0, len(self._levels) - 1}) if self._levels else ():
-            counts = self._level(index).generators
+        for evidence in self._own_then_widest():
+            counts = evidence.generators
             if counts["returns"] + counts["yields"] >= MODULES_SEEN:
                 return counts["returns"] > counts["yields"]
         return False
@@ -666,8 +648,8 @@ class HouseStyle:
     @functools.cached_property
     def stars(self) -> bool:
         """Whether ``*args``/``**kwargs`` entries are written with their stars (learned)."""
-        for index in sorted({0, len(self._levels) - 1}) if self._levels else ():
-            counts = self._level(index).stars  # the file, else the project (as _share)
+        for evidence in self._own_then_widest():
+            counts = evidence.stars
             if counts:
                 return _majority(counts, True)
         return True

@@ -43,6 +43,7 @@ from llm_doc_manager.analysis import (
     iter_defs,
     summary_of,
 )
+from llm_doc_manager.analysis.nodes import init_of
 from llm_doc_manager.config import PLACEHOLDER
 from llm_doc_manager.docstrings.parse import ParsedDocstring, parse_docstring
 from llm_doc_manager.docstrings.sync import bare
@@ -235,8 +236,7 @@ def _mentions(parsed: ParsedDocstring, text: str) -> Iterable[str]:
 
 def _params(node: DefNode) -> set[str]:
     if isinstance(node, ast.ClassDef):
-        init = next((s for s in node.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)
-                     and s.name == "__init__"), None)
+        init = init_of(node)
         return _params(init) if init is not None else set()
     args = node.args
     return {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs,
