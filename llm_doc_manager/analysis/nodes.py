@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_doc_manager.source.discovery import PROJECT_MARKERS
+from llm_doc_manager.source.discovery import nearest_project
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 DefNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -260,17 +260,10 @@ _TEST_FOLDERS = ("tests", "test")
 def _project_folders(folder: Path) -> list[str] | None:
     """The names of a folder and those above it up to its project's root (not included).
 
-    None when no folder up holds a project marker (or one on the way cannot be read).
+    None when no folder up holds a project marker.
     """
-    names: list[str] = []
-    for candidate in (folder, *folder.parents):
-        try:
-            if any(os.path.lexists(candidate / marker) for marker in PROJECT_MARKERS):
-                return names
-        except OSError:  # an unreadable folder on the way: nothing above it is known
-            return None
-        names.append(candidate.name)
-    return None
+    root = nearest_project(folder)
+    return None if root is None else list(reversed(folder.relative_to(root).parts))
 
 
 def _in_test_folder(folder: Path) -> bool:

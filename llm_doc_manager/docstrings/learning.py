@@ -22,20 +22,12 @@ from pathlib import Path
 from llm_doc_manager.analysis.load import parse_source, read_file
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.docstrings.conventions import Evidence, HouseStyle, house_style
-from llm_doc_manager.source.discovery import PROJECT_MARKERS, iter_files
+from llm_doc_manager.source.discovery import iter_files, nearest_project
 from llm_doc_manager.source.files import SourceFile
 from llm_doc_manager.store import ResultStore, code_fingerprint
 
 #: Files learned from per folder and per project, at most (evenly spread when more).
 SAMPLE_FILES = 200
-
-
-def project_root(folder: Path) -> Path | None:
-    """The nearest folder up from ``folder`` (itself included) that marks a project."""
-    for candidate in (folder, *folder.parents):
-        if any(os.path.lexists(candidate / marker) for marker in PROJECT_MARKERS):
-            return candidate
-    return None
 
 
 def _sample(paths: list[Path]) -> list[Path]:
@@ -163,7 +155,7 @@ class Learning:
             The nearest folder up that marks a project.
         """
         if folder not in self._roots:
-            self._roots[folder] = project_root(folder)
+            self._roots[folder] = nearest_project(folder)
         return self._roots[folder]
 
     def project(self, root: Path) -> Evidence:

@@ -29,6 +29,22 @@ SUFFIXES = (".py", ".pyi")
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
 
+def nearest_project(folder: Path) -> Path | None:
+    """The nearest folder up from ``folder`` (itself included) holding a project marker.
+
+    Args:
+        folder: An absolute folder.
+
+    Returns:
+        That folder, or None when no folder up holds one (a marker that is a link counts,
+        never followed).
+    """
+    for candidate in (folder, *folder.parents):
+        if any(os.path.lexists(candidate / marker) for marker in PROJECT_MARKERS):
+            return candidate
+    return None
+
+
 def _compile(lines: Iterable[str], budget: Budget | None = None, source: str = ""
              ) -> tuple[_Spec, list[tuple[int, str]]]:
     """Compile gitignore lines; also return the lines refused as not valid.
