@@ -598,6 +598,13 @@ class HouseStyle:
                 return counts[True] >= share * seen
         return True
 
+    @property
+    def checked_choices(self) -> tuple[bool, ...]:
+        """Every learned choice ``validate`` follows, in one place: its result cache is
+        keyed by them (a choice left out here would let stale findings be reused)."""
+        return (self.documents_modules, self.documents_raises, self.stars,
+                self.generators_under_returns, self.documents_attributes)
+
     @functools.cached_property
     def documents_raises(self) -> bool:
         """Whether a new Raises section may be added where a docstring has none.

@@ -57,7 +57,7 @@ from llm_doc_manager.analysis.nodes import (
     reexports,
 )
 from llm_doc_manager.config import Settings
-from llm_doc_manager.docstrings.layout import EDITABLE, read_layout
+from llm_doc_manager.docstrings.layout import EDITABLE, Layout, read_layout
 from llm_doc_manager.docstrings.parse import parse_layout
 from llm_doc_manager.docstrings.sections import Section
 
@@ -135,6 +135,15 @@ def empty_on_purpose(node: DefNode | ast.Module, lines: Sequence[str]) -> bool:
         _has_comment(line(end + 1))
 
 
+def _class_layout(cls: ast.ClassDef) -> Layout | None:
+    """The layout of a class's docstring (its line ends as Python reads them), if any."""
+    expr = docstring_expr(cls.body)
+    if expr is None:
+        return None
+    value = str(expr.value.value)  # type: ignore[attr-defined]  # checked by docstring_expr
+    return read_layout(value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _constructor_params(init: DefNode) -> list[str]:
     """The names a caller passes to ``__init__`` (``self`` left out)."""
     assert not isinstance(init, ast.ClassDef)
@@ -159,11 +168,9 @@ def documents_constructor(cls: ast.ClassDef, init: DefNode) -> bool:
     params = _constructor_params(init)
     if not params:
         return True
-    expr = docstring_expr(cls.body)
-    if expr is None:
+    layout = _class_layout(cls)
+    if layout is None:
         return False
-    value = str(expr.value.value)  # type: ignore[attr-defined]  # checked by docstring_expr
-    layout = read_layout(value.replace("\r\n", "\n").replace("\r", "\n"))
     if layout.style in EDITABLE:
         if layout.block(Section.ARGS) is not None:
             return True
@@ -175,7 +182,8 @@ def documents_constructor(cls: ast.ClassDef, init: DefNode) -> bool:
     # ``:param name:``.
     starts = {line.strip().lstrip("*").split(" ")[0].split(":")[0].split("(")[0]
               for line in layout.lines}
-    return all(name in starts or f":param {name}:" in value for name in params)
+    text = "\n".join(layout.lines)
+    return all(name in starts or f":param {name}:" in text for name in params)
 
 
 _PROPERTIES = frozenset({"property", "cached_property"})
@@ -235,11 +243,9 @@ def _base_names(cls: ast.ClassDef) -> list[str]:
 
 def _listed_attributes(cls: ast.ClassDef) -> set[str]:
     """The names the class docstring's Attributes section lists."""
-    expr = docstring_expr(cls.body)
-    if expr is None:
+    layout = _class_layout(cls)
+    if layout is None:
         return set()
-    value = str(expr.value.value)  # type: ignore[attr-defined]  # checked by docstring_expr
-    layout = read_layout(value.replace("\r\n", "\n").replace("\r", "\n"))
     if layout.style not in EDITABLE or layout.block(Section.ATTRIBUTES) is None:
         return set()
     return {a.name.lstrip("*") for a in parse_layout(layout).attributes}

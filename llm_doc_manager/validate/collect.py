@@ -101,9 +101,7 @@ def _learned(files: list[Path], settings: Settings, store: ResultStore[str]
         folder = path.absolute().parent
         root = learning.root(folder)
         project = learning.project(root) if root is not None else learning.folder(folder)
-        house = HouseStyle((project,) if project is not None else ())
-        choices = (house.documents_modules, house.documents_raises, house.stars,
-                   house.generators_under_returns, house.documents_attributes)
+        choices = HouseStyle((project,)).checked_choices
         found[path] = project, bytes(b"01"[c] for c in choices)
     return found
 
