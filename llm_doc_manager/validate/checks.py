@@ -172,7 +172,6 @@ class _FileChecker:
         self.house = house_style(tree, [options.project] if options.project else [],
                                  learn=options.learn)
         self.noqa = _line_noqa(self.lines)
-        self.whole = True  # whether sections may be asked of the docstring being checked
         self.findings: list[Finding] = []
 
     def add(self, line: int, code: str, message: str, suppressed: frozenset[str] = frozenset(),
@@ -360,13 +359,12 @@ class _FileChecker:
         facts = function_facts(node, class_name)
         # An exempt definition's docstring (a private helper's) is checked within the
         # sections it has: no section is asked of it (generate adds none either).
-        self.whole = whole
-        self.args(doc, facts, qualname)
-        self.returns_yields(doc, facts, qualname)
-        self.raises(node, doc, facts, qualname)
+        self.args(doc, facts, qualname, whole)
+        self.returns_yields(doc, facts, qualname, whole)
+        self.raises(node, doc, facts, qualname, whole)
 
-    def args(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
-        if not self.whole and doc.layout.block(Section.ARGS) is None:
+    def args(self, doc: _Doc, facts: FunctionFacts, qualname: str, whole: bool = True) -> None:
+        if not whole and doc.layout.block(Section.ARGS) is None:
             return
         params = {bare(p.name): p for p in facts.params}
         documented = {bare(a.name): a for a in doc.parsed.args if not combined_names(a.name)}
@@ -418,7 +416,8 @@ class _FileChecker:
                      doc.noqa, self.find(line, name))
         return True
 
-    def returns_yields(self, doc: _Doc, facts: FunctionFacts, qualname: str) -> None:
+    def returns_yields(self, doc: _Doc, facts: FunctionFacts, qualname: str,
+                       whole: bool = True) -> None:
         parsed = doc.parsed
         for section, needed, present in ((Section.RETURNS, facts.documents_return,
                                           parsed.returns),
@@ -435,7 +434,7 @@ class _FileChecker:
         yields_instead = facts.undecidable and facts.annotated_iterator and \
             parsed.yields is not None
         if facts.needs_returns and parsed.returns is None and not yields_instead and \
-                self.whole:
+                whole:
             self.at_doc(doc, RETURNS_MISSING, f"{qualname}: returns a value but the docstring "
                         "has no Returns section")
         # A project that documents generators under Returns (``generators_under_returns``).
@@ -449,7 +448,7 @@ class _FileChecker:
             self.add(self.section_line(doc, Section.RETURNS), RETURNS_TYPE,
                      f"{qualname}: Returns says {parsed.returns.type_hint} but the annotation "
                      f"is {facts.return_annotation}", doc.noqa)
-        if facts.documents_yield and parsed.yields is None and self.whole and \
+        if facts.documents_yield and parsed.yields is None and whole and \
                 not under_returns:
             self.at_doc(doc, YIELDS_MISSING, f"{qualname}: is a generator but the docstring "
                         "has no Yields section")
@@ -467,12 +466,12 @@ class _FileChecker:
         return doc.line + block.start if block is not None else doc.line
 
     def raises(self, node: ast.FunctionDef | ast.AsyncFunctionDef, doc: _Doc,
-               facts: FunctionFacts, qualname: str) -> None:
+               facts: FunctionFacts, qualname: str, whole: bool = True) -> None:
         documented = [r.exception_type for r in doc.parsed.raises]
         # A project that does not document exceptions is not asked to, where a docstring
         # has no Raises section (``generate`` adds none there either).
         asked = facts.documented_raises if documented or (
-            self.house.documents_raises and self.whole) else ()
+            self.house.documents_raises and whole) else ()
         for fact in asked:
             if not any(same_exception(fact.exception, d) for d in documented):
                 self.add(fact.line, RAISES_MISSING, f"{qualname}: raises {fact.exception} but "
