@@ -6,8 +6,10 @@ import ast
 import builtins
 import io
 import itertools
+import re
 import tokenize
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from llm_doc_manager.analysis.nodes import (
     SCOPES,
@@ -79,6 +81,8 @@ class FunctionFacts:
         raises: Exceptions raised in the body, first occurrence each.
         class_name: The enclosing class, for methods.
         yields_value: True if some ``yield`` gives a value (not a bare ``yield``).
+        unused: Parameters declared unused on purpose (see ``declared_unused``): no
+            entry is asked for them or added.
     """
 
     name: str
@@ -94,6 +98,7 @@ class FunctionFacts:
     raises: tuple[RaiseFact, ...]
     class_name: str | None
     yields_value: bool = False
+    unused: frozenset[str] = field(default=frozenset())
 
     @property
     def documents_yield(self) -> bool:
@@ -639,6 +644,40 @@ def _is_stub(body: list[ast.stmt]) -> bool:
     return False
 
 
+# A linter's "unused argument" code silenced on purpose: ruff/flake8-unused-arguments'
+# ARG001-ARG005, flake8-unused-arguments' U100/U101, pylint's unused-argument.
+_UNUSED_NOQA = re.compile(r"#\s*noqa\s*:[^#]*\b(?:ARG00[1-5]|U10[01])\b"
+                          r"|#\s*pylint:\s*disable\s*=[^#]*\bunused-argument\b", re.IGNORECASE)
+
+
+def declared_unused(node: FunctionNode, lines: Sequence[str]) -> frozenset[str]:
+    """The parameters a function's author declared unused on purpose.
+
+    A parameter counts when a line it is written on silences a linter's unused-argument
+    code (``context: Context,  # noqa: ARG001`` for an argument Jinja passes in, or the
+    whole one-line signature's ``# noqa: ARG002``) and the body never reads it. Such an
+    argument is part of an interface the function must accept, not something it uses, and
+    the project chose not to document it; an argument the body reads is still asked for.
+
+    Args:
+        node: The function.
+        lines: The module's lines.
+
+    Returns:
+        The bare names of such parameters.
+    """
+    args = node.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    every += [a for a in (args.vararg, args.kwarg) if a is not None]
+    silenced = [a for a in every if any(
+        _UNUSED_NOQA.search(lines[n - 1]) for n in range(a.lineno, (a.end_lineno or a.lineno) + 1)
+        if 0 < n <= len(lines))]
+    if not silenced:
+        return frozenset()
+    read = {sub.id for stmt in node.body for sub in ast.walk(stmt) if isinstance(sub, ast.Name)}
+    return frozenset(a.arg for a in silenced if a.arg not in read)
+
+
 def function_facts(node: FunctionNode, class_name: str | None,
                    source: str | None = None) -> FunctionFacts:
     """Read the documentation facts of a function.
@@ -698,6 +737,7 @@ def function_facts(node: FunctionNode, class_name: str | None,
         raises=_raises(node, source),
         class_name=class_name,
         yields_value=yields_value,
+        unused=frozenset() if source is None else declared_unused(node, source.splitlines()),
     )
 
 

@@ -253,7 +253,8 @@ def is_test_name(name: str, is_class: bool) -> bool:
 
 #: Files that are test code by their name alone (pytest's and unittest's conventions).
 _TEST_FILES = ("tests.py", "conftest.py")
-_TEST_FOLDERS = ("tests", "test")
+# Benchmarks are scripts run to time the library, documented as tests are (``all-tests``).
+_TEST_FOLDERS = ("tests", "test", "benchmarks", "benchmark")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -267,7 +268,7 @@ def _project_folders(folder: Path) -> list[str] | None:
 
 
 def _in_test_folder(folder: Path) -> bool:
-    """Whether a folder is, or lies in, a folder named ``tests``/``test`` of its project.
+    """Whether a folder is, or lies in, a ``tests``/``test``/``benchmarks`` folder of its project.
 
     Only the folders below the project's root (the nearest one with a project marker) count,
     so a checkout under ``/home/test/`` is not test code; without a project marker, the
@@ -287,7 +288,8 @@ def is_test_module(path: Path | None) -> bool:
 
     Returns:
         True for ``test_*.py``, ``*_test.py``, ``tests.py``, ``conftest.py`` and any file
-        under a folder named ``tests`` or ``test`` inside its project.
+        under a folder named ``tests``, ``test``, ``benchmarks`` or ``benchmark`` inside
+        its project.
     """
     if path is None:
         return False

@@ -114,6 +114,8 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
     for param in facts.params:
         old = by_human.get(bare(param.name))
         new = by_answer.get(bare(param.name))
+        if old is None and bare(param.name) in facts.unused:
+            continue  # declared unused on purpose: an entry only where a person wrote one
         description = _text(old.description if old else None,
                             new.description if new else None, keep_human) or placeholder
         type_hint = param.annotation or (old.type_hint if old else None) or \

@@ -622,11 +622,14 @@ def _written(param: Param, conv: Conventions) -> str:
 def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | None) -> None:
     layout, conv, placeholder = syncer.layout, syncer.conv, syncer.placeholder
     params = list(facts.params)
+    # An argument declared unused on purpose gets no entry (``declared_unused``); one a
+    # person documented is still kept in line.
+    wanted = [p for p in params if bare(p.name) not in facts.unused]
     block = layout.block(Section.ARGS)
     if block is None:
-        if params:
+        if wanted:
             body: list[str] = []
-            for param in params:
+            for param in wanted:
                 body += _entry_lines(_written(param, conv), _marked(param, conv),
                                      _param_text(param, answer, placeholder), conv)
             syncer.add_section(Section.ARGS, body)
@@ -639,7 +642,8 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
     syncer.changes = plan.changes
     renamed, missing = plan.renamed, plan.missing
     listed = listed_names(layout, block)
-    missing = [p for p in missing if bare(p.name) not in listed]
+    missing = [p for p in missing if bare(p.name) not in listed and bare(p.name) not in
+               facts.unused]
     if carried(params, [e.name for e in entries]):
         missing = [p for p in missing if p.kind not in ("var_positional", "var_keyword")]
     for entry in entries:

@@ -12,7 +12,7 @@ import ast
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from llm_doc_manager.analysis import (
@@ -25,6 +25,7 @@ from llm_doc_manager.analysis import (
     iter_defs,
     parse_source,
 )
+from llm_doc_manager.analysis.facts import declared_unused
 from llm_doc_manager.analysis.markers import Kind, scan_markers
 from llm_doc_manager.analysis.targets import Target, resolve
 from llm_doc_manager.codes import (
@@ -356,7 +357,8 @@ class _FileChecker:
         parsed = doc.parsed
         if not parsed.google or malformed or (self.options.skip_short and _is_short(parsed)):
             return  # a malformed docstring cannot be compared with the code: LD362/365 say so
-        facts = function_facts(node, class_name)
+        facts = replace(function_facts(node, class_name),
+                        unused=declared_unused(node, self.lines))
         # An exempt definition's docstring (a private helper's) is checked within the
         # sections it has: no section is asked of it (generate adds none either).
         self.args(doc, facts, qualname, whole)
@@ -372,6 +374,8 @@ class _FileChecker:
         for name, expected in params.items():
             if forwarding and expected.kind in ("var_positional", "var_keyword"):
                 continue  # what *args/**kwargs carry is documented instead (``carried``)
+            if bare(expected.name) in facts.unused:
+                continue  # declared unused on purpose (``declared_unused``)
             if name not in documented and not self.listed(doc, Section.ARGS, name, qualname,
                                                           "argument"):
                 self.at_doc(doc, ARG_MISSING,

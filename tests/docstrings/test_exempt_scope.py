@@ -52,7 +52,8 @@ TEST_CODE = ('def helper(x):\n    return x\n\n\nclass Fixture:\n    def make(sel
 
 @pytest.mark.parametrize("relative", ["tests/helpers.py", "test/unit/util.py", "src/test_api.py",
                                       "src/api_test.py", "src/tests.py", "conftest.py",
-                                      "pkg/tests/data/fixtures.py"])
+                                      "pkg/tests/data/fixtures.py", "benchmarks/eval_shape.py",
+                                      "pkg/benchmark/init.py"])
 def test_a_test_module_needs_no_docstrings(tmp_path: Path, relative: str) -> None:
     path = _project(tmp_path / "proj") / relative
     path.parent.mkdir(parents=True, exist_ok=True)

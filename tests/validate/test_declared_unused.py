@@ -1,0 +1,105 @@
+"""An argument the author declared unused on purpose is not asked for an entry.
+
+mkdocstrings-python's Jinja filters take ``context: Context,  # noqa: ARG001`` (Jinja passes
+it; the filter never reads it) and document every other argument; validate asked for
+``context`` six times and ``generate`` would have added a placeholder entry for it. The rule
+is one function (``analysis.facts.declared_unused``), read by both commands.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from llm_doc_manager.analysis.facts import declared_unused
+from llm_doc_manager.generate.pipeline import FileChange, Options
+from llm_doc_manager.validate import CheckOptions, check_source
+from tests.helpers import run_file
+
+FILTER = '''\
+"""Jinja filters."""
+
+
+def do_section(
+    context: object,  # noqa: ARG001
+    attributes: list[str],
+    *,
+    check_public: bool = True,
+) -> str:
+    """Build a section from a list of attributes.
+
+    Args:
+        attributes: The attributes to build the section from.
+        check_public: Whether to check if the attribute is public.
+
+    Returns:
+        The section.
+    """
+    return ",".join(a for a in attributes if check_public)
+
+
+def render(self_: object, links: dict[str, str], *, locale: str = "") -> str:  # noqa: ARG001
+    """Render the links.
+
+    Args:
+        self_: The handler.
+        links: The links to render.
+
+    Returns:
+        The HTML.
+    """
+    return str(self_) + str(links)
+'''
+
+
+def _missing(text: str, tmp_path: Path) -> set[str]:
+    path = tmp_path / "filters.py"
+    path.write_text(text)
+    found = check_source(path, text, CheckOptions(all_defs=True))
+    return {f.message for f in found if f.code == "LD311"}
+
+
+def test_validate_does_not_ask_for_an_argument_declared_unused(tmp_path: Path) -> None:
+    assert _missing(FILTER, tmp_path) == set()
+
+
+def test_generate_adds_no_entry_for_it_and_leaves_the_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "filters.py"
+    path.write_text(FILTER)
+    result = run_file(path, None, Options(all_defs=True))
+    assert not isinstance(result, FileChange) or result.new_text == FILTER
+
+
+@pytest.mark.parametrize(("change", "asked"), [
+    # Without the linter's code the argument is an ordinary undocumented one.
+    (("  # noqa: ARG001", ""), "do_section: argument 'context' is not documented"),
+    # A blanket noqa says nothing about this argument.
+    (("  # noqa: ARG001", "  # noqa"), "do_section: argument 'context' is not documented"),
+    # Read by the body: the noqa is stale and the argument needs its words.
+    (("return \",\".join(", "return str(context) + \",\".join("),
+     "do_section: argument 'context' is not documented"),
+])
+def test_only_a_silenced_unused_argument_counts(tmp_path: Path, change: tuple[str, str],
+                                                asked: str) -> None:
+    assert _missing(FILTER.replace(*change, 1), tmp_path) == {asked}
+
+
+def test_the_other_linters_spellings(tmp_path: Path) -> None:
+    for comment in ("# noqa: U100", "# noqa:ARG002,E501", "# pylint: disable=unused-argument"):
+        text = "def f(a, b):  " + comment + "\n    return a\n"
+        node = ast.parse(text).body[0]
+        assert isinstance(node, ast.FunctionDef)
+        assert declared_unused(node, text.splitlines()) == {"b"}, comment
+
+
+def test_a_generated_args_section_leaves_it_out(tmp_path: Path) -> None:
+    path = tmp_path / "hook.py"
+    path.write_text('"""Hooks."""\n\n\n'
+                    "def hook(event: str, sender: object) -> str:  # noqa: ARG001\n"
+                    "    return event\n")
+    result = run_file(path, None, Options(all_defs=True))
+    assert isinstance(result, FileChange)
+    assert "event (str): TODO" in result.new_text or "event: TODO" in result.new_text
+    assert "sender" not in result.new_text.split('"""')[3]
