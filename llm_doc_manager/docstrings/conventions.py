@@ -49,6 +49,11 @@ RAISES_SEEN = 5
 #: project writes none: ``--all`` neither writes nor asks for one.
 MODULES_SHARE = 0.25
 MODULES_SEEN = 5
+#: Below this share of documented definitions of a method name in classes (at least
+#: ``HOOKS_SEEN`` seen in the project), an override of a library's method of that name
+#: (``forward`` of ``nn.Module``) is not asked for a docstring: see ``rarely_documented``.
+HOOKS_SHARE = 0.25
+HOOKS_SEEN = 5
 #: Entries of defaulted parameters a level needs before it decides how defaults are
 #: written: one entry that happens not to mention its default says little.
 DEFAULTS_SEEN = 3
@@ -60,7 +65,7 @@ _T = TypeVar("_T")
 #: Evidence's counters other than ``headings`` (summed, stored and read back alike).
 _COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header", "defaults",
              "default_ticks", "markers", "raises", "modules", "stars", "constructors",
-             "generators", "attributes")
+             "generators", "attributes", "methods", "documented_methods")
 
 __all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "Evidence", "HouseStyle",
            "clearly_type", "header_end", "house_style", "module_docstring_below"]
@@ -109,6 +114,8 @@ class Evidence:
         generators: Which section a generator's sectioned docstring says what it gives in:
             ``yields`` or ``returns`` (huggingface_hub: ``Returns: `Iterable[...]```).
         attributes: Whether a class's sectioned docstring has an Attributes section.
+        methods: How many methods of each public name classes define.
+        documented_methods: How many of those have a docstring.
     """
 
     headings: dict[Section, Counter[str]] = field(default_factory=dict)
@@ -127,6 +134,8 @@ class Evidence:
     constructors: Counter[str] = field(default_factory=Counter)
     generators: Counter[str] = field(default_factory=Counter)
     attributes: Counter[bool] = field(default_factory=Counter)
+    methods: Counter[str] = field(default_factory=Counter)
+    documented_methods: Counter[str] = field(default_factory=Counter)
 
     def add_docstring(self, value: str, defaulted: frozenset[str] = frozenset(),
                       raises: bool = False, starred: frozenset[str] = frozenset()) -> None:
@@ -231,6 +240,12 @@ class Evidence:
                     self.attributes[read_layout(value).block(Section.ATTRIBUTES)
                                     is not None] += 1
             if isinstance(node, ast.ClassDef):
+                for stmt in node.body:
+                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                            not stmt.name.startswith("_"):
+                        self.methods[stmt.name] += 1
+                        if docstring_expr(stmt.body) is not None:
+                            self.documented_methods[stmt.name] += 1
                 place = _constructor_place(node)
                 if place is not None:
                     self.constructors[place] += 1
@@ -604,6 +619,24 @@ class HouseStyle:
         keyed by them (a choice left out here would let stale findings be reused)."""
         return (self.documents_modules, self.documents_raises, self.stars,
                 self.generators_under_returns, self.documents_attributes)
+
+    def rarely_documented(self, name: str) -> bool:
+        """Whether the project documents fewer than ``HOOKS_SHARE`` of the methods of a
+        name that its classes define (at least ``HOOKS_SEEN`` of them; peft: ``forward`` in
+        24 of 141). Decided by the widest level alone (the project, else the folder): the
+        choice is the project's practice, the same for every file.
+
+        Args:
+            name: A method's name.
+
+        Returns:
+            True when that name is rarely documented.
+        """
+        if not self._levels:
+            return False
+        evidence = self._level(len(self._levels) - 1)
+        seen = evidence.methods[name]
+        return seen >= HOOKS_SEEN and evidence.documented_methods[name] < HOOKS_SHARE * seen
 
     @functools.cached_property
     def documents_raises(self) -> bool:

@@ -9,6 +9,11 @@ boundary: a link leaving the project is never read) and read by ``analysis.load.
 regular ``.py`` files, not walked into. Each file is parsed at most once per run, and a run
 that uses worker processes learns everything its files need in the parent first
 (``prime``), so no worker reads the project again.
+
+It also finds the base classes of a file's classes in the project's other files
+(``overrides``, see ``docstrings.bases``): only files inside the project are read (a
+link leaving it is not followed), each at most once per run, and what each shows is kept
+in the result store by content like the evidence.
 """
 
 from __future__ import annotations
@@ -21,6 +26,13 @@ from pathlib import Path
 
 from llm_doc_manager.analysis.load import parse_source, read_file
 from llm_doc_manager.codes import Finding
+from llm_doc_manager.docstrings.bases import (
+    Hierarchy,
+    ModuleFacts,
+    Overrides,
+    module_facts,
+    overrides,
+)
 from llm_doc_manager.docstrings.conventions import Evidence, HouseStyle, house_style
 from llm_doc_manager.source.discovery import iter_files, nearest_project
 from llm_doc_manager.source.files import SourceFile
@@ -71,6 +83,8 @@ def _file_evidence(path: Path, source: SourceFile | Finding | None = None) -> Ev
 
 #: Prefix of the evidence cache's keys (the rest: a digest of the tool's code and the file).
 _EVIDENCE_KEY = "evidence-v1:"
+#: Prefix of the class facts' keys (``docstrings.bases.ModuleFacts``), keyed alike.
+_FACTS_KEY = "bases-v1:"
 
 
 class Learning:
@@ -93,11 +107,75 @@ class Learning:
         self._folders: dict[Path, Evidence] = {}
         self._projects: dict[Path, Evidence] = {}
         self._roots: dict[Path, Path | None] = {}
+        self._facts: dict[Path, ModuleFacts | None] = {}
 
     def __getstate__(self) -> dict[str, object]:
         """What a worker receives: the folders' and projects' sums, not every file's."""
         return {"_files": {}, "_folders": self._folders, "_projects": self._projects,
-                "_roots": self._roots, "_store": None}
+                "_roots": self._roots, "_store": None, "_facts": self._facts}
+
+    def facts(self, sources: dict[Path, SourceFile], trees: dict[Path, ast.Module] | None = None
+              ) -> None:
+        """Learn the class facts of files already read (from the store where known).
+
+        Args:
+            sources: The files (absolute paths) and their content.
+            trees: Their trees where already parsed (not parsed again).
+        """
+        todo = {path: source for path, source in sources.items() if path not in self._facts}
+        keys: dict[Path, str] = {}
+        stored: dict[str, str] = {}
+        if self._store is not None:
+            salt = code_fingerprint().encode()
+            keys = {path: _FACTS_KEY + hashlib.sha256(salt + source.digest).hexdigest()
+                    for path, source in todo.items()}
+            stored = self._store.get_many(list(keys.values()))
+        fresh: list[tuple[str, str]] = []
+        for path, source in todo.items():
+            key = keys.get(path)
+            known = ModuleFacts.from_json(stored[key]) if key in stored else None
+            if known is None:
+                tree = (trees or {}).get(path) or parse_source(path, source.text)
+                if isinstance(tree, Finding):
+                    self._facts[path] = None
+                    continue
+                known = module_facts(tree)
+                if key is not None:
+                    fresh.append((key, known.to_json()))
+            self._facts[path] = known
+        if self._store is not None and fresh:
+            self._store.put_many(fresh)
+
+    def _facts_of(self, path: Path) -> ModuleFacts | None:
+        """The class facts of another file of the project (read at most once per run)."""
+        if path not in self._facts:
+            source = read_file(path)
+            if isinstance(source, Finding):
+                self._facts[path] = None
+            else:
+                self.facts({path: source})
+        return self._facts[path]
+
+    def overrides(self, path: Path, source: SourceFile, house: HouseStyle,
+                  tree: ast.Module | None = None) -> Overrides:
+        """What the methods of a file's classes inherit from bases in the project.
+
+        Args:
+            path: The file.
+            source: Its content.
+            house: Its conventions (whether the project rarely documents a method name).
+            tree: Its tree, if already parsed.
+
+        Returns:
+            The covered and hook methods of each class (nothing when it does not parse).
+        """
+        path = path.absolute()
+        self.facts({path: source}, {path: tree} if tree is not None else None)
+        facts = self._facts[path]
+        if facts is None:
+            return Overrides()
+        hierarchy = Hierarchy(self.root(path.parent), self._facts_of)
+        return overrides(facts, path, hierarchy, house.rarely_documented)
 
     def _from_store(self, paths: list[Path]) -> None:
         """Learn the files not yet known, from the store where their content is known."""

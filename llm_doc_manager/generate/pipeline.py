@@ -164,13 +164,16 @@ def load(path: Path, options: Options, learning: Learning | None = None
     scan = scan_markers(source.text)
     # ``validate --fix`` follows the same learned choices as ``validate`` (a Raises section
     # added where the project writes none would change what the next run learns).
+    learning = learning or Learning()
     if options.conventions == "learn":
-        house = (learning or Learning()).style(tree, path, options.types)
+        house = learning.style(tree, path, options.types)
     else:
         house = HouseStyle((), options.types)
+    # What methods inherit from bases in other files of the project: the rule validate uses.
     exempt = Exemptions(tree, source.text.splitlines(), path, options.scope,
-                        modules=house.documents_modules,
-                        init_docs=house.init_docstrings) if options.all_defs else None
+                        modules=house.documents_modules, init_docs=house.init_docstrings,
+                        inherited=learning.overrides(path, source, house, tree)
+                        ) if options.all_defs else None
     targets, region_problems = resolve(tree, scan.regions, options.all_defs, exempt)
     problems = sorted([*scan.problems, *region_problems], key=lambda p: (p.line, p.col))
     if problems:

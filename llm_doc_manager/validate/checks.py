@@ -68,6 +68,7 @@ from llm_doc_manager.docstrings import (
     read_layout,
     same_exception,
 )
+from llm_doc_manager.docstrings.bases import Overrides
 from llm_doc_manager.docstrings.conventions import Evidence, house_style
 from llm_doc_manager.docstrings.exempt import Exemptions, Scope, cli_command
 from llm_doc_manager.docstrings.layout import heading_problems
@@ -108,6 +109,8 @@ class CheckOptions:
             docstrings, documents exceptions, and stars ``*args`` entries. None: learn
             from the file alone.
         learn: Whether to follow the project's conventions at all (``conventions``).
+        inherited: What methods inherit from bases in the project's other files
+            (``Learning.overrides``); None: bases in the file itself only.
     """
 
     all_defs: bool = False
@@ -117,6 +120,7 @@ class CheckOptions:
     scope: Scope = field(default_factory=Scope)
     project: Evidence | None = None
     learn: bool = True
+    inherited: Overrides | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, all_defs: bool) -> CheckOptions:
@@ -610,7 +614,8 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
     # The one rule of what needs no docstring, shared with ``generate --all``.
     exemptions = Exemptions(tree, checker.lines, path, options.scope,
                             modules=checker.house.documents_modules,
-                            init_docs=checker.house.init_docstrings)
+                            init_docs=checker.house.init_docstrings,
+                            inherited=options.inherited)
     if exemptions.generated and not targets:
         # A generated file's text is its generator's: nothing to ask of its docstrings
         # (generate leaves it alone too), unless a person marked a region in it.

@@ -22,7 +22,9 @@ from llm_doc_manager.config import Settings
 from llm_doc_manager.store import ResultStore, cache_dir, code_fingerprint
 
 if TYPE_CHECKING:
+    from llm_doc_manager.docstrings.bases import Overrides
     from llm_doc_manager.docstrings.conventions import Evidence
+    from llm_doc_manager.docstrings.learning import Learning
 
 #: v4: the store's schema gained sizes and a byte cap.
 RESULTS_FILE = "validate-v4.sqlite3"
@@ -35,10 +37,11 @@ class _Job:
     path: str
     key: str
     project: Evidence | None = None
+    inherited: Overrides | None = None
 
 
 #: Bump when the checks change within a version, so cached results are not reused.
-CHECKS_VERSION = 9
+CHECKS_VERSION = 10
 
 
 def _signature(settings: Settings, all_defs: bool) -> str:
@@ -50,7 +53,8 @@ def _signature(settings: Settings, all_defs: bool) -> str:
 
 
 def _check_path(path: str, all_defs: bool, settings: Settings,
-                project: Evidence | None = None) -> list[list[object]]:
+                project: Evidence | None = None,
+                inherited: Overrides | None = None) -> list[list[object]]:
     """Check one file in a worker (or here); findings as plain lists for pickling."""
     from llm_doc_manager.validate.checks import CheckOptions, check_source
 
@@ -58,7 +62,8 @@ def _check_path(path: str, all_defs: bool, settings: Settings,
     source = read_file(file)
     if isinstance(source, Finding):
         return [[source.line, source.col, source.code, source.message]]
-    options = replace(CheckOptions.from_settings(settings, all_defs), project=project)
+    options = replace(CheckOptions.from_settings(settings, all_defs), project=project,
+                      inherited=inherited)
     try:
         found = check_source(file, source.text, options)
     except RecursionError:  # too deep for ast.unparse: this file's finding, not a crash
@@ -70,16 +75,16 @@ def _check_all(todo: list[_Job], all_defs: bool, settings: Settings,
                jobs: int) -> list[list[list[object]]]:
     workers = jobs or (os.cpu_count() or 1)
     if workers <= 1 or len(todo) < _PARALLEL_FROM:
-        return [_check_path(j.path, all_defs, settings, j.project) for j in todo]
+        return [_check_path(j.path, all_defs, settings, j.project, j.inherited) for j in todo]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_check_path, [j.path for j in todo], [all_defs] * len(todo),
                              [settings] * len(todo), [j.project for j in todo],
-                             chunksize=8))
+                             [j.inherited for j in todo], chunksize=8))
 
 
-def _learned(files: list[Path], settings: Settings, store: ResultStore[str]
+def _learned(files: list[Path], settings: Settings, learning: Learning
              ) -> dict[Path, tuple[Evidence | None, bytes]]:
     """Each file's project evidence, and the choices it makes as bytes for the cache key.
 
@@ -91,9 +96,7 @@ def _learned(files: list[Path], settings: Settings, store: ResultStore[str]
     if settings.conventions != "learn":
         return {}
     from llm_doc_manager.docstrings.conventions import HouseStyle
-    from llm_doc_manager.docstrings.learning import Learning
 
-    learning = Learning(store)
     found: dict[Path, tuple[Evidence | None, bytes]] = {}
     for path in files:
         # The widest level generate learns from: the project, else (no project marker up
@@ -145,10 +148,17 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
 def _jobs(files: list[Path], settings: Settings, all_defs: bool, signature: bytes,
           results: ResultStore[str], findings: list[Finding]) -> list[_Job]:
     """One job per readable file, keyed by what its findings depend on (the rest: findings)."""
+    from llm_doc_manager.docstrings.conventions import HouseStyle
+    from llm_doc_manager.docstrings.learning import Learning
+
     jobs_list: list[_Job] = []
-    learned = _learned(files, settings, results)
-    for path in files:
-        source = read_file(path)
+    learning = Learning(results)
+    learned = _learned(files, settings, learning)
+    sources = {path: read_file(path) for path in files}
+    if all_defs:  # every file's class facts in one query of the store
+        learning.facts({path.absolute(): source for path, source in sources.items()
+                        if not isinstance(source, Finding)})
+    for path, source in sources.items():
         if isinstance(source, Finding):  # unreadable or undecodable: nothing to check
             findings.append(source)
             continue
@@ -156,8 +166,14 @@ def _jobs(files: list[Path], settings: Settings, all_defs: bool, signature: byte
         # and its packages' ``__init__.py`` files, not its bytes (LD301).
         private = (module_standing(path) + "\0").encode() if all_defs else b"\0"
         project, choices = learned.get(path, (None, b""))
+        # What its methods inherit comes from other files (its bases' docstrings, the
+        # project's share of documented method names): the result is keyed by it.
+        inherited = learning.overrides(path, source, HouseStyle(
+            (project,) if project is not None else ())) if all_defs else None
+        used = inherited.key() if inherited is not None else b""
         jobs_list.append(_Job(str(path), hashlib.sha256(
-            signature + private + choices + b"\0" + source.digest).hexdigest(), project))
+            signature + private + choices + b"\0" + used + b"\0" + source.digest).hexdigest(),
+            project, inherited))
     return jobs_list
 
 

@@ -123,7 +123,8 @@ class Child(Base):
     checked = llm_doc("validate", "--all", "--select", "LD301", "m.py")
     assert checked.returncode == 1
     assert "Encoder.default" in checked.stdout
-    assert "Child.run" in checked.stdout
+    # The undocumented public base method carries the finding, once for the family.
+    assert "Child.run" not in checked.stdout
     assert "Base.run" in checked.stdout
 
 
