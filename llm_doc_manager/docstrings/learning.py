@@ -249,12 +249,20 @@ class Learning:
             self._projects[root] = self._sum(_sample(_project_files(root)))
         return self._projects[root]
 
-    def prime(self, paths: Iterable[Path]) -> None:
+    def prime(self, paths: Iterable[Path], bases: bool = False) -> None:
         """Learn now what the given files will need (before the run is split over workers).
 
         Args:
             paths: The files of the run.
+            bases: Also read the class facts of the files and of the bases they reach
+                (``generate --all``), so that no worker parses a base file again.
         """
+        paths = list(paths)
+        if bases:
+            for path in paths:
+                source = read_file(path)
+                if not isinstance(source, Finding):
+                    self.overrides(path, source, HouseStyle())
         for folder in sorted({path.absolute().parent for path in paths}):
             self.folder(folder)
             root = self.root(folder)

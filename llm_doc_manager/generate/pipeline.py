@@ -718,7 +718,7 @@ async def _run_in_workers(paths: Sequence[Path], provider: Provider, options: Op
     # parsed the same folder and project files again (see docs/conventions.md, Cost).
     learning = Learning()
     if options.conventions == "learn":
-        learning.prime(paths)
+        learning.prime(paths, bases=options.all_defs)
     chunks = [list(paths[i:i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         async def one(chunk: list[Path]) -> list[FileResult]:

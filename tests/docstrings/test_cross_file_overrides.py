@@ -192,3 +192,18 @@ def test_generate_writes_no_placeholder_on_an_override_of_another_files_base(
     # validate asks nothing more of it (the one rule): the placeholders are LD302 only.
     checked = llm_doc("validate", "--all", "--select", "LD301", "pkg")
     assert checked.returncode == 0, checked.stdout
+
+
+def test_generate_in_worker_processes_follows_the_same_rule(tmp_path: Path,
+                                                             llm_doc: Run) -> None:
+    # Enough files for worker processes: the bases' facts are learned in the parent.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text('"""Pkg."""\n')
+    (tmp_path / "pkg" / "base.py").write_text(BASE)
+    children = [tmp_path / "pkg" / f"child{n}.py" for n in range(20)]
+    for child in children:
+        child.write_text(CHILD)
+    done = llm_doc("generate", "--all", "--provider", "static", "--jobs", "2", "--yes", "pkg")
+    assert done.returncode == 0, done.stderr
+    assert all(child.read_text() == EXPECTED for child in children)
