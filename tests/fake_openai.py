@@ -152,6 +152,10 @@ class FakeOpenAI:
         schema_refusal (int): When set, ``json_schema`` requests get this status with the
             error llama.cpp-based servers give, and ``json_object`` requests are answered
             from the schema stated in the system prompt.
+        object_schema (str): What a ``schema_refusal`` server does with a ``json_object``
+            request that carries ``response_format.schema`` (llama-cpp-python and
+            llama-server turn it into a grammar): ``use`` answers from that schema, ``refuse``
+            answers ``schema_refusal`` with an error naming ``response_format.schema``.
         answer_model (str | None): The ``model`` of answers (None: the name asked for).
         system_fingerprint (str | None): The ``system_fingerprint`` of answers.
         die_after (int | None): After this many answered requests the server dies: it stops
@@ -172,6 +176,7 @@ class FakeOpenAI:
     models: list[dict[str, Any]] | None = None
     listed: int = 0
     schema_refusal: int = 0
+    object_schema: str = "use"
     answer_model: str | None = None
     system_fingerprint: str | None = None
     die_after: int | None = None
@@ -363,7 +368,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(fake.schema_refusal, 'response_format type must be one of "text" or '
                         '"json_object", but got: json_schema')
             return
-        if fake.schema_refusal and response_format.get("type") == "json_object" and in_prompt:
+        if fake.schema_refusal and response_format.get("type") == "json_object" and \
+                "schema" in response_format and fake.object_schema == "refuse":
+            seen.answered = "refused response_format.schema"
+            self._error(fake.schema_refusal, "extra fields not permitted: response_format.schema")
+            return
+        if fake.schema_refusal and response_format.get("type") == "json_object" and \
+                isinstance(response_format.get("schema"), dict):
+            schema = response_format["schema"]
+        elif fake.schema_refusal and response_format.get("type") == "json_object" and in_prompt:
             schema = json.loads(in_prompt.group(1))
         elif response_format.get("type") != "json_schema" or \
                 not response_format.get("json_schema", {}).get("strict"):

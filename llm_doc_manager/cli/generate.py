@@ -92,11 +92,13 @@ def _ctrl_c_interrupts() -> Iterator[None]:
         yield
 
 
-def usage_line(usage: Usage) -> str:
-    """The closing line of a model run: requests, retries, tokens, cache hits."""
+def usage_line(usage: Usage, provider: object = None) -> str:
+    """The closing line of a model run: requests, retries, tokens, cache hits, the model."""
+    answered_by = getattr(provider, "answered_by", None)  # a model provider names its model
+    who = answered_by() if callable(answered_by) else ""
     return (f"model: {plural(usage.requests, 'request')} ({usage.retries} retries), "
             f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens; "
-            f"{plural(usage.cache_hits, 'region')} from the cache")
+            f"{plural(usage.cache_hits, 'region')} from the cache" + (f"; {who}" if who else ""))
 
 
 def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and reported
@@ -178,7 +180,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
                   "written." + (" Answers received so far are cached: a re-run resumes "
                                 "from there." if chosen.needs_code and settings.cache else ""))
         if chosen.needs_code:
-            err.print(usage_line(chosen.usage))
+            err.print(usage_line(chosen.usage, chosen))
         return INTERRUPTED
     except FatalProviderError as exc:
         err.print(f"error: {exc}; nothing was written.")
@@ -207,7 +209,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         if gated:
             err.print(gated)
         if chosen.needs_code:
-            err.print(usage_line(chosen.usage))
+            err.print(usage_line(chosen.usage, chosen))
     if report.interrupted:
         return INTERRUPTED
     return FINDINGS if report.findings or report.pending else 0

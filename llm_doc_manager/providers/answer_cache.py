@@ -1,12 +1,13 @@
 """Persistent answer cache: SQLite, size-capped with LRU eviction, shared by processes.
 
-SQLite gives atomic writes and locking across processes (pre-commit runs hooks in
-parallel) with nothing to install. The cache is an optimisation, never a reason to fail: a
-damaged database (found at open or by any later query) is recreated once, an unwritable or
-unsafe one (``store.open_sqlite``'s checks) is switched off with one warning. Entries hold
-validated answers only — never keys, headers or anything secret — and are validated again
-by the provider when read. One answer larger than an eighth of the cap is not stored, so it
-cannot evict the whole cache.
+SQLite gives atomic writes and locking across processes (pre-commit runs hooks in parallel)
+with nothing to install. The cache is an optimisation, never a reason to fail: a damaged
+database (found at open or by any later query) is recreated once, an unwritable or unsafe
+one (``store.open_sqlite``'s checks) is switched off with one warning. Entries hold
+validated answers only — never keys, headers or anything secret — and are validated again by
+the provider when read; beside them, under keys of their own, what runs learned of a server
+(``ServerMemory``: checked JSON, nothing secret). One answer larger than an eighth of the
+cap is not stored, so it cannot evict the whole cache.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from llm_doc_manager.store import (
 
 FILE_NAME = "answers-v1.sqlite3"
 DEFAULT_MAX_MB = 500
+#: Keys of the notes kept beside the answers (what runs learned of a server): not answers,
+#: so not counted as entries by ``stats``.
+NOTE_PREFIX = "note:"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -65,7 +69,7 @@ class CacheStats:
 
     Attributes:
         path: The database file.
-        entries: Stored answers.
+        entries: Stored answers (the notes beside them are not counted).
         size: Bytes of stored answers.
         max_size: The cap in bytes.
         hits: Lookups answered, over the cache's life.
@@ -168,6 +172,22 @@ class AnswerCache:
         self.hits += 1
         return value
 
+    def peek(self, key: str) -> str | None:
+        """Return what is stored under ``key``, counting no hit or miss (a note, not an answer)."""
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT CAST(value AS BLOB) FROM entries WHERE key = ?",
+                             (key,)).fetchone()
+        except sqlite3.Error as exc:
+            self._failed(exc, "cache read failed")
+            return None
+        try:
+            return bytes(row[0]).decode() if row is not None else None
+        except (UnicodeDecodeError, TypeError):
+            return None
+
     def has(self, key: str) -> bool:
         """Tell whether an answer is stored under ``key``, touching nothing (a dry run)."""
         db = self._connect()
@@ -246,7 +266,8 @@ class AnswerCache:
         if db is not None:
             try:
                 entries, size = db.execute(
-                    "SELECT count(*), coalesce(sum(size), 0) FROM entries").fetchone()
+                    "SELECT count(*), coalesce(sum(size), 0) FROM entries WHERE key NOT LIKE ?",
+                    (NOTE_PREFIX + "%",)).fetchone()
                 counters = dict(db.execute("SELECT name, value FROM counters").fetchall())
                 hits, misses = counters.get("hits", 0), counters.get("misses", 0)
             except sqlite3.Error as exc:

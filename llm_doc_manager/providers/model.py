@@ -2,20 +2,25 @@
 
 Requests use Chat Completions with structured outputs (``chat.completions.parse`` with the
 pydantic schema's ``response_format: json_schema, strict: true``), a ``max_tokens`` bound
-from the schema, ``temperature`` and ``seed``. A server that refuses ``json_schema`` (its
-error names it) is asked for ``json_object`` with the schema in the prompt from then on. The
-answer is validated by pydantic on our side, because compatible servers do not all enforce
-the schema. Transport failures are retried by our policy (the client's own retries are off,
-so that backoff, ``Retry-After`` and counting happen in one place); a bad answer is retried
-once with the problem stated, then fails its region alone. A failure that repeats (the same
-HTTP status and error on consecutive requests, or a server that stops accepting
-connections) stops the run: the regions not yet answered fail at once with a short message,
-and ``stop_notice`` says once what happened and what is left.
+from the schema, ``temperature`` and ``seed``. The answer is validated by pydantic on our
+side, because compatible servers do not all enforce the schema. A server that refuses
+``json_schema`` (its error names it) is asked next for ``json_object`` with the schema in
+``response_format.schema`` (llama.cpp's servers make it a grammar) and in the prompt, and
+one that refuses that too for plain ``json_object`` with the schema in the prompt. Transport
+failures are retried by our policy (the client's own retries are off, so that backoff,
+``Retry-After`` and counting happen in one place); a bad answer is retried once with the
+problem stated, then fails its region alone. A failure that repeats (the same HTTP status
+and error on consecutive requests, or a server that stops accepting connections) stops the
+run: the regions not yet answered fail at once with a short message, and ``stop_notice``
+says once what happened and what is left.
 
-The model's identity is asked once per run (``GET /models``): the listed entry of the model
-is part of the cache key, with the ``model-fingerprint`` setting, so a model swapped behind
-the same name does not reuse the old model's answers; a name the server does not list, where
-it lists several, stops the run before any request.
+The model's identity is asked once per run (``GET /models``), before the first request: the
+listed entry of the model is part of the cache key, with the ``model-fingerprint`` setting,
+so a model swapped behind the same name does not reuse the old model's answers; a name the
+server does not list, where it lists several, stops the run before any request. Until a
+region misses the cache, the identity the last run learned from this server
+(``ServerMemory``, kept by ``CachedProvider``) stands in for it, with the request shape the
+server took: a run answered wholly from the cache sends nothing.
 
 The server is not trusted either: its URL is checked before any request, every message
 built from what it sends is one line with the key and the URL's credentials redacted, and
@@ -49,12 +54,13 @@ from llm_doc_manager.errors import (
     is_hidden,
     printable,
 )
-from llm_doc_manager.providers.answer_cache import make_key
+from llm_doc_manager.providers.answer_cache import NOTE_PREFIX, make_key
 from llm_doc_manager.providers.base import DocRequest, Usage
 from llm_doc_manager.providers.prompting import (
     PROMPT_VERSION,
     max_tokens,
     messages,
+    object_format,
     response_format,
     with_schema,
 )
@@ -86,12 +92,18 @@ _LATER_STATUS = frozenset({429, 503})
 #: Statuses with which a server refuses a request shape it does not support.
 _SHAPE_STATUS = frozenset({400, 422, 500})
 _NAMES_SCHEMA_FORMAT = re.compile(r"response_format|json_schema", re.IGNORECASE)
+#: How the log names what is asked for in each fallback shape.
+_SAID = {"json_object+schema": "json_object with the schema in response_format.schema (a "
+                               "grammar for llama.cpp's servers) and in the prompt",
+         "json_object": "json_object with the schema in the prompt only"}
 #: Fields of a ``/models`` entry that name the model. ``created`` and ``permission`` are
 #: left out: llama-server and vLLM fill them afresh on every call.
 _IDENTITY_FIELDS = ("id", "root", "parent", "owned_by", "meta", "max_model_len")
 #: Most model names an error message lists.
 _LISTED = 20
 DEFAULT_SEED = 1
+#: The request shapes, in the order they are tried (see the module's docstring).
+SCHEMA_MODES = ("json_schema", "json_object+schema", "json_object")
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -256,6 +268,55 @@ class RunStopped(ProviderError):
 
 
 @dataclass(frozen=True)
+class ServerMemory:
+    """What a run learned of a server and its model, kept for the next run.
+
+    Stored in the answer cache's store as checked JSON (never pickle), under
+    ``ModelProvider.memory_key``: the server's URL without credentials, the model's name and
+    ``model-fingerprint``. Nothing in it is secret (``shown`` is redacted before it is kept).
+
+    Attributes:
+        served: What the server listed of the model (``ModelProvider.served``).
+        mode: The request shape the server took (one of ``SCHEMA_MODES``).
+        shown: How the summary named the model (name and fingerprint).
+    """
+
+    served: str
+    mode: str
+    shown: str
+
+    def dump(self) -> str:
+        """Return the memory as JSON, for the store.
+
+        Returns:
+            A JSON object of the three fields.
+        """
+        return json.dumps({"served": self.served, "mode": self.mode, "shown": self.shown},
+                          sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, text: str) -> ServerMemory | None:
+        """Read a stored memory, checked whole: anything else is no memory.
+
+        Args:
+            text: What the store holds (the cache folder may be shared or planted).
+
+        Returns:
+            The memory, or None when the text is not exactly what ``dump`` writes.
+        """
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(data, dict) or set(data) != {"served", "mode", "shown"} or \
+                not all(isinstance(v, str) for v in data.values()) or \
+                data["mode"] not in SCHEMA_MODES:
+            return None
+        # ``shown`` goes to the terminal: made one safe line again, whoever wrote it.
+        return cls(data["served"], data["mode"], printable(data["shown"], limit=200))
+
+
+@dataclass(frozen=True)
 class ModelSettings:
     """Everything a model provider needs (resolved from config, environment and flags).
 
@@ -402,9 +463,13 @@ class ModelProvider:
         usage: Requests, retries and tokens so far.
         limiter: The requests-per-minute limit.
         client: The HTTP client (its own retries are off).
-        schema_mode: ``json_schema``, or ``json_object`` once the server refused the first.
+        schema_mode: The request shape in use (``SCHEMA_MODES``): ``json_schema`` until the
+            server refuses it (this run, or a run remembered for the same model).
         served: What the server lists for the model (``GET /models``), as JSON; empty when
-            it lists nothing or was not asked yet.
+            it lists nothing; None when it was not asked (yet).
+        remembered: What an earlier run learned of this server, or None.
+        changed_from: How the remembered model was named, when the server now serves
+            another one; else None.
         answered_as: The ``model`` and ``system_fingerprint`` of the first answer.
         stopped: Why the run stopped (a repeated failure), or None.
         left: Regions not answered because the run stopped.
@@ -423,7 +488,11 @@ class ModelProvider:
         self.limiter = RateLimiter(settings.requests_per_minute)
         self.schema_mode = "json_schema"
         self.served: str | None = None  # None: not asked yet
+        self.remembered: ServerMemory | None = None
+        self.changed_from: str | None = None
         self.answered_as: str | None = None
+        self._answer_model: str | None = None  # the first answer's ``model``
+        self._answer_fingerprint: str | None = None  # ... and ``system_fingerprint``
         self.stopped: str | None = None
         self.left = 0
         self._identity_lock = threading.Lock()
@@ -476,23 +545,110 @@ class ModelProvider:
     def identify(self) -> str:  # noqa: LD342 - raised by a callee
         """Ask the server once which model answers, and check it serves the name asked for.
 
-        Called before the first cache key is made (the answer cache needs the identity),
-        from synchronous code too (``is_cached``): one short request, once per run.
+        Called before the first request, and before the first cache key when no earlier
+        run left what it learned of this server (``recall``); from synchronous code too
+        (``is_cached``): one short request, once per run.
 
         Returns:
-            The listed entry of the model as JSON (``served``), or empty when the server
-            lists nothing usable (no ``/models``, an error, no answer).
+            The listed entry of the model as JSON (``served``); empty when the server lists
+            nothing usable (no ``/models``, an error); what the last run learned when no
+            answer came (a server that is down has not changed its model).
 
         Raises:
             FatalProviderError: When the server lists several models and not this one.
         """
         with self._identity_lock:
             if self.served is None:
-                self.served = self._list_models()
+                listed = self._list_models()
+                if listed is None:
+                    # Not reachable now: that says nothing of which model it serves, so
+                    # what the last run learned still stands (the requests say the rest).
+                    listed = self.remembered.served if self.remembered is not None else ""
+                self._compare_memory(listed)
+                self.served = listed
         return self.served
 
-    def _list_models(self) -> str:
-        """What ``GET /models`` says of the model (see ``identify``)."""
+    def _compare_memory(self, served: str) -> None:
+        """Use what an earlier run learned, if the server still serves that model."""
+        memory = self.remembered
+        if memory is None:
+            return
+        if memory.served != served:
+            # Another model behind the same URL and name: what the old one's server took
+            # is learned again, and the answers are asked of the new one.
+            self.changed_from = memory.shown
+            log.info("the model server at %s serves another model than when the cache was "
+                     "written (%s): its answers are asked for, its request shape learned again",
+                     self.where, memory.shown)
+            return
+        if self.schema_mode == SCHEMA_MODES[0] and memory.mode != self.schema_mode:
+            self.schema_mode = memory.mode
+            log.info("the model server at %s is asked with response_format %s (learned in an "
+                     "earlier run)", self.where, memory.mode)
+
+    def memory_key(self) -> str:
+        """The store's key of what runs learn of this server and model (``ServerMemory``).
+
+        Returns:
+            A digest of the kind, the URL without credentials, the model's name and
+            ``model-fingerprint``.
+        """
+        return NOTE_PREFIX + make_key("server-v1", self.settings.identity,
+                                      self.settings.fingerprint)
+
+    def recall(self, memory: ServerMemory) -> None:
+        """Take what an earlier run learned of this server, before anything is asked.
+
+        Args:
+            memory: The stored memory (checked by ``ServerMemory.load``).
+        """
+        with self._identity_lock:
+            if self.served is None:
+                self.remembered = memory
+
+    def learned(self) -> ServerMemory | None:
+        """What this run learned of the server, to keep for the next run.
+
+        Returns:
+            The memory, or None when no usable answer came this run (what a server takes
+            is known from its answers; a run whose every answer was refused teaches
+            nothing to keep).
+        """
+        if self.served is None or not self.usage.answered:
+            return None
+        return ServerMemory(self.served, self.schema_mode, self._name_of_model())
+
+    def _name_of_model(self) -> str:
+        """The model as the server names it, with a fingerprint (see ``answered_by``)."""
+        listed = ""
+        if self.served:
+            with_id = json.loads(self.served)
+            listed = with_id.get("id", "") if isinstance(with_id, dict) else ""
+        name = listed or self._answer_model or self.settings.model
+        shown = f"model {name!r}"
+        if self._answer_fingerprint:
+            shown += f", system_fingerprint {self._answer_fingerprint!r}"
+        elif self.settings.fingerprint:
+            shown += f", model-fingerprint {self.settings.fingerprint!r}"
+        return self.redact(shown)
+
+    def answered_by(self) -> str:
+        """Name the model that answered, for the run's summary.
+
+        Returns:
+            ``model '<name>'`` — the name the server lists, else the one its answers give,
+            else the configured one — with the answers' ``system_fingerprint`` or else the
+            configured ``model-fingerprint``; the remembered name, marked so, when the
+            server was not asked; empty when nothing is known. Redacted.
+        """
+        if self.served is not None:
+            return self._name_of_model()
+        if self.remembered is not None:
+            return f"{self.remembered.shown} (as last asked; the server was not asked)"
+        return ""
+
+    def _list_models(self) -> str | None:
+        """What ``GET /models`` says of the model (see ``identify``); None: no answer came."""
         if self.settings.kind == "azure":  # deployments are not listed there: nothing to ask
             return ""
         try:
@@ -500,6 +656,10 @@ class ModelProvider:
                                max_retries=0, timeout=min(self.settings.timeout, 10.0)) as sync:
                 body = sync.models.with_raw_response.list().content
             listed = json.loads(body).get("data")
+        except openai.APIConnectionError as exc:  # timeouts included
+            log.info("the model server at %s did not answer GET /models (%s)", self.where,
+                     self.redact(exc.message))
+            return None
         except (openai.OpenAIError, ValueError, AttributeError, RecursionError) as exc:
             # No listing is no identity, not a failure: the requests say what is wrong.
             log.info("the model server at %s lists no models (%s); the model's identity is "
@@ -555,7 +715,12 @@ class ModelProvider:
             FatalProviderError: When the server does not serve the model (``identify``).
         """
         sampling = {"temperature": self.settings.temperature, "seed": self.settings.seed}
-        return make_key("answer", self.settings.identity, self.identify(),
+        # The server is asked who answers only when a region is asked for (``generate``):
+        # until then the identity the last run learned stands for it, so answers cached
+        # under it are found without a request (see ``ServerMemory``).
+        served = self.served if self.served is not None else \
+            self.remembered.served if self.remembered is not None else self.identify()
+        return make_key("answer", self.settings.identity, served,
                         self.settings.fingerprint, PROMPT_VERSION, request.kind.value,
                         SCHEMA_FOR[request.kind].__name__, messages(request), sampling)
 
@@ -640,9 +805,9 @@ class ModelProvider:
         """The error of a region not asked because the run has stopped."""
         return RunStopped("not asked: the run stopped (see the last lines)")
 
-    def _refuses_schema(self, status: int, message: str) -> bool:
-        """Whether an HTTP error is the server refusing ``response_format: json_schema``."""
-        return self.schema_mode == "json_schema" and status in _SHAPE_STATUS and \
+    def _refuses_shape(self, mode: str, status: int, message: str) -> bool:
+        """Whether an HTTP error is the server refusing a request shape a later one replaces."""
+        return mode != SCHEMA_MODES[-1] and status in _SHAPE_STATUS and \
             _NAMES_SCHEMA_FORMAT.search(message) is not None
 
     def _repeated(self, status: int, message: str) -> bool:
@@ -671,7 +836,8 @@ class ModelProvider:
             self.usage.retries += attempt > 1
             started = time.monotonic()
             what = f"{request.kind.value} {request.qualname} (attempt {attempt})"
-            as_object = self.schema_mode == "json_object"
+            mode = self.schema_mode
+            as_object = mode != "json_schema"
             try:
                 # A prebuilt response_format: the client then checks finish reasons and
                 # refusals, and we validate the JSON ourselves (below) with pydantic. The raw
@@ -679,21 +845,24 @@ class ModelProvider:
                 raw = await self.client.chat.completions.with_raw_response.parse(
                     model=self.settings.model,
                     messages=with_schema(sent, schema) if as_object else sent,  # type: ignore[arg-type]
-                    response_format={"type": "json_object"} if as_object  # type: ignore[arg-type]
-                    else response_format(schema),
+                    response_format=response_format(schema) if not as_object  # type: ignore[arg-type]
+                    else object_format(schema) if mode == "json_object+schema"
+                    else {"type": "json_object"},
                     **sampling)  # type: ignore[arg-type]
                 completion = self._completion(raw.headers.get("content-type", ""),
                                               raw.content, raw.parse)
             except openai.APIStatusError as exc:
                 self._reached, self._refused = True, 0
                 status = exc.status_code
-                if self._refuses_schema(status, exc.message):
-                    # Said once per run (requests already in flight may hear it too): the
-                    # server's answer, not a retry count, decides the fallback.
-                    self.schema_mode = "json_object"
-                    log.info("the model server at %s refuses response_format json_schema "
-                             "(HTTP %d: %s): asking for json_object with the schema in the "
-                             "prompt", self.where, status, self.redact(exc.message))
+                if self._refuses_shape(mode, status, exc.message):
+                    # Said once per shape (requests already in flight in that shape hear it
+                    # too, and are sent again in the shape in use): the server's answer, not
+                    # a retry count, decides the fallback.
+                    if self.schema_mode == mode:
+                        self.schema_mode = SCHEMA_MODES[SCHEMA_MODES.index(mode) + 1]
+                        log.info("the model server at %s refuses response_format %s (HTTP "
+                                 "%d: %s): asking for %s", self.where, mode, status,
+                                 self.redact(exc.message), _SAID[self.schema_mode])
                     self.usage.retries += 1  # the same request again, in the other shape
                     attempt -= 1
                     continue
@@ -792,6 +961,9 @@ class ModelProvider:
             return
         model = getattr(completion, "model", None)
         fingerprint = getattr(completion, "system_fingerprint", None)
+        self._answer_model = model if isinstance(model, str) and model else None
+        self._answer_fingerprint = fingerprint if isinstance(fingerprint, str) and fingerprint \
+            else None
         self.answered_as = self.redact(
             f"model {model!r}" + (f", system_fingerprint {fingerprint!r}" if fingerprint
                                   else ""))

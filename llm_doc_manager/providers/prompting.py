@@ -63,6 +63,17 @@ def response_format(schema: type[AnySchema]) -> dict[str, Any]:
                             "schema": schema.model_json_schema()}}
 
 
+@cache
+def object_format(schema: type[AnySchema]) -> dict[str, Any]:
+    """Return ``json_object`` with the schema beside it, for a server that refuses ``json_schema``.
+
+    llama-cpp-python's server and llama.cpp's ``llama-server`` turn ``schema`` into a grammar
+    that constrains the answer; a server that does not know the field ignores it (or
+    refuses it, and is then asked for plain ``json_object``).
+    """
+    return {"type": "json_object", "schema": schema.model_json_schema()}
+
+
 def _budget(schema: dict[str, Any], defs: dict[str, Any], name: str, items: int) -> int:
     """Most tokens a value of ``schema`` may take (lists hold ``items`` entries)."""
     if "$ref" in schema:
