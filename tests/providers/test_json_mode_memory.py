@@ -11,6 +11,8 @@ local server; nothing depends on the clock.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,8 @@ from typing import Any
 import pytest
 
 from llm_doc_manager.docstrings import SCHEMA_FOR
+from llm_doc_manager.providers.answer_cache import NOTE_PREFIX, make_key
+from llm_doc_manager.providers.model import DEFAULT_MODEL
 from tests.conftest import Run
 from tests.fake_openai import FakeOpenAI, Seen
 from tests.providers.test_model_path import REGIONS
@@ -120,3 +124,46 @@ def test_the_memory_is_keyed_by_url_without_credentials_and_by_fingerprint(
     stored = b"".join(p.read_bytes() for p in tmp_path.parent.glob(f"{tmp_path.name}-cache/*"))
     assert b"pass-9876" not in stored
     assert b"sk-other-key-5555" not in stored
+
+
+@pytest.mark.parametrize("value", [
+    b"\x80\x04\x95 pickle",  # never unpickled: not even JSON
+    b'{"served": "", "mode": "yaml", "shown": "x"}',  # no such shape
+    b'[' * 100_000,  # too deep for the parser
+])
+def test_a_forged_note_is_no_note(tmp_path: Path, llm_doc: Run, fake: FakeOpenAI,
+                                  value: bytes) -> None:
+    fake.models = [LLAMA]
+    _project(tmp_path)
+    assert _run(llm_doc, fake, "--diff", "--concurrency", "1", ".").returncode == 0
+    database = tmp_path.parent / f"{tmp_path.name}-cache" / "answers-v1.sqlite3"
+    key = NOTE_PREFIX + make_key("server-v1", f"openai|{fake.base_url}|{DEFAULT_MODEL}", "")
+    with sqlite3.connect(database) as db:
+        assert db.execute("UPDATE entries SET value = ? WHERE key = ?",
+                          (value, key)).rowcount == 1
+    fake.seen.clear()
+    _seed(tmp_path / "shop.py", 2)
+    result = _run(llm_doc, fake, "--diff", "--concurrency", "1", ".")
+    assert result.returncode == 0, result.stderr
+    assert fake.listed == 2  # the identity was asked again: the note was not believed
+    assert len(fake.seen) == REGIONS
+    assert "Traceback" not in result.stderr
+
+
+def test_a_note_shown_to_the_terminal_is_made_safe(tmp_path: Path, llm_doc: Run,
+                                                   fake: FakeOpenAI) -> None:
+    fake.models = [LLAMA]
+    _project(tmp_path)
+    assert _run(llm_doc, fake, "--diff", ".").returncode == 0
+    database = tmp_path.parent / f"{tmp_path.name}-cache" / "answers-v1.sqlite3"
+    key = NOTE_PREFIX + make_key("server-v1", f"openai|{fake.base_url}|{DEFAULT_MODEL}", "")
+    with sqlite3.connect(database) as db:
+        stored = json.loads(db.execute("SELECT value FROM entries WHERE key = ?",
+                                       (key,)).fetchone()[0])
+        stored["shown"] = "model '\x1b[2J\u202eevil'"
+        db.execute("UPDATE entries SET value = ? WHERE key = ?", (json.dumps(stored), key))
+    result = _run(llm_doc, fake, "--diff", ".")  # every answer cached: the note is shown
+    assert result.returncode == 0, result.stderr
+    assert fake.listed == 1
+    assert "\x1b" not in result.stderr
+    assert "\u202e" not in result.stderr
