@@ -45,6 +45,9 @@ def test_all_cached_sends_nothing_and_a_server_that_is_down_does_not_matter(
         first = _run(llm_doc, server, "--diff", "--model", "local", ".")
         assert first.returncode == 0, first.stderr
         assert (len(server.seen), server.listed) == (REGIONS, 1)
+        # The summary names the model the server lists, with its answers' fingerprint.
+        assert _summary(first).endswith(
+            "; model '/models/qwen2.5-coder-0.5b-q8_0.gguf', system_fingerprint 'b6500-abc'")
         second = _run(llm_doc, server, "--diff", "--model", "local", ".")
         assert second.returncode == 0, second.stderr
         assert (len(server.seen), server.listed) == (REGIONS, 1)  # nothing of any kind

@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import Run
 from tests.fake_openai import FakeOpenAI
-from tests.providers.test_server_fit import KEY, LLAMA, _project, _run
+from tests.providers.test_server_fit import KEY, _project, _run
 
 
 @pytest.fixture
@@ -32,40 +32,15 @@ def _summary(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-def test_the_summary_names_the_listed_model_and_its_fingerprint(
+def test_without_a_listing_the_answers_name_the_model_and_no_key_is_shown(
         tmp_path: Path, llm_doc: Run, fake: FakeOpenAI) -> None:
-    fake.models = [LLAMA]
-    fake.system_fingerprint = "b6500-abc"
-    _project(tmp_path)
-    result = _run(llm_doc, fake, "--diff", "--model", "local", ".")  # no -v: the summary
-    assert result.returncode == 0, result.stderr
-    assert _summary(result).endswith(
-        "; model '/models/qwen2.5-coder-0.5b-q8_0.gguf', system_fingerprint 'b6500-abc'")
-
-
-def test_without_a_listing_the_answers_name_the_model(tmp_path: Path, llm_doc: Run,
-                                                      fake: FakeOpenAI) -> None:
+    # (The listed id, and the configured fingerprint, are checked in test_identity_cached.py
+    # and test_json_mode_memory.py, on runs they make anyway.)
     fake.answer_model = "qwen2.5-coder-0.5b-instruct"
+    fake.system_fingerprint = f"Bearer {KEY}"  # a careless server echoing the key
     _project(tmp_path)
     result = _run(llm_doc, fake, "--diff", "--model", "local", ".")
-    assert result.returncode == 0, result.stderr
-    assert _summary(result).endswith("; model 'qwen2.5-coder-0.5b-instruct'")
-
-
-def test_the_configured_fingerprint_stands_in_for_a_server_that_reports_none(
-        tmp_path: Path, llm_doc: Run, fake: FakeOpenAI) -> None:
-    _project(tmp_path, 'model-fingerprint = "sha256:1234"\n')
-    result = _run(llm_doc, fake, "--diff", "--model", "local", ".")
-    assert result.returncode == 0, result.stderr
-    assert _summary(result).endswith("; model 'local', model-fingerprint 'sha256:1234'")
-
-
-def test_a_server_that_echoes_the_key_as_its_model_name_shows_no_key(
-        tmp_path: Path, llm_doc: Run, fake: FakeOpenAI) -> None:
-    fake.answer_model = f"echo-{KEY}"
-    fake.system_fingerprint = f"Bearer {KEY}"
-    _project(tmp_path)
-    result = _run(llm_doc, fake, "--diff", ".")
     assert result.returncode == 0, result.stderr
     assert KEY not in result.stderr
-    assert "; model 'echo-" in _summary(result)
+    assert "; model 'qwen2.5-coder-0.5b-instruct', system_fingerprint 'Bearer " in \
+        _summary(result)

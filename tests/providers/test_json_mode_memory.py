@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from llm_doc_manager.docstrings import SCHEMA_FOR
-from llm_doc_manager.providers.answer_cache import NOTE_PREFIX, make_key
+from llm_doc_manager.providers.answer_cache import NOTE_PREFIX, AnswerCache, make_key
 from llm_doc_manager.providers.model import DEFAULT_MODEL
 from tests.conftest import Run
 from tests.fake_openai import FakeOpenAI, Seen
@@ -110,8 +110,12 @@ def test_the_memory_is_keyed_by_url_without_credentials_and_by_fingerprint(
     assert _run(llm_doc, fake, "--diff", "--concurrency", "1", ".").returncode == 0
     fake.seen.clear()
     _seed(path, 2, 'model-fingerprint = "sha256:5678"\n')
-    assert _run(llm_doc, fake, "--diff", "--concurrency", "1", ".").returncode == 0
+    fingerprinted = _run(llm_doc, fake, "--diff", "--concurrency", "1", ".")
+    assert fingerprinted.returncode == 0, fingerprinted.stderr
     assert _shapes(fake.seen)[0] == "json_schema"
+    # A server that reports no fingerprint: the summary shows the configured one.
+    assert fingerprinted.stderr.rstrip().endswith(
+        "; model 'gpt-4.1-mini', model-fingerprint 'sha256:5678'")
     # Credentials in the URL (or another key) do not make another server: what was learned
     # holds, and they are not part of what is stored.
     fake.seen.clear()
@@ -134,19 +138,19 @@ def test_the_memory_is_keyed_by_url_without_credentials_and_by_fingerprint(
 def test_a_forged_note_is_no_note(tmp_path: Path, llm_doc: Run, fake: FakeOpenAI,
                                   value: bytes) -> None:
     fake.models = [LLAMA]
+    fake.schema_refusal = 500
     _project(tmp_path)
-    assert _run(llm_doc, fake, "--diff", "--concurrency", "1", ".").returncode == 0
+    # Planted where the tool keeps its note for this server and model, before any run.
     database = tmp_path.parent / f"{tmp_path.name}-cache" / "answers-v1.sqlite3"
     key = NOTE_PREFIX + make_key("server-v1", f"openai|{fake.base_url}|{DEFAULT_MODEL}", "")
+    AnswerCache(database.parent).put(key, "{}")
     with sqlite3.connect(database) as db:
         assert db.execute("UPDATE entries SET value = ? WHERE key = ?",
                           (value, key)).rowcount == 1
-    fake.seen.clear()
-    _seed(tmp_path / "shop.py", 2)
     result = _run(llm_doc, fake, "--diff", "--concurrency", "1", ".")
     assert result.returncode == 0, result.stderr
-    assert fake.listed == 2  # the identity was asked again: the note was not believed
-    assert len(fake.seen) == REGIONS
+    assert fake.listed == 1  # the identity was asked: the note was not believed
+    assert _shapes(fake.seen) == ["json_schema"] + ["json_object+schema"] * REGIONS
     assert "Traceback" not in result.stderr
 
 
