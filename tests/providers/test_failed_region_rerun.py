@@ -16,10 +16,19 @@ import pytest
 
 from tests.conftest import Run
 from tests.fake_openai import FakeOpenAI, Fault, fill
-from tests.providers.test_server_fit import _project, _run
+from tests.providers.test_server_fit import _run
 
 CODE = ('# @llm-doc-start\ndef f(a: int) -> int:\n    return a\n# @llm-doc-end\n\n\n'
         '# @llm-doc-start\ndef g(a: int) -> int:\n    return a\n# @llm-doc-end\n')
+
+
+def _project(tmp_path: Path) -> Path:
+    # A timeout no loaded machine reaches: requests are counted, and a retry would count.
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.llm-doc]\nretry-base = 0.01\nretry-max = 0.05\ntimeout = 120.0\n")
+    path = tmp_path / "m.py"
+    path.write_text(CODE)
+    return path
 
 
 @pytest.fixture
@@ -31,10 +40,8 @@ def fake() -> Iterator[FakeOpenAI]:
 
 def test_a_failed_region_is_asked_again_once_by_the_next_run(
         tmp_path: Path, llm_doc: Run, fake: FakeOpenAI) -> None:
-    _project(tmp_path, "max-tries = 1\n")
-    path = tmp_path / "m.py"
-    path.write_text(CODE)
-    fake.faults.append(Fault("400", "function f", times=1))
+    path = _project(tmp_path)
+    fake.faults.append(Fault("400", "function f", times=1))  # a 400 is not retried
     first = _run(llm_doc, fake, "--yes", "m.py")
     assert first.returncode == 1, first.stderr
     assert "LD201 f:" in first.stderr
@@ -58,9 +65,7 @@ def test_a_placeholder_the_gate_left_costs_no_request_on_the_next_run(
         return value
 
     fake.answer = answer
-    _project(tmp_path)
-    path = tmp_path / "m.py"
-    path.write_text(CODE)
+    path = _project(tmp_path)
     first = _run(llm_doc, fake, "--yes", "m.py")
     assert first.returncode == 0, first.stderr
     assert 'def f(a: int) -> int:\n    """TODO: describe.' in path.read_text()

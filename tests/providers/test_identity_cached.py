@@ -19,8 +19,9 @@ import pytest
 
 from tests.conftest import Run
 from tests.fake_openai import FakeOpenAI
+from tests.providers.test_json_mode_memory import _project
 from tests.providers.test_model_path import REGIONS, SHOP
-from tests.providers.test_server_fit import LLAMA, _project, _run
+from tests.providers.test_server_fit import LLAMA, _run
 
 
 @pytest.fixture

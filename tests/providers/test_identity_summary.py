@@ -16,7 +16,8 @@ import pytest
 
 from tests.conftest import Run
 from tests.fake_openai import FakeOpenAI
-from tests.providers.test_server_fit import KEY, _project, _run
+from tests.providers.test_json_mode_memory import _project
+from tests.providers.test_server_fit import KEY, _run
 
 
 @pytest.fixture

@@ -24,8 +24,18 @@ from llm_doc_manager.providers.answer_cache import NOTE_PREFIX, AnswerCache, mak
 from llm_doc_manager.providers.model import DEFAULT_MODEL
 from tests.conftest import Run
 from tests.fake_openai import FakeOpenAI, Seen
-from tests.providers.test_model_path import REGIONS
-from tests.providers.test_server_fit import LLAMA, _project, _run
+from tests.providers.test_model_path import REGIONS, SHOP
+from tests.providers.test_server_fit import LLAMA, _run
+
+#: Settings of these tests: fast retries, and a timeout no loaded machine reaches (requests
+#: are counted, and a timed-out request would be sent again).
+SETTINGS = "[tool.llm-doc]\nretry-base = 0.01\nretry-max = 0.05\ntimeout = 120.0\n"
+
+
+def _project(tmp_path: Path, settings: str = "") -> Path:
+    (tmp_path / "pyproject.toml").write_text(SETTINGS + settings)
+    (tmp_path / "shop.py").write_text(SHOP)
+    return tmp_path / "shop.py"
 
 
 @pytest.fixture
@@ -46,8 +56,7 @@ def _shapes(seen: list[Seen]) -> list[str]:
 
 def _seed(path: Path, seed: int, extra: str = "") -> None:
     # Another seed is another cache key for every region: each run then asks them all.
-    path.with_name("pyproject.toml").write_text(
-        f"[tool.llm-doc]\nretry-base = 0.01\nretry-max = 0.05\nseed = {seed}\n{extra}")
+    path.with_name("pyproject.toml").write_text(f"{SETTINGS}seed = {seed}\n{extra}")
 
 
 def test_the_json_mode_is_learned_once_and_relearned_for_another_model(
