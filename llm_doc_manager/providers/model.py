@@ -267,6 +267,17 @@ class RunStopped(ProviderError):
     """The run stopped on a repeated failure: this region was not (fully) asked."""
 
 
+def _is_listing(served: str) -> bool:
+    """Whether text is what ``identify`` returns: empty, or a JSON object with a string id."""
+    if not served:
+        return True
+    try:
+        entry = json.loads(served)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(entry, dict) and isinstance(entry.get("id"), str)
+
+
 @dataclass(frozen=True)
 class ServerMemory:
     """What a run learned of a server and its model, kept for the next run.
@@ -310,7 +321,7 @@ class ServerMemory:
             return None
         if not isinstance(data, dict) or set(data) != {"served", "mode", "shown"} or \
                 not all(isinstance(v, str) for v in data.values()) or \
-                data["mode"] not in SCHEMA_MODES:
+                data["mode"] not in SCHEMA_MODES or not _is_listing(data["served"]):
             return None
         # ``shown`` goes to the terminal: made one safe line again, whoever wrote it.
         return cls(data["served"], data["mode"], printable(data["shown"], limit=200))
@@ -621,9 +632,8 @@ class ModelProvider:
     def _name_of_model(self) -> str:
         """The model as the server names it, with a fingerprint (see ``answered_by``)."""
         listed = ""
-        if self.served:
-            with_id = json.loads(self.served)
-            listed = with_id.get("id", "") if isinstance(with_id, dict) else ""
+        if self.served and _is_listing(self.served):
+            listed = json.loads(self.served)["id"]
         name = listed or self._answer_model or self.settings.model
         shown = f"model {name!r}"
         if self._answer_fingerprint:

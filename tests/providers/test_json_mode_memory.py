@@ -142,6 +142,7 @@ def test_the_memory_is_keyed_by_url_without_credentials_and_by_fingerprint(
 @pytest.mark.parametrize("value", [
     b"\x80\x04\x95 pickle",  # never unpickled: not even JSON
     b'{"served": "", "mode": "yaml", "shown": "x"}',  # no such shape
+    b'{"served": "[1]", "mode": "json_object", "shown": "x"}',  # not a listing
     b'[' * 100_000,  # too deep for the parser
 ])
 def test_a_forged_note_is_no_note(tmp_path: Path, llm_doc: Run, fake: FakeOpenAI,
