@@ -219,7 +219,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
 _PARTS = {"raises": ("raises", "raises"), "argument": ("argument", "arguments"),
           "type": ("type", "types"), "returns": ("returns", "returns"),
           "yields": ("yields", "yields"), "attribute": ("attribute", "attributes"),
-          "summary": ("summary", "summaries")}
+          "summary": ("summary", "summaries"), "description": ("description", "descriptions"),
+          "text": ("text", "texts"), "example": ("example", "examples")}
 
 
 def gate_line(results: list[FileResult]) -> str:

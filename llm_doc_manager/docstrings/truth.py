@@ -15,6 +15,7 @@ import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from llm_doc_manager.analysis import (
     ClassFacts,
@@ -26,10 +27,15 @@ from llm_doc_manager.analysis import (
 )
 from llm_doc_manager.docstrings.schemas import (
     AnySchema,
+    ArgDoc,
+    AttributeDoc,
     ClassDocstring,
     CommentText,
     MethodDocstring,
     ModuleDocstring,
+    RaisesDoc,
+    ReturnsDoc,
+    YieldsDoc,
 )
 from llm_doc_manager.docstrings.sync import bare, same_exception
 from llm_doc_manager.docstrings.types import same_type
@@ -197,6 +203,84 @@ def as_sentence(summary: str) -> str:
     return text
 
 
+# -- free text (the gate's own rules) -----------------------------------------------------
+
+# The request's JSON schema said back as text: its keywords quoted as keys, or its models'
+# names (a 135M model wrote ``{ 'type': 'string', 'title': 'ModuleDocstring' }`` as a note).
+_SCHEMA_ECHO = re.compile(r"""['"](?:type|title|properties|required|\$defs|\$ref)['"]\s*:"""
+                          r"|\b(?:Method|Class|Module)Docstring\b"
+                          r"|\b(?:Arg|Returns|Yields|Raises|Attribute)Doc\b")
+# Template placeholders (``{{code}}``): a form the model did not fill in.
+_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
+# A word of prose: two letters or more.
+_PROSE_WORD = re.compile(r"[^\W\d_]{2,}")
+# Where a summary's first sentence ends: a stop, then a capital (not after e.g./i.e./etc.).
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?]\s+(?=[A-Z])")
+
+
+def text_problem(text: str, code: bool = False) -> str | None:
+    """Why a free text of a model's answer says nothing, or None when it may say something.
+
+    Args:
+        text: A description, note, extended description, example or comment.
+        code: Whether the field holds example code (``f(1)`` is fine there; a text
+            without a letter or digit is not); prose needs a word of two letters.
+
+    Returns:
+        "echoes the request's schema", "unfilled template", "no words", or None.
+    """
+    if _SCHEMA_ECHO.search(text):
+        return "echoes the request's schema"
+    if _TEMPLATE.search(text):
+        return "unfilled template"
+    if code:
+        return None if any(c.isalnum() for c in text) else "no words"
+    return None if _PROSE_WORD.search(text) else "no words"
+
+
+def first_sentence(summary: str) -> tuple[str, str]:
+    """A summary split into its first sentence and what follows (a Google summary is one line).
+
+    Args:
+        summary: The summary as the model wrote it.
+
+    Returns:
+        The first sentence and the rest ("" when the summary is one sentence).
+    """
+    text = " ".join(summary.split())
+    found = _SENTENCE_END.search(text)
+    if found is None:
+        return text, ""
+    return text[:found.start() + 1], text[found.end():]
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".")
+
+
+class _Texts:
+    """The free texts of one answer, each checked once and compared with those kept before."""
+
+    def __init__(self, dropped: list[Dropped], *kept: str) -> None:
+        self.dropped = dropped
+        self.seen = {_normal(t) for t in kept if t}
+
+    def check(self, what: str, text: str | None, code: bool = False,
+              repeat_ok: bool = False) -> str | None:
+        """The text, or None (recorded as dropped) when it says nothing or says it again."""
+        if text is None or not text.strip():
+            return text
+        problem = text_problem(text, code)
+        if problem is None and not repeat_ok and _normal(text) in self.seen:
+            problem = "repeats another part of the answer"
+        if problem is not None:
+            self.dropped.append(Dropped(what, " ".join(text.split())[:40], problem))
+            return None
+        if not repeat_ok:
+            self.seen.add(_normal(text))
+        return text
+
+
 # -- the gate ------------------------------------------------------------------------------
 
 
@@ -206,7 +290,7 @@ class Dropped:
 
     Attributes:
         what: The kind of part: ``raises``, ``argument``, ``type``, ``returns``,
-            ``yields``, ``attribute`` or ``summary``.
+            ``yields``, ``attribute``, ``summary``, ``description``, ``text`` or ``example``.
         name: What it named (an exception, an argument, the summary's text).
         why: Why it was refused.
     """
@@ -235,19 +319,49 @@ def _said(*texts: str | None) -> bool:
     return any(t and t.strip() for t in texts)
 
 
+_Prose = TypeVar("_Prose", ClassDocstring, MethodDocstring, ModuleDocstring)
+
+
 def _summary(answer: ClassDocstring | MethodDocstring | ModuleDocstring, names: Sequence[str],
              dropped: list[Dropped]) -> str:
     problem = summary_problem(answer.summary, names)
+    if problem is None and text_problem(answer.summary) is not None:
+        problem = text_problem(answer.summary)
     if problem is not None:
         dropped.append(Dropped("summary", answer.summary.strip()[:40], problem))
         return ""
     return as_sentence(answer.summary)
 
 
+def _split_summary(answer: _Prose) -> _Prose:
+    """The answer with a summary of several sentences cut to its first; the rest leads the
+    extended description (a Google summary is one line, and the words are kept)."""
+    head, rest = first_sentence(answer.summary)
+    if not rest:
+        return answer
+    extended = rest if not answer.extended_description else \
+        f"{rest}\n\n{answer.extended_description}"
+    return answer.model_copy(update={"summary": head, "extended_description": extended})
+
+
+_Described = TypeVar("_Described", ArgDoc, AttributeDoc, RaisesDoc, ReturnsDoc, YieldsDoc)
+
+
+def _described(entry: _Described, texts: _Texts) -> _Described:
+    """An entry whose description says nothing loses it (the placeholder takes its place)."""
+    if texts.check("description", entry.description, repeat_ok=True) is None and \
+            entry.description.strip():
+        return entry.model_copy(update={"description": ""})
+    return entry
+
+
 def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
             names: Sequence[str]) -> Gated:
     dropped: list[Dropped] = []
+    answer = _split_summary(answer)
     summary = _summary(answer, names, dropped)
+    texts = _Texts(dropped, summary)
+    extended = texts.check("text", answer.extended_description)
     params = {bare(p.name): p for p in facts.params}
     args = []
     for entry in answer.args:
@@ -260,7 +374,7 @@ def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
             dropped.append(Dropped("type", entry.name, f"({entry.type_hint}) contradicts the "
                                    f"annotation {param.annotation}"))
             entry = entry.model_copy(update={"type_hint": None})
-        args.append(entry)
+        args.append(_described(entry, texts))
     returns = answer.returns
     if returns is not None and returns_impossible(facts):
         why = "the function is a generator" if facts.is_generator else \
@@ -280,16 +394,22 @@ def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
         dropped.append(Dropped("type", "Yields", f"({yields.type_hint}) contradicts the "
                                f"annotation's {facts.yield_type}"))
         yields = yields.model_copy(update={"type_hint": None})
+    returns = None if returns is None else _described(returns, texts)
+    yields = None if yields is None else _described(yields, texts)
     invented = set(never_raised(node, facts, [r.exception_type for r in answer.raises]))
     raises = []
     for exc in answer.raises:
         if exc.exception_type in invented:
             dropped.append(Dropped("raises", exc.exception_type, "no raise statement raises it"))
         else:
-            raises.append(exc)
+            raises.append(_described(exc, texts))
+    examples = texts.check("example", answer.examples, code=True)
+    notes = texts.check("text", answer.notes)
     gated = answer.model_copy(update={"summary": summary, "args": args, "returns": returns,
-                                      "yields": yields, "raises": raises})
-    usable = _said(summary, answer.extended_description, answer.examples, answer.notes,
+                                      "yields": yields, "raises": raises,
+                                      "extended_description": extended, "examples": examples,
+                                      "notes": notes})
+    usable = _said(summary, extended, examples, notes,
                    *(a.description for a in args), *(r.description for r in raises),
                    returns.description if returns else None,
                    yields.description if yields else None)
@@ -298,7 +418,10 @@ def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
 
 def _class(answer: ClassDocstring, facts: ClassFacts, names: Sequence[str]) -> Gated:
     dropped: list[Dropped] = []
+    answer = _split_summary(answer)
     summary = _summary(answer, names, dropped)
+    texts = _Texts(dropped, summary)
+    extended = texts.check("text", answer.extended_description)
     annotations = {fact.name: fact.annotation for fact in facts.attributes}
     attributes = []
     for entry in answer.attributes:
@@ -309,9 +432,13 @@ def _class(answer: ClassDocstring, facts: ClassFacts, names: Sequence[str]) -> G
             dropped.append(Dropped("type", entry.name, f"({entry.type_hint}) contradicts the "
                                    f"annotation {annotations.get(entry.name)}"))
             entry = entry.model_copy(update={"type_hint": None})
-        attributes.append(entry)
-    gated = answer.model_copy(update={"summary": summary, "attributes": attributes})
-    usable = _said(summary, answer.extended_description, answer.examples, answer.notes,
+        attributes.append(_described(entry, texts))
+    examples = texts.check("example", answer.examples, code=True)
+    notes = texts.check("text", answer.notes)
+    gated = answer.model_copy(update={"summary": summary, "attributes": attributes,
+                                      "extended_description": extended, "examples": examples,
+                                      "notes": notes})
+    usable = _said(summary, extended, examples, notes,
                    *(a.description for a in attributes))
     return Gated(gated, tuple(dropped), usable)
 
@@ -323,8 +450,11 @@ def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts,
     What ``validate`` would report of it is dropped (an exception no raise statement
     raises, an argument not in the signature, a type contradicting the annotation, a
     Returns or Yields section the function cannot have, an attribute the class does not
-    define), and so is a summary that says nothing (empty, one word, only the name);
-    the summary left is made a sentence. A comment and an answer of another schema than
+    define), and so is a summary that says nothing (empty, one word, only the name) and
+    any free text that says nothing (the request's schema said back, an unfilled
+    ``{{template}}``, no words, or a note repeating another part); a summary of several
+    sentences keeps the first, the rest leading the extended description, and is made a
+    sentence. A comment and an answer of another schema than
     the facts call for pass as they are (``merge`` refuses the latter).
 
     Args:
@@ -344,10 +474,19 @@ def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts,
         return _class(answer, facts, names)
     if isinstance(answer, ModuleDocstring):
         dropped: list[Dropped] = []
+        answer = _split_summary(answer)
         summary = _summary(answer, names, dropped)
-        gated = answer.model_copy(update={"summary": summary})
-        return Gated(gated, tuple(dropped), _said(summary, answer.extended_description,
-                                                  answer.typical_usage, answer.notes))
+        texts = _Texts(dropped, summary)
+        extended = texts.check("text", answer.extended_description)
+        usage = texts.check("example", answer.typical_usage, code=True)
+        notes = texts.check("text", answer.notes)
+        gated = answer.model_copy(update={"summary": summary, "extended_description": extended,
+                                          "typical_usage": usage, "notes": notes})
+        return Gated(gated, tuple(dropped), _said(summary, extended, usage, notes))
     if isinstance(answer, CommentText):
+        comment: list[Dropped] = []
+        text = _Texts(comment).check("text", answer.text)
+        if text is None:
+            return Gated(answer.model_copy(update={"text": ""}), tuple(comment), False)
         return Gated(answer, (), _said(answer.text))
     return Gated(answer, (), True)

@@ -14,11 +14,13 @@ from llm_doc_manager.docstrings.metrics import measure
 from llm_doc_manager.docstrings.truth import (
     as_sentence,
     contradicts,
+    first_sentence,
     gate,
     never_raised,
     not_a_parameter,
     returns_impossible,
     summary_problem,
+    text_problem,
     yields_impossible,
 )
 from llm_doc_manager.validate.checks import CheckOptions, check_source
@@ -187,3 +189,57 @@ def test_truthfulness_counts_an_invented_exception_as_untrue() -> None:
     metrics = measure(tree, "m")
     # x and ValueError exist; KeyError is a builtin's name but nothing here raises it.
     assert metrics.truthful(set()) == (2, 3)
+
+
+# What a 135M model wrote into free-text fields on the bundled example (SmolLM2, llama-cpp-
+# python's server), each passed by the first gate: the schema said back, an unfilled
+# template, brackets only.
+@pytest.mark.parametrize(("text", "code", "problem"), [
+    ("{ { 'type': 'string', 'title':'ModuleDocstring' } }, {...} ,", False,
+     "echoes the request's schema"),
+    ('Returns a {"type": "object"} value.', False, "echoes the request's schema"),
+    ("{{code}} {{{price}}, {{code}}}", True, "unfilled template"),
+    ("[{", True, "no words"),
+    ("}", False, "no words"),
+    ("42", False, "no words"),
+    # Kept: a short call, a one-word description, braces of real code.
+    ("f(1)", True, None),
+    ("Ignored.", False, None),
+    (">>> {'a': 1}['a']\n1", True, None),
+])
+def test_text_problem(text: str, code: bool, problem: str | None) -> None:
+    assert text_problem(text, code) == problem
+
+
+@pytest.mark.parametrize(("summary", "head", "rest"), [
+    ("Apply a coupon. The code decides the discount.", "Apply a coupon.",
+     "The code decides the discount."),
+    ("Use e.g. Decimal for money.", "Use e.g. Decimal for money.", ""),
+    ("Bound a value", "Bound a value", ""),
+])
+def test_first_sentence(summary: str, head: str, rest: str) -> None:
+    assert first_sentence(summary) == (head, rest)
+
+
+def test_gate_drops_free_text_that_says_nothing_and_keeps_every_sentence() -> None:
+    node = _function("def apply(price: float, code: str) -> float:\n    return price\n")
+    checked = gate(_answer(
+        summary="apply a coupon to a product. The coupon is only for some codes.",
+        args=[ArgDoc(name="price", type_hint=None, description="[{"),
+              ArgDoc(name="code", type_hint=None, description="The coupon code.")],
+        returns=ReturnsDoc(type_hint=None, description="{ 'type': 'number' }"),
+        examples="{{code}} {{{price}}, {{code}}}",
+        notes="The coupon is only for some codes.",
+    ), function_facts(node, None), node, ("apply",))
+    answer = checked.answer
+    assert isinstance(answer, MethodDocstring)
+    assert answer.summary == "Apply a coupon to a product."
+    assert answer.extended_description == "The coupon is only for some codes."
+    assert [a.description for a in answer.args] == ["", "The coupon code."]
+    assert answer.returns == ReturnsDoc(type_hint=None, description="")
+    assert answer.examples is None
+    assert answer.notes is None  # said already, in the extended description
+    assert [(d.what, d.why) for d in checked.dropped] == [
+        ("description", "no words"), ("description", "echoes the request's schema"),
+        ("example", "unfilled template"), ("text", "repeats another part of the answer")]
+    assert checked.usable
