@@ -650,12 +650,19 @@ _UNUSED_NOQA = re.compile(r"#\s*noqa\s*:[^#]*\b(?:ARG00[1-5]|U10[01])\b"
                           r"|#\s*pylint:\s*disable\s*=[^#]*\bunused-argument\b", re.IGNORECASE)
 
 
+# Jinja's decorators that pass the context/environment as the first argument of a filter.
+_INJECTING = frozenset({"pass_context", "pass_eval_context", "pass_environment",
+                        "contextfilter", "evalcontextfilter", "environmentfilter",
+                        "contextfunction", "evalcontextfunction", "environmentfunction"})
+
+
 def declared_unused(node: FunctionNode, lines: Sequence[str]) -> frozenset[str]:
     """The parameters a function's author declared unused on purpose.
 
     A parameter counts when a line it is written on silences a linter's unused-argument
     code (``context: Context,  # noqa: ARG001`` for an argument Jinja passes in, or the
-    whole one-line signature's ``# noqa: ARG002``) and the body never reads it. Such an
+    whole one-line signature's ``# noqa: ARG002``), or that Jinja passes in by a decorator
+    (the first argument of a ``@pass_context`` filter), and the body never reads it. Such an
     argument is part of an interface the function must accept, not something it uses, and
     the project chose not to document it; an argument the body reads is still asked for.
 
@@ -672,6 +679,9 @@ def declared_unused(node: FunctionNode, lines: Sequence[str]) -> frozenset[str]:
     silenced = [a for a in every if any(
         _UNUSED_NOQA.search(lines[n - 1]) for n in range(a.lineno, (a.end_lineno or a.lineno) + 1)
         if 0 < n <= len(lines))]
+    positional = [*args.posonlyargs, *args.args]
+    if positional and _INJECTING & set(decorator_names(node)):
+        silenced.append(positional[0])
     if not silenced:
         return frozenset()
     read = {sub.id for stmt in node.body for sub in ast.walk(stmt) if isinstance(sub, ast.Name)}

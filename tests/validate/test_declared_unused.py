@@ -103,3 +103,14 @@ def test_a_generated_args_section_leaves_it_out(tmp_path: Path) -> None:
     assert isinstance(result, FileChange)
     assert "event (str): TODO" in result.new_text or "event: TODO" in result.new_text
     assert "sender" not in result.new_text.split('"""')[3]
+
+
+def test_the_context_jinja_passes_to_a_filter_is_not_asked_for(tmp_path: Path) -> None:
+    text = ('"""Filters."""\n\nfrom jinja2 import pass_context\n\n\n@pass_context\n'
+            'def do_section(context, functions: list[str]) -> str:\n'
+            '    """Build a section.\n\n    Args:\n        functions: The functions.\n\n'
+            '    Returns:\n        The section.\n    """\n    return ",".join(functions)\n')
+    assert _missing(text, tmp_path) == set()
+    # Read by the body: documented like any argument.
+    used = text.replace('return ",".join(functions)', 'return context.name + "".join(functions)')
+    assert _missing(used, tmp_path) == {"do_section: argument 'context' is not documented"}
