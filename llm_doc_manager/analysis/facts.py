@@ -662,9 +662,10 @@ def declared_unused(node: FunctionNode, lines: Sequence[str]) -> frozenset[str]:
     A parameter counts when a line it is written on silences a linter's unused-argument
     code (``context: Context,  # noqa: ARG001`` for an argument Jinja passes in, or the
     whole one-line signature's ``# noqa: ARG002``), or that Jinja passes in by a decorator
-    (the first argument of a ``@pass_context`` filter), and the body never reads it. Such an
-    argument is part of an interface the function must accept, not something it uses, and
-    the project chose not to document it; an argument the body reads is still asked for.
+    (the first argument of a ``@pass_context`` filter), or a ``*args``/``**kwargs`` — and
+    the body never reads it. Such an argument is part of an interface the function must
+    accept, not something it uses; an argument the body reads is still asked for. A
+    ``_name`` argument counts too, read or not: it is private to the implementation.
 
     Args:
         node: The function.
@@ -682,10 +683,15 @@ def declared_unused(node: FunctionNode, lines: Sequence[str]) -> frozenset[str]:
     positional = [*args.posonlyargs, *args.args]
     if positional and _INJECTING & set(decorator_names(node)):
         silenced.append(positional[0])
+    # ``*args``/``**kwargs`` taken only to accept and ignore extra arguments.
+    silenced += [a for a in (args.vararg, args.kwarg) if a is not None]
+    # A ``_name`` argument is private to the implementation (pydoclint's
+    # ``--ignore-underscore-args``, on by default), read or not.
+    private = {a.arg for a in every if a.arg.startswith("_")}
     if not silenced:
-        return frozenset()
+        return frozenset(private)
     read = {sub.id for stmt in node.body for sub in ast.walk(stmt) if isinstance(sub, ast.Name)}
-    return frozenset(a.arg for a in silenced if a.arg not in read)
+    return frozenset(private | {a.arg for a in silenced if a.arg not in read})
 
 
 def function_facts(node: FunctionNode, class_name: str | None,

@@ -114,3 +114,14 @@ def test_the_context_jinja_passes_to_a_filter_is_not_asked_for(tmp_path: Path) -
     # Read by the body: documented like any argument.
     used = text.replace('return ",".join(functions)', 'return context.name + "".join(functions)')
     assert _missing(used, tmp_path) == {"do_section: argument 'context' is not documented"}
+
+
+def test_an_unread_kwargs_and_a_private_argument_are_not_asked_for(tmp_path: Path) -> None:
+    text = ('"""Layers."""\n\n\ndef update_layer(name: str, _hot_reload: bool = False, **kwargs) '
+            '-> str:\n    """Update a layer.\n\n    Args:\n        name: The layer.\n\n'
+            '    Returns:\n        The name.\n    """\n    return name if _hot_reload else name\n')
+    assert _missing(text, tmp_path) == set()
+    # **kwargs passed on is read: what it carries needs saying.
+    passed = text.replace("return name if _hot_reload else name",
+                          "return name + str(dict(**kwargs))")
+    assert _missing(passed, tmp_path) == {"update_layer: argument '**kwargs' is not documented"}
