@@ -134,12 +134,30 @@ class FunctionFacts:
         """Tell whether the docstring is asked for a Returns section.
 
         A property gives back a value, but its docstring says what it is, as an attribute's
-        would: no Returns section is asked of it.
+        would: no Returns section is asked of it. Nor of a function that refuses
+        (``refuses``): it never gives back what its annotation says.
 
         Returns:
             True when a value comes back and the function is not a property.
         """
-        return self.documents_return and not self.is_property
+        return self.documents_return and not self.is_property and not self.refuses
+
+    @property
+    def refuses(self) -> bool:
+        """Tell whether the body only raises NotImplementedError and is no abstract method.
+
+        Such a function never returns: an override saying the operation is not supported
+        here (peft's ``raise NotImplementedError("This method is not supported for Lily.")``
+        for a ``-> torch.Tensor`` base method), or an old-style abstract method, whose
+        Returns section is the interface's choice. An ``@abstractmethod`` and a ``...`` or
+        ``pass`` stub declare an interface: their Returns section is still asked for.
+
+        Returns:
+            True for a body (docstring aside) of one ``raise NotImplementedError``, not
+            decorated ``@abstractmethod``.
+        """
+        return self.is_stub and not self.is_abstract and \
+            any(r.exception == "NotImplementedError" for r in self.raises)
 
     @property
     def documented_raises(self) -> tuple[RaiseFact, ...]:
@@ -406,10 +424,12 @@ def _raises(node: FunctionNode, source: str | None) -> tuple[RaiseFact, ...]:
               caught: list[str], tries: list[list[ast.ExceptHandler]]) -> None:
         for stmt in stmts:
             if isinstance(stmt, ast.Raise):
-                names = [raised_class(stmt.exc)] if stmt.exc is not None else caught
-                for name in names:
-                    if name and not _absorbed(name, tries):
-                        sites.setdefault(name, []).append((stmt, tests))
+                # A bare ``raise`` in a handler hands on what the ``try`` body's callees
+                # raised (the body's own raises are sites of their own): a callee's
+                # exception is not asked of the docstring, caught and re-raised or not.
+                name = raised_class(stmt.exc) if stmt.exc is not None else None
+                if name and not _absorbed(name, tries):
+                    sites.setdefault(name, []).append((stmt, tests))
             elif isinstance(stmt, ast.If):
                 visit(stmt.body, None if tests is None else [*tests, (stmt.test, False)],
                       caught, tries)
@@ -688,7 +708,8 @@ def declared_unused(node: FunctionNode, lines: Sequence[str]) -> frozenset[str]:
     # A ``_name`` argument is private to the implementation (pydoclint's
     # ``--ignore-underscore-args``, on by default), read or not.
     private = {a.arg for a in every if a.arg.startswith("_")}
-    if not silenced:
+    if not silenced or _is_stub(node.body):
+        # A stub's body reads nothing by design: its arguments are the interface.
         return frozenset(private)
     read = {sub.id for stmt in node.body for sub in ast.walk(stmt) if isinstance(sub, ast.Name)}
     return frozenset(private | {a.arg for a in silenced if a.arg not in read})

@@ -88,6 +88,10 @@ def test_an_exception_caught_in_the_function_is_not_raised_by_it() -> None:
         source = (f"def f(a):\n    try:\n        raise ValueError(a)\n    {handler}\n"
                   f"        {body}\n")
         assert [r.exception for r in _facts(source).raises] == ["ValueError"], handler
+    # A bare re-raise of what a callee raised is the callee's exception, not asked of the
+    # docstring (huggingface_hub's ``except httpx.ProxyError: raise`` in snapshot_download).
+    assert _facts("def f(url):\n    try:\n        fetch(url)\n    except ProxyError:\n"
+                  "        log()\n        raise\n").raises == ()
     # ``except Exception`` does not catch a BaseException such as SystemExit.
     assert [r.exception for r in _facts(
         "def f():\n    try:\n        raise SystemExit(1)\n    except Exception:\n"

@@ -84,7 +84,7 @@ def fresh(name: str, **kwargs: object) -> str:
     Returns:
         The name.
     """
-    return name
+    return name + str(kwargs)
 '''
     _project(tmp_path, files)
     checked = llm_doc("validate", "--all", "--select", "LD315", "pkg")

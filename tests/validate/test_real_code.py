@@ -62,7 +62,9 @@ def test_every_word_survives_a_fix(synced: tuple[Path, Path, str]) -> None:
     # The corpus has real drift: the test would notice no work. (openai's files generated
     # by Stainless are left alone: their generator owns their text.)
     assert changed > 30, summary
-    assert tally.changed > 100
+    # (97 docstrings on 2026-12-07, once an unread **kwargs and a _name argument were no
+    # longer asked for.)
+    assert tally.changed > 80
     assert tally.lost == [], tally.lost[:20]
     # Lines of existing docstrings are rarely touched: entries and sections are added.
     # (17 of 323 on 2026-12-07: fewer sections are added where the project writes none.)
