@@ -49,6 +49,16 @@ _SEPARATOR_RE = re.compile(r"[ \t]*(?:,|\bor\b)[ \t]*")
 # A line that starts an admonition (GitHub's and hf-doc-builder's ``> [!TIP]``, an HTML
 # ``<Tip>`` block): prose, never a section or an entry; it ends the section it follows.
 _ADMONITION_RE = re.compile(r"[ \t]*(?:>[ \t]*\[![A-Za-z]+\]|<tip\b)", re.I)
+# ``Returns: a [`~HFCacheInfo`] object.``: a heading with its text on the same line
+# (huggingface_hub writes it so). Only the sections a function is asked for count: an
+# inline ``Note: ...`` or ``Example: ...`` is prose (griffe reads it as an admonition).
+_INLINE_RE = re.compile(r"([A-Za-z][A-Za-z ]*?)[ \t]*:[ \t]+(\S.*?)[ \t]*\Z")
+_INLINE_SECTIONS = frozenset({Section.RETURNS, Section.YIELDS, Section.RAISES})
+# A name an inline ``Raises: ...`` text gives as an exception: in backticks or markup, or a
+# CapWords name ending as exception classes do.
+_INLINE_EXCEPTION_RE = re.compile(
+    r"\[?`~?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)`\]?"
+    r"|\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:Error|Exception|Exit|Interrupt|Warning))\b")
 # Heads of a Returns/Yields body that are words of prose, not types.
 _NOT_TYPES = frozenset({"TODO", "FIXME", "XXX", "NOTE", "Note", "Warning", "WARNING", "Example",
                         "Hint", "See"})
@@ -101,6 +111,8 @@ class Block:
         body_indent: Leading whitespace of the first body line ("" when empty).
         cut: Index of a section heading indented into this section's body, which ends
             it (``Returns:`` indented into Args by mistake), or None.
+        inline: The heading's line holds text too (``Returns: a [`X`] object.``): that
+            text and its continuation lines are the body, never edited.
     """
 
     heading: str
@@ -114,6 +126,7 @@ class Block:
     description: str = ""
     body_indent: str = ""
     cut: int | None = None
+    inline: bool = False
 
 
 @dataclass(frozen=True)
@@ -429,14 +442,21 @@ def read_layout(value: str) -> Layout:
         index += 1
     summary = (summary_start, index)
     description_start = index
-    while index < len(lines) and heading_of(cleaned[index]) is None:
+    while index < len(lines) and heading_of(cleaned[index]) is None and \
+            _inline_heading(cleaned, index) is None:
         index += 1
     description = (description_start, index)
     style = _style(lines, summary[1])
-    headings = [i for i in range(index, len(lines)) if heading_of(cleaned[i]) is not None]
+    headings = [i for i in range(index, len(lines)) if heading_of(cleaned[i]) is not None or
+                _inline_heading(cleaned, i) is not None]
     blocks = []
     for number, start in enumerate(headings):
         stop = headings[number + 1] if number + 1 < len(headings) else len(lines)
+        inline = _inline_heading(cleaned, start) if heading_of(cleaned[start]) is None \
+            else None
+        if inline is not None:
+            blocks.append(_inline_block(lines, cleaned, start, stop, *inline))
+            continue
         # A line back at the margin after an indented body ends the section: it is prose
         # after it, not part of its last entry. So does an admonition (prose, wherever it
         # is indented) and a section heading indented into the body (``Returns:`` under
@@ -487,6 +507,49 @@ def read_layout(value: str) -> Layout:
                   _noted_raises(cleaned))
 
 
+def _inline_heading(cleaned: list[str], index: int) -> tuple[str, str] | None:
+    """The heading and text of ``Returns: text`` on line ``index``, else None.
+
+    Only at the margin, after a blank line (not the summary's first line, nor a line
+    inside a paragraph), for a section a function is asked for (``_INLINE_SECTIONS``).
+    """
+    if index == 0 or cleaned[index - 1].strip():
+        return None
+    match = _INLINE_RE.match(cleaned[index])
+    if match is None or ALIASES.get(match.group(1).lower()) not in _INLINE_SECTIONS:
+        return None
+    return match.group(1), match.group(2)
+
+
+def _inline_block(lines: list[str], cleaned: list[str], start: int, stop: int, heading: str,
+                  head: str) -> Block:
+    """The section of an inline heading: its text, then the lines continuing it.
+
+    The paragraph it starts continues it (``_sandbox.run``'s second line at the margin),
+    and so do lines indented below it, blank lines between them included; a line back at
+    the margin after a blank line, or an admonition, is prose after it.
+    """
+    end = start + 1
+    for i in range(start + 1, stop):
+        if not cleaned[i].strip():
+            continue
+        if _ADMONITION_RE.match(cleaned[i]) or (
+                cleaned[i][:1] not in (" ", "\t") and not cleaned[i - 1].strip()):
+            break
+        end = i + 1
+    text = "\n".join(part for part in (head, _text(cleaned[start + 1:end])) if part)
+    section = ALIASES[heading.lower()]
+    entries: tuple[Entry, ...] = ()
+    if section is Section.RAISES:
+        names = tuple(dict.fromkeys(a or b for a, b in _INLINE_EXCEPTION_RE.findall(text)))
+        if names:
+            column = lines[start].find(names[0])
+            span = (column, column + len(names[0])) if column >= 0 else (0, 0)
+            entries = (Entry(names[0], None, text, start, end, span, None, True, names),)
+    return Block(heading, section, start, end, text, entries, None, None,
+                 text if section is not Section.RAISES else "", "", None, True)
+
+
 def _indented_heading(cleaned: list[str], index: int, start: int) -> bool:
     """Whether line ``index`` of a section's body is a section heading indented into it.
 
@@ -508,18 +571,31 @@ def _indented_heading(cleaned: list[str], index: int, start: int) -> bool:
 
 
 def _noted_raises(cleaned: list[str]) -> tuple[str, ...]:
-    """The exceptions ``> Raises ...`` admonition text lists, markup removed."""
+    """The exceptions ``> Raises ...`` admonition text lists, markup removed.
+
+    In any admonition (``> [!TIP]``, ``> [!WARNING]``, ...): after a ``> Raises`` line,
+    list items (``- [`~utils.X`]``) and lines at the first item's indentation name the
+    exceptions (``scan_cache_dir``'s ``>     `CacheNotFound``` with its text indented below).
+    """
     names: list[str] = []
     listing = False
+    margin: int | None = None
     for line in cleaned:
         text = line.strip()
         if not text.startswith(">"):
             listing = False
             continue
-        text = text[1:].strip()
+        body = text[1:].expandtabs(8)
+        body = body[1:] if body.startswith(" ") else body  # the space after ``>``
+        text = body.strip()
         if text.lower().startswith("raises"):
-            listing = True
-        elif listing and text.startswith(("- ", "* ")):
+            listing, margin = True, None
+            continue
+        if not listing or not text:
+            continue
+        width = len(body) - len(body.lstrip())
+        margin = width if margin is None else margin
+        if text.startswith(("- ", "* ")) or width == margin:
             head = parse_raises_head(text)
             if head is not None:
                 names.extend(head[0])

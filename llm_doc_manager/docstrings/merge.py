@@ -28,6 +28,7 @@ from llm_doc_manager.docstrings.schemas import (
 )
 from llm_doc_manager.docstrings.sections import Section
 from llm_doc_manager.docstrings.sync import bare
+from llm_doc_manager.docstrings.types import written_type
 from llm_doc_manager.errors import ApplyError
 
 
@@ -118,7 +119,9 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
             continue  # declared unused on purpose: an entry only where a person wrote one
         description = _text(old.description if old else None,
                             new.description if new else None, keep_human) or placeholder
-        type_hint = param.annotation or (old.type_hint if old else None) or \
+        # A forward reference (``'Sandbox'``) is written as the type it names.
+        type_hint = (written_type(param.annotation) if param.annotation else None) or \
+            (old.type_hint if old else None) or \
             (new.type_hint if new else None)
         marked = style.marked(type_hint, _has_default(param), style.backticks)
         # ``*args`` with its stars, unless the project writes them without (then as the
@@ -174,7 +177,8 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
     first, second = (old.raises, answer.raises) if keep_human else (answer.raises, old.raises)
     for entry in (*first, *second):
         raises.setdefault(entry.exception_type, entry)
-    for fact in facts.raises:
+    # "Not implemented here" is the interface's nature, not an error to document.
+    for fact in facts.documented_raises:
         if fact.exception not in raises:
             raises[fact.exception] = RaisesDoc(exception_type=fact.exception,
                                                description=placeholder)

@@ -27,6 +27,7 @@ from llm_doc_manager.docstrings.schemas import (
     RaisesDoc,
 )
 from llm_doc_manager.docstrings.sections import ALIASES, Section, heading_of
+from llm_doc_manager.docstrings.types import written_type
 
 TAB_SIZE = 4
 SECTION_INDENT = "    "
@@ -163,7 +164,8 @@ def _entry(head: str, description: str, available: int, hanging: str = SECTION_I
 
 def _type_text(type_hint: str, way: _Way) -> str:
     # A type that has its backticks already (a marked default: str in backticks, then
-    # ``, *optional*``) is written as it is.
+    # ``, *optional*``) is written as it is. A forward reference is written unquoted.
+    type_hint = written_type(type_hint)
     return f"`{type_hint}`" if way.backticks and "`" not in type_hint else type_hint
 
 

@@ -37,7 +37,7 @@ from llm_doc_manager.docstrings.schemas import (
     ModuleDocstring,
 )
 from llm_doc_manager.docstrings.sections import HEADINGS, Section, heading_of
-from llm_doc_manager.docstrings.types import core_type_span, same_type
+from llm_doc_manager.docstrings.types import core_type_span, same_type, written_type
 
 #: Where a new section goes relative to the others (sections not listed keep their place).
 _RANK = {Section.ARGS: 1.0, Section.ATTRIBUTES: 1.5, Section.RETURNS: 2.0,
@@ -121,7 +121,9 @@ def conventions(layout: Layout, indent: str, unit: str, width: int,
     if candidates:
         margin = min((leading(line) for line in candidates), key=len)
     own_unit: str | None = None
-    for block in layout.blocks:
+    # An inline section (``Returns: text``) shows neither indentation nor types: not read.
+    blocks = [b for b in layout.blocks if not b.inline]
+    for block in blocks:
         heading_line = lines[block.start]
         heading_indent = leading(heading_line)
         if block.body_indent.startswith(heading_indent) and \
@@ -134,7 +136,7 @@ def conventions(layout: Layout, indent: str, unit: str, width: int,
     hanging = body_unit
     typed_entries = untyped_entries = 0
     backticks = False
-    for block in layout.blocks:
+    for block in blocks:
         if block.section in (Section.RETURNS, Section.YIELDS) and block.text:
             # ``name: text`` names the value returned (griffe): only a type counts as one.
             typed_entries += clearly_type(block.type_hint)
@@ -231,12 +233,14 @@ def _wrap(first_prefix: str, text: str, rest_prefix: str, width: int) -> list[st
 
 
 def _type_text(type_hint: str, conv: Conventions) -> str:
+    type_hint = written_type(type_hint)  # ``'Sandbox'`` is written Sandbox
     return f"`{type_hint}`" if conv.backticks and "`" not in type_hint else type_hint
 
 
 def _marked(param: Param, conv: Conventions) -> str | None:
     """A new entry's type, with the project's ``optional`` marker for a default."""
-    return conv.house.marked(param.annotation, param.default not in (None, "..."),
+    annotation = written_type(param.annotation) if param.annotation else None
+    return conv.house.marked(annotation, param.default not in (None, "..."),
                              conv.backticks)
 
 
@@ -358,6 +362,7 @@ class _Syncer:
     def retype(self, index: int, span: tuple[int, int], annotation: str) -> None:
         """Write ``annotation`` over the type at ``span`` of line ``index``, markup kept."""
         line = self.edit.current(index)
+        annotation = written_type(annotation)
         start, end = span
         core_start, core_end = core_type_span(line[start:end])
         self.edit.set_line(index, line[:start + core_start] + annotation +
@@ -459,7 +464,9 @@ def editable(layout: Layout, block: Block) -> bool:
     heading_indent = len(leading(heading))
     # A section cut short by a heading indented into it (LD362) is unclear: what follows
     # the heading may hold entries of its own, which an added entry would duplicate.
-    return all(e.well_formed for e in block.entries) and block.cut is None and (
+    # An inline section (``Raises: text``) is kept byte for byte: nothing is added to it.
+    return not block.inline and all(e.well_formed for e in block.entries) and \
+        block.cut is None and (
         not block.body_indent or len(block.body_indent) > heading_indent)
 
 
@@ -702,8 +709,8 @@ def _sync_typed(syncer: _Syncer, section: Section, needed: bool, annotation: str
             syncer.add_section(section, _typed_body(annotation, (text or "").strip() or
                                                     placeholder, conv))
         return
-    if not block.text:
-        return
+    if not block.text or block.inline:
+        return  # ``Returns: text`` on one line is the project's own way: never edited
     first = next(i for i in range(block.start + 1, block.end) if layout.lines[i].strip())
     if block.type_hint and annotation and block.type_span is not None and \
             same_type(block.type_hint, annotation) is False:
@@ -729,6 +736,8 @@ def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
         annotation = None if facts.annotated_no_value else facts.return_annotation
     else:
         return False
+    if block.inline:
+        return False  # kept byte for byte, its heading too
     line = layout.lines[block.start]
     column = line.index(block.heading)
     syncer.edit.set_line(block.start, line[:column] + heading + line[column +

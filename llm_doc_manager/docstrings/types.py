@@ -288,3 +288,60 @@ def core_type_span(doc_text: str) -> tuple[int, int]:
     while end > start and doc_text[end - 1] in " `*":
         end -= 1
     return start, end
+
+
+class _Unquote(ast.NodeTransformer):
+    """Replace forward references (``'Sandbox'``) by the expressions they hold."""
+
+    def __init__(self) -> None:
+        self.changed = False
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        base = _name(node.value)
+        last = base.rsplit(".", 1)[-1] if base is not None else None
+        if last == "Literal":
+            return node  # ``Literal['r']``: values, not references
+        if last == "Annotated" and isinstance(node.slice, ast.Tuple) and node.slice.elts:
+            # Only the type is one; the metadata after it is any value.
+            node.slice.elts[0] = self.visit(node.slice.elts[0])
+            return node
+        return self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        if not isinstance(node.value, str):
+            return node
+        try:
+            inner = ast.parse(node.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return node
+        self.changed = True
+        result: ast.AST = self.visit(inner)  # ``"list['X']"``: quotes inside quotes
+        return result
+
+
+def written_type(annotation: str) -> str:
+    """An annotation as a docstring writes its type: forward references without quotes.
+
+    ``'Sandbox'`` and ``list["CommitOperationAdd"]`` are quoted only so that Python does not
+    evaluate the name early; the type is what they name (``Sandbox``). A ``Literal``'s
+    strings are values and keep their quotes; an annotation without quotes is returned as
+    it is.
+
+    Args:
+        annotation: The annotation's source text.
+
+    Returns:
+        The type to write.
+    """
+    if "'" not in annotation and '"' not in annotation:
+        return annotation
+    try:
+        tree = ast.parse(annotation.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return annotation
+    unquote = _Unquote()
+    try:
+        new = unquote.visit(tree)
+    except RecursionError:
+        return annotation
+    return ast.unparse(new) if unquote.changed else annotation

@@ -13,7 +13,7 @@ def connect(
         timeout (float | None): TODO: describe. Defaults to None.
 
     Returns:
-        'Connection': TODO: describe.
+        Connection: TODO: describe.
     """
     # a leading comment in the body
     return Connection(host, port, timeout)
