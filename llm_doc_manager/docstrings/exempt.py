@@ -129,6 +129,7 @@ class Reason(str, Enum):
     FAMILY = "one of a family of the module's functions or classes it leaves undocumented"
     DELEGATE = "hands on to the same-named member of another object (documented there)"
     EMPTY = "empty on purpose (a comment beside it says why)"
+    EMPTY_FILE = "a file with no code (an empty __init__.py marks a package)"
 
 
 def _has_comment(line: str) -> bool:
@@ -364,7 +365,9 @@ def delegates(node: DefNode) -> bool:
 
     ``return self.fs.url(self.path)`` in ``url``, ``return self.get_base_layer().head_dim``
     in the property ``head_dim``, ``return await self.stream.read(n)`` in ``read``, and
-    ``return super().forward(x)``: what it does is documented where it hands on to. Not
+    ``return super().forward(x)``, and a call alone (``self.exit_stack.close()`` in
+    ``close``; huggingface_hub's generator of its async client rewrites that exact text):
+    what it does is documented where it hands on to. Not
     ``return self._size`` in ``size`` (another name: a private attribute documents
     nothing, the property is where it is said), nor through a private name
     (``return self._server.image``: what it hands on to is out of the reader's sight, and
@@ -375,16 +378,20 @@ def delegates(node: DefNode) -> bool:
         node: A method (a def in a class body).
 
     Returns:
-        True for a body of one such ``return``.
+        True for a body of one such ``return`` or call.
     """
-    if isinstance(node, ast.ClassDef) or len(node.body) != 1 or \
-            not isinstance(node.body[0], ast.Return):
+    if isinstance(node, ast.ClassDef) or len(node.body) != 1:
         return False
-    value = node.body[0].value
+    stmt = node.body[0]
+    if not isinstance(stmt, ast.Return | ast.Expr):
+        return False
+    value = stmt.value
     if isinstance(value, ast.Await):
         value = value.value
     if isinstance(value, ast.Call):
         value = value.func
+    elif isinstance(stmt, ast.Expr):
+        return False  # a statement that hands on is a call (``self.exit_stack.close()``)
     if not isinstance(value, ast.Attribute) or value.attr != node.name:
         return False
     params = [*node.args.posonlyargs, *node.args.args]
@@ -451,6 +458,8 @@ class Exemptions:
         """Why the module needs no docstring, if it does not."""
         if empty_on_purpose(self._tree, self._lines):
             return Reason.EMPTY
+        if not self._tree.body:
+            return Reason.EMPTY_FILE
         if _assigns_doc(self._tree.body):
             return Reason.ASSIGNED
         if self._is_generated():

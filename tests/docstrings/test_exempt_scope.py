@@ -257,3 +257,16 @@ def test_the_all_tests_key_reaches_both_commands(tmp_path: Path) -> None:
     assert "test_a: function has no docstring" in run.stdout, run.stdout + run.stderr
     run = _cli(["generate", "--all", "--diff", "tests"], root)
     assert '+    """TODO: describe."""' in run.stdout, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("text", ["", "\n", "# Copyright 2026 The Authors.\n# SPDX: MIT\n"])
+def test_a_file_with_no_code_is_asked_no_module_docstring(tmp_path: Path, text: str) -> None:
+    # huggingface_hub's empty ``inference/__init__.py`` was asked a module docstring.
+    path = _project(tmp_path / "proj") / "pkg" / "__init__.py"
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    assert _asked(path) == set()
+    assert _written(path) == set()
+    # One statement is code: the module is asked as before.
+    path.write_text(text + "VERSION = 1\n")
+    assert _asked(path) == {"<module>"}
