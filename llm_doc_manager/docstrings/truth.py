@@ -12,6 +12,7 @@ Pure: facts and nodes in, verdicts out.
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -210,6 +211,15 @@ def as_sentence(summary: str) -> str:
 _SCHEMA_ECHO = re.compile(r"""['"](?:type|title|properties|required|\$defs|\$ref)['"]\s*:"""
                           r"|\b(?:Method|Class|Module)Docstring\b"
                           r"|\b(?:Arg|Returns|Yields|Raises|Attribute)Doc\b")
+# Our own request said back: the call context's headings and the retry message a small model
+# copies into its answer ("The JSON does not match the schema.", "Calls (signature: summary):").
+_PROMPT_ECHO = re.compile(r"does not match the schema|calls \(signature: summary\)|^called by:"
+                          r"|your previous answer was rejected|answer with one json object",
+                          re.IGNORECASE | re.MULTILINE)
+# Markup a docstring never holds: an HTML tag opening (SmolLM2 wrote ``<script type=`` as
+# a summary).
+_MARKUP = re.compile(r"<(?:script|style|html|body|div|span|a|p|br|img|iframe)\b[^<]*?(?:=|>|$)",
+                     re.IGNORECASE)
 # Template placeholders (``{{code}}``): a form the model did not fill in.
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 # A word of prose: two letters or more.
@@ -227,15 +237,44 @@ def text_problem(text: str, code: bool = False) -> str | None:
             without a letter or digit is not); prose needs a word of two letters.
 
     Returns:
-        "echoes the request's schema", "unfilled template", "no words", or None.
+        "echoes the request's schema", "echoes the request", "markup", "unfilled
+        template", "no words", or None.
     """
     if _SCHEMA_ECHO.search(text):
         return "echoes the request's schema"
+    if _PROMPT_ECHO.search(text):
+        return "echoes the request"
+    if _MARKUP.search(text):
+        return "markup"
     if _TEMPLATE.search(text):
         return "unfilled template"
     if code:
         return None if any(c.isalnum() for c in text) else "no words"
     return None if _PROSE_WORD.search(text) else "no words"
+
+
+# A class name as a Raises entry writes it: dotted identifiers, the last one capitalised.
+_CLASS_NAME = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9_]*")
+
+
+def exception_name(name: str) -> bool:
+    """Whether a Raises entry's name can be an exception class.
+
+    ``ValueError``, ``httpx.ProxyError`` and a project's ``BadInput`` can; ``float``,
+    ``string`` (SmolLM2 listed both), a builtin that is no exception (``Exception`` aside:
+    ``str``, ``None``) or text with spaces cannot.
+
+    Args:
+        name: The entry's name, as the model wrote it.
+
+    Returns:
+        True when the name can name an exception class.
+    """
+    text = name.strip().strip("`")
+    if not _CLASS_NAME.fullmatch(text) or text in ("None", "NoneType", "True", "False"):
+        return False
+    found = getattr(builtins, text.rsplit(".", 1)[-1], None) if "." not in text else None
+    return found is None or (isinstance(found, type) and issubclass(found, BaseException))
 
 
 def first_sentence(summary: str) -> tuple[str, str]:
@@ -399,7 +438,9 @@ def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
     invented = set(never_raised(node, facts, [r.exception_type for r in answer.raises]))
     raises = []
     for exc in answer.raises:
-        if exc.exception_type in invented:
+        if not exception_name(exc.exception_type):
+            dropped.append(Dropped("raises", exc.exception_type[:40], "not an exception class"))
+        elif exc.exception_type in invented:
             dropped.append(Dropped("raises", exc.exception_type, "no raise statement raises it"))
         else:
             raises.append(_described(exc, texts))

@@ -14,6 +14,7 @@ from llm_doc_manager.docstrings.metrics import measure
 from llm_doc_manager.docstrings.truth import (
     as_sentence,
     contradicts,
+    exception_name,
     first_sentence,
     gate,
     never_raised,
@@ -243,3 +244,25 @@ def test_gate_drops_free_text_that_says_nothing_and_keeps_every_sentence() -> No
         ("description", "no words"), ("description", "echoes the request's schema"),
         ("example", "unfilled template"), ("text", "repeats another part of the answer")]
     assert checked.usable
+
+
+# What SmolLM2-135M wrote into python-humanize's functions, each passed by the gate before.
+@pytest.mark.parametrize(("text", "problem"), [
+    ("The JSON does not match the schema. The function returns a string", "echoes the request"),
+    ("Calls (signature: summary):", "echoes the request"),
+    ("<script type=", "markup"),
+    # Kept: comparisons and a docstring about schemas in words.
+    ("Return True when a < b and b > c.", None),
+    ("Validate the payload against its JSON schema.", None),
+])
+def test_echoes_and_markup(text: str, problem: str | None) -> None:
+    assert text_problem(text) == problem
+
+
+@pytest.mark.parametrize(("name", "ok"), [
+    ("ValueError", True), ("httpx.ProxyError", True), ("BadInput", True), ("`KeyError`", True),
+    ("float", False), ("string", False), ("None", False), ("str", False),
+    ("If the value is bad", False),
+])
+def test_exception_name(name: str, ok: bool) -> None:
+    assert exception_name(name) is ok
