@@ -176,6 +176,9 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
     raises: dict[str, RaisesDoc] = {}
     first, second = (old.raises, answer.raises) if keep_human else (answer.raises, old.raises)
     for entry in (*first, *second):
+        # An entry whose words the gate dropped keeps its place with the placeholder.
+        if not entry.description.strip():
+            entry = entry.model_copy(update={"description": placeholder})
         raises.setdefault(entry.exception_type, entry)
     # "Not implemented here" is the interface's nature, not an error to document.
     for fact in facts.documented_raises:

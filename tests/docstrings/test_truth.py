@@ -266,3 +266,19 @@ def test_echoes_and_markup(text: str, problem: str | None) -> None:
 ])
 def test_exception_name(name: str, ok: bool) -> None:
     assert exception_name(name) is ok
+
+
+def test_a_raises_entry_whose_words_were_dropped_keeps_the_placeholder() -> None:
+    # decimal_separator (python-humanize): "TypeError:" was written with nothing after it.
+    from llm_doc_manager.docstrings.merge import merge_method
+
+    node = _function("def sep(x: str) -> str:\n    return lookup(x)\n")
+    facts = function_facts(node, None)
+    checked = gate(_answer(summary="Return the separator.", raises=[RaisesDoc(
+        exception_type="TypeError", description="The JSON does not match the schema.")]),
+        facts, node, ("sep",))
+    answer = checked.answer
+    assert isinstance(answer, MethodDocstring)
+    merged = merge_method(facts, answer, None, keep_human=False)
+    assert [(r.exception_type, r.description) for r in merged.schema.raises] == [
+        ("TypeError", "TODO: describe.")]
