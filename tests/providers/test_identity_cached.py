@@ -11,30 +11,14 @@ against ``tests/fake_openai.py``; requests are counted, never timed.
 from __future__ import annotations
 
 import re
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import Run
 from tests.fake_openai import FakeOpenAI
+from tests.providers.conftest import model_line
 from tests.providers.test_json_mode_memory import _project
 from tests.providers.test_model_path import REGIONS, SHOP
 from tests.providers.test_server_fit import LLAMA, _run
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
-
-
-def _summary(result: subprocess.CompletedProcess[str]) -> str:
-    lines = [line for line in result.stderr.splitlines() if line.startswith("model: ")]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def test_all_cached_sends_nothing_and_a_server_that_is_down_does_not_matter(
@@ -47,7 +31,7 @@ def test_all_cached_sends_nothing_and_a_server_that_is_down_does_not_matter(
         assert first.returncode == 0, first.stderr
         assert (len(server.seen), server.listed) == (REGIONS, 1)
         # The summary names the model the server lists, with its answers' fingerprint.
-        assert _summary(first).endswith(
+        assert model_line(first).endswith(
             "; model '/models/qwen2.5-coder-0.5b-q8_0.gguf', system_fingerprint 'b6500-abc'")
         second = _run(llm_doc, server, "--diff", "--model", "local", ".")
         assert second.returncode == 0, second.stderr
@@ -60,7 +44,7 @@ def test_all_cached_sends_nothing_and_a_server_that_is_down_does_not_matter(
                    "--model", "local", ".", env={"OPENAI_API_KEY": "sk-x"})
     assert down.returncode == 0, down.stderr
     assert down.stdout == first.stdout
-    assert _summary(down).endswith(
+    assert model_line(down).endswith(
         "; model '/models/qwen2.5-coder-0.5b-q8_0.gguf', system_fingerprint 'b6500-abc' "
         "(as last asked; the server was not asked)")
     assert path.read_text() == SHOP
@@ -90,7 +74,7 @@ def test_a_miss_asks_the_identity_and_a_changed_model_is_said_and_asked_again(
     early = int(re.search(r"(\d+) regions? answered from the cache before", notes[0])
                 .group(1))  # type: ignore[union-attr]
     assert asked + early == REGIONS
-    assert _summary(changed).endswith("; model '/models/smollm2-135m.gguf'")
+    assert model_line(changed).endswith("; model '/models/smollm2-135m.gguf'")
     # The next run knows the new model: what came from the old one's cache is asked again.
     fake.seen.clear()
     again = _run(llm_doc, fake, "--diff", "--model", "local", ".")

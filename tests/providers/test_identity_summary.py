@@ -8,29 +8,13 @@ comes from what the server lists (``/v1/models``), else from what its answers sa
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import Run
 from tests.fake_openai import FakeOpenAI
+from tests.providers.conftest import model_line
 from tests.providers.test_json_mode_memory import _project
 from tests.providers.test_server_fit import KEY, _run
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
-
-
-def _summary(result: subprocess.CompletedProcess[str]) -> str:
-    lines = [line for line in result.stderr.splitlines() if line.startswith("model: ")]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def test_without_a_listing_the_answers_name_the_model_and_no_key_is_shown(
@@ -44,4 +28,4 @@ def test_without_a_listing_the_answers_name_the_model_and_no_key_is_shown(
     assert result.returncode == 0, result.stderr
     assert KEY not in result.stderr
     assert "; model 'qwen2.5-coder-0.5b-instruct', system_fingerprint 'Bearer " in \
-        _summary(result)
+        model_line(result)
