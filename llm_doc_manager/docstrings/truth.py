@@ -386,13 +386,13 @@ def _split_summary(answer: _Prose) -> _Prose:
 _Described = TypeVar("_Described", ArgDoc, AttributeDoc, RaisesDoc, ReturnsDoc, YieldsDoc)
 
 
-def _described(entry: _Described, texts: _Texts) -> _Described:
+def _described(entry: _Described, texts: _Texts, repeat_ok: bool = True) -> _Described:
     """An entry whose description says nothing loses it (the placeholder takes its place).
 
     Entries may share words ("The path."), so a repeat is not judged here: a dropped
     Returns description would be asked again by the next run.
     """
-    if texts.check("description", entry.description, repeat_ok=True) is None and \
+    if texts.check("description", entry.description, repeat_ok=repeat_ok) is None and \
             entry.description.strip():
         return entry.model_copy(update={"description": ""})
     return entry
@@ -437,8 +437,8 @@ def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
         dropped.append(Dropped("type", "Yields", f"({yields.type_hint}) contradicts the "
                                f"annotation's {facts.yield_type}"))
         yields = yields.model_copy(update={"type_hint": None})
-    returns = None if returns is None else _described(returns, texts)
-    yields = None if yields is None else _described(yields, texts)
+    returns = None if returns is None else _described(returns, texts, repeat_ok=False)
+    yields = None if yields is None else _described(yields, texts, repeat_ok=False)
     invented = set(never_raised(node, facts, [r.exception_type for r in answer.raises]))
     raises = []
     for exc in answer.raises:

@@ -12,10 +12,12 @@ cap is not stored, so it cannot evict the whole cache.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import json
 import sqlite3
+import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,6 +63,25 @@ def make_key(*parts: object) -> str:
     """
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def code_shape(code: str) -> str:
+    """The code as its syntax tree, for a key that writing a docstring cannot change.
+
+    Writing a docstring may lay a definition out anew (``def k(): \\`` and its body on the
+    next line become a block), so the next run shows the model other text for the same
+    code; the tree is the same. Code that does not parse alone stays as it is.
+
+    Args:
+        code: A region's code as a request shows it.
+
+    Returns:
+        The dump of its tree, or the code itself.
+    """
+    try:
+        return ast.dump(ast.parse(textwrap.dedent(code)))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return code
 
 
 @dataclass(frozen=True)

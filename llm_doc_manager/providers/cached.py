@@ -15,7 +15,7 @@ import pydantic
 
 from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
 from llm_doc_manager.docstrings.schemas import read_answer
-from llm_doc_manager.providers.answer_cache import AnswerCache
+from llm_doc_manager.providers.answer_cache import AnswerCache, code_shape
 from llm_doc_manager.providers.base import DocRequest, Usage
 from llm_doc_manager.providers.model import ServerMemory
 
@@ -119,7 +119,7 @@ class CachedProvider:
         """Answer from the cache, else from the model (and store the answer)."""
         self._recall()
         key = self.inner.cache_key(request)
-        answer = self._lookup(request, key)
+        answer = self._lookup(request, key) or self._settled(request)
         if answer is not None:
             return answer
         # A miss: the server is asked who answers (once), and the key made with what it
@@ -199,6 +199,19 @@ class CachedProvider:
         """
         self.cache.put(self.inner.cache_key(replace(request, existing=settled)),
                        answer.model_dump_json())
+        # Also under the code's tree: the docstring written may lay the code out anew, and
+        # a docstring holding a placeholder where the gate dropped a part is asked again —
+        # the answer that left it must be found, or every such re-run sends a request.
+        self.cache.put(self.inner.cache_key(replace(request, existing=settled,
+                                                    code=code_shape(request.code))),
+                       answer.model_dump_json())
+
+    def _settled(self, request: DocRequest) -> AnySchema | None:
+        """The answer an earlier run wrote this docstring from, for the same code's tree."""
+        if request.existing is None:
+            return None
+        return self._lookup(request, self.inner.cache_key(
+            replace(request, code=code_shape(request.code))))
 
     async def aclose(self) -> None:
         """Keep what the run learned of the server; close the model client and the cache."""

@@ -269,7 +269,7 @@ def test_adversarial_model_text_yields_valid_files(tmp_path: Path, llm_doc: Run,
     # (exempt_accessors: its property is documented; setters and deleters are exempt.)
     assert untouched == ["blank_separated_entries", "class_args_returns",
                          "conventions_named_returns", "exempt_accessors",
-                         "foreign_styles",
+                         "foreign_styles", "headings_kept",
                          "hf_type_text", "rename_retype_remove_add", "returns_to_yields_retyped",
                          "two_space_docstring",
                          "unindented_continuation", "update_no_false_edits"]
