@@ -168,24 +168,35 @@ class CallGraph:
             return
         stale, self._stale = sorted(self._stale), set()
         properties = {name for name, count in self._properties.items() if count > 0}
-        for path in stale:
-            if path not in self.files:
-                continue
-            resolver = Resolver(self.files, self.modules, properties, self._mro)
-            self._drop_calls(path)
-            calls = resolver.module_calls(path)
-            self.calls[path] = calls
-            owners: dict[int, list[Edge]] = defaultdict(list)
-            sites = self.files[path].sites
-            for edge in calls.edges:
-                owners[sites[edge.site].owner].append(edge)
-                if edge.target is not None:
-                    self._incoming[edge.target].setdefault(path, []).append(edge)
-                elif edge.status == BY_NAME:
-                    name = edge.detail.partition("\0")[0]
-                    self._by_name[name].setdefault(path, []).append(edge)
-            self._by_owner[path] = owners
-        self._subclasses = None
+        position = 0
+        try:
+            for position, path in enumerate(stale):
+                if path in self.files:
+                    self._resolve_one(path, properties)
+        except BaseException:
+            # The modules not resolved yet stay stale: a query that failed must not lose
+            # their calls until a restart (the next query resolves them again).
+            self._stale.update(stale[position:])
+            raise
+        finally:
+            self._subclasses = None
+
+    def _resolve_one(self, path: str, properties: set[str]) -> None:
+        """Resolve one module's sites and file its edges in the reverse indexes."""
+        resolver = Resolver(self.files, self.modules, properties, self._mro)
+        self._drop_calls(path)
+        calls = resolver.module_calls(path)
+        self.calls[path] = calls
+        owners: dict[int, list[Edge]] = defaultdict(list)
+        sites = self.files[path].sites
+        for edge in calls.edges:
+            owners[sites[edge.site].owner].append(edge)
+            if edge.target is not None:
+                self._incoming[edge.target].setdefault(path, []).append(edge)
+            elif edge.status == BY_NAME:
+                name = edge.detail.partition("\0")[0]
+                self._by_name[name].setdefault(path, []).append(edge)
+        self._by_owner[path] = owners
 
     def _drop_calls(self, path: str) -> None:
         old = self.calls.pop(path, None)

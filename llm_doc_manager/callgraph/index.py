@@ -153,7 +153,7 @@ class _Indexer:
         self.index = index
         self.text = text
         self._lines: list[str] | None = None
-        index.scopes.append(Scope("module", -1, -1))
+        # ``ModuleIndex`` starts with its module scope (scope 0).
         self.owner = -1
         self.scope = 0
         self.func_scope = 0  # innermost function or module scope: where a def's body looks up

@@ -300,6 +300,8 @@ class Resolver:
         if target is None:
             return (("ext", f"{module}.{name}"),)
         values = self.module_name(target, name)
+        if not values and self.files[target].error:
+            return (("unknown", f"{module} could not be parsed"),)
         if not values and any(d.name == "__getattr__" and d.parent < 0
                               for d in self.files[target].defs):
             return (("unknown", f"{module} defines names at run time (__getattr__)"),)
@@ -370,6 +372,8 @@ class Resolver:
         submodule = self.module_path(f"{module}.{name}")
         if submodule is not None:
             return (("mod", submodule),)
+        if self.files[path].error:
+            return (("unknown", f"{module} could not be parsed"),)
         return (("unknown", f"{module} has no name {name} the code shows"),)
 
     def class_attr(self, key: DefKey, name: str, how: str) -> Iterable[Value]:

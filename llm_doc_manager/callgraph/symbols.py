@@ -197,6 +197,13 @@ class ModuleIndex:
     error: str = ""
     error_line: int = 0
 
+    def __post_init__(self) -> None:
+        # Every index has its module scope, also the empty index of a file that could not be
+        # parsed: resolving a name of any module starts at ``scopes[0]`` (an unparsable
+        # module imported by others crashed every query through it with an IndexError).
+        if not self.scopes:
+            self.scopes.append(Scope("module", -1, -1))
+
 
 # -- the cached form -------------------------------------------------------------------------
 #
@@ -452,7 +459,7 @@ def _read(data: object) -> ModuleIndex:
         raise _Invalid
     reader = _Reader(chains)
     kinds, parents, owners, _, _, stars, declared = reader.scope_columns(scopes)
-    if not error and not kinds:  # an index that parsed always has its module scope
+    if not kinds or kinds[0] != "module":  # every index has its module scope first
         raise _Invalid
     definitions = reader.definitions(defs)
     _indexes(owners, -1, reader.defs)
