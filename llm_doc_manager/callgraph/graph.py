@@ -168,15 +168,16 @@ class CallGraph:
             return
         stale, self._stale = sorted(self._stale), set()
         properties = {name for name, count in self._properties.items() if count > 0}
-        position = 0
+        done = 0
         try:
-            for position, path in enumerate(stale):
+            for path in stale:
                 if path in self.files:
                     self._resolve_one(path, properties)
+                done += 1
         except BaseException:
             # The modules not resolved yet stay stale: a query that failed must not lose
             # their calls until a restart (the next query resolves them again).
-            self._stale.update(stale[position:])
+            self._stale.update(stale[done:])
             raise
         finally:
             self._subclasses = None

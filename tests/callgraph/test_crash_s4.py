@@ -56,7 +56,8 @@ def test_calls_through_an_unparsable_module_answer(tmp_path: Path, kind: str) ->
     # One line names the file that could not be parsed, with its line.
     said = [line for line in done.stderr.splitlines() if "bad.py" in line]
     assert len(said) == 1, done.stderr
-    assert said[0].startswith("pkg/bad.py:") and "LD001" in said[0]
+    assert said[0].startswith("pkg/bad.py:")
+    assert "LD001" in said[0]
     document = json.loads(done.stdout)
     assert [c["caller"] for c in document["incoming"]] == ["pkg.use.other"]
     callees = {(c["callee"], c["resolution"]) for c in document["outgoing"]}
@@ -74,8 +75,10 @@ def test_order_through_an_unparsable_module_answers(tmp_path: Path, kind: str) -
         assert done.returncode == 0, done.stderr
         assert "internal error" not in done.stderr
         said = [line for line in done.stderr.splitlines() if "bad.py" in line]
-        assert len(said) == 1 and said[0].startswith("pkg/bad.py:"), done.stderr
-    assert "pkg.use.caller" in done.stdout and "pkg.good.work" in done.stdout
+        assert len(said) == 1, done.stderr
+        assert said[0].startswith("pkg/bad.py:")
+    assert "pkg.use.caller" in done.stdout
+    assert "pkg.good.work" in done.stdout
     # With the cache on, a second run reads the broken file's index back and still answers.
     for _ in range(2):
         done = _calls("--order", ".", cwd=tmp_path)
