@@ -94,6 +94,8 @@ def chain_of(node: ast.expr) -> Chain:
         elif kind is ast.Name:
             steps.append(node.id)  # type: ignore[attr-defined]
             break
+        elif kind is ast.Subscript and _is_generic_alias(node):
+            node = node.value  # type: ignore[attr-defined]  # ``Box[int]`` is ``Box``
         elif kind is ast.Call:
             func = node.func  # type: ignore[attr-defined]
             if type(func) is ast.Name and func.id == "super":
@@ -112,6 +114,33 @@ def chain_of(node: ast.expr) -> Chain:
             break
     steps.reverse()
     return tuple(steps)
+
+
+def _is_generic_alias(node: ast.expr) -> bool:
+    """Whether a subscript parametrizes a class (``Box[int]``, ``t.Generic[T]``).
+
+    By the name's shape, as written: a CapWords name (``Box``, ``ParamType``), not a
+    variable (``items[0]``) nor a constant (``TABLE[key]``). Calling or reading an attribute
+    of ``Box[int]`` is calling or reading one of ``Box``.
+    """
+    value = node.value  # type: ignore[attr-defined]
+    while type(value) is ast.Subscript:
+        value = value.value
+    if type(value) is ast.Name:
+        name = value.id
+    elif type(value) is ast.Attribute:
+        name = value.attr
+    else:
+        return False
+    bare = name.lstrip("_")
+    return bare[:1].isupper() and not bare.isupper()
+
+
+def _unsubscripted(node: ast.expr) -> ast.expr:
+    """A base class without its type arguments (``ParamType[str]`` -> ``ParamType``)."""
+    while type(node) is ast.Subscript:
+        node = node.value  # type: ignore[attr-defined]
+    return node
 
 
 def annotation_chains(node: ast.expr | None) -> tuple[Chain, ...]:
@@ -187,7 +216,8 @@ class _Indexer:
     def describe(self, value: ast.expr) -> list[tuple[str, tuple[object, ...]]]:
         """Return what an assigned expression may hold, as binding kinds and payloads."""
         kind = type(value)
-        if kind is ast.Name or kind is ast.Attribute:
+        if kind is ast.Name or kind is ast.Attribute or kind is ast.Subscript:
+            # ``Alias = Base[int]`` is an alias of ``Base``; ``x = items[0]`` is unknown.
             chain = chain_of(value)
             return [(VALUE, (chain,))] if chain[0] != OPAQUE else [(UNKNOWN, ())]
         if kind is ast.Call:
@@ -329,6 +359,9 @@ class _Indexer:
             self.block(node.orelse)  # type: ignore[attr-defined]
         elif kind is ast.Global:
             self.index.scopes[self.scope].declared_global.update(node.names)  # type: ignore[attr-defined]
+        elif kind.__name__ == "TypeAlias":  # ``type Alias = Base[int]`` (3.12)
+            self.expr(node.value)  # type: ignore[attr-defined]
+            self.assign(node.name, node.value)  # type: ignore[attr-defined]
         elif kind is ast.Match:
             self.expr(node.subject)  # type: ignore[attr-defined]
             for case in node.cases:  # type: ignore[attr-defined]
@@ -355,6 +388,9 @@ class _Indexer:
         """Bind an annotated assignment: the annotation says what it holds."""
         target = node.target
         chains = annotation_chains(node.annotation)
+        if chains and chains[0][-1] == "TypeAlias" and node.value is not None:
+            self.assign(target, node.value)  # ``Alias: TypeAlias = Base[int]``: an alias
+            return
         if type(target) is ast.Name:
             name = target.id
             for chain in chains:
@@ -413,7 +449,10 @@ class _Indexer:
         returns: tuple[Chain, ...] = ()
         bases: tuple[Chain, ...] = ()
         if isinstance(node, ast.ClassDef):
-            bases = tuple(c for c in (chain_of(b) for b in node.bases) if c[0] != OPAQUE)
+            # A subscripted base is the class it parametrizes, whatever its name's case
+            # (``Base[T]``, ``t.Generic[T]``, ``dict[str, int]``). A base the code does not
+            # name (``*bases``) is kept as an opaque chain: the MRO is then incomplete.
+            bases = tuple(chain_of(_unsubscripted(b)) for b in node.bases)
             signature = f"class {node.name}" + (
                 f"({', '.join(ast.unparse(b) for b in node.bases)})" if node.bases else "")
         else:

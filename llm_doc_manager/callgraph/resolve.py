@@ -43,6 +43,11 @@ DefKey = tuple[str, int]
 Value = tuple[object, ...]
 
 _BUILTINS = frozenset(dir(builtins))
+#: Outside bases that give their subclasses no method a call could mean: an MRO through
+#: them is still complete (``class P(Generic[T])`` has no attribute the code does not show).
+_NEUTRAL_BASES = frozenset({
+    ("ext", f"{module}.{name}") for module in ("typing", "typing_extensions")
+    for name in ("Generic", "Protocol")} | {("ext", "builtins.object"), ("ext", "abc.ABC")})
 
 # Edge statuses, as stored per module.
 RESOLVED = "resolved"    # the call runs this definition
@@ -464,7 +469,7 @@ class Resolver:
             for value in sorted(self.eval_chain(path, definition.scope, chain), key=repr):
                 if value[0] == "class":
                     parents.append((str(value[1]), int(value[2])))  # type: ignore[call-overload]
-                elif value != ("ext", "builtins.object"):
+                elif value not in _NEUTRAL_BASES:
                     complete = False
         return parents, complete
 
