@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import datetime
+import decimal
+import fractions
+import pathlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -113,11 +117,119 @@ def not_a_parameter(facts: FunctionFacts, name: str) -> bool:
     return not any(p.kind == "var_keyword" for p in facts.params)
 
 
+# Classes of the standard library a docstring names bare, by that name: compared with a
+# builtin annotation where the type reader cannot tell (``datetime`` documented for ``str``).
+_STDLIB_CLASSES: dict[str, type] = {
+    "NoneType": type(None), "None": type(None), "datetime": datetime.datetime,
+    "date": datetime.date, "timedelta": datetime.timedelta, "Decimal": decimal.Decimal,
+    "Fraction": fractions.Fraction, "Path": pathlib.Path, "PurePath": pathlib.PurePath}
+# PEP 484's numeric tower: an int is accepted for a float, an int or float for a complex.
+_ACCEPTED_FOR: dict[type, tuple[type, ...]] = {float: (int,), complex: (int, float)}
+
+
+def _plain_class(text: str) -> type | None:
+    """The class one plain name means (``str``, ``NoneType``, ``datetime.datetime``), or None."""
+    name = text.strip().strip("`~!").rsplit(".", 1)[-1]
+    if not name.isidentifier():
+        return None
+    found = _STDLIB_CLASSES.get(name) or getattr(builtins, name, None)
+    return found if isinstance(found, type) else None
+
+
 def contradicts(documented: str | None, annotation: str | None, has_default: bool = False
                 ) -> bool:
-    """Whether a documented type contradicts an annotation (unreadable types never do)."""
-    return bool(documented and annotation) and \
-        same_type(documented or "", annotation or "", has_default) is False
+    """Whether a documented type contradicts an annotation (unreadable types never do).
+
+    Where the type reader cannot tell, two plain names of known classes still can
+    (``NoneType`` or ``datetime`` documented for ``str``): neither is the other's kind.
+    """
+    if not (documented and annotation):
+        return False
+    verdict = same_type(documented, annotation, has_default)
+    if verdict is not None:
+        return not verdict
+    doc, annotated = _plain_class(documented), _plain_class(annotation)
+    if doc is None or annotated is None:
+        return False
+    return not issubclass(doc, annotated) and doc not in _ACCEPTED_FOR.get(annotated, ())
+
+
+# What the first words of a Returns/Yields description say the value is ("A list of ...").
+_TYPE_NOUN = re.compile(
+    r"(?:returns?\s+)?(?:an?|the)\s+(?:(?:new|single|python|plain)\s+)?"
+    r"(list|dictionary|dict|tuple|set|integer|float|floating[- ]point number|string|boolean"
+    r"|bytes)\b", re.IGNORECASE)
+_NOUN_TYPE = {"dictionary": "dict", "integer": "int", "floating-point number": "float",
+              "floating point number": "float", "string": "str", "boolean": "bool"}
+
+
+def described_type_contradicts(description: str, annotation: str | None) -> str | None:
+    """The type a description's first words name, when it contradicts the annotation.
+
+    Args:
+        description: A Returns or Yields description ("A list of the names.").
+        annotation: What the annotation says the value is.
+
+    Returns:
+        The type the words name (``list``), or None when they name none or it agrees.
+    """
+    found = _TYPE_NOUN.match(description.strip())
+    if found is None or not annotation:
+        return None
+    noun = " ".join(found.group(1).lower().split())
+    named = _NOUN_TYPE.get(noun, noun)
+    return named if contradicts(named, annotation) else None
+
+
+# A literal value named in prose (``True``, ``None``), not "None of the ...".
+_LITERAL = re.compile(r"(?<![\w.])`{0,2}(True|False|None)`{0,2}(?![\w(])(?!\s+of\b)")
+
+
+def _returned_values(node: FunctionNode) -> list[ast.expr | None] | None:
+    """What the function's own return statements give back (None for a bare ``return``),
+    or None when it may also fall off its end (an implicit None)."""
+    body = node.body
+    values: list[ast.expr | None] = [sub.value for sub in walk_own(body)
+                                     if isinstance(sub, ast.Return)]
+    last = body[-1] if body else None
+    if not isinstance(last, ast.Return | ast.Raise):
+        return None
+    return values
+
+
+def literals_never_returned(node: FunctionNode, facts: FunctionFacts) -> frozenset[str]:
+    """The literals ``True``, ``False`` and ``None`` the function cannot return.
+
+    Judged from a plain return annotation of builtin types (``-> str`` returns no True
+    and no None), or, without one, from return statements that all give constants.
+
+    Args:
+        node: The function.
+        facts: Its facts.
+
+    Returns:
+        Those of the three it never returns (empty when the code cannot tell).
+    """
+    if facts.is_generator or facts.undecidable:
+        return frozenset()
+    annotation = facts.return_annotation
+    if annotation:
+        try:
+            names = {n.id for n in ast.walk(ast.parse(annotation, mode="eval"))
+                     if isinstance(n, ast.Name)}
+        except SyntaxError:
+            return frozenset()
+        if not names or not all(isinstance(getattr(builtins, n, None), type) for n in names) \
+                or "object" in names:
+            return frozenset()  # a TypeVar, an alias or Any may be a bool or None
+        never = set() if "bool" in names or "int" in names else {"True", "False"}
+        return frozenset(never | ({"None"} if "None" not in annotation else set()))
+    values = _returned_values(node)
+    if values is None or not values or \
+            not all(isinstance(v, ast.Constant) for v in values if v is not None):
+        return frozenset()
+    given = {repr(v.value) if isinstance(v, ast.Constant) else "None" for v in values}
+    return frozenset({"True", "False", "None"} - given)
 
 
 def returns_impossible(facts: FunctionFacts) -> bool:
@@ -253,6 +365,39 @@ def text_problem(text: str, code: bool = False) -> str | None:
     return None if _PROSE_WORD.search(text) else "no words"
 
 
+# Where a sentence of free text ends: a stop, then space (kept to put the text together).
+_SENTENCE_GAP = re.compile(r"((?<=[.!?])\s+)")
+
+
+def sentences(text: str) -> list[tuple[str, str]]:
+    """A free text as its sentences, each with the space that follows it.
+
+    Args:
+        text: Prose.
+
+    Returns:
+        (sentence, following space) pairs; joined they give the text back.
+    """
+    parts = _SENTENCE_GAP.split(text)
+    parts.append("")
+    return [(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2) if parts[i]]
+
+
+def has_code(text: str) -> bool:
+    """Whether an example holds code: a ``>>>`` prompt, a fenced or indented block, or text
+    that parses as Python (an example of only prose shows nothing)."""
+    if ">>>" in text or "```" in text or \
+            any(line.startswith(("    ", "\t")) and line.strip() for line in text.splitlines()):
+        return True
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    # A lone name or constant ("Example") parses too, but is no code.
+    return any(not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Name | ast.Constant))
+               for stmt in tree.body)
+
+
 # A class name as a Raises entry writes it: dotted identifiers, the last one capitalised.
 _CLASS_NAME = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Z][A-Za-z0-9_]*")
 
@@ -298,26 +443,66 @@ def _normal(text: str) -> str:
 
 
 class _Texts:
-    """The free texts of one answer, each checked once and compared with those kept before."""
+    """The free texts of one answer, each checked once and compared with those kept before.
+
+    Prose is judged sentence by sentence: one echoed or repeated sentence is dropped, the
+    rest of the text kept (a text left without a word of prose is dropped whole).
+    """
 
     def __init__(self, dropped: list[Dropped], *kept: str) -> None:
         self.dropped = dropped
         self.seen = {_normal(t) for t in kept if t}
+
+    def _drop(self, what: str, text: str, problem: str) -> None:
+        self.dropped.append(Dropped(what, " ".join(text.split())[:40], problem))
 
     def check(self, what: str, text: str | None, code: bool = False,
               repeat_ok: bool = False) -> str | None:
         """The text, or None (recorded as dropped) when it says nothing or says it again."""
         if text is None or not text.strip():
             return text
-        problem = text_problem(text, code)
-        if problem is None and not repeat_ok and _normal(text) in self.seen:
-            problem = "repeats another part of the answer"
+        if code or (not repeat_ok and _normal(text) in self.seen):
+            problem = text_problem(text, code)
+            if problem is None and not repeat_ok and _normal(text) in self.seen:
+                problem = "repeats another part of the answer"
+            if problem is None and code and not has_code(text):
+                problem = "no code"
+            if problem is not None:
+                self._drop(what, text, problem)
+                return None
+            self.seen.add(_normal(text))
+            return text
+        kept: list[str] = []
+        for sentence, space in sentences(text):
+            problem = text_problem(sentence)
+            if problem is None and not repeat_ok and _normal(sentence) in self.seen:
+                problem = "repeats another part of the answer"
+            if problem is not None and problem != "no words":
+                self._drop(what, sentence, problem)
+                continue
+            kept.append(sentence + space)
+            if not repeat_ok:
+                self.seen.add(_normal(sentence))
+        left = "".join(kept).rstrip()
+        problem = text_problem(left) if left else "no words"
         if problem is not None:
-            self.dropped.append(Dropped(what, " ".join(text.split())[:40], problem))
+            if left or len(kept) == len(sentences(text)):
+                self._drop(what, text, problem)
             return None
         if not repeat_ok:
             self.seen.add(_normal(text))
-        return text
+        return left if len(kept) != len(sentences(text)) else text
+
+    def without(self, what: str, text: str, wrong: Callable[[str], str | None]) -> str:
+        """The text without the sentences ``wrong`` finds a reason to drop (recorded)."""
+        kept = []
+        for sentence, space in sentences(text):
+            problem = wrong(sentence)
+            if problem is not None:
+                self._drop(what, sentence, problem)
+            else:
+                kept.append(sentence + space)
+        return "".join(kept).rstrip()
 
 
 # -- the gate ------------------------------------------------------------------------------
@@ -384,18 +569,44 @@ def _split_summary(answer: _Prose) -> _Prose:
 
 
 _Described = TypeVar("_Described", ArgDoc, AttributeDoc, RaisesDoc, ReturnsDoc, YieldsDoc)
+_Value = TypeVar("_Value", ReturnsDoc, YieldsDoc)
 
 
 def _described(entry: _Described, texts: _Texts, repeat_ok: bool = True) -> _Described:
     """An entry whose description says nothing loses it (the placeholder takes its place).
 
-    Entries may share words ("The path."), so a repeat is not judged here: a dropped
-    Returns description would be asked again by the next run.
+    Argument entries may share words ("The path."); a Returns or Yields description that
+    repeats the summary says nothing more (``repeat_ok=False``). The answer a placeholder
+    was left from is cached for the code (``CachedProvider.remember``): the next run does
+    not ask for it again.
     """
-    if texts.check("description", entry.description, repeat_ok=repeat_ok) is None and \
-            entry.description.strip():
-        return entry.model_copy(update={"description": ""})
+    if not entry.description.strip():
+        return entry
+    kept = texts.check("description", entry.description, repeat_ok=repeat_ok)
+    if kept != entry.description:
+        return entry.model_copy(update={"description": kept or ""})
     return entry
+
+
+def _value_described(entry: _Value, annotation: str | None, never: frozenset[str],
+                     texts: _Texts) -> _Value:
+    """A Returns/Yields entry without the sentences its code contradicts: a type noun the
+    annotation is not ("A list of ..." for ``-> str``), a literal never returned."""
+    first = True
+
+    def wrong(sentence: str) -> str | None:
+        nonlocal first
+        named = described_type_contradicts(sentence, annotation) if first else None
+        first = False
+        if named is not None:
+            return f"says {named}, the annotation is {annotation}"
+        literal = next((m.group(1) for m in _LITERAL.finditer(sentence)
+                        if m.group(1) in never), None)
+        return None if literal is None else f"names {literal}, which is never returned"
+
+    text = texts.without("description", entry.description, wrong)
+    return entry if text == entry.description else \
+        entry.model_copy(update={"description": text})
 
 
 def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
@@ -437,8 +648,13 @@ def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
         dropped.append(Dropped("type", "Yields", f"({yields.type_hint}) contradicts the "
                                f"annotation's {facts.yield_type}"))
         yields = yields.model_copy(update={"type_hint": None})
-    returns = None if returns is None else _described(returns, texts, repeat_ok=False)
-    yields = None if yields is None else _described(yields, texts, repeat_ok=False)
+    if returns is not None:
+        returns = _value_described(returns, facts.return_annotation,
+                                   literals_never_returned(node, facts), texts)
+        returns = _described(returns, texts, repeat_ok=False)
+    if yields is not None:
+        yields = _value_described(yields, facts.yield_type, frozenset(), texts)
+        yields = _described(yields, texts, repeat_ok=False)
     invented = set(never_raised(node, facts, [r.exception_type for r in answer.raises]))
     raises = []
     for exc in answer.raises:
