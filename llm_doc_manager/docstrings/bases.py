@@ -9,6 +9,13 @@ as m`` with ``m.Base``, relative ``from ..mod import Base``, a package that re-e
 ``Base[T]``). A base imported from outside the project (``torch.nn.Module``) cannot be read:
 the class is then marked as overriding a framework (see ``Overrides.hooks``).
 
+It also counts the families of the file's package (the folder tree of its top package):
+top-level public functions sharing their first snake_case word (peft's ``dispatch_*``, one
+per tuner file), top-level public classes sharing a base (resolved as above:
+``torch.autograd.Function``, a project's ``TextGenerationError``), and the package's
+``__init__.py`` modules. A family of at least ``FAMILY_MIN`` members of which fewer than a
+quarter are documented is one the project leaves undocumented (``Overrides.families``).
+
 Pure but for the ``facts_of`` callable a ``Hierarchy`` is given (``docstrings.learning``
 reads and caches the files); a ``Hierarchy`` only asks it for files inside the project.
 """
@@ -18,13 +25,15 @@ from __future__ import annotations
 import ast
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from llm_doc_manager.analysis.nodes import (
     child_blocks,
     docstring_expr,
+    is_overload,
     is_test_module,
     iter_defs,
     magic_name,
@@ -37,6 +46,23 @@ MAX_CLASSES = 64
 #: Imports followed to find where a class is defined (``pkg/__init__.py`` re-exporting it
 #: from ``pkg/layer.py`` is one).
 MAX_HOPS = 8
+
+#: A family has at least this many members, ...
+FAMILY_MIN = 5
+#: ... and is left undocumented when fewer than 1 in this many have a docstring (under 25 %).
+FAMILY_SHARE = 4
+#: A method that at least this many (and at least half) of a package's direct subclasses of
+#: a library's class define, none documenting it, is a framework hook too (peft's
+#: ``convert`` of transformers' ``ConversionOps``: 0 of 3).
+HOOK_NEVER_SEEN = 2
+#: Files of a package read to count its families, at most (evenly spread when more).
+MAX_PACKAGE_FILES = 400
+#: Bases that say nothing of what their subclasses share: no family.
+_NO_FAMILY_BASES = frozenset({"object", "typing.Generic", "typing.Protocol",
+                              "typing_extensions.Protocol", "abc.ABC", "typing.NamedTuple",
+                              "typing.TypedDict", "typing_extensions.TypedDict"})
+# A CamelCase name's first word (see ``family_word``).
+_CAMEL_FIRST = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z][a-z0-9]*")
 
 #: ``(level, module, name)``: ``from <level dots><module> import name``; ``name`` None for
 #: ``import module``.
@@ -51,11 +77,13 @@ class ClassFacts:
         name: Its own name.
         bases: Its bases' names as written (``nn.Module``, ``Base`` for ``Base[T]``).
         methods: Each method it defines, and whether it has a docstring.
+        documented: Whether the class itself has a docstring.
     """
 
     name: str
     bases: tuple[str, ...]
     methods: Mapping[str, bool]
+    documented: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,10 +93,15 @@ class ModuleFacts:
     Attributes:
         imports: Each name a module-level import binds, and where it comes from.
         classes: Each class, by qualname, in source order.
+        functions: Each public top-level function (``@overload`` stubs left out), and
+            whether it has a docstring (a name defined twice: if either has).
+        module: Whether the module has a docstring; None for a file without a statement.
     """
 
     imports: Mapping[str, Import]
     classes: Mapping[str, ClassFacts]
+    functions: Mapping[str, bool] = field(default_factory=dict)
+    module: bool | None = None
 
     def by_name(self, name: str) -> ClassFacts | None:
         """The first class of that simple name (a base written ``Base`` inside the file)."""
@@ -77,8 +110,10 @@ class ModuleFacts:
     def to_json(self) -> str:
         """The facts as JSON (``from_json`` reads them back), for the result store."""
         return json.dumps({"imports": {k: list(v) for k, v in self.imports.items()},
-                           "classes": {k: [c.name, list(c.bases), dict(c.methods)]
-                                       for k, c in self.classes.items()}},
+                           "classes": {k: [c.name, list(c.bases), dict(c.methods),
+                                           c.documented]
+                                       for k, c in self.classes.items()},
+                           "functions": dict(self.functions), "module": self.module},
                           separators=(",", ":"))
 
     @classmethod
@@ -98,8 +133,11 @@ class ModuleFacts:
             data = json.loads(text)
         except (ValueError, RecursionError):
             return None
-        if type(data) is not dict or set(data) != {"imports", "classes"} or \
-                type(data["imports"]) is not dict or type(data["classes"]) is not dict:
+        if type(data) is not dict or set(data) != {"imports", "classes", "functions", "module"} \
+                or type(data["imports"]) is not dict or type(data["classes"]) is not dict \
+                or type(data["functions"]) is not dict or \
+                not all(type(d) is bool for d in data["functions"].values()) or \
+                not (data["module"] is None or type(data["module"]) is bool):
             return None
         imports: dict[str, Import] = {}
         for name, value in data["imports"].items():
@@ -109,13 +147,14 @@ class ModuleFacts:
             imports[name] = (value[0], value[1], value[2])
         classes: dict[str, ClassFacts] = {}
         for qualname, value in data["classes"].items():
-            if type(value) is not list or len(value) != 3 or type(value[0]) is not str or \
+            if type(value) is not list or len(value) != 4 or type(value[0]) is not str or \
                     type(value[1]) is not list or type(value[2]) is not dict or \
                     not all(type(b) is str for b in value[1]) or \
-                    not all(type(d) is bool for d in value[2].values()):
+                    not all(type(d) is bool for d in value[2].values()) or \
+                    type(value[3]) is not bool:
                 return None
-            classes[qualname] = ClassFacts(value[0], tuple(value[1]), dict(value[2]))
-        return cls(imports, classes)
+            classes[qualname] = ClassFacts(value[0], tuple(value[1]), dict(value[2]), value[3])
+        return cls(imports, classes, dict(data["functions"]), data["module"])
 
 
 def base_name(expr: ast.expr) -> str | None:
@@ -137,7 +176,7 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
     bases = tuple(name for name in map(base_name, node.bases) if name is not None)
     methods = {stmt.name: docstring_expr(stmt.body) is not None for stmt in node.body
                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    return ClassFacts(node.name, bases, methods)
+    return ClassFacts(node.name, bases, methods, docstring_expr(node.body) is not None)
 
 
 def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -172,9 +211,54 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
                 if alias.name != "*":
                     imports[alias.asname or alias.name] = (stmt.level, stmt.module or "",
                                                            alias.name)
-    classes = {d.qualname: class_facts(d.node) for d in iter_defs(tree)
-               if isinstance(d.node, ast.ClassDef)}
-    return ModuleFacts(imports, classes)
+    classes: dict[str, ClassFacts] = {}
+    functions: dict[str, bool] = {}
+    for found in iter_defs(tree):
+        node = found.node
+        if isinstance(node, ast.ClassDef):
+            classes[found.qualname] = class_facts(node)
+        elif "." not in found.qualname and not private_name(node.name) and \
+                not is_overload(node):
+            functions[node.name] = functions.get(node.name, False) or \
+                docstring_expr(node.body) is not None
+    module = docstring_expr(tree.body) is not None if tree.body else None
+    return ModuleFacts(imports, classes, functions, module)
+
+
+def family_word(name: str, is_class: bool) -> str | None:
+    """The word a top-level name shares with its family, if it can have one.
+
+    A function's family is its first snake_case word (``is`` of ``is_torch_available``), a
+    class's its first CamelCase word (``Webhook`` of ``WebhookPayloadComment``). A name that
+    is its word alone (``get``, ``Webhook``) is what a family is about, not a member; a
+    one-letter word (``f_add``, ``XConfig``) says nothing of what the names share.
+
+    Args:
+        name: A public function's or class's name.
+        is_class: Whether it names a class.
+
+    Returns:
+        The family's word, or None.
+    """
+    if is_class:
+        match = _CAMEL_FIRST.match(name)
+        word = match.group() if match else ""
+    else:
+        word = name.partition("_")[0]
+    return word if 1 < len(word) < len(name) else None
+
+
+def left_undocumented(members: Collection[bool]) -> bool:
+    """Whether a family is one its owner leaves undocumented.
+
+    Args:
+        members: Whether each member of the family has a docstring.
+
+    Returns:
+        True for at least ``FAMILY_MIN`` members, fewer than a quarter documented.
+    """
+    return len(members) >= FAMILY_MIN and \
+        sum(members) * FAMILY_SHARE < len(members)
 
 
 @dataclass(frozen=True)
@@ -206,6 +290,7 @@ class Hierarchy:
         self._real_root = os.path.realpath(root) if root is not None else None
         self._facts_of = facts_of
         self._files: dict[Path, Path | None] = {}
+        self._package: list[tuple[Path, ModuleFacts]] | None = None
 
     def _inside(self, candidate: Path) -> bool:
         """Whether a file is a regular file inside the project (a link leaving it is not)."""
@@ -277,6 +362,91 @@ class Hierarchy:
             return None
         return self._resolve(file, other, names[-1], hops + 1)
 
+    def base_key(self, path: Path | None, facts: ModuleFacts, dotted: str) -> str | None:
+        """What a base written in a file is, named alike from every file of the project.
+
+        A class of the project is its file and name; a library's class its full dotted
+        name through the file's imports (``torch.autograd.Function`` however imported); a
+        builtin its name (``Exception``). None for a base that says nothing of what its
+        subclasses share (``object``, ``Generic``, ``ABC``) or a relative import that
+        does not resolve.
+
+        Args:
+            path: The file the base is written in.
+            facts: That file's facts.
+            dotted: The base as written (``nn.Module``).
+
+        Returns:
+            The key, or None.
+        """
+        found = self._resolve(path, facts, dotted, 0)
+        if isinstance(found, _Found):
+            return f"{found.path}:{found.cls.name}"
+        first, _, rest = dotted.partition(".")
+        target = facts.imports.get(first)
+        if target is None:
+            key = dotted
+        elif target[0]:
+            return None
+        else:
+            key = ".".join(part for part in (target[1], target[2], rest) if part)
+        return None if key in _NO_FAMILY_BASES else key
+
+    def library_bases(self, path: Path | None, facts: ModuleFacts, cls: ClassFacts
+                      ) -> set[str]:
+        """The keys (``base_key``) of a class's direct bases imported from outside the project.
+
+        Args:
+            path: The class's file.
+            facts: That file's facts.
+            cls: The class.
+
+        Returns:
+            The keys.
+        """
+        return {key for dotted in cls.bases
+                if self._resolve(path, facts, dotted, 0) == _EXTERNAL
+                and (key := self.base_key(path, facts, dotted)) is not None}
+
+    def package(self, path: Path) -> list[tuple[Path, ModuleFacts]]:
+        """The facts of the files of a file's top package (test code left out).
+
+        The top package is the highest folder up that holds an ``__init__.py``; its tree is
+        walked without following links, and only regular files inside the project are
+        read (at most ``MAX_PACKAGE_FILES``, evenly spread). Nothing for a file outside a
+        package, or without a project.
+
+        Args:
+            path: A file of the project.
+
+        Returns:
+            Each file and its facts (files that do not parse left out).
+        """
+        if self._package is not None:
+            return self._package
+        self._package = []
+        top = path.absolute().parent
+        if self._root is None or not (top / "__init__.py").is_file():
+            return self._package
+        while (top.parent / "__init__.py").is_file() and top.parent != top:
+            top = top.parent
+        files: list[Path] = []
+        for folder, dirs, names in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+            for name in sorted(names):
+                candidate = Path(folder) / name
+                if name.endswith(".py") and not is_test_module(candidate) and \
+                        self._inside(candidate):
+                    files.append(candidate)
+        if len(files) > MAX_PACKAGE_FILES:
+            step = len(files) / MAX_PACKAGE_FILES
+            files = [files[int(i * step)] for i in range(MAX_PACKAGE_FILES)]
+        for file in files:
+            facts = self._facts(file)
+            if facts is not None:
+                self._package.append((file, facts))
+        return self._package
+
     def family(self, path: Path | None, facts: ModuleFacts, cls: ClassFacts
                ) -> tuple[frozenset[str], bool]:
         """The method names a class's bases cover, and whether one base is a library's.
@@ -315,39 +485,144 @@ class Hierarchy:
 
 @dataclass(frozen=True)
 class Overrides:
-    """What the methods of one file's classes inherit from their families.
+    """What the definitions of one file inherit from their families.
 
     Attributes:
         covered: Per class (by qualname), its methods a base covers (Reason.OVERRIDE).
         hooks: Per class, its methods that override a library's base (``forward`` of an
-            ``nn.Module``) and whose name the project rarely documents.
+            ``nn.Module``) and whose name the project rarely or never documents.
+        families: The file's undocumented top-level functions and classes that belong to
+            a family its package leaves undocumented (Reason.PROJECT_FAMILY).
+        package_init: Whether the file is a package's ``__init__.py`` without a module
+            docstring, in a package that leaves them undocumented (Reason.PACKAGE_INIT).
     """
 
     covered: Mapping[str, frozenset[str]] = field(default_factory=dict)
     hooks: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    families: frozenset[str] = frozenset()
+    package_init: bool = False
 
     def key(self) -> bytes:
         """These facts as bytes: what a file's result depends on from other files."""
         return json.dumps([{k: sorted(v) for k, v in sorted(self.covered.items())},
-                           {k: sorted(v) for k, v in sorted(self.hooks.items())}],
+                           {k: sorted(v) for k, v in sorted(self.hooks.items())},
+                           sorted(self.families), self.package_init],
                           separators=(",", ":")).encode()
+
+
+class _Package:
+    """The families of a file's package, counted when first asked (see ``Hierarchy.package``)."""
+
+    def __init__(self, path: Path | None, hierarchy: Hierarchy) -> None:
+        self._path = path
+        self._hierarchy = hierarchy
+
+    def files(self) -> list[tuple[Path, ModuleFacts]]:
+        """The package's files and their facts."""
+        return self._hierarchy.package(self._path) if self._path is not None else []
+
+    def never_documented(self, name: str, keys: set[str]) -> bool:
+        """Whether a method is a library base's, left undocumented by the package.
+
+        At least ``HOOK_NEVER_SEEN`` and at least half of the package's direct subclasses of
+        those library bases define it (what they share is the base's interface: transformers'
+        ``ConversionOps.convert``, not a property two of peft's hundreds of ``nn.Module``
+        subclasses happen to have), and none documents it.
+        """
+        siblings = self._classes(keys)
+        documented = [cls.methods[name] for _, cls in siblings if name in cls.methods]
+        return len(documented) >= HOOK_NEVER_SEEN and 2 * len(documented) >= len(siblings) \
+            and not any(documented)
+
+    def _classes(self, keys: set[str]) -> list[tuple[tuple[Path, str], ClassFacts]]:
+        """The package's classes with a direct base of one of those keys."""
+        # A base is resolved (files read) only when its last name is one of theirs.
+        last = {key.rpartition(":")[2].rpartition(".")[2] for key in keys}
+        found = []
+        for file, facts in self.files():
+            for qualname, cls in facts.classes.items():
+                if any(dotted.rpartition(".")[2] in last and
+                       self._hierarchy.base_key(file, facts, dotted) in keys
+                       for dotted in cls.bases):
+                    found.append(((file, qualname), cls))
+        return found
+
+    def functions(self, words: set[str]) -> dict[str, dict[tuple[Path, str], bool]]:
+        """The members of the function families of those words, across the package."""
+        members: dict[str, dict[tuple[Path, str], bool]] = {word: {} for word in words}
+        for file, facts in self.files():
+            for name, documented in facts.functions.items():
+                word = family_word(name, False)
+                if word in members:
+                    members[word][(file, name)] = documented
+        return members
+
+    def subclasses(self, keys: set[str]) -> dict[str, dict[tuple[Path, str], bool]]:
+        """The public top-level classes of the package whose bases have those keys."""
+        members: dict[str, dict[tuple[Path, str], bool]] = {key: {} for key in keys}
+        for (file, qualname), cls in self._classes(keys):
+            if "." in qualname or private_name(cls.name):
+                continue
+            for dotted in cls.bases:
+                key = self._hierarchy.base_key(file, self._facts(file), dotted)
+                if key in members:
+                    members[key][(file, qualname)] = cls.documented
+        return members
+
+    def _facts(self, file: Path) -> ModuleFacts:
+        return next(facts for path, facts in self.files() if path == file)
+
+    def inits(self) -> dict[tuple[Path, str], bool]:
+        """The package's ``__init__.py`` files with code, and whether each has a docstring."""
+        return {(file, ""): facts.module for file, facts in self.files()
+                if file.name == "__init__.py" and facts.module is not None}
+
+
+def _families(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
+              package: _Package) -> frozenset[str]:
+    """The file's undocumented top-level functions and classes of families its package
+    leaves undocumented (see ``Overrides.families``)."""
+    names: set[str] = set()
+    words = {word for name, documented in facts.functions.items()
+             if not documented and (word := family_word(name, False)) is not None}
+    if words:
+        counted = package.functions(words)
+        for name, documented in facts.functions.items():
+            word = family_word(name, False)
+            if not documented and word is not None and left_undocumented(counted[word].values()):
+                names.add(name)
+    own: dict[str, set[str]] = {}
+    for qualname, cls in facts.classes.items():
+        if "." in qualname or private_name(cls.name) or cls.documented:
+            continue
+        for dotted in cls.bases:
+            key = hierarchy.base_key(path, facts, dotted)
+            if key is not None:
+                own.setdefault(qualname, set()).add(key)
+    if own:
+        counted = package.subclasses(set().union(*own.values()))
+        names.update(qualname for qualname, keys in own.items()
+                     if any(left_undocumented(counted[key].values()) for key in keys))
+    return frozenset(names)
 
 
 def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
               rarely_documented: Callable[[str], bool]) -> Overrides:
-    """What the methods of one file's classes inherit (see ``Overrides``).
+    """What the definitions of one file inherit (see ``Overrides``).
 
     Args:
         facts: The file's facts.
         path: The file (None: text without a file).
-        hierarchy: Where bases are found.
+        hierarchy: Where bases and the package's files are found.
         rarely_documented: Whether the project rarely documents methods of a name.
 
     Returns:
-        The covered and hook methods of each class with bases.
+        The covered and hook methods of each class with bases, and the file's members of
+        undocumented families of its package.
     """
     covered: dict[str, frozenset[str]] = {}
     hooks: dict[str, frozenset[str]] = {}
+    package = _Package(path, hierarchy)
     for qualname, cls in facts.classes.items():
         names = {name for name in cls.methods if not magic_name(name)}
         if not names or not cls.bases:
@@ -355,7 +630,12 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
         inherited, external = hierarchy.family(path, facts, cls)
         if names & inherited:
             covered[qualname] = frozenset(names & inherited)
-        hook = {name for name in names - inherited if external and rarely_documented(name)}
+        libraries = hierarchy.library_bases(path, facts, cls) if external else set()
+        hook = {name for name in names - inherited if external and
+                (rarely_documented(name) or
+                 (libraries and package.never_documented(name, libraries)))}
         if hook:
             hooks[qualname] = frozenset(hook)
-    return Overrides(covered, hooks)
+    package_init = path is not None and path.name == "__init__.py" and \
+        facts.module is False and left_undocumented(package.inits().values())
+    return Overrides(covered, hooks, _families(facts, path, hierarchy, package), package_init)
