@@ -248,10 +248,14 @@ class AttributeFact:
     Attributes:
         name: The attribute name.
         annotation: Its type, if known.
+        source: The constructor argument ``__init__`` stores in it as it is
+            (``self.api = hf_api``, ``self.api = hf_api or HfApi()``), if any: documented
+            under the class's Args, the attribute is documented.
     """
 
     name: str
     annotation: str | None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -685,7 +689,8 @@ def declared_unused(node: FunctionNode, lines: Sequence[str]) -> frozenset[str]:
     (the first argument of a ``@pass_context`` filter), or a ``*args``/``**kwargs`` — and
     the body never reads it. Such an argument is part of an interface the function must
     accept, not something it uses; an argument the body reads is still asked for. A
-    ``_name`` argument counts too, read or not: it is private to the implementation.
+    ``_name`` argument counts too, read or not: it is private to the implementation. So does
+    a ``*args``/``**kwargs`` the body only passes on to another call (``_passed_on``).
 
     Args:
         node: The function.
@@ -712,7 +717,69 @@ def declared_unused(node: FunctionNode, lines: Sequence[str]) -> frozenset[str]:
         # A stub's body reads nothing by design: its arguments are the interface.
         return frozenset(private)
     read = {sub.id for stmt in node.body for sub in ast.walk(stmt) if isinstance(sub, ast.Name)}
-    return frozenset(private | {a.arg for a in silenced if a.arg not in read})
+    return frozenset(private | {a.arg for a in silenced if a.arg not in read} |
+                     _passed_on(node))
+
+
+def _passed_on(node: FunctionNode) -> set[str]:
+    """The ``*args``/``**kwargs`` a function's body only hands on whole to another call.
+
+    ``self.base_layer(x, *args, **kwargs)`` and ``super().walk(path, *args, **kwargs)``
+    pass on what the callee documents (numpydoc's and Google's guides make "passed to X"
+    optional; peft documents such ``*args`` in 0 of 5 functions, huggingface_hub's fsspec
+    overrides in 0 of 11). Every use must be such a call, except that ``**kwargs`` may be
+    peeked at without change (``kwargs.get("revision")``, ``"k" in kwargs``): the callee
+    still receives the key. Indexing, iterating, rebinding, changing it (``pop``,
+    ``kwargs["k"] = v``) or handing it to a builtin (``dict(**kwargs)``,
+    ``"{a}".format(**kwargs)``) reads it: then it is asked for as any argument.
+    """
+    args = node.args
+    names = {a.arg: star for a, star in ((args.vararg, "*"), (args.kwarg, "**"))
+             if a is not None}
+    if not names:
+        return set()
+    parents: dict[int, ast.AST] = {}
+    for stmt in node.body:
+        for outer in ast.walk(stmt):
+            for child in ast.iter_child_nodes(outer):
+                parents[id(child)] = outer
+    forwarded: set[str] = set()
+    spoiled: set[str] = set()
+    for stmt in node.body:
+        for sub in ast.walk(stmt):
+            if not (isinstance(sub, ast.Name) and sub.id in names):
+                continue
+            parent = parents.get(id(sub))
+            call = parents.get(id(parent)) if parent is not None else None
+            whole = isinstance(call, ast.Call) and (
+                (names[sub.id] == "*" and isinstance(parent, ast.Starred) and
+                 parent in call.args) or
+                (names[sub.id] == "**" and isinstance(parent, ast.keyword) and
+                 parent.arg is None))
+            if isinstance(call, ast.Call) and whole and not _consumes(call):
+                forwarded.add(sub.id)
+            elif not (names[sub.id] == "**" and _peeked(sub, parent, call)):
+                spoiled.add(sub.id)
+    return forwarded - spoiled
+
+
+def _peeked(name: ast.Name, parent: ast.AST | None, call: ast.AST | None) -> bool:
+    """Whether ``name`` is only looked into: ``name.get(...)`` or ``"k" in name``."""
+    if isinstance(parent, ast.Attribute) and parent.attr == "get" and \
+            isinstance(call, ast.Call) and call.func is parent:
+        return True
+    return isinstance(parent, ast.Compare) and name in parent.comparators and \
+        all(isinstance(op, ast.In | ast.NotIn) for op in parent.ops)
+
+
+def _consumes(call: ast.Call) -> bool:
+    """Whether a call uses what it is given itself: a builtin (``dict``, ``print``) or a
+    method of a literal (``"{a}".format``), not another function that documents it."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return hasattr(builtins, func.id)
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Constant |
+                                                          ast.JoinedStr)
 
 
 def function_facts(node: FunctionNode, class_name: str | None,
@@ -791,6 +858,7 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
         Bases, attributes and decorators' meaning.
     """
     attrs: dict[str, str | None] = {}
+    sources: dict[str, str] = {}
     init_params: dict[str, str | None] = {}
     fields: set[str] = set()
     for stmt in node.body:
@@ -812,11 +880,14 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
                         value = getattr(sub, "value", None)
                         if annotation is None and isinstance(value, ast.Name):
                             annotation = init_params.get(value.id)
+                        stored = _stored_argument(value, init_params)
+                        if target.attr not in attrs and stored is not None:
+                            sources[target.attr] = stored
                         attrs.setdefault(target.attr, annotation)
     # An attribute followed by its own docstring (what Sphinx, griffe and mkdocstrings show)
     # is documented: the class's Attributes section is not asked to say it again.
     documented = _attribute_docstrings(node)
-    public = tuple(AttributeFact(name, ann) for name, ann in attrs.items()
+    public = tuple(AttributeFact(name, ann, sources.get(name)) for name, ann in attrs.items()
                    if not name.startswith("_") and name not in documented)
     defined, dynamic = _defined_names(node)
     bases = tuple(ast.unparse(b) for b in node.bases)
@@ -830,6 +901,19 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
         defined=frozenset(defined | set(attrs)),
         open_ended=dynamic or not plain,
     )
+
+
+def _stored_argument(value: ast.expr | None, params: dict[str, str | None]) -> str | None:
+    """The constructor argument a value is, as it is: ``x``, ``x or default``, or
+    ``default if x is None else x``; None for anything computed from it."""
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        value = value.values[0]
+    elif isinstance(value, ast.IfExp):
+        value = value.orelse if isinstance(value.test, ast.Compare) and \
+            isinstance(value.test.ops[0], ast.Is) else value.body
+    if isinstance(value, ast.Name) and value.id in params:
+        return value.id
+    return None
 
 
 def _attribute_docstrings(node: ast.ClassDef) -> set[str]:

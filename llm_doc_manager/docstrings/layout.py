@@ -422,6 +422,21 @@ def _style(lines: list[str], start: int) -> Style:
     return Style.GOOGLE
 
 
+def _heading(cleaned: list[str], index: int) -> str | None:
+    """The section heading line ``index`` is, or None.
+
+    A heading word in lower case right below a line of prose ends that prose's sentence
+    (peft's "... each of which contains the following" then "attributes:"): it is no
+    heading. ``Args:`` capitalised there is one (huggingface_hub writes it under the
+    summary without a blank line).
+    """
+    heading = heading_of(cleaned[index])
+    if heading is not None and heading[:1].islower() and index > 0 and \
+            cleaned[index - 1].strip() and heading_of(cleaned[index - 1]) is None:
+        return None
+    return heading
+
+
 def read_layout(value: str) -> Layout:
     """Find the summary, description, sections and entries of a docstring value.
 
@@ -438,21 +453,21 @@ def read_layout(value: str) -> Layout:
     while index < len(lines) and not cleaned[index].strip():
         index += 1
     summary_start = index
-    while index < len(lines) and cleaned[index].strip() and heading_of(cleaned[index]) is None:
+    while index < len(lines) and cleaned[index].strip() and _heading(cleaned, index) is None:
         index += 1
     summary = (summary_start, index)
     description_start = index
-    while index < len(lines) and heading_of(cleaned[index]) is None and \
+    while index < len(lines) and _heading(cleaned, index) is None and \
             _inline_heading(cleaned, index) is None:
         index += 1
     description = (description_start, index)
     style = _style(lines, summary[1])
-    headings = [i for i in range(index, len(lines)) if heading_of(cleaned[i]) is not None or
+    headings = [i for i in range(index, len(lines)) if _heading(cleaned, i) is not None or
                 _inline_heading(cleaned, i) is not None]
     blocks = []
     for number, start in enumerate(headings):
         stop = headings[number + 1] if number + 1 < len(headings) else len(lines)
-        inline = _inline_heading(cleaned, start) if heading_of(cleaned[start]) is None \
+        inline = _inline_heading(cleaned, start) if _heading(cleaned, start) is None \
             else None
         if inline is not None:
             blocks.append(_inline_block(lines, cleaned, start, stop, *inline))
@@ -480,7 +495,7 @@ def read_layout(value: str) -> Layout:
             if cleaned[i].strip():
                 end = i + 1
                 break
-        heading = heading_of(cleaned[start]) or ""
+        heading = _heading(cleaned, start) or ""
         section = ALIASES.get(heading.lower())
         text = _text(cleaned[start + 1:end]) or ""
         first_body = next((i for i in range(start + 1, end) if lines[i].strip()), None)
@@ -636,11 +651,14 @@ def heading_problems(layout: Layout) -> list[HeadingProblem]:
     previous_blank = True
     lines = layout.lines
     cuts = {b.cut for b in layout.blocks if b.cut is not None}
+    cleaned = [layout.cleaned(i) for i in range(len(lines))]
     for index in range(len(lines)):
-        text = layout.cleaned(index)
+        text = cleaned[index]
         stripped = text.strip()
         indented = text[:1] in (" ", "\t")
         heading = heading_of(stripped) if stripped.endswith(":") else None
+        if heading is not None and not indented and _heading(cleaned, index) is None:
+            heading = None  # the end of a sentence (``_heading``), not a heading
         if heading is not None and indented and (previous_blank or index in cuts):
             problems.append(HeadingProblem(index, "indented", stripped))
         elif heading is None and not indented and previous_blank and stripped.endswith(":"):

@@ -15,11 +15,18 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from llm_doc_manager.analysis import ClassFacts, FunctionFacts, ModuleFacts, Param
-from llm_doc_manager.docstrings.conventions import DEFAULT, HouseStyle, clearly_type
+from llm_doc_manager.docstrings.conventions import (
+    DEFAULT,
+    HouseStyle,
+    clearly_type,
+    exception_markup,
+    written_exception,
+)
 from llm_doc_manager.docstrings.layout import (
     EDITABLE,
     Block,
@@ -141,6 +148,9 @@ def conventions(layout: Layout, indent: str, unit: str, width: int,
             # ``name: text`` names the value returned (griffe): only a type counts as one.
             typed_entries += clearly_type(block.type_hint)
             untyped_entries += not clearly_type(block.type_hint)
+            # ```list[Info]`: ...`` shows the type markup as well as an entry does.
+            backticks = backticks or (clearly_type(block.type_hint) and
+                                      "`" in (block.type_hint or ""))
         for entry in block.entries:
             if block.section is Section.RAISES:
                 continue
@@ -620,6 +630,55 @@ def carried(params: Sequence[Param], documented: Iterable[str]) -> bool:
         any(bare(name) not in names for name in documented)
 
 
+def documented_inline(layout: Layout, names: Iterable[str]) -> set[str]:
+    """The names the text outside any section documents as an entry does.
+
+    ``model (`PeftModel`): Peft model to update`` written under the summary, without an
+    ``Args:`` heading (peft's ``update_forward_signature``), also when a formatter joined two
+    such entries on one line: an Args section added beside it would say it twice. Only
+    ``name (type):`` anywhere in a line, or ``name:`` starting one, counts; prose that
+    merely mentions a name does not.
+
+    Args:
+        layout: The docstring.
+        names: The parameter names to look for (stars are ignored).
+
+    Returns:
+        Those of ``names`` (without stars) written so.
+    """
+    text = "\n".join(layout.cleaned(i) for i in range(layout.summary[0],
+                                                      layout.description[1]))
+    found: set[str] = set()
+    for name in names:
+        word = re.escape(bare(name))
+        typed = rf"(?:^|\s)\**`?{word}`?[ \t]*\((?:[^()\n]|\([^()\n]*\))*\)[ \t]*:(?:\s|$)"
+        untyped = rf"^[ \t]*\**`?{word}`?[ \t]*:(?:\s|$)"
+        if re.search(typed, text, re.M) or re.search(untyped, text, re.M):
+            found.add(bare(name))
+    return found
+
+
+def misfiled_args(layout: Layout, params: Sequence[Param]) -> Block | None:
+    """A function's ``Attributes:`` section that lists exactly its arguments, if any.
+
+    A function has no attributes to document: such a section is its Args under the wrong
+    heading (peft's eva ``prepare_model_inputs_fn_language_modeling``). ``validate`` says so
+    once (LD361); no argument is reported missing and no Args section is added beside it.
+
+    Args:
+        layout: A function's docstring.
+        params: Its parameters.
+
+    Returns:
+        The section, or None (also when the docstring has an Args section).
+    """
+    block = layout.block(Section.ATTRIBUTES)
+    if block is None or layout.block(Section.ARGS) is not None or not block.entries:
+        return None
+    listed = {bare(e.name) for e in block.entries}
+    return block if listed == {bare(p.name) for p in params} else None
+
+
 def _written(param: Param, conv: Conventions) -> str:
     """A parameter's name as an entry writes it: ``*args`` with its stars unless the project
     writes them without."""
@@ -633,7 +692,11 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
     # person documented is still kept in line.
     wanted = [p for p in params if bare(p.name) not in facts.unused]
     block = layout.block(Section.ARGS)
+    if block is None and misfiled_args(layout, params) is not None:
+        return  # the arguments are documented, under a wrong heading (LD361)
     if block is None:
+        inline = documented_inline(layout, [p.name for p in wanted])
+        wanted = [p for p in wanted if bare(p.name) not in inline]
         if wanted:
             body: list[str] = []
             for param in wanted:
@@ -767,10 +830,16 @@ def _sync_raises(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring 
         # what it raises: a Raises section would be a second place (validate reports LD341).
         missing = []
     body: list[str] = []
+    # The exception is written as the section's own entries write theirs, else as the
+    # project does (``[`~utils.HfError`]``, ```ValueError```, or plain).
+    own = Counter(exception_markup(syncer.layout.lines[e.start])
+                  for e in (block.entries if block else ()) if e.well_formed)
+    markup = own.most_common(1)[0][0] if own else conv.house.exception_markup
     for fact in missing:
         text = next((t for name, t in given.items() if same_exception(name, fact.exception)),
                     None)
-        body += _entry_lines(fact.exception, None, (text or "").strip() or placeholder, conv)
+        body += _entry_lines(written_exception(fact.exception, markup), None,
+                             (text or "").strip() or placeholder, conv)
     if block is not None:
         for entry in block.entries:
             text = next((t for name, t in given.items() if same_exception(name, entry.name)),
@@ -812,13 +881,19 @@ def _function_syncer(layout: Layout, facts: FunctionFacts, answer: MethodDocstri
     # keeps it so: not renamed Yields, no Yields section added beside it.
     under_returns = conv.house.generators_under_returns and facts.is_generator and \
         layout.block(Section.RETURNS) is not None and layout.block(Section.YIELDS) is None
+    # Such a project's generator with neither section gets a Returns section with its
+    # ``Iterable[...]`` annotation, as its other generators have (validate agrees).
+    new_returns = conv.house.generators_under_returns and facts.is_generator and \
+        facts.documents_yield and facts.return_annotation is not None and \
+        layout.block(Section.RETURNS) is None and layout.block(Section.YIELDS) is None
+    under_returns = under_returns or new_returns
     converted = False if under_returns else _convert(syncer, facts)
-    says_value = not facts.is_generator and not facts.annotated_no_value
+    says_value = new_returns or (not facts.is_generator and not facts.annotated_no_value)
     # A stub annotated ``Iterator[T]`` may say what it yields instead (pydoclint agrees).
     yields_instead = facts.undecidable and facts.annotated_iterator and \
         layout.block(Section.YIELDS) is not None
     _sync_typed(syncer, Section.RETURNS,
-                facts.needs_returns and not converted and not yields_instead,
+                new_returns or (facts.needs_returns and not converted and not yields_instead),
                 facts.return_annotation if says_value else None,
                 answer.returns.description if answer and answer.returns else None)
     _sync_typed(syncer, Section.YIELDS,
@@ -827,6 +902,19 @@ def _function_syncer(layout: Layout, facts: FunctionFacts, answer: MethodDocstri
                 answer.yields.description if answer and answer.yields else None)
     _sync_raises(syncer, facts, answer)
     return syncer
+
+
+def _insert_field(syncer: _Syncer, args: Block, order: list[str], name: str,
+                  lines: list[str]) -> None:
+    """Put a new field's entry into Args after the entry of the field before it."""
+    earlier = set(order[:order.index(name)])
+    before = [e for e in args.entries if bare(e.name) in earlier]
+    if before:
+        syncer.edit.insert_after(before[-1].end - 1, lines)
+    elif args.entries:
+        syncer.edit.insert(args.entries[0].start, lines)
+    else:
+        syncer.edit.insert(args.end, lines)
 
 
 def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
@@ -858,12 +946,26 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
     documented |= {bare(e.name) for e in args.entries} if args else set()
     for listed in (block, args):
         documented |= set(listed_names(layout, listed)) if listed else set()
+    # ``self.api = hf_api`` with ``hf_api`` under Args: the attribute is documented.
+    documented |= {f.name for f in facts.attributes if f.source in documented}
     given = {a.name: a.description for a in (answer.attributes if answer else [])}
     body: list[str] = []
+    asked = conv.house.asked_attributes(facts, block is not None, args is not None)
+    order = [fact.name for fact in facts.attributes]
     for fact in facts.asked:
-        if fact.name not in documented:
-            body += _entry_lines(fact.name, fact.annotation,
+        if fact.name not in documented and fact.name in asked:
+            lines = _entry_lines(fact.name, fact.annotation,
                                  (given.get(fact.name) or "").strip() or placeholder, conv)
+            if block is None and args is not None and facts.is_dataclass and \
+                    fact.name in facts.fields:
+                # A dataclass's field missing from the Args that list the others goes
+                # there, after the field before it (the constructor's order); one the
+                # text already names (``- namespace (`str`)`` in prose) is left to a person.
+                if editable(layout, args) and not re.search(
+                        rf"(?<![\w.]){re.escape(fact.name)}(?!\w)", "\n".join(layout.lines)):
+                    _insert_field(syncer, args, order, fact.name, lines)
+            else:
+                body.extend(lines)
     if block is not None:
         annotations = {f.name: f.annotation for f in facts.attributes}
         for entry in block.entries:
@@ -874,7 +976,7 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
             syncer.fill_entry(entry, given.get(entry.name))
         if body:
             syncer.edit.insert(block.end, body)
-    elif body and conv.house.documents_attributes:  # a project that writes none gets none
+    elif body:  # only what ``asked_attributes`` asks: a project that writes none gets none
         syncer.add_section(Section.ATTRIBUTES, body)
     return syncer.result()
 

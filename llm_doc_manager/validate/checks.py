@@ -73,7 +73,13 @@ from llm_doc_manager.docstrings.conventions import Evidence, house_style
 from llm_doc_manager.docstrings.exempt import Exemptions, Scope, cli_command
 from llm_doc_manager.docstrings.layout import heading_problems
 from llm_doc_manager.docstrings.parse import parse_layout
-from llm_doc_manager.docstrings.sync import carried, combined_names, listed_names
+from llm_doc_manager.docstrings.sync import (
+    carried,
+    combined_names,
+    documented_inline,
+    listed_names,
+    misfiled_args,
+)
 from llm_doc_manager.docstrings.truth import (
     contradicts,
     never_raised,
@@ -374,14 +380,27 @@ class _FileChecker:
             return
         params = {bare(p.name): p for p in facts.params}
         documented = {bare(a.name): a for a in doc.parsed.args if not combined_names(a.name)}
+        misfiled = misfiled_args(doc.layout, facts.params) if facts.params else None
+        if misfiled is not None:
+            # One finding for the heading, none per argument (``misfiled_args``).
+            self.add(doc.line + misfiled.start, SECTION_UNKNOWN, f"{qualname}: section "
+                     f"'{misfiled.heading}' lists the function's arguments (did you mean "
+                     f"'{self.house.heading(Section.ARGS)}'?)", doc.noqa,
+                     self.find(doc.line + misfiled.start, misfiled.heading))
+            return
+        if doc.layout.block(Section.ARGS) is None:
+            # ``model (`PeftModel`): ...`` under the summary documents ``model``.
+            documented_elsewhere = documented_inline(doc.layout, params)
+        else:
+            documented_elsewhere = set()
         forwarding = carried(facts.params, documented)
         for name, expected in params.items():
             if forwarding and expected.kind in ("var_positional", "var_keyword"):
                 continue  # what *args/**kwargs carry is documented instead (``carried``)
             if bare(expected.name) in facts.unused:
                 continue  # declared unused on purpose (``declared_unused``)
-            if name not in documented and not self.listed(doc, Section.ARGS, name, qualname,
-                                                          "argument"):
+            if name not in documented and name not in documented_elsewhere and \
+                    not self.listed(doc, Section.ARGS, name, qualname, "argument"):
                 self.at_doc(doc, ARG_MISSING,
                             f"{qualname}: argument '{expected.name}' is not documented")
         for name, entry in documented.items():
@@ -508,12 +527,16 @@ class _FileChecker:
         documented = {a.name: a for a in doc.parsed.attributes if not combined_names(a.name)}
         # Constructor arguments documented under the class's Args are documented attributes.
         in_args = {bare(a.name) for a in doc.parsed.args}
-        asked = {fact.name for fact in facts.asked}
-        if not self.house.documents_attributes and doc.layout.block(Section.ATTRIBUTES) is None:
-            asked = set()  # a project that writes no Attributes sections is not asked one
+        # A project that writes no Attributes sections (or none beside a constructor's
+        # Args) is not asked one; the rule is shared with generate (``asked_attributes``).
+        asked = self.house.asked_attributes(facts, doc.layout.block(Section.ATTRIBUTES)
+                                            is not None, doc.layout.block(Section.ARGS)
+                                            is not None)
         for fact in facts.attributes:
             entry = documented.get(fact.name)
-            if entry is None and (fact.name in in_args or fact.name not in asked):
+            # ``self.api = hf_api`` stores a constructor argument documented under Args.
+            if entry is None and (fact.name in in_args or fact.source in in_args or
+                                  fact.name not in asked):
                 continue
             if entry is None and self.listed(doc, Section.ATTRIBUTES, fact.name, qualname,
                                              "attribute"):
