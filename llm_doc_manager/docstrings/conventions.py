@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from llm_doc_manager.analysis.facts import ClassFacts
 from llm_doc_manager.analysis.nodes import docstring_expr, init_of, walk_own
 from llm_doc_manager.config import CONVENTIONS_CHOICES, TYPES_CHOICES
 from llm_doc_manager.docstrings.layout import Entry, Layout, Style, leading, read_layout
@@ -65,10 +66,47 @@ _T = TypeVar("_T")
 #: Evidence's counters other than ``headings`` (summed, stored and read back alike).
 _COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header", "defaults",
              "default_ticks", "markers", "raises", "modules", "stars", "constructors",
-             "generators", "attributes", "methods", "documented_methods")
+             "generators", "attributes", "methods", "documented_methods", "exceptions",
+             "attributes_beside_args")
 
 __all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "Evidence", "HouseStyle",
-           "clearly_type", "header_end", "house_style", "module_docstring_below"]
+           "clearly_type", "exception_markup", "header_end", "house_style",
+           "module_docstring_below", "written_exception"]
+
+#: How a Raises entry writes the exception's name: ``ValueError:`` (plain),
+#: ```ValueError`:`` (ticks), ``[`~utils.HfError`]:`` (link, Hugging Face's doc-builder).
+EXCEPTION_MARKUPS = ("plain", "ticks", "link")
+
+
+def exception_markup(line: str) -> str:
+    """How the first line of a Raises entry writes its exception (``EXCEPTION_MARKUPS``).
+
+    Args:
+        line: The entry's first line.
+
+    Returns:
+        ``link``, ``ticks`` or ``plain``.
+    """
+    head = line.lstrip()
+    return "link" if head.startswith("[`") else "ticks" if head.startswith("`") else "plain"
+
+
+def written_exception(name: str, markup: str | None) -> str:
+    """An exception's name as a new Raises entry writes it, in the given markup.
+
+    A builtin exception is never written as a link (a project's API reference has no page
+    to link it to: Hugging Face writes ```ValueError``` beside ``[`~utils.HfError`]``).
+
+    Args:
+        name: The exception as the code names it.
+        markup: ``plain``, ``ticks`` or ``link``; None: plain.
+
+    Returns:
+        The name with its markup.
+    """
+    if markup == "link" and name.rsplit(".", 1)[-1] not in _BUILTIN_TYPES:
+        return f"[`{name}`]"
+    return f"`{name}`" if markup in ("link", "ticks") else name
 
 
 def clearly_type(text: str | None) -> bool:
@@ -114,6 +152,9 @@ class Evidence:
         generators: Which section a generator's sectioned docstring says what it gives in:
             ``yields`` or ``returns`` (huggingface_hub: ``Returns: `Iterable[...]```).
         attributes: Whether a class's sectioned docstring has an Attributes section.
+        attributes_beside_args: Whether a class docstring with an Args section (its
+            constructor's arguments) has an Attributes section too.
+        exceptions: How Raises entries write the exception (``EXCEPTION_MARKUPS``).
         methods: How many methods of each public name classes define.
         documented_methods: How many of those have a docstring.
     """
@@ -134,6 +175,8 @@ class Evidence:
     constructors: Counter[str] = field(default_factory=Counter)
     generators: Counter[str] = field(default_factory=Counter)
     attributes: Counter[bool] = field(default_factory=Counter)
+    attributes_beside_args: Counter[bool] = field(default_factory=Counter)
+    exceptions: Counter[str] = field(default_factory=Counter)
     methods: Counter[str] = field(default_factory=Counter)
     documented_methods: Counter[str] = field(default_factory=Counter)
 
@@ -165,6 +208,10 @@ class Evidence:
                 self.units[block.body_indent[len(head_indent):]] += 1
             # Only these entries name a parameter or attribute: a Returns entry may name
             # the value returned (``base_property: The property``), which is no type.
+            if block.section is Section.RAISES and not block.inline:
+                for entry in block.entries:
+                    if entry.well_formed:
+                        self.exceptions[exception_markup(lines[entry.start])] += 1
             if block.section not in (Section.ARGS, Section.ATTRIBUTES):
                 continue
             for entry in block.entries:
@@ -237,8 +284,11 @@ class Evidence:
                             self.generators[name] += 1
                             break
                 if sectioned and isinstance(node, ast.ClassDef):
-                    self.attributes[read_layout(value).block(Section.ATTRIBUTES)
-                                    is not None] += 1
+                    layout = read_layout(value)
+                    has_attributes = layout.block(Section.ATTRIBUTES) is not None
+                    self.attributes[has_attributes] += 1
+                    if layout.block(Section.ARGS) is not None:
+                        self.attributes_beside_args[has_attributes] += 1
             if isinstance(node, ast.ClassDef):
                 for stmt in node.body:
                     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
@@ -618,7 +668,8 @@ class HouseStyle:
         """Every learned choice ``validate`` follows, in one place: its result cache is
         keyed by them (a choice left out here would let stale findings be reused)."""
         return (self.documents_modules, self.documents_raises, self.stars,
-                self.generators_under_returns, self.documents_attributes)
+                self.generators_under_returns, self.documents_attributes,
+                self.attributes_beside_args)
 
     def rarely_documented(self, name: str) -> bool:
         """Whether the project documents fewer than ``HOOKS_SHARE`` of the methods of a
@@ -656,6 +707,73 @@ class HouseStyle:
         of at least ``RAISES_SEEN`` sectioned class docstrings have one: huggingface_hub
         documents constructor Args and never ``self.x`` attributes)."""
         return self._share(lambda e: e.attributes, RAISES_SEEN, RAISES_SHARE)
+
+    @functools.cached_property
+    def attributes_beside_args(self) -> bool:
+        """Whether a class docstring that documents its constructor (an Args section) gets
+        an Attributes section added (False: fewer than ``RAISES_SHARE`` of at least
+        ``RAISES_SEEN`` such docstrings have one, the file's else the project's:
+        huggingface_hub's ``CommitScheduler`` documents its arguments, not ``self.lock``)."""
+        return self._share(lambda e: e.attributes_beside_args, RAISES_SEEN, RAISES_SHARE)
+
+    def asks_attributes(self, has_attributes: bool, has_args: bool) -> bool:
+        """Whether a class docstring is asked for the attributes it leaves out (the one
+        rule ``validate`` and ``generate`` share).
+
+        A docstring with an Attributes section is always kept complete. Without one, it is
+        asked only where the project writes Attributes sections at all, and, when it
+        documents the constructor (an Args section), where the project writes both.
+
+        Args:
+            has_attributes: Whether the docstring has an Attributes section.
+            has_args: Whether it has an Args section.
+
+        Returns:
+            True when missing attributes are asked for (and a new section may be added).
+        """
+        if has_attributes:
+            return True
+        return self.documents_attributes and (not has_args or self.attributes_beside_args)
+
+    def asked_attributes(self, facts: ClassFacts, has_attributes: bool, has_args: bool
+                         ) -> frozenset[str]:
+        """The attributes a class docstring is asked to document (``validate`` and
+        ``generate`` alike).
+
+        Where the docstring is not asked for attributes (``asks_attributes``), a
+        dataclass that documents its constructor is still asked for its fields: they are
+        its constructor's arguments, and a new one goes into the Args section.
+
+        Args:
+            facts: The class's facts.
+            has_attributes: Whether its docstring has an Attributes section.
+            has_args: Whether it has an Args section.
+
+        Returns:
+            The names asked for.
+        """
+        asked = frozenset(fact.name for fact in facts.asked)
+        if self.asks_attributes(has_attributes, has_args):
+            return asked
+        if facts.is_dataclass and has_args:
+            return asked & facts.fields
+        return frozenset()
+
+    @functools.cached_property
+    def exception_markup(self) -> str | None:
+        """How a new Raises entry writes its exception (learned; None: plain)."""
+        return self._learned(lambda e: e.exceptions, "plain")
+
+    def exception(self, name: str) -> str:
+        """An exception's name as a new Raises entry writes it (the project's markup).
+
+        Args:
+            name: The exception as the code names it.
+
+        Returns:
+            The name, in backticks or a link where the project writes them so.
+        """
+        return written_exception(name, self.exception_markup)
 
     @functools.cached_property
     def documents_modules(self) -> bool:

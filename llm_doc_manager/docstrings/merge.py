@@ -153,18 +153,25 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
     # unless the annotation says no value comes back.
     keep_written = facts.undecidable and not facts.annotated_no_value
     returns = None
-    needed = facts.needs_returns
+    # A project that says what its generators give under ``Returns:`` with their
+    # ``Iterable[...]`` annotation (huggingface_hub) gets that, not a Yields section.
+    under_returns = style.generators_under_returns and facts.is_generator and \
+        facts.documents_yield and not old.yields and \
+        (old.returns is not None or facts.return_annotation is not None)
+    needed = facts.needs_returns or under_returns
     if needed or (keep_written and (old.returns or answer.returns)):
         source = old.returns if keep_human and old.returns else (answer.returns or old.returns)
         returns = ReturnsDoc(
-            type_hint=(facts.return_annotation if not facts.is_generator else None)
-            or (source.type_hint if source else None),
+            type_hint=(facts.return_annotation if not facts.is_generator or under_returns
+                       else None) or (source.type_hint if source else None),
             description=_text(old.returns.description if old.returns else None,
                               answer.returns.description if answer.returns else None,
-                              keep_human) or placeholder,
+                              keep_human) or (answer.yields.description if under_returns and
+                                              answer.yields else None) or placeholder,
         )
     yields = None
-    if facts.documents_yield or (keep_written and (old.yields or answer.yields)):
+    if (facts.documents_yield and not under_returns) or \
+            (keep_written and (old.yields or answer.yields)):
         source_y = old.yields if keep_human and old.yields else (answer.yields or old.yields)
         yields = YieldsDoc(
             type_hint=facts.yield_type or (source_y.type_hint if source_y else None),
@@ -231,12 +238,16 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
     by_human = {a.name: a for a in old.attributes}
     by_answer = {a.name: a for a in answer.attributes}
     attributes = []
-    asked = {fact.name for fact in facts.asked}
-    # An attribute the class is not asked to document (see ClassFacts.asked) stays only
+    # An attribute the class is not asked to document (see ClassFacts.asked, and a project
+    # that writes no Attributes sections, or none beside a constructor's Args) stays only
     # where a person documented it: a model's entry for it is not added.
-    if not old.attributes and not style.documents_attributes:
-        asked = set()  # a project that writes no Attributes sections gets none
-    kept = [fact for fact in facts.attributes if fact.name in asked or fact.name in by_human]
+    asked = style.asked_attributes(facts, bool(old.attributes), bool(old.args))
+    in_args = {bare(a.name) for a in old.args}
+    # A dataclass field documented under Args is documented; one missing goes there too.
+    to_args = set() if old.attributes or not old.args else \
+        {name for name in asked if name in facts.fields} if facts.is_dataclass else set()
+    kept = [fact for fact in facts.attributes if fact.name not in in_args | to_args and
+            (fact.name in asked or fact.name in by_human)]
     for fact in kept:
         human, new = by_human.get(fact.name), by_answer.get(fact.name)
         attributes.append(AttributeDoc(
@@ -251,10 +262,21 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
     extras = tuple(old.extras)
     if old.args:
         # Constructor arguments documented on the class (Google style allows it) have no
-        # schema field: keep them verbatim so that no human text is lost.
+        # schema field: keep them verbatim so that no human text is lost; a dataclass's
+        # field missing there is added in its place among them.
+        args = list(old.args)
+        for fact in facts.attributes:
+            if fact.name in to_args and fact.name not in in_args:
+                new = by_answer.get(fact.name)
+                hint = written_type(fact.annotation) if fact.annotation else None
+                if hint and style.backticks:
+                    hint = f"`{hint}`"
+                args.append(ArgDoc(name=fact.name, type_hint=hint if style.typed is not False
+                                   else None,
+                                   description=(new.description if new else "") or placeholder))
         extras = (RawSection(style.heading(Section.ARGS),
                              "\n".join(_entry_text(a, style.hanging or "    ")
-                                       for a in old.args)), *extras)
+                                       for a in args)), *extras)
     schema = ClassDocstring(
         summary=_text(old.summary, answer.summary, keep_human) or placeholder,
         extended_description=_text(old.description, answer.extended_description, keep_human),

@@ -198,7 +198,10 @@ def _named_entries(entries: Sequence[ArgDoc | AttributeDoc], available: int, way
 def _raises(entries: Sequence[RaisesDoc], available: int, way: _Way) -> list[str]:
     out: list[str] = []
     for entry in entries:
-        out.extend(_entry(entry.exception_type, entry.description, available, way.hanging))
+        # Written in the project's markup, unless it carries markup already.
+        name = entry.exception_type if "`" in entry.exception_type else \
+            way.style.exception(entry.exception_type)
+        out.extend(_entry(name, entry.description, available, way.hanging))
     return out
 
 
