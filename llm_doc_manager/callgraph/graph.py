@@ -25,6 +25,7 @@ from llm_doc_manager.callgraph.resolve import (
     Edge,
     ModuleCalls,
     Resolver,
+    implementation_of,
 )
 from llm_doc_manager.callgraph.symbols import SITE_REF, Definition, ModuleIndex, Site
 
@@ -126,8 +127,8 @@ class CallGraph:
                 or self.modules[index.module] not in self.files:
             self.modules[index.module] = path
         for number, definition in enumerate(index.defs):
-            if definition.kind == "method":
-                self._methods[definition.name].add((path, number))
+            if definition.kind == "method":  # an overload stub is offered as its implementation
+                self._methods[definition.name].add((path, implementation_of(index, number)))
             if definition.is_property:
                 if self._properties[definition.name] == 0:
                     self._stale.update(p for p, names in self._read_names.items()
@@ -138,7 +139,7 @@ class CallGraph:
     def _forget(self, path: str, index: ModuleIndex) -> None:
         for number, definition in enumerate(index.defs):
             if definition.kind == "method":
-                self._methods[definition.name].discard((path, number))
+                self._methods[definition.name].discard((path, implementation_of(index, number)))
             if definition.is_property:
                 self._properties[definition.name] -= 1
         self._read_names.pop(path, None)
@@ -234,7 +235,7 @@ class CallGraph:
                 continue
             for number, definition in enumerate(index.defs):
                 if qualname in (definition.qualname, f"{index.module}.{definition.qualname}"):
-                    return file_path, number
+                    return self.canonical((file_path, number))
         return None
 
     def definition_at(self, path: str, line: int) -> DefKey | None:
@@ -244,8 +245,21 @@ class CallGraph:
             return None
         for number, definition in enumerate(index.defs):
             if definition.start_line <= line <= definition.line:
-                return path, number
+                return self.canonical((path, number))
         return None
+
+    def canonical(self, key: DefKey) -> DefKey:
+        """The definition a key stands for in calls: an ``@overload`` stub's implementation.
+
+        Args:
+            key: A definition (or ``(path, -1)`` for a module's top level).
+
+        Returns:
+            The implementation of a stub (the first stub when there is none), else ``key``.
+        """
+        if key[1] < 0:
+            return key
+        return key[0], implementation_of(self.files[key[0]], key[1])
 
     def sites_at(self, path: str, line: int, col: int | None = None) -> list[int]:
         """The call sites on a line (under a column when given), innermost first."""
@@ -275,6 +289,7 @@ class CallGraph:
             The calls, resolved ones and (when asked) inferred ones with their reason.
         """
         self.resolve()
+        key = self.canonical(key)
         calls: list[Call] = []
         for path, edges in self._incoming.get(key, {}).items():
             calls.extend(self._call(path, edge, key) for edge in edges
@@ -298,6 +313,7 @@ class CallGraph:
             The calls, sorted by place.
         """
         self.resolve()
+        key = self.canonical(key)
         path = key[0]
         edges = self._by_owner.get(path, {}).get(key[1], [])
         with_init = {e.site for e in edges if e.status in (RESOLVED, MAYBE)}

@@ -91,6 +91,30 @@ class ModuleCalls:
     consulted: set[str] = field(default_factory=set)
 
 
+def implementation_of(index: ModuleIndex, number: int) -> int:
+    """The definition an ``@overload`` stub stands for: its implementation, else the first stub.
+
+    The implementation is the next definition of the same name in the same scope that is no
+    stub; a stub without one (a ``.pyi`` file, a protocol) stands for the first stub of its
+    run, so that all of them are one target. Any other definition stands for itself.
+    """
+    definition = index.defs[number]
+    if "overload" not in definition.decorators:
+        return number
+    found = [int(b.payload[0]) for b in  # type: ignore[call-overload]
+             index.scopes[definition.scope].bindings.get(definition.name, ())
+             if b.kind == DEF]
+    first = number
+    for other in found:
+        if other < number:
+            # An implementation before it ends an earlier run of stubs.
+            first = min(first, other) if "overload" in index.defs[other].decorators \
+                else number
+        elif other > number and "overload" not in index.defs[other].decorators:
+            return other
+    return first
+
+
 class Resolver:
     """Resolves the sites of one module against the project's indexes.
 
@@ -271,7 +295,8 @@ class Resolver:
         """What one binding may hold."""
         kind, payload = binding.kind, binding.payload
         if kind == DEF:
-            number = int(payload[0])  # type: ignore[call-overload]
+            # Every ``@overload`` stub of a name is its implementation: one target per site.
+            number = implementation_of(self.files[path], int(payload[0]))  # type: ignore[call-overload]
             is_class = self.files[path].defs[number].kind == "class"
             return (("class" if is_class else "func", path, number),)
         if kind == VALUE:
@@ -439,7 +464,8 @@ class Resolver:
             if found:
                 for binding in found:
                     if binding.kind == DEF:
-                        return (path, int(binding.payload[0]))  # type: ignore[call-overload]
+                        return (path, implementation_of(
+                            index, int(binding.payload[0])))  # type: ignore[call-overload]
                 return None
         return None
 

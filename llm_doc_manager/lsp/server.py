@@ -277,7 +277,7 @@ class CallHierarchyServer(LanguageServer):
         for number, definition in enumerate(index.defs):
             if definition.name_line == line and \
                     definition.name_col <= col <= definition.name_col + len(definition.name):
-                return [self.item((key, number))]
+                return [self.item(self.graph.canonical((key, number)))]
         for site in self.graph.sites_at(key, line, col):
             targets = self.graph.site_targets(key, site)
             if targets:

@@ -143,3 +143,49 @@ def test_a_broken_buffer_is_answered_and_repairing_it_restores_every_caller(
         assert_clean(wire)
     finally:
         wire.close()
+
+
+OVERLOADED = '''\
+import typing as t
+
+
+class Command:
+    @t.overload
+    def main(self, args: None = None) -> None: ...
+
+    @t.overload
+    def main(self, args: list[str]) -> int: ...
+
+    def main(self, args=None):
+        return helper(args)
+
+
+def helper(args):
+    return args
+
+
+def run(command: Command):
+    command.main([])
+'''
+
+
+def test_an_overload_stub_prepares_its_implementation(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "cli.py").write_text(OVERLOADED)
+    wire = Wire(tmp_path)
+    try:
+        wire.start(root, {"reindexDelayMs": 0})
+        for line in (5, 8, 10):  # each stub's name, and the implementation's
+            items = wire.request("textDocument/prepareCallHierarchy",
+                                 prepare_params(root / "cli.py", line, 9))["result"]
+            assert [(i["name"], i["selectionRange"]["start"]["line"]) for i in items] == [
+                ("main", 10)]
+            incoming = wire.request("callHierarchy/incomingCalls", {"item": items[0]})
+            assert [(c["from"]["name"], len(c["fromRanges"])) for c in incoming["result"]] \
+                == [("run", 1)]
+            outgoing = wire.request("callHierarchy/outgoingCalls", {"item": items[0]})
+            assert [c["to"]["name"] for c in outgoing["result"]] == ["helper"]
+        assert wire.stop() == 0
+    finally:
+        wire.close()
