@@ -138,8 +138,8 @@ def _is_generic_alias(node: ast.expr) -> bool:
 
 def _unsubscripted(node: ast.expr) -> ast.expr:
     """A base class without its type arguments (``ParamType[str]`` -> ``ParamType``)."""
-    while type(node) is ast.Subscript:
-        node = node.value  # type: ignore[attr-defined]
+    while isinstance(node, ast.Subscript):
+        node = node.value
     return node
 
 

@@ -101,9 +101,9 @@ def implementation_of(index: ModuleIndex, number: int) -> int:
     definition = index.defs[number]
     if "overload" not in definition.decorators:
         return number
-    found = [int(b.payload[0]) for b in  # type: ignore[call-overload]
-             index.scopes[definition.scope].bindings.get(definition.name, ())
-             if b.kind == DEF]
+    found: list[int] = [int(b.payload[0])  # type: ignore[call-overload]
+                        for b in index.scopes[definition.scope].bindings.get(definition.name, ())
+                        if b.kind == DEF]
     first = number
     for other in found:
         if other < number:
