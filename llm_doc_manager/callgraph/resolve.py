@@ -425,6 +425,12 @@ class Resolver:
                     # Keyed apart from scopes (negative): ``self.a = self.a.b`` is a cycle.
                     return self.bound(owner[0], -2 - owner[1], name, attrs)
         if not complete:
+            outside = self.outside_base(self.mro(key)[0]) if how == "super" else None
+            if outside is not None:
+                # ``super().__init__()`` under ``class E(Exception)``: no class of the
+                # project defines it on this MRO, so it runs the outside class's (not
+                # any ``__init__`` of the project, by name).
+                return (("ext", f"{outside}.{name}"),)
             return (("unknown", "inherited from a class outside the project"),)
         cls = self.files[key[0]].defs[key[1]]
         if how == "super":
@@ -483,6 +489,24 @@ class Resolver:
             self.mro_cache[key] = cached
         self.consulted.update(cached[2])
         return cached[0], cached[1]
+
+    def outside_base(self, mro: tuple[DefKey, ...]) -> str | None:
+        """The first outside base of an MRO's classes, when every unknown base is outside.
+
+        None when some base is neither a project class nor an outside one (``make_base()``,
+        a name bound at run time): what it brings cannot be known.
+        """
+        first: str | None = None
+        for path, number in mro:
+            definition = self.files[path].defs[number]
+            for chain in definition.bases:
+                for value in sorted(self.eval_chain(path, definition.scope, chain), key=repr):
+                    if value[0] == "class" or value in _NEUTRAL_BASES:
+                        continue
+                    if value[0] != "ext":
+                        return None
+                    first = first or str(value[1])
+        return first
 
     def bases(self, key: DefKey) -> tuple[list[DefKey], bool]:
         """A class's project bases in the order written, and whether every base is known."""
