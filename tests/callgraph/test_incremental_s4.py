@@ -10,6 +10,7 @@ edges); hypothesis draws the edit sequences, derandomized so each run is the sam
 
 from __future__ import annotations
 
+import ast
 import random
 import re
 import sys
@@ -33,7 +34,10 @@ MODULES = {f"{ROOT}/{p.relative_to(PACKAGE.parent)}":
 ORIGINAL = {f"{ROOT}/{p.relative_to(PACKAGE.parent)}": p.read_text() for p in FILES}
 KEYS = sorted(ORIGINAL)
 NAMES = sorted({m for t in ORIGINAL.values() for m in re.findall(r"(?<=def )\w+", t)})
-CLASSES = sorted({m for t in ORIGINAL.values() for m in re.findall(r"(?<=class )\w+", t)})
+#: Class name -> the names of its methods, in the original files.
+METHODS = {node.name: [f.name for f in node.body if isinstance(f, ast.FunctionDef)] or ["m"]
+           for text in ORIGINAL.values() for node in ast.walk(ast.parse(text))
+           if isinstance(node, ast.ClassDef)}
 _INDEXES: dict[tuple[str, str], ModuleIndex] = {}
 
 
@@ -64,15 +68,46 @@ def _break(text: str, rng: random.Random) -> str:
 
 
 def _rebase(text: str, rng: random.Random) -> str:
-    """A class gets another base, plain or subscripted (the MRO of others may change)."""
+    """A class gets another base, plain or subscripted, and calls one of its methods.
+
+    The call (``self.m()`` in the class's first one-line ``def``) is looked up along the
+    new MRO, so a resolution that kept the old one shows.
+    """
     found = list(re.finditer(r"^class (\w+)(\(([^)]*)\))?:", text, re.M))
     if not found:
         return text
     match = rng.choice(found)
-    base = rng.choice(CLASSES)
-    base = rng.choice([base, f"{base}[int]", "Generic[T]", "typing.Protocol"])
+    name = rng.choice(sorted(METHODS))
+    base = rng.choice([name, f"{name}[int]", "Generic[T]", "typing.Protocol"])
     bases = f"{match[3]}, {base}" if match[3] else base
-    return text[:match.start()] + f"class {match[1]}({bases}):" + text[match.end():]
+    text = text[:match.start()] + f"class {match[1]}({bases}):" + text[match.end():]
+    method = re.compile(r"^    (?:async )?def \w+\(self\b.*:\n", re.M).search(text, match.start())
+    if method is None:
+        return text
+    call = f"        self.{rng.choice(METHODS[name])}()\n"
+    return text[:method.end()] + call + text[method.end():]
+
+
+def _overload(text: str, rng: random.Random) -> str:
+    """An ``@overload`` stub before a def (the calls of its name go to the implementation)."""
+    found = list(re.finditer(r"^( *)(?:async )?def (\w+)\(", text, re.M))
+    if not found:
+        return text
+    match = rng.choice(found)
+    indent, name = match[1], match[2]
+    stub = f"{indent}@overload\n{indent}def {name}(*args: int) -> int: ...\n"
+    return text[:match.start()] + stub + text[match.start():]
+
+
+def _self_call(text: str, rng: random.Random) -> str:
+    """A method calls ``self.name()`` or ``super().name()``: a lookup along its class's MRO."""
+    found = list(re.finditer(r"^    (?:async )?def \w+\(self\b.*:\n", text, re.M))
+    if not found:
+        return text
+    match = rng.choice(found)
+    receiver = rng.choice(["self", "super()"])
+    return text[:match.end()] + f"        {receiver}.{rng.choice(NAMES)}()\n" \
+        + text[match.end():]
 
 
 def _calls(graph: CallGraph) -> list[tuple[object, ...]]:
@@ -97,8 +132,9 @@ def _fresh(texts: dict[str, str]) -> CallGraph:
 
 
 #: One edit: which file, what kind (0-4 keep the syntax, 5 breaks it, 6 restores the file's
-#: last text that parsed, 7 adds a base), and the seed of its random choices.
-EDITS = st.lists(st.tuples(st.integers(0, len(KEYS) - 1), st.integers(0, 7),
+#: last text that parsed, 7 adds a base, 8 adds an ``@overload`` stub, 9 a ``self.m()`` or
+#: ``super().m()`` call), and the seed of its random choices.
+EDITS = st.lists(st.tuples(st.integers(0, len(KEYS) - 1), st.integers(0, 9),
                            st.integers(0, 2**32 - 1)), min_size=1, max_size=10)
 
 
@@ -119,6 +155,10 @@ def test_after_any_edits_the_incremental_graph_equals_a_fresh_one(
             texts[key] = last_good[key]
         elif kind == 7:
             texts[key] = _rebase(texts[key], rng)
+        elif kind == 8:
+            texts[key] = _overload(texts[key], rng)
+        elif kind == 9:
+            texts[key] = _self_call(texts[key], rng)
         else:
             texts[key] = _edit(texts[key], NAMES, rng)
         index = _index(key, texts[key])
