@@ -27,8 +27,11 @@ from llm_doc_manager.callgraph.resolve import (
     Resolver,
     implementation_of,
 )
-from llm_doc_manager.callgraph.symbols import SITE_REF, Definition, ModuleIndex, Site
+from llm_doc_manager.callgraph.symbols import SITE_REF, SUPER, Definition, ModuleIndex, Site
 
+#: What every class inherits from ``object``: ``super().__init__()`` with no project class
+#: after it runs ``object``'s.
+_OBJECT_NAMES = frozenset(dir(object))
 #: Edge statuses that say for sure what runs: the ones the callees-first order follows.
 _CERTAIN = frozenset({RESOLVED, DISPATCH, READ})
 
@@ -75,6 +78,7 @@ class CallGraph:
         self._read_names: dict[str, frozenset[str]] = {}
         self._mro: dict[DefKey, tuple[tuple[DefKey, ...], bool, frozenset[str]]] = {}
         self._subclasses: dict[DefKey, list[DefKey]] | None = None
+        self._next: dict[tuple[str, int], tuple[list[DefKey], str] | None] = {}
 
     # -- files -----------------------------------------------------------------------------
 
@@ -182,6 +186,7 @@ class CallGraph:
             raise
         finally:
             self._subclasses = None
+            self._next.clear()
 
     def _resolve_one(self, path: str, properties: set[str]) -> None:
         """Resolve one module's sites and file its edges in the reverse indexes."""
@@ -299,7 +304,9 @@ class CallGraph:
             calls.extend(self._dispatched_to(key, definition))
             for path, edges in self._by_name.get(definition.name, {}).items():
                 for edge in edges:
-                    calls.append(self._call(path, edge, key))
+                    after = self._super_next(path, edge)
+                    if after is None or key in after[0]:
+                        calls.append(self._call(path, edge, key))
         return _unique(calls)
 
     def outgoing(self, key: DefKey, inferred: bool = True) -> list[Call]:
@@ -323,7 +330,11 @@ class CallGraph:
                 continue  # the __init__ edge of the same site says it
             if edge.status == BY_NAME:
                 name, _, reason = edge.detail.partition("\0")
-                candidates = sorted(self._methods.get(name, ()))
+                after = self._super_next(path, edge)
+                candidates = after[0] if after is not None \
+                    else sorted(self._methods.get(name, ()))
+                if after is not None and not candidates:
+                    reason = after[1]
                 if not candidates:  # no method of that name in the project: not ours
                     calls.append(self._call(path, Edge(edge.site, UNRESOLVED, None, reason),
                                             None))
@@ -358,6 +369,54 @@ class CallGraph:
         if status == MAYBE:
             return Call(caller, callee, path, site, "inferred", how, edge.detail)
         return Call(caller, None, path, site, "unresolved", how, edge.detail)
+
+    def _super_next(self, path: str, edge: Edge) -> tuple[list[DefKey], str] | None:
+        """What ``super().name`` may run in a class whose next class its subclasses choose.
+
+        The methods of that name in the classes that follow the enclosing class in the MRO
+        of one of its project subclasses (a cooperative mixin's next class), with the reason
+        when there is none (then ``object``'s or an outside class's runs). None when the edge
+        is no ``super()`` call of a class with a complete MRO, or when none comes next and
+        ``object`` has no such name: candidates by name, as before.
+        """
+        memo = (path, edge.site)
+        if memo in self._next:
+            return self._next[memo]
+        self._next[memo] = found = self._super_next_of(path, edge)
+        return found
+
+    def _super_next_of(self, path: str, edge: Edge) -> tuple[list[DefKey], str] | None:
+        site = self.files[path].sites[edge.site]
+        if site.chain[0] != SUPER or len(site.chain) != 2:
+            return None
+        resolver = self._resolver()
+        number = resolver.enclosing_class(path, site.scope)
+        if number < 0 or not resolver.mro((path, number))[1]:
+            return None
+        cls, name = (path, number), site.chain[1]
+        found: set[DefKey] = set()
+        todo, seen = [cls], {cls}
+        while todo:
+            for sub in self.subclasses().get(todo.pop(), []):
+                if sub in seen:
+                    continue
+                seen.add(sub)
+                todo.append(sub)
+                mro = resolver.mro(sub)[0]
+                for owner in mro[mro.index(cls) + 1:] if cls in mro else ():
+                    index = self.files[owner[0]]
+                    if name in index.scopes[index.defs[owner[1]].body_scope].bindings:
+                        method = resolver.member(owner, name)
+                        if method is not None:
+                            found.add(method)
+                        break
+        if not found and name not in _OBJECT_NAMES:
+            # ``super().init()`` where ``object`` has no ``init``: the code expects a class
+            # the project composes at run time (``type(name, (cls, base), {})``) to come next.
+            return None
+        return sorted(found), (f"super() in {self.definition(cls).name}: no class of the "
+                               f"project comes after it in an MRO (object's {name}, or an "
+                               f"outside class's)")
 
     def _dispatched_to(self, key: DefKey, definition: Definition) -> Iterator[Call]:
         """Calls of the same method on a base, which may run this override."""

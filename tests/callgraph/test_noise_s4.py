@@ -90,3 +90,77 @@ def test_a_base_the_code_cannot_name_still_offers_candidates(tmp_path: Path) -> 
     out = _out(graph, "code.Dynamic.__init__")
     assert {c[1] for c in out} == {"inferred"}
     assert "code.Settings.__init__" in {c[2] for c in out}
+
+
+MIXINS = '''\
+class Element:
+    def on_enter(self):
+        pass
+
+
+class Text(Element):
+    def __init__(self):
+        super().__init__()
+
+
+class Heading(Text):
+    def __init__(self):
+        super().__init__()
+
+
+class Settings:
+    def __init__(self):
+        pass
+
+
+class Mixin:
+    def __init__(self):
+        super().__init__()
+
+
+class Base:
+    def __init__(self):
+        pass
+
+
+class Combined(Mixin, Base):
+    pass
+'''
+
+
+def test_super_in_a_class_with_a_complete_mro_offers_only_what_may_come_next() -> None:
+    # rich's markdown.Heading: super().__init__() under project classes none of which has an
+    # __init__ reaches object's; it was offered every __init__ of the project (86).
+    graph = CallGraph()
+    graph.update_text("/p/m.py", MIXINS, "m", False)
+    assert _out(graph, "m.Text.__init__") == [
+        ("super().__init__", "unresolved", "",
+         "super() in Text: no class of the project comes after it in an MRO (object's "
+         "__init__, or an outside class's)")]
+    assert _out(graph, "m.Heading.__init__") == [
+        ("super().__init__", "resolved", "m.Text.__init__", "")]
+    # A cooperative mixin: what comes next in a subclass's MRO is offered, nothing else.
+    mixin = _out(graph, "m.Mixin.__init__")
+    assert [(c[0], c[1], c[2]) for c in mixin] == [
+        ("super().__init__", "inferred", "m.Base.__init__")]
+    for qualname in ("m.Settings.__init__", "m.Text.__init__"):
+        key = graph.find(qualname)
+        assert key is not None
+        assert [graph.qualname(c.caller) for c in graph.incoming(key)] == (
+            ["m.Heading.__init__"] if qualname == "m.Text.__init__" else [])
+    base = graph.find("m.Base.__init__")
+    assert base is not None
+    assert [(graph.qualname(c.caller), c.resolution) for c in graph.incoming(base)] == [
+        ("m.Mixin.__init__", "inferred")]
+
+
+def test_super_of_a_name_object_lacks_keeps_its_candidates() -> None:
+    # email.headerregistry's mixins call super().init(); the classes that put BaseHeader
+    # after them are made at run time (type(name, (cls, base), {})): object has no init,
+    # so some class must come next, and every init is still a candidate.
+    graph = CallGraph()
+    graph.update_text("/p/h.py", "class Unstructured:\n    def init(self):\n"
+                      "        super().init()\n\n\nclass BaseHeader:\n    def init(self):\n"
+                      "        pass\n", "h", False)
+    assert sorted((c[1], c[2]) for c in _out(graph, "h.Unstructured.init")) == [
+        ("inferred", "h.BaseHeader.init"), ("inferred", "h.Unstructured.init")]
