@@ -168,25 +168,32 @@ class AnswerCache:
 
     # -- operations ---------------------------------------------------------------------
 
-    def get(self, key: str) -> str | None:
-        """Return the answer stored under ``key`` and mark it recently used."""
+    def _read(self, key: str, touch: bool) -> tuple[bool, str | None]:
+        """The value under ``key`` (found, value); a value that is not text counts as absent."""
         db = self._connect()
         if db is None:
-            return None
+            return False, None
         try:
             # As bytes: text that is not UTF-8 (a garbled page) would make sqlite3 raise.
             row = db.execute("SELECT CAST(value AS BLOB) FROM entries WHERE key = ?",
                              (key,)).fetchone()
-            if row is not None:
+            if row is not None and touch:
                 db.execute("UPDATE entries SET used = ? WHERE key = ?", (time.time(), key))
         except sqlite3.Error as exc:
             self._failed(exc, "cache read failed")
-            return None
+            return False, None
+        if row is None:
+            return False, None
         try:
-            value = bytes(row[0]).decode() if row is not None else None
+            return True, bytes(row[0]).decode()
         except (UnicodeDecodeError, TypeError):
-            value = None
-            self.delete(key)
+            return True, None
+
+    def get(self, key: str) -> str | None:
+        """Return the answer stored under ``key`` and mark it recently used."""
+        found, value = self._read(key, touch=True)
+        if found and value is None:
+            self.delete(key)  # unreadable: it would be missed again on every run
         if value is None:
             self.misses += 1
             return None
@@ -195,19 +202,7 @@ class AnswerCache:
 
     def peek(self, key: str) -> str | None:
         """Return what is stored under ``key``, counting no hit or miss (a note, not an answer)."""
-        db = self._connect()
-        if db is None:
-            return None
-        try:
-            row = db.execute("SELECT CAST(value AS BLOB) FROM entries WHERE key = ?",
-                             (key,)).fetchone()
-        except sqlite3.Error as exc:
-            self._failed(exc, "cache read failed")
-            return None
-        try:
-            return bytes(row[0]).decode() if row is not None else None
-        except (UnicodeDecodeError, TypeError):
-            return None
+        return self._read(key, touch=False)[1]
 
     def has(self, key: str) -> bool:
         """Tell whether an answer is stored under ``key``, touching nothing (a dry run)."""
