@@ -36,6 +36,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="Markdown (default) or JSON")
     output.add_argument("--no-source", action="store_true",
                         help="leave the files' source out")
+    output.add_argument("--tests", action="store_true",
+                        help="show test files in full (default: one summary row each)")
     output.add_argument("--history", type=int, default=5, metavar="N",
                         help="newest commits shown per file (default 5; 0: none)")
     output.add_argument("--timestamp", action="store_true",
@@ -100,7 +102,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         if outcome is None:
             return 0  # --dry-run
         failed_asks = outcome
-    options = Options(source=not args.no_source, provider=label,
+    options = Options(source=not args.no_source, provider=label, tests=args.tests,
                       generated=datetime.date.today().isoformat() if args.timestamp else None,
                       origin=origin.shown if origin.url is not None else "")
     document = as_json(project, options) if args.format == "json" else markdown(project, options)
@@ -193,7 +195,14 @@ def _write(path: Path, text: str) -> None:
     """
     target = Path(os.path.realpath(path))
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
+        status = os.stat(target)
+        mode = stat.S_IMODE(status.st_mode)
+        if not stat.S_ISREG(status.st_mode):
+            # /dev/null, a FIFO, a terminal: written into, never replaced (renaming a
+            # file onto /dev/null would make it a regular file for every program).
+            with open(target, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+            return
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)

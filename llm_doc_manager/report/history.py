@@ -133,7 +133,31 @@ def histories(root: Path, paths: set[str], limit: int) -> dict[str, list[Commit]
     shas = _git(root, "log", "-z", "--format=%H")
     if shas.returncode != 0 or [c.sha for c, _ in changes] != shas.stdout.split("\0")[:-1]:
         return {}
-    return _walk(changes, paths, limit)
+    # A shallow clone's oldest commits are grafted: git shows them adding every file, as it
+    # cannot see their parents. What they changed is unknowable, so they give no row.
+    cut = shallow_boundary(root)
+    return _walk([(commit, [] if commit.sha in cut else found)
+                  for commit, found in changes], paths, limit)
+
+
+def shallow_boundary(root: Path) -> set[str]:
+    """The commits a shallow clone's history stops at (their parents were not fetched).
+
+    Args:
+        root: The repository's top folder.
+
+    Returns:
+        Their ids; empty for a complete repository (or when git cannot say).
+    """
+    found = _git(root, "rev-parse", "--git-path", "shallow")
+    if found.returncode != 0:
+        return set()
+    path = Path(found.stdout.removesuffix("\n"))
+    try:
+        text = (path if path.is_absolute() else root / path).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):  # no such file: not shallow
+        return set()
+    return {line for line in text.split() if _SHA.fullmatch(line)}
 
 
 Change = tuple[str, str, str]  # status letter, path before, path after

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import inspect
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,12 +32,18 @@ from llm_doc_manager.analysis import (
     summary_of,
 )
 from llm_doc_manager.analysis.complexity import complexities
-from llm_doc_manager.callgraph import CallGraph, DefKey, key_of, module_for, module_index
+from llm_doc_manager.callgraph import Call, CallGraph, DefKey, key_of, module_for, module_index
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.config import read_toml
 from llm_doc_manager.docstrings.metrics import Metrics, measure
 from llm_doc_manager.errors import ConfigError
-from llm_doc_manager.report.history import Commit, head, histories, repository_root
+from llm_doc_manager.report.history import (
+    Commit,
+    head,
+    histories,
+    repository_root,
+    shallow_boundary,
+)
 from llm_doc_manager.source.discovery import iter_files
 
 #: Folders of code copied in from elsewhere, left out of a report (as venvs and hidden
@@ -55,6 +62,33 @@ class Ref:
 
     path: str
     qualname: str
+    ordinal: int = 1
+
+    @property
+    def id(self) -> str:
+        """``path::qualname``, with ``#n`` for the n-th definition of that name in the file
+        (a property's setter, a function defined in both branches of an ``if``)."""
+        suffix = f"#{self.ordinal}" if self.ordinal > 1 else ""
+        return f"{self.path}::{self.qualname}{suffix}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """Calls from one definition to another, as the report lists them.
+
+    Attributes:
+        ref: The other definition; None for a module's top-level code.
+        path: The other definition's file (the calling file for top-level code).
+        line: The other definition's ``def``/``class`` line (0 for top-level code).
+        call_lines: Lines of the calls.
+        resolution: ``resolved``, or ``inferred`` (a candidate by name or by override).
+    """
+
+    ref: Ref | None
+    path: str
+    line: int
+    call_lines: tuple[int, ...]
+    resolution: str
 
 
 @dataclass
@@ -75,6 +109,11 @@ class Item:
         facts: What its code says, kept for a model's request when it has no docstring
             (``collect(..., facts=True)``).
         analysis: What a model wrote of it (a docstring's text), when it was asked.
+        decorators: Last dotted part of each decorator (``property``, ``setter``).
+        overloads: How many ``@overload`` stubs stand for it (they get no item of their own).
+        ordinal: It is the n-th definition of its qualified name in the file.
+        incoming: Calls into it, resolved and inferred, by caller.
+        outgoing: Calls it makes to the project's definitions, resolved and inferred.
     """
 
     qualname: str
@@ -89,6 +128,11 @@ class Item:
     start_line: int = 0
     facts: FunctionFacts | ClassFacts | None = None
     analysis: str | None = None
+    decorators: tuple[str, ...] = ()
+    overloads: int = 0
+    ordinal: int = 1
+    incoming: tuple[Link, ...] = ()
+    outgoing: tuple[Link, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -113,6 +157,7 @@ class FileReport:
         metrics: Its documentation metrics (coverage, completeness, truthfulness).
         facts: What the module says, kept for a model's request when it has no docstring.
         analysis: What a model wrote of the module, when it was asked.
+        test: Whether it is a test file (see ``is_test``).
     """
 
     path: str
@@ -127,6 +172,7 @@ class FileReport:
     metrics: Metrics = field(default_factory=Metrics)
     facts: ModuleFacts | None = None
     analysis: str | None = None
+    test: bool = False
 
     @property
     def summary(self) -> str:
@@ -163,6 +209,8 @@ class Project:
         metrics: The project's documentation metrics (every analysed file joined).
         entry_points: Where the code is started from: ``__main__`` blocks and modules,
             console scripts of ``pyproject.toml``.
+        shallow: Whether the repository is a shallow clone: the changes of its oldest
+            fetched commits are unknown, so no file's history holds them.
     """
 
     name: str
@@ -171,6 +219,7 @@ class Project:
     commit: Commit | None = None
     entry_points: list[EntryPoint] = field(default_factory=list)
     metrics: Metrics = field(default_factory=Metrics)
+    shallow: bool = False
 
     @property
     def known(self) -> set[str]:
@@ -218,7 +267,8 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
                     project.skipped.append((relative, loaded.message))
                 continue
             text = loaded.source.text
-            report = FileReport(relative, module, len(text.splitlines()), source=text)
+            report = FileReport(relative, module, len(text.splitlines()), source=text,
+                                test=is_test(relative))
             project.files.append(report)
             try:
                 index = module_index(text, module, is_package, str(path), tree=loaded.tree)
@@ -246,8 +296,10 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
             graph.set_index(key, index)
             keys[key] = report
         graph.resolve()
+        refs = _all_refs(graph, keys)
+        paths = {key: report.path for key, report in keys.items()}
         for key, report in keys.items():
-            _fill(report, found[report.path], graph, key, keys)
+            _fill(report, found[report.path], graph, key, refs, paths)
     project.skipped += [(_relative(p.path, root), f"line {p.line}: {p.message}" if p.line
                          else p.message) for p in problems]
     project.files.sort(key=lambda f: f.path)
@@ -273,20 +325,93 @@ def _facts_of(node: DefNode, score: int, keep: bool, class_name: str | None
     return score, None, function_facts(node, class_name)
 
 
+def is_test(path: str) -> bool:
+    """Whether a file is a test file: under a ``tests``/``test`` folder, or named
+    ``test_*.py``, ``*_test.py`` or ``conftest.py``.
+
+    Args:
+        path: The file, relative to the input's root, ``/``-separated.
+
+    Returns:
+        True for a test file.
+    """
+    *folders, name = path.split("/")
+    return any(f in ("tests", "test") for f in folders) or name == "conftest.py" or \
+        name.startswith("test_") or name.endswith("_test.py")
+
+
+def _all_refs(graph: CallGraph, keys: dict[str, FileReport]) -> dict[DefKey, Ref]:
+    """Every definition of the report that is no ``@overload`` stub, by key, numbered
+    within its file by qualified name (a setter is the second ``C.x``)."""
+    refs: dict[DefKey, Ref] = {}
+    for key, report in keys.items():
+        seen: Counter[str] = Counter()
+        for number, definition in enumerate(graph.files[key].defs):
+            if graph.canonical((key, number)) != (key, number):
+                continue  # a stub stands for its implementation
+            seen[definition.qualname] += 1
+            refs[(key, number)] = Ref(report.path, definition.qualname,
+                                      seen[definition.qualname])
+    return refs
+
+
 def _fill(report: FileReport, found: dict[tuple[int, str], tuple[int, str | None, FactsOf]],
-          graph: CallGraph, key: str, keys: dict[str, FileReport]) -> None:
-    """Add a file's definitions, with their complexity, docstrings and calls."""
+          graph: CallGraph, key: str, refs: dict[DefKey, Ref], paths: dict[str, str]
+          ) -> None:
+    """Add a file's definitions (stubs counted on their implementation), with their
+    complexity, docstrings and calls."""
+    stubs = Counter(graph.canonical((key, n)) for n, d in enumerate(graph.files[key].defs)
+                    if "overload" in d.decorators)
     for number, definition in enumerate(graph.files[key].defs):
+        ref = refs.get((key, number))
+        if ref is None:
+            continue
         score, docstring, facts = found[(definition.line, definition.name)]
+        incoming = _links(graph, ((c.caller, c) for c in graph.incoming((key, number))),
+                          refs, paths)
+        outgoing = _links(graph, ((c.callee, c) for c in graph.outgoing((key, number))
+                                  if c.callee is not None), refs, paths)
+        own = stubs[(key, number)] - ("overload" in definition.decorators)
         report.items.append(Item(
             definition.qualname, definition.kind, definition.line, definition.end_line,
             definition.after_name, score, docstring,
-            _refs(graph, (c.caller for c in graph.incoming((key, number), inferred=False)
-                          if c.resolution == "resolved"), keys),
-            _refs(graph, (c.callee for c in graph.outgoing((key, number), inferred=False)
-                          if c.resolution == "resolved"), keys),
-            definition.start_line, facts))
+            tuple(dict.fromkeys(link.ref for link in incoming
+                                if link.ref is not None and link.resolution == "resolved")),
+            tuple(dict.fromkeys(link.ref for link in outgoing
+                                if link.ref is not None and link.resolution == "resolved")),
+            definition.start_line, facts, None, definition.decorators, own, ref.ordinal,
+            incoming, outgoing))
     report.items.sort(key=lambda item: item.line)
+
+
+def _links(graph: CallGraph, calls: Iterable[tuple[DefKey | None, Call]],
+           refs: dict[DefKey, Ref], paths: dict[str, str]) -> tuple[Link, ...]:
+    """Calls grouped by the other definition and resolution, in the order first met; a
+    definition outside the report (a vendored file's) is left out."""
+    grouped: dict[tuple[DefKey | None, str, str], list[int]] = {}
+    for other, call in calls:
+        if call.resolution not in ("resolved", "inferred"):
+            continue
+        if other is not None and other[1] >= 0:
+            other = graph.canonical(other)
+            if other not in refs:
+                continue
+        else:
+            other = None
+        where = call.path if other is None else other[0]
+        lines = grouped.setdefault((other, where, call.resolution), [])
+        if call.site.line not in lines:
+            lines.append(call.site.line)
+    found: list[Link] = []
+    for (other, where, resolution), lines in grouped.items():
+        if other is None:
+            if where in paths:  # top-level code of a file of the report
+                found.append(Link(None, paths[where], 0, tuple(lines), resolution))
+        else:
+            ref = refs[other]
+            found.append(Link(ref, ref.path, graph.definition(other).line, tuple(lines),
+                              resolution))
+    return tuple(found)
 
 
 def _clean(expr: ast.Expr | None) -> str | None:
@@ -294,16 +419,6 @@ def _clean(expr: ast.Expr | None) -> str | None:
     if expr is None:
         return None
     return inspect.cleandoc(expr.value.value) or None  # type: ignore[attr-defined]
-
-
-def _refs(graph: CallGraph, found: Iterable[DefKey | None], keys: dict[str, FileReport]
-          ) -> tuple[Ref, ...]:
-    """Distinct definitions of the report, in the order first met."""
-    refs: dict[Ref, None] = {}
-    for key in found:
-        if key is not None and key[1] >= 0 and key[0] in keys:
-            refs.setdefault(Ref(keys[key[0]].path, graph.definition(key).qualname))
-    return tuple(refs)
 
 
 def _entry_points(root: Path, project: Project, mains: set[str]) -> list[EntryPoint]:
@@ -347,6 +462,7 @@ def _add_history(root: Path, project: Project, limit: int) -> None:
     # git names the top folder with links resolved: so is the input, to compare them.
     prefix = Path(os.path.relpath(root.resolve(), top.resolve())).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
+    project.shallow = bool(shallow_boundary(top))
     found = histories(top, {prefix + f.path for f in project.files}, limit)
     for report in project.files:
         report.history = found.get(prefix + report.path, [])

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from llm_doc_manager import __version__
 from llm_doc_manager.codes import shown, visible
 from llm_doc_manager.docstrings.metrics import Metrics
-from llm_doc_manager.report.model import FileReport, Item, Project, Ref
+from llm_doc_manager.report.model import FileReport, Item, Link, Project, Ref
 from llm_doc_manager.report.slug import Slugger
 
 _BACKTICKS = re.compile(r"`+")
@@ -48,12 +48,14 @@ class Options:
         provider: Who wrote summaries beyond the docstrings ("" for no one).
         generated: A date to print (None: no date, so runs are byte-identical).
         origin: Where the input came from (a URL without credentials, or a path).
+        tests: Show test files in full (else one summary row each, in *Tests*).
     """
 
     source: bool = True
     provider: str = ""
     generated: str | None = None
     origin: str = ""
+    tests: bool = False
 
 
 def prose(value: str) -> str:
@@ -173,7 +175,7 @@ def html_text(value: str) -> str:
 class _Anchors:
     """Every heading of the document, slugged in document order before anything is written."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, options: Options) -> None:
         slugger = Slugger()
         # Each slug is made from the heading as it renders: a name made visible.
         self.title = slugger.slug(prose(_title(project)))
@@ -183,20 +185,35 @@ class _Anchors:
         self.entry = slugger.slug("Entry points") if project.entry_points else ""
         self.files: dict[str, str] = {}
         self.items: dict[Ref, str] = {}
-        for report in project.files:
+        for report in _shown(project, options):
             self.files[report.path] = slugger.slug(_in_code(report.path))
             for item in report.items:
-                self.items[Ref(report.path, item.qualname)] = slugger.slug(
-                    _in_code(item.qualname))
+                self.items[_ref(report, item)] = slugger.slug(_in_code(item.qualname))
+        self.tests = slugger.slug("Tests") if _summarised(project, options) else ""
         self.skipped = slugger.slug("Skipped files") if project.skipped else ""
+
+
+def _shown(project: Project, options: Options) -> list[FileReport]:
+    """The files with a section of their own: test files only with ``options.tests``."""
+    return [f for f in project.files if options.tests or not f.test]
+
+
+def _summarised(project: Project, options: Options) -> list[FileReport]:
+    """The test files shown as one row each."""
+    return [] if options.tests else [f for f in project.files if f.test]
+
+
+def _ref(report: FileReport, item: Item) -> Ref:
+    return Ref(report.path, item.qualname, item.ordinal)
 
 
 def _title(project: Project) -> str:
     return f"{project.name}: code documentation and analysis"
 
 
-def _functions(project: Project) -> Iterator[tuple[FileReport, Item]]:
-    for report in project.files:
+def _functions(project: Project, files: list[FileReport] | None = None
+               ) -> Iterator[tuple[FileReport, Item]]:
+    for report in project.files if files is None else files:
         for item in report.items:
             if item.kind != "class":
                 yield report, item
@@ -228,19 +245,24 @@ def markdown(project: Project, options: Options) -> str:
     Returns:
         The document.
     """
-    anchors = _Anchors(project)
+    anchors = _Anchors(project, options)
+    shown = _shown(project, options)
     out: list[str] = [f"# {text(_title(project))}\n\n"]
     out.append(_metadata(project, options))
     out.append("## Table of contents\n\n")
     out.append(f"- {link('Overview', anchors.overview)}\n")
-    for report in project.files:
+    for report in shown:
         out.append(f"- {link(code(report.path), anchors.files[report.path])}\n")
+    if anchors.tests:
+        out.append(f"- {link('Tests', anchors.tests)}\n")
     if project.skipped:
         out.append(f"- {link('Skipped files', anchors.skipped)}\n")
     out.append("\n")
-    out.append(_overview(project, anchors))
-    for report in project.files:
+    out.append(_overview(project, anchors, shown))
+    for report in shown:
         out.append(_file(report, anchors, options, project.known))
+    if anchors.tests:
+        out.append(_tests(_summarised(project, options)))
     if project.skipped:
         out.append("## Skipped files\n\n| File | Why |\n| --- | --- |\n")
         out += [f"| {cell(code(path))} | {cell(text(why))} |\n" for path, why in project.skipped]
@@ -258,13 +280,16 @@ def _metadata(project: Project, options: Options) -> str:
     rows.append(("Tool", f"llm-doc {__version__}"))
     rows.append(("Summaries", text(options.provider) if options.provider
                  else "docstrings only (offline)"))
+    if project.shallow:
+        rows.append(("History", "shallow clone: what its oldest fetched commits changed is "
+                     "unknown, so recent changes stop before them (`--depth 0` fetches all)"))
     if options.generated:
         rows.append(("Generated", text(options.generated)))
     return "| | |\n| --- | --- |\n" + "".join(
         f"| {name} | {cell(value)} |\n" for name, value in rows) + "\n"
 
 
-def _overview(project: Project, anchors: _Anchors) -> str:
+def _overview(project: Project, anchors: _Anchors, shown: list[FileReport]) -> str:
     files = [f for f in project.files if not f.error]
     functions = list(_functions(project))
     methods = sum(1 for _, item in functions if item.kind == "method")
@@ -278,11 +303,13 @@ def _overview(project: Project, anchors: _Anchors) -> str:
            f"- Documentation: {_metrics_line(project.metrics, project.known)} (modules, "
            "classes and functions; see docs/report.md)\n\n"]
     out.append("### Most complex functions\n\n")
-    ranked = sorted(functions, key=lambda fi: (-fi[1].complexity, fi[0].path, fi[1].line))
+    # Only functions with a section: a summarised test file has none to link to.
+    ranked = sorted(_functions(project, shown),
+                    key=lambda fi: (-fi[1].complexity, fi[0].path, fi[1].line))
     if ranked:
         out.append("| Function | File | Complexity |\n| --- | --- | ---: |\n")
         for report, item in ranked[:_MOST_COMPLEX]:
-            to = link(code(item.qualname), anchors.items[Ref(report.path, item.qualname)])
+            to = link(code(item.qualname), anchors.items[_ref(report, item)])
             out.append(f"| {cell(to)} | {cell(code(report.path))} | {item.complexity} |\n")
         out.append("\n")
     else:
@@ -321,14 +348,14 @@ def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[st
                 f"| {cell(text(c.subject))} |\n" for c in report.history]
         out.append("\n")
     if report.items:
-        out.append("| Name | Signature | Lines | Complexity | Summary | Callers | Callees |\n"
-                   "| --- | --- | --- | ---: | --- | ---: | ---: |\n")
+        # Five short columns fit a page; the signature is in the definition's section.
+        out.append("| Name | Lines | Complexity | Callers / callees | Summary |\n"
+                   "| --- | --- | ---: | ---: | --- |\n")
         for item in report.items:
-            to = link(code(item.qualname), anchors.items[Ref(report.path, item.qualname)])
-            out.append(f"| {cell(to)} | {cell(code(item.signature)) if item.signature else ''}"
-                       f" | {item.line}-{item.end_line} | {item.complexity} | "
-                       f"{cell(_summary_cell(item))} | {len(item.callers)} | "
-                       f"{len(item.callees)} |\n")
+            to = link(code(item.qualname), anchors.items[_ref(report, item)])
+            out.append(f"| {cell(to)} | {item.line}-{item.end_line} | {item.complexity} | "
+                       f"{len(item.callers)} / {len(item.callees)} | "
+                       f"{cell(_summary_cell(item))} |\n")
         out.append("\n")
     for item in report.items:
         out.append(_item(item, anchors))
@@ -336,6 +363,21 @@ def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[st
         # Inside HTML, Markdown is not read: the path is escaped as HTML.
         out.append(f"<details>\n<summary>Source of {html_text(report.path)}</summary>\n\n"
                    f"{fenced(report.source, 'python')}\n</details>\n\n")
+    return "".join(out)
+
+
+def _tests(files: list[FileReport]) -> str:
+    """The test files, one row each: their size and how many tests they define."""
+    out = ["## Tests\n\n", "Test files are summarised here (`--tests` shows them in full).\n\n",
+           "| File | Lines | Test functions | Summary |\n| --- | ---: | ---: | --- |\n"]
+    for report in files:
+        tests = sum(1 for item in report.items
+                    if item.kind != "class" and item.qualname.rpartition(".")[2]
+                    .startswith("test"))
+        summary = f"not analysed: {report.error}" if report.error else report.summary
+        out.append(f"| {cell(code(report.path))} | {report.lines} | {tests} | "
+                   f"{cell(text(summary))} |\n")
+    out.append("\n")
     return "".join(out)
 
 
@@ -352,9 +394,15 @@ def _by(docstring: str | None, analysis: str | None) -> str | None:
 
 def _item(item: Item, anchors: _Anchors) -> str:
     keyword = {"class": "class", "method": "method"}.get(item.kind, "function")
+    signature = f" {code(item.signature)}" if item.signature else ""
+    overloaded = "" if not item.overloads else (
+        f", overloaded ({item.overloads} `@overload` stub{'' if item.overloads == 1 else 's'})")
+    decorated = [d for d in item.decorators if d != "overload"]
+    decorators = f", decorated {', '.join(code('@' + d) for d in decorated)}" \
+        if decorated else ""
     out = [f"### {code(item.qualname)}\n\n",
-           f"{keyword.capitalize()}, lines {item.line}-{item.end_line}, complexity "
-           f"{item.complexity}.\n\n"]
+           f"{keyword.capitalize()}{signature}, lines {item.line}-{item.end_line}, complexity "
+           f"{item.complexity}{overloaded}{decorators}.\n\n"]
     if item.docstring:
         out.append(fenced(item.docstring, "text") + "\n")
     elif item.analysis:
@@ -385,7 +433,10 @@ def as_json(project: Project, options: Options) -> str:
         "commit": None if project.commit is None else {
             "sha": project.commit.sha, "date": project.commit.date,
             "subject": project.commit.subject},
+        "coverage": {"documented": project.metrics.documented,
+                     "documentable": project.metrics.documentable},
         "metrics": _metrics_json(project.metrics, project.known),
+        "shallow": project.shallow,
         "entry_points": [{"kind": p.kind, "name": p.name, "target": p.target}
                          for p in project.entry_points],
         "files": [_file_json(report, options, project.known) for report in project.files],
@@ -412,18 +463,20 @@ def _file_json(report: FileReport, options: Options, known: set[str]) -> dict[st
         "summary": report.summary,
         "summary_by": _by(report.docstring, report.analysis),
         "lines": report.lines,
+        "test": report.test,
         "error": report.error or None,
         "metrics": _metrics_json(report.metrics, known),
         "history": [{"sha": c.sha, "date": c.date, "author": c.author, "subject": c.subject}
                     for c in report.history],
-        "functions": [_item_json(i) for i in report.items if i.kind != "class"],
-        "classes": [_item_json(i) for i in report.items if i.kind == "class"],
+        "functions": [_item_json(report, i) for i in report.items if i.kind != "class"],
+        "classes": [_item_json(report, i) for i in report.items if i.kind == "class"],
         **({"source": report.source} if options.source else {}),
     }
 
 
-def _item_json(item: Item) -> dict[str, object]:
+def _item_json(report: FileReport, item: Item) -> dict[str, object]:
     return {
+        "id": _ref(report, item).id,
         "qualname": item.qualname,
         "kind": item.kind,
         "line": item.line,
@@ -432,8 +485,19 @@ def _item_json(item: Item) -> dict[str, object]:
         "complexity": item.complexity,
         "summary": item.summary,
         "summary_by": _by(item.docstring, item.analysis),
+        "decorators": list(item.decorators),
+        "overloads": item.overloads,
         "callers": len(item.callers),
         "callees": len(item.callees),
+        "incoming": [_link_json(link) for link in item.incoming],
+        "outgoing": [_link_json(link) for link in item.outgoing],
         "docstring": item.docstring,
         "analysis": item.analysis,
     }
+
+
+def _link_json(found: Link) -> dict[str, object]:
+    return {"id": None if found.ref is None else found.ref.id, "path": found.path,
+            "qualname": "<module>" if found.ref is None else found.ref.qualname,
+            "line": found.line, "call_lines": list(found.call_lines),
+            "resolution": found.resolution}

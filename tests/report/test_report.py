@@ -118,9 +118,9 @@ def test_markdown_report_of_a_repository(repo: Path, llm_doc: Run) -> None:
     assert "Add the runner" not in section
     assert "Extra \\| helper" in section  # a pipe in a subject does not split the table
     # Complexity as radon counts it: check = 1 + for + if + or + and = 5
-    assert re.search(r"\| \[`check`\]\(#check\) \| `\(value\)` \| 15-19 \| 5 \|", section)
-    assert "| [`parse`](#parse) | `(text)` | 4-12 | 3 | Turn text into a number. | 2 | 1 |" \
-        in section
+    assert re.search(r"\| \[`check`\]\(#check\) \| 15-19 \| 5 \|", section)
+    assert "| [`parse`](#parse) | 4-12 | 3 | 2 / 1 | Turn text into a number. |" in section
+    assert "Function `(text)`, lines 4-12" in section
     assert "Called by: [`parse`](#parse)" in section
     assert "Not analysed (line 1): cannot parse" in document
     assert "- `pkg/app.py`: `if __name__ == \"__main__\"`" in document

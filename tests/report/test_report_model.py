@@ -58,7 +58,7 @@ def test_what_has_no_docstring_is_asked_once(repo: Path, llm_doc: Run,  # noqa: 
 
     markdown = _report(llm_doc, fake, repo)
     assert len(fake.seen) == 5, "a re-run on unchanged code sends nothing"
-    assert "| [`check`](#check) | `(value)` | 15-19 | 5 | *(model)* Summarise check. |" \
+    assert "| [`check`](#check) | 15-19 | 5 | 1 / 0 | *(model)* Summarise check. |" \
         in markdown.stdout
     assert "No docstring; what the model wrote of it:" in markdown.stdout
     assert "| Summaries | openai, model " in markdown.stdout
