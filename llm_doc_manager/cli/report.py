@@ -18,7 +18,8 @@ DESCRIPTION = (
     "Write one document of a folder or a repository URL: a table of contents, an overview "
     "(size, docstring coverage, most complex functions, entry points), and per file its "
     "summary, recent changes (git), a table of its classes and functions with complexity "
-    "and callers/callees, a section per definition and the source. The code is read, never "
+    "and callers/callees, a section per definition and the source (up to 512 KB; test "
+    "files one row each unless --tests). The code is read, never "
     "run. A URL (https://, ssh://, user@host:path, file://) is cloned into a temporary "
     "folder that is removed afterwards. Exit 0 written, 1 some files could not be analysed, "
     "a model request failed or the clone failed, 2 usage error or the model cannot be "
@@ -34,8 +35,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "default)")
     output.add_argument("--format", choices=("md", "json"), default="md",
                         help="Markdown (default) or JSON")
-    output.add_argument("--no-source", action="store_true",
-                        help="leave the files' source out")
+    sources = output.add_mutually_exclusive_group()
+    sources.add_argument("--no-source", action="store_true",
+                         help="leave the files' source out")
+    sources.add_argument("--source", action="store_true", dest="all_source",
+                         help="show the files' source whatever its size (default: while it "
+                              "is under 512 KB)")
     output.add_argument("--tests", action="store_true",
                         help="show test files in full (default: one summary row each)")
     output.add_argument("--history", type=int, default=5, metavar="N",
@@ -68,7 +73,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     from llm_doc_manager.errors import ConfigError, FatalProviderError
     from llm_doc_manager.report import collect
     from llm_doc_manager.report.origin import OriginError, check, checkout
-    from llm_doc_manager.report.render import Options, as_json, markdown
+    from llm_doc_manager.report.render import SOURCE_BUDGET, Options, as_json, markdown
 
     if args.history < 0 or args.depth < 0:
         print("llm-doc report: error: --history and --depth must be 0 or more",
@@ -103,6 +108,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
             return 0  # --dry-run
         failed_asks = outcome
     options = Options(source=not args.no_source, provider=label, tests=args.tests,
+                      source_budget=None if args.all_source else SOURCE_BUDGET,
                       generated=datetime.date.today().isoformat() if args.timestamp else None,
                       origin=origin.shown if origin.url is not None else "")
     document = as_json(project, options) if args.format == "json" else markdown(project, options)

@@ -15,7 +15,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llm_doc_manager import __version__
 from llm_doc_manager.codes import shown, visible
@@ -49,6 +49,8 @@ class Options:
         generated: A date to print (None: no date, so runs are byte-identical).
         origin: Where the input came from (a URL without credentials, or a path).
         tests: Show test files in full (else one summary row each, in *Tests*).
+        source_budget: With ``source``, the most bytes of source (UTF-8) the Markdown
+            shows: past it no source is shown, and the metadata says so (None: no limit).
     """
 
     source: bool = True
@@ -56,6 +58,12 @@ class Options:
     generated: str | None = None
     origin: str = ""
     tests: bool = False
+    source_budget: int | None = None
+
+
+#: Bytes of source the Markdown shows by default (``llm-doc report`` without ``--source``):
+#: with the rest of a report, well under the 2 MB GitHub no longer renders.
+SOURCE_BUDGET = 512 * 1024
 
 
 def prose(value: str) -> str:
@@ -247,8 +255,12 @@ def markdown(project: Project, options: Options) -> str:
     """
     anchors = _Anchors(project, options)
     shown = _shown(project, options)
+    size = sum(len(f.source.encode("utf-8", "surrogatepass")) for f in shown)
+    left_out = 0  # bytes of source past the budget, said in the metadata
+    if options.source and options.source_budget is not None and size > options.source_budget:
+        options, left_out = replace(options, source=False), size
     out: list[str] = [f"# {text(_title(project))}\n\n"]
-    out.append(_metadata(project, options))
+    out.append(_metadata(project, options, left_out))
     out.append("## Table of contents\n\n")
     out.append(f"- {link('Overview', anchors.overview)}\n")
     for report in shown:
@@ -270,7 +282,7 @@ def markdown(project: Project, options: Options) -> str:
     return "".join(out).rstrip("\n") + "\n"
 
 
-def _metadata(project: Project, options: Options) -> str:
+def _metadata(project: Project, options: Options, left_out: int = 0) -> str:
     rows = []
     if options.origin:
         rows.append(("Source", code(options.origin)))
@@ -283,6 +295,10 @@ def _metadata(project: Project, options: Options) -> str:
     if project.shallow:
         rows.append(("History", "shallow clone: what its oldest fetched commits changed is "
                      "unknown, so recent changes stop before them (`--depth 0` fetches all)"))
+    if left_out:
+        rows.append(("Sources", f"left out: {left_out // 1024} KB, past the "
+                     f"{(options.source_budget or 0) // 1024} KB budget (`--source` shows "
+                     "them)"))
     if options.generated:
         rows.append(("Generated", text(options.generated)))
     return "| | |\n| --- | --- |\n" + "".join(
@@ -487,6 +503,7 @@ def _item_json(report: FileReport, item: Item) -> dict[str, object]:
         "summary_by": _by(item.docstring, item.analysis),
         "decorators": list(item.decorators),
         "overloads": item.overloads,
+        "ordinal": item.ordinal,
         "callers": len(item.callers),
         "callees": len(item.callees),
         "incoming": [_link_json(link) for link in item.incoming],

@@ -95,8 +95,9 @@ def _project(fields: Fields) -> tuple[Project, Options]:
                              fields.take(), fields.take()),
                       [EntryPoint("script", fields.take(), fields.take()),
                        EntryPoint("module", fields.take(), fields.take())])
+    # tests=True: a generated path may read as a test file's, which is otherwise one row.
     options = Options(True, fields.take(nonempty=True), fields.take(nonempty=True),
-                      fields.take(nonempty=True))
+                      fields.take(nonempty=True), tests=True)
     return project, options
 
 

@@ -106,8 +106,12 @@ def test_json_entries_are_told_apart_and_list_their_calls(tmp_path: Path,
     assert data["coverage"] == {"documented": 2, "documentable": 12}
     entries = [e for f in data["files"] for e in f["functions"] + f["classes"]]
     assert len({e["id"] for e in entries}) == len(entries)
-    told = Counter((e["qualname"], tuple(e["decorators"]), e["overloads"]) for e in entries)
+    # A property's getter and setter differ by their decorators, any repeated name by its
+    # ordinal; an overloaded function is one entry.
+    told = Counter((e["qualname"], tuple(e["decorators"]), e["overloads"], e["ordinal"])
+                   for e in entries)
     assert max(told.values()) == 1, told
+    assert [e["ordinal"] for e in entries if e["qualname"] == "P.v"] == [1, 2]
     by_id = {e["id"]: e for e in entries}
     conv = by_id["pkg/conv.py::conv"]
     assert (conv["line"], conv["overloads"], conv["decorators"]) == (9, 2, [])
@@ -193,3 +197,17 @@ def test_writing_to_a_fifo_writes_into_it_and_keeps_it(tmp_path: Path, llm_doc: 
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert got
     assert got[0].startswith(b"# proj: code documentation")
+
+
+def test_sources_past_the_budget_are_left_out_and_said(tmp_path: Path, llm_doc: Run) -> None:
+    root = _project(tmp_path)
+    (root / "pkg" / "table.py").write_text("".join(f"V{n} = {n}\n" for n in range(60_000)))
+    default = llm_doc("report", str(root))
+    assert default.returncode == 0, default.stderr
+    assert "<details>" not in default.stdout
+    assert "| Sources | left out: 857 KB, past the 512 KB budget (`--source` shows them) |" \
+        in default.stdout
+    assert len(default.stdout) < 20_000
+    full = llm_doc("report", str(root), "--source")
+    assert "<summary>Source of pkg/table.py</summary>" in full.stdout
+    assert "| Sources |" not in full.stdout
