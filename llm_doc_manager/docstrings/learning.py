@@ -87,6 +87,46 @@ _EVIDENCE_KEY = "evidence-v1:"
 _FACTS_KEY = "bases-v1:"
 
 
+#: Calls that make a type variable: the name means "some type", which no reader can look up.
+_TYPE_VARIABLES = frozenset({"TypeVar", "ParamSpec", "TypeVarTuple"})
+
+
+def _own_type_variables(tree: ast.Module) -> frozenset[str]:
+    """The names a module's top-level statements bind to ``TypeVar(...)`` and the like."""
+    names = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call):
+            func = stmt.value.func
+            called = func.id if isinstance(func, ast.Name) else \
+                func.attr if isinstance(func, ast.Attribute) else None
+            if called in _TYPE_VARIABLES:
+                names.add(stmt.targets[0].id)
+    return frozenset(names)
+
+
+def _module_file(path: Path, node: ast.ImportFrom) -> Path | None:
+    """The project file a ``from X import`` in ``path`` reads, when it is in its package."""
+    parts = (node.module or "").split(".") if node.module else []
+    if node.level:
+        base = path.parent
+        for _ in range(node.level - 1):
+            base = base.parent
+    else:
+        # An absolute import of the file's own top package (``huggingface_hub._typing``).
+        top = path.parent
+        while (top.parent / "__init__.py").is_file():
+            top = top.parent
+        if not parts or parts[0] != top.name or not (top / "__init__.py").is_file():
+            return None
+        base = top.parent
+    target = base.joinpath(*parts) if parts else base
+    for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+        if parts and candidate.is_file():
+            return candidate
+    return None
+
+
 class Learning:
     """The evidence of folders and projects, read at most once per run.
 
@@ -108,11 +148,42 @@ class Learning:
         self._projects: dict[Path, Evidence] = {}
         self._roots: dict[Path, Path | None] = {}
         self._facts: dict[Path, ModuleFacts | None] = {}
+        self._type_vars: dict[Path, frozenset[str]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         """What a worker receives: the folders' and projects' sums, not every file's."""
         return {"_files": {}, "_folders": self._folders, "_projects": self._projects,
-                "_roots": self._roots, "_store": None, "_facts": self._facts}
+                "_roots": self._roots, "_store": None, "_facts": self._facts,
+                "_type_vars": self._type_vars}
+
+    def type_variables(self, tree: ast.Module, path: Path) -> frozenset[str]:
+        """The names a file binds to type variables: its own, and those it imports from a
+        module of its package (huggingface_hub's ``from ._typing import CallableT``), each
+        such module read once per run.
+
+        Args:
+            tree: The file's tree.
+            path: The file.
+
+        Returns:
+            The names.
+        """
+        names = set(_own_type_variables(tree))
+        for stmt in tree.body:
+            if not isinstance(stmt, ast.ImportFrom):
+                continue
+            found = _module_file(path.absolute(), stmt)
+            if found is None:
+                continue
+            if found not in self._type_vars:
+                source = read_file(found)
+                other = None if isinstance(source, Finding) else \
+                    parse_source(found, source.text)
+                self._type_vars[found] = _own_type_variables(other) \
+                    if isinstance(other, ast.Module) else frozenset()
+            names |= {alias.asname or alias.name for alias in stmt.names
+                      if alias.name in self._type_vars[found]}
+        return frozenset(names)
 
     def facts(self, sources: dict[Path, SourceFile], trees: dict[Path, ast.Module] | None = None
               ) -> None:
@@ -288,4 +359,6 @@ class Learning:
         root = self.root(folder)
         if root is not None:
             levels.append(lambda: self.project(root))
-        return house_style(tree, levels, types, raises=raises)
+        style = house_style(tree, levels, types, raises=raises)
+        style.type_vars = self.type_variables(tree, path)
+        return style

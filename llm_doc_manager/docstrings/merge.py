@@ -53,13 +53,17 @@ def _text(human: str | None, answer: str | None, keep_human: bool) -> str | None
     return (human or answer) if keep_human else (answer or human)
 
 
+#: Code in reST's double backticks, one span (no backtick inside).
+_DOUBLE_TICKS_RE = re.compile(r"``([^`]+)``")
+
+
 def _has_default(param: Param) -> bool:
     return param.default is not None and param.default != "..."  # a stub's ``...``: none
 
 
 def house_defaults(answer: MethodDocstring, facts: FunctionFacts, style: HouseStyle
                    ) -> MethodDocstring:
-    """An answer whose ``Defaults to X.`` sentences are written the project's way.
+    """An answer whose ``Defaults to X.`` sentences (and quoted code) are the project's way.
 
     Only a sentence giving the code's own default is touched (what the static provider
     writes, or a model repeating the signature): dropped where the project never writes
@@ -74,10 +78,16 @@ def house_defaults(answer: MethodDocstring, facts: FunctionFacts, style: HouseSt
     Returns:
         The answer, its argument descriptions adjusted.
     """
+    if not style.double_ticks and any("``" in r.description for r in answer.raises):
+        # A condition quoted reST's way (``not name``) in a project writing Markdown.
+        answer = answer.model_copy(update={"raises": [
+            r.model_copy(update={"description": _DOUBLE_TICKS_RE.sub(r"`\1`", r.description)})
+            for r in answer.raises]})
     way = style.defaults
     if way is None or not answer.args:
         return answer
     defaults = {bare(p.name): p.default for p in facts.params if _has_default(p)}
+    typed = {bare(p.name) for p in facts.params if p.annotation}
     args = []
     for entry in answer.args:
         default = defaults.get(bare(entry.name))
@@ -86,7 +96,11 @@ def house_defaults(answer: MethodDocstring, facts: FunctionFacts, style: HouseSt
                           text) if default is not None else None
         if found is not None:
             value = f"`{default}`" if style.default_ticks else default
-            said = "" if way in ("none", "marker") else f"{found.group(1)}Defaults to {value}."
+            # A ``None`` default is what the type's ``optional`` marker already says (a
+            # marker is written only beside a type).
+            said = "" if way in ("none", "marker") or (
+                way == "both" and default == "None" and bare(entry.name) in typed and
+                style.typed is not False) else f"{found.group(1)}Defaults to {value}."
             text = (text[:found.start()] + said + text[found.end():]).strip()
         args.append(entry if text == entry.description else
                     entry.model_copy(update={"description": text}))
@@ -123,7 +137,9 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
         type_hint = (written_type(param.annotation) if param.annotation else None) or \
             (old.type_hint if old else None) or \
             (new.type_hint if new else None)
-        marked = style.marked(type_hint, _has_default(param), style.backticks)
+        if style.shown(param.annotation) is None and param.annotation:
+            type_hint = old.type_hint if old else None  # a type variable: no type of ours
+        marked = style.marked(type_hint, _has_default(param), style.backticks, param.default)
         # ``*args`` with its stars, unless the project writes them without (then as the
         # person wrote it, or bare).
         name = param.name if style.stars else (old.name if old else bare(param.name))
@@ -161,9 +177,11 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
     needed = facts.needs_returns or under_returns
     if needed or (keep_written and (old.returns or answer.returns)):
         source = old.returns if keep_human and old.returns else (answer.returns or old.returns)
+        shown = style.shown(facts.return_annotation)
         returns = ReturnsDoc(
-            type_hint=(facts.return_annotation if not facts.is_generator or under_returns
-                       else None) or (source.type_hint if source else None),
+            type_hint=(shown if not facts.is_generator or under_returns else None) or
+            (source.type_hint if source and (shown or not facts.return_annotation or
+                                             source is old.returns) else None),
             description=_text(old.returns.description if old.returns else None,
                               answer.returns.description if answer.returns else None,
                               keep_human) or (answer.yields.description if under_returns and

@@ -25,6 +25,7 @@ from llm_doc_manager.docstrings.conventions import (
     HouseStyle,
     clearly_type,
     exception_markup,
+    without_none,
     written_exception,
 )
 from llm_doc_manager.docstrings.layout import (
@@ -43,8 +44,13 @@ from llm_doc_manager.docstrings.schemas import (
     MethodDocstring,
     ModuleDocstring,
 )
-from llm_doc_manager.docstrings.sections import HEADINGS, Section, heading_of
-from llm_doc_manager.docstrings.types import core_type_span, same_type, written_type
+from llm_doc_manager.docstrings.sections import ALIASES, HEADINGS, Section, heading_of
+from llm_doc_manager.docstrings.types import (
+    core_type_span,
+    read_doc_type,
+    same_type,
+    written_type,
+)
 
 #: Where a new section goes relative to the others (sections not listed keep their place).
 _RANK = {Section.ARGS: 1.0, Section.ATTRIBUTES: 1.5, Section.RETURNS: 2.0,
@@ -247,11 +253,31 @@ def _type_text(type_hint: str, conv: Conventions) -> str:
     return f"`{type_hint}`" if conv.backticks and "`" not in type_hint else type_hint
 
 
+#: PEP 484's numeric tower, narrowest first.
+_NUMBERS = {"int": 0, "float": 1, "complex": 2}
+
+
+def _retyped(doc_text: str, annotation: str, has_default: bool = False) -> bool:
+    """Whether a documented type is rewritten to the annotation: they disagree, and not
+    only by the annotation being a narrower number. ``float`` documented for an ``int``
+    annotation may be the truer of the two (huggingface_hub's ``timeout``, peft's quantile
+    ``svd_clamp``): validate reports it (LD314), no run narrows it. A documented ``int``
+    for a ``float`` annotation is retyped: the wider type keeps the text true."""
+    if same_type(doc_text, annotation, has_default) is not False:
+        return False
+    documented = (read_doc_type(doc_text)[0] or frozenset()) - {"None"}
+    annotated = (read_doc_type(annotation)[0] or frozenset()) - {"None"}
+    if documented and annotated and documented | annotated <= _NUMBERS.keys():
+        return max(_NUMBERS[n] for n in annotated) >= max(_NUMBERS[n] for n in documented)
+    return True
+
+
 def _marked(param: Param, conv: Conventions) -> str | None:
     """A new entry's type, with the project's ``optional`` marker for a default."""
-    annotation = written_type(param.annotation) if param.annotation else None
+    shown = conv.house.shown(param.annotation)
+    annotation = written_type(shown) if shown else None
     return conv.house.marked(annotation, param.default not in (None, "..."),
-                             conv.backticks)
+                             conv.backticks, param.default)
 
 
 def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conventions
@@ -344,8 +370,12 @@ class _Syncer:
 
     @functools.cached_property
     def unclear(self) -> bool:
-        """Whether a line resembles a section heading without being read as one."""
-        return any(p.kind != "body" for p in heading_problems(self.layout))
+        """Whether a line resembles a section heading without being read as one, or an
+        entry section's body is not indented below its heading (``Args:`` then entries at
+        its margin: peft's ``perm2mat``): validate compares nothing there (LD362), and a
+        section added below the broken one would make the docstring less consistent."""
+        return any(p.kind != "body" or ALIASES.get(p.text.lower()) in _ENTRY_SECTIONS
+                   for p in heading_problems(self.layout))
 
     def place_sections(self) -> None:
         """Insert the new sections where Google order puts them among the existing ones."""
@@ -380,6 +410,9 @@ class _Syncer:
 
     def retype_entry(self, entry: Entry, annotation: str) -> None:
         if entry.type_span is not None and entry.type_hint is not None:
+            # Beside an ``optional`` marker, ``| None`` is what the marker already says.
+            if read_doc_type(entry.type_hint)[1]:
+                annotation = without_none(annotation)
             self.retype(entry.start, entry.type_span, annotation)
 
     def rename(self, entry: Entry, name: str) -> None:
@@ -466,6 +499,11 @@ def listed_names(layout: Layout, block: Block) -> dict[str, tuple[int, bool]]:
         for name in names:
             found.setdefault(name, (index, len(names) > 1))
     return found
+
+
+#: Sections made of entries: one whose body is not indented below its heading cannot be read.
+_ENTRY_SECTIONS = frozenset({Section.ARGS, Section.ATTRIBUTES, Section.RAISES, Section.RETURNS,
+                             Section.YIELDS})
 
 
 def editable(layout: Layout, block: Block) -> bool:
@@ -722,8 +760,8 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
             continue
         param = found
         # The type first: a new name would move the type's columns.
-        if entry.type_hint and param.annotation and same_type(
-                entry.type_hint, param.annotation, param.default is not None) is False:
+        if entry.type_hint and param.annotation and _retyped(
+                entry.type_hint, param.annotation, param.default is not None):
             syncer.retype_entry(entry, param.annotation)
         # The stars of ``*args`` are added only where the project writes them (Hugging Face
         # writes ``kwargs (...)``: LD315 is not reported there either).
@@ -776,7 +814,7 @@ def _sync_typed(syncer: _Syncer, section: Section, needed: bool, annotation: str
         return  # ``Returns: text`` on one line is the project's own way: never edited
     first = next(i for i in range(block.start + 1, block.end) if layout.lines[i].strip())
     if block.type_hint and annotation and block.type_span is not None and \
-            same_type(block.type_hint, annotation) is False:
+            _retyped(block.type_hint, annotation):
         syncer.retype(first, block.type_span, annotation)
     usable = _usable(text, placeholder)
     if usable and _has(block.text, placeholder):
@@ -808,7 +846,7 @@ def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
     # The type follows in the same run (``Iterable[str]`` returned is ``str`` yielded):
     # left for the next run, a second run would change the file again.
     if block.text and block.type_hint and annotation and block.type_span is not None and \
-            same_type(block.type_hint, annotation) is False:
+            _retyped(block.type_hint, annotation):
         first = next(i for i in range(block.start + 1, block.end) if layout.lines[i].strip())
         syncer.retype(first, block.type_span, annotation)
     return True
@@ -894,11 +932,11 @@ def _function_syncer(layout: Layout, facts: FunctionFacts, answer: MethodDocstri
         layout.block(Section.YIELDS) is not None
     _sync_typed(syncer, Section.RETURNS,
                 new_returns or (facts.needs_returns and not converted and not yields_instead),
-                facts.return_annotation if says_value else None,
+                conv.house.shown(facts.return_annotation) if says_value else None,
                 answer.returns.description if answer and answer.returns else None)
     _sync_typed(syncer, Section.YIELDS,
                 facts.documents_yield and not converted and not under_returns,
-                facts.yield_type,
+                conv.house.shown(facts.yield_type),
                 answer.yields.description if answer and answer.yields else None)
     _sync_raises(syncer, facts, answer)
     return syncer
@@ -915,6 +953,21 @@ def _insert_field(syncer: _Syncer, args: Block, order: list[str], name: str,
         syncer.edit.insert(args.entries[0].start, lines)
     else:
         syncer.edit.insert(args.end, lines)
+
+
+def _respelt(syncer: _Syncer, entries: Sequence[Entry], missing: Sequence[str],
+             known: set[str]) -> set[str]:
+    """Rename each entry spelt like exactly one missing attribute (and the reverse); return
+    the names so documented."""
+    gone = [e for e in entries if bare(e.name) not in known]
+    renamed = set()
+    for name in missing:
+        candidates = [e for e in gone if spelt_alike(e.name, name)]
+        if len(candidates) == 1 and [n for n in missing if spelt_alike(
+                candidates[0].name, n)] == [name]:
+            syncer.rename(candidates[0], name)
+            renamed.add(name)
+    return renamed
 
 
 def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
@@ -951,6 +1004,17 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
     given = {a.name: a.description for a in (answer.attributes if answer else [])}
     body: list[str] = []
     asked = conv.house.asked_attributes(facts, block is not None, args is not None)
+    # An entry naming an attribute another way (``updatedAt`` for ``updated_at``) is renamed
+    # by the spelling rule, never left beside a second entry: in Attributes, or in a
+    # dataclass's Args (its fields; other classes' Args are their constructor's).
+    missing = [f.name for f in facts.asked if f.name not in documented and f.name in asked]
+    known = set(facts.defined) | {f.name for f in facts.attributes} | \
+        {f.source for f in facts.attributes if f.source}
+    if block is not None:
+        documented |= _respelt(syncer, block.entries, missing, known)
+    elif args is not None and facts.is_dataclass and editable(layout, args):
+        documented |= _respelt(syncer, args.entries,
+                               [n for n in missing if n in facts.fields], known)
     order = [fact.name for fact in facts.attributes]
     for fact in facts.asked:
         if fact.name not in documented and fact.name in asked:
@@ -970,8 +1034,7 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
         annotations = {f.name: f.annotation for f in facts.attributes}
         for entry in block.entries:
             annotation = annotations.get(entry.name)
-            if entry.type_hint and annotation and \
-                    same_type(entry.type_hint, annotation) is False:
+            if entry.type_hint and annotation and _retyped(entry.type_hint, annotation):
                 syncer.retype_entry(entry, annotation)
             syncer.fill_entry(entry, given.get(entry.name))
         if body:

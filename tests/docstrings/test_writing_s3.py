@@ -97,8 +97,8 @@ def g(name: str) -> str:
     generated = llm_doc("generate", "--all", "--provider", "static", "--yes", "pkg/new.py")
     assert generated.returncode == 0, generated.stderr
     text = (tmp_path / "pkg" / "new.py").read_text()
-    assert "        [`HubError`]: If ``not name``." in text
-    assert "        `ValueError`: If ``name == \"x\"``." in text
+    assert "        [`HubError`]: If `not name`." in text  # Markdown code (test_writing_s4)
+    assert "        `ValueError`: If `name == \"x\"`." in text
     second = llm_doc("generate", "--all", "--provider", "static", "--diff", "pkg/new.py")
     assert second.stdout == ""
     checked = llm_doc("validate", "--all", "--select", "LD341", "pkg/new.py")

@@ -17,7 +17,7 @@ def fetch(name: str) -> str:
     Raises:
         [`HubError`]:
             If the hub fails.
-        `ValueError`: If ``not name``.
+        `ValueError`: If `not name`.
     """
     if not name:
         raise ValueError("empty")
@@ -33,8 +33,8 @@ def store(name: str) -> None:
         name (`str`): The name.
 
     Raises:
-        [`HubError`]: If ``not name``.
-        `KeyError`: If ``name == "y"``.
+        [`HubError`]: If `not name`.
+        `KeyError`: If `name == "y"`.
     """
     if not name:
         raise HubError("empty")
@@ -68,7 +68,7 @@ def plain(name: str) -> None:
 
     Raises:
         OSError: If the disk fails.
-        TypeError: If ``not name``.
+        TypeError: If `not name`.
     """
     if not name:
         raise TypeError("empty")

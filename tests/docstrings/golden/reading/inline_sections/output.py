@@ -52,7 +52,7 @@ def run(cmd: str, check: bool = False) -> str:
     `duration_ms`), or a [`SandboxProcess`] when `background=True`.
 
     Raises:
-        SandboxError: If ``check and not cmd``.
+        SandboxError: If `check and not cmd`.
     """
     if check and not cmd:
         raise SandboxError(cmd)

@@ -18,7 +18,7 @@ def check(value: int, key: str) -> int:
     Raises:
         ValueError, TypeError: If the value is wrong.
         (KeyError, IndexError): If the key is unknown.
-        LookupError: If ``key == "?"``.
+        LookupError: If `key == "?"`.
     """
     if value < 0:
         raise ValueError("negative")
