@@ -1,23 +1,36 @@
 """``llm-doc lsp``: the call hierarchy as a language server over stdio, on pygls.
 
-pygls holds the protocol's life cycle and the editor's buffers (it applies incremental
-edits); ``wire`` frames stdin within limits and answers malformed messages; this module maps
-call hierarchy requests onto ``callgraph.CallGraph``. The workspace folders are indexed when
-the client says ``initialized``. ``didOpen``/``didChange``/``didClose`` mark a file for
-re-indexing from the editor's buffer (from disk once closed), which happens once a burst of
-edits has paused for ``reindexDelayMs`` or when a request comes, whichever is first.
+pygls holds the protocol's life cycle, the editor's buffers (it applies incremental edits),
+the position encoding agreed with the client, ``$/cancelRequest`` and ``$/progress``;
+``wire`` frames stdin within limits and answers malformed messages; this module maps call
+hierarchy requests onto ``callgraph.CallGraph``.
 
-Only files whose real path lies inside a workspace folder are read or indexed: a URI, a
-``..`` or a link leading elsewhere is answered as knowing nothing.
+The root is the client's workspace folders (else its ``rootUri``) when they are absolute
+folders other than ``/``; otherwise (a relative ``file://.``, null, none) it is the project
+around the first document opened: the folder holding ``pyproject.toml``, ``setup.py``,
+``setup.cfg`` or ``.git``, as ``llm-doc calls`` finds it. A ``window/logMessage`` says
+which. The root is indexed off the event loop, with the same index cache as ``llm-doc
+calls``; requests wait for it (and can be cancelled while they wait), with ``$/progress`` on
+a token the client gives or the server creates. ``didOpen``/``didChange``/``didClose`` mark
+a file for re-indexing from the editor's buffer (from disk once closed), which happens once a
+burst of edits has paused for ``reindexDelayMs`` or when a request comes, whichever is first.
+
+Only files whose real path lies inside the root are read or indexed: a URI, a ``..`` or a
+link leading elsewhere is answered as knowing nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import itertools
 import os
 import re
+import threading
+import time
 from collections import Counter
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -29,7 +42,16 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from llm_doc_manager import __version__
 from llm_doc_manager.analysis.load import read_file
-from llm_doc_manager.callgraph import Call, CallGraph, DefKey, key_of, load_project, module_for
+from llm_doc_manager.callgraph import (
+    Call,
+    CallGraph,
+    DefKey,
+    key_of,
+    load_project,
+    module_for,
+    project_root,
+)
+from llm_doc_manager.callgraph.project import INDEX_FILE
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.lsp.wire import GuardedProtocol, run_stdio
 from llm_doc_manager.source.discovery import iter_files
@@ -43,6 +65,7 @@ _MAX_DELAY_MS = 600_000
 #: A request answering ``CallHierarchyServer.stats`` (what the tests observe re-indexing by).
 STATS = "llmDoc/stats"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the breaks ast and LSP count, not str.splitlines'
+_tokens = itertools.count(1)
 
 
 class CallHierarchyServer(LanguageServer):
@@ -55,6 +78,9 @@ class CallHierarchyServer(LanguageServer):
             ``{"inferred": false}`` turns them off).
         delay: Seconds a file's edits must pause before it is indexed again.
         reindexed: How many times each file (by key) was indexed again after an event.
+        found_root: The root found around the first opened document, when the client named
+            no usable one.
+        indexing: Whether the root is being indexed (requests wait for it).
     """
 
     protocol: GuardedProtocol
@@ -71,22 +97,38 @@ class CallHierarchyServer(LanguageServer):
         self._pending: dict[str, asyncio.TimerHandle] = {}
         self._roots: tuple[tuple[str, ...], list[str]] = ((), [])
         self._lines: dict[str, list[str]] = {}
+        self.found_root: str | None = None
+        self.indexing = False
+        self._indexed: asyncio.Event | None = None  # set once the root's index is in place
+        self._progress: set[str | int] = set()  # tokens with a begun, not ended, progress
+        self._server_progress = False  # whether the client lets the server create tokens
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- the boundary ----------------------------------------------------------------------
 
-    def folders(self) -> list[str]:
-        """The workspace folders (or the root) as absolute paths; others are not served."""
+    def named(self) -> list[str]:
+        """The folders the client named (workspace folders, else the root) that can be served.
+
+        A relative root (``file://.``, ``file:src``) would be the server's own working folder,
+        which the client did not name; ``/`` would be the whole machine.
+        """
         uris = [f.uri for f in self.workspace.folders.values()]
         if not uris and self.workspace.root_uri:
             uris = [self.workspace.root_uri]
         paths = []
         for uri in uris:
             path = _local_path(uri)
-            # A relative root ("file://.", "file:src") would be the server's own working
-            # folder, which the client did not name.
-            if path is not None and os.path.isabs(path) and os.path.isdir(path):
+            if path is not None and os.path.isabs(path) and os.path.isdir(path) \
+                    and os.path.dirname(os.path.realpath(path)) != os.path.realpath(path):
                 paths.append(path)
         return paths
+
+    def folders(self) -> list[str]:
+        """The folders served: those the client named, else the root found around a file."""
+        named = self.named()
+        if named or self.found_root is None:
+            return named
+        return [self.found_root]
 
     def _real_roots(self) -> list[str]:
         folders = tuple(self.folders())
@@ -103,36 +145,153 @@ class CallHierarchyServer(LanguageServer):
         return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep)
                    for root in self._real_roots())
 
-    def index_workspace(self) -> None:
-        """Index every Python file of the workspace folders (or of the root)."""
-        folders = [Path(f) for f in self.folders()]
+    def start_index(self, why: str) -> None:
+        """Index the folders served off the event loop, once; requests wait for it."""
+        if self.indexing or self.ready:
+            return
+        folders = self.folders()
         if not folders:
             return
-        # Files reached through a link that leaves the workspace are not read.
-        files = [f for f in iter_files(folders) if self.inside(str(f))]
-        # Before the first document is opened (``initialized`` comes first): the project's
-        # graph is the server's, no copy.
-        self.graph = load_project(files).graph
-        self.graph.resolve()
+        self.log(f"root {', '.join(folders)} ({why})")
+        self.indexing = True
+        self.spawn(self._index(folders))
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run a coroutine as a task held until it ends (the loop keeps only weak references)."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @property
+    def ready(self) -> bool:
+        """Whether the root's index is in place."""
+        return self._indexed is not None and self._indexed.is_set()
+
+    def _event(self) -> asyncio.Event:
+        """The event set once the index is in place (made on the loop, when first needed)."""
+        if self._indexed is None:
+            self._indexed = asyncio.Event()
+        return self._indexed
+
+    async def _index(self, folders: list[str]) -> None:
+        """Build the index in a thread, with progress; then put it in place."""
+        started = time.monotonic()
+        if self._server_progress:
+            self.spawn(self._server_token(folders))
+        try:
+            graph, count = await _in_daemon_thread(self.build, folders)
+        except Exception as exc:  # the server lives on, with an empty graph, the cause said once
+            self.log(f"indexing {', '.join(folders)} failed: {exc!r}",
+                     lsp.MessageType.Error)
+            graph, count = CallGraph(), 0
+        # The project's graph becomes the server's, no copy; buffers opened meanwhile follow.
+        self.graph = graph
         # The graph lives as long as the server and holds millions of objects with no
         # reference cycles: left to the cyclic collector, each full collection walks all of
         # them (150-250 ms pauses on the standard library, in the middle of an edit's
         # re-index). Frozen, they are skipped; replaced indexes are still freed by their
         # reference counts.
         gc.freeze()
-        for key in self._buffers:  # a buffer opened before ``initialized`` is not lost
+        self.indexing = False
+        self._event().set()
+        for key in self._buffers:  # a buffer opened before the index was in place is not lost
             self.schedule(key)
+        seconds = time.monotonic() - started
+        self.log(f"indexed {count} files in {seconds:.1f} s")
+        for token in list(self._progress):
+            self.end_progress(token, f"{count} files indexed")
+
+    def build(self, folders: list[str]) -> tuple[CallGraph, int]:
+        """Index every Python file of some folders, with the CLI's cache (run in a thread).
+
+        Args:
+            folders: Absolute folders.
+
+        Returns:
+            The resolved graph and the number of files in it.
+        """
+        # Files reached through a link that leaves the workspace are not read.
+        files = [f for f in iter_files([Path(f) for f in folders]) if self.inside(str(f))]
+        graph = load_project(files, cache=_cache_file(Path(folders[0]))).graph
+        graph.resolve()
+        return graph, len(graph.files)
+
+    async def wait_index(self, token: str | int | None) -> None:
+        """Wait for the root's index, reporting on the request's ``workDoneToken`` meanwhile.
+
+        Args:
+            token: The request's work done token, if it gave one.
+        """
+        if self.ready:
+            return
+        if not self.indexing:
+            # No root yet (the client named none and no document is open): a request on a
+            # file names one.
+            return
+        if token is not None and token not in self._progress:
+            self.begin_progress(token)
+        try:
+            await self._event().wait()
+        finally:  # also when the request is cancelled while it waits
+            if token is not None and token in self._progress:
+                self.end_progress(token, "indexed")
+
+    async def _server_token(self, folders: list[str]) -> None:
+        """A progress of the server's own (``window/workDoneProgress/create``) while indexing."""
+        token = f"llm-doc-index-{next(_tokens)}"
+        try:
+            await self.work_done_progress.create_async(token)
+        except Exception:  # a client refusing the token (an error answer) gets no progress
+            return
+        if self.indexing:
+            self.begin_progress(token)
+
+    def begin_progress(self, token: str | int) -> None:
+        """Send a progress's begin on a token."""
+        self._progress.add(token)
+        self.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(
+            title="llm-doc: indexing", message=", ".join(self.folders()), cancellable=False))
+
+    def end_progress(self, token: str | int, message: str) -> None:
+        """Send a progress's end on a token (once)."""
+        if token in self._progress:
+            self._progress.discard(token)
+            self.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message=message))
+
+    def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
+        """A ``window/logMessage`` to the client."""
+        self.window_log_message(lsp.LogMessageParams(type=kind, message=f"llm-doc: {message}"))
+
+    def find_root(self, path: str) -> None:
+        """With no usable root from the client: the project around a file becomes the root."""
+        if self.named() or self.found_root is not None or not os.path.isabs(path):
+            return
+        root = project_root(Path(path))
+        if root.parent == root:  # a marker at / (a container's .git): the file's own folder
+            root = Path(path).resolve().parent
+        if root.parent == root:
+            self.log(f"{path}: a file at / gives no root; nothing is indexed",
+                     lsp.MessageType.Warning)
+            return
+        self.found_root = str(root)
+        given = self.workspace.root_uri
+        self.start_index(f"the project around {path}; the client named "
+                         + (f"{given!r}, not an absolute folder" if given else "no root"))
 
     # -- documents -------------------------------------------------------------------------
 
     def opened(self, uri: str) -> None:
         """A document was opened or changed: index it again once its edits pause."""
         path = _local_path(uri)
-        if path is None or not path.endswith((".py", ".pyi")) or not self.inside(path):
+        if path is None or not path.endswith((".py", ".pyi")):
+            return
+        self.find_root(path)
+        if not self.inside(path):
             return  # the client's own text, outside what this server serves
         key = key_of(Path(path))
         self._buffers[key] = uri
-        self.schedule(key)
+        if self.ready:  # else every buffer is scheduled once the index is in place
+            self.schedule(key)
 
     def closed(self, uri: str) -> None:
         """A document was closed: the file on disk is what counts again."""
@@ -140,7 +299,7 @@ class CallHierarchyServer(LanguageServer):
         if path is None:
             return
         key = key_of(Path(path))
-        if self._buffers.pop(key, None) is not None:
+        if self._buffers.pop(key, None) is not None and self.ready:
             self.schedule(key)
 
     def schedule(self, key: str) -> None:
@@ -200,7 +359,9 @@ class CallHierarchyServer(LanguageServer):
         return {"files": len(self.graph.files),
                 "reindexed": {_uri(k): n for k, n in self.reindexed.items()},
                 "pending": [_uri(k) for k in self._pending],
-                "inFlight": len(self.protocol._request_futures),
+                # Requests not answered yet, the one asking (a task of its own) left out.
+                "inFlight": len([future for future in self.protocol._request_futures.values()
+                                 if future is not _current_task()]),
                 "reindexDelayMs": round(self.delay * 1000)}
 
     def settle(self) -> None:
@@ -252,7 +413,7 @@ class CallHierarchyServer(LanguageServer):
 
         Args:
             uri: The document's URI.
-            position: The position in it (UTF-16 units).
+            position: The position in it (in the agreed encoding's units).
 
         Returns:
             The items, or None when nothing is there or the file is outside the workspace.
@@ -286,21 +447,29 @@ class CallHierarchyServer(LanguageServer):
         return [self.item(found)] if found is not None else None
 
     def column(self, key: str, position: lsp.Position) -> int:
-        """A client position's UTF-16 column as a character column."""
+        """A client position's column (in the agreed encoding's units) as a character column."""
         line = self._line(key, position.line)
+        width = _WIDTHS.get(self.workspace.position_encoding or "", _utf16_width)
         units = 0
         for count, char in enumerate(line):
             if units >= position.character:
                 return count
-            units += 2 if ord(char) > 0xFFFF else 1
+            units += width(char)
         return position.character if line.isascii() else len(line)
 
     def range_of(self, call: Call) -> lsp.Range:
-        """The range of the called name of a call site, in UTF-16 units."""
+        """The range of the called name of a call site, in the agreed encoding's units."""
         site = call.site
         line = self._line(call.path, site.name_line - 1)
-        return lsp.Range(lsp.Position(site.name_line - 1, _utf16(line, site.name_col)),
-                         lsp.Position(site.name_line - 1, _utf16(line, site.name_end)))
+        return lsp.Range(lsp.Position(site.name_line - 1, self.units(line, site.name_col)),
+                         lsp.Position(site.name_line - 1, self.units(line, site.name_end)))
+
+    def units(self, line: str, col: int) -> int:
+        """A character column of a line in the agreed encoding's units."""
+        if line.isascii():
+            return col
+        width = _WIDTHS.get(self.workspace.position_encoding or "", _utf16_width)
+        return sum(width(char) for char in line[:col])
 
     def _line(self, key: str, number: int) -> str:
         """A line of a file as indexed: the editor's buffer, else the file (once a request)."""
@@ -331,7 +500,7 @@ class CallHierarchyServer(LanguageServer):
         for (caller, resolution), calls in groups.items():
             source = self.item(caller) if caller[1] >= 0 else self.module_item(caller[0])
             if resolution != "resolved":
-                source.detail = f"{source.detail} ({resolution}: {calls[0].reason})"
+                _mark(source, resolution, calls[0].reason)
             out.append(lsp.CallHierarchyIncomingCall(
                 from_=source, from_ranges=[self.range_of(c) for c in calls]))
         return out
@@ -349,17 +518,91 @@ class CallHierarchyServer(LanguageServer):
         for (callee, resolution), calls in groups.items():
             target = self.item(callee)
             if resolution != "resolved":
-                target.detail = f"{target.detail} ({resolution}: {calls[0].reason})"
+                _mark(target, resolution, calls[0].reason)
             out.append(lsp.CallHierarchyOutgoingCall(
                 to=target, from_ranges=[self.range_of(c) for c in calls]))
         return out
 
 
-def _utf16(line: str, col: int) -> int:
-    """A character column as UTF-16 units."""
-    if line.isascii():
-        return col
-    return col + sum(1 for char in line[:col] if ord(char) > 0xFFFF)
+def _mark(item: lsp.CallHierarchyItem, resolution: str, reason: str) -> None:
+    """An inferred caller or callee as editors show it: the name says so, and the detail why.
+
+    Editors list an item by its ``name`` (``detail`` is greyed or hidden, and the only
+    ``SymbolTag`` is Deprecated, which would strike the name through): ``helper (inferred)``,
+    as ``llm-doc calls`` writes ``(inferred: reason)`` after the name.
+    """
+    item.name = f"{item.name} ({resolution})"
+    item.detail = f"{item.detail} ({resolution}: {reason})" if reason else \
+        f"{item.detail} ({resolution})"
+
+
+def _utf16_width(char: str) -> int:
+    """A character's UTF-16 units."""
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def _utf8_width(char: str) -> int:
+    """A character's UTF-8 bytes (a lone surrogate of a broken buffer counts as three)."""
+    point = ord(char)
+    return 1 if point < 0x80 else 2 if point < 0x800 else 3 if point < 0x10000 else 4
+
+
+#: Units per character in each position encoding (UTF-32: one per code point).
+_WIDTHS: dict[str, Callable[[str], int]] = {
+    lsp.PositionEncodingKind.Utf8: _utf8_width, lsp.PositionEncodingKind.Utf16: _utf16_width,
+    lsp.PositionEncodingKind.Utf32: lambda char: 1}
+
+
+async def _in_daemon_thread(work: Callable[[list[str]], tuple[CallGraph, int]],
+                            folders: list[str]) -> tuple[CallGraph, int]:
+    """Run the index in a daemon thread and wait for it.
+
+    Not ``asyncio.to_thread``: the interpreter joins the executor's threads when it ends, so
+    an ``exit`` during the index of a big tree would wait for the whole of it.
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[tuple[CallGraph, int]] = loop.create_future()
+
+    def settle(result: tuple[CallGraph, int] | None, error: BaseException | None) -> None:
+        if done.done():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            assert result is not None
+            done.set_result(result)
+
+    def run() -> None:
+        try:
+            result, error = work(folders), None
+        except BaseException as exc:  # handed to the waiting coroutine, which says it
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop has ended: nobody waits
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name="llm-doc lsp index", daemon=True).start()
+    return await done
+
+
+def _current_task() -> object:
+    """The task running now, if any."""
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no running loop (a direct call)
+        return None
+
+
+def _cache_file(root: Path) -> Path | None:
+    """The CLI's call graph index cache for a root (None when its settings turn caches off)."""
+    from llm_doc_manager.config import load_settings
+    from llm_doc_manager.errors import ConfigError
+    from llm_doc_manager.store import cache_dir
+
+    try:
+        settings = load_settings(root, {}, dict(os.environ))
+    except ConfigError:
+        return None  # a broken project file costs the cache, never the index
+    return cache_dir(settings) / INDEX_FILE if settings.cache else None
 
 
 def _uri(path: str) -> str:
@@ -411,11 +654,19 @@ def build_server() -> CallHierarchyServer:
             ls.delay = delay
         if isinstance(options, dict) and options.get("inferred") is False:
             ls.inferred = False
+        window = params.capabilities.window
+        ls._server_progress = bool(window and window.work_done_progress)
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: CallHierarchyServer, params: lsp.InitializedParams) -> None:
-        if not ls.graph.files:  # once: a repeated ``initialized`` is no reason to read it all
-            ls.index_workspace()
+        # Once: a repeated ``initialized`` is no reason to read it all again.
+        if ls.named():
+            ls.start_index("named by the client")
+        elif not ls.indexing and not ls.ready:
+            given = ls.workspace.root_uri
+            ls.log("the client named " + (f"{given!r}, not an absolute folder" if given
+                                          else "no root")
+                   + ": the root will be the project around the first file opened")
 
     # pygls has already applied the event to its copy of the buffer.
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
@@ -430,26 +681,35 @@ def build_server() -> CallHierarchyServer:
     def did_close(ls: CallHierarchyServer, params: lsp.DidCloseTextDocumentParams) -> None:
         ls.closed(params.text_document.uri)
 
+    # Coroutines: while one waits for the index, pygls serves other messages, and a
+    # ``$/cancelRequest`` cancels its task, answered with -32800 (RequestCancelled).
     @server.feature(lsp.TEXT_DOCUMENT_PREPARE_CALL_HIERARCHY)
-    def prepare(ls: CallHierarchyServer, params: lsp.CallHierarchyPrepareParams
-                ) -> list[lsp.CallHierarchyItem] | None:
+    async def prepare(ls: CallHierarchyServer, params: lsp.CallHierarchyPrepareParams
+                      ) -> list[lsp.CallHierarchyItem] | None:
+        path = _local_path(params.text_document.uri)
+        if path is not None and path.endswith((".py", ".pyi")):
+            ls.find_root(path)  # a request on a file names a root as an opened one does
+        await ls.wait_index(params.work_done_token)
         ls.settle()
         return ls.prepare(params.text_document.uri, params.position)
 
     @server.feature(lsp.CALL_HIERARCHY_INCOMING_CALLS)
-    def incoming(ls: CallHierarchyServer, params: lsp.CallHierarchyIncomingCallsParams
-                 ) -> list[lsp.CallHierarchyIncomingCall]:
+    async def incoming(ls: CallHierarchyServer, params: lsp.CallHierarchyIncomingCallsParams
+                       ) -> list[lsp.CallHierarchyIncomingCall]:
+        await ls.wait_index(params.work_done_token)
         ls.settle()
         return ls.incoming(params.item)
 
     @server.feature(lsp.CALL_HIERARCHY_OUTGOING_CALLS)
-    def outgoing(ls: CallHierarchyServer, params: lsp.CallHierarchyOutgoingCallsParams
-                 ) -> list[lsp.CallHierarchyOutgoingCall]:
+    async def outgoing(ls: CallHierarchyServer, params: lsp.CallHierarchyOutgoingCallsParams
+                       ) -> list[lsp.CallHierarchyOutgoingCall]:
+        await ls.wait_index(params.work_done_token)
         ls.settle()
         return ls.outgoing(params.item)
 
     @server.feature(STATS)
-    def stats(ls: CallHierarchyServer, params: Any) -> dict[str, Any]:
+    async def stats(ls: CallHierarchyServer, params: Any) -> dict[str, Any]:
+        await ls.wait_index(None)
         return ls.stats()
 
     return server

@@ -266,6 +266,7 @@ class GuardedProtocol(LanguageServerProtocol):
             return
         if method == lsp.INITIALIZE:
             self.initialize_received = True
+            _prefer_utf8(message.params)
         self.handle_message(message)
         if not is_request:
             # pygls keeps the future of every notification run by a built-in handler
@@ -294,6 +295,20 @@ class GuardedProtocol(LanguageServerProtocol):
                            params.text_document.uri[:200])
             return
         yield from super().lsp_text_document__did_change(params)
+
+
+def _prefer_utf8(params: lsp.InitializeParams) -> None:
+    """UTF-8 first among the position encodings a client offers.
+
+    pygls takes the first encoding of the client's list it supports. UTF-8 is what editors
+    that offer it (Neovim 0.10+) keep their buffers in, so no conversion on either side;
+    clients that offer nothing get UTF-16, the protocol's default.
+    """
+    general = params.capabilities.general
+    offered = general.position_encodings if general is not None else None
+    if general is not None and offered and lsp.PositionEncodingKind.Utf8 in offered:
+        general.position_encodings = [lsp.PositionEncodingKind.Utf8, *(
+            kind for kind in offered if kind != lsp.PositionEncodingKind.Utf8)]
 
 
 class _ClientErrorsOnOneLine(logging.Filter):

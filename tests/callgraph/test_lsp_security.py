@@ -440,11 +440,14 @@ def test_closing_an_outside_buffer_does_not_open_the_file_on_disk(
 @pytest.mark.parametrize("root_uri", ["file://.", "file:.", "file:../outside", "file:"])
 def test_a_relative_root_is_not_the_servers_working_folder(
         tree: tuple[Path, Path], root_uri: str) -> None:
-    _, outside = tree
+    root, outside = tree
     # The server starts in the outside folder: a relative root would be resolved against it.
+    # The root is the project around the first file opened (issue 22), not that folder.
     wire = Wire(outside)
     try:
         wire.start(None, rootUri=root_uri, workspaceFolders=None)
+        wire.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri(root / "work.py"), "languageId": "python", "version": 1, "text": WORK}})
         response = wire.request("textDocument/prepareCallHierarchy",
                                 prepare_params(outside / "secret.py", 3, 5))
         assert response.get("result") is None, response
