@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from llm_doc_manager.analysis.facts import ClassFacts
-from llm_doc_manager.analysis.nodes import docstring_expr, init_of, walk_own
+from llm_doc_manager.analysis.nodes import decorator_names, docstring_expr, init_of, walk_own
 from llm_doc_manager.config import CONVENTIONS_CHOICES, TYPES_CHOICES
 from llm_doc_manager.docstrings.layout import Entry, Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
@@ -40,9 +40,6 @@ DEFAULTS_RE = re.compile(r"\bDefaults to\s+(`?)")
 _TYPE_DEFAULTS_RE = re.compile(r"\bdefaults? to\s+(`?)", re.I)
 #: Another way of mentioning a default (``default: 1``, ``(default 1)``): not learned from.
 _OTHER_DEFAULT_RE = re.compile(r"\bdefaults?\b", re.I)
-#: Code in single backticks (Markdown's `x`), not reST's double ones.
-_SINGLE_TICKS_RE = re.compile(r"(?<!`)`[^`\n]+`(?!`)")
-_DOUBLE_TICKS_RE = re.compile(r"(?<!`)``[^`\n]+``(?!`)")
 #: An ``optional`` marker in an entry's type (``int, optional``, ```int`, *optional*``).
 _MARKER_RE = re.compile(r",\s*(\*?optional\*?)\s*(?:,|\Z)")
 #: Below this share of documented raising functions a project is taken not to document
@@ -68,9 +65,9 @@ _T = TypeVar("_T")
 
 #: Evidence's counters other than ``headings`` (summed, stored and read back alike).
 _COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header", "defaults",
-             "default_ticks", "markers", "raises", "modules", "stars", "constructors", "code_ticks",
+             "default_ticks", "markers", "raises", "modules", "stars", "constructors",
              "generators", "attributes", "methods", "documented_methods", "exceptions",
-             "attributes_beside_args")
+             "attributes_beside_args", "context_yields", "named_returns", "named_returns_given")
 
 __all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "Evidence", "HouseStyle",
            "clearly_type", "exception_markup", "header_end", "house_style",
@@ -160,8 +157,11 @@ class Evidence:
         exceptions: How Raises entries write the exception (``EXCEPTION_MARKUPS``).
         methods: How many methods of each public name classes define.
         documented_methods: How many of those have a docstring.
-        code_ticks: Whether docstrings write code in reST's double backticks (True) or
-            in Markdown's single ones (False).
+        context_yields: Whether a documented ``@contextmanager`` giving a value has a
+            Yields section.
+        named_returns: How many methods of each public name (and ``from_*`` for the
+            ``from_*`` classmethods) that return a value have a sectioned docstring.
+        named_returns_given: How many of those have a Returns section.
     """
 
     headings: dict[Section, Counter[str]] = field(default_factory=dict)
@@ -184,7 +184,9 @@ class Evidence:
     exceptions: Counter[str] = field(default_factory=Counter)
     methods: Counter[str] = field(default_factory=Counter)
     documented_methods: Counter[str] = field(default_factory=Counter)
-    code_ticks: Counter[bool] = field(default_factory=Counter)
+    context_yields: Counter[bool] = field(default_factory=Counter)
+    named_returns: Counter[str] = field(default_factory=Counter)
+    named_returns_given: Counter[str] = field(default_factory=Counter)
 
     def add_docstring(self, value: str, defaulted: frozenset[str] = frozenset(),
                       raises: bool = False, starred: frozenset[str] = frozenset()) -> None:
@@ -197,10 +199,6 @@ class Evidence:
             raises: Whether its function has a ``raise`` of its own.
             starred: Names of its ``*args``/``**kwargs`` parameters (without stars).
         """
-        if "``" in value and _DOUBLE_TICKS_RE.search(value):  # not a Markdown ``` fence
-            self.code_ticks[True] += 1
-        elif _SINGLE_TICKS_RE.search(value):
-            self.code_ticks[False] += 1
         if ":\n" not in value and ":\r" not in value:
             return  # no line ends with a colon: no section heading (most docstrings)
         layout = read_layout(value)
@@ -293,6 +291,8 @@ class Evidence:
                         if layout.block(section) is not None:
                             self.generators[name] += 1
                             break
+                if not isinstance(node, (ast.Module, ast.ClassDef)):
+                    _count_returns(self, node, value, sectioned)
                 if sectioned and isinstance(node, ast.ClassDef):
                     layout = read_layout(value)
                     has_attributes = layout.block(Section.ATTRIBUTES) is not None
@@ -426,6 +426,42 @@ def _defaulted(node: ast.AST) -> frozenset[str]:
     return frozenset(names)
 
 
+def _count_returns(evidence: Evidence, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                   value: str, sectioned: bool) -> None:
+    """Count a function's docstring for ``context_yields`` (any docstring: a one-line one
+    is the project's way too) and ``named_returns`` (sectioned ones)."""
+    names = decorator_names(node)
+    manager = bool({"contextmanager", "asynccontextmanager"} & set(names))
+    if not sectioned and not manager:
+        return  # the common case: nothing to count, no facts to read
+    layout = read_layout(value)
+    # Read from the body alone, not ``function_facts``: learning reads every file of a
+    # sample, and a default too deep to unparse must not fail another file's run.
+    own = list(walk_own(node.body))
+    if manager and any(isinstance(n, ast.Yield) and n.value is not None and
+                       not (isinstance(n.value, ast.Constant) and n.value.value is None)
+                       for n in own):
+        evidence.context_yields[layout.block(Section.YIELDS) is not None] += 1
+    if layout.style is not Style.GOOGLE or not any(b.section for b in layout.blocks):
+        return
+    # Methods only (their first parameter is self or cls), public ones, giving a value.
+    params = [*node.args.posonlyargs, *node.args.args]
+    returns = node.returns
+    no_value = (isinstance(returns, ast.Constant) and returns.value in (None, "None")) or \
+        (isinstance(returns, ast.Name) and returns.id in ("None", "NoReturn"))
+    if node.name.startswith("_") or not params or params[0].arg not in ("self", "cls") or \
+            no_value or {"property", "cached_property"} & set(names) or \
+            any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own) or \
+            not any(isinstance(n, ast.Return) and n.value is not None for n in own):
+        return
+    given = layout.block(Section.RETURNS) is not None
+    keys = [node.name] + (["from_*"] if node.name.startswith("from_") and
+                          "classmethod" in names else [])
+    for key in keys:
+        evidence.named_returns[key] += 1
+        evidence.named_returns_given[key] += given
+
+
 def _yields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether a function's own body yields (a generator)."""
     return any(isinstance(current, (ast.Yield, ast.YieldFrom))
@@ -523,50 +559,6 @@ def module_docstring_below(tree: ast.Module, lines: list[str]) -> bool | None:
     return False if _LICENCE_RE.search(comments) else None
 
 
-def without_none(type_text: str) -> str:
-    """A type's text without its ``None`` alternative (``str | None``, ``Optional[str]``).
-
-    Only a type read whole is changed (backticks around it kept); anything else is
-    returned as it is.
-
-    Args:
-        type_text: The type as written.
-
-    Returns:
-        The type without ``None``, or ``type_text`` unchanged.
-    """
-    ticked = len(type_text) > 2 and type_text[0] == type_text[-1] == "`"
-    inner = type_text[1:-1] if ticked else type_text
-    try:
-        node = ast.parse(inner.strip(), mode="eval").body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return type_text
-    source = inner.strip()
-
-    def is_none(part: ast.expr) -> bool:
-        return isinstance(part, ast.Constant) and part.value is None
-
-    def members(part: ast.expr) -> list[ast.expr]:
-        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.BitOr):
-            return [*members(part.left), *members(part.right)]
-        return [part]
-
-    kept: list[ast.expr] = []
-    if isinstance(node, ast.Subscript) and isinstance(node.value, (ast.Name, ast.Attribute)) \
-            and (node.value.attr if isinstance(node.value, ast.Attribute)
-                 else node.value.id) == "Optional":
-        kept = [node.slice]
-    elif isinstance(node, ast.BinOp):
-        parts = members(node)
-        if any(is_none(p) for p in parts):
-            kept = [p for p in parts if not is_none(p)]
-    texts = [ast.get_source_segment(source, part) for part in kept]
-    if not texts or any(text is None for text in texts):
-        return type_text
-    result = " | ".join(text for text in texts if text is not None)
-    return f"`{result}`" if ticked else result
-
-
 def _majority(counts: Counter[_T], default: _T) -> _T:
     """The most frequent value; a tie goes to ``default``, then to the smallest by repr."""
     best = max(counts.values())
@@ -599,8 +591,6 @@ class HouseStyle:
         self._cache: dict[int, Evidence] = {}
         self.types = types
         self._raises = raises
-        #: Names bound to a ``TypeVar``: written as no type (``learning.type_variables``).
-        self.type_vars: frozenset[str] = frozenset()
 
     def _level(self, index: int) -> Evidence:
         if index not in self._cache:
@@ -674,61 +664,26 @@ class HouseStyle:
 
     @functools.cached_property
     def optional_marker(self) -> str:
-        """The marker a defaulted parameter's type carries (``optional``, ``*optional*``).
+        """The marker a defaulted parameter's type carries (``optional``, ``*optional*``)."""
+        return self._learned(lambda e: e.markers, "optional") or "optional"
 
-        A spelling, so the file's own or else the project's (not a folder's: peft's
-        ``utils`` holds a port writing ``int, optional`` 15 times beside 12 ``*optional*``,
-        where the project writes ``*optional*`` 81 times to 25).
-        """
-        for evidence in self._own_then_widest():
-            if evidence.markers:
-                return _majority(evidence.markers, "optional")
-        return "optional"
-
-    @functools.cached_property
-    def double_ticks(self) -> bool:
-        """Whether inline code is written in reST's double backticks (``x``): the file's own
-        docstrings decide, else the project's; nothing seen: yes (the tool's own way)."""
-        for evidence in self._own_then_widest():
-            if evidence.code_ticks:
-                return _majority(evidence.code_ticks, True)
-        return True
-
-    def shown(self, annotation: str | None) -> str | None:
-        """An annotation as a docstring may write it: None for a bare type variable
-        (``CallableT`` tells a reader nothing a docstring's type should)."""
-        if annotation is not None and annotation.strip().strip("'\"") in self.type_vars:
-            return None
-        return annotation
-
-    @property
-    def marks_defaults(self) -> bool:
-        """Whether a defaulted parameter's type carries the ``optional`` marker."""
-        return self.defaults in ("marker", "both")
-
-    def marked(self, type_hint: str | None, has_default: bool, backticks: bool,
-               default: str | None = None) -> str | None:
+    def marked(self, type_hint: str | None, has_default: bool, backticks: bool) -> str | None:
         """A parameter's type with the project's ``optional`` marker, if it writes one.
 
         The marker stays out of the backticks (``(`str`, *optional*)``): the type is
-        returned whole, backticks included, and written as it is. For a ``None`` default
-        the marker says what ``| None`` would: it is left out (``(`str`, *optional*)``
-        for ``str | None = None``, as such projects write it).
+        returned whole, backticks included, and written as it is.
 
         Args:
             type_hint: The type to write, if any (no type: no marker either).
             has_default: Whether the parameter has a default.
             backticks: Whether types are written in backticks where this one goes.
-            default: The default's source text, if known.
 
         Returns:
             The type as it is to be written.
         """
-        if not type_hint or not has_default or not self.marks_defaults or \
+        if not type_hint or not has_default or self.defaults not in ("marker", "both") or \
                 _MARKER_RE.search(type_hint) or type_hint.strip("`* ").endswith("optional"):
             return type_hint
-        if default == "None":
-            type_hint = without_none(type_hint)
         text = f"`{type_hint}`" if backticks and "`" not in type_hint else type_hint
         return f"{text}, {self.optional_marker}"
 
@@ -759,6 +714,7 @@ class HouseStyle:
         """Every learned choice ``validate`` follows, in one place: its result cache is
         keyed by them (a choice left out here would let stale findings be reused)."""
         return (self.documents_modules, self.documents_raises, self.stars,
+                self.documents_context_yields,
                 self.generators_under_returns, self.documents_attributes,
                 self.attributes_beside_args)
 
@@ -893,6 +849,21 @@ class HouseStyle:
             if counts["returns"] + counts["yields"] >= MODULES_SEEN:
                 return counts["returns"] > counts["yields"]
         return False
+
+    def omits_returns(self, name: str, alternative_constructor: bool) -> bool:
+        """Whether the project's sectioned docstrings of methods of a name (or of its
+        ``from_*`` classmethods) omit Returns: at least ``RAISES_SEEN`` seen at the widest
+        level, at most ``RAISES_SHARE`` with one (peft's ``get_delta_weight``: 2 of 29)."""
+        evidence = self._level(len(self._levels) - 1) if self._levels else Evidence()
+        return any(evidence.named_returns[key] >= RAISES_SEEN and
+                   evidence.named_returns_given[key] <= RAISES_SHARE * evidence.named_returns[key]
+                   for key in (name, "from_*" if alternative_constructor else name))
+
+    @functools.cached_property
+    def documents_context_yields(self) -> bool:
+        """Whether a ``@contextmanager`` is asked for Yields (False: fewer than
+        ``RAISES_SHARE`` of at least ``RAISES_SEEN`` documented ones have it)."""
+        return self._share(lambda e: e.context_yields, RAISES_SEEN, RAISES_SHARE)
 
     @functools.cached_property
     def stars(self) -> bool:
