@@ -40,6 +40,9 @@ DEFAULTS_RE = re.compile(r"\bDefaults to\s+(`?)")
 _TYPE_DEFAULTS_RE = re.compile(r"\bdefaults? to\s+(`?)", re.I)
 #: Another way of mentioning a default (``default: 1``, ``(default 1)``): not learned from.
 _OTHER_DEFAULT_RE = re.compile(r"\bdefaults?\b", re.I)
+#: Code in single backticks (Markdown's `x`), not reST's double ones.
+_SINGLE_TICKS_RE = re.compile(r"(?<!`)`[^`\n]+`(?!`)")
+_DOUBLE_TICKS_RE = re.compile(r"(?<!`)``[^`\n]+``(?!`)")
 #: An ``optional`` marker in an entry's type (``int, optional``, ```int`, *optional*``).
 _MARKER_RE = re.compile(r",\s*(\*?optional\*?)\s*(?:,|\Z)")
 #: Below this share of documented raising functions a project is taken not to document
@@ -65,7 +68,7 @@ _T = TypeVar("_T")
 
 #: Evidence's counters other than ``headings`` (summed, stored and read back alike).
 _COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header", "defaults",
-             "default_ticks", "markers", "raises", "modules", "stars", "constructors",
+             "default_ticks", "markers", "raises", "modules", "stars", "constructors", "code_ticks",
              "generators", "attributes", "methods", "documented_methods", "exceptions",
              "attributes_beside_args", "context_yields", "named_returns", "named_returns_given")
 
@@ -157,6 +160,8 @@ class Evidence:
         exceptions: How Raises entries write the exception (``EXCEPTION_MARKUPS``).
         methods: How many methods of each public name classes define.
         documented_methods: How many of those have a docstring.
+        code_ticks: Whether docstrings write code in reST's double backticks (True) or
+            in Markdown's single ones (False).
         context_yields: Whether a documented ``@contextmanager`` giving a value has a
             Yields section.
         named_returns: How many methods of each public name (and ``from_*`` for the
@@ -184,6 +189,7 @@ class Evidence:
     exceptions: Counter[str] = field(default_factory=Counter)
     methods: Counter[str] = field(default_factory=Counter)
     documented_methods: Counter[str] = field(default_factory=Counter)
+    code_ticks: Counter[bool] = field(default_factory=Counter)
     context_yields: Counter[bool] = field(default_factory=Counter)
     named_returns: Counter[str] = field(default_factory=Counter)
     named_returns_given: Counter[str] = field(default_factory=Counter)
@@ -199,6 +205,10 @@ class Evidence:
             raises: Whether its function has a ``raise`` of its own.
             starred: Names of its ``*args``/``**kwargs`` parameters (without stars).
         """
+        if "``" in value and _DOUBLE_TICKS_RE.search(value):  # not a Markdown ``` fence
+            self.code_ticks[True] += 1
+        elif _SINGLE_TICKS_RE.search(value):
+            self.code_ticks[False] += 1
         if ":\n" not in value and ":\r" not in value:
             return  # no line ends with a colon: no section heading (most docstrings)
         layout = read_layout(value)
@@ -559,6 +569,50 @@ def module_docstring_below(tree: ast.Module, lines: list[str]) -> bool | None:
     return False if _LICENCE_RE.search(comments) else None
 
 
+def without_none(type_text: str) -> str:
+    """A type's text without its ``None`` alternative (``str | None``, ``Optional[str]``).
+
+    Only a type read whole is changed (backticks around it kept); anything else is
+    returned as it is.
+
+    Args:
+        type_text: The type as written.
+
+    Returns:
+        The type without ``None``, or ``type_text`` unchanged.
+    """
+    ticked = len(type_text) > 2 and type_text[0] == type_text[-1] == "`"
+    inner = type_text[1:-1] if ticked else type_text
+    try:
+        node = ast.parse(inner.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return type_text
+    source = inner.strip()
+
+    def is_none(part: ast.expr) -> bool:
+        return isinstance(part, ast.Constant) and part.value is None
+
+    def members(part: ast.expr) -> list[ast.expr]:
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.BitOr):
+            return [*members(part.left), *members(part.right)]
+        return [part]
+
+    kept: list[ast.expr] = []
+    if isinstance(node, ast.Subscript) and isinstance(node.value, (ast.Name, ast.Attribute)) \
+            and (node.value.attr if isinstance(node.value, ast.Attribute)
+                 else node.value.id) == "Optional":
+        kept = [node.slice]
+    elif isinstance(node, ast.BinOp):
+        parts = members(node)
+        if any(is_none(p) for p in parts):
+            kept = [p for p in parts if not is_none(p)]
+    texts = [ast.get_source_segment(source, part) for part in kept]
+    if not texts or any(text is None for text in texts):
+        return type_text
+    result = " | ".join(text for text in texts if text is not None)
+    return f"`{result}`" if ticked else result
+
+
 def _majority(counts: Counter[_T], default: _T) -> _T:
     """The most frequent value; a tie goes to ``default``, then to the smallest by repr."""
     best = max(counts.values())
@@ -591,6 +645,8 @@ class HouseStyle:
         self._cache: dict[int, Evidence] = {}
         self.types = types
         self._raises = raises
+        #: Names bound to a ``TypeVar``: written as no type (``learning.type_variables``).
+        self.type_vars: frozenset[str] = frozenset()
 
     def _level(self, index: int) -> Evidence:
         if index not in self._cache:
@@ -664,26 +720,61 @@ class HouseStyle:
 
     @functools.cached_property
     def optional_marker(self) -> str:
-        """The marker a defaulted parameter's type carries (``optional``, ``*optional*``)."""
-        return self._learned(lambda e: e.markers, "optional") or "optional"
+        """The marker a defaulted parameter's type carries (``optional``, ``*optional*``).
 
-    def marked(self, type_hint: str | None, has_default: bool, backticks: bool) -> str | None:
+        A spelling, so the file's own or else the project's (not a folder's: peft's
+        ``utils`` holds a port writing ``int, optional`` 15 times beside 12 ``*optional*``,
+        where the project writes ``*optional*`` 81 times to 25).
+        """
+        for evidence in self._own_then_widest():
+            if evidence.markers:
+                return _majority(evidence.markers, "optional")
+        return "optional"
+
+    @functools.cached_property
+    def double_ticks(self) -> bool:
+        """Whether inline code is written in reST's double backticks (``x``): the file's own
+        docstrings decide, else the project's; nothing seen: yes (the tool's own way)."""
+        for evidence in self._own_then_widest():
+            if evidence.code_ticks:
+                return _majority(evidence.code_ticks, True)
+        return True
+
+    def shown(self, annotation: str | None) -> str | None:
+        """An annotation as a docstring may write it: None for a bare type variable
+        (``CallableT`` tells a reader nothing a docstring's type should)."""
+        if annotation is not None and annotation.strip().strip("'\"") in self.type_vars:
+            return None
+        return annotation
+
+    @property
+    def marks_defaults(self) -> bool:
+        """Whether a defaulted parameter's type carries the ``optional`` marker."""
+        return self.defaults in ("marker", "both")
+
+    def marked(self, type_hint: str | None, has_default: bool, backticks: bool,
+               default: str | None = None) -> str | None:
         """A parameter's type with the project's ``optional`` marker, if it writes one.
 
         The marker stays out of the backticks (``(`str`, *optional*)``): the type is
-        returned whole, backticks included, and written as it is.
+        returned whole, backticks included, and written as it is. For a ``None`` default
+        the marker says what ``| None`` would: it is left out (``(`str`, *optional*)``
+        for ``str | None = None``, as such projects write it).
 
         Args:
             type_hint: The type to write, if any (no type: no marker either).
             has_default: Whether the parameter has a default.
             backticks: Whether types are written in backticks where this one goes.
+            default: The default's source text, if known.
 
         Returns:
             The type as it is to be written.
         """
-        if not type_hint or not has_default or self.defaults not in ("marker", "both") or \
+        if not type_hint or not has_default or not self.marks_defaults or \
                 _MARKER_RE.search(type_hint) or type_hint.strip("`* ").endswith("optional"):
             return type_hint
+        if default == "None":
+            type_hint = without_none(type_hint)
         text = f"`{type_hint}`" if backticks and "`" not in type_hint else type_hint
         return f"{text}, {self.optional_marker}"
 
