@@ -16,6 +16,7 @@ from llm_doc_manager.analysis.nodes import (
     FunctionNode,
     child_blocks,
     decorator_names,
+    docstring_expr,
     unparse,
     walk_own,
 )
@@ -83,6 +84,9 @@ class FunctionFacts:
         yields_value: True if some ``yield`` gives a value (not a bare ``yield``).
         unused: Parameters declared unused on purpose (see ``declared_unused``): no
             entry is asked for them or added.
+        returns_waived: The project's practice asks no Returns section of it (see
+            ``docstrings.exempt.asked_sections``): none is asked or added.
+        yields_waived: Likewise for the Yields section.
     """
 
     name: str
@@ -99,6 +103,8 @@ class FunctionFacts:
     class_name: str | None
     yields_value: bool = False
     unused: frozenset[str] = field(default=frozenset())
+    returns_waived: bool = False
+    yields_waived: bool = False
 
     @property
     def documents_yield(self) -> bool:
@@ -110,7 +116,7 @@ class FunctionFacts:
         Returns:
             True when the function yields values.
         """
-        if not self.is_generator:
+        if not self.is_generator or self.yields_waived:
             return False
         if self.yield_type is not None:
             return self.yield_type != "None"
@@ -140,7 +146,8 @@ class FunctionFacts:
         Returns:
             True when a value comes back and the function is not a property.
         """
-        return self.documents_return and not self.is_property and not self.refuses
+        return self.documents_return and not self.is_property and not self.refuses and \
+            not self.returns_waived
 
     @property
     def refuses(self) -> bool:
@@ -886,7 +893,7 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
                         attrs.setdefault(target.attr, annotation)
     # An attribute followed by its own docstring (what Sphinx, griffe and mkdocstrings show)
     # is documented: the class's Attributes section is not asked to say it again.
-    documented = _attribute_docstrings(node)
+    documented = _attribute_docstrings(node) | _bulleted(node)
     public = tuple(AttributeFact(name, ann, sources.get(name)) for name, ann in attrs.items()
                    if not name.startswith("_") and name not in documented)
     defined, dynamic = _defined_names(node)
@@ -914,6 +921,25 @@ def _stored_argument(value: ast.expr | None, params: dict[str, str | None]) -> s
     if isinstance(value, ast.Name) and value.id in params:
         return value.id
     return None
+
+
+# ``- uri (`HfUri`)``, ``* name: text``, ``- `name`: text``: a bullet naming an attribute,
+# then its type in parentheses or a colon (a dash after the name is prose, not a list).
+_BULLET_RE = re.compile(r"^\s*[-*+]\s+`?([A-Za-z_]\w*)`?\s*(?:\(|:)")
+
+
+def _bulleted(node: ast.ClassDef) -> set[str]:
+    """Names a class docstring lists as bullets (``- uri (`HfUri`)``, ``* name: text``).
+
+    A list of the attributes in the docstring's prose documents them as an Attributes
+    section would (huggingface_hub's ``BucketUrl``): what the reader is told is there.
+    """
+    expr = docstring_expr(node.body)
+    if expr is None:
+        return set()
+    value = str(expr.value.value)  # type: ignore[attr-defined]  # a str, checked
+    return {match.group(1) for line in value.splitlines()
+            if (match := _BULLET_RE.match(line)) is not None}
 
 
 def _attribute_docstrings(node: ast.ClassDef) -> set[str]:

@@ -493,6 +493,10 @@ class Overrides:
             ``nn.Module``) and whose name the project rarely or never documents.
         families: The file's undocumented top-level functions and classes that belong to
             a family its package leaves undocumented (Reason.PROJECT_FAMILY).
+        siblings: Per class, its undocumented methods of a name (or a name family,
+            ``reset_<x>_parameters``) that at least ``FAMILY_MIN`` classes of the package
+            define without a project base covering it, fewer than a quarter documented
+            (Reason.SIBLINGS: a duck-typed interface documented once, if at all).
         package_init: Whether the file is a package's ``__init__.py`` without a module
             docstring, in a package that leaves them undocumented (Reason.PACKAGE_INIT).
     """
@@ -501,12 +505,14 @@ class Overrides:
     hooks: Mapping[str, frozenset[str]] = field(default_factory=dict)
     families: frozenset[str] = frozenset()
     package_init: bool = False
+    siblings: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def key(self) -> bytes:
         """These facts as bytes: what a file's result depends on from other files."""
         return json.dumps([{k: sorted(v) for k, v in sorted(self.covered.items())},
                            {k: sorted(v) for k, v in sorted(self.hooks.items())},
-                           sorted(self.families), self.package_init],
+                           sorted(self.families), self.package_init,
+                           {k: sorted(v) for k, v in sorted(self.siblings.items())}],
                           separators=(",", ":")).encode()
 
 
@@ -516,6 +522,8 @@ class _Package:
     def __init__(self, path: Path | None, hierarchy: Hierarchy) -> None:
         self._path = path
         self._hierarchy = hierarchy
+        self._methods: dict[str, dict[tuple[Path, str], bool]] | None = None
+        self._all_methods: dict[str, dict[tuple[Path, str], bool]] | None = None
 
     def files(self) -> list[tuple[Path, ModuleFacts]]:
         """The package's files and their facts."""
@@ -569,6 +577,43 @@ class _Package:
                     members[key][(file, qualname)] = cls.documented
         return members
 
+    def methods(self, roots: bool = True) -> dict[str, dict[tuple[Path, str], bool]]:
+        """Each public method name (and name pattern, ``method_patterns``) of the package's
+        classes: the classes defining it, and whether each documents it.
+
+        With ``roots``, a class whose base (by its last name) is a class of the package
+        defining the same method is left out: it overrides it, and the base carries the
+        family's count. Without, every definition counts (``rarely_documented``'s count,
+        over the whole package rather than a sample of the project).
+
+        Args:
+            roots: Count only the classes that do not override a package base's method.
+
+        Returns:
+            Per name or pattern, the classes (file and qualname) and their documentation.
+        """
+        if self._methods is None or self._all_methods is None:
+            self._methods, self._all_methods = {}, {}
+            definers: dict[str, set[str]] = {}
+            for _, facts in self.files():
+                for cls in facts.classes.values():
+                    for name in cls.methods:
+                        definers.setdefault(name, set()).add(cls.name)
+            for file, facts in self.files():
+                for qualname, cls in facts.classes.items():
+                    bases = {dotted.rpartition(".")[2] for dotted in cls.bases}
+                    for name, documented in cls.methods.items():
+                        if private_name(name) or magic_name(name):
+                            continue
+                        self._all_methods.setdefault(name, {})[(file, qualname)] = documented
+                        if bases & definers[name]:
+                            continue
+                        for key in (name, *method_patterns(name)):
+                            members = self._methods.setdefault(key, {})
+                            members[(file, qualname)] = \
+                                members.get((file, qualname), False) or documented
+        return self._methods if roots else self._all_methods
+
     def _facts(self, file: Path) -> ModuleFacts:
         return next(facts for path, facts in self.files() if path == file)
 
@@ -576,6 +621,38 @@ class _Package:
         """The package's ``__init__.py`` files with code, and whether each has a docstring."""
         return {(file, ""): facts.module for file, facts in self.files()
                 if file.name == "__init__.py" and facts.module is not None}
+
+
+def method_patterns(name: str) -> list[str]:
+    """The name families a method name belongs to: one inner snake_case word made a
+    wildcard (``reset_*_parameters`` of ``reset_wave_parameters``; a per-plugin token).
+
+    The first and last words stay: ``get_*`` alone would join every getter.
+
+    Args:
+        name: A method's name.
+
+    Returns:
+        The patterns (none for fewer than three words).
+    """
+    words = name.split("_")
+    if len(words) < 3 or not all(words):
+        return []
+    return ["_".join([*words[:i], "*", *words[i + 1:]]) for i in range(1, len(words) - 1)]
+
+
+def _siblings(cls: ClassFacts, inherited: frozenset[str], package: _Package) -> frozenset[str]:
+    """A class's undocumented methods whose name (or name family) the package's classes
+    mostly leave undocumented, no project base covering it (``Overrides.siblings``)."""
+    found = set()
+    for name, documented in cls.methods.items():
+        if documented or name in inherited or private_name(name) or magic_name(name):
+            continue
+        counted = package.methods()
+        if any(left_undocumented(counted.get(key, {}).values())
+               for key in (name, *method_patterns(name))):
+            found.add(name)
+    return frozenset(found)
 
 
 def _families(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
@@ -622,12 +699,19 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
     """
     covered: dict[str, frozenset[str]] = {}
     hooks: dict[str, frozenset[str]] = {}
+    siblings: dict[str, frozenset[str]] = {}
     package = _Package(path, hierarchy)
     for qualname, cls in facts.classes.items():
         names = {name for name in cls.methods if not magic_name(name)}
-        if not names or not cls.bases:
+        if not names:
             continue
-        inherited, external = hierarchy.family(path, facts, cls)
+        inherited, external = hierarchy.family(path, facts, cls) if cls.bases else \
+            (frozenset(), False)
+        alike = _siblings(cls, inherited, package)
+        if not cls.bases:
+            if alike:
+                siblings[qualname] = alike
+            continue
         if names & inherited:
             covered[qualname] = frozenset(names & inherited)
         libraries = hierarchy.library_bases(path, facts, cls) if external else set()
@@ -636,6 +720,14 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
                  (libraries and package.never_documented(name, libraries)))}
         if hook:
             hooks[qualname] = frozenset(hook)
+        # The same rule counted over the whole package (not a sample of the project), as a
+        # sibling family: a property among them is still asked (see ``Reason.SIBLINGS``).
+        counted = package.methods(roots=False)
+        alike |= {name for name in names - inherited - hook if external and
+                  not cls.methods[name] and left_undocumented(counted.get(name, {}).values())}
+        if alike:
+            siblings[qualname] = alike
     package_init = path is not None and path.name == "__init__.py" and \
         facts.module is False and left_undocumented(package.inits().values())
-    return Overrides(covered, hooks, _families(facts, path, hierarchy, package), package_init)
+    return Overrides(covered, hooks, _families(facts, path, hierarchy, package), package_init,
+                     siblings)

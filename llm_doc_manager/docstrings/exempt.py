@@ -76,10 +76,12 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from llm_doc_manager.analysis.facts import FunctionFacts
 from llm_doc_manager.analysis.nodes import (
     Definition,
     DefNode,
@@ -109,6 +111,9 @@ from llm_doc_manager.docstrings.bases import (
 from llm_doc_manager.docstrings.layout import EDITABLE, Layout, read_layout
 from llm_doc_manager.docstrings.parse import parse_layout
 from llm_doc_manager.docstrings.sections import Section
+
+if TYPE_CHECKING:
+    from llm_doc_manager.docstrings.conventions import HouseStyle
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,7 @@ class Reason(str, Enum):
     MAGIC = "a __dunder__ method (its name says what it does)"
     OVERRIDE = "overrides a base class's method (documented there, or asked of the base)"
     FRAMEWORK_HOOK = "overrides a library's method the project rarely documents (forward)"
+    SIBLINGS = "a method name (or name family) its package's classes rarely document"
     LISTED = "a property the class docstring lists under Attributes"
     ASSIGNED = "its docstring is assigned (__doc__ = ...)"
     NO_MODULE_DOCS = "the project writes no module docstrings"
@@ -159,7 +165,8 @@ class Reason(str, Enum):
     VENDORED = "in a file whose header says it comes from another project"
     CLI_CALLBACK = "a command line group's callback with an empty body (declares options)"
 
-__all__ = ["FAMILY_MIN", "FAMILY_SHARE", "Exemptions", "Reason", "Scope", "cli_command",
+__all__ = ["FAMILY_MIN", "FAMILY_SHARE", "Exemptions", "Reason", "Scope", "asked_sections",
+           "cli_command",
            "delegates", "documents_constructor", "empty_on_purpose", "family_word",
            "undocumented_families", "vendored"]
 
@@ -452,6 +459,44 @@ def delegates(node: DefNode) -> bool:
     return not _own(value.value, first) and _in_sight(value.value)
 
 
+def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                   house: HouseStyle) -> FunctionFacts:
+    """A function's facts with the Returns/Yields sections its project never writes waived.
+
+    The one rule ``validate`` (LD321, LD331) and ``generate`` share. Waived only where the
+    docstring has no such section (one a person wrote is kept and checked):
+
+    * Yields of a ``@contextmanager``/``@asynccontextmanager`` when fewer than a quarter of
+      at least 5 such sectioned docstrings (the file's, else the project's) have one
+      (huggingface_hub: 0 of its documented context managers; the ``with ... as`` value
+      is said in the summary);
+    * Returns of a method whose name's sectioned docstrings in the project (at least 5)
+      carry one in at most a quarter (peft's ``get_delta_weight``: 2 of 29), and of a
+      ``from_*`` classmethod when the project's documented ``from_*`` classmethods do so.
+
+    Args:
+        facts: What the code says.
+        node: The function.
+        house: The project's conventions.
+
+    Returns:
+        The facts, with ``returns_waived``/``yields_waived`` set where they apply.
+    """
+    expr = docstring_expr(node.body)
+    layout = read_layout(str(expr.value.value)) if expr is not None else None  # type: ignore[attr-defined]
+    names = set(decorator_names(node))
+    waive_yields = facts.documents_yield and \
+        bool({"contextmanager", "asynccontextmanager"} & names) and \
+        (layout is None or layout.block(Section.YIELDS) is None) and \
+        not house.documents_context_yields
+    waive_returns = facts.needs_returns and facts.class_name is not None and \
+        (layout is None or layout.block(Section.RETURNS) is None) and \
+        house.omits_returns(node.name, node.name.startswith("from_") and "classmethod" in names)
+    if not (waive_yields or waive_returns):
+        return facts
+    return replace(facts, returns_waived=waive_returns, yields_waived=waive_yields)
+
+
 class Exemptions:
     """The exemptions of one file, asked by ``generate --all`` and ``validate``.
 
@@ -561,6 +606,10 @@ class Exemptions:
                 return Reason.OVERRIDE
             if node.name in self._overrides().hooks.get(family, ()):
                 return Reason.FRAMEWORK_HOOK
+            # A property is what an object holds, not an interface's verb: still asked.
+            if node.name in self._overrides().siblings.get(family, ()) and \
+                    not _PROPERTIES & set(decorator_names(node)):
+                return Reason.SIBLINGS
             if cls is not None and _PROPERTIES & set(decorator_names(node)) and \
                     node.name in _listed_attributes(cls):
                 return Reason.LISTED

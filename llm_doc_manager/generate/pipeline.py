@@ -56,7 +56,7 @@ from llm_doc_manager.docstrings import (
     render_text,
     to_literal,
 )
-from llm_doc_manager.docstrings.exempt import Exemptions
+from llm_doc_manager.docstrings.exempt import Exemptions, asked_sections
 from llm_doc_manager.docstrings.learning import Learning
 from llm_doc_manager.docstrings.merge import house_defaults, merge
 from llm_doc_manager.docstrings.sync import EntryChanges, conventions, sync, sync_counted
@@ -241,7 +241,8 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
                 facts = class_facts(node)
                 shown = shower.for_class(node) if shower is not None else shown
             else:
-                facts = function_facts(node, target.class_name, source.text)
+                facts = asked_sections(function_facts(node, target.class_name, source.text),
+                                       node, parsed.house)
                 shown = shower.for_function(node) if shower is not None else shown
         request = DocRequest(target.kind, source.path, target.qualname, target.line,
                              shown.code, facts, existing_text, shown.context, options.rewrite,

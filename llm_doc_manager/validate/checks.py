@@ -70,7 +70,7 @@ from llm_doc_manager.docstrings import (
 )
 from llm_doc_manager.docstrings.bases import Overrides
 from llm_doc_manager.docstrings.conventions import Evidence, house_style
-from llm_doc_manager.docstrings.exempt import Exemptions, Scope, cli_command
+from llm_doc_manager.docstrings.exempt import Exemptions, Scope, asked_sections, cli_command
 from llm_doc_manager.docstrings.layout import heading_problems
 from llm_doc_manager.docstrings.parse import parse_layout
 from llm_doc_manager.docstrings.sync import (
@@ -367,8 +367,9 @@ class _FileChecker:
         parsed = doc.parsed
         if not parsed.google or malformed or (self.options.skip_short and _is_short(parsed)):
             return  # a malformed docstring cannot be compared with the code: LD362/365 say so
-        facts = replace(function_facts(node, class_name),
-                        unused=declared_unused(node, self.lines))
+        facts = asked_sections(replace(function_facts(node, class_name),
+                                       unused=declared_unused(node, self.lines)),
+                               node, self.house)
         # An exempt definition's docstring (a private helper's) is checked within the
         # sections it has: no section is asked of it (generate adds none either).
         self.args(doc, facts, qualname, whole)

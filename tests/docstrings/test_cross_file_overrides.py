@@ -202,8 +202,11 @@ def test_generate_in_worker_processes_follows_the_same_rule(tmp_path: Path,
     (tmp_path / "pkg" / "__init__.py").write_text('"""Pkg."""\n')
     (tmp_path / "pkg" / "base.py").write_text(BASE)
     children = [tmp_path / "pkg" / f"child{n}.py" for n in range(20)]
-    for child in children:
-        child.write_text(CHILD)
+    # Each its own method name: 20 classes sharing an undocumented ``scale`` would be a
+    # sibling family (Reason.SIBLINGS), asked no docstring.
+    for n, child in enumerate(children):
+        child.write_text(CHILD.replace("scale", f"scale{n}"))
     done = llm_doc("generate", "--all", "--provider", "static", "--jobs", "2", "--yes", "pkg")
     assert done.returncode == 0, done.stderr
-    assert all(child.read_text() == EXPECTED for child in children)
+    assert all(child.read_text() == EXPECTED.replace("scale", f"scale{n}")
+               for n, child in enumerate(children))
