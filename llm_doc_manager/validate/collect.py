@@ -104,8 +104,13 @@ def _learned(files: list[Path], settings: Settings, learning: Learning
         folder = path.absolute().parent
         root = learning.root(folder)
         project = learning.project(root) if root is not None else learning.folder(folder)
-        choices = HouseStyle((project,)).checked_choices
-        found[path] = project, bytes(b"01"[c] for c in choices)
+        house = HouseStyle((project,))
+        # The method names (and ``from_*``) whose Returns the project omits: LD321 depends
+        # on them (``exempt.asked_sections``), so they key the result too.
+        omitted = ",".join(sorted(name for name in project.named_returns
+                                  if house.omits_returns(name, False)))
+        found[path] = project, bytes(b"01"[c] for c in house.checked_choices) + \
+            b"\0" + omitted.encode()
     return found
 
 

@@ -186,3 +186,20 @@ def test_attributes_listed_as_bullets_are_documented(tmp_path: Path, llm_doc: Ru
     written = _generated(root, "buckets.py", llm_doc)
     assert "endpoint" in written.split('"""')[3]  # the one unlisted field is added
     assert written.split('"""')[3].count("uri") == 1
+
+
+def test_a_cached_result_follows_the_projects_returns_practice(tmp_path: Path,
+                                                               llm_doc: Run) -> None:
+    """The result cache is keyed by the names whose Returns the project omits: when the
+    other files start writing Returns, the unchanged file is checked again."""
+    root = _project(tmp_path / "p", {"layers.py": _layers("get_delta_weight", 0),
+                                     "target.py": TARGET})
+
+    def cached() -> set[tuple[str, str]]:
+        done = llm_doc("validate", "--all", "--format", "json", "pkg", cwd=root)
+        assert done.returncode in (0, 1), done.stderr
+        return {(f["code"], f["message"]) for f in json.loads(done.stdout)}
+
+    assert _DELTA not in cached()
+    (root / "pkg" / "layers.py").write_text(_layers("get_delta_weight", 5))
+    assert _DELTA in cached()
