@@ -58,6 +58,7 @@ class Ref:
     Attributes:
         path: The file, relative to the input's root (``/``-separated).
         qualname: The name inside its module (``C.m``, ``f.<locals>.g``).
+        ordinal: It is the n-th definition of that name in the file (1 for the first).
     """
 
     path: str
@@ -298,8 +299,9 @@ def collect(root: Path, exclude: Sequence[str] = (), history: int = 5,
         graph.resolve()
         refs = _all_refs(graph, keys)
         paths = {key: report.path for key, report in keys.items()}
+        calls = _calls(graph, refs, paths)
         for key, report in keys.items():
-            _fill(report, found[report.path], graph, key, refs, paths)
+            _fill(report, found[report.path], graph, key, refs, paths, calls)
     project.skipped += [(_relative(p.path, root), f"line {p.line}: {p.message}" if p.line
                          else p.message) for p in problems]
     project.files.sort(key=lambda f: f.path)
@@ -355,9 +357,48 @@ def _all_refs(graph: CallGraph, keys: dict[str, FileReport]) -> dict[DefKey, Ref
     return refs
 
 
+#: Inferred candidates one call site may have and still be listed: a site offering more
+#: (``x.close()`` with every ``close`` of the project) says little of any one of them, and
+#: listing them all made the standard library's report several times slower (``calls``
+#: shows them).
+INFERRED_CAP = 3
+
+_Calls = dict[DefKey, list[tuple[DefKey | None, Call]]]
+
+
+def _calls(graph: CallGraph, refs: dict[DefKey, Ref], paths: dict[str, str]
+           ) -> tuple[_Calls, _Calls]:
+    """Every definition's calls in and out, from one pass over what each one calls.
+
+    Returns:
+        Incoming (by callee: caller, call) and outgoing (by caller: callee, call), each in
+        the order of the call sites; inferred candidates only from sites with at most
+        ``INFERRED_CAP`` of them.
+    """
+    incoming: _Calls = {}
+    outgoing: _Calls = {}
+    owners = [(path, -1) for path in paths] + list(refs)
+    for owner in owners:
+        found = graph.outgoing(owner, inferred=True)
+        per_site = Counter((c.path, c.site.line, c.site.col) for c in found
+                           if c.resolution == "inferred")
+        for call in found:
+            if call.callee is None or call.resolution not in ("resolved", "inferred") or (
+                    call.resolution == "inferred"
+                    and per_site[(call.path, call.site.line, call.site.col)] > INFERRED_CAP):
+                continue
+            if owner[1] >= 0:
+                outgoing.setdefault(owner, []).append((call.callee, call))
+            incoming.setdefault(graph.canonical(call.callee), []).append((call.caller, call))
+    for calls in incoming.values():  # by place, as ``CallGraph.incoming`` gives them
+        calls.sort(key=lambda c: (paths.get(c[1].path, c[1].path), c[1].site.line,
+                                  c[1].site.col))
+    return incoming, outgoing
+
+
 def _fill(report: FileReport, found: dict[tuple[int, str], tuple[int, str | None, FactsOf]],
-          graph: CallGraph, key: str, refs: dict[DefKey, Ref], paths: dict[str, str]
-          ) -> None:
+          graph: CallGraph, key: str, refs: dict[DefKey, Ref], paths: dict[str, str],
+          calls: tuple[_Calls, _Calls]) -> None:
     """Add a file's definitions (stubs counted on their implementation), with their
     complexity, docstrings and calls."""
     stubs = Counter(graph.canonical((key, n)) for n, d in enumerate(graph.files[key].defs)
@@ -367,10 +408,8 @@ def _fill(report: FileReport, found: dict[tuple[int, str], tuple[int, str | None
         if ref is None:
             continue
         score, docstring, facts = found[(definition.line, definition.name)]
-        incoming = _links(graph, ((c.caller, c) for c in graph.incoming((key, number))),
-                          refs, paths)
-        outgoing = _links(graph, ((c.callee, c) for c in graph.outgoing((key, number))
-                                  if c.callee is not None), refs, paths)
+        incoming = _links(graph, calls[0].get((key, number), ()), refs, paths)
+        outgoing = _links(graph, calls[1].get((key, number), ()), refs, paths)
         own = stubs[(key, number)] - ("overload" in definition.decorators)
         report.items.append(Item(
             definition.qualname, definition.kind, definition.line, definition.end_line,
