@@ -368,12 +368,13 @@ _Calls = dict[DefKey, list[tuple[DefKey | None, Call]]]
 
 def _calls(graph: CallGraph, refs: dict[DefKey, Ref], paths: dict[str, str]
            ) -> tuple[_Calls, _Calls]:
-    """Every definition's calls in and out, from one pass over what each one calls.
+    """Inferred calls in, and calls out, of every definition from one pass over what each
+    calls (asking each method's inferred callers costs as many passes as methods).
 
     Returns:
-        Incoming (by callee: caller, call) and outgoing (by caller: callee, call), each in
-        the order of the call sites; inferred candidates only from sites with at most
-        ``INFERRED_CAP`` of them.
+        Incoming inferred calls (by callee: caller, call) and outgoing calls, resolved and
+        inferred, in the order of their sites (by caller: callee, call); inferred ones only
+        from sites with at most ``INFERRED_CAP`` candidates.
     """
     incoming: _Calls = {}
     outgoing: _Calls = {}
@@ -389,10 +390,9 @@ def _calls(graph: CallGraph, refs: dict[DefKey, Ref], paths: dict[str, str]
                 continue
             if owner[1] >= 0:
                 outgoing.setdefault(owner, []).append((call.callee, call))
-            incoming.setdefault(graph.canonical(call.callee), []).append((call.caller, call))
-    for calls in incoming.values():  # by place, as ``CallGraph.incoming`` gives them
-        calls.sort(key=lambda c: (paths.get(c[1].path, c[1].path), c[1].site.line,
-                                  c[1].site.col))
+            if call.resolution == "inferred":
+                incoming.setdefault(graph.canonical(call.callee), []).append(
+                    (call.caller, call))
     return incoming, outgoing
 
 
@@ -408,8 +408,14 @@ def _fill(report: FileReport, found: dict[tuple[int, str], tuple[int, str | None
         if ref is None:
             continue
         score, docstring, facts = found[(definition.line, definition.name)]
-        incoming = _links(graph, calls[0].get((key, number), ()), refs, paths)
-        outgoing = _links(graph, calls[1].get((key, number), ()), refs, paths)
+        # Resolved calls as the graph gives them (a class's instantiations are its
+        # callers), the inferred ones of the single pass, by place.
+        into = [(c.caller, c) for c in graph.incoming((key, number), inferred=False)
+                if c.resolution == "resolved"] + calls[0].get((key, number), [])
+        into.sort(key=lambda c: (paths.get(c[1].path, c[1].path), c[1].site.line,
+                                 c[1].site.col))
+        incoming = _links(graph, into, refs, paths)
+        outgoing = _links(graph, calls[1].get((key, number), []), refs, paths)
         own = stubs[(key, number)] - ("overload" in definition.decorators)
         report.items.append(Item(
             definition.qualname, definition.kind, definition.line, definition.end_line,
