@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -127,6 +128,27 @@ def _file_problem(path: Path) -> str | None:
         if problem is not None:
             return problem
     return None
+
+
+def stored_object(text: str, keys: frozenset[str]) -> dict[str, object] | None:
+    """A JSON object read back from a store row, when it has exactly ``keys`` (else None).
+
+    Rows come from cache files a repository may have written: text that is no JSON, is
+    nested too deep, or has other keys is a miss, never an error. The values are the
+    caller's to check.
+
+    Args:
+        text: The stored text.
+        keys: The keys the object must have, no more, no fewer.
+
+    Returns:
+        The object, or None.
+    """
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return data if type(data) is dict and set(data) == keys else None
 
 
 def remove_database(path: Path) -> None:

@@ -40,6 +40,7 @@ from llm_doc_manager.analysis.nodes import (
     private_module,
     private_name,
 )
+from llm_doc_manager.store import stored_object
 
 #: Classes one family walk visits at most (bases of bases; a cycle of names ends sooner).
 MAX_CLASSES = 64
@@ -129,12 +130,8 @@ class ModuleFacts:
         Returns:
             The facts, or None.
         """
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):
-            return None
-        if type(data) is not dict or set(data) != {"imports", "classes", "functions", "module"} \
-                or type(data["imports"]) is not dict or type(data["classes"]) is not dict \
+        data = stored_object(text, frozenset({"imports", "classes", "functions", "module"}))
+        if data is None or type(data["imports"]) is not dict or type(data["classes"]) is not dict \
                 or type(data["functions"]) is not dict or \
                 not all(type(d) is bool for d in data["functions"].values()) or \
                 not (data["module"] is None or type(data["module"]) is bool):

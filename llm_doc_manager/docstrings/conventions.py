@@ -31,6 +31,7 @@ from llm_doc_manager.analysis.nodes import decorator_names, docstring_expr, init
 from llm_doc_manager.config import CONVENTIONS_CHOICES, TYPES_CHOICES
 from llm_doc_manager.docstrings.layout import Entry, Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
+from llm_doc_manager.store import stored_object
 
 _CODING_RE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 _LICENCE_RE = re.compile(r"copyright|licen[cs]e|spdx-", re.I)
@@ -356,11 +357,8 @@ class Evidence:
         Returns:
             The counts, or None.
         """
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):
-            return None
-        if type(data) is not dict or set(data) != {"headings", *_COUNTERS}:
+        data = stored_object(text, frozenset({"headings", *_COUNTERS}))
+        if data is None:
             return None
         evidence = cls()
         headings = data["headings"]
