@@ -790,7 +790,8 @@ def _consumes(call: ast.Call) -> bool:
 
 
 def function_facts(node: FunctionNode, class_name: str | None,
-                   source: str | None = None) -> FunctionFacts:
+                   source: str | None = None,
+                   lines: Sequence[str] | None = None) -> FunctionFacts:
     """Read the documentation facts of a function.
 
     Args:
@@ -798,6 +799,8 @@ def function_facts(node: FunctionNode, class_name: str | None,
         class_name: The enclosing class, when the function is a method.
         source: The module's text, for the conditions of raises as the source writes them
             (without it they are ``ast.unparse``'s spelling).
+        lines: The module's lines, when the caller has them split already (else split
+            from ``source``), for the arguments a comment declares unused.
 
     Returns:
         Parameters, return and yield behaviour, raises and decorators' meaning.
@@ -848,7 +851,8 @@ def function_facts(node: FunctionNode, class_name: str | None,
         raises=_raises(node, source),
         class_name=class_name,
         yields_value=yields_value,
-        unused=frozenset() if source is None else declared_unused(node, source.splitlines()),
+        unused=declared_unused(node, lines) if lines is not None else
+        frozenset() if source is None else declared_unused(node, source.splitlines()),
     )
 
 

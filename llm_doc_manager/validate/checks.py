@@ -12,7 +12,7 @@ import ast
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from llm_doc_manager.analysis import (
@@ -25,7 +25,6 @@ from llm_doc_manager.analysis import (
     iter_defs,
     parse_source,
 )
-from llm_doc_manager.analysis.facts import declared_unused
 from llm_doc_manager.analysis.markers import Kind, scan_markers
 from llm_doc_manager.analysis.targets import Target, resolve
 from llm_doc_manager.codes import (
@@ -367,9 +366,8 @@ class _FileChecker:
         parsed = doc.parsed
         if not parsed.google or malformed or (self.options.skip_short and _is_short(parsed)):
             return  # a malformed docstring cannot be compared with the code: LD362/365 say so
-        facts = asked_sections(replace(function_facts(node, class_name),
-                                       unused=declared_unused(node, self.lines)),
-                               node, self.house)
+        facts = asked_sections(function_facts(node, class_name, lines=self.lines), node,
+                               self.house)
         # An exempt definition's docstring (a private helper's) is checked within the
         # sections it has: no section is asked of it (generate adds none either).
         self.args(doc, facts, qualname, whole)
