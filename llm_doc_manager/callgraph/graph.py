@@ -27,13 +27,42 @@ from llm_doc_manager.callgraph.resolve import (
     Resolver,
     implementation_of,
 )
-from llm_doc_manager.callgraph.symbols import SITE_REF, SUPER, Definition, ModuleIndex, Site
+from llm_doc_manager.callgraph.symbols import (
+    CALL,
+    FROM,
+    GETATTR,
+    INSTANCE,
+    MODULE,
+    OPAQUE,
+    RESULT,
+    SITE_REF,
+    SUPER,
+    VALUE,
+    Binding,
+    Definition,
+    ModuleIndex,
+    Site,
+)
 
 #: What every class inherits from ``object``: ``super().__init__()`` with no project class
 #: after it runs ``object``'s.
 _OBJECT_NAMES = frozenset(dir(object))
 #: Edge statuses that say for sure what runs: the ones the callees-first order follows.
 _CERTAIN = frozenset({RESOLVED, DISPATCH, READ})
+#: By-name candidates listed per call site (queries' ``cap``; 0 lists all): a receiver of
+#: unknown type calling ``close`` says little of which of the project's ``close`` runs, so
+#: the best-evidenced few are listed and the rest counted (the report lists at most 3 too).
+CANDIDATE_CAP = 3
+#: Receiver evidence for a by-name candidate, strongest first (the rank adds them up).
+_EVIDENCE = (
+    (8, "the receiver is bound from its class"),
+    (6, "the receiver is named like its class"),
+    (4, "its class is imported here"),
+    (3, "the receiver's name is part of its class's"),
+    (2, "same module"),
+    (2, "its module is imported here"),
+    (1, "same package"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +78,8 @@ class Call:
         how: ``"call"``, ``"property"`` (a property read), ``"reference"`` (``partial(f)``)
             or ``"instantiation"`` (a class called: its ``__init__`` is another call).
         reason: Why an inferred or unresolved call is not resolved.
+        rank: The candidate's place among its site's by-name candidates (0 first).
+        more: By-name candidates of the site left out by the cap.
     """
 
     caller: DefKey | None
@@ -58,6 +89,8 @@ class Call:
     resolution: str
     how: str
     reason: str = ""
+    rank: int = 0
+    more: int = 0
 
 
 class CallGraph:
@@ -79,6 +112,8 @@ class CallGraph:
         self._mro: dict[DefKey, tuple[tuple[DefKey, ...], bool, frozenset[str]]] = {}
         self._subclasses: dict[DefKey, list[DefKey]] | None = None
         self._next: dict[tuple[str, int], tuple[list[DefKey], str] | None] = {}
+        self._ranks: dict[tuple[str, int], list[tuple[DefKey, str]]] = {}
+        self._imports: dict[str, tuple[frozenset[DefKey], frozenset[str]]] = {}
 
     # -- files -----------------------------------------------------------------------------
 
@@ -95,6 +130,8 @@ class CallGraph:
         old = self.files.get(path)
         if old is not None:
             self._forget(path, old)
+        self._ranks.clear()  # ranks read other files' names and imports
+        self._imports.clear()
         self.files[path] = index
         self._digests[path] = digest
         self._learn(path, index)
@@ -112,6 +149,8 @@ class CallGraph:
         if old is None:
             return
         self._forget(path, old)
+        self._ranks.clear()
+        self._imports.clear()
         self._digests.pop(path, None)
         self._faces.pop(path, None)
         self._invalidate(path, old.module, old.module)
@@ -187,6 +226,7 @@ class CallGraph:
         finally:
             self._subclasses = None
             self._next.clear()
+            self._ranks.clear()
 
     def _resolve_one(self, path: str, properties: set[str]) -> None:
         """Resolve one module's sites and file its edges in the reverse indexes."""
@@ -283,12 +323,15 @@ class CallGraph:
 
     # -- queries ---------------------------------------------------------------------------
 
-    def incoming(self, key: DefKey, inferred: bool = True) -> list[Call]:
+    def incoming(self, key: DefKey, inferred: bool = True, cap: int = CANDIDATE_CAP
+                 ) -> list[Call]:
         """Every call of a definition, sorted by place.
 
         Args:
             key: The definition.
             inferred: Whether to include calls only inferred by name or by override.
+            cap: A by-name call is its caller only when the definition is among the call
+                site's ``cap`` best-ranked candidates (0: any candidate).
 
         Returns:
             The calls, resolved ones and (when asked) inferred ones with their reason.
@@ -305,16 +348,26 @@ class CallGraph:
             for path, edges in self._by_name.get(definition.name, {}).items():
                 for edge in edges:
                     after = self._super_next(path, edge)
-                    if after is None or key in after[0]:
-                        calls.append(self._call(path, edge, key))
+                    if after is not None or _unranked(self.files[path].sites[edge.site]):
+                        if after is None or key in after[0]:
+                            calls.append(self._call(path, edge, key))
+                        continue
+                    ranked = [k for k, _ in self._ranked(path, edge)]
+                    shown = ranked[:cap] if cap > 0 else ranked
+                    if key in shown:
+                        calls.append(self._candidate(path, edge, ranked, shown.index(key),
+                                                     len(shown)))
         return _unique(calls)
 
-    def outgoing(self, key: DefKey, inferred: bool = True) -> list[Call]:
+    def outgoing(self, key: DefKey, inferred: bool = True, cap: int = CANDIDATE_CAP
+                 ) -> list[Call]:
         """Every call made by a definition's own code (nested definitions excluded).
 
         Args:
             key: The definition (``(path, -1)`` for a module's top-level code).
             inferred: Whether to include candidates inferred by name or by override.
+            cap: By-name candidates listed per call site, best-ranked first (0: all);
+                each says how many were left out (``Call.more``).
 
         Returns:
             The calls, sorted by place.
@@ -338,8 +391,14 @@ class CallGraph:
                 if not candidates:  # no method of that name in the project: not ours
                     calls.append(self._call(path, Edge(edge.site, UNRESOLVED, None, reason),
                                             None))
-                elif inferred:
+                elif inferred and (after is not None
+                                   or _unranked(self.files[path].sites[edge.site])):
                     calls.extend(self._call(path, edge, target) for target in candidates)
+                elif inferred:
+                    ranked = [k for k, _ in self._ranked(path, edge)]
+                    shown = ranked[:cap] if cap > 0 else ranked
+                    calls.extend(self._candidate(path, edge, ranked, place, len(shown))
+                                 for place in range(len(shown)))
                 continue
             if edge.status == MAYBE and not inferred:
                 continue
@@ -369,6 +428,113 @@ class CallGraph:
         if status == MAYBE:
             return Call(caller, callee, path, site, "inferred", how, edge.detail)
         return Call(caller, None, path, site, "unresolved", how, edge.detail)
+
+    def _candidate(self, path: str, edge: Edge, ranked: list[DefKey], place: int,
+                   shown: int) -> Call:
+        """One by-name candidate of a site, with its place and what the cap left out."""
+        call = self._call(path, edge, ranked[place])
+        more = len(ranked) - shown
+        if not more:
+            return Call(call.caller, call.callee, path, call.site, call.resolution, call.how,
+                        call.reason, place)
+        evidence = dict(self._ranked(path, edge))[ranked[place]]
+        note = f"candidate {place + 1} of {len(ranked)} by receiver evidence" + (
+            f" ({evidence})" if evidence else "") + f", +{more} more not listed"
+        return Call(call.caller, call.callee, path, call.site, call.resolution, call.how,
+                    f"{call.reason}; {note}", place, more)
+
+    def _ranked(self, path: str, edge: Edge) -> list[tuple[DefKey, str]]:
+        """A by-name site's candidates, best evidence first, each with its evidence.
+
+        Evidence is what the code says of the receiver (``conn.close()``): the names its
+        bindings are made from (``conn = Connection.open()``), its name against the class's
+        (``connection``, ``conn``), the class or its module imported in the calling module,
+        the same module or package. Ties keep the project's order (path, then position).
+        """
+        memo = (path, edge.site)
+        found = self._ranks.get(memo)
+        if found is None:
+            self._ranks[memo] = found = self._rank(path, edge)
+        return found
+
+    def _rank(self, path: str, edge: Edge) -> list[tuple[DefKey, str]]:
+        site = self.files[path].sites[edge.site]
+        name = edge.detail.partition("\0")[0]
+        receiver = _receiver(site.chain)
+        mentioned = self._mentioned(path, site)
+        classes, modules = self._imported(path)
+        module = self.files[path].module
+        package = module.rpartition(".")[0]
+        scored: list[tuple[int, DefKey, str]] = []
+        for method in sorted(self._methods.get(name, ())):
+            definition = self.definition(method)
+            cls = (method[0], definition.parent)
+            class_name = self.definition(cls).name if definition.parent >= 0 else ""
+            other = self.files[method[0]].module
+            plain = class_name.lower().replace("_", "")
+            facts = (
+                class_name in mentioned,
+                bool(receiver) and receiver == plain,
+                cls in classes,
+                bool(receiver) and receiver != plain and len(receiver) >= 3
+                and (plain.startswith(receiver) or plain.endswith(receiver)),
+                method[0] == path,
+                method[0] != path and method[0] in modules and cls not in classes,
+                method[0] != path and other.rpartition(".")[0] == package,
+            )
+            score = sum(weight for (weight, _), fact in zip(_EVIDENCE, facts, strict=True) if fact)
+            said = ", ".join(text for (_, text), fact in zip(_EVIDENCE, facts, strict=True) if fact)
+            scored.append((-score, method, said))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [(method, said) for _, method, said in scored]
+
+    def _mentioned(self, path: str, site: Site) -> frozenset[str]:
+        """Names the receiver's bindings are made from (``x = Conn.open()``: Conn, open)."""
+        index = self.files[path]
+        chain = site.chain
+        found: list[Binding] = []
+        if len(chain) == 2 and chain[0] not in (SUPER, GETATTR, OPAQUE):
+            scope = site.scope
+            while scope >= 0 and not found:
+                found = index.scopes[scope].bindings.get(chain[0], [])
+                scope = index.scopes[scope].parent
+        elif len(chain) == 3 and chain[0] in ("self", "cls"):
+            cls = self._resolver().enclosing_class(path, site.scope)
+            found = index.class_attrs.get(cls, {}).get(chain[1], []) if cls >= 0 else []
+        names: set[str] = set()
+        for binding in found:
+            if binding.kind in (VALUE, RESULT, INSTANCE) and binding.payload:
+                names.update(str(step) for step in binding.payload[0]  # type: ignore[attr-defined]
+                             if step != CALL)
+        return frozenset(names)
+
+    def _imported(self, path: str) -> tuple[frozenset[DefKey], frozenset[str]]:
+        """The project classes and module paths a module's imports bind (memoised)."""
+        found = self._imports.get(path)
+        if found is not None:
+            return found
+        resolver = self._resolver()
+        classes: set[DefKey] = set()
+        modules: set[str] = set()
+        for scope in self.files[path].scopes:
+            for bindings in scope.bindings.values():
+                for binding in bindings:
+                    if binding.kind == FROM:
+                        values = list(resolver.imported(str(binding.payload[0]),
+                                                        str(binding.payload[1])))
+                    elif binding.kind == MODULE:
+                        target = resolver.module_path(str(binding.payload[0]))
+                        values = [("mod", target)] if target is not None else []
+                    else:
+                        continue
+                    for value in values:
+                        if value[0] == "class":
+                            classes.add((str(value[1]), int(value[2])))  # type: ignore[call-overload]
+                            modules.add(str(value[1]))
+                        elif value[0] == "mod":
+                            modules.add(str(value[1]))
+        self._imports[path] = found = (frozenset(classes), frozenset(modules))
+        return found
 
     def _super_next(self, path: str, edge: Edge) -> tuple[list[DefKey], str] | None:
         """What ``super().name`` may run in a class whose next class its subclasses choose.
@@ -547,7 +713,29 @@ def _unique(calls: Iterable[Call]) -> list[Call]:
         if best is None or rank[call.resolution] < rank[best.resolution]:
             seen[key] = call
     return sorted(seen.values(), key=lambda c: (c.path, c.site.line, c.site.col,
-                                                c.site.name_col, c.callee or ("", -1)))
+                                                c.site.name_col, c.rank, c.callee or ("", -1)))
+
+
+def _unranked(site: Site) -> bool:
+    """Whether a by-name site lists every candidate: ``super().m()`` under a base the code
+    cannot name has no receiver to rank by (any class may come next)."""
+    return site.chain[0] == SUPER
+
+
+def _receiver(chain: tuple[str, ...]) -> str:
+    """The receiver's name in a method call's chain, lowercase without underscores.
+
+    ``conn.close`` gives ``conn``, ``self._conn.close`` ``conn``, ``get_conn().close``
+    ``getconn``; ``self``, ``cls`` and expressions give "".
+    """
+    if len(chain) < 2:
+        return ""
+    name = chain[-2]
+    if name == CALL and len(chain) >= 3:
+        name = chain[-3]
+    if name in (CALL, SUPER, GETATTR, OPAQUE, "self", "cls"):
+        return ""
+    return name.lower().replace("_", "")
 
 
 def _components(nodes: list[DefKey], successors: dict[DefKey, list[DefKey]]

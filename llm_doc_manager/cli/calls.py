@@ -36,6 +36,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                            "one level)")
     what.add_argument("--no-inferred", action="store_true",
                       help="leave out candidates inferred by name or by override")
+    what.add_argument("--candidates", type=_count, default=3, metavar="N",
+                      help="by-name candidates listed per call site, best receiver evidence "
+                           "first; the rest are counted as '+k more' (default 3; 0: all)")
     what.add_argument("--order", action="store_true",
                       help="print every definition of the paths, callees first")
     where = parser.add_argument_group("project")
@@ -167,6 +170,17 @@ def _warn(problem: Any) -> None:
                   f"{problem.message} (not indexed)"), file=sys.stderr)
 
 
+def _count(text: str) -> int:
+    """A count argument: a whole number, 0 or more (argparse says so on a bad one)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return value
+
+
 def _query(args: argparse.Namespace) -> int:
     from llm_doc_manager.callgraph import key_of
 
@@ -175,8 +189,9 @@ def _query(args: argparse.Namespace) -> int:
     graph = project.graph
     both = not (args.incoming or args.outgoing)
     inferred = not args.no_inferred
-    incoming = graph.incoming(key, inferred) if both or args.incoming else []
-    outgoing = graph.outgoing(key, inferred) if both or args.outgoing else []
+    cap = args.candidates
+    incoming = graph.incoming(key, inferred, cap) if both or args.incoming else []
+    outgoing = graph.outgoing(key, inferred, cap) if both or args.outgoing else []
     definition = graph.definition(key)
 
     def shown(path: str) -> str:
@@ -191,7 +206,9 @@ def _query(args: argparse.Namespace) -> int:
                           "resolution": c.resolution} for c in incoming],
             "outgoing": [{"callee": graph.qualname(c.callee) if c.callee else c.site.text,
                           "path": shown(c.path), "line": c.site.line, "col": c.site.col,
-                          "resolution": c.resolution} for c in outgoing],
+                          "resolution": c.resolution,
+                          # Only where the cap left candidates out: the stable shape stays.
+                          **({"more": c.more} if c.more else {})} for c in outgoing],
         }
         print(json.dumps(document, indent=2))
         return 0
@@ -217,16 +234,18 @@ def _label(graph: Any, call: Any, direction: str, shown: Any) -> str:
 
 
 def _walk(graph: Any, calls: list[Any], direction: str, depth: int, path: set[Any],
-          limit: int, inferred: bool, shown: Any, lines: list[tuple[int, str]]) -> None:
+          limit: int, inferred: bool, shown: Any, lines: list[tuple[int, str]],
+          cap: int = 3) -> None:
     """Add calls to ``lines``, and theirs below them until ``limit`` (no loops)."""
     for call in calls:
         other = call.caller if direction == "incoming" else call.callee
         lines.append((depth, _label(graph, call, direction, shown)))
         if other is None or other in path or depth - 1 >= limit:
             continue
-        more = graph.incoming(other, inferred) if direction == "incoming" \
-            else graph.outgoing(other, inferred)
-        _walk(graph, more, direction, depth + 1, path | {other}, limit, inferred, shown, lines)
+        more = graph.incoming(other, inferred, cap) if direction == "incoming" \
+            else graph.outgoing(other, inferred, cap)
+        _walk(graph, more, direction, depth + 1, path | {other}, limit, inferred, shown, lines,
+              cap)
 
 
 def _print_tree(args: argparse.Namespace, graph: Any, key: tuple[str, int], shown: Any,
@@ -240,10 +259,11 @@ def _print_tree(args: argparse.Namespace, graph: Any, key: tuple[str, int], show
     for direction in ("incoming", "outgoing"):
         if not (both or getattr(args, direction)):
             continue
-        top = graph.incoming(key, inferred) if direction == "incoming" \
-            else graph.outgoing(key, inferred)
+        top = graph.incoming(key, inferred, args.candidates) if direction == "incoming" \
+            else graph.outgoing(key, inferred, args.candidates)
         lines.append((1, f"{direction} calls ({len(top)})"))
-        _walk(graph, top, direction, 2, {key}, args.depth, inferred, shown, lines)
+        _walk(graph, top, direction, 2, {key}, args.depth, inferred, shown, lines,
+              args.candidates)
     if use_color(args.color, sys.stdout, os.environ):
         from rich.console import Console
         from rich.markup import escape

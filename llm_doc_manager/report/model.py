@@ -385,8 +385,8 @@ def _calls(graph: CallGraph, refs: dict[DefKey, Ref], paths: dict[str, str]
                            if c.resolution == "inferred")
         for call in found:
             if call.callee is None or call.resolution not in ("resolved", "inferred") or (
-                    call.resolution == "inferred"
-                    and per_site[(call.path, call.site.line, call.site.col)] > INFERRED_CAP):
+                    call.resolution == "inferred" and (call.more > 0  # the graph capped it
+                    or per_site[(call.path, call.site.line, call.site.col)] > INFERRED_CAP)):
                 continue
             if owner[1] >= 0:
                 outgoing.setdefault(owner, []).append((call.callee, call))
