@@ -16,6 +16,8 @@ import builtins
 import datetime
 import decimal
 import fractions
+import functools
+import keyword
 import pathlib
 import re
 from collections.abc import Callable, Sequence
@@ -438,6 +440,137 @@ def first_sentence(summary: str) -> tuple[str, str]:
     return text[:found.start() + 1], text[found.end():]
 
 
+# -- names in free text (the gate's own rules) -----------------------------------------------
+
+# What free text names as code: a span in double or single backticks, or a bare call
+# ``name()`` (SmolLM2 wrote ``gettext.i18n``, `floats_to_string` and parseJSON()).
+_TICKED = re.compile(r"``([^`]+)``|`([^`]+)`")
+_BARE_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\(\)")
+
+
+@functools.lru_cache(maxsize=8)
+def module_scope(tree: ast.Module) -> frozenset[str] | None:
+    """Every identifier a module's code holds, or None when it cannot be told.
+
+    Generous on purpose (a name the gate does not know costs a true sentence): names bound
+    or read, attributes, parameters, definitions anywhere (methods, nested functions),
+    keyword arguments, and each part of an import. A ``from m import *`` may bind anything:
+    None.
+
+    Args:
+        tree: The module.
+
+    Returns:
+        The identifiers, or None.
+    """
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        elif isinstance(node, ast.arg):
+            found.add(node.arg)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(node.name)
+        elif isinstance(node, ast.keyword) and node.arg:
+            found.add(node.arg)
+        elif isinstance(node, ast.ImportFrom):
+            if any(alias.name == "*" for alias in node.names):
+                return None
+            found.update((node.module or "").split("."))
+        elif isinstance(node, ast.alias):
+            found.update(node.name.split("."))
+            if node.asname:
+                found.add(node.asname)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            found.add(node.name)
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            found.update(node.names)
+        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+            found.add(node.name)
+    return frozenset(found)
+
+
+def _known(name: str, scope: frozenset[str]) -> bool:
+    """Whether a first name resolves: in the module, a builtin, a keyword, ``self``/``cls``,
+    a dunder, or one letter (a variable of a formula). A module of the standard library the
+    module does not import does not (``gettext.i18n``: the code uses no gettext)."""
+    return len(name) < 2 or name in scope or hasattr(builtins, name) \
+        or keyword.iskeyword(name) or keyword.issoftkeyword(name) \
+        or name in ("self", "cls") or (name.startswith("__") and name.endswith("__"))
+
+
+def _names_nothing(code: str, scope: frozenset[str]) -> bool:
+    """Whether code in backticks is a name, dotted name or call whose first name resolves
+    to nothing. A literal, a type expression, an operator or what does not parse is no
+    such name."""
+    try:
+        expr = ast.parse(code.strip(), mode="eval").body
+    except (SyntaxError, ValueError):
+        return False
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name) and not _known(expr.id, scope)
+
+
+def unresolved_name(sentence: str, scope: frozenset[str]) -> str | None:
+    """The first thing a sentence names as code that resolves to nothing, or None.
+
+    Named as code: in backticks (`` `x` `` or ````x````) or as a bare call ``name()``.
+    Resolving: a name of the module's code (``module_scope``), a builtin, a keyword,
+    ``self``/``cls``, a dunder or a one-letter name; a dotted name or a call by its first
+    name. Literals (``None``, ``"x"``, ``3``), type expressions (``list[str]``) and other
+    expressions never name nothing.
+
+    Args:
+        sentence: A sentence of free text.
+        scope: The module's identifiers.
+
+    Returns:
+        The name as written (``gettext.i18n``, ``parseJSON()``), or None.
+    """
+    for found in _TICKED.finditer(sentence):
+        code = found.group(1) or found.group(2)
+        if _names_nothing(code, scope):
+            return code.strip()
+    bare_text = _TICKED.sub(" ", sentence)
+    for found in _BARE_CALL.finditer(bare_text):
+        if not _known(found.group(1).split(".", 1)[0], scope):
+            return found.group(0)
+    return None
+
+
+def as_paragraphs(text: str) -> str:
+    """An extended description made a sentence like the summary.
+
+    The first letter capitalised (not a first word that reads as code: ``x_max``, backticks),
+    a final period added unless the text ends with ``.``, ``?``, ``!`` or ``:``, or its last
+    line is a list item, an indented or fenced block, a doctest or a table row. Line breaks
+    and paragraphs are kept.
+
+    Args:
+        text: The extended description as the model wrote it (after the gate's drops).
+
+    Returns:
+        The text.
+    """
+    text = text.lstrip("\n").rstrip()
+    if not text:
+        return text
+    first = text.split(None, 1)[0]
+    if text[0].islower() and not _looks_like_code(first):
+        text = text[0].upper() + text[1:]
+    last = text.splitlines()[-1]
+    if text[-1] not in ".?!:" and not last.startswith((" ", "\t", "- ", "* ", "+ ", ">>>", "```",
+                                                       "|")) \
+            and not re.match(r"\d+[.)]\s", last):
+        text += "."
+    return text
+
+
 def _normal(text: str) -> str:
     return " ".join(text.lower().split()).rstrip(".")
 
@@ -449,9 +582,20 @@ class _Texts:
     rest of the text kept (a text left without a word of prose is dropped whole).
     """
 
-    def __init__(self, dropped: list[Dropped], *kept: str) -> None:
+    def __init__(self, dropped: list[Dropped], *kept: str,
+                 scope: frozenset[str] | None = None) -> None:
         self.dropped = dropped
         self.seen = {_normal(t) for t in kept if t}
+        self.scope = scope
+
+    def _problem(self, sentence: str) -> str | None:
+        """Why a sentence of prose says nothing or names what is not there, or None."""
+        problem = text_problem(sentence)
+        if problem is None and self.scope is not None:
+            named = unresolved_name(sentence, self.scope)
+            if named is not None:
+                problem = f"names `{named}`, which is nothing in the module"
+        return problem
 
     def _drop(self, what: str, text: str, problem: str) -> None:
         self.dropped.append(Dropped(what, " ".join(text.split())[:40], problem))
@@ -474,7 +618,7 @@ class _Texts:
             return text
         kept: list[str] = []
         for sentence, space in sentences(text):
-            problem = text_problem(sentence)
+            problem = self._problem(sentence)
             if problem is None and not repeat_ok and _normal(sentence) in self.seen:
                 problem = "repeats another part of the answer"
             if problem is not None and problem != "no words":
@@ -557,6 +701,12 @@ def _summary(answer: ClassDocstring | MethodDocstring | ModuleDocstring, names: 
     return as_sentence(answer.summary)
 
 
+def _extended(texts: _Texts, text: str | None) -> str | None:
+    """The extended description after the gate's drops, made a sentence like the summary."""
+    kept = texts.check("text", text)
+    return as_paragraphs(kept) if kept else kept
+
+
 def _split_summary(answer: _Prose) -> _Prose:
     """The answer with a summary of several sentences cut to its first; the rest leads the
     extended description (a Google summary is one line, and the words are kept)."""
@@ -610,12 +760,12 @@ def _value_described(entry: _Value, annotation: str | None, never: frozenset[str
 
 
 def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
-            names: Sequence[str]) -> Gated:
+            names: Sequence[str], scope: frozenset[str] | None) -> Gated:
     dropped: list[Dropped] = []
     answer = _split_summary(answer)
     summary = _summary(answer, names, dropped)
-    texts = _Texts(dropped, summary)
-    extended = texts.check("text", answer.extended_description)
+    texts = _Texts(dropped, summary, scope=scope)
+    extended = _extended(texts, answer.extended_description)
     params = {bare(p.name): p for p in facts.params}
     args = []
     for entry in answer.args:
@@ -677,12 +827,13 @@ def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
     return Gated(gated, tuple(dropped), usable)
 
 
-def _class(answer: ClassDocstring, facts: ClassFacts, names: Sequence[str]) -> Gated:
+def _class(answer: ClassDocstring, facts: ClassFacts, names: Sequence[str],
+           scope: frozenset[str] | None) -> Gated:
     dropped: list[Dropped] = []
     answer = _split_summary(answer)
     summary = _summary(answer, names, dropped)
-    texts = _Texts(dropped, summary)
-    extended = texts.check("text", answer.extended_description)
+    texts = _Texts(dropped, summary, scope=scope)
+    extended = _extended(texts, answer.extended_description)
     annotations = {fact.name: fact.annotation for fact in facts.attributes}
     attributes = []
     for entry in answer.attributes:
@@ -705,7 +856,8 @@ def _class(answer: ClassDocstring, facts: ClassFacts, names: Sequence[str]) -> G
 
 
 def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts,
-         node: ast.AST | None, names: Sequence[str]) -> Gated:
+         node: ast.AST | None, names: Sequence[str], module: ast.Module | None = None
+         ) -> Gated:
     """Check a model's answer against the code before it is used.
 
     What ``validate`` would report of it is dropped (an exception no raise statement
@@ -713,9 +865,11 @@ def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts,
     Returns or Yields section the function cannot have, an attribute the class does not
     define), and so is a summary that says nothing (empty, one word, only the name) and
     any free text that says nothing (the request's schema said back, an unfilled
-    ``{{template}}``, no words, or a note repeating another part); a summary of several
-    sentences keeps the first, the rest leading the extended description, and is made a
-    sentence. A comment and an answer of another schema than
+    ``{{template}}``, no words, or a note repeating another part), and a sentence of free
+    text naming as code what resolves to nothing in the module (``unresolved_name``; judged
+    only when the module is given); a summary of several sentences keeps the first, the
+    rest leading the extended description, and is made a sentence, as is the extended
+    description (``as_paragraphs``). A comment and an answer of another schema than
     the facts call for pass as they are (``merge`` refuses the latter).
 
     Args:
@@ -723,22 +877,24 @@ def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts,
         facts: What the code says of the target.
         node: The target's node (a function's is needed to judge its Raises).
         names: What the target is called (its name, its qualified name).
+        module: The module the target is in (what its free text may name).
 
     Returns:
         The answer without what was dropped, what was dropped, and whether anything usable
         is left.
     """
+    scope = module_scope(module) if module is not None else None
     if isinstance(answer, MethodDocstring) and isinstance(facts, FunctionFacts) and \
             isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-        return _method(answer, facts, node, names)
+        return _method(answer, facts, node, names, scope)
     if isinstance(answer, ClassDocstring) and isinstance(facts, ClassFacts):
-        return _class(answer, facts, names)
+        return _class(answer, facts, names, scope)
     if isinstance(answer, ModuleDocstring):
         dropped: list[Dropped] = []
         answer = _split_summary(answer)
         summary = _summary(answer, names, dropped)
-        texts = _Texts(dropped, summary)
-        extended = texts.check("text", answer.extended_description)
+        texts = _Texts(dropped, summary, scope=scope)
+        extended = _extended(texts, answer.extended_description)
         usage = texts.check("example", answer.typical_usage, code=True)
         notes = texts.check("text", answer.notes)
         gated = answer.model_copy(update={"summary": summary, "extended_description": extended,
@@ -746,7 +902,7 @@ def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts,
         return Gated(gated, tuple(dropped), _said(summary, extended, usage, notes))
     if isinstance(answer, CommentText):
         comment: list[Dropped] = []
-        text = _Texts(comment).check("text", answer.text)
+        text = _Texts(comment, scope=scope).check("text", answer.text)
         if text is None:
             return Gated(answer.model_copy(update={"text": ""}), tuple(comment), False)
         return Gated(answer, (), _said(answer.text))

@@ -104,6 +104,8 @@ class ParsedFile:
         positions: Its line index, to turn ``ast`` positions into offsets.
         targets: The regions to document, in source order.
         house: The project's docstring conventions new text follows (learned on first use).
+        omits_from: Whether the package's documented ``from_*`` classmethods omit Returns
+            (``Exemptions.omits_from_returns``; with ``--all`` only).
     """
 
     source: SourceFile
@@ -111,6 +113,7 @@ class ParsedFile:
     positions: SourceMap
     targets: tuple[Target, ...]
     house: HouseStyle
+    omits_from: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,8 @@ def load(path: Path, options: Options, learning: Learning | None = None
         lines = options.only.get(path, frozenset())
         targets = [t for t in targets if t.node is not None
                    and not isinstance(t.node, ast.Module) and t.node.lineno in lines]
-    return ParsedFile(source, tree, SourceMap(source.text), tuple(targets), house)
+    return ParsedFile(source, tree, SourceMap(source.text), tuple(targets), house,
+                      exempt is not None and exempt.omits_from_returns())
 
 
 def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
@@ -242,7 +246,7 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
                 shown = shower.for_class(node) if shower is not None else shown
             else:
                 facts = asked_sections(function_facts(node, target.class_name, source.text),
-                                       node, parsed.house)
+                                       node, parsed.house, parsed.tree, parsed.omits_from)
                 shown = shower.for_function(node) if shower is not None else shown
         request = DocRequest(target.kind, source.path, target.qualname, target.line,
                              shown.code, facts, existing_text, shown.context, options.rewrite,
@@ -397,13 +401,15 @@ class _Rejected(Exception):
 
 
 def gated(entry: PlannedRegion, answer: AnySchema | BaseException | None,
-          module: str = "") -> tuple[AnySchema | BaseException | None, tuple[Dropped, ...]]:
+          module: str = "", tree: ast.Module | None = None
+          ) -> tuple[AnySchema | BaseException | None, tuple[Dropped, ...]]:
     """A model's answer through the gate: what ``validate`` would refuse is dropped.
 
     Args:
         entry: The region the answer is for (its facts and node judge the answer).
         answer: The provider's answer (None, an exception or ``NO_TEXT`` pass as they are).
         module: The module's name, which a module summary must say more than.
+        tree: The module's tree (what the answer's free text may name).
 
     Returns:
         The answer without the refused parts (an exception when nothing usable is left),
@@ -416,7 +422,7 @@ def gated(entry: PlannedRegion, answer: AnySchema | BaseException | None,
     qualname = entry.target.qualname
     names = (module,) if isinstance(node, ast.Module) else \
         (qualname.rsplit(".", 1)[-1], qualname)
-    checked = gate(answer, facts, node, names)
+    checked = gate(answer, facts, node, names, tree)
     if checked.usable:
         return checked.answer, checked.dropped
     reasons = "; ".join(f"{d.what} {d.name!r}: {d.why}" for d in checked.dropped[:3])
@@ -618,7 +624,7 @@ class _Run:
                 # A model's words are checked like a person's before anything uses them
                 # (the summary its callers are shown included); the static provider's are
                 # the code's own facts.
-                answer, dropped = gated(entry, raw, module_name(parsed.source.path))
+                answer, dropped = gated(entry, raw, module_name(parsed.source.path), parsed.tree)
             return _Asked(request, raw, answer, dropped)
         finally:
             pending = self.settled.get(key) if key is not None else None
