@@ -32,6 +32,7 @@ from pathlib import Path
 
 from llm_doc_manager.analysis.nodes import (
     child_blocks,
+    decorator_names,
     docstring_expr,
     is_overload,
     is_test_module,
@@ -39,7 +40,10 @@ from llm_doc_manager.analysis.nodes import (
     magic_name,
     private_module,
     private_name,
+    walk_own,
 )
+from llm_doc_manager.docstrings.layout import Style, read_layout
+from llm_doc_manager.docstrings.sections import Section
 from llm_doc_manager.store import stored_object
 
 #: Classes one family walk visits at most (bases of bases; a cycle of names ends sooner).
@@ -97,12 +101,15 @@ class ModuleFacts:
         functions: Each public top-level function (``@overload`` stubs left out), and
             whether it has a docstring (a name defined twice: if either has).
         module: Whether the module has a docstring; None for a file without a statement.
+        from_returns: Its public ``from_*`` classmethods that return a value and have a
+            sectioned docstring, and how many of those have a Returns section.
     """
 
     imports: Mapping[str, Import]
     classes: Mapping[str, ClassFacts]
     functions: Mapping[str, bool] = field(default_factory=dict)
     module: bool | None = None
+    from_returns: tuple[int, int] = (0, 0)
 
     def by_name(self, name: str) -> ClassFacts | None:
         """The first class of that simple name (a base written ``Base`` inside the file)."""
@@ -114,7 +121,8 @@ class ModuleFacts:
                            "classes": {k: [c.name, list(c.bases), dict(c.methods),
                                            c.documented]
                                        for k, c in self.classes.items()},
-                           "functions": dict(self.functions), "module": self.module},
+                           "functions": dict(self.functions), "module": self.module,
+                           "from_returns": list(self.from_returns)},
                           separators=(",", ":"))
 
     @classmethod
@@ -130,9 +138,12 @@ class ModuleFacts:
         Returns:
             The facts, or None.
         """
-        data = stored_object(text, frozenset({"imports", "classes", "functions", "module"}))
+        data = stored_object(text, frozenset({"imports", "classes", "functions", "module",
+                                              "from_returns"}))
         if data is None or type(data["imports"]) is not dict or type(data["classes"]) is not dict \
                 or type(data["functions"]) is not dict or \
+                type(data["from_returns"]) is not list or len(data["from_returns"]) != 2 or \
+                not all(type(n) is int and n >= 0 for n in data["from_returns"]) or \
                 not all(type(d) is bool for d in data["functions"].values()) or \
                 not (data["module"] is None or type(data["module"]) is bool):
             return None
@@ -151,7 +162,8 @@ class ModuleFacts:
                     type(value[3]) is not bool:
                 return None
             classes[qualname] = ClassFacts(value[0], tuple(value[1]), dict(value[2]), value[3])
-        return cls(imports, classes, dict(data["functions"]), data["module"])
+        seen, given = data["from_returns"]
+        return cls(imports, classes, dict(data["functions"]), data["module"], (seen, given))
 
 
 def base_name(expr: ast.expr) -> str | None:
@@ -210,16 +222,37 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
                                                            alias.name)
     classes: dict[str, ClassFacts] = {}
     functions: dict[str, bool] = {}
+    seen = given = 0
     for found in iter_defs(tree):
         node = found.node
         if isinstance(node, ast.ClassDef):
             classes[found.qualname] = class_facts(node)
+            for counted in map(_from_returns, node.body):
+                if counted is not None:
+                    seen, given = seen + 1, given + counted
         elif "." not in found.qualname and not private_name(node.name) and \
                 not is_overload(node):
             functions[node.name] = functions.get(node.name, False) or \
                 docstring_expr(node.body) is not None
     module = docstring_expr(tree.body) is not None if tree.body else None
-    return ModuleFacts(imports, classes, functions, module)
+    return ModuleFacts(imports, classes, functions, module, (seen, given))
+
+
+def _from_returns(node: ast.stmt) -> bool | None:
+    """For a public ``from_*`` classmethod that returns a value and has a sectioned
+    (Google) docstring: whether that docstring has a Returns section; else None."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or \
+            not node.name.startswith("from_") or "classmethod" not in decorator_names(node):
+        return None
+    expr = docstring_expr(node.body)
+    own = list(walk_own(node.body))
+    if expr is None or any(isinstance(n, ast.Yield | ast.YieldFrom) for n in own) or \
+            not any(isinstance(n, ast.Return) and n.value is not None for n in own):
+        return None
+    layout = read_layout(str(expr.value.value))  # type: ignore[attr-defined]
+    if layout.style is not Style.GOOGLE or not any(b.section for b in layout.blocks):
+        return None
+    return layout.block(Section.RETURNS) is not None
 
 
 def family_word(name: str, is_class: bool) -> str | None:
@@ -496,6 +529,9 @@ class Overrides:
             (Reason.SIBLINGS: a duck-typed interface documented once, if at all).
         package_init: Whether the file is a package's ``__init__.py`` without a module
             docstring, in a package that leaves them undocumented (Reason.PACKAGE_INIT).
+        omits_from_returns: Whether the package's documented ``from_*`` classmethods omit
+            Returns: at least ``FAMILY_MIN`` of them (sectioned docstrings, giving a
+            value), at most a quarter with one (the class is what they return).
     """
 
     covered: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -503,13 +539,15 @@ class Overrides:
     families: frozenset[str] = frozenset()
     package_init: bool = False
     siblings: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    omits_from_returns: bool = False
 
     def key(self) -> bytes:
         """These facts as bytes: what a file's result depends on from other files."""
         return json.dumps([{k: sorted(v) for k, v in sorted(self.covered.items())},
                            {k: sorted(v) for k, v in sorted(self.hooks.items())},
                            sorted(self.families), self.package_init,
-                           {k: sorted(v) for k, v in sorted(self.siblings.items())}],
+                           {k: sorted(v) for k, v in sorted(self.siblings.items())},
+                           self.omits_from_returns],
                           separators=(",", ":")).encode()
 
 
@@ -726,5 +764,9 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
             siblings[qualname] = alike
     package_init = path is not None and path.name == "__init__.py" and \
         facts.module is False and left_undocumented(package.inits().values())
+    # The package's files include this one only when it is under a package; else its own.
+    counts = [f.from_returns for _, f in package.files()] or [facts.from_returns]
+    seen, given = sum(c[0] for c in counts), sum(c[1] for c in counts)
+    omits_from = seen >= FAMILY_MIN and given * FAMILY_SHARE <= seen
     return Overrides(covered, hooks, _families(facts, path, hierarchy, package), package_init,
-                     siblings)
+                     siblings, omits_from)

@@ -59,6 +59,9 @@ _INLINE_SECTIONS = frozenset({Section.RETURNS, Section.YIELDS, Section.RAISES})
 _INLINE_EXCEPTION_RE = re.compile(
     r"\[?`~?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)`\]?"
     r"|\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:Error|Exception|Exit|Interrupt|Warning))\b")
+# A word saying an argument makes the function raise (``_arg_raises``), and a sentence's end.
+_RAISE_WORD_RE = re.compile(r"\brais(?:e|es|ed|ing)\b", re.I)
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\[])")
 # Heads of a Returns/Yields body that are words of prose, not types.
 _NOT_TYPES = frozenset({"TODO", "FIXME", "XXX", "NOTE", "Note", "Warning", "WARNING", "Example",
                         "Hint", "See"})
@@ -143,6 +146,11 @@ class Layout:
         noted_raises: Exceptions an admonition lists (``> [!TIP]`` then ``> Raises the
             following errors:`` and ``- [`~utils.X`]`` items, huggingface_hub's way): they
             are documented, though in no Raises section.
+        arg_raises: Exceptions the description of an argument says it makes the function
+            raise (``If `True`, raise an [`EntryNotFoundError`] when ...``): documented
+            there (LD341 not reported, no Raises entry added), though they are not a Raises
+            section of their own (LD342 does not check them, and they do not make a project
+            that writes no Raises sections ask for one).
     """
 
     lines: tuple[str, ...]
@@ -152,6 +160,7 @@ class Layout:
     blocks: tuple[Block, ...]
     style: Style
     noted_raises: tuple[str, ...] = ()
+    arg_raises: tuple[str, ...] = ()
 
     def cleaned(self, index: int) -> str:
         """Line ``index`` as ``inspect.cleandoc`` shows it (margin removed)."""
@@ -519,7 +528,28 @@ def read_layout(value: str) -> Layout:
     if style is Style.GOOGLE and not blocks:
         style = Style.PLAIN
     return Layout(tuple(lines), margin, summary, description, tuple(blocks), style,
-                  _noted_raises(cleaned))
+                  _noted_raises(cleaned), _arg_raises(blocks))
+
+
+def _arg_raises(blocks: list[Block]) -> tuple[str, ...]:
+    """The exceptions Args entries name after a word of raising, markup removed.
+
+    ``If `True`, raise an [`EntryNotFoundError`] when ...`` documents the exception where
+    the argument that triggers it is described; only names after ``raise``/``raises``/
+    ``raised``/``raising`` in the same sentence count, written in backticks or markup or
+    ending as exception classes do.
+    """
+    names: list[str] = []
+    for block in blocks:
+        if block.section is not Section.ARGS:
+            continue
+        for entry in block.entries:
+            for sentence in _SENTENCE_END_RE.split(entry.description):
+                match = _RAISE_WORD_RE.search(sentence)
+                if match is not None:
+                    names += [a or b for a, b in
+                              _INLINE_EXCEPTION_RE.findall(sentence[match.end():])]
+    return tuple(dict.fromkeys(names))
 
 
 def _inline_heading(cleaned: list[str], index: int) -> tuple[str, str] | None:

@@ -860,7 +860,7 @@ def _sync_raises(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring 
         return
     # Every name of ``ValueError, TypeError:`` and those an admonition lists are documented.
     documented = [n for e in block.entries for n in (e.names or (e.name,))] if block else []
-    documented += syncer.layout.noted_raises
+    documented += syncer.layout.noted_raises + syncer.layout.arg_raises
     missing = [f for f in facts.documented_raises
                if not any(same_exception(f.exception, d) for d in documented)]
     if block is None and syncer.layout.noted_raises:

@@ -104,6 +104,8 @@ class ParsedFile:
         positions: Its line index, to turn ``ast`` positions into offsets.
         targets: The regions to document, in source order.
         house: The project's docstring conventions new text follows (learned on first use).
+        omits_from: Whether the package's documented ``from_*`` classmethods omit Returns
+            (``Exemptions.omits_from_returns``; with ``--all`` only).
     """
 
     source: SourceFile
@@ -111,6 +113,7 @@ class ParsedFile:
     positions: SourceMap
     targets: tuple[Target, ...]
     house: HouseStyle
+    omits_from: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,8 @@ def load(path: Path, options: Options, learning: Learning | None = None
         lines = options.only.get(path, frozenset())
         targets = [t for t in targets if t.node is not None
                    and not isinstance(t.node, ast.Module) and t.node.lineno in lines]
-    return ParsedFile(source, tree, SourceMap(source.text), tuple(targets), house)
+    return ParsedFile(source, tree, SourceMap(source.text), tuple(targets), house,
+                      exempt is not None and exempt.omits_from_returns())
 
 
 def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
@@ -242,7 +246,7 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
                 shown = shower.for_class(node) if shower is not None else shown
             else:
                 facts = asked_sections(function_facts(node, target.class_name, source.text),
-                                       node, parsed.house)
+                                       node, parsed.house, parsed.tree, parsed.omits_from)
                 shown = shower.for_function(node) if shower is not None else shown
         request = DocRequest(target.kind, source.path, target.qualname, target.line,
                              shown.code, facts, existing_text, shown.context, options.rewrite,

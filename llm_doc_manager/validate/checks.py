@@ -356,7 +356,8 @@ class _FileChecker:
         self.format_checks(doc, "<module>")
 
     def check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str,
-                       class_name: str | None, require: bool, whole: bool = True) -> None:
+                       class_name: str | None, require: bool, whole: bool = True,
+                       omits_from: bool = False) -> None:
         doc = self.doc(node)
         if doc is None:
             if require:
@@ -367,7 +368,7 @@ class _FileChecker:
         if not parsed.google or malformed or (self.options.skip_short and _is_short(parsed)):
             return  # a malformed docstring cannot be compared with the code: LD362/365 say so
         facts = asked_sections(function_facts(node, class_name, lines=self.lines), node,
-                               self.house)
+                               self.house, self.tree, omits_from)
         # An exempt definition's docstring (a private helper's) is checked within the
         # sections it has: no section is asked of it (generate adds none either).
         self.args(doc, facts, qualname, whole)
@@ -498,8 +499,11 @@ class _FileChecker:
         # has no Raises section (``generate`` adds none there either).
         asked = facts.documented_raises if documented or (
             self.house.documents_raises and whole) else ()
+        # An argument's description that names what it makes the function raise documents
+        # it too (``Layout.arg_raises``, shared with generate); it asks for nothing more.
+        said = documented + list(doc.layout.arg_raises)
         for fact in asked:
-            if not any(same_exception(fact.exception, d) for d in documented):
+            if not any(same_exception(fact.exception, d) for d in said):
                 self.add(fact.line, RAISES_MISSING, f"{qualname}: raises {fact.exception} but "
                          "the docstring does not say so", doc.noqa,
                          self.column(fact.line, fact.col))
@@ -658,5 +662,6 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
         if isinstance(node, ast.ClassDef):
             checker.check_class(node, qualname, require)
         else:
-            checker.check_function(node, qualname, definition.class_name, require, whole)
+            checker.check_function(node, qualname, definition.class_name, require, whole,
+                                   exemptions.omits_from_returns())
     return sorted(checker.findings, key=lambda f: (f.line, f.col, f.code))
