@@ -445,6 +445,20 @@ def first_sentence(summary: str) -> tuple[str, str]:
 # What free text names as code: a span in double or single backticks, or a bare call
 # ``name()`` (SmolLM2 wrote ``gettext.i18n``, `floats_to_string` and parseJSON()).
 _TICKED = re.compile(r"``([^`]+)``|`([^`]+)`")
+# A span that is no reference to the module's code: after a Sphinx role (``:math:`u_t```,
+# ``:class:`x.Y```: its own resolution) or as the text of a Markdown link (``[`f`][m.f]``).
+_ROLE_BEFORE = re.compile(r":[\w:+-]+:$")
+# A span that names code as a person would write it (what is judged): a call, a dotted
+# name, a snake_case or camelCase name. A plain word (`hf`, `admin`, `keep`) is as often a
+# value, an option or a CLI name as a name of code, and a CapWords one (`TypedDict`) a
+# class of another module: neither is judged.
+_CODE_LIKE = re.compile(r"[(.]|\w_\w|^_*[a-z]+[A-Z]")
+# An environment variable or a constant of elsewhere (`HF_TOKEN`, `KW_ONLY`).
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")
+# File names written in backticks (`privacy.py`, `model.safetensors`).
+_FILE_SUFFIX = frozenset({"py", "pyi", "pyx", "json", "txt", "md", "rst", "toml", "yaml", "yml",
+                          "cfg", "ini", "csv", "lock", "sh", "html", "bin", "gz", "zip", "so",
+                          "safetensors"})
 _BARE_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\(\)")
 
 
@@ -503,10 +517,14 @@ def _known(name: str, scope: frozenset[str]) -> bool:
 
 def _names_nothing(code: str, scope: frozenset[str]) -> bool:
     """Whether code in backticks is a name, dotted name or call whose first name resolves
-    to nothing. A literal, a type expression, an operator or what does not parse is no
-    such name."""
+    to nothing. A literal, a type expression, an operator, a file name, a plain word or
+    what does not parse is no such name."""
+    code = code.strip()
+    if "#" in code or not _CODE_LIKE.search(code) or _CONSTANT.fullmatch(code) or \
+            code.rsplit(".", 1)[-1].lower() in _FILE_SUFFIX:
+        return False
     try:
-        expr = ast.parse(code.strip(), mode="eval").body
+        expr = ast.parse(code, mode="eval").body
     except (SyntaxError, ValueError):
         return False
     if isinstance(expr, ast.Call):
@@ -519,7 +537,9 @@ def _names_nothing(code: str, scope: frozenset[str]) -> bool:
 def unresolved_name(sentence: str, scope: frozenset[str]) -> str | None:
     """The first thing a sentence names as code that resolves to nothing, or None.
 
-    Named as code: in backticks (`` `x` `` or ````x````) or as a bare call ``name()``.
+    Named as code: in backticks (`` `x` `` or ````x````) as a call, a dotted, snake_case
+    or camelCase name (not after a Sphinx role, nor as a Markdown link's text), or as a bare
+    call ``name()``.
     Resolving: a name of the module's code (``module_scope``), a builtin, a keyword,
     ``self``/``cls``, a dunder or a one-letter name; a dotted name or a call by its first
     name. Literals (``None``, ``"x"``, ``3``), type expressions (``list[str]``) and other
@@ -532,8 +552,13 @@ def unresolved_name(sentence: str, scope: frozenset[str]) -> str | None:
     Returns:
         The name as written (``gettext.i18n``, ``parseJSON()``), or None.
     """
+    if "```" in sentence or ">>>" in sentence:
+        return None  # a fence's backticks pair with nothing; a doctest's names are its own
     for found in _TICKED.finditer(sentence):
         code = found.group(1) or found.group(2)
+        before, after = sentence[:found.start()], sentence[found.end():]
+        if _ROLE_BEFORE.search(before) or (before.endswith("[") and after.startswith("]")):
+            continue
         if _names_nothing(code, scope):
             return code.strip()
     bare_text = _TICKED.sub(" ", sentence)

@@ -125,7 +125,12 @@ def test_a_class_and_a_module_answer_lose_such_sentences_too() -> None:
     "`value`", "`places`", "`helper()`", "`helper(value)`", "`LIMIT`", "`Box`",
     "`Box.items`", "`self.items`", "`self`", "`os.path.join`", "`j.loads()`", "`_`",
     "`len()`", "`ValueError`", "`total`", "`size`", "`__init__`", "`__call__`",
-    "`json.loads`", "`f`", "len()", "round()", "`j.dumps(x, indent=2)`", "`i18n`"])
+    "`json.loads`", "`f`", "len()", "round()", "`j.dumps(x, indent=2)`", "`i18n`",
+    # plain words (values, options, CLI names), classes of other modules, roles, links,
+    # file names, a fence
+    "`hf`", "`admin`", "`TypedDict`", ":math:`u_t`", ":func:`other.thing`",
+    "[`set_member`][pkg.Alias.set_member]", "`privacy.py`", "`model.safetensors`",
+    "```py\nparse_it()\n```", "`HF_TOKEN`", ">>> parse_it()"])
 def test_names_that_resolve_or_are_no_names_are_kept(named: str) -> None:
     text = f"The value goes through {named} first."
     gated = _gate(FUNCTION, extended_description=text)
@@ -141,6 +146,8 @@ def test_unresolved_name_reads_backticks_and_bare_calls() -> None:
     assert unresolved_name("Calls ``gettext.i18n`` then.", scope) == "gettext.i18n"
     assert unresolved_name("Calls `helper()` and os.getcwd().", scope) is None
     assert unresolved_name("Calls foo (see above).", scope) is None
+    assert unresolved_name("Set by `sortKey`.", scope) == "sortKey"
+    assert unresolved_name("The `hf` command.", scope) is None
 
 
 def test_without_the_module_nothing_is_judged() -> None:
