@@ -532,6 +532,9 @@ class Overrides:
         omits_from_returns: Whether the package's documented ``from_*`` classmethods omit
             Returns: at least ``FAMILY_MIN`` of them (sectioned docstrings, giving a
             value), at most a quarter with one (the class is what they return).
+        twins: Per class, the methods a twin class documents: one of the same name, or
+            the same name but for an ``Async`` prefix, elsewhere in the package or file
+            (huggingface_hub's ``AsyncInferenceClient.close`` beside ``InferenceClient``).
     """
 
     covered: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -540,6 +543,7 @@ class Overrides:
     package_init: bool = False
     siblings: Mapping[str, frozenset[str]] = field(default_factory=dict)
     omits_from_returns: bool = False
+    twins: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def key(self) -> bytes:
         """These facts as bytes: what a file's result depends on from other files."""
@@ -547,7 +551,8 @@ class Overrides:
                            {k: sorted(v) for k, v in sorted(self.hooks.items())},
                            sorted(self.families), self.package_init,
                            {k: sorted(v) for k, v in sorted(self.siblings.items())},
-                           self.omits_from_returns],
+                           self.omits_from_returns,
+                           {k: sorted(v) for k, v in sorted(self.twins.items())}],
                           separators=(",", ":")).encode()
 
 
@@ -769,4 +774,26 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
     seen, given = sum(c[0] for c in counts), sum(c[1] for c in counts)
     omits_from = seen >= FAMILY_MIN and given * FAMILY_SHARE <= seen
     return Overrides(covered, hooks, _families(facts, path, hierarchy, package), package_init,
-                     siblings, omits_from)
+                     siblings, omits_from, _twins(facts, path, package))
+
+
+def _twins(facts: ModuleFacts, path: Path | None, package: _Package
+           ) -> dict[str, frozenset[str]]:
+    """Per class of the file, the methods a twin class documents (``Overrides.twins``)."""
+    wanted = {qualname: {cls.name, f"Async{cls.name}", cls.name.removeprefix("Async")}
+              for qualname, cls in facts.classes.items()}
+    if not wanted:
+        return {}
+    files: list[tuple[Path | None, ModuleFacts]] = [*package.files()] or [(path, facts)]
+    if not any(file == path for file, _ in files):
+        files = [*files, (path, facts)]
+    found: dict[str, frozenset[str]] = {}
+    for qualname, names in wanted.items():
+        documented: set[str] = set()
+        for file, other in files:
+            for other_name, cls in other.classes.items():
+                if cls.name in names and not (file == path and other_name == qualname):
+                    documented.update(name for name, has in cls.methods.items() if has)
+        if documented:
+            found[qualname] = frozenset(documented)
+    return found

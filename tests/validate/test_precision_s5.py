@@ -284,3 +284,55 @@ def test_from_classmethods_are_asked_for_returns_where_the_package_writes_them(
     root = _project(tmp_path / "p", files)
     assert ("LD321", "Config9.from_name_9: returns a value but the docstring has no Returns "
             "section") in _findings(root, llm_doc)
+
+
+SESSION = '''"""Sessions."""
+
+
+class Session:
+    """A session."""
+
+    def close(self) -> None:
+        """Close the session."""
+'''
+
+SYNC = '''"""Clients."""
+
+from pkg.session import Session
+
+
+class Client:
+    """A client."""
+
+    def __init__(self) -> None:
+        self.session = Session()
+
+    def close(self) -> None:
+        self.session.close()
+'''
+
+ASYNC = '''"""Async clients."""
+
+from pkg.session import Session
+
+
+class AsyncClient:
+    """An async client."""
+
+    def __init__(self) -> None:
+        self.session = Session()
+
+    async def close(self) -> None:
+        """Close the client; called when it is used as a context manager."""
+        self.session.close()
+'''
+
+
+def test_a_method_an_async_twin_documents_is_asked_though_it_hands_on(
+        tmp_path: Path, llm_doc: Run) -> None:
+    root = _project(tmp_path / "p", {"session.py": SESSION, "client.py": SYNC,
+                                     "aclient.py": ASYNC})
+    assert ("LD301", "Client.close: function has no docstring") in _findings(root, llm_doc)
+    # Without the twin, handing on to the project's documented method needs none.
+    (root / "pkg" / "aclient.py").unlink()
+    assert not any(m.startswith("Client.close") for _, m in _findings(root, llm_doc))
