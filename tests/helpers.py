@@ -22,6 +22,7 @@ from llm_doc_manager.generate.pipeline import (
 from llm_doc_manager.providers.base import DocRequest, Usage
 from llm_doc_manager.providers.static import StaticProvider
 from llm_doc_manager.source.positions import split_lines
+from tests.conftest import Run
 
 
 class CannedProvider:
@@ -164,3 +165,34 @@ def check_golden(folder: Path, tmp_path: Path, *, comments: bool = False) -> Non
     assert produced == expected_file.read_bytes()
     assert path.read_bytes() == before, "process_file must not write"
     assert_invariants(path, result.source.text, result, provider, options, comments=comments)
+
+
+def package_project(root: Path, files: dict[str, str]) -> Path:
+    """A project at ``root``: a package ``pkg`` holding ``files`` (paths relative to ``pkg``)."""
+    (root / "pkg").mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (root / "pkg" / "__init__.py").write_text('"""Pkg."""\n')
+    for name, text in files.items():
+        path = root / "pkg" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def package_findings(root: Path, llm_doc: Run) -> set[tuple[str, str]]:
+    """``validate --all`` on ``pkg`` (no cache), as (code, message) pairs."""
+    done = llm_doc("validate", "--all", "--no-cache", "--format", "json", "pkg", cwd=root)
+    assert done.returncode in (0, 1), done.stderr
+    return {(f["code"], f["message"]) for f in json.loads(done.stdout)}
+
+
+def package_generated(root: Path, name: str, llm_doc: Run) -> str:
+    """What ``generate --all`` (static, no cache) writes into ``pkg/name``; the file is put back."""
+    path = root / "pkg" / name
+    before = path.read_text()
+    done = llm_doc("generate", "--all", "--provider", "static", "--yes", "--no-cache", "pkg",
+                   cwd=root)
+    assert done.returncode == 0, done.stderr
+    after = path.read_text()
+    path.write_text(before)
+    return after

@@ -13,18 +13,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import Run
-
-
-def _project(root: Path, files: dict[str, str]) -> Path:
-    """A project with a package ``pkg`` holding the files (paths relative to ``pkg``)."""
-    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (root / "pkg").mkdir(parents=True, exist_ok=True)
-    (root / "pkg" / "__init__.py").write_text('"""Pkg."""\n')
-    for name, text in files.items():
-        path = root / "pkg" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+from tests.helpers import package_project as _project
 
 
 def _asked(root: Path, llm_doc: Run) -> set[str]:

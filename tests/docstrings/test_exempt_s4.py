@@ -14,12 +14,7 @@ from pathlib import Path
 
 from tests.conftest import Run
 from tests.docstrings.test_exempt_s3 import _asked, _written
-from tests.docstrings.test_exempt_s3 import _project as _in
-
-
-def _project(root: Path, files: dict[str, str]) -> Path:
-    root.mkdir(parents=True)
-    return _in(root, files)
+from tests.helpers import package_project as _project
 
 
 def _layer(cls: str, method: str, documented: bool, base: str = "") -> str:

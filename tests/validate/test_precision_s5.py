@@ -7,42 +7,15 @@ agrees with it.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from tests.conftest import Run
-
-
-def _project(root: Path, files: dict[str, str]) -> Path:
-    root.mkdir(parents=True)
-    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
-    (root / "pkg").mkdir()
-    (root / "pkg" / "__init__.py").write_text('"""Pkg."""\n')
-    for name, text in files.items():
-        path = root / "pkg" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
-
-
-def _findings(root: Path, llm_doc: Run) -> set[tuple[str, str]]:
-    done = llm_doc("validate", "--all", "--no-cache", "--format", "json", "pkg", cwd=root)
-    assert done.returncode in (0, 1), done.stderr
-    return {(f["code"], f["message"]) for f in json.loads(done.stdout)}
-
-
-def _generated(root: Path, name: str, llm_doc: Run) -> str:
-    path = root / "pkg" / name
-    before = path.read_text()
-    done = llm_doc("generate", "--all", "--provider", "static", "--yes", "--no-cache", "pkg",
-                   cwd=root)
-    assert done.returncode == 0, done.stderr
-    after = path.read_text()
-    path.write_text(before)
-    return after
-
+from tests.helpers import package_findings as _findings
+from tests.helpers import package_generated as _generated
+from tests.helpers import package_project as _project
 
 # A project that documents what its functions raise (so LD341 is asked).
+
 _RAISING = '''"""Checks."""
 
 
