@@ -130,6 +130,28 @@ def fill(schema: dict[str, Any], defs: dict[str, Any], name: str, target: str) -
     return None
 
 
+def scripted(answers: dict[str, dict[str, Any]]) -> Callable[[dict[str, Any], str], dict[str, Any]]:
+    """An answer function giving, per target, only the summary (and comment text) plus the
+    parts ``answers`` scripts for it: every other field empty, as a terse model leaves it.
+
+    Args:
+        answers (dict[str, dict[str, Any]]): Parts of the answer by target.
+
+    Returns:
+        Callable[[dict[str, Any], str], dict[str, Any]]: What ``FakeOpenAI.answer`` takes.
+    """
+    def answer(schema: dict[str, Any], target: str) -> dict[str, Any]:
+        value = dict(fill(schema, schema.get("$defs", {}), "", target))
+        for key in value:
+            if isinstance(value[key], list):
+                value[key] = []
+            elif key not in ("summary", "text"):
+                value[key] = None
+        value.update(answers.get(target, {}))
+        return value
+    return answer
+
+
 @dataclass
 class FakeOpenAI:
     """The server's state, shared with the test that started it.

@@ -25,7 +25,7 @@ from llm_doc_manager.docstrings.truth import (
     literals_never_returned,
 )
 from tests.conftest import Run
-from tests.fake_openai import FakeOpenAI, fill
+from tests.fake_openai import FakeOpenAI, scripted
 
 
 def _gate(source: str, **answer: Any) -> Gated:
@@ -174,24 +174,13 @@ ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
-def _answer(schema: dict[str, Any], target: str) -> dict[str, Any]:
-    value = dict(fill(schema, schema.get("$defs", {}), "", target))
-    for key in value:
-        if isinstance(value[key], list):
-            value[key] = []
-        elif key not in ("summary", "text"):
-            value[key] = None
-    value.update(ANSWERS.get(target, {}))
-    return value
-
-
 def test_parts_dropped_by_the_gate_are_not_asked_again(tmp_path: Path, llm_doc: Run) -> None:
     (tmp_path / "pyproject.toml").write_text(
         "[tool.llm-doc]\nretry-base = 0.01\nretry-max = 2.0\ntimeout = 60.0\n")
     path = tmp_path / "hum.py"
     path.write_text(SOURCE)
     fake = FakeOpenAI().start()
-    fake.answer = _answer
+    fake.answer = scripted(ANSWERS)
     try:
         def run() -> Any:
             return llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,

@@ -25,7 +25,7 @@ from llm_doc_manager.docstrings.schemas import (
 )
 from llm_doc_manager.docstrings.truth import Gated, as_paragraphs, gate, unresolved_name
 from tests.conftest import Run
-from tests.fake_openai import FakeOpenAI, fill
+from tests.fake_openai import FakeOpenAI, scripted
 
 MODULE = '''\
 import os
@@ -206,17 +206,6 @@ ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
-def _answer(schema: dict[str, Any], target: str) -> dict[str, Any]:
-    value = dict(fill(schema, schema.get("$defs", {}), "", target))
-    for key in value:
-        if isinstance(value[key], list):
-            value[key] = []
-        elif key not in ("summary", "text"):
-            value[key] = None
-    value.update(ANSWERS.get(target, {}))
-    return value
-
-
 def test_sentences_naming_nothing_are_dropped_by_the_cli(tmp_path: Path, llm_doc: Run
                                                          ) -> None:
     (tmp_path / "pyproject.toml").write_text(
@@ -224,7 +213,7 @@ def test_sentences_naming_nothing_are_dropped_by_the_cli(tmp_path: Path, llm_doc
     path = tmp_path / "shop.py"
     path.write_text(SOURCE)
     fake = FakeOpenAI().start()
-    fake.answer = _answer
+    fake.answer = scripted(ANSWERS)
     try:
         result = llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
                          "--model", "weak", "--all", "--yes", "-v", "shop.py",

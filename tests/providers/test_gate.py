@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Run
-from tests.fake_openai import FakeOpenAI, fill
+from tests.fake_openai import FakeOpenAI, fill, scripted
 from tests.helpers import ast_without_docstrings
 
 KEY = "sk-test-gate-0123456789abcdef"
@@ -105,21 +105,10 @@ GATED_CODES = "LD312,LD314,LD322,LD323,LD332,LD333,LD342,LD352,LD353"
 DROPPED = 12
 
 
-def _answer(schema: dict[str, Any], target: str) -> dict[str, Any]:
-    value = dict(fill(schema, schema.get("$defs", {}), "", target))
-    for key in value:
-        if isinstance(value[key], list):
-            value[key] = []
-        elif key not in ("summary", "text"):
-            value[key] = None
-    value.update(ANSWERS.get(target, {}))
-    return value
-
-
 @pytest.fixture
 def fake() -> Iterator[FakeOpenAI]:
     server = FakeOpenAI().start()
-    server.answer = _answer
+    server.answer = scripted(ANSWERS)
     yield server
     server.stop()
 
