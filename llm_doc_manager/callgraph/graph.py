@@ -561,21 +561,15 @@ class CallGraph:
             return None
         cls, name = (path, number), site.chain[1]
         found: set[DefKey] = set()
-        todo, seen = [cls], {cls}
-        while todo:
-            for sub in self.subclasses().get(todo.pop(), []):
-                if sub in seen:
-                    continue
-                seen.add(sub)
-                todo.append(sub)
-                mro = resolver.mro(sub)[0]
-                for owner in mro[mro.index(cls) + 1:] if cls in mro else ():
-                    index = self.files[owner[0]]
-                    if name in index.scopes[index.defs[owner[1]].body_scope].bindings:
-                        method = resolver.member(owner, name)
-                        if method is not None:
-                            found.add(method)
-                        break
+        for sub in self._descendants(cls):
+            mro = resolver.mro(sub)[0]
+            for owner in mro[mro.index(cls) + 1:] if cls in mro else ():
+                index = self.files[owner[0]]
+                if name in index.scopes[index.defs[owner[1]].body_scope].bindings:
+                    method = resolver.member(owner, name)
+                    if method is not None:
+                        found.add(method)
+                    break
         if not found and name not in _OBJECT_NAMES:
             # ``super().init()`` where ``object`` has no ``init``: the code expects a class
             # the project composes at run time (``type(name, (cls, base), {})``) to come next.
@@ -608,22 +602,26 @@ class CallGraph:
         if definition.kind != "method":
             return []
         found: list[DefKey] = []
-        todo = [(key[0], definition.parent)]
-        seen = set(todo)
         resolver = self._resolver()
-        while todo:
-            for sub in self.subclasses().get(todo.pop(), []):
-                if sub in seen:
-                    continue
-                seen.add(sub)
-                todo.append(sub)
-                index = self.files[sub[0]]
-                own = index.scopes[index.defs[sub[1]].body_scope].bindings.get(definition.name)
-                if own:
-                    method = resolver.member(sub, definition.name)
-                    if method is not None:
-                        found.append(method)
+        for sub in self._descendants((key[0], definition.parent)):
+            index = self.files[sub[0]]
+            own = index.scopes[index.defs[sub[1]].body_scope].bindings.get(definition.name)
+            if own:
+                method = resolver.member(sub, definition.name)
+                if method is not None:
+                    found.append(method)
         return sorted(set(found))
+
+    def _descendants(self, cls: DefKey) -> Iterator[DefKey]:
+        """Every class of the project deriving from ``cls``, at any depth, each once."""
+        subclasses = self.subclasses()
+        todo, seen = [cls], {cls}
+        while todo:
+            for sub in subclasses.get(todo.pop(), []):
+                if sub not in seen:
+                    seen.add(sub)
+                    todo.append(sub)
+                    yield sub
 
     def subclasses(self) -> dict[DefKey, list[DefKey]]:
         """Class -> its direct subclasses in the project."""
