@@ -105,6 +105,7 @@ SECTION_INDENT = "LD362"
 EMPTY_DESCRIPTION = "LD363"
 LINE_TOO_LONG = "LD364"
 MALFORMED_ENTRY = "LD365"
+UNDERLINE_LENGTH = "LD366"
 
 #: Findings ``validate --fix`` can remove by syncing the docstring to the code (offline).
 FIXABLE = frozenset({ARG_MISSING, ARG_EXTRA, ARG_ORDER, ARG_TYPE, ARG_STARS, RETURNS_MISSING,

@@ -39,6 +39,8 @@ PLACEHOLDER = "TODO: describe."
 
 #: Values of ``types``: as the project does, or always / never types in new entries.
 TYPES_CHOICES = ("auto", "always", "never")
+#: Values of ``style``: the project's majority, or the style new docstrings are written in.
+STYLE_CHOICES = ("auto", "google", "numpy", "sphinx")
 #: Values of ``conventions``: learn the project's docstring conventions, or the defaults.
 CONVENTIONS_CHOICES = ("learn", "default")
 
@@ -94,6 +96,8 @@ class Settings:
         placeholder: Text written where only a person or a model can write prose.
         rewrite: Let a model revise existing docstrings (default: only fill what is missing).
         types: Whether new docstring entries carry types (``auto``: as the project does).
+        style: The style new docstrings are written in (``auto``: the project's majority;
+            an existing docstring is always updated in its own style).
         conventions: ``learn`` the project's docstring conventions, or the ``default`` ones.
         call_context: Most characters of call context (callees and callers from the call
             graph) added to a function's prompt; 0 turns it off.
@@ -143,6 +147,7 @@ class Settings:
     placeholder: str = PLACEHOLDER
     rewrite: bool = False
     types: str = "auto"
+    style: str = "auto"
     conventions: str = "learn"
     call_context: int = 2000
     call_context_callers: int = 3
@@ -199,6 +204,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "placeholder": ("placeholder", str),
     "rewrite": ("rewrite", bool),
     "types": ("types", str),
+    "style": ("style", str),
     "conventions": ("conventions", str),
     "call-context": ("call_context", int),
     "call-context-callers": ("call_context_callers", int),
@@ -843,7 +849,8 @@ def _check(settings: Settings) -> None:
     if not text.strip() or '"""' in text or "'''" in text or \
             any(unicodedata.category(char) == "Cc" for char in text):
         raise ConfigError(f"placeholder must be one line of text, got {text!r}")
-    for name, choices in (("types", TYPES_CHOICES), ("conventions", CONVENTIONS_CHOICES)):
+    for name, choices in (("types", TYPES_CHOICES), ("style", STYLE_CHOICES),
+                          ("conventions", CONVENTIONS_CHOICES)):
         if getattr(settings, name) not in choices:
             raise ConfigError(f"{name} must be one of {', '.join(map(repr, choices))}, "
                               f"got {getattr(settings, name)!r}")

@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     options = Options(width=settings.width, only_missing=settings.only_missing,
                       all_defs=settings.all_defs, placeholder=settings.placeholder,
                       rewrite=settings.rewrite, types=settings.types,
-                      conventions=settings.conventions,
+                      style=settings.style, conventions=settings.conventions,
                       scope=Scope.from_settings(settings))
     if stdin_path is not None:
         return _from_stdin(stdin_path, chosen, options, settings, args, out, err)

@@ -288,7 +288,7 @@ def _fix(findings: list[Finding], settings: Settings, args: argparse.Namespace) 
         return None
     options = Options(width=settings.width, all_defs=True, only=only,
                       placeholder=settings.placeholder, types=settings.types,
-                      conventions=settings.conventions,
+                      style=settings.style, conventions=settings.conventions,
                       scope=Scope.from_settings(settings))
     results = asyncio.run(run_files(sorted(only), StaticProvider(settings.placeholder), options,
                                     jobs=os.cpu_count() or 1))

@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from llm_doc_manager.analysis.facts import ClassFacts
 from llm_doc_manager.analysis.nodes import decorator_names, docstring_expr, init_of, walk_own
-from llm_doc_manager.config import CONVENTIONS_CHOICES, TYPES_CHOICES
+from llm_doc_manager.config import CONVENTIONS_CHOICES, STYLE_CHOICES, TYPES_CHOICES
 from llm_doc_manager.docstrings.layout import Entry, Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
 from llm_doc_manager.store import stored_object
@@ -71,7 +71,8 @@ _T = TypeVar("_T")
 _COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header", "defaults",
              "default_ticks", "markers", "raises", "modules", "stars", "constructors", "code_ticks",
              "generators", "attributes", "methods", "documented_methods", "exceptions",
-             "attributes_beside_args", "context_yields", "named_returns", "named_returns_given")
+             "attributes_beside_args", "context_yields", "named_returns", "named_returns_given",
+             "styles")
 
 __all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "Evidence", "HouseStyle",
            "clearly_type", "exception_markup", "header_end", "house_style",
@@ -168,6 +169,8 @@ class Evidence:
         named_returns: How many methods of each public name (and ``from_*`` for the
             ``from_*`` classmethods) that return a value have a sectioned docstring.
         named_returns_given: How many of those have a Returns section.
+        styles: The style of each docstring that has sections or fields (``google``,
+            ``numpy``, ``sphinx``, ``epytext``); prose says nothing.
     """
 
     headings: dict[Section, Counter[str]] = field(default_factory=dict)
@@ -194,6 +197,7 @@ class Evidence:
     context_yields: Counter[bool] = field(default_factory=Counter)
     named_returns: Counter[str] = field(default_factory=Counter)
     named_returns_given: Counter[str] = field(default_factory=Counter)
+    styles: Counter[str] = field(default_factory=Counter)
 
     def add_docstring(self, value: str, defaulted: frozenset[str] = frozenset(),
                       raises: bool = False, starred: frozenset[str] = frozenset()) -> None:
@@ -210,19 +214,23 @@ class Evidence:
             self.code_ticks[True] += 1
         elif _SINGLE_TICKS_RE.search(value):
             self.code_ticks[False] += 1
-        if ":\n" not in value and ":\r" not in value:
-            return  # no line ends with a colon: no section heading (most docstrings)
+        if ":\n" not in value and ":\r" not in value and "--" not in value and \
+                not _FIELD_RE.search(value):
+            return  # no heading, underline or field: prose (most docstrings)
         layout = read_layout(value)
-        if layout.style is not Style.GOOGLE:
+        if layout.style is not Style.UNKNOWN and (layout.blocks or layout.style in _STYLE_NAMES):
+            self.styles[_STYLE_NAMES.get(layout.style, "google")] += 1
+        if layout.style not in (Style.GOOGLE, Style.NUMPY):
             return
         lines = layout.lines
         if raises:
             self.raises[layout.block(Section.RAISES) is not None] += 1
+        google = layout.style is Style.GOOGLE
         for block in layout.blocks:
-            if block.section is not None:
+            if block.section is not None and google:  # NumPy's headings are numpydoc's
                 self.headings.setdefault(block.section, Counter())[block.heading] += 1
             head_indent = leading(lines[block.start])
-            if block.body_indent.startswith(head_indent) and \
+            if google and block.body_indent.startswith(head_indent) and \
                     len(block.body_indent) > len(head_indent):
                 self.units[block.body_indent[len(head_indent):]] += 1
             # Only these entries name a parameter or attribute: a Returns entry may name
@@ -248,7 +256,8 @@ class Evidence:
                     if nxt.strip() and len(leading(nxt)) > len(leading(head)) and \
                             leading(nxt).startswith(leading(head)):
                         self.hangings[leading(nxt)[len(leading(head)):]] += 1
-        self._blank(layout)
+        if google:
+            self._blank(layout)
 
     def _default(self, entry: Entry) -> None:
         """Count how the entry of a parameter with a default writes it."""
@@ -384,6 +393,15 @@ class Evidence:
         """Whether nothing at all was learned."""
         return not (self.headings or self.units or self.typed or self.blank or
                     self.below_header or self.defaults or self.raises)
+
+
+#: The styles new docstrings can be written in (``style`` in the configuration).
+WRITTEN_STYLES = STYLE_CHOICES[1:]
+
+#: The names ``Evidence.styles`` counts a docstring's style under (Google is the default).
+_STYLE_NAMES = {Style.NUMPY: "numpy", Style.REST: "sphinx", Style.EPYTEXT: "epytext"}
+# A reST/Sphinx or Epytext field at the start of a line.
+_FIELD_RE = re.compile(r"^[ \t]*[:@](?:param|returns?|raises?|type|rtype)\b", re.M)
 
 
 def _has_args(body: list[ast.stmt]) -> bool:
@@ -630,7 +648,8 @@ class HouseStyle:
     """
 
     def __init__(self, levels: Sequence[Evidence | Callable[[], Evidence]] = (),
-                 types: str = "auto", raises: bool | None = None) -> None:
+                 types: str = "auto", raises: bool | None = None, style: str = "auto"
+                 ) -> None:
         """Keep where to learn from.
 
         Args:
@@ -638,10 +657,12 @@ class HouseStyle:
                 computed on demand.
             types: The ``types`` pin (``auto``, ``always`` or ``never``).
             raises: Pins ``documents_raises`` (None: learned).
+            style: The ``style`` pin (``auto``, ``google``, ``numpy`` or ``sphinx``).
         """
         self._levels = tuple(levels)
         self._cache: dict[int, Evidence] = {}
         self.types = types
+        self.style = style
         self._raises = raises
         #: Names bound to a ``TypeVar``: written as no type (``learning.type_variables``).
         self.type_vars: frozenset[str] = frozenset()
@@ -658,6 +679,18 @@ class HouseStyle:
             if counts:
                 return _majority(counts, default)
         return None
+
+    @functools.cached_property
+    def docstyle(self) -> str:
+        """The style new docstrings are written in: pinned, else the majority of the
+        sectioned docstrings of the file, else of its folder, else of its project
+        (``google`` when nothing is learned; a style the tool does not write counts as
+        Google)."""
+        if self.style != "auto":
+            return self.style
+        learned = self._learned(lambda e: Counter(
+            {k: v for k, v in e.styles.items() if k in WRITTEN_STYLES}), "google")
+        return learned or "google"
 
     def heading(self, section: Section) -> str:
         """The heading to write for a section (the tool's own when nothing is learned)."""
@@ -970,7 +1003,7 @@ DEFAULT = HouseStyle()
 
 def house_style(tree: ast.Module, others: Sequence[Evidence | Callable[[], Evidence]] = (),
                 types: str = "auto", learn: bool = True,
-                raises: bool | None = None) -> HouseStyle:
+                raises: bool | None = None, style: str = "auto") -> HouseStyle:
     """The conventions new text in one file follows.
 
     Args:
@@ -980,16 +1013,17 @@ def house_style(tree: ast.Module, others: Sequence[Evidence | Callable[[], Evide
         types: The ``types`` pin.
         learn: Whether to learn at all (``conventions = "default"``: the tool's defaults).
         raises: Pins whether a new Raises section may be added (None: learned).
+        style: The ``style`` pin.
 
     Returns:
         The conventions, each learned on first use.
     """
     if not learn:
-        return HouseStyle((), types, raises)
+        return HouseStyle((), types, raises, style)
 
     def own() -> Evidence:
         evidence = Evidence()
         evidence.add_tree(tree, None)
         return evidence
 
-    return HouseStyle((own, *others), types, raises)
+    return HouseStyle((own, *others), types, raises, style)

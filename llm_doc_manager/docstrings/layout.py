@@ -15,6 +15,7 @@ from enum import Enum
 
 from llm_doc_manager.docstrings.sections import (
     ALIASES,
+    NUMPY_HEADINGS,
     Section,
     heading_of,
     resembled_heading,
@@ -29,10 +30,12 @@ class Style(str, Enum):
     NUMPY = "numpy"
     REST = "rest"
     EPYTEXT = "epytext"
+    #: Underlined lines, but no numpydoc section heading among them (a reST title, a rule).
+    UNKNOWN = "unknown"
 
 
 #: Styles ``generate`` and ``--fix`` may edit (prose only is Google style without sections).
-EDITABLE = frozenset({Style.GOOGLE, Style.PLAIN})
+EDITABLE = frozenset({Style.GOOGLE, Style.PLAIN, Style.NUMPY})
 
 _NUMPY_RE = re.compile(r"^[ \t]*(?:-{3,}|={3,})[ \t]*$", re.M)
 _REST_RE = re.compile(r"^[ \t]*:(?:param|parameter|arg|argument|key|keyword|type|returns?|"
@@ -192,9 +195,13 @@ def leading(line: str) -> str:
     return line[:len(line) - len(line.lstrip())]
 
 
-def _indent_width(line: str) -> int:
+def indent_width(line: str) -> int:
+    """Columns of a line's indentation, a tab counting to the next multiple of 8."""
     stripped = line.lstrip()
     return len(line[:len(line) - len(stripped)].expandtabs(8))
+
+
+_indent_width = indent_width
 
 
 def _cleaned(lines: tuple[str, ...] | list[str], index: int, margin: int) -> str:
@@ -204,6 +211,16 @@ def _cleaned(lines: tuple[str, ...] | list[str], index: int, margin: int) -> str
     if "\t" in leading(line):
         line = line.expandtabs(8)
     return line[margin:]
+
+
+def cleaned_lines(lines: list[str], margin: int) -> list[str]:
+    """Every line as ``inspect.cleandoc`` shows it (margin removed)."""
+    return [_cleaned(lines, i, margin) for i in range(len(lines))]
+
+
+def text_of(lines: list[str]) -> str | None:
+    """Lines dedented and joined, surrounding blank lines dropped; None when all blank."""
+    return _text(lines)
 
 
 def _text(lines: list[str]) -> str | None:
@@ -420,10 +437,19 @@ def _entries(lines: list[str], first: int, end: int, raises: bool = False
     return tuple(entries)
 
 
+def _numpy(cleaned: list[str]) -> bool:
+    """Whether a known section heading at the margin is underlined (numpydoc's way)."""
+    for index, line in enumerate(cleaned[:-1]):
+        if _NUMPY_RE.match(cleaned[index + 1]) and line[:1] not in (" ", "\t") and \
+                line.strip().lower() in NUMPY_HEADINGS:
+            return True
+    return False
+
+
 def _style(lines: list[str], start: int) -> Style:
     rest = "\n".join(lines[start:])
     if _NUMPY_RE.search(rest):
-        return Style.NUMPY
+        return Style.UNKNOWN
     if _REST_RE.search(rest):
         return Style.REST
     if _EPYTEXT_RE.search(rest):
@@ -458,6 +484,9 @@ def read_layout(value: str) -> Layout:
     lines = value.split("\n")
     margin = min((_indent_width(line) for line in lines[1:] if line.strip()), default=0)
     cleaned = [_cleaned(lines, i, margin) for i in range(len(lines))]
+    if _numpy(cleaned):
+        from llm_doc_manager.docstrings.numpy_layout import read_numpy  # it imports this
+        return read_numpy(lines, margin)
     index = 0
     while index < len(lines) and not cleaned[index].strip():
         index += 1

@@ -342,7 +342,7 @@ class Learning:
         self._files.clear()  # only the sums are needed from here on
 
     def style(self, tree: ast.Module, path: Path, types: str = "auto",
-              raises: bool | None = None) -> HouseStyle:
+              raises: bool | None = None, docstyle: str = "auto") -> HouseStyle:
         """The conventions new text in one file follows: its own, its folder's, its project's.
 
         Args:
@@ -350,6 +350,7 @@ class Learning:
             path: The file.
             types: The ``types`` pin.
             raises: Pins whether a new Raises section may be added (None: learned).
+            docstyle: The ``style`` pin.
 
         Returns:
             The conventions, each level learned on first use.
@@ -359,6 +360,6 @@ class Learning:
         root = self.root(folder)
         if root is not None:
             levels.append(lambda: self.project(root))
-        style = house_style(tree, levels, types, raises=raises)
+        style = house_style(tree, levels, types, raises=raises, style=docstyle)
         style.type_vars = self.type_variables(tree, path)
         return style

@@ -63,6 +63,11 @@ OTHER_HEADINGS: frozenset[str] = frozenset(
     }
 )
 
+#: Every heading numpydoc's format knows (lower case): the Google ones and its own.
+NUMPY_HEADINGS: frozenset[str] = frozenset(
+    {*ALIASES, *OTHER_HEADINGS, "receives", "warns", "see also", "references", "methods",
+     "other parameters", "extended summary"})
+
 _HEADING_RE = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*:\s*\Z")
 
 

@@ -33,11 +33,14 @@ from llm_doc_manager.docstrings.layout import (
     Block,
     Entry,
     Layout,
+    Style,
     heading_problems,
     leading,
     parse_entry_head,
     split_type_prefix,
 )
+from llm_doc_manager.docstrings.numpy_layout import HEADINGS as NUMPY_HEADINGS
+from llm_doc_manager.docstrings.numpy_layout import numpy_heading_problems
 from llm_doc_manager.docstrings.schemas import (
     ClassDocstring,
     DocSchema,
@@ -55,6 +58,21 @@ from llm_doc_manager.docstrings.types import (
 #: Where a new section goes relative to the others (sections not listed keep their place).
 _RANK = {Section.ARGS: 1.0, Section.ATTRIBUTES: 1.5, Section.RETURNS: 2.0,
          Section.YIELDS: 2.5, Section.RAISES: 3.0, Section.EXAMPLES: 8.0}
+
+#: numpydoc's order of sections, in the terms of ``_RANK``: every section has its place.
+_NUMPY_RANK = {"parameters": 1.0, "other parameters": 1.2, "attributes": 1.5, "methods": 1.7,
+               "returns": 2.0, "yields": 2.5, "receives": 2.7, "raises": 3.0, "warns": 3.2,
+               "warnings": 3.4, "see also": 4.0, "notes": 5.0, "references": 6.0,
+               "examples": 8.0}
+
+
+def _rank(block: Block, conv: Conventions) -> float | None:
+    """Where a section stands in the order new sections are placed by (None: anywhere)."""
+    if conv.numpy:
+        return _NUMPY_RANK.get(block.heading.lower(), _RANK.get(block.section)  # type: ignore[arg-type]
+                               if block.section else None)
+    return _RANK.get(block.section) if block.section is not None else None
+
 
 #: Line operations: an ``int`` keeps that original line, a ``str`` is new text.
 Lines = list[int | str]
@@ -101,6 +119,8 @@ class Conventions:
         house: The project's conventions (heading spellings of new sections).
         add_sections: Whether a missing section may be added (False: an exempt
             definition's docstring, whose existing sections only are kept in line).
+        style: The docstring's style: what is added is written its way (NumPy: an
+            underlined heading, ``name : type`` with the text indented below).
     """
 
     margin: str
@@ -112,6 +132,12 @@ class Conventions:
     one_line: bool
     house: HouseStyle = DEFAULT
     add_sections: bool = True
+    style: Style = Style.GOOGLE
+
+    @property
+    def numpy(self) -> bool:
+        """Whether what is added is written in NumPy style."""
+        return self.style is Style.NUMPY
 
 
 def conventions(layout: Layout, indent: str, unit: str, width: int,
@@ -133,6 +159,8 @@ def conventions(layout: Layout, indent: str, unit: str, width: int,
     candidates = [line for line in lines[1:] if line.strip()]
     if candidates:
         margin = min((leading(line) for line in candidates), key=len)
+    if layout.style is Style.NUMPY:
+        return _numpy_conventions(layout, margin, width, house)
     own_unit: str | None = None
     # An inline section (``Returns: text``) shows neither indentation nor types: not read.
     blocks = [b for b in layout.blocks if not b.inline]
@@ -180,6 +208,28 @@ def conventions(layout: Layout, indent: str, unit: str, width: int,
         backticks = house.backticks
     return Conventions(margin, body_unit, hanging, typed, backticks, width, len(lines) == 1,
                        house)
+
+
+def _numpy_conventions(layout: Layout, margin: str, width: int, house: HouseStyle
+                       ) -> Conventions:
+    """A NumPy docstring's conventions: entries at the heading's margin, text indented."""
+    lines = layout.lines
+    hanging: str | None = None
+    typed_entries = untyped_entries = 0
+    for block in layout.blocks:
+        for entry in block.entries:
+            if block.section is not Section.RAISES:
+                typed_entries += entry.type_hint is not None
+                untyped_entries += entry.type_hint is None
+            if hanging is None and entry.end > entry.start + 1:
+                head, nxt = lines[entry.start], lines[entry.start + 1]
+                if nxt.strip() and len(leading(nxt)) > len(leading(head)):
+                    hanging = nxt[len(leading(head)):len(leading(nxt))]
+    typed = typed_entries > 0 or untyped_entries == 0
+    if house.types != "auto":
+        typed = house.types == "always"
+    return Conventions(margin, "", hanging or "    ", typed, False, width, len(lines) == 1,
+                       house, style=Style.NUMPY)
 
 
 @dataclass
@@ -284,6 +334,13 @@ def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conve
                  ) -> list[str]:
     """A new ``name (type): description`` entry, written the docstring's way."""
     indent = conv.margin + conv.unit
+    if conv.numpy:
+        # ``name : type`` alone on its line, the text indented below (numpydoc).
+        if type_hint and type_hint.strip() != "..." and conv.typed and \
+                len(indent) + len(name) + 3 + len(written_type(type_hint)) <= conv.width:
+            name = f"{name} : {written_type(type_hint)}"
+        return [indent + name, *_wrap(indent + conv.hanging, description,
+                                      indent + conv.hanging, conv.width)]
     head = name
     # A stub's ``...`` (or an ellipsis annotation) says nothing about the type.
     if type_hint and type_hint.strip() != "..." and conv.typed:
@@ -299,6 +356,14 @@ def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conve
 def _typed_body(type_hint: str | None, description: str, conv: Conventions) -> list[str]:
     """The body of a new Returns/Yields section."""
     indent = conv.margin + conv.unit
+    if conv.numpy:
+        # numpydoc's Returns entry is the type, with the text indented below it; without
+        # a type, the text alone (read back as prose, not as a type).
+        if type_hint and conv.typed:
+            return [indent + written_type(type_hint),
+                    *_wrap(indent + conv.hanging, description, indent + conv.hanging,
+                           conv.width)]
+        return _wrap(indent, description, indent, conv.width)
     if type_hint and conv.typed:
         text = _type_text(type_hint, conv)
         if len(indent) + len(text) + 2 <= conv.width and \
@@ -374,6 +439,8 @@ class _Syncer:
         entry section's body is not indented below its heading (``Args:`` then entries at
         its margin: peft's ``perm2mat``): validate compares nothing there (LD362), and a
         section added below the broken one would make the docstring less consistent."""
+        if self.layout.style is Style.NUMPY:
+            return any(p.kind != "underline" for p in numpy_heading_problems(self.layout))
         return any(p.kind != "body" or ALIASES.get(p.text.lower()) in _ENTRY_SECTIONS
                    for p in heading_problems(self.layout))
 
@@ -382,10 +449,14 @@ class _Syncer:
         layout, conv = self.layout, self.conv
         for section, body in sorted(self.new_sections, key=lambda item: _RANK[item[0]]):
             rank = _RANK[section]
-            ranked = [b for b in layout.blocks if b.section in _RANK]
-            after = [b for b in ranked if _RANK[b.section] <= rank]  # type: ignore[index]
-            later = [b for b in ranked if _RANK[b.section] > rank]  # type: ignore[index]
-            lines = [f"{conv.margin}{conv.house.heading(section)}:", *body]
+            ranked = [(b, r) for b in layout.blocks if (r := _rank(b, conv)) is not None]
+            after = [b for b, r in ranked if r <= rank]
+            later = [b for b, r in ranked if r > rank]
+            if conv.numpy:
+                heading = NUMPY_HEADINGS[section]
+                lines = [conv.margin + heading, conv.margin + "-" * len(heading), *body]
+            else:
+                lines = [f"{conv.margin}{conv.house.heading(section)}:", *body]
             if after:
                 self.edit.insert(after[-1].end, ["", *lines])
             elif later:
@@ -424,7 +495,11 @@ class _Syncer:
         usable = _usable(text, self.placeholder)
         if usable and _has(entry.description, self.placeholder):
             indent = leading(self.layout.lines[entry.start])
-            self.fill(entry.start, entry.end, usable, indent + self.conv.hanging)
+            start = entry.start
+            if self.conv.numpy and entry.end > start + 1 and \
+                    not _has(self.layout.lines[start], self.placeholder):
+                start += 1  # the text is below the ``name : type`` line
+            self.fill(start, entry.end, usable, indent + self.conv.hanging)
 
     def remove_entries(self, block: Block, gone: list[Entry], added: bool) -> None:
         lines = self.layout.lines
@@ -469,7 +544,8 @@ def combined_names(text: str) -> tuple[str, ...]:
     Returns:
         The names without stars, in order; empty unless there are two or more.
     """
-    match = _HEAD_RE.match(text)
+    # An entry's name has no colon (NumPy's ``x1, x2`` read from ``x1, x2 : array_like``).
+    match = _HEAD_RE.match(text) or _HEAD_RE.match(text + ":")
     names = tuple(bare(n.strip()) for n in match.group(1).split(",")) if match else ()
     return names if len(names) > 1 else ()
 
@@ -489,7 +565,8 @@ def listed_names(layout: Layout, block: Block) -> dict[str, tuple[int, bool]]:
         Each name (without stars) with the index of its line and whether the line names
         several.
     """
-    heads = {e.start for e in block.entries if e.well_formed}
+    # NumPy's ``x1, x2 : array_like`` is a well-formed entry naming several: read here too.
+    heads = {e.start for e in block.entries if e.well_formed and not combined_names(e.name)}
     found: dict[str, tuple[int, bool]] = {}
     for index in range(block.start + 1, block.end):
         match = _HEAD_RE.match(layout.lines[index])
@@ -510,6 +587,8 @@ def editable(layout: Layout, block: Block) -> bool:
     """Whether a section's entries can be edited: all well formed, body below the heading."""
     heading = layout.lines[block.start]
     heading_indent = len(leading(heading))
+    if layout.style is Style.NUMPY:  # entries stand at the heading's margin there
+        return all(e.well_formed for e in block.entries)
     # A section cut short by a heading indented into it (LD362) is unclear: what follows
     # the heading may hold entries of its own, which an added entry would duplicate.
     # An inline section (``Raises: text``) is kept byte for byte: nothing is added to it.
@@ -627,7 +706,8 @@ def _plan_args(entries: Sequence[Entry], params: Sequence[Param], placeholder: s
                ) -> _ArgPlan:
     """Decide the fate of every entry whose argument left the signature."""
     by_name = {bare(p.name): p for p in params}
-    documented = {bare(e.name) for e in entries}
+    documented = {bare(e.name) for e in entries} | {
+        n for e in entries for n in combined_names(e.name)}
     missing = [p for p in params if bare(p.name) not in documented]
     takes_kwargs = any(p.kind == "var_keyword" for p in params)
     # With **kwargs an entry of no argument may document a keyword received through it.
@@ -635,7 +715,8 @@ def _plan_args(entries: Sequence[Entry], params: Sequence[Param], placeholder: s
     # mistake) is a person's section, with all that is indented under it (examples, code):
     # never an argument's entry to remove or rename.
     stale = [] if takes_kwargs else [e for e in entries if bare(e.name) not in by_name
-                                     and heading_of(f"{e.name}:") is None]
+                                     and heading_of(f"{e.name}:") is None and
+                                     not combined_names(e.name)]
     renamed = _renames(entries, params, stale, missing)
     stale = [e for e in stale if id(e) not in renamed]
     missing = [p for p in missing if all(p is not new for new in renamed.values())]
@@ -812,13 +893,21 @@ def _sync_typed(syncer: _Syncer, section: Section, needed: bool, annotation: str
         return
     if not block.text or block.inline:
         return  # ``Returns: text`` on one line is the project's own way: never edited
-    first = next(i for i in range(block.start + 1, block.end) if layout.lines[i].strip())
+    first = _first_body_line(layout, block)
     if block.type_hint and annotation and block.type_span is not None and \
             _retyped(block.type_hint, annotation):
         syncer.retype(first, block.type_span, annotation)
     usable = _usable(text, placeholder)
     if usable and _has(block.text, placeholder):
+        if conv.numpy and block.type_span is not None and first + 1 < block.end:
+            first += 1  # the text is below the type
         syncer.fill(first, block.end, usable, leading(layout.lines[first]))
+
+
+def _first_body_line(layout: Layout, block: Block) -> int:
+    """The first line of a section's body with text (below a NumPy heading's underline)."""
+    start = block.start + (2 if layout.style is Style.NUMPY else 1)
+    return next(i for i in range(start, block.end) if layout.lines[i].strip())
 
 
 def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
@@ -841,14 +930,19 @@ def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
         return False  # kept byte for byte, its heading too
     line = layout.lines[block.start]
     column = line.index(block.heading)
+    if syncer.conv.numpy:
+        heading = NUMPY_HEADINGS[ALIASES[heading.lower()]]
+        underline = layout.lines[block.start + 1]
+        if len(underline.strip()) == len(block.heading):  # the underline follows it
+            syncer.edit.set_line(block.start + 1, leading(underline) +
+                                 underline.strip()[0] * len(heading))
     syncer.edit.set_line(block.start, line[:column] + heading + line[column +
                                                                      len(block.heading):])
     # The type follows in the same run (``Iterable[str]`` returned is ``str`` yielded):
     # left for the next run, a second run would change the file again.
     if block.text and block.type_hint and annotation and block.type_span is not None and \
             _retyped(block.type_hint, annotation):
-        first = next(i for i in range(block.start + 1, block.end) if layout.lines[i].strip())
-        syncer.retype(first, block.type_span, annotation)
+        syncer.retype(_first_body_line(layout, block), block.type_span, annotation)
     return True
 
 
@@ -912,7 +1006,7 @@ def _function_syncer(layout: Layout, facts: FunctionFacts, answer: MethodDocstri
     """The syncer of ``sync_function`` with its operations collected, not yet assembled."""
     syncer = _Syncer(layout, conv, placeholder)
     syncer.summary(answer.summary if answer else None)
-    if layout.style is not layout.style.GOOGLE:
+    if layout.style not in (Style.GOOGLE, Style.NUMPY):
         return syncer  # prose only: complete as it is (see docs/codes.md)
     _sync_args(syncer, facts, answer)
     # A project that documents generators under Returns (``Returns: `Iterable[str]```)
@@ -989,7 +1083,7 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
     """
     syncer = _Syncer(layout, conv, placeholder)
     syncer.summary(answer.summary if answer else None)
-    if layout.style is not layout.style.GOOGLE:
+    if layout.style not in (Style.GOOGLE, Style.NUMPY):
         return syncer.result()
     block = layout.block(Section.ATTRIBUTES)
     args = layout.block(Section.ARGS)

@@ -32,9 +32,11 @@ class Options:
         rewrite: Let a provider that may replace human text revise existing docstrings
             (by default only what is missing is added).
         only: When set, only the defs and classes whose keyword is on one of these lines of
-            that file (``validate --fix``).
+            that file, and the module when 0 is (``validate --fix``, ``--since``).
         types: Whether new entries carry types: ``auto`` (as the project does), ``always``
             or ``never``.
+        style: The style new docstrings are written in: ``auto`` (the project's
+            majority), ``google``, ``numpy`` or ``sphinx``.
         conventions: ``learn`` the project's docstring conventions, or use the ``default``.
         scope: What ``all_defs`` covers besides public top-level definitions.
     """
@@ -46,6 +48,7 @@ class Options:
     rewrite: bool = False
     only: Mapping[Path, frozenset[int]] | None = None
     types: str = "auto"
+    style: str = "auto"
     conventions: str = "learn"
     scope: Scope = field(default_factory=Scope)
 

@@ -169,9 +169,9 @@ def load(path: Path, options: Options, learning: Learning | None = None
     # added where the project writes none would change what the next run learns).
     learning = learning or Learning()
     if options.conventions == "learn":
-        house = learning.style(tree, path, options.types)
+        house = learning.style(tree, path, options.types, docstyle=options.style)
     else:
-        house = HouseStyle((), options.types)
+        house = HouseStyle((), options.types, style=options.style)
     # What methods inherit from bases in other files of the project: the rule validate uses.
     exempt = Exemptions(tree, source.text.splitlines(), path, options.scope,
                         modules=house.documents_modules, init_docs=house.init_docstrings,
@@ -184,8 +184,9 @@ def load(path: Path, options: Options, learning: Learning | None = None
                                      for p in problems))
     if options.only is not None:
         lines = options.only.get(path, frozenset())
-        targets = [t for t in targets if t.node is not None
-                   and not isinstance(t.node, ast.Module) and t.node.lineno in lines]
+        # Line 0 stands for the module (``--since``: a module-level line changed).
+        targets = [t for t in targets if t.node is not None and (
+            0 in lines if isinstance(t.node, ast.Module) else t.node.lineno in lines)]
     return ParsedFile(source, tree, SourceMap(source.text), tuple(targets), house,
                       exempt is not None and exempt.omits_from_returns())
 

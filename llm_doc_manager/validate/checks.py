@@ -49,6 +49,7 @@ from llm_doc_manager.codes import (
     RETURNS_TYPE,
     SECTION_INDENT,
     SECTION_UNKNOWN,
+    UNDERLINE_LENGTH,
     YIELDS_EXTRA,
     YIELDS_MISSING,
     YIELDS_TYPE,
@@ -62,6 +63,7 @@ from llm_doc_manager.docstrings import (
     Layout,
     ParsedDocstring,
     Section,
+    Style,
     bare,
     display_width,
     read_layout,
@@ -71,6 +73,7 @@ from llm_doc_manager.docstrings.bases import Overrides
 from llm_doc_manager.docstrings.conventions import Evidence, house_style
 from llm_doc_manager.docstrings.exempt import Exemptions, Scope, asked_sections, cli_command
 from llm_doc_manager.docstrings.layout import heading_problems
+from llm_doc_manager.docstrings.numpy_layout import numpy_heading_problems
 from llm_doc_manager.docstrings.parse import parse_layout
 from llm_doc_manager.docstrings.sync import (
     carried,
@@ -268,9 +271,22 @@ class _FileChecker:
             return True
         if doc.layout.style not in EDITABLE:
             self.at_doc(doc, FOREIGN_STYLE, f"{qualname}: docstring in "
-                        f"{doc.layout.style.value} style, not Google style: not checked")
+                        f"{doc.layout.style.value} style, not checked")
             return True
-        for problem in heading_problems(doc.layout):
+        numpy = doc.layout.style is Style.NUMPY
+        problems = numpy_heading_problems(doc.layout) if numpy else heading_problems(doc.layout)
+        for problem in problems:
+            number = doc.line + problem.index
+            if problem.kind == "underline":
+                self.add(number, UNDERLINE_LENGTH, f"{qualname}: the underline of section "
+                         f"'{problem.text}' is not as long as its heading", doc.noqa,
+                         self.find(number, "-") or self.find(number, "="))
+                continue
+            if problem.kind == "indented" and numpy:
+                self.add(number, SECTION_INDENT, f"{qualname}: section heading "
+                         f"'{problem.text}' is indented; NumPy sections start at the "
+                         "docstring's margin", doc.noqa, self.find(number, problem.text))
+                continue
             number = doc.line + problem.index
             if problem.kind == "indented":
                 self.add(number, SECTION_INDENT, f"{qualname}: section heading "

@@ -188,12 +188,20 @@ def placeholder_left(a: int) -> int:
 
 
 def numpy_doc(a: int) -> int:
-    """Numpy style is not checked, only reported once.
+    """Numpy style is checked like Google style: Returns is missing.
 
     Parameters
     ----------
     a : int
         The a.
+    """
+    return a
+
+
+def epytext_doc(a: int) -> int:
+    """Epytext is in no style the tool reads: reported once, not checked.
+
+    @param a: The a.
     """
     return a
 

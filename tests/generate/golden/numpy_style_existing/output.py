@@ -6,6 +6,12 @@ def scale(values, factor=2):
     ----------
     values : list
         Input values.
+    factor
+        TODO: describe. Defaults to 2.
+
+    Returns
+    -------
+    TODO: describe.
     """
     return [v * factor for v in values]
 # @llm-doc-end
