@@ -47,6 +47,9 @@ def add_file_options(parser: argparse.ArgumentParser) -> None:
     files.add_argument("--stdin-filename", metavar="PATH",
                        help="with '-': the path the code on stdin comes from (for "
                             "configuration, exclusion and messages)")
+    files.add_argument("--since", metavar="REV",
+                       help="only the definitions changed since this git revision, and new "
+                            "ones (e.g. HEAD, origin/main); the working tree is compared")
     output = parser.add_argument_group("output")
     output.add_argument("--color", action=argparse.BooleanOptionalAction, default=None,
                         help="colour the output (default: on a terminal, unless NO_COLOR is "

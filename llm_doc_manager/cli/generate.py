@@ -16,6 +16,7 @@ from types import FrameType
 
 from rich.console import Console
 
+from llm_doc_manager.analysis.changed import changed_only
 from llm_doc_manager.cli.apply import (
     Report,
     WriteBack,
@@ -46,6 +47,7 @@ from llm_doc_manager.generate.known import RESULTS_FILE
 from llm_doc_manager.generate.outcomes import FileChange
 from llm_doc_manager.providers import Provider, Usage, make_provider
 from llm_doc_manager.source import is_excluded, iter_files
+from llm_doc_manager.source.since import changes_since
 from llm_doc_manager.store import ResultStore, cache_dir
 
 
@@ -146,6 +148,9 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         if stdin_path is None:
             files = iter_files(targets, settings.excluded, force_exclude=settings.force_exclude,
                                root=settings.root, problems=walked)
+        elif args.since is not None:
+            raise ConfigError("--since needs files: it cannot be combined with '-' (stdin)")
+        since = changes_since(args.since, targets) if args.since is not None else None
     except (ConfigError, FileNotFoundError) as exc:
         err.print(f"error: {exc}")
         return USAGE
@@ -161,6 +166,9 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     if stdin_path is not None:
         return _from_stdin(stdin_path, chosen, options, settings, args, out, err)
     calls = _call_context(files, targets, chosen, settings)
+    if since is not None:  # after the call graph: unchanged files still call and are called
+        files, only = changed_only(files, since)
+        options = replace(options, only=only)
     if args.verbose and calls is not None:
         err.print(f"call context: {plural(calls.files, 'file')} indexed in "
                   f"{calls.seconds:.1f} s; up to {calls.chars} characters per prompt")

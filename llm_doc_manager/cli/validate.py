@@ -32,6 +32,7 @@ from llm_doc_manager.codes import FIXABLE, Finding, unknown_selector
 from llm_doc_manager.config import Settings, describe_check_width, flag_list, load_settings
 from llm_doc_manager.errors import ConfigError
 from llm_doc_manager.source.discovery import is_excluded, iter_files
+from llm_doc_manager.source.since import changes_since
 from llm_doc_manager.validate import apply_baseline, collect, owners, render, write_baseline
 
 DESCRIPTION = ("Check docstrings against the code, offline. Exit 0 clean, 1 findings, 2 usage "
@@ -165,9 +166,17 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
             # nor silently pass: say so (--write-baseline creates it).
             raise ConfigError(f"{baseline}: no such baseline file (create it with "
                               "--write-baseline)")
+        if args.since is not None and stdin_path is not None:
+            raise ConfigError("--since needs files: it cannot be combined with '-' (stdin)")
+        if args.since is not None and args.write_baseline:
+            raise ConfigError("--write-baseline records every finding: it cannot be "
+                              "combined with --since")
+        since = changes_since(args.since, paths) if args.since is not None else None
         if stdin_path is None:
             files = iter_files(paths, settings.excluded, force_exclude=settings.force_exclude,
                                root=settings.root, problems=walked)
+            if since is not None:  # unchanged files are not even read
+                files = [path for path in files if since.of(path) is not None]
         # Flags win over [tool.llm-doc]; the two lists are not merged (--extend-select adds).
         table = f"{settings.config_file}: [tool.llm-doc]"
         select = _codes(args.select, "--select") if args.select else \
@@ -188,7 +197,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
     if stdin_path is not None:
         return _from_stdin(stdin_path, settings, args, select, ignore)
     use_cache = settings.cache and not args.no_cache
-    findings = walked + collect(files, settings, settings.all_defs, use_cache, args.jobs)
+    findings = walked + collect(files, settings, settings.all_defs, use_cache, args.jobs,
+                                since)
     if args.fix:
         fixable = [f for f in findings if f.code in FIXABLE and _selected(f.code, select, ignore)]
         status = _fix(fixable, settings, args)
@@ -197,8 +207,14 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
         if not args.diff:
             changed = sorted({f.path for f in fixable})
             done = set(changed)
+            if since is not None and changed:  # the fixes moved lines: read them again
+                try:
+                    since = changes_since(since.rev, paths)
+                except ConfigError as exc:
+                    print(f"error: {exc}", file=sys.stderr)
+                    return USAGE
             findings = [f for f in findings if f.path not in done] + collect(
-                changed, settings, settings.all_defs, use_cache, args.jobs)
+                changed, settings, settings.all_defs, use_cache, args.jobs, since)
     findings = sorted(f for f in findings if _selected(f.code, select, ignore))
     if args.write_baseline and baseline is not None:
         write_baseline(baseline, findings)

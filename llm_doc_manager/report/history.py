@@ -8,26 +8,15 @@ renames ``old`` to ``new`` makes the older commits of ``old`` part of ``new``'s 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-#: ``-c`` settings given to every git command the report runs: the repository's own
-#: ``.git/config`` is still read by git, and these win over it (command-line scope), so no
-#: setting of the tree makes git run a program: signatures are never checked (gpg.program,
-#: gpg.ssh.program), no file-system monitor, no hooks, no pager. Filters, textconv and
-#: external diff drivers are not named here: ``log --name-status`` runs none of them (and
-#: gets ``--no-textconv --no-ext-diff``), and a clone has none defined (see origin.py).
-SAFE_CONFIG: tuple[str, ...] = (
-    "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
-    "-c", "log.showSignature=false", "-c", "i18n.logOutputEncoding=UTF-8",
-    # Rename detection is quadratic in the files of a commit: git's own default bound, not
-    # whatever the repository sets.
-    "-c", "diff.renameLimit=1000",
-)
+from llm_doc_manager.source.gitrun import SAFE_CONFIG as SAFE_CONFIG
+from llm_doc_manager.source.gitrun import run_git
+
 #: Seconds one git command of the report may take; past it the report has no history
 #: (git is killed), instead of a run that never ends.
 GIT_TIMEOUT = 600.0
@@ -38,14 +27,6 @@ _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 repositories
 _DATE = re.compile(r"[0-9]{4,}-[0-9]{2}-[0-9]{2}")  # %as: the year may pass 9999
 # --name-status letters; renames and copies carry a similarity score and two paths.
 _STATUS = re.compile(r"\n?(?:[ADMTUXB]|[RC][0-9]{1,3})")
-
-
-def git_env() -> dict[str, str]:
-    """The environment of a git command on a local repository: no system or user
-    configuration (their filters, pagers, diff drivers), no prompts, C locale."""
-    return {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
-            "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 
 
 @dataclass(frozen=True)
@@ -66,16 +47,9 @@ class Commit:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # The same output wherever it runs (no user pager, colours or diff driver), and no
-    # program named by the repository's own configuration (SAFE_CONFIG). Bytes that are
-    # not UTF-8 are decoded as os.fsdecode decodes a file name, so such a path matches.
-    command = ["git", "-C", str(root), "--no-pager", *SAFE_CONFIG, *args]
-    try:
-        return subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
-                              errors="surrogateescape", env=git_env(), check=False,
-                              timeout=GIT_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess(command, -1, "", "timed out")
+    # Filters, textconv and external diff drivers: ``log --name-status`` runs none of them
+    # (and gets ``--no-textconv --no-ext-diff``), and a clone has none defined (origin.py).
+    return run_git(root, args, GIT_TIMEOUT)
 
 
 def repository_root(folder: Path) -> Path | None:

@@ -15,16 +15,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from llm_doc_manager import __version__
-from llm_doc_manager.analysis.load import read_file
+from llm_doc_manager.analysis.load import LoadedFile, read_file
 from llm_doc_manager.analysis.nodes import module_standing
-from llm_doc_manager.codes import Finding
+from llm_doc_manager.codes import MISSING_DOCSTRING, Finding
 from llm_doc_manager.config import Settings
 from llm_doc_manager.store import ResultStore, cache_dir, code_fingerprint
 
 if TYPE_CHECKING:
+    from llm_doc_manager.analysis.changed import ChangedDefinitions
     from llm_doc_manager.docstrings.bases import Overrides
     from llm_doc_manager.docstrings.conventions import Evidence
     from llm_doc_manager.docstrings.learning import Learning
+    from llm_doc_manager.source.since import Since
 
 #: v4: the store's schema gained sizes and a byte cap.
 RESULTS_FILE = "validate-v4.sqlite3"
@@ -115,7 +117,7 @@ def _learned(files: list[Path], settings: Settings, learning: Learning
 
 
 def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bool,
-            jobs: int) -> list[Finding]:
+            jobs: int, since: Since | None = None) -> list[Finding]:
     """Return the findings of ``files``, from the result cache where the content is known.
 
     Args:
@@ -124,6 +126,7 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
         all_defs: Check every definition.
         use_cache: Read and write the result cache.
         jobs: Worker processes (0: one per core).
+        since: ``--since``: only the findings of definitions changed since the revision.
 
     Returns:
         Every finding, before select, ignore and baseline are applied.
@@ -147,7 +150,37 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
                             for line, col, code, msg in known[job.key])
     finally:
         results.close()
-    return findings
+    return findings if since is None else _changed_only(findings, since)
+
+
+def _changed_only(findings: list[Finding], since: Since) -> list[Finding]:
+    """The findings of changed definitions (a file's whole file and marker findings stay).
+
+    A file is checked whole (its result is cached by content); what is reported is cut to
+    the definitions ``--since`` names, each finding going to the innermost def or class
+    around its line (the module's missing docstring is reported at line 1, column 1).
+    """
+    from llm_doc_manager.analysis.changed import MODULE, changed_definitions
+    from llm_doc_manager.analysis.load import load_file
+
+    owned: dict[Path, ChangedDefinitions | None] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        if finding.line == 0 or finding.code.startswith(("LD0", "LD1")):
+            kept.append(finding)
+            continue
+        if finding.path not in owned:
+            changes = since.of(finding.path)
+            loaded = load_file(finding.path) if changes is not None else None
+            owned[finding.path] = changed_definitions(loaded.tree, changes) \
+                if isinstance(loaded, LoadedFile) and changes is not None else None
+        changed = owned[finding.path]
+        if changed is None:  # unchanged, or unreadable now: its findings say so already
+            continue
+        module = finding.code == MISSING_DOCSTRING and (finding.line, finding.col) == (1, 1)
+        if (MODULE if module else changed.owner(finding.line)) in changed.changed:
+            kept.append(finding)
+    return kept
 
 
 def _jobs(files: list[Path], settings: Settings, all_defs: bool, signature: bytes,
