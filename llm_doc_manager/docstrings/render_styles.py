@@ -30,8 +30,8 @@ from llm_doc_manager.docstrings.render import (
     _entry,
     _type_text,
     _verbatim,
-    _way,
     _Way,
+    _way,
     display_width,
     wrap_prose,
 )
@@ -110,14 +110,22 @@ def _numpy_typed(type_hint: str | None, description: str, available: int, way: _
                  ) -> list[str]:
     """A Returns/Yields body: the type, then the description indented below it.
 
-    numpydoc requires the type here (a name is optional), so the ``types`` choice, which
-    is about entries, does not leave it out. With no type that fits (or one holding
-    `` : ``, which would read as ``name : type``), the description stands alone.
+    numpydoc requires the type here (a name is optional): the ``types`` choice, which is
+    about entries, does not leave it out, and a type longer than the line is written
+    whole on its own line (left out, the description's first line would be read as the
+    type; broken, its second half as a description). With no type (or one holding
+    `` : ``, which would read as ``name : type``) the description's first line heads the
+    entry and the rest is indented below it: numpydoc reads that first line as the type,
+    but all of it as one entry (unindented, each further line would be another value).
     """
     kind = _one_line(_type_text(type_hint, way)) if type_hint else None
-    if kind and " : " not in kind and display_width(kind) <= available:
+    if kind and " : " not in kind:
         return _numpy_described(kind, description, available, way)
-    return wrap_prose(description, available)
+    first, *rest = wrap_prose(description, available) or [""]
+    if not rest:
+        return [first] if first else []
+    return [first, *way.indented(wrap_prose("\n".join(rest), available
+                                            - display_width(way.unit)))]
 
 
 def _numpy_raises(entries: Sequence[RaisesDoc], available: int, way: _Way) -> list[str]:
@@ -251,13 +259,17 @@ def _directive(name: str, body: Iterable[str], way: _Way) -> list[str]:
 
 
 def _sphinx_examples(text: str | None, way: _Way) -> list[str]:
-    """Examples under a rubric: doctest lines as they are, other code as a literal block."""
+    """Examples under a rubric: doctest lines as they are, other code in a code block.
+
+    Not reST's bare ``::`` paragraph: a docstring line starting with ``:`` is where the
+    readers of field lists (pydoclint's) take the fields to begin.
+    """
     lines = _verbatim(text)
     if not lines:
         return []
     if lines[0].lstrip().startswith(">>>"):
         return [".. rubric:: Examples", "", *lines]
-    return [".. rubric:: Examples", "", "::", "", *way.indented(lines)]
+    return [".. rubric:: Examples", "", ".. code-block:: python", "", *way.indented(lines)]
 
 
 def _sphinx_extra(raw: RawSection, way: _Way) -> list[str]:
