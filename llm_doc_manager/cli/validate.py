@@ -12,6 +12,7 @@ import asyncio
 import os
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -171,10 +172,11 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
         if args.since is not None and args.write_baseline:
             raise ConfigError("--write-baseline records every finding: it cannot be "
                               "combined with --since")
-        since = changes_since(args.since, paths) if args.since is not None else None
+        since = None
         if stdin_path is None:
             files = iter_files(paths, settings.excluded, force_exclude=settings.force_exclude,
                                root=settings.root, problems=walked)
+            since = changes_since(args.since, paths) if args.since is not None else None
             if since is not None:  # unchanged files are not even read
                 files = [path for path in files if since.of(path) is not None]
         # Flags win over [tool.llm-doc]; the two lists are not merged (--extend-select adds).
@@ -230,10 +232,12 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - one flow, errors caug
     stream = sys.stderr if args.fix and args.diff else sys.stdout
     stream.write(render(findings, args.format, color=use_color(args.color, stream, environ)))
     if args.stats:
-        from llm_doc_manager.validate.stats import file_metrics, render_stats
+        from llm_doc_manager.validate.stats import file_metrics, render_stats, render_styles
 
-        measured = file_metrics(files, settings.placeholder)
-        stream.write(("\n" if findings else "") + render_stats(measured))
+        styles: Counter[str] = Counter()
+        measured = file_metrics(files, settings.placeholder, styles)
+        stream.write(("\n" if findings else "") + render_stats(measured) +
+                     render_styles(styles))
     if not args.quiet and args.format == "human":
         files_hit = len({f.path for f in findings})
         seen = len(files) + len({f.path for f in walked})  # + links and .gitignore files

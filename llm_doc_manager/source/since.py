@@ -98,11 +98,12 @@ def changes_since(rev: str, paths: Sequence[Path]) -> Since:
             no commit there, or git fails.
     """
     since = Since(rev)
-    roots: dict[Path, None] = {}
+    # One ``rev-parse`` per folder, not per file: pre-commit names every staged file.
+    folders: dict[Path, Path] = {}
     for path in paths:
         folder = _absolute(path)
-        folder = folder if folder.is_dir() else folder.parent
-        roots[_root(folder, path)] = None
+        folders.setdefault(folder if folder.is_dir() else folder.parent, path)
+    roots = dict.fromkeys(_root(folder, path) for folder, path in folders.items())
     for root in roots:
         since.files.update(_changes(root, rev))
     return since
