@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -268,3 +270,30 @@ def test_validate_fix_since_fixes_only_changed_definitions(tmp_path: Path, llm_d
     assert "        c: " in text  # the changed function was synced
     assert "        b: " not in text  # the unchanged one keeps its drift
     assert "LD3" not in result.stdout.replace("LD302", ""), result.stdout
+
+
+def test_pre_commit_checks_what_the_commit_changes(tmp_path: Path) -> None:
+    # The real pre-commit with a local hook (``language: system``: no environment to
+    # install): it passes the staged files and stashes the unstaged changes, so
+    # ``--since HEAD`` is what this commit changes.
+    pytest.importorskip("pre_commit")
+    repo = _repo(tmp_path, {"shop.py": BEFORE})
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n  - repo: local\n    hooks:\n      - id: llm-doc-validate\n"
+        "        name: llm-doc validate\n"
+        f"        entry: {sys.executable} -m llm_doc_manager validate --force-exclude --all "
+        "--since HEAD\n        language: system\n        types_or: [python, pyi]\n"
+        "        require_serial: true\n")
+    _git(repo, "add", ".pre-commit-config.yaml")
+    _git(repo, "commit", "-qm", "hooks")
+    _edit(repo / "shop.py", CHANGES[0])
+    _git(repo, "add", "shop.py")
+    _edit(repo / "shop.py", CHANGES[1])  # unstaged: stashed while the hook runs
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_DOC_", "GIT_"))}
+    env.update({"PRE_COMMIT_HOME": str(tmp_path / "pre-commit"),
+                "LLM_DOC_CACHE_DIR": str(tmp_path / "cache")})
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "run"], cwd=repo, env=env,
+                            capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert _names(result.stdout) == {"body_changes"}
+    assert "renamed_arg(w)" in (repo / "shop.py").read_text()  # the unstaged change is back
