@@ -80,7 +80,7 @@ MARKER_NOT_ALONE = "LD109"
 PROVIDER_FAILED = "LD201"
 
 # 3xx: validate. 30x presence, 31x args, 32x returns, 33x yields, 34x raises,
-# 35x attributes, 36x Google format.
+# 35x attributes, 36x format (Google, NumPy, Sphinx).
 MISSING_DOCSTRING = "LD301"
 PLACEHOLDER_LEFT = "LD302"
 FOREIGN_STYLE = "LD303"

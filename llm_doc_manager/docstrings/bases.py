@@ -42,7 +42,7 @@ from llm_doc_manager.analysis.nodes import (
     private_name,
     walk_own,
 )
-from llm_doc_manager.docstrings.layout import Style, read_layout
+from llm_doc_manager.docstrings.layout import SECTIONED, read_layout
 from llm_doc_manager.docstrings.sections import Section
 from llm_doc_manager.store import stored_object
 
@@ -250,7 +250,7 @@ def _from_returns(node: ast.stmt) -> bool | None:
             not any(isinstance(n, ast.Return) and n.value is not None for n in own):
         return None
     layout = read_layout(str(expr.value.value))  # type: ignore[attr-defined]
-    if layout.style is not Style.GOOGLE or not any(b.section for b in layout.blocks):
+    if layout.style not in SECTIONED or not any(b.section for b in layout.blocks):
         return None
     return layout.block(Section.RETURNS) is not None
 

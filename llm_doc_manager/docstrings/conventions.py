@@ -29,7 +29,7 @@ from typing import TypeVar
 from llm_doc_manager.analysis.facts import ClassFacts
 from llm_doc_manager.analysis.nodes import decorator_names, docstring_expr, init_of, walk_own
 from llm_doc_manager.config import CONVENTIONS_CHOICES, STYLE_CHOICES, TYPES_CHOICES
-from llm_doc_manager.docstrings.layout import Entry, Layout, Style, leading, read_layout
+from llm_doc_manager.docstrings.layout import SECTIONED, Entry, Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
 from llm_doc_manager.store import stored_object
 
@@ -220,7 +220,7 @@ class Evidence:
         layout = read_layout(value)
         if layout.style is not Style.UNKNOWN and (layout.blocks or layout.style in _STYLE_NAMES):
             self.styles[_STYLE_NAMES.get(layout.style, "google")] += 1
-        if layout.style not in (Style.GOOGLE, Style.NUMPY):
+        if layout.style not in SECTIONED:
             return
         lines = layout.lines
         if raises:
@@ -468,7 +468,7 @@ def _count_returns(evidence: Evidence, node: ast.FunctionDef | ast.AsyncFunction
                        not (isinstance(n.value, ast.Constant) and n.value.value is None)
                        for n in own):
         evidence.context_yields[layout.block(Section.YIELDS) is not None] += 1
-    if layout.style is not Style.GOOGLE or not any(b.section for b in layout.blocks):
+    if layout.style not in SECTIONED or not any(b.section for b in layout.blocks):
         return
     # Methods only (their first parameter is self or cls), public ones, giving a value.
     params = [*node.args.posonlyargs, *node.args.args]

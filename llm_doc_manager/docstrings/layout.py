@@ -19,7 +19,10 @@ from llm_doc_manager.docstrings.sections import (
     Section,
     heading_of,
     resembled_heading,
+    resembled_name,
 )
+
+_NUMPY_SORTED = sorted(NUMPY_HEADINGS)
 
 
 class Style(str, Enum):
@@ -35,7 +38,9 @@ class Style(str, Enum):
 
 
 #: Styles ``generate`` and ``--fix`` may edit (prose only is Google style without sections).
-EDITABLE = frozenset({Style.GOOGLE, Style.PLAIN, Style.NUMPY})
+EDITABLE = frozenset({Style.GOOGLE, Style.PLAIN, Style.NUMPY, Style.REST})
+#: Styles whose sections are read (all but prose).
+SECTIONED = frozenset({Style.GOOGLE, Style.NUMPY, Style.REST})
 
 _NUMPY_RE = re.compile(r"^[ \t]*(?:-{3,}|={3,})[ \t]*$", re.M)
 _REST_RE = re.compile(r"^[ \t]*:(?:param|parameter|arg|argument|key|keyword|type|returns?|"
@@ -87,6 +92,8 @@ class Entry:
             (no colon after the name): such an entry is reported, never edited.
         names: For Raises: every exception the entry names (``ValueError, TypeError:``),
             markup removed (``[`~utils.X`]`` is ``utils.X``); () elsewhere.
+        type_line: Index of the line ``type_span`` is on when it is not ``start`` (a
+            Sphinx ``:type x:`` field), else None.
     """
 
     name: str
@@ -98,6 +105,7 @@ class Entry:
     type_span: tuple[int, int] | None
     well_formed: bool = True
     names: tuple[str, ...] = ()
+    type_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,10 @@ class Block:
             it (``Returns:`` indented into Args by mistake), or None.
         inline: The heading's line holds text too (``Returns: a [`X`] object.``): that
             text and its continuation lines are the body, never edited.
+        type_line: For Returns and Yields: the index of the line ``type_span`` is on when
+            it is not the body's first line (Sphinx's ``:rtype:``), else None.
+        text_end: For Returns and Yields: the index after the lines of the text when they
+            are not all the block's (Sphinx's ``:returns:`` before an ``:rtype:``).
     """
 
     heading: str
@@ -133,6 +145,8 @@ class Block:
     body_indent: str = ""
     cut: int | None = None
     inline: bool = False
+    type_line: int | None = None
+    text_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -440,9 +454,10 @@ def _entries(lines: list[str], first: int, end: int, raises: bool = False
 def _numpy(cleaned: list[str]) -> bool:
     """Whether a known section heading at the margin is underlined (numpydoc's way)."""
     for index, line in enumerate(cleaned[:-1]):
-        if _NUMPY_RE.match(cleaned[index + 1]) and line[:1] not in (" ", "\t") and \
-                line.strip().lower() in NUMPY_HEADINGS:
-            return True
+        if _NUMPY_RE.match(cleaned[index + 1]) and line[:1] not in (" ", "\t") and (
+                line.strip().lower() in NUMPY_HEADINGS or
+                resembled_name(line.strip(), _NUMPY_SORTED) is not None):
+            return True  # a misspelt heading is reported (LD361), the rest still read
     return False
 
 
@@ -487,6 +502,9 @@ def read_layout(value: str) -> Layout:
     if _numpy(cleaned):
         from llm_doc_manager.docstrings.numpy_layout import read_numpy  # it imports this
         return read_numpy(lines, margin)
+    if _REST_RE.search(value):
+        from llm_doc_manager.docstrings.sphinx_layout import read_sphinx  # it imports this
+        return read_sphinx(lines, margin)
     index = 0
     while index < len(lines) and not cleaned[index].strip():
         index += 1

@@ -11,7 +11,6 @@ compares the same content and ``sync`` edits exactly the lines the code requires
 
 from __future__ import annotations
 
-import difflib
 import re
 import textwrap
 
@@ -27,7 +26,7 @@ from llm_doc_manager.docstrings.layout import (
     parse_raises_head,
     text_of,
 )
-from llm_doc_manager.docstrings.sections import ALIASES, NUMPY_HEADINGS, Section
+from llm_doc_manager.docstrings.sections import ALIASES, NUMPY_HEADINGS, Section, resembled_name
 
 __all__ = ["HEADINGS", "numpy_heading_problems", "read_numpy", "underlined"]
 
@@ -203,15 +202,6 @@ def other_parameters(layout: Layout) -> tuple[Entry, ...]:
                  for e in _entries(list(layout.lines), cleaned, b.start + 2, b.end, False))
 
 
-def _resembled(heading: str) -> str | None:
-    """The known heading an unknown one is a misspelling of (same word count), if any."""
-    text = heading.lower()
-    words = len(text.split())
-    close = difflib.get_close_matches(text, [k for k in KNOWN if len(k.split()) == words],
-                                      n=1, cutoff=0.75)
-    return close[0] if close else None
-
-
 def numpy_heading_problems(layout: Layout) -> list[HeadingProblem]:
     """Find the lines that make a NumPy docstring's sections unclear.
 
@@ -230,7 +220,7 @@ def numpy_heading_problems(layout: Layout) -> list[HeadingProblem]:
         heading = block.heading
         underline = cleaned[block.start + 1].strip()
         if heading.lower() not in KNOWN:
-            suggestion = _resembled(heading)
+            suggestion = resembled_name(heading, sorted(KNOWN))
             if suggestion is not None:
                 problems.append(HeadingProblem(block.start, "misspelt",
                                                textwrap.shorten(heading, 40), suggestion))

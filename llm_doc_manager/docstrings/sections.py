@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from enum import Enum
 
 
@@ -104,10 +105,23 @@ def resembled_heading(line: str) -> str | None:
     match = _HEADING_LIKE_RE.match(line)
     if match is None:
         return None
-    text = match.group(1).lower()
+    return resembled_name(match.group(1), _KNOWN)
+
+
+def resembled_name(text: str, known: Iterable[str]) -> str | None:
+    """Return the name of ``known`` (lower case) that ``text`` is a misspelling of, if any.
+
+    Args:
+        text: A heading as written.
+        known: The headings it may stand for, in lower case.
+
+    Returns:
+        The closest of them with the same number of words, or None.
+    """
+    text = text.lower()
     # A misspelling keeps the word count: "Call arguments" (keras) is a heading of its own,
     # not a misspelt "Arguments".
     words = len(text.split())
-    close = difflib.get_close_matches(text, [k for k in _KNOWN if len(k.split()) == words],
+    close = difflib.get_close_matches(text, [k for k in known if len(k.split()) == words],
                                       n=1, cutoff=0.75)
     return close[0] if close else None

@@ -48,6 +48,7 @@ from llm_doc_manager.docstrings.schemas import (
     ModuleDocstring,
 )
 from llm_doc_manager.docstrings.sections import ALIASES, HEADINGS, Section, heading_of
+from llm_doc_manager.docstrings.sphinx_layout import sphinx_heading_problems
 from llm_doc_manager.docstrings.types import (
     core_type_span,
     read_doc_type,
@@ -68,10 +69,8 @@ _NUMPY_RANK = {"parameters": 1.0, "other parameters": 1.2, "attributes": 1.5, "m
 
 def _rank(block: Block, conv: Conventions) -> float | None:
     """Where a section stands in the order new sections are placed by (None: anywhere)."""
-    if conv.numpy:
-        return _NUMPY_RANK.get(block.heading.lower(), _RANK.get(block.section)  # type: ignore[arg-type]
-                               if block.section else None)
-    return _RANK.get(block.section) if block.section is not None else None
+    ranked = _RANK.get(block.section) if block.section is not None else None
+    return _NUMPY_RANK.get(block.heading.lower(), ranked) if conv.numpy else ranked
 
 
 #: Line operations: an ``int`` keeps that original line, a ``str`` is new text.
@@ -121,6 +120,8 @@ class Conventions:
             definition's docstring, whose existing sections only are kept in line).
         style: The docstring's style: what is added is written its way (NumPy: an
             underlined heading, ``name : type`` with the text indented below).
+        inline_types: Sphinx: a new field's type goes inside it (``:param int x:``), as
+            most of the docstring's typed fields have it, not on a ``:type x:`` line.
     """
 
     margin: str
@@ -133,11 +134,18 @@ class Conventions:
     house: HouseStyle = DEFAULT
     add_sections: bool = True
     style: Style = Style.GOOGLE
+    inline_types: bool = False
 
     @property
     def numpy(self) -> bool:
         """Whether what is added is written in NumPy style."""
         return self.style is Style.NUMPY
+
+    @property
+    def sphinx(self) -> bool:
+        """Whether what is added is written as Sphinx fields (``inline_types``: a type
+        inside the field, ``:param int x:``, else on a ``:type x:`` line of its own)."""
+        return self.style is Style.REST
 
 
 def conventions(layout: Layout, indent: str, unit: str, width: int,
@@ -159,8 +167,8 @@ def conventions(layout: Layout, indent: str, unit: str, width: int,
     candidates = [line for line in lines[1:] if line.strip()]
     if candidates:
         margin = min((leading(line) for line in candidates), key=len)
-    if layout.style is Style.NUMPY:
-        return _numpy_conventions(layout, margin, width, house)
+    if layout.style in (Style.NUMPY, Style.REST):
+        return _field_conventions(layout, margin, width, house)
     own_unit: str | None = None
     # An inline section (``Returns: text``) shows neither indentation nor types: not read.
     blocks = [b for b in layout.blocks if not b.inline]
@@ -210,17 +218,19 @@ def conventions(layout: Layout, indent: str, unit: str, width: int,
                        house)
 
 
-def _numpy_conventions(layout: Layout, margin: str, width: int, house: HouseStyle
+def _field_conventions(layout: Layout, margin: str, width: int, house: HouseStyle
                        ) -> Conventions:
-    """A NumPy docstring's conventions: entries at the heading's margin, text indented."""
+    """A NumPy or Sphinx docstring's conventions: entries (fields) at the margin, their
+    text indented below."""
     lines = layout.lines
     hanging: str | None = None
-    typed_entries = untyped_entries = 0
+    typed_entries = untyped_entries = inline = 0
     for block in layout.blocks:
         for entry in block.entries:
             if block.section is not Section.RAISES:
                 typed_entries += entry.type_hint is not None
                 untyped_entries += entry.type_hint is None
+                inline += entry.type_hint is not None and entry.type_line is None
             if hanging is None and entry.end > entry.start + 1:
                 head, nxt = lines[entry.start], lines[entry.start + 1]
                 if nxt.strip() and len(leading(nxt)) > len(leading(head)):
@@ -229,7 +239,7 @@ def _numpy_conventions(layout: Layout, margin: str, width: int, house: HouseStyl
     if house.types != "auto":
         typed = house.types == "always"
     return Conventions(margin, "", hanging or "    ", typed, False, width, len(lines) == 1,
-                       house, style=Style.NUMPY)
+                       house, style=layout.style, inline_types=inline * 2 > typed_entries)
 
 
 @dataclass
@@ -330,10 +340,34 @@ def _marked(param: Param, conv: Conventions) -> str | None:
                              conv.backticks, param.default)
 
 
-def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conventions
-                 ) -> list[str]:
+#: The Sphinx fields of an entry of each section: its text, and its type.
+_SPHINX_FIELDS = {Section.ARGS: ("param", "type"), Section.ATTRIBUTES: ("ivar", "vartype"),
+                  Section.RAISES: ("raises", ""), Section.RETURNS: ("returns", "rtype"),
+                  Section.YIELDS: ("yields", "ytype")}
+
+
+def _sphinx_lines(field: str, name: str, type_field: str, type_hint: str | None,
+                  description: str, conv: Conventions) -> list[str]:
+    """``:param x: text`` (and ``:type x: int``, or ``:param int x:``), the docstring's way."""
+    indent = conv.margin
+    shown = written_type(type_hint) if type_hint and type_hint.strip() != "..." else ""
+    typed = bool(shown) and conv.typed and bool(type_field)
+    args = f" {name}" if name else ""
+    if typed and conv.inline_types and name and " " not in shown and ":" not in shown:
+        args, typed = f" {shown} {name}", False
+    lines = _wrap(f"{indent}:{field}{args}: ", description, indent + conv.hanging, conv.width)
+    if typed:
+        lines.append(f"{indent}:{type_field}{' ' + name if name else ''}: {shown}")
+    return lines
+
+
+def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conventions,
+                 section: Section = Section.ARGS) -> list[str]:
     """A new ``name (type): description`` entry, written the docstring's way."""
     indent = conv.margin + conv.unit
+    if conv.sphinx:
+        field, type_field = _SPHINX_FIELDS[section]
+        return _sphinx_lines(field, name, type_field, type_hint, description, conv)
     if conv.numpy:
         # ``name : type`` alone on its line, the text indented below (numpydoc).
         if type_hint and type_hint.strip() != "..." and conv.typed and \
@@ -353,9 +387,13 @@ def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conve
     return _wrap(f"{indent}{head}: ", description, indent + conv.hanging, conv.width)
 
 
-def _typed_body(type_hint: str | None, description: str, conv: Conventions) -> list[str]:
+def _typed_body(type_hint: str | None, description: str, conv: Conventions,
+                section: Section = Section.RETURNS) -> list[str]:
     """The body of a new Returns/Yields section."""
     indent = conv.margin + conv.unit
+    if conv.sphinx:
+        field, type_field = _SPHINX_FIELDS[section]
+        return _sphinx_lines(field, "", type_field, type_hint, description, conv)
     if conv.numpy:
         # numpydoc's Returns entry is the type, with the text indented below it; without
         # a type, the text alone (read back as prose, not as a type).
@@ -441,6 +479,8 @@ class _Syncer:
         section added below the broken one would make the docstring less consistent."""
         if self.layout.style is Style.NUMPY:
             return any(p.kind != "underline" for p in numpy_heading_problems(self.layout))
+        if self.layout.style is Style.REST:
+            return bool(sphinx_heading_problems(self.layout))
         return any(p.kind != "body" or ALIASES.get(p.text.lower()) in _ENTRY_SECTIONS
                    for p in heading_problems(self.layout))
 
@@ -457,6 +497,16 @@ class _Syncer:
                 lines = [conv.margin + heading, conv.margin + "-" * len(heading), *body]
             else:
                 lines = [f"{conv.margin}{conv.house.heading(section)}:", *body]
+            if conv.sphinx and layout.blocks:  # a field list has no headings, no blank lines
+                if after:
+                    self.edit.insert(after[-1].end, body)
+                elif later:
+                    self.edit.insert(later[0].start, body)
+                else:
+                    self.edit.insert(layout.blocks[-1].end, body)
+                continue
+            if conv.sphinx:
+                lines = body
             if after:
                 self.edit.insert(after[-1].end, ["", *lines])
             elif later:
@@ -484,7 +534,8 @@ class _Syncer:
             # Beside an ``optional`` marker, ``| None`` is what the marker already says.
             if read_doc_type(entry.type_hint)[1]:
                 annotation = without_none(annotation)
-            self.retype(entry.start, entry.type_span, annotation)
+            line = entry.start if entry.type_line is None else entry.type_line
+            self.retype(line, entry.type_span, annotation)
 
     def rename(self, entry: Entry, name: str) -> None:
         line = self.edit.current(entry.start)
@@ -505,6 +556,8 @@ class _Syncer:
         lines = self.layout.lines
         for entry in gone:
             self.edit.delete.update(range(entry.start, entry.end))
+            if entry.type_line is not None:  # Sphinx's ``:type x:`` goes with ``:param x:``
+                self.edit.delete.add(entry.type_line)
             # The blank lines that separated it from its neighbour go with it.
             number = block.entries.index(entry)
             if number + 1 < len(block.entries):
@@ -516,12 +569,21 @@ class _Syncer:
         if len(gone) == len(block.entries) and not added:
             # The section is empty now: its heading and the blank line before it go too.
             self.edit.delete.update(range(block.start, block.end))
-            if block.start > 0 and not self.layout.lines[block.start - 1].strip():
+            # Sphinx fields follow one another without blank lines: the blank line before
+            # the block separates the text from the fields after it too.
+            last = block is self.layout.blocks[-1]
+            if block.start > 0 and not self.layout.lines[block.start - 1].strip() and \
+                    (last or not self.conv.sphinx):
                 self.edit.delete.add(block.start - 1)
 
     def result(self) -> Lines | None:
         self.place_sections()
         return None if self.edit.empty else self.edit.assemble()
+
+
+def _last_line(entry: Entry) -> int:
+    """The index of an entry's last line, its Sphinx ``:type x:`` line included."""
+    return max(entry.end - 1, -1 if entry.type_line is None else entry.type_line)
 
 
 def _gap(entries: Sequence[Entry]) -> int | None:
@@ -587,7 +649,7 @@ def editable(layout: Layout, block: Block) -> bool:
     """Whether a section's entries can be edited: all well formed, body below the heading."""
     heading = layout.lines[block.start]
     heading_indent = len(leading(heading))
-    if layout.style is Style.NUMPY:  # entries stand at the heading's margin there
+    if layout.style in (Style.NUMPY, Style.REST):  # entries stand at the margin there
         return all(e.well_formed for e in block.entries)
     # A section cut short by a heading indented into it (LD362) is unclear: what follows
     # the heading may hold entries of its own, which an added entry would duplicate.
@@ -863,7 +925,7 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
     # Entries a person wrote are never moved, even out of signature order (LD313 says
     # so; the order is theirs to choose): a new entry goes right after the entry of the
     # argument before it in the signature, or first when none is documented.
-    blank = [""] * (_gap(entries) or 0)
+    blank = [] if conv.sphinx else [""] * (_gap(entries) or 0)
     for param in missing:
         index = position[bare(param.name)]
         before = [e for e in kept if (r := rank[id(e)]) is not None and r < index]
@@ -873,7 +935,7 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
         lines = _entry_lines(_written(param, conv), _marked(param, conv), text, conv)
         if before:
             anchor = max(before, key=lambda e: rank[id(e)] or 0)
-            syncer.edit.insert_after(anchor.end - 1, [*blank, *lines])
+            syncer.edit.insert_after(_last_line(anchor), [*blank, *lines])
         elif kept:
             syncer.edit.insert(kept[0].start, [*lines, *blank])
         else:
@@ -889,24 +951,30 @@ def _sync_typed(syncer: _Syncer, section: Section, needed: bool, annotation: str
     if block is None:
         if needed:
             syncer.add_section(section, _typed_body(annotation, (text or "").strip() or
-                                                    placeholder, conv))
+                                                    placeholder, conv, section))
         return
-    if not block.text or block.inline:
+    if block.inline or not (block.text or block.type_line is not None):
         return  # ``Returns: text`` on one line is the project's own way: never edited
     first = _first_body_line(layout, block)
     if block.type_hint and annotation and block.type_span is not None and \
             _retyped(block.type_hint, annotation):
-        syncer.retype(first, block.type_span, annotation)
+        syncer.retype(first if block.type_line is None else block.type_line,
+                      block.type_span, annotation)
     usable = _usable(text, placeholder)
     if usable and _has(block.text, placeholder):
         if conv.numpy and block.type_span is not None and first + 1 < block.end:
             first += 1  # the text is below the type
+        if conv.sphinx:  # the ``:returns:`` field's lines, not the ``:rtype:`` line
+            first = next(i for i in range(block.start, block.end) if i != block.type_line)
+            syncer.fill(first, block.text_end or block.end, usable,
+                        leading(layout.lines[first]) + conv.hanging)
+            return
         syncer.fill(first, block.end, usable, leading(layout.lines[first]))
 
 
 def _first_body_line(layout: Layout, block: Block) -> int:
     """The first line of a section's body with text (below a NumPy heading's underline)."""
-    start = block.start + (2 if layout.style is Style.NUMPY else 1)
+    start = block.start + {Style.NUMPY: 2, Style.REST: 0}.get(layout.style, 1)
     return next(i for i in range(start, block.end) if layout.lines[i].strip())
 
 
@@ -915,8 +983,8 @@ def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
     changes, so nothing a person wrote is lost. Other superfluous sections stay (LD322)."""
     layout = syncer.layout
     returns, yields = layout.block(Section.RETURNS), layout.block(Section.YIELDS)
-    if facts.undecidable:
-        return False
+    if facts.undecidable or layout.style is Style.REST:
+        return False  # (Sphinx: ``:returns:``/``:rtype:`` have no one heading to rename)
     if facts.is_generator and returns is not None and yields is None and \
             not facts.generator_returns:  # ``return x`` in a generator: Returns is right
         block, heading, annotation = returns, HEADINGS[Section.YIELDS], facts.yield_type
@@ -971,7 +1039,7 @@ def _sync_raises(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring 
         text = next((t for name, t in given.items() if same_exception(name, fact.exception)),
                     None)
         body += _entry_lines(written_exception(fact.exception, markup), None,
-                             (text or "").strip() or placeholder, conv)
+                             (text or "").strip() or placeholder, conv, Section.RAISES)
     if block is not None:
         for entry in block.entries:
             text = next((t for name, t in given.items() if same_exception(name, entry.name)),
@@ -1006,7 +1074,7 @@ def _function_syncer(layout: Layout, facts: FunctionFacts, answer: MethodDocstri
     """The syncer of ``sync_function`` with its operations collected, not yet assembled."""
     syncer = _Syncer(layout, conv, placeholder)
     syncer.summary(answer.summary if answer else None)
-    if layout.style not in (Style.GOOGLE, Style.NUMPY):
+    if layout.style not in (Style.GOOGLE, Style.NUMPY, Style.REST):
         return syncer  # prose only: complete as it is (see docs/codes.md)
     _sync_args(syncer, facts, answer)
     # A project that documents generators under Returns (``Returns: `Iterable[str]```)
@@ -1042,7 +1110,7 @@ def _insert_field(syncer: _Syncer, args: Block, order: list[str], name: str,
     earlier = set(order[:order.index(name)])
     before = [e for e in args.entries if bare(e.name) in earlier]
     if before:
-        syncer.edit.insert_after(before[-1].end - 1, lines)
+        syncer.edit.insert_after(_last_line(before[-1]), lines)
     elif args.entries:
         syncer.edit.insert(args.entries[0].start, lines)
     else:
@@ -1083,7 +1151,7 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
     """
     syncer = _Syncer(layout, conv, placeholder)
     syncer.summary(answer.summary if answer else None)
-    if layout.style not in (Style.GOOGLE, Style.NUMPY):
+    if layout.style not in (Style.GOOGLE, Style.NUMPY, Style.REST):
         return syncer.result()
     block = layout.block(Section.ATTRIBUTES)
     args = layout.block(Section.ARGS)
@@ -1112,10 +1180,12 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
     order = [fact.name for fact in facts.attributes]
     for fact in facts.asked:
         if fact.name not in documented and fact.name in asked:
+            in_args = block is None and args is not None and facts.is_dataclass and \
+                fact.name in facts.fields
             lines = _entry_lines(fact.name, fact.annotation,
-                                 (given.get(fact.name) or "").strip() or placeholder, conv)
-            if block is None and args is not None and facts.is_dataclass and \
-                    fact.name in facts.fields:
+                                 (given.get(fact.name) or "").strip() or placeholder, conv,
+                                 Section.ARGS if in_args else Section.ATTRIBUTES)
+            if in_args and args is not None:
                 # A dataclass's field missing from the Args that list the others goes
                 # there, after the field before it (the constructor's order); one the
                 # text already names (``- namespace (`str`)`` in prose) is left to a person.

@@ -49,6 +49,8 @@ from llm_doc_manager.docstrings import (
     Layout,
     MethodDocstring,
     ParsedDocstring,
+    RawSection,
+    Style,
     assemble,
     format_comment,
     parse_docstring,
@@ -59,6 +61,7 @@ from llm_doc_manager.docstrings import (
 from llm_doc_manager.docstrings.exempt import Exemptions, asked_sections
 from llm_doc_manager.docstrings.learning import Learning
 from llm_doc_manager.docstrings.merge import house_defaults, merge
+from llm_doc_manager.docstrings.render_styles import render_numpy_text, render_sphinx_text
 from llm_doc_manager.docstrings.sync import EntryChanges, conventions, sync, sync_counted
 from llm_doc_manager.docstrings.truth import Dropped, gate
 from llm_doc_manager.errors import ApplyError
@@ -329,7 +332,8 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
         return _NO_EDITS
     node = target.node
     if isinstance(node, ast.Module):
-        value = render_text(merged.schema, "", options.width, merged.extras, parsed.house)
+        value = _render(merged.schema, "", options.width, merged.extras, parsed.house,
+                        entry.layout)
         if value == entry.request.existing:
             return _NO_EDITS
         marker = target.region.start if target.region else None
@@ -337,11 +341,29 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
                                        lambda: parsed.house.below_header)
     else:
         indent = body_indent(positions, parsed.tree, node)
-        value = render_text(merged.schema, indent, options.width, merged.extras, parsed.house)
+        value = _render(merged.schema, indent, options.width, merged.extras, parsed.house,
+                        entry.layout)
         if value == entry.request.existing:
             return _NO_EDITS
         edits = docstring_edits(positions, node, indent, to_literal(value, encoding))
     return _Edits(edits, [value], value)
+
+
+def _render(schema: DocSchema, indent: str, width: int, extras: Sequence[RawSection],
+            house: HouseStyle, layout: Layout | None) -> str:
+    """A whole docstring in its style: an existing one's own (NumPy, Sphinx, or Google
+    with sections shown), else the project's (``HouseStyle.docstyle``)."""
+    if layout is not None and layout.style in (Style.NUMPY, Style.REST):
+        docstyle = "numpy" if layout.style is Style.NUMPY else "sphinx"
+    elif layout is not None and layout.style is Style.GOOGLE and layout.blocks:
+        docstyle = "google"
+    else:
+        docstyle = house.docstyle
+    if docstyle == "numpy":
+        return render_numpy_text(schema, indent, width, extras, house)
+    if docstyle == "sphinx":
+        return render_sphinx_text(schema, indent, width, extras, house)
+    return render_text(schema, indent, width, extras, house)
 
 
 def _synced(parsed: ParsedFile, entry: PlannedRegion,

@@ -75,6 +75,7 @@ from llm_doc_manager.docstrings.exempt import Exemptions, Scope, asked_sections,
 from llm_doc_manager.docstrings.layout import heading_problems
 from llm_doc_manager.docstrings.numpy_layout import numpy_heading_problems
 from llm_doc_manager.docstrings.parse import parse_layout
+from llm_doc_manager.docstrings.sphinx_layout import sphinx_heading_problems
 from llm_doc_manager.docstrings.sync import (
     carried,
     combined_names,
@@ -274,7 +275,9 @@ class _FileChecker:
                         f"{doc.layout.style.value} style, not checked")
             return True
         numpy = doc.layout.style is Style.NUMPY
-        problems = numpy_heading_problems(doc.layout) if numpy else heading_problems(doc.layout)
+        problems = numpy_heading_problems(doc.layout) if numpy else \
+            sphinx_heading_problems(doc.layout) if doc.layout.style is Style.REST else \
+            heading_problems(doc.layout)
         for problem in problems:
             number = doc.line + problem.index
             if problem.kind == "underline":

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from llm_doc_manager.analysis import load_file
 from llm_doc_manager.codes import Finding, visible
+from llm_doc_manager.docstrings.conventions import Evidence
 from llm_doc_manager.docstrings.metrics import Metrics, measure
 
 
-def file_metrics(files: Sequence[Path], placeholder: str) -> list[tuple[Path, Metrics]]:
+def file_metrics(files: Sequence[Path], placeholder: str, styles: Counter[str] | None = None
+                 ) -> list[tuple[Path, Metrics]]:
     """Measure each file that parses (the others are findings already).
 
     Args:
         files: The files checked.
         placeholder: The configured placeholder (a part holding only it is incomplete).
+        styles: When given, the style of each sectioned docstring is counted into it.
 
     Returns:
         Each measured file with its metrics, in the given order.
@@ -27,9 +31,30 @@ def file_metrics(files: Sequence[Path], placeholder: str) -> list[tuple[Path, Me
             continue
         try:
             measured.append((path, measure(loaded.tree, path.stem, placeholder)))
+            if styles is not None:
+                evidence = Evidence()
+                evidence.add_tree(loaded.tree, None)
+                styles.update(evidence.styles)
         except RecursionError:
             continue  # code too deep to walk is reported by the checks
     return measured
+
+
+def render_styles(styles: Counter[str]) -> str:
+    """One line saying which styles the sectioned docstrings are written in.
+
+    Args:
+        styles: Docstrings counted by style.
+
+    Returns:
+        The line (empty when no docstring has sections); a mixed project is said to be.
+    """
+    if not styles:
+        return ""
+    counts = ", ".join(f"{name} {count}" for name, count in styles.most_common())
+    mixed = "; mixed: new docstrings follow the majority (pin it with `style`)" \
+        if len(styles) > 1 else ""
+    return f"styles: {counts}{mixed}\n"
 
 
 def render_stats(measured: Sequence[tuple[Path, Metrics]]) -> str:

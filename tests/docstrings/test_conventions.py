@@ -60,11 +60,18 @@ def test_majority_wins_and_a_tie_goes_to_the_default(tmp_path: Path) -> None:
     assert HouseStyle((lambda: tie,)).heading(Section.ARGS) == "Args"
 
 
-def test_numpy_and_plain_docstrings_teach_nothing() -> None:
+def test_numpy_docstrings_teach_no_google_heading_and_prose_teaches_nothing() -> None:
+    prose = Evidence()
+    prose.add_docstring("Just prose.")
+    assert prose.empty
     evidence = Evidence()
     evidence.add_docstring("S.\n\nParameters\n----------\nx : int\n    X.\n")
-    evidence.add_docstring("Just prose.")
-    assert evidence.empty
+    # numpydoc's headings and their margin are the style's, not a Google spelling or unit;
+    # what its entries show (types) and the style itself are learned.
+    assert not evidence.headings
+    assert not evidence.units
+    assert evidence.typed == {True: 1}
+    assert evidence.styles == {"numpy": 1}
 
 
 def test_new_function_in_a_parameters_two_space_file(tmp_path: Path) -> None:

@@ -1,24 +1,4 @@
-"""Docstrings in numpy, reST and Epytext style are left as they are."""
-
-
-def numpy_style(values, factor=2):
-    """Scale values.
-
-    Parameters
-    ----------
-    values : list
-        Input values.
-    """
-    return [v * factor for v in values]
-
-
-def rest_style(path, mode="r"):
-    """Open a file.
-
-    :param path: Where the file is.
-    :returns: The file object.
-    """
-    return open(path, mode)
+"""Docstrings in Epytext style, or in no style the tool reads, are left as they are."""
 
 
 def epytext_style(a, b):
@@ -28,3 +8,14 @@ def epytext_style(a, b):
     @return: The sum.
     """
     return a + b
+
+
+def rest_title(path, mode="r"):
+    """Open a file.
+
+    Usage
+    =====
+
+    An underlined title that is no numpydoc section: not read as NumPy style.
+    """
+    return open(path, mode)
