@@ -54,6 +54,7 @@ REDIRECTING: Final[Mapping[str, str]] = MappingProxyType({
     "base-url": "a project's file may not choose where code and API keys are sent",
     "azure-endpoint": "a project's file may not choose where code and API keys are sent",
     "cache-dir": "a project's file may not choose where the tool keeps its caches",
+    "prices": "a project's file may not set the prices max-cost counts with",
 })
 
 #: The environment variable naming trusted project folders (``os.pathsep``-separated).
@@ -115,6 +116,9 @@ class Settings:
             from its schema (``docs/providers.md``); 0: none is sent.
         temperature: Sampling temperature sent with every model request.
         seed: Sampling seed sent with every model request.
+        max_cost: Most US dollars a model run may cost (``--max-cost``); None: no limit.
+        prices: Model prices that override or extend the built-in table, by model name:
+            (input, output) US dollars per million tokens.
         model_fingerprint: Free text that names the model (a gguf file's sha256) for servers
             that report nothing of it; part of the answer-cache key.
         cache: Use the persistent answer cache.
@@ -163,6 +167,8 @@ class Settings:
     max_tokens: int | None = None
     temperature: float = 0.0
     seed: int = 1
+    max_cost: float | None = None
+    prices: tuple[tuple[str, tuple[float, float]], ...] = ()
     model_fingerprint: str = ""
     cache: bool = True
     cache_dir: Path | None = None
@@ -220,6 +226,8 @@ _KEYS: dict[str, tuple[str, type]] = {
     "max-tokens": ("max_tokens", int),
     "temperature": ("temperature", float),
     "seed": ("seed", int),
+    "max-cost": ("max_cost", float),
+    "prices": ("prices", dict),
     "model-fingerprint": ("model_fingerprint", str),
     "cache": ("cache", bool),
     "cache-dir": ("cache_dir", Path),
@@ -329,8 +337,8 @@ def _value(path: Path, key: str, value: Any, label: str) -> Any:
     kind = _KEYS[key][1]
     accepted: tuple[type, ...] = {float: (int, float), Path: (str,)}.get(kind, (kind,))
     if not isinstance(value, accepted) or (kind is not bool and isinstance(value, bool)):
-        raise ConfigError(f"{path}: {label}{key} must be a "
-                          f"{'path' if kind is Path else kind.__name__}")
+        shown = "path" if kind is Path else "table" if kind is dict else kind.__name__
+        raise ConfigError(f"{path}: {label}{key} must be a {shown}")
     if isinstance(value, str) and kind is Path:
         if "\0" in value:
             raise ConfigError(f"{path}: {label}{key} must be a path (it holds a NUL)")
@@ -347,11 +355,34 @@ def _value(path: Path, key: str, value: Any, label: str) -> Any:
         if not math.isfinite(number):
             raise ConfigError(f"{path}: {label}{key} must be a finite number, got {value}")
         return number
+    if isinstance(value, dict):  # prices, the one table
+        return _prices(path, f"{label}{key}", value)
     if isinstance(value, list):
         if not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{path}: {label}{key} must be a list of strings")
         return tuple(value)
     return value
+
+
+def _prices(path: Path, label: str, table: dict[str, Any]
+            ) -> tuple[tuple[str, tuple[float, float]], ...]:
+    """``prices``: ``{model = {input = N, output = N}}``, dollars per million tokens."""
+    found = []
+    for model, price in table.items():
+        where = f"{path}: {label}.{model}"
+        if not isinstance(price, dict) or set(price) != {"input", "output"}:
+            raise ConfigError(f"{where} must be a table of input and output (US dollars per "
+                              "million tokens), e.g. {input = 0.4, output = 1.6}")
+        pair = []
+        for side in ("input", "output"):
+            number = price[side]
+            if isinstance(number, bool) or not isinstance(number, int | float) or \
+                    not 0 <= number <= 1e6:  # NaN fails the range too
+                raise ConfigError(f"{where}.{side} must be a number of US dollars per "
+                                  f"million tokens (0 to 1000000), got {number!r}")
+            pair.append(float(number))
+        found.append((model, (pair[0], pair[1])))
+    return tuple(found)
 
 
 def _table(path: Path, table: Mapping[str, Any], label: str,
@@ -777,6 +808,9 @@ def load_settings(start: Path, overrides: Mapping[str, Any], environ: Mapping[st
         # A file named by --config is still the project's: pre-commit passes the arguments
         # the repository's own .pre-commit-config.yaml gives.
         notices = _untrusted(path, project, trust)
+        if "max-cost" in from_user and "max-cost" in project:
+            # A repository may lower the user's own spending limit, never raise it.
+            project["max-cost"] = min(project["max-cost"], from_user["max-cost"])
         settings = replace(settings, config_file=path, notices=tuple(notices),
                            **_fields(project))
     ruff_width, stated = _linter_widths(_project_root(start, path), tools)
@@ -854,6 +888,10 @@ def _check(settings: Settings) -> None:
         if getattr(settings, name) not in choices:
             raise ConfigError(f"{name} must be one of {', '.join(map(repr, choices))}, "
                               f"got {getattr(settings, name)!r}")
+    cap = settings.max_cost
+    if cap is not None and not (math.isfinite(cap) and cap > 0):
+        raise ConfigError(f"max-cost must be a positive number of US dollars, got "
+                          f"{cap}")
     rpm = settings.requests_per_minute
     if rpm is not None and not (math.isfinite(rpm) and rpm > 0):
         raise ConfigError(f"requests-per-minute must be a positive number, got {rpm}")

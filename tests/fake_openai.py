@@ -183,6 +183,8 @@ class FakeOpenAI:
         die_after (int | None): After this many answered requests the server dies: it stops
             listening and drops every connection still open, without an answer.
         dead (bool): Whether it died.
+        usage (tuple[int, int] | None): The prompt and completion tokens every answer
+            reports (None: a quarter of the user message's characters, and 25).
     """
 
     latency: float = 0.0
@@ -203,6 +205,7 @@ class FakeOpenAI:
     system_fingerprint: str | None = None
     die_after: int | None = None
     dead: bool = False
+    usage: tuple[int, int] | None = None
     _answered: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: threading.Condition = field(init=False)
@@ -449,6 +452,7 @@ class _Handler(BaseHTTPRequestHandler):
                 content, finish = content[: len(content) // 2], "length"
             elif fault.kind == "filter":
                 content, finish = None, "content_filter"
+        tokens = fake.usage or (len(user) // 4, 25)
         completion = {
             "id": f"chatcmpl-{len(fake.seen)}",
             "object": "chat.completion",
@@ -458,8 +462,8 @@ class _Handler(BaseHTTPRequestHandler):
             "choices": [{"index": 0, "finish_reason": finish, "logprobs": None,
                          "message": {"role": "assistant", "content": content,
                                      "refusal": refusal}}],
-            "usage": {"prompt_tokens": len(user) // 4, "completion_tokens": 25,
-                      "total_tokens": len(user) // 4 + 25},
+            "usage": {"prompt_tokens": tokens[0], "completion_tokens": tokens[1],
+                      "total_tokens": sum(tokens)},
         }
         self._send(200, json.dumps(completion).encode())
         if fault is None:

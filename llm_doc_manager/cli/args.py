@@ -79,6 +79,12 @@ def configure_generate(parser: argparse.ArgumentParser) -> None:
                            "missing is added and every word written by a person stays)")
     what.add_argument("--width", type=int, help="longest docstring line (default: [tool.black] "
                       "or [tool.ruff] line-length, else 79)")
+    what.add_argument("--dry-run", action="store_true",
+                      help="send nothing: print the requests a model run would send, their "
+                           "estimated tokens and cost")
+    what.add_argument("--max-cost", type=float, metavar="USD",
+                      help="stop before starting when the estimated cost is higher, and stop "
+                           "asking when the run's cost would pass it (max-cost in config)")
     model = add_model_options(parser.add_argument_group("provider"),
                               "static (offline), openai or azure")
     model.add_argument("--no-call-context", action="store_true",

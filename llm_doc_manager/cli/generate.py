@@ -126,6 +126,9 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     except ValueError as exc:
         err.print(f"error: {exc}")
         return USAGE
+    if args.dry_run and stdin_path is not None:
+        err.print("error: --dry-run estimates a run over files, not code on stdin")
+        return USAGE
     targets: list[Path] = args.paths or [Path(".")]
     walked: list[Finding] = []  # links leaving the folders given, ignore patterns not applied
     start = stdin_path if stdin_path is not None else targets[0]
@@ -139,6 +142,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
                     "force_exclude": args.force_exclude,
                     "concurrency": args.concurrency, "requests_per_minute": args.rpm,
                     "timeout": args.timeout, "cache": False if args.no_cache else None,
+                    "max_cost": args.max_cost,
                     "call_context": 0 if args.no_call_context else None},
             environ, args.config)
         for notice in settings.notices:  # even with -q: the run differs from the file
@@ -172,6 +176,10 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     if args.verbose and calls is not None:
         err.print(f"call context: {plural(calls.files, 'file')} indexed in "
                   f"{calls.seconds:.1f} s; up to {calls.chars} characters per prompt")
+    if args.dry_run or settings.max_cost is not None:
+        stop = _estimate_first(files, chosen, options, settings, args.dry_run, calls, out, err)
+        if stop is not None:
+            return stop
     tally: Tally
     if not chosen.needs_code or args.quiet:
         tally = Tally(chosen.usage)  # the offline provider finishes before a bar would draw
@@ -313,3 +321,53 @@ def _from_stdin(path: Path, provider: Provider, options: Options, settings: Sett
                                 else raw)
         sys.stdout.flush()
     return FINDINGS if findings else 0
+
+
+def _estimate_first(files: list[Path], provider: Provider, options: Options,  # noqa: LD341 - said and turned into exit codes
+                   settings: Settings, dry_run: bool, calls: CallContext | None,
+                   out: Console, err: Console) -> int | None:
+    """The exit code after a run that sends nothing (a dry run, max-cost's check), or None."""
+    # Every region goes through the same planning, call context and answer cache as in a
+    # real run; a region the cache does not answer is counted, not sent (providers.cost).
+    from llm_doc_manager.providers.cost import DryRun, describe, dollars
+    from llm_doc_manager.providers.model import ModelProvider
+
+    model = getattr(provider, "inner", provider)
+    if not isinstance(model, ModelProvider):  # the offline provider asks no one
+        if dry_run:
+            out.print(f"dry run: the {provider.name} provider works offline: 0 requests, "
+                      "nothing is sent, cost $0")
+            return 0
+        return None
+    price, cap = model.settings.price, settings.max_cost
+    if cap is not None and price is None:
+        err.print(f"error: max-cost needs the price of model {model.model!r}, which the "
+                  "price table does not know: set prices in [tool.llm-doc] (see "
+                  "docs/configuration.md)")
+        return USAGE
+    hits = provider.usage.cache_hits
+    model.dry_run = True
+    try:
+        results = asyncio.run(run_files(files, DryRun(provider), options,
+                                        concurrency=settings.concurrency, calls=calls))
+    finally:
+        model.dry_run = False
+    cached, provider.usage.cache_hits = provider.usage.cache_hits - hits, hits
+    estimate = model.estimate
+    report = Report()
+    report.add([r for r in results if not isinstance(r, FileChange)])
+    for finding in sorted(report.findings):  # files that cannot be read or parsed
+        err.print(finding.render())
+    if dry_run:
+        for line in describe(estimate, cached, model.model, price):
+            out.print(line, highlight=False)
+    if cap is not None and price is not None and \
+            price.cost(estimate.prompt_tokens, estimate.completion_tokens) > cap:
+        err.print(f"stopped before starting: the estimated cost "
+                  f"{dollars(price.cost(estimate.prompt_tokens, estimate.completion_tokens))} "
+                  f"of {plural(estimate.requests, 'request')} is over max-cost "
+                  f"{dollars(cap)}; nothing was sent")
+        return FINDINGS
+    if dry_run:
+        return FINDINGS if report.findings else 0
+    return None

@@ -56,6 +56,15 @@ from llm_doc_manager.errors import (
 )
 from llm_doc_manager.providers.answer_cache import NOTE_PREFIX, make_key
 from llm_doc_manager.providers.base import DocRequest, Usage
+from llm_doc_manager.providers.cost import (
+    Estimate,
+    NotSent,
+    Price,
+    completion_tokens,
+    dollars,
+    price_of,
+    prompt_tokens,
+)
 from llm_doc_manager.providers.prompting import (
     PROMPT_VERSION,
     max_tokens,
@@ -346,6 +355,8 @@ class ModelSettings:
         temperature: Sampling temperature sent with every request.
         seed: Sampling seed sent with every request.
         fingerprint: What the user says names the model (``model-fingerprint``).
+        max_cost: Most US dollars the run may spend (``max-cost``); None: no limit.
+        price: The model's price (``providers.cost``), or None when unknown.
     """
 
     kind: str
@@ -361,6 +372,8 @@ class ModelSettings:
     temperature: float = 0.0
     seed: int = DEFAULT_SEED
     fingerprint: str = ""
+    max_cost: float | None = None
+    price: Price | None = None
 
     def __repr__(self) -> str:
         """Return a representation without the key or the URLs' credentials."""
@@ -434,7 +447,9 @@ def resolve_settings(kind: str, settings: Settings, environ: Mapping[str, str]
                              api_version=version, timeout=timeout, retry=policy,
                              requests_per_minute=requests_per_minute,
                              max_tokens=settings.max_tokens, temperature=settings.temperature,
-                             seed=settings.seed, fingerprint=settings.model_fingerprint)
+                             seed=settings.seed, fingerprint=settings.model_fingerprint,
+                             max_cost=settings.max_cost,
+                             price=price_of(str(deployment), dict(settings.prices)))
     url = base_url or environ.get("OPENAI_BASE_URL") or None
     if url is not None:
         check_url(url, "base URL")
@@ -447,7 +462,9 @@ def resolve_settings(kind: str, settings: Settings, environ: Mapping[str, str]
     return ModelSettings("openai", model or DEFAULT_MODEL, key, base_url=url, timeout=timeout,
                          retry=policy, requests_per_minute=requests_per_minute,
                          max_tokens=settings.max_tokens, temperature=settings.temperature,
-                         seed=settings.seed, fingerprint=settings.model_fingerprint)
+                         seed=settings.seed, fingerprint=settings.model_fingerprint,
+                         max_cost=settings.max_cost,
+                         price=price_of(model or DEFAULT_MODEL, dict(settings.prices)))
 
 
 def _schema_problem(exc: pydantic.ValidationError) -> str:
@@ -482,8 +499,11 @@ class ModelProvider:
         changed_from: How the remembered model was named, when the server now serves
             another one; else None.
         answered_as: The ``model`` and ``system_fingerprint`` of the first answer.
-        stopped: Why the run stopped (a repeated failure), or None.
+        stopped: Why the run stopped (a repeated failure, the cost limit), or None.
         left: Regions not answered because the run stopped.
+        dry_run: Send nothing: each request is estimated (``estimate``) and fails with
+            ``NotSent``; the server is not asked who answers either.
+        estimate: What the dry run would have sent.
     """
 
     keeps_human_text = False  # the model reads the current docstring and merges it
@@ -506,6 +526,10 @@ class ModelProvider:
         self._answer_fingerprint: str | None = None  # ... and ``system_fingerprint``
         self.stopped: str | None = None
         self.left = 0
+        self.dry_run = False
+        self.estimate = Estimate()
+        self._reserved = 0.0  # estimated cost of the requests in flight (max-cost)
+        self._unreported = [0, 0]  # estimated tokens of answers that reported no usage
         self._identity_lock = threading.Lock()
         self._fatal: FatalProviderError | None = None
         self._refused = 0  # connection failures in a row (no HTTP answer in between)
@@ -570,6 +594,8 @@ class ModelProvider:
         """
         with self._identity_lock:
             if self.served is None:
+                if self.dry_run:  # nothing is sent: the last run's word stands for it
+                    return self.remembered.served if self.remembered is not None else ""
                 listed = self._list_models()
                 if listed is None:
                     # Not reachable now: that says nothing of which model it serves, so
@@ -760,6 +786,9 @@ class ModelProvider:
             RunStopped: When a repeated failure stopped the run (this region is left).
             FatalProviderError: When no request can succeed (the run stops).
         """
+        if self.dry_run:
+            raise self._not_sent(request)
+        cost = self._reserve(request)
         self.identify()
         try:
             answer = await self._answer(request)
@@ -774,8 +803,54 @@ class ModelProvider:
             raise ProviderError(self.redact(f"unexpected answer from the model server at "
                                             f"{self.where}: {type(exc).__name__}: {exc}")
                                 ) from None
+        finally:
+            self._reserved -= cost
         self.usage.answered += 1
         return answer
+
+    def _tokens(self, request: DocRequest) -> tuple[int, int, int]:
+        """Estimated prompt and completion tokens of a request, and its completion bound."""
+        mode = self.remembered.mode if self.served is None and self.remembered is not None \
+            else self.schema_mode
+        # OpenAI and Azure show the model response_format's schema (it is billed as
+        # prompt); a local server makes it a grammar.
+        billed = self.settings.kind == "azure" or self.settings.base_url is None
+        bound = int(self._sampling(request).get("max_tokens", 0))
+        completion = completion_tokens(request, bound)
+        return prompt_tokens(request, mode, billed), completion, max(bound, completion)
+
+    def _not_sent(self, request: DocRequest) -> NotSent:
+        """Count a request a dry run would send; the error its region gets instead."""
+        self.estimate.add(*self._tokens(request))
+        return NotSent("not sent: dry run")
+
+    def spent(self) -> float:
+        """Return what the run has cost so far: the tokens the server counted, else estimated.
+
+        Returns:
+            US dollars; 0 when the model's price is unknown.
+        """
+        price = self.settings.price
+        if price is None:
+            return 0.0
+        return price.cost(self.usage.prompt_tokens + self._unreported[0],
+                          self.usage.completion_tokens + self._unreported[1])
+
+    def _reserve(self, request: DocRequest) -> float:
+        """Hold a request's estimated cost under ``max-cost``, or stop the run before it."""
+        cap, price = self.settings.max_cost, self.settings.price
+        if cap is None or price is None or self.stopped is not None:
+            return 0.0
+        prompt, completion, _ = self._tokens(request)
+        need = price.cost(prompt, completion)
+        spent = self.spent()
+        if spent + self._reserved + need > cap:
+            self.left += 1
+            raise self._stop(f"the cost limit of {dollars(cap)} (max-cost) would be passed: "
+                             f"{dollars(spent)} spent, {dollars(self._reserved)} in flight, "
+                             f"the next request about {dollars(need)}")
+        self._reserved += need
+        return need
 
     async def _answer(self, request: DocRequest) -> AnySchema:
         schema = SCHEMA_FOR[request.kind]
@@ -919,7 +994,7 @@ class ModelProvider:
                 continue
             except openai.LengthFinishReasonError as exc:
                 self._success()
-                self._count(exc.completion.usage)
+                self._count(exc.completion.usage, request)
                 raise BadAnswer("the answer was cut off (finish_reason=length)") from None
             except openai.ContentFilterFinishReasonError:
                 self._success()
@@ -944,7 +1019,7 @@ class ModelProvider:
                     f"the model server at {self.where}: {type(exc).__name__}: {exc}")) from None
             self._success()
             self._understood = True
-            self._count(completion.usage)
+            self._count(completion.usage, request)
             self._note_identity(completion)
             log.info("%s -> ok in %.2f s", what, time.monotonic() - started)
             if not completion.choices:
@@ -999,12 +1074,16 @@ class ModelProvider:
             # The shape was checked; what the client still trips on is the server's doing.
             raise NotACompletion(f"a chat completion the client cannot read ({exc})") from None
 
-    def _count(self, usage: object) -> None:
+    def _count(self, usage: object, request: DocRequest) -> None:
         # The server says how many tokens; only whole non-negative numbers are believed.
-        for name in ("prompt_tokens", "completion_tokens"):
+        for number, name in enumerate(("prompt_tokens", "completion_tokens")):
             value = getattr(usage, name, 0)
-            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 setattr(self.usage, name, getattr(self.usage, name) + value)
+            elif self.settings.max_cost is not None:
+                # Not said: the estimate counts towards max-cost in its place (a few
+                # milliseconds for a request that took seconds).
+                self._unreported[number] += self._tokens(request)[number]
 
     def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
         """Nothing to remember without a cache (see ``CachedProvider``)."""

@@ -1,0 +1,272 @@
+"""What a model run costs: token estimates of a request, a dated price table, the sum.
+
+Prompt tokens are estimated from the exact messages a real request sends (built by
+``prompting.messages``, the code that builds real requests), at four characters a token:
+no tokenizer for OpenAI's current models installs offline (``tiktoken`` downloads its
+encodings at first use; see docs/providers.md, "What it costs"). Completion tokens are
+estimated from the answer the code needs (the offline provider's answer to the same request,
+each placeholder counted as a sentence), and bounded by the ``max_tokens`` sent.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
+from llm_doc_manager.errors import ProviderError
+from llm_doc_manager.providers.base import DocRequest, Provider
+from llm_doc_manager.providers.prompting import max_tokens, messages, response_format, with_schema
+from llm_doc_manager.providers.static import StaticProvider
+
+#: Characters a token is taken to hold (OpenAI's rule of thumb for English; code is close).
+CHARS_PER_TOKEN = 4
+#: Tokens a chat message costs besides its text (role and separators in the chat format).
+MESSAGE_TOKENS = 4
+#: Tokens a sentence of prose is taken to need where the answer must write one.
+SENTENCE_TOKENS = 20
+
+#: When the table was checked, and where its prices come from.
+PRICES_DATE = "2025-08"
+PRICES_SOURCE = "https://openai.com/api/pricing (Standard tier)"
+
+
+@dataclass(frozen=True)
+class Price:
+    """A model's price in US dollars per million tokens.
+
+    Attributes:
+        input: Per million prompt tokens.
+        output: Per million completion tokens.
+        source: Where it comes from (the table, or the configuration).
+    """
+
+    input: float
+    output: float
+    source: str = f"price table of {PRICES_DATE}"
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        """Return what these tokens cost.
+
+        Args:
+            prompt_tokens: Prompt tokens.
+            completion_tokens: Completion tokens.
+
+        Returns:
+            US dollars.
+        """
+        return (prompt_tokens * self.input + completion_tokens * self.output) / 1_000_000
+
+
+#: Prices of a few current OpenAI models (Standard tier, per 1M tokens; see PRICES_DATE).
+PRICES: dict[str, Price] = {
+    "gpt-5": Price(1.25, 10.00),
+    "gpt-5-mini": Price(0.25, 2.00),
+    "gpt-5-nano": Price(0.05, 0.40),
+    "gpt-4.1": Price(2.00, 8.00),
+    "gpt-4.1-mini": Price(0.40, 1.60),
+    "gpt-4.1-nano": Price(0.10, 0.40),
+    "gpt-4o": Price(2.50, 10.00),
+    "gpt-4o-mini": Price(0.15, 0.60),
+    "o4-mini": Price(1.10, 4.40),
+}
+
+# A dated snapshot (``gpt-4.1-mini-2025-04-14``) costs what its model costs.
+_SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+
+
+def price_of(model: str, configured: Mapping[str, tuple[float, float]]) -> Price | None:
+    """Find a model's price: the configuration's first, else the table's.
+
+    Args:
+        model: The model's name (a dated snapshot is priced as its model).
+        configured: ``prices`` of the configuration, by model name: (input, output).
+
+    Returns:
+        The price, or None when neither knows the model.
+    """
+    for name in (model, _SNAPSHOT.sub("", model)):
+        if name in configured:
+            given = configured[name]
+            return Price(given[0], given[1], "configured prices")
+        if name in PRICES:
+            return PRICES[name]
+    return None
+
+
+def text_tokens(text: str) -> int:
+    """Estimate the tokens of a text (``CHARS_PER_TOKEN`` characters a token).
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The estimate, rounded up.
+    """
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+def prompt_tokens(request: DocRequest, mode: str, schema_billed: bool) -> int:
+    """Estimate the prompt tokens of a request as it would be sent.
+
+    Args:
+        request: The region asked for.
+        mode: The request shape (``json_schema``, ``json_object+schema``, ``json_object``);
+            the last two put the schema in the system prompt.
+        schema_billed: Whether the server counts ``response_format``'s schema as prompt
+            (OpenAI and Azure show it to the model; a local server makes it a grammar).
+
+    Returns:
+        The estimate.
+    """
+    schema = SCHEMA_FOR[request.kind]
+    sent = messages(request)
+    if mode != "json_schema":
+        sent = with_schema(sent, schema)
+    total = sum(text_tokens(m["content"]) + MESSAGE_TOKENS for m in sent)
+    if mode == "json_schema" and schema_billed:
+        total += text_tokens(json.dumps(response_format(schema)["json_schema"]["schema"]))
+    return total
+
+
+def completion_tokens(request: DocRequest, bound: int | None) -> int:
+    """Estimate the completion tokens of a request's answer.
+
+    The answer the code needs is the offline provider's (its entries, types and sections
+    are the code's facts); each placeholder in it stands for a sentence the model writes.
+
+    Args:
+        request: The region asked for.
+        bound: The ``max_tokens`` sent (None or 0: the kind's own bound).
+
+    Returns:
+        The estimate, at most the bound.
+    """
+    marker = "@@sentence@@"  # plain ASCII: JSON keeps it as it is
+    skeleton = StaticProvider(marker).generate_now(request).model_dump_json()
+    sentences = skeleton.count(marker)
+    estimate = text_tokens(skeleton.replace(marker, "")) + sentences * SENTENCE_TOKENS
+    return min(estimate, bound or max_tokens(request))
+
+
+@dataclass
+class Estimate:
+    """What a dry run found it would ask.
+
+    Attributes:
+        requests: Requests that would be sent (regions the answer cache does not answer).
+        prompt_tokens: Their estimated prompt tokens.
+        completion_tokens: Their estimated completion tokens.
+        completion_bound: The most completion tokens they may take (the ``max_tokens`` sent).
+    """
+
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    completion_bound: int = 0
+
+    def add(self, prompt: int, completion: int, bound: int) -> None:
+        """Count one request.
+
+        Args:
+            prompt: Its estimated prompt tokens.
+            completion: Its estimated completion tokens.
+            bound: Its completion bound.
+        """
+        self.requests += 1
+        self.prompt_tokens += prompt
+        self.completion_tokens += completion
+        self.completion_bound += bound
+
+
+def dollars(amount: float) -> str:
+    """Return an amount of US dollars as shown (4 decimals under a dollar, else 2).
+
+    Args:
+        amount: US dollars.
+
+    Returns:
+        ``$0.0123`` or ``$12.50``.
+    """
+    return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"
+
+
+def describe(estimate: Estimate, cached: int, model: str, price: Price | None) -> list[str]:
+    """The lines a dry run prints: requests, tokens, cost.
+
+    Args:
+        estimate: What would be asked.
+        cached: Regions the answer cache answers.
+        model: The model's name.
+        price: Its price, or None when unknown.
+
+    Returns:
+        Three lines.
+    """
+    lines = [f"dry run: nothing was sent; {estimate.requests} request"
+             f"{'s' if estimate.requests != 1 else ''} would be sent ({cached} region"
+             f"{'s' if cached != 1 else ''} answered from the cache)",
+             f"tokens: about {estimate.prompt_tokens:,} prompt + "
+             f"{estimate.completion_tokens:,} completion (completion at most "
+             f"{estimate.completion_bound:,}); estimated at {CHARS_PER_TOKEN} characters a "
+             "token"]
+    if price is None:
+        lines.append(f"cost: unknown (no price for model {model!r}; set prices in "
+                     "[tool.llm-doc], see docs/configuration.md)")
+    else:
+        lines.append(f"cost: about "
+                     f"{dollars(price.cost(estimate.prompt_tokens, estimate.completion_tokens))}"
+                     f" (at most "
+                     f"{dollars(price.cost(estimate.prompt_tokens, estimate.completion_bound))})"
+                     f" at {model}'s price of ${price.input:g} / ${price.output:g} per 1M "
+                     f"prompt / completion tokens ({price.source})")
+    return lines
+
+
+class NotSent(ProviderError):
+    """A dry run's request: counted, not sent (its region gets no answer)."""
+
+
+class DryRun:
+    """A provider seen through a dry run: it answers from the cache and writes nothing.
+
+    Args:
+        inner: The run's provider (its model provider set to ``dry_run``).
+
+    Attributes:
+        inner: The provider.
+        name: Its name.
+        description: Its description.
+        keeps_human_text: As the provider.
+        needs_code: As the provider.
+        local: As the provider.
+        usage: The provider's counters.
+        model: The provider's model.
+    """
+
+    def __init__(self, inner: Provider) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.description = inner.description
+        self.keeps_human_text = inner.keeps_human_text
+        self.needs_code = inner.needs_code
+        self.local = inner.local
+        self.usage = inner.usage
+        self.model = inner.model
+
+    async def generate(self, request: DocRequest) -> AnySchema:
+        """Answer as the provider does (from the cache; a miss is counted, not sent)."""
+        return await self.inner.generate(request)
+
+    def is_cached(self, request: DocRequest) -> bool:
+        """Whether the provider's cache answers ``request``."""
+        return self.inner.is_cached(request)
+
+    def remember(self, request: DocRequest, answer: AnySchema, settled: str) -> None:
+        """Nothing: a dry run writes nothing, not even to the cache."""
+
+    async def aclose(self) -> None:
+        """Nothing: the provider stays open for the run that may follow."""
