@@ -3,9 +3,9 @@
 A def changed when a changed line (or a removal at its edge) falls anywhere in its span,
 decorators and signature included. A class changed for its own docstring when its own lines
 changed (its header, decorators, class-level statements: not only a method's body), or when
-the signature of its ``__init__`` or ``__new__`` changed (a class docstring may document the
-constructor's arguments). The module changed when a line outside every def and class
-changed. In a new file everything changed.
+its ``__init__``, ``__new__`` or ``__post_init__`` changed (a class docstring may document
+the constructor's arguments and the attributes it sets). The module changed when a line
+outside every def and class changed. In a new file everything changed.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from llm_doc_manager.analysis.nodes import first_line, iter_defs
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.source.since import LineChanges, Since
 
+# Where the arguments and attributes a class docstring documents come from.
+_CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
 #: The line that stands for the module in ``ChangedDefinitions.changed``.
 MODULE = 0
 
@@ -71,7 +73,7 @@ def changed_definitions(tree: ast.Module, changes: LineChanges) -> ChangedDefini
             continue
         inner = [(s, e) for s, e, n in defs if n is not node and start <= s and e <= end]
         if _own(changes, start, end, inner) or any(
-                _constructor_header(changes, member) for member in node.body):
+                _constructor(changes, member) for member in node.body):
             changed.add(node.lineno)
     if _own(changes, 1, sys.maxsize, [(s, e) for s, e, _ in defs]):
         changed.add(MODULE)
@@ -90,13 +92,12 @@ def _own(changes: LineChanges, start: int, end: int, inner: list[tuple[int, int]
         for gap in changes.gaps)
 
 
-def _constructor_header(changes: LineChanges, member: ast.stmt) -> bool:
-    """Whether the decorators or signature of an ``__init__``/``__new__`` changed."""
-    if not isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) or \
-            member.name not in ("__init__", "__new__"):
-        return False
-    body_first = first_line(member.body[0])
-    return changes.touches(first_line(member), max(body_first - 1, member.lineno))
+def _constructor(changes: LineChanges, member: ast.stmt) -> bool:
+    """Whether an ``__init__``, ``__new__`` or ``__post_init__`` changed: the arguments and
+    attributes a class docstring documents come from them."""
+    return isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+        member.name in _CONSTRUCTORS and \
+        changes.touches(first_line(member), member.end_lineno or member.lineno)
 
 
 def changed_only(files: list[Path], since: Since) -> tuple[list[Path], dict[Path, frozenset[int]]]:

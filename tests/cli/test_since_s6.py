@@ -226,7 +226,8 @@ def test_a_class_changes_for_its_own_lines_not_a_method_body(tmp_path: Path) -> 
     assert everything == {MODULE, 4, 8, 12, 16, 19}
     constructor = ast.parse("class C:\n    def __init__(self, a):\n        self.a = a\n")
     assert changed_definitions(constructor, LineChanges(frozenset({2}))).changed == {1, 2}
-    assert changed_definitions(constructor, LineChanges(frozenset({3}))).changed == {2}
+    # ``self.a = a``: the attributes a class docstring lists are set there.
+    assert changed_definitions(constructor, LineChanges(frozenset({3}))).changed == {1, 2}
 
 
 def test_removed_decorator_and_renamed_file(tmp_path: Path) -> None:
