@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fake_openai import FakeOpenAI
+
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
@@ -49,3 +51,11 @@ def llm_doc(tmp_path: Path) -> Run:
             timeout=120, check=False,
         )
     return run
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    """A real HTTP server on 127.0.0.1 playing an OpenAI-compatible one, stopped after the test."""
+    server = FakeOpenAI().start()
+    yield server
+    server.stop()

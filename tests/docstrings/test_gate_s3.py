@@ -174,35 +174,33 @@ ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
-def test_parts_dropped_by_the_gate_are_not_asked_again(tmp_path: Path, llm_doc: Run) -> None:
+def test_parts_dropped_by_the_gate_are_not_asked_again(tmp_path: Path, llm_doc: Run,
+                                                        fake: FakeOpenAI) -> None:
     (tmp_path / "pyproject.toml").write_text(
         "[tool.llm-doc]\nretry-base = 0.01\nretry-max = 2.0\ntimeout = 60.0\n")
     path = tmp_path / "hum.py"
     path.write_text(SOURCE)
-    fake = FakeOpenAI().start()
     fake.answer = scripted(ANSWERS)
-    try:
-        def run() -> Any:
-            return llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
-                           "--model", "weak", "--all", "--yes", "-v", "hum.py",
-                           env={"OPENAI_API_KEY": KEY})
-        first = run()
-        assert first.returncode in (0, 1), first.stderr
-        assert "Traceback" not in first.stderr
-        text = path.read_text()
-        assert "A list of" not in text
-        assert "True" not in text
-        assert "demonstrates" not in text
-        assert "Calls (signature" not in text
-        assert "Works for negatives." in text  # the rest of the note stays
-        assert "Returns:\n        int: TODO: describe." in text  # the repeat left its place
-        dropped = [x for x in first.stderr.splitlines() if " gate dropped " in x]
-        assert len(dropped) == 5, first.stderr
-        sent = len(fake.seen)
-        # The placeholders the gate left are filled from the same answer, so nothing is sent.
-        second = run()
-        assert len(fake.seen) == sent, [s.body["messages"] for s in fake.seen[sent:]]
-        assert path.read_text() == text
-        assert "model: 0 requests" in second.stderr
-    finally:
-        fake.stop()
+
+    def run() -> Any:
+        return llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
+                       "--model", "weak", "--all", "--yes", "-v", "hum.py",
+                       env={"OPENAI_API_KEY": KEY})
+    first = run()
+    assert first.returncode in (0, 1), first.stderr
+    assert "Traceback" not in first.stderr
+    text = path.read_text()
+    assert "A list of" not in text
+    assert "True" not in text
+    assert "demonstrates" not in text
+    assert "Calls (signature" not in text
+    assert "Works for negatives." in text  # the rest of the note stays
+    assert "Returns:\n        int: TODO: describe." in text  # the repeat left its place
+    dropped = [x for x in first.stderr.splitlines() if " gate dropped " in x]
+    assert len(dropped) == 5, first.stderr
+    sent = len(fake.seen)
+    # The placeholders the gate left are filled from the same answer, so nothing is sent.
+    second = run()
+    assert len(fake.seen) == sent, [s.body["messages"] for s in fake.seen[sent:]]
+    assert path.read_text() == text
+    assert "model: 0 requests" in second.stderr

@@ -206,20 +206,16 @@ ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
-def test_sentences_naming_nothing_are_dropped_by_the_cli(tmp_path: Path, llm_doc: Run
-                                                         ) -> None:
+def test_sentences_naming_nothing_are_dropped_by_the_cli(tmp_path: Path, llm_doc: Run,
+                                                         fake: FakeOpenAI) -> None:
     (tmp_path / "pyproject.toml").write_text(
         "[tool.llm-doc]\nretry-base = 0.01\nretry-max = 2.0\ntimeout = 60.0\n")
     path = tmp_path / "shop.py"
     path.write_text(SOURCE)
-    fake = FakeOpenAI().start()
     fake.answer = scripted(ANSWERS)
-    try:
-        result = llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
-                         "--model", "weak", "--all", "--yes", "-v", "shop.py",
-                         env={"OPENAI_API_KEY": KEY})
-    finally:
-        fake.stop()
+    result = llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
+                     "--model", "weak", "--all", "--yes", "-v", "shop.py",
+                     env={"OPENAI_API_KEY": KEY})
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
     text = path.read_text()

@@ -1,21 +1,8 @@
-"""What the provider tests share: a fresh fake OpenAI-compatible server per test."""
+"""What the provider tests share (the ``fake`` server fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
-
-import pytest
-
-from tests.fake_openai import FakeOpenAI
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    """A real HTTP server on 127.0.0.1 playing an OpenAI-compatible one, stopped after the test."""
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
 
 
 def model_line(result: subprocess.CompletedProcess[str]) -> str:
