@@ -273,7 +273,9 @@ def test_adversarial_model_text_yields_valid_files(tmp_path: Path, llm_doc: Run,
     # the model's description repeats its other text and the gate drops it.)
     # class_field_respelt, malformed_args_no_new_section and markdown_code_single_ticks
     # miss a name, a Raises condition (the code's own text) or an entry whose model
-    # description repeats the answer's other text (dropped by the gate).
+    # description repeats the answer's other text (dropped by the gate). numpy_update and
+    # sphinx_update have every summary: they miss entries and sections only, as the
+    # conventions_* cases do.
     assert untouched == ["blank_separated_entries", "class_args_returns",
                          "class_field_respelt", "conventions_dataclass_fields_in_args",
                          "conventions_exception_markup",
@@ -282,8 +284,8 @@ def test_adversarial_model_text_yields_valid_files(tmp_path: Path, llm_doc: Run,
                          "exempt_accessors", "exempt_init_in_class",
                          "foreign_styles", "headings_kept", "hf_type_text",
                          "malformed_args_no_new_section", "markdown_code_single_ticks",
-                         "rename_retype_remove_add", "returns_to_yields_retyped",
-                         "two_space_docstring",
+                         "numpy_update", "rename_retype_remove_add",
+                         "returns_to_yields_retyped", "sphinx_update", "two_space_docstring",
                          "unindented_continuation", "update_no_false_edits"]
     requests = len(fake.seen)
     again = _run(llm_doc, fake, "--yes", "--all", ".")
