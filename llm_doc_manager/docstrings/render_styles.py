@@ -61,7 +61,8 @@ SPHINX_ADMONITIONS: frozenset[str] = frozenset({
 })
 
 
-# A line docutils reads as the start of a field list item.
+# A line that starts a field (``:word: ``): where the readers of field lists (pydoclint's,
+# docstring_parser's) take the fields to begin, blank line before it or not.
 _FIELD_RE = re.compile(r":[^:\s][^:]*:(\s|\Z)")
 
 

@@ -43,6 +43,7 @@ from llm_doc_manager.docstrings import (
     RawSection,
     ReturnsDoc,
     YieldsDoc,
+    parse_docstring,
     to_literal,
 )
 from llm_doc_manager.docstrings.conventions import DEFAULT, HouseStyle
@@ -373,3 +374,19 @@ def test_pydoclint_finds_no_problem_in_generated_functions(style: str, tmp_path:
                          capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "DOC" not in run.stdout, run.stdout
+
+
+@pytest.mark.parametrize("case", sorted(p.stem for p in GOLDEN.glob("numpy_*.json")
+                                        if "class" not in p.stem))
+def test_numpy_reads_back_through_our_reader(case: str) -> None:
+    # The package's own NumPy reader (layout/numpy_layout, behind parse_docstring) gives
+    # back the schema: rendering what it read writes the same text again, at every width.
+    spec, schema, style, extras = _case(case)
+    for width in (spec["width"], *range(36, 101, 8)):
+        value = render_numpy_text(schema, spec["indent"], width, extras, style)
+        parsed = parse_docstring(value)
+        again = parsed.to_module() if isinstance(schema, ModuleDocstring) else \
+            parsed.to_method()
+        assert render_numpy_text(again, spec["indent"], width, parsed.extras, style) == value
+        if isinstance(schema, MethodDocstring):
+            assert [a.name for a in parsed.args] == [a.name for a in schema.args]
