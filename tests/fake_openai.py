@@ -185,6 +185,7 @@ class FakeOpenAI:
         dead (bool): Whether it died.
         usage (tuple[int, int] | None): The prompt and completion tokens every answer
             reports (None: a quarter of the user message's characters, and 25).
+        report_usage (bool): Whether answers carry ``usage`` at all (some servers omit it).
     """
 
     latency: float = 0.0
@@ -206,6 +207,7 @@ class FakeOpenAI:
     die_after: int | None = None
     dead: bool = False
     usage: tuple[int, int] | None = None
+    report_usage: bool = True
     _answered: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: threading.Condition = field(init=False)
@@ -465,6 +467,8 @@ class _Handler(BaseHTTPRequestHandler):
             "usage": {"prompt_tokens": tokens[0], "completion_tokens": tokens[1],
                       "total_tokens": sum(tokens)},
         }
+        if not fake.report_usage:
+            del completion["usage"]
         self._send(200, json.dumps(completion).encode())
         if fault is None:
             fake.answered_one()

@@ -1077,7 +1077,7 @@ class ModelProvider:
     def _count(self, usage: object, request: DocRequest) -> None:
         # The server says how many tokens; only whole non-negative numbers are believed.
         for number, name in enumerate(("prompt_tokens", "completion_tokens")):
-            value = getattr(usage, name, 0)
+            value = getattr(usage, name, None)  # no usage at all: nothing is said
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 setattr(self.usage, name, getattr(self.usage, name) + value)
             elif self.settings.max_cost is not None:

@@ -18,7 +18,7 @@ from llm_doc_manager.config import load_settings
 from llm_doc_manager.errors import ConfigError
 from llm_doc_manager.providers.cost import PRICES, Price, price_of
 from tests.conftest import Run
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, Fault
 
 KEY = "sk-cost-test-0123456789abcdef"
 FUNCTIONS = 6
@@ -190,6 +190,27 @@ def test_max_cost_stops_asking_mid_run_and_writes_what_is_done(
     assert rest.returncode == 0, rest.stderr
     assert len(fake.seen) == FUNCTIONS
     assert path.read_text().count('"""') == 2 * FUNCTIONS
+
+
+def test_a_server_that_reports_no_usage_is_counted_at_the_estimate(
+        tmp_path: Path, llm_doc: Run, fake: FakeOpenAI) -> None:
+    # At $1 a token the cost is the token count. Every region's first answer misses the
+    # schema and is asked again: the run costs twice the estimate, and the server says
+    # nothing of its tokens — the estimate of each answer counts in their place.
+    _project(tmp_path, 'prices = {gpt-4 = {input = 1e6, output = 1e6}}\n')
+    fake.report_usage = False
+    dry = _run(llm_doc, fake, "--model", "gpt-4", "--dry-run", "m.py")
+    _, prompt, completion = _estimate(dry)
+    each = (prompt + completion) / FUNCTIONS  # the functions differ only by name
+    fake.faults = [Fault("schema", f"def f{n}(", times=1) for n in range(FUNCTIONS)]
+    # Under the cap before starting (6 estimates); mid-run, 4 regions of 2 answers each
+    # have cost 8 estimates, and a fifth would pass 8.5.
+    result = _run(llm_doc, fake, "--model", "gpt-4", "--concurrency", "1", "--max-cost",
+                  str(8.5 * each), "--yes", "m.py")
+    assert result.returncode == 1, result.stderr
+    assert len(fake.seen) == 8, result.stderr
+    assert "stopped: the cost limit of" in result.stderr
+    assert "2 regions left unanswered" in result.stderr
 
 
 @pytest.mark.parametrize(("line", "message"), [
