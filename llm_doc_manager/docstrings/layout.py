@@ -10,9 +10,21 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass
-from enum import Enum
 
+from llm_doc_manager.docstrings.model import (
+    EDITABLE,
+    SECTIONED,
+    Block,
+    Entry,
+    HeadingProblem,
+    Layout,
+    Style,
+    cleaned_line,
+    indent_width,
+    leading,
+    parse_raises_head,
+    text_of,
+)
 from llm_doc_manager.docstrings.sections import (
     ALIASES,
     NUMPY_HEADINGS,
@@ -22,25 +34,13 @@ from llm_doc_manager.docstrings.sections import (
     resembled_name,
 )
 
+# The model's names are used from here too (the readers of other styles import ``model``).
+__all__ = ["EDITABLE", "SECTIONED", "Block", "Entry", "HeadingProblem", "Layout", "Style",
+           "heading_problems", "leading", "parse_entry_head", "parse_raises_head",
+           "read_layout", "split_type_prefix"]
+
 _NUMPY_SORTED = sorted(NUMPY_HEADINGS)
 
-
-class Style(str, Enum):
-    """The convention a docstring is written in."""
-
-    GOOGLE = "google"
-    PLAIN = "plain"
-    NUMPY = "numpy"
-    REST = "rest"
-    EPYTEXT = "epytext"
-    #: Underlined lines, but no numpydoc section heading among them (a reST title, a rule).
-    UNKNOWN = "unknown"
-
-
-#: Styles ``generate`` and ``--fix`` may edit (prose only is Google style without sections).
-EDITABLE = frozenset({Style.GOOGLE, Style.PLAIN, Style.NUMPY, Style.REST})
-#: Styles whose sections are read (all but prose).
-SECTIONED = frozenset({Style.GOOGLE, Style.NUMPY, Style.REST})
 
 _NUMPY_RE = re.compile(r"^[ \t]*(?:-{3,}|={3,})[ \t]*$", re.M)
 _REST_RE = re.compile(r"^[ \t]*:(?:param|parameter|arg|argument|key|keyword|type|returns?|"
@@ -49,11 +49,6 @@ _EPYTEXT_RE = re.compile(r"^[ \t]*@(?:param|type|return|rtype|raise|ivar|cvar|va
 # ``name (type): text`` or ``name: text``; the type may hold nested brackets, so only its
 # opening is matched here and ``parse_entry_head`` finds where it closes.
 _ENTRY_NAME_RE = re.compile(r"(\*{0,2}[A-Za-z_][\w.]*)[ \t]*")
-# One exception name in a Raises entry as projects write it: ``ValueError``, ``~mod.Error``
-# in backticks, ``:class:`X```, or hf-doc-builder's ``[`~utils.X`]`` and ``[`X`](url)``.
-_EXCEPTION_RE = re.compile(r"(?::[\w:]+:)?(\[?)(`?)~?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\2\]?"
-                           r"(?:(?<=\])\([^()\s]*\))?")
-_SEPARATOR_RE = re.compile(r"[ \t]*(?:,|\bor\b)[ \t]*")
 # A line that starts an admonition (GitHub's and hf-doc-builder's ``> [!TIP]``, an HTML
 # ``<Tip>`` block): prose, never a section or an entry; it ends the section it follows.
 _ADMONITION_RE = re.compile(r"[ \t]*(?:>[ \t]*\[![A-Za-z]+\]|<tip\b)", re.I)
@@ -73,178 +68,6 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\[])")
 # Heads of a Returns/Yields body that are words of prose, not types.
 _NOT_TYPES = frozenset({"TODO", "FIXME", "XXX", "NOTE", "Note", "Warning", "WARNING", "Example",
                         "Hint", "See"})
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One ``name (type): description`` entry of an Args, Attributes or Raises section.
-
-    Attributes:
-        name: The name as written (stars kept).
-        type_hint: The text between the parentheses, whitespace normalised, or None.
-        description: The description, continuation lines dedented.
-        start: Index of the entry's first line in ``Layout.lines``.
-        end: Index after its last non-blank line.
-        name_span: Columns of the name in its first line.
-        type_span: Columns of the text inside the parentheses, when they close on the
-            first line.
-        well_formed: False for a line read as an entry only because nothing else fits
-            (no colon after the name): such an entry is reported, never edited.
-        names: For Raises: every exception the entry names (``ValueError, TypeError:``),
-            markup removed (``[`~utils.X`]`` is ``utils.X``); () elsewhere.
-        type_line: Index of the line ``type_span`` is on when it is not ``start`` (a
-            Sphinx ``:type x:`` field), else None.
-    """
-
-    name: str
-    type_hint: str | None
-    description: str
-    start: int
-    end: int
-    name_span: tuple[int, int]
-    type_span: tuple[int, int] | None
-    well_formed: bool = True
-    names: tuple[str, ...] = ()
-    type_line: int | None = None
-
-
-@dataclass(frozen=True)
-class Block:
-    """One section: its heading line and body.
-
-    Attributes:
-        heading: The heading as written, without the colon.
-        section: The section it maps to, or None for a heading kept verbatim (Warning, ...).
-        start: Index of the heading line.
-        end: Index after the last non-blank line of the body (``start + 1`` when empty).
-        text: The body, dedented, without surrounding blank lines ("" when empty).
-        entries: The entries, for Args, Attributes and Raises.
-        type_hint: For Returns and Yields: the type before the first colon, if any.
-        type_span: Columns of that type in the first body line.
-        description: For Returns and Yields: the text after the type.
-        body_indent: Leading whitespace of the first body line ("" when empty).
-        cut: Index of a section heading indented into this section's body, which ends
-            it (``Returns:`` indented into Args by mistake), or None.
-        inline: The heading's line holds text too (``Returns: a [`X`] object.``): that
-            text and its continuation lines are the body, never edited.
-        type_line: For Returns and Yields: the index of the line ``type_span`` is on when
-            it is not the body's first line (Sphinx's ``:rtype:``), else None.
-        text_end: For Returns and Yields: the index after the lines of the text when they
-            are not all the block's (Sphinx's ``:returns:`` before an ``:rtype:``).
-    """
-
-    heading: str
-    section: Section | None
-    start: int
-    end: int
-    text: str
-    entries: tuple[Entry, ...] = ()
-    type_hint: str | None = None
-    type_span: tuple[int, int] | None = None
-    description: str = ""
-    body_indent: str = ""
-    cut: int | None = None
-    inline: bool = False
-    type_line: int | None = None
-    text_end: int | None = None
-
-
-@dataclass(frozen=True)
-class Layout:
-    """An existing docstring's lines and where its parts are.
-
-    Attributes:
-        lines: The value's lines, exactly as in the value.
-        margin: Columns of indentation ``inspect.cleandoc`` removes from lines after the first.
-        summary: Indices ``(start, end)`` of the summary lines.
-        description: Indices ``(start, end)`` of the text between summary and sections.
-        blocks: The sections, in order.
-        style: The convention the docstring is written in.
-        noted_raises: Exceptions an admonition lists (``> [!TIP]`` then ``> Raises the
-            following errors:`` and ``- [`~utils.X`]`` items, huggingface_hub's way): they
-            are documented, though in no Raises section.
-        arg_raises: Exceptions the description of an argument says it makes the function
-            raise (``If `True`, raise an [`EntryNotFoundError`] when ...``): documented
-            there (LD341 not reported, no Raises entry added), though they are not a Raises
-            section of their own (LD342 does not check them, and they do not make a project
-            that writes no Raises sections ask for one).
-    """
-
-    lines: tuple[str, ...]
-    margin: int
-    summary: tuple[int, int]
-    description: tuple[int, int]
-    blocks: tuple[Block, ...]
-    style: Style
-    noted_raises: tuple[str, ...] = ()
-    arg_raises: tuple[str, ...] = ()
-
-    def cleaned(self, index: int) -> str:
-        """Line ``index`` as ``inspect.cleandoc`` shows it (margin removed)."""
-        return _cleaned(self.lines, index, self.margin)
-
-    def summary_text(self) -> str:
-        """The summary, its lines joined."""
-        return "\n".join(self.cleaned(i).rstrip() for i in range(*self.summary))
-
-    def description_text(self) -> str | None:
-        """The text between the summary and the first section, dedented, or None."""
-        return _text([self.cleaned(i) for i in range(*self.description)])
-
-    def block(self, section: Section) -> Block | None:
-        """The first block of a section, or None."""
-        return next((b for b in self.blocks if b.section is section), None)
-
-    @property
-    def content_end(self) -> int:
-        """Index after the last non-blank line."""
-        for index in range(len(self.lines) - 1, -1, -1):
-            if self.lines[index].strip():
-                return index + 1
-        return 0
-
-
-def leading(line: str) -> str:
-    """The whitespace a line starts with."""
-    return line[:len(line) - len(line.lstrip())]
-
-
-def indent_width(line: str) -> int:
-    """Columns of a line's indentation, a tab counting to the next multiple of 8."""
-    stripped = line.lstrip()
-    return len(line[:len(line) - len(stripped)].expandtabs(8))
-
-
-_indent_width = indent_width
-
-
-def _cleaned(lines: tuple[str, ...] | list[str], index: int, margin: int) -> str:
-    line = lines[index].rstrip("\r")
-    if index == 0:
-        return line.lstrip()
-    if "\t" in leading(line):
-        line = line.expandtabs(8)
-    return line[margin:]
-
-
-def cleaned_lines(lines: list[str], margin: int) -> list[str]:
-    """Every line as ``inspect.cleandoc`` shows it (margin removed)."""
-    return [_cleaned(lines, i, margin) for i in range(len(lines))]
-
-
-def text_of(lines: list[str]) -> str | None:
-    """Lines dedented and joined, surrounding blank lines dropped; None when all blank."""
-    return _text(lines)
-
-
-def _text(lines: list[str]) -> str | None:
-    while lines and not lines[0].strip():
-        lines = lines[1:]
-    while lines and not lines[-1].strip():
-        lines = lines[:-1]
-    if not lines:
-        return None
-    return "\n".join(line.rstrip() for line in textwrap.dedent("\n".join(lines)).split("\n"))
 
 
 def _balanced(text: str) -> bool:
@@ -283,52 +106,6 @@ def split_type_prefix(text: str) -> tuple[str | None, str]:
                 text[i + 1:i + 2] not in ("|", ""):
             return None, text
     return None, text
-
-
-def parse_raises_head(line: str) -> tuple[tuple[str, ...], str, tuple[int, int], bool] | None:
-    """Read the exceptions a Raises entry names at the start of ``line``.
-
-    ``ValueError, TypeError: text``, ``(ValueError, TypeError): text``, ``ValueError or
-    TypeError: text``, ``[`~utils.X`]:`` and ``[`X`](url)`` (the text on the lines below),
-    ``:class:`X`: text``, and a list item ``- [`X`]: text``.
-
-    Returns the names (markup removed), the text after the colon, the first name's columns
-    and whether a colon was found; None when the line is not a list of exception names.
-    """
-    at = len(leading(line))
-    if line.startswith(("- ", "* "), at):
-        at += 2
-    opened = line.startswith("(", at)
-    at += opened
-    names: list[str] = []
-    span = (at, at)
-    while True:
-        match = _EXCEPTION_RE.match(line, at)
-        if match is None:
-            return None
-        name = match.group(3)
-        # Exception classes are CapWords; a lower-case word without markup is prose (a
-        # continuation line such as ``fails``).
-        if not (match.group(1) or match.group(2)) and not name.rsplit(".", 1)[-1][:1].isupper():
-            return None
-        if not names:
-            span = match.span(3)
-        names.append(name)
-        at = match.end()
-        separator = _SEPARATOR_RE.match(line, at)
-        if separator is None or separator.end() == at:
-            break
-        at = separator.end()
-    if opened:
-        if not line.startswith(")", at):
-            return None
-        at += 1
-    while line.startswith((" ", "\t"), at):
-        at += 1
-    if line.startswith(":", at):
-        return tuple(names), line[at + 1:].strip(), span, True
-    # Only names on the line, the text below (huggingface_hub's ``[`~utils.X`]``).
-    return (tuple(names), "", span, True) if not line[at:].strip() else None
 
 
 def parse_entry_head(line: str
@@ -370,7 +147,7 @@ def _colon_missing(parsed: tuple[str, str | None, str, tuple[int, int] | None, b
     if parsed[4] or parsed[1] is None or parsed[2]:
         return False
     below = next((i for i in range(index + 1, end) if lines[i].strip()), None)
-    return below is not None and _indent_width(lines[below]) > indent
+    return below is not None and indent_width(lines[below]) > indent
 
 
 def _entries(lines: list[str], first: int, end: int, raises: bool = False
@@ -382,7 +159,7 @@ def _entries(lines: list[str], first: int, end: int, raises: bool = False
     body = [i for i in range(first, end) if lines[i].strip()]
     if not body:
         return ()
-    indent = min(_indent_width(lines[i]) for i in body)
+    indent = min(indent_width(lines[i]) for i in body)
     found: list[tuple[str, str | None, list[str], int, int, tuple[int, int], tuple[int, int] |
                       None, bool]] = []
     named: dict[int, tuple[str, ...]] = {}
@@ -395,7 +172,7 @@ def _entries(lines: list[str], first: int, end: int, raises: bool = False
             index += 1
             continue
         head_line = index
-        at_margin = _indent_width(line) == indent
+        at_margin = indent_width(line) == indent
         parsed = None
         joined = line
         exceptions = parse_raises_head(line) if raises and at_margin else None
@@ -409,7 +186,7 @@ def _entries(lines: list[str], first: int, end: int, raises: bool = False
         if at_margin:
             # A long ``name (type):`` may wrap inside its brackets: join it back first.
             while not _balanced(joined) and index + 1 < end and \
-                    _indent_width(lines[index + 1]) > indent:
+                    indent_width(lines[index + 1]) > indent:
                 index += 1
                 joined += " " + lines[index].strip()
             parsed = parse_entry_head(joined)
@@ -444,7 +221,7 @@ def _entries(lines: list[str], first: int, end: int, raises: bool = False
         head_text, tail = ("", desc_lines)
         if desc_lines and desc_lines[0] and desc_lines[0][0] not in " \t":
             head_text, tail = desc_lines[0], desc_lines[1:]
-        tail_text = _text(tail)
+        tail_text = text_of(tail)
         description = "\n".join(part for part in (head_text, tail_text) if part)
         entries.append(Entry(name, type_hint, description, start, stop, name_span, type_span,
                              well_formed, named.get(number, ())))
@@ -497,8 +274,8 @@ def read_layout(value: str) -> Layout:
         Its layout; ``style`` says whether it may be edited as Google style.
     """
     lines = value.split("\n")
-    margin = min((_indent_width(line) for line in lines[1:] if line.strip()), default=0)
-    cleaned = [_cleaned(lines, i, margin) for i in range(len(lines))]
+    margin = min((indent_width(line) for line in lines[1:] if line.strip()), default=0)
+    cleaned = [cleaned_line(lines, i, margin) for i in range(len(lines))]
     if _numpy(cleaned):
         from llm_doc_manager.docstrings.numpy_layout import read_numpy  # it imports this
         return read_numpy(lines, margin)
@@ -553,7 +330,7 @@ def read_layout(value: str) -> Layout:
                 break
         heading = _heading(cleaned, start) or ""
         section = ALIASES.get(heading.lower())
-        text = _text(cleaned[start + 1:end]) or ""
+        text = text_of(cleaned[start + 1:end]) or ""
         first_body = next((i for i in range(start + 1, end) if lines[i].strip()), None)
         body_indent = "" if first_body is None else leading(lines[first_body])
         entries: tuple[Entry, ...] = ()
@@ -629,7 +406,7 @@ def _inline_block(lines: list[str], cleaned: list[str], start: int, stop: int, h
                 cleaned[i][:1] not in (" ", "\t") and not cleaned[i - 1].strip()):
             break
         end = i + 1
-    text = "\n".join(part for part in (head, _text(cleaned[start + 1:end])) if part)
+    text = "\n".join(part for part in (head, text_of(cleaned[start + 1:end])) if part)
     section = ALIASES[heading.lower()]
     entries: tuple[Entry, ...] = ()
     if section is Section.RAISES:
@@ -655,11 +432,11 @@ def _indented_heading(cleaned: list[str], index: int, start: int) -> bool:
     if heading is None or not heading[:1].isupper() or line[:1] not in (" ", "\t"):
         return False
     body = next(i for i in range(start + 1, len(cleaned)) if cleaned[i].strip())
-    width = _indent_width(line)
-    if width != _indent_width(cleaned[body]) and cleaned[index - 1].strip():
+    width = indent_width(line)
+    if width != indent_width(cleaned[body]) and cleaned[index - 1].strip():
         return False
     following = next((i for i in range(index + 1, len(cleaned)) if cleaned[i].strip()), None)
-    return following is not None and _indent_width(cleaned[following]) > width
+    return following is not None and indent_width(cleaned[following]) > width
 
 
 def _noted_raises(cleaned: list[str]) -> tuple[str, ...]:
@@ -692,24 +469,6 @@ def _noted_raises(cleaned: list[str]) -> tuple[str, ...]:
             if head is not None:
                 names.extend(head[0])
     return tuple(names)
-
-
-@dataclass(frozen=True)
-class HeadingProblem:
-    """A line that looks like a section heading but cannot be read as one.
-
-    Attributes:
-        index: The line's index in ``Layout.lines``.
-        kind: ``"indented"`` (a heading off the margin), ``"misspelt"`` (close to a known
-            heading) or ``"body"`` (the line after a heading is not indented below it).
-        text: The heading as written.
-        suggestion: For ``misspelt``: the known heading it resembles.
-    """
-
-    index: int
-    kind: str
-    text: str
-    suggestion: str = ""
 
 
 def heading_problems(layout: Layout) -> list[HeadingProblem]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from llm_doc_manager.docstrings.layout import (
+from llm_doc_manager.docstrings.model import (
     Block,
     Entry,
     HeadingProblem,

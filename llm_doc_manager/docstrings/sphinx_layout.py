@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from llm_doc_manager.docstrings.layout import (
+from llm_doc_manager.docstrings.model import (
     Block,
     Entry,
     HeadingProblem,
