@@ -333,12 +333,16 @@ def _estimate_first(files: list[Path], provider: Provider, options: Options,  # 
     from llm_doc_manager.providers.model import ModelProvider
 
     model = getattr(provider, "inner", provider)
-    if not isinstance(model, ModelProvider):  # the offline provider asks no one
+    if not provider.needs_code:  # the offline provider asks no one
         if dry_run:
             out.print(f"dry run: the {provider.name} provider works offline: 0 requests, "
                       "nothing is sent, cost $0")
             return 0
         return None
+    if not isinstance(model, ModelProvider):  # a stand-in (the Batch API's) is not priced
+        err.print("error: --dry-run and max-cost estimate a run that asks the model directly, "
+                  "not this one")
+        return USAGE
     price, cap = model.settings.price, settings.max_cost
     if cap is not None and price is None:
         err.print(f"error: max-cost needs the price of model {model.model!r}, which the "
