@@ -34,8 +34,20 @@ def _own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
             os.environ[name] = value
 
 
-@pytest.fixture
-def llm_doc(tmp_path: Path) -> Run:
+#: Files learning samples per project in runs of ``llm_doc_small_sample`` (the package's
+#: ``SAMPLE_FILES`` is 200: a test of what lies beyond the sample needed 300-400 files).
+SMALL_SAMPLE = 20
+
+# ``python -c`` with this program is ``llm-doc`` with a smaller learning sample; the rest of
+# the command is the real one (a fork of it keeps the smaller sample in generate's workers).
+_SMALL_SAMPLE_MAIN = (
+    "import sys; import llm_doc_manager.docstrings.learning as learning; "
+    f"learning.SAMPLE_FILES = {SMALL_SAMPLE}; "
+    "from llm_doc_manager.cli import main; main()")
+
+
+def _runner(tmp_path: Path, command: list[str]) -> Run:
+    """Run ``command`` + arguments in a subprocess, away from the user's cache and config."""
     def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         environ = {k: v for k, v in os.environ.items()
@@ -46,11 +58,23 @@ def llm_doc(tmp_path: Path) -> Run:
         environ["XDG_CONFIG_HOME"] = str(tmp_path.parent / f"{tmp_path.name}-config")
         environ.update(env or {})
         return subprocess.run(
-            [sys.executable, "-m", "llm_doc_manager", *args], cwd=cwd or tmp_path, env=environ,
+            [*command, *args], cwd=cwd or tmp_path, env=environ,
             input=stdin if stdin is not None else "", capture_output=True, text=True,
             timeout=120, check=False,
         )
     return run
+
+
+@pytest.fixture
+def llm_doc(tmp_path: Path) -> Run:
+    """Run the real ``llm-doc`` command (``python -m llm_doc_manager``)."""
+    return _runner(tmp_path, [sys.executable, "-m", "llm_doc_manager"])
+
+
+@pytest.fixture
+def llm_doc_small_sample(tmp_path: Path) -> Run:
+    """Run the real ``llm-doc`` command learning from ``SMALL_SAMPLE`` files per project."""
+    return _runner(tmp_path, [sys.executable, "-c", _SMALL_SAMPLE_MAIN])
 
 
 @pytest.fixture

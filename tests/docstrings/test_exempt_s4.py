@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import Run
+import pytest
+
+from llm_doc_manager.docstrings import learning
+from tests.conftest import SMALL_SAMPLE, Run
 from tests.docstrings.test_exempt_s3 import _asked, _written
 from tests.helpers import package_project as _project
 
@@ -76,21 +79,24 @@ def test_overrides_of_a_project_base_do_not_hide_the_base(tmp_path: Path,
 
 
 def test_a_library_subclass_method_the_package_never_documents_is_not_asked(
-        tmp_path: Path, llm_doc: Run) -> None:
+        tmp_path: Path, llm_doc_small_sample: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     """peft's ``GloraPath.reset_parameters``: ``nn.Module`` does not define it, four
     subclasses override it, none documents it. Counted over the whole package: the
-    project's learned evidence is a sample of 200 files (``SAMPLE_FILES``), and in a
-    400-file package the sample skips ``paths.py`` (every other file of the sorted list)."""
+    project's learned evidence is a sample of ``SAMPLE_FILES`` files (200; these runs take
+    ``SMALL_SAMPLE``, 20, for the same spread at a tenth of the cost), and in a package of
+    twice as many files the sample skips ``paths.py`` (every other file of the sorted list)."""
     subclasses = "".join(f'\n\nclass Path{i}(GloraPath):\n    """A path."""\n\n'
                          "    def reset_parameters(self) -> None:\n        self.w = 0\n"
                          for i in range(4))
     text = ('"""Paths."""\n\nimport torch\n\n\nclass GloraPath(torch.nn.Module):\n'
             '    """A path."""\n\n    def reset_parameters(self) -> None:\n'
             "        raise NotImplementedError\n" + subclasses)
-    fillers = {f"f{i:03}.py": f'"""Filler {i}."""\n' for i in range(398)}
+    fillers = {f"f{i:03}.py": f'"""Filler {i}."""\n' for i in range(2 * SMALL_SAMPLE - 2)}
     root = _project(tmp_path / "p", {"paths.py": text, **fillers})
-    assert "paths.py:GloraPath.reset_parameters" not in _asked(root, llm_doc)
-    assert "paths.py:GloraPath.reset_parameters" not in _written(root, llm_doc)
+    monkeypatch.setattr(learning, "SAMPLE_FILES", SMALL_SAMPLE)
+    assert root / "pkg" / "paths.py" not in learning._sample(learning._project_files(root))
+    assert "paths.py:GloraPath.reset_parameters" not in _asked(root, llm_doc_small_sample)
+    assert "paths.py:GloraPath.reset_parameters" not in _written(root, llm_doc_small_sample)
 
 
 def test_a_property_of_many_sibling_classes_is_still_asked(tmp_path: Path,

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import Run
+import pytest
+
+from llm_doc_manager.docstrings import learning
+from llm_doc_manager.docstrings.conventions import RAISES_SEEN
+from tests.conftest import SMALL_SAMPLE, Run
 from tests.helpers import package_findings as _findings
 from tests.helpers import package_generated as _generated
 from tests.helpers import package_project as _project
@@ -237,14 +241,20 @@ def _config(i: int, constructor: bool) -> str:
 
 
 def test_from_classmethods_are_counted_over_the_whole_package(
-        tmp_path: Path, llm_doc: Run) -> None:
-    # 300 files: more than learning's sample reads, so only the package-wide count sees
-    # all six documented ``from_*`` classmethods, none with Returns.
-    files = {f"c{i:03}.py": _config(i, i % 50 == 0) for i in range(300)}
+        tmp_path: Path, llm_doc_small_sample: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 30 files: more than learning's sample reads (``SMALL_SAMPLE``, 20, stands in for the
+    # package's 200: the same spread over 30 files as over 300, at a tenth of the cost), so
+    # only the package-wide count sees all six documented ``from_*`` classmethods, none
+    # with Returns; the sample sees four, fewer than the five a convention needs.
+    files = {f"c{i:02}.py": _config(i, i % 5 == 0) for i in range(30)}
     root = _project(tmp_path / "p", files)
-    found = _findings(root, llm_doc)
+    monkeypatch.setattr(learning, "SAMPLE_FILES", SMALL_SAMPLE)
+    sampled = learning._sample(learning._project_files(root))
+    assert sum(p.name in {f"c{i:02}.py" for i in range(0, 30, 5)} for p in sampled) \
+        < RAISES_SEEN
+    found = _findings(root, llm_doc_small_sample)
     assert not any(code == "LD321" for code, _ in found), sorted(found)[:5]
-    assert "Returns" not in _generated(root, "c250.py", llm_doc)
+    assert "Returns" not in _generated(root, "c25.py", llm_doc_small_sample)
 
 
 def test_from_classmethods_are_asked_for_returns_where_the_package_writes_them(
