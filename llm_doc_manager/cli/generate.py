@@ -352,8 +352,12 @@ def _estimate_first(files: list[Path], provider: Provider, options: Options,  # 
     hits = provider.usage.cache_hits
     model.dry_run = True
     try:
-        results = asyncio.run(run_files(files, DryRun(provider), options,
-                                        concurrency=settings.concurrency, calls=calls))
+        with _ctrl_c_interrupts():
+            results = asyncio.run(run_files(files, DryRun(provider), options,
+                                            concurrency=settings.concurrency, calls=calls))
+    except KeyboardInterrupt:
+        err.print("Interrupted while estimating the run; nothing was sent or written.")
+        return INTERRUPTED
     finally:
         model.dry_run = False
     cached, provider.usage.cache_hits = provider.usage.cache_hits - hits, hits
