@@ -320,7 +320,14 @@ class Hierarchy:
         self._real_root = os.path.realpath(root) if root is not None else None
         self._facts_of = facts_of
         self._files: dict[Path, Path | None] = {}
-        self._package: list[tuple[Path, ModuleFacts]] | None = None
+        # One hierarchy serves every file of a project (``Learning`` keeps it): what is
+        # found once is kept, so that the warm run (which keys each file by what it
+        # inherits) does not resolve the package's bases again for each of its files.
+        self._packages: dict[Path, list[tuple[Path, ModuleFacts]]] = {}
+        self._views: dict[Path, _Package] = {}
+        self._tops: dict[Path, Path | None] = {}
+        self._roots: dict[Path, list[Path]] = {}
+        self._keys: dict[tuple[Path, str], str | None] = {}
 
     def _inside(self, candidate: Path) -> bool:
         """Whether a file is a regular file inside the project (a link leaving it is not)."""
@@ -332,11 +339,13 @@ class Hierarchy:
         """Where an absolute import may start: the folder above the importer's top package,
         the project's folder and its ``src/``."""
         assert self._root is not None
-        top = importer.parent
-        while (top / "__init__.py").is_file() and top.parent != top:
-            top = top.parent
-        roots = [top, self._root, self._root / "src"]
-        return list(dict.fromkeys(roots))
+        folder = importer.parent
+        if folder not in self._roots:
+            top = folder
+            while (top / "__init__.py").is_file() and top.parent != top:
+                top = top.parent
+            self._roots[folder] = list(dict.fromkeys([top, self._root, self._root / "src"]))
+        return self._roots[folder]
 
     def _module_file(self, importer: Path, level: int, module: str) -> Path | None:
         """The project's file of a module imported from ``importer``, if there is one."""
@@ -409,6 +418,14 @@ class Hierarchy:
         Returns:
             The key, or None.
         """
+        if path is None:
+            return self._base_key(path, facts, dotted)
+        if (path, dotted) not in self._keys:
+            self._keys[path, dotted] = self._base_key(path, facts, dotted)
+        return self._keys[path, dotted]
+
+    def _base_key(self, path: Path | None, facts: ModuleFacts, dotted: str) -> str | None:
+        """``base_key``, not kept."""
         found = self._resolve(path, facts, dotted, 0)
         if isinstance(found, _Found):
             return f"{found.path}:{found.cls.name}"
@@ -452,14 +469,12 @@ class Hierarchy:
         Returns:
             Each file and its facts (files that do not parse left out).
         """
-        if self._package is not None:
-            return self._package
-        self._package = []
-        top = path.absolute().parent
-        if self._root is None or not (top / "__init__.py").is_file():
-            return self._package
-        while (top.parent / "__init__.py").is_file() and top.parent != top:
-            top = top.parent
+        top = self._top(path.absolute().parent)
+        if top is None:
+            return []
+        if top in self._packages:
+            return self._packages[top]
+        package = self._packages[top] = []
         files: list[Path] = []
         for folder, dirs, names in os.walk(top):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
@@ -474,8 +489,28 @@ class Hierarchy:
         for file in files:
             facts = self._facts(file)
             if facts is not None:
-                self._package.append((file, facts))
-        return self._package
+                package.append((file, facts))
+        return package
+
+    def _top(self, folder: Path) -> Path | None:
+        """A folder's top package (None: not in a package, or no project)."""
+        if folder not in self._tops:
+            top = None
+            if self._root is not None and (folder / "__init__.py").is_file():
+                top = folder
+                while (top.parent / "__init__.py").is_file() and top.parent != top:
+                    top = top.parent
+            self._tops[folder] = top
+        return self._tops[folder]
+
+    def view(self, path: Path | None) -> _Package:
+        """The families of a file's package, one object per package (counted once)."""
+        top = self._top(path.absolute().parent) if path is not None else None
+        if top is None:
+            return _Package(path, self)
+        if top not in self._views:
+            self._views[top] = _Package(path, self)
+        return self._views[top]
 
     def family(self, path: Path | None, facts: ModuleFacts, cls: ClassFacts
                ) -> tuple[frozenset[str], bool]:
@@ -564,6 +599,7 @@ class _Package:
         self._hierarchy = hierarchy
         self._methods: dict[str, dict[tuple[Path, str], bool]] | None = None
         self._all_methods: dict[str, dict[tuple[Path, str], bool]] | None = None
+        self._by_path: dict[Path, ModuleFacts] | None = None
 
     def files(self) -> list[tuple[Path, ModuleFacts]]:
         """The package's files and their facts."""
@@ -655,7 +691,9 @@ class _Package:
         return self._methods if roots else self._all_methods
 
     def _facts(self, file: Path) -> ModuleFacts:
-        return next(facts for path, facts in self.files() if path == file)
+        if self._by_path is None:
+            self._by_path = dict(self.files())
+        return self._by_path[file]
 
     def inits(self) -> dict[tuple[Path, str], bool]:
         """The package's ``__init__.py`` files with code, and whether each has a docstring."""
@@ -740,7 +778,7 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
     covered: dict[str, frozenset[str]] = {}
     hooks: dict[str, frozenset[str]] = {}
     siblings: dict[str, frozenset[str]] = {}
-    package = _Package(path, hierarchy)
+    package = hierarchy.view(path)
     for qualname, cls in facts.classes.items():
         names = {name for name in cls.methods if not magic_name(name)}
         if not names:

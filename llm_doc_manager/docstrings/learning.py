@@ -149,12 +149,14 @@ class Learning:
         self._roots: dict[Path, Path | None] = {}
         self._facts: dict[Path, ModuleFacts | None] = {}
         self._type_vars: dict[Path, frozenset[str]] = {}
+        self._hierarchies: dict[Path | None, Hierarchy] = {}
 
     def __getstate__(self) -> dict[str, object]:
-        """What a worker receives: the folders' and projects' sums, not every file's."""
+        """What a worker receives: the folders' and projects' sums, not every file's (nor
+        the hierarchies, which a worker finds again from the facts)."""
         return {"_files": {}, "_folders": self._folders, "_projects": self._projects,
                 "_roots": self._roots, "_store": None, "_facts": self._facts,
-                "_type_vars": self._type_vars}
+                "_type_vars": self._type_vars, "_hierarchies": {}}
 
     def type_variables(self, tree: ast.Module, path: Path) -> frozenset[str]:
         """The names a file binds to type variables: its own, and those it imports from a
@@ -245,8 +247,10 @@ class Learning:
         facts = self._facts[path]
         if facts is None:
             return Overrides()
-        hierarchy = Hierarchy(self.root(path.parent), self._facts_of)
-        return overrides(facts, path, hierarchy, house.rarely_documented)
+        root = self.root(path.parent)
+        if root not in self._hierarchies:  # one per project: what it finds is kept
+            self._hierarchies[root] = Hierarchy(root, self._facts_of)
+        return overrides(facts, path, self._hierarchies[root], house.rarely_documented)
 
     def _from_store(self, paths: list[Path]) -> None:
         """Learn the files not yet known, from the store where their content is known."""
