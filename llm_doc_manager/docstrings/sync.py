@@ -40,7 +40,7 @@ from llm_doc_manager.docstrings.layout import (
     split_type_prefix,
 )
 from llm_doc_manager.docstrings.numpy_layout import HEADINGS as NUMPY_HEADINGS
-from llm_doc_manager.docstrings.numpy_layout import numpy_heading_problems
+from llm_doc_manager.docstrings.numpy_layout import numpy_heading_problems, other_parameters
 from llm_doc_manager.docstrings.schemas import (
     ClassDocstring,
     DocSchema,
@@ -764,12 +764,13 @@ class _ArgPlan:
         return EntryChanges(len(self.renamed), len(self.removed), len(self.kept))
 
 
-def _plan_args(entries: Sequence[Entry], params: Sequence[Param], placeholder: str
-               ) -> _ArgPlan:
-    """Decide the fate of every entry whose argument left the signature."""
+def _plan_args(entries: Sequence[Entry], params: Sequence[Param], placeholder: str,
+               aside: set[str] | None = None) -> _ArgPlan:
+    """Decide the fate of every entry whose argument left the signature (``aside``: names
+    documented outside the section, ``documented_aside``)."""
     by_name = {bare(p.name): p for p in params}
     documented = {bare(e.name) for e in entries} | {
-        n for e in entries for n in combined_names(e.name)}
+        n for e in entries for n in combined_names(e.name)} | (aside or set())
     missing = [p for p in params if bare(p.name) not in documented]
     takes_kwargs = any(p.kind == "var_keyword" for p in params)
     # With **kwargs an entry of no argument may document a keyword received through it.
@@ -839,6 +840,24 @@ def documented_inline(layout: Layout, names: Iterable[str]) -> set[str]:
     return found
 
 
+def documented_aside(layout: Layout) -> set[str]:
+    """The names a NumPy ``Other Parameters`` section documents (without stars).
+
+    numpydoc's place for the arguments "only used infrequently": they are documented,
+    though not in Parameters (no LD311, no entry added for them there).
+
+    Args:
+        layout: The docstring.
+
+    Returns:
+        The names (none in other styles).
+    """
+    if layout.style is not Style.NUMPY:
+        return set()
+    return {name for entry in other_parameters(layout)
+            for name in (combined_names(entry.name) or (bare(entry.name),))}
+
+
 def misfiled_args(layout: Layout, params: Sequence[Param]) -> Block | None:
     """A function's ``Attributes:`` section that lists exactly its arguments, if any.
 
@@ -876,7 +895,8 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
     if block is None and misfiled_args(layout, params) is not None:
         return  # the arguments are documented, under a wrong heading (LD361)
     if block is None:
-        inline = documented_inline(layout, [p.name for p in wanted])
+        inline = documented_inline(layout, [p.name for p in wanted]) | \
+            documented_aside(layout)
         wanted = [p for p in wanted if bare(p.name) not in inline]
         if wanted:
             body: list[str] = []
@@ -889,11 +909,13 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
         return  # a malformed section is reported (LD362, LD365), never edited
     by_name = {bare(p.name): p for p in params}
     entries = list(block.entries)
-    plan = _plan_args(entries, params, placeholder)
+    aside = documented_aside(layout)
+    plan = _plan_args(entries, params, placeholder, aside)
     syncer.changes = plan.changes
     renamed, missing = plan.renamed, plan.missing
     listed = listed_names(layout, block)
-    missing = [p for p in missing if bare(p.name) not in listed and bare(p.name) not in
+    missing = [p for p in missing if bare(p.name) not in listed and bare(p.name) not in aside
+               and bare(p.name) not in
                facts.unused]
     if carried(params, [e.name for e in entries]):
         missing = [p for p in missing if p.kind not in ("var_positional", "var_keyword")]

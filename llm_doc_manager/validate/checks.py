@@ -79,6 +79,7 @@ from llm_doc_manager.docstrings.sphinx_layout import sphinx_heading_problems
 from llm_doc_manager.docstrings.sync import (
     carried,
     combined_names,
+    documented_aside,
     documented_inline,
     listed_names,
     misfiled_args,
@@ -412,6 +413,7 @@ class _FileChecker:
             documented_elsewhere = documented_inline(doc.layout, params)
         else:
             documented_elsewhere = set()
+        documented_elsewhere |= documented_aside(doc.layout)  # NumPy's Other Parameters
         forwarding = carried(facts.params, documented)
         for name, expected in params.items():
             if forwarding and expected.kind in ("var_positional", "var_keyword"):

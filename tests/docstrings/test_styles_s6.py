@@ -214,3 +214,24 @@ def test_the_project_style_is_the_majority_of_sectioned_docstrings() -> None:
     assert HouseStyle([evidence], style="sphinx").docstyle == "sphinx"  # the pin wins
     assert HouseStyle([]).docstyle == "google"  # nothing learned: the tool's own
     assert Evidence.from_json(evidence.to_json()) == evidence
+
+
+def test_numpy_other_parameters_document_their_arguments() -> None:
+    text = '''def f(a: int, b: int = 0, *, debug: bool = False) -> None:
+    """Run.
+
+    Parameters
+    ----------
+    a : int
+        First.
+
+    Other Parameters
+    ----------------
+    b : int
+        Rarely used.
+    debug : bool
+        Rarely used too.
+    """
+'''
+    found = _findings(text)
+    assert not any("LD311" in f for f in found), found
