@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 
 from llm_doc_manager import __version__
-from llm_doc_manager.cli.args import configure_generate, new_parser
+from llm_doc_manager.cli.args import add_model_options, configure_generate, new_parser
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -45,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
                             calls.DESCRIPTION, calls.run))
     report.configure(command("report", "write a Markdown or JSON report of a folder or a "
                              "repository", report.DESCRIPTION, report.run))
+    command_batch = command("batch", "list, check or cancel Batch API submissions",
+                            "Show and manage the Batch API submissions `generate --batch` "
+                            "keeps in the cache folder.")
+    _configure_batch(command_batch)
     command("lsp", "serve the call hierarchy to an editor (language server over stdio)",
             "Run a language server over stdin/stdout offering the call hierarchy "
             "(prepareCallHierarchy, incomingCalls, outgoingCalls) of the workspace. See "
@@ -58,6 +63,34 @@ def build_parser() -> argparse.ArgumentParser:
         "~/.config/fish/completions/llm-doc.fish.", _run_completion)
     completion.add_argument("shell", choices=SHELLS, help="the shell")
     return parser
+
+
+def _configure_batch(parser: argparse.ArgumentParser) -> None:
+    """The ``batch`` subcommands (their parsers import nothing heavy; each ``run`` does)."""
+    commands = parser.add_subparsers(dest="batch_command", metavar="COMMAND", required=True)
+    for name, text in (
+            ("list", "list the submissions kept in the cache folder (no request is sent)"),
+            ("status", "ask the server how the batches of submissions not yet applied (or "
+                       "of one) are doing"),
+            ("cancel", "cancel a submission's batches (answers already done stay in their "
+                       "output)")):
+        sub = commands.add_parser(name, formatter_class=parser.formatter_class, help=text,
+                                  description=text[0].upper() + text[1:] + ".")
+        sub.add_argument("--config", type=Path, metavar="FILE",
+                         help="use this pyproject.toml (it must have [tool.llm-doc])")
+        if name != "list":
+            sub.add_argument("key", nargs="?" if name == "status" else None, metavar="KEY",
+                             help="a submission (the start of its key, as listed) or a "
+                                  "batch id")
+            add_model_options(sub.add_argument_group("provider"), "openai or azure (default: "
+                              "the one the submission was made with)")
+        sub.set_defaults(run=_run_batch)
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    from llm_doc_manager.cli.batch import run
+
+    return run(args)
 
 
 def _run_generate(args: argparse.Namespace) -> int:

@@ -94,6 +94,15 @@ def configure_generate(parser: argparse.ArgumentParser) -> None:
                        help="neither read nor write the caches (model answers, clean files)")
     model.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                        help="worker processes for the offline provider (default: one per core)")
+    batch = parser.add_argument_group("Batch API (openai and azure providers; docs/batch.md)")
+    batch.add_argument("--batch", action="store_true",
+                       help="submit the requests the cache cannot answer to the Batch API; "
+                            "run the same command again to apply the answers once done")
+    batch.add_argument("--batch-file", type=Path, metavar="FILE",
+                       help="write those requests as Batch API input (FILE, FILE.2, ...); "
+                            "send nothing, change no file")
+    batch.add_argument("--batch-results", type=Path, action="append", metavar="FILE",
+                       help="apply the answers of a Batch API results file (repeatable)")
 
 
 def add_model_options(group: argparse._ArgumentGroup, provider_help: str

@@ -149,6 +149,12 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
             err.print(notice)
         name = resolve_provider(settings, environ, None if args.quiet else err.print)
         chosen = make_provider(name, settings, environ, warn=err.print)
+        batch = None
+        if args.batch or args.batch_file is not None or args.batch_results:
+            from llm_doc_manager.cli.batch import BatchRun  # the Batch API: docs/batch.md
+
+            batch = BatchRun.from_args(args, chosen, settings, stdin_path is not None)
+            chosen = batch.provider if batch is not None else chosen
         if stdin_path is None:
             files = iter_files(targets, settings.excluded, force_exclude=settings.force_exclude,
                                root=settings.root, problems=walked)
@@ -181,7 +187,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         if stop is not None:
             return stop
     tally: Tally
-    if not chosen.needs_code or args.quiet:
+    if not chosen.needs_code or args.quiet or batch is not None:
         tally = Tally(chosen.usage)  # the offline provider finishes before a bar would draw
     elif err.is_terminal:
         tally = BarProgress(chosen.usage, err)
@@ -191,6 +197,14 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         with tally, _ctrl_c_interrupts():
             results = asyncio.run(_run_all(files, chosen, options, settings, tally,
                                            args.jobs or os.cpu_count() or 1, calls))
+            again = batch.after(results, err) if batch is not None else None
+            if batch is not None and batch.done:
+                return batch.code
+            if batch is not None and again is not None:  # the batch's answers are in
+                chosen = again
+                results = asyncio.run(_run_all(files, chosen, options, settings,
+                                               Tally(chosen.usage), 1, calls))
+                batch.next_wave(err)
     except KeyboardInterrupt:
         err.print(f"Interrupted after {tally.done} of {tally.total} regions; nothing was "
                   "written." + (" Answers received so far are cached: a re-run resumes "

@@ -64,7 +64,7 @@ from llm_doc_manager.docstrings.merge import house_defaults, merge
 from llm_doc_manager.docstrings.render_styles import render_numpy_text, render_sphinx_text
 from llm_doc_manager.docstrings.sync import EntryChanges, conventions, sync, sync_counted
 from llm_doc_manager.docstrings.truth import Dropped, gate
-from llm_doc_manager.errors import ApplyError
+from llm_doc_manager.errors import ApplyError, ProviderError
 from llm_doc_manager.generate.call_context import CallContext
 from llm_doc_manager.generate.context import ContextBuilder, Shown
 from llm_doc_manager.generate.edits import (
@@ -419,6 +419,12 @@ class _Foreign(Exception):
     """An existing docstring in another style (numpy, reST, Epytext): left as it is."""
 
 
+class _Later(ProviderError):
+    """A region asked only once its callees' answers are in (the next batch)."""
+
+    defers_callers = True
+
+
 class _Rejected(Exception):
     """A model's answer of which the gate left nothing usable: the region fails."""
 
@@ -586,6 +592,9 @@ class _Run:
         # The settled summary of each definition this run documents, set once its answer
         # is in; its callers wait for it (see call_context.py).
         self.settled: dict[DefKey, asyncio.Future[str]] = {}
+        # Definitions whose answer is not in yet and comes later (a Batch API run: the
+        # provider's error says ``defers_callers``); their callers wait for a later batch.
+        self.deferred: set[DefKey] = set()
 
     def prepare(self, path: Path) -> _Prepared | FileError:
         """Load and plan a file; with call context, register what its regions settle."""
@@ -641,6 +650,10 @@ class _Run:
             if self.calls is not None and key is not None and not entry.skip and \
                     entry.needs_text and isinstance(entry.target.node, FunctionNode):
                 request = await self._with_calls(request, key)
+                later = self._deferred(key)
+                if later is not None:
+                    self.deferred.add(key)  # its callers wait too
+                    return _Asked(request, later, later, ())
             raw = answer = await self._answer(entry, request)
             dropped: tuple[Dropped, ...] = ()
             if not self.provider.local:
@@ -650,9 +663,22 @@ class _Run:
                 answer, dropped = gated(entry, raw, module_name(parsed.source.path), parsed.tree)
             return _Asked(request, raw, answer, dropped)
         finally:
+            if key is not None and getattr(answer, "defers_callers", False):
+                self.deferred.add(key)  # before its callers wake (below)
             pending = self.settled.get(key) if key is not None else None
             if pending is not None and not pending.done():
                 pending.set_result(self._settle(parsed, entry, answer))
+
+    def _deferred(self, key: DefKey) -> _Later | None:
+        """Why a function waits for a later batch: a callee asked first has no answer yet."""
+        assert self.calls is not None
+        waiting = [k for k in self.calls.links(key).callees
+                   if k in self.deferred and self.calls.before(k, key)]
+        if not waiting:
+            return None
+        names = ", ".join(sorted(self.calls.graph.definition(k).qualname for k in waiting)[:3])
+        return _Later(f"waits for the answers of what it calls ({names}): asked in the next "
+                      "batch")
 
     async def _with_calls(self, request: DocRequest, key: DefKey) -> DocRequest:
         """The request with its call context, once every callee before it is settled."""

@@ -39,7 +39,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import openai
 import pydantic
@@ -908,7 +908,6 @@ class ModelProvider:
     async def _complete(self, sent: list[dict[str, str]], schema: type[AnySchema],
                         request: DocRequest) -> AnySchema:
         policy = self.settings.retry
-        sampling = self._sampling(request)
         attempt = 0
         while True:
             attempt += 1
@@ -922,18 +921,12 @@ class ModelProvider:
             started = time.monotonic()
             what = f"{request.kind.value} {request.qualname} (attempt {attempt})"
             mode = self.schema_mode
-            as_object = mode != "json_schema"
             try:
                 # A prebuilt response_format: the client then checks finish reasons and
                 # refusals, and we validate the JSON ourselves (below) with pydantic. The raw
                 # response comes first: its shape is checked before the client reads it.
                 raw = await self.client.chat.completions.with_raw_response.parse(
-                    model=self.settings.model,
-                    messages=with_schema(sent, schema) if as_object else sent,  # type: ignore[arg-type]
-                    response_format=response_format(schema) if not as_object  # type: ignore[arg-type]
-                    else object_format(schema) if mode == "json_object+schema"
-                    else {"type": "json_object"},
-                    **sampling)  # type: ignore[arg-type]
+                    **self.request_body(request, sent, mode))
                 completion = self._completion(raw.headers.get("content-type", ""),
                                               raw.content, raw.parse)
             except openai.APIStatusError as exc:
@@ -1022,18 +1015,62 @@ class ModelProvider:
             self._count(completion.usage, request)
             self._note_identity(completion)
             log.info("%s -> ok in %.2f s", what, time.monotonic() - started)
-            if not completion.choices:
-                raise BadAnswer("the answer has no choices")
-            message = completion.choices[0].message
-            if message.refusal:
-                raise BadAnswer(f"the model refused: {printable(message.refusal, limit=200)}")
-            if not message.content:
-                raise BadAnswer("the answer is empty")
-            try:
-                return read_answer(schema, message.content, request.own_hidden)
-            except pydantic.ValidationError as exc:
-                raise BadAnswer(f"the JSON does not match the schema: "
-                                f"{_schema_problem(exc)}") from None
+            return self.read_completion(completion, schema, request)
+
+    def request_body(self, request: DocRequest, sent: list[dict[str, str]] | None = None,
+                     mode: str | None = None) -> dict[str, Any]:
+        """Build the body of the chat completion request for a region, as it is sent.
+
+        The one place it is built: interactive requests pass it to the client, and the
+        Batch API's input lines (``providers.batch``) carry it unchanged.
+
+        Args:
+            request: The region asked for.
+            sent: The messages (None: the request's first messages).
+            mode: The request shape, one of ``SCHEMA_MODES`` (None: the one in use).
+
+        Returns:
+            ``model``, ``messages``, ``response_format``, and the sampling parameters.
+        """
+        schema = SCHEMA_FOR[request.kind]
+        sent = messages(request) if sent is None else sent
+        mode = mode or self.schema_mode
+        as_object = mode != "json_schema"
+        return {"model": self.settings.model,
+                "messages": with_schema(sent, schema) if as_object else sent,
+                "response_format": response_format(schema) if not as_object
+                else object_format(schema) if mode == "json_object+schema"
+                else {"type": "json_object"},
+                **self._sampling(request)}
+
+    def read_completion(self, completion: Any, schema: type[AnySchema],
+                        request: DocRequest) -> AnySchema:
+        """Read the answer out of a chat completion the client has parsed.
+
+        Args:
+            completion: The client's ``ChatCompletion`` (interactive, or a batch result).
+            schema: The schema the answer must follow.
+            request: The region asked for (what its existing text may hold).
+
+        Returns:
+            The answer, validated.
+
+        Raises:
+            BadAnswer: When there is no usable content (no choice, a refusal, no text, JSON
+                that does not match the schema).
+        """
+        if not completion.choices:
+            raise BadAnswer("the answer has no choices")
+        message = completion.choices[0].message
+        if message.refusal:
+            raise BadAnswer(f"the model refused: {printable(message.refusal, limit=200)}")
+        if not message.content:
+            raise BadAnswer("the answer is empty")
+        try:
+            return read_answer(schema, message.content, request.own_hidden)
+        except pydantic.ValidationError as exc:
+            raise BadAnswer(f"the JSON does not match the schema: "
+                            f"{_schema_problem(exc)}") from None
 
     def _success(self) -> None:
         """A chat completion came back: no failure repeats any more."""

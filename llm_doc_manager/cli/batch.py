@@ -1,0 +1,490 @@
+"""The Batch API from the command line: ``generate --batch|--batch-file|--batch-results``
+and ``llm-doc batch list|status|cancel``.
+
+``generate`` builds a ``BatchRun`` from its options; the run's first pass goes through the
+answer cache with ``providers.batch.BatchAsker`` in place of the model: what the cache
+answers is answered, the rest is collected. ``BatchRun.after`` then writes the input files,
+or submits them and polls, and, once answers are at hand, hands back the provider of a
+second pass that reads them (``generate`` applies its results as any run's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+from llm_doc_manager.cli.args import FINDINGS, USAGE
+from llm_doc_manager.cli.text import plural
+from llm_doc_manager.config import Settings, load_settings
+from llm_doc_manager.errors import ConfigError, ProviderError
+from llm_doc_manager.generate import FileResult
+from llm_doc_manager.generate.outcomes import FileChange, FileError, Status
+from llm_doc_manager.providers import Provider
+from llm_doc_manager.providers.answer_cache import make_key
+from llm_doc_manager.providers.batch import (
+    BatchAsker,
+    Results,
+    Service,
+    States,
+    Submission,
+    Tracked,
+    downloaded,
+    input_line,
+    now,
+    numbered,
+    read_results,
+    scope_of,
+    split_lines,
+    write_file,
+)
+from llm_doc_manager.providers.cached import CachedProvider
+from llm_doc_manager.providers.model import ModelProvider, resolve_settings
+from llm_doc_manager.store import cache_dir
+
+#: The files of a submission's downloaded results, beside its state.
+_RESULTS_SUFFIX = ".results.jsonl"
+
+
+class _Say(Protocol):
+    def print(self, *objects: Any, **kwargs: Any) -> None: ...
+
+
+class BatchRun:
+    """A ``generate`` run with one of the Batch API options.
+
+    Args:
+        mode: ``batch``, ``file`` or ``results``.
+        asker: The model provider's stand-in.
+        cached: The answer cache wrapper around it (None with ``--no-cache``).
+        settings: The run's settings.
+        target: ``--batch-file``'s path.
+
+    Attributes:
+        provider: The provider of the run's first pass.
+        code: The exit code when ``after`` says the command is done.
+        done: Whether ``after`` found the command done (nothing more to run).
+        waiting: Regions of the first pass that wait for the answers of what they call.
+    """
+
+    def __init__(self, mode: str, asker: BatchAsker, cached: CachedProvider | None,
+                 settings: Settings, target: Path | None = None) -> None:
+        self.mode = mode
+        self.asker = asker
+        self.cached = cached
+        self.settings = settings
+        self.target = target
+        self.provider: Provider = Tracked(cached if cached is not None else asker, asker)
+        self.code = 0
+        self.done = False
+        self.waiting = 0
+        self._answers: BatchAsker | None = asker if asker.results is not None else None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace, chosen: Provider, settings: Settings,
+                  stdin: bool) -> BatchRun | None:  # noqa: LD342 - raised by _results
+        """The batch run the options ask for, or None.
+
+        Args:
+            args: ``generate``'s options.
+            chosen: The provider built for the run.
+            settings: The run's settings.
+            stdin: Whether the code comes from stdin.
+
+        Returns:
+            The batch run, or None without a Batch API option.
+
+        Raises:
+            ConfigError: When the options cannot go together, the provider is not a model's,
+                or a results file cannot be read.
+        """
+        given = [name for name, on in (("--batch", args.batch),
+                                       ("--batch-file", args.batch_file is not None),
+                                       ("--batch-results", bool(args.batch_results))) if on]
+        if not given:
+            return None
+        if getattr(args, "dry_run", False):  # a batch run sends nothing it was not asked to
+            given.append("--dry-run")
+        if len(given) > 1:
+            raise ConfigError(f"{' and '.join(given)} cannot be combined")
+        inner = chosen.inner if isinstance(chosen, CachedProvider) else chosen
+        if not isinstance(inner, ModelProvider):
+            raise ConfigError(f"{given[0]} needs the openai or azure provider, not "
+                              f"{chosen.name!r}")
+        if stdin:
+            raise ConfigError(f"{given[0]} cannot be used with code on stdin")
+        if args.batch and not isinstance(chosen, CachedProvider):
+            raise ConfigError("--batch keeps its answers and state in the cache folder: it "
+                              "cannot run with --no-cache")
+        results = _results(args.batch_results) if args.batch_results else None
+        asker = BatchAsker(inner, results, offline=not args.batch)
+        cached = CachedProvider(asker, chosen.cache) if isinstance(chosen, CachedProvider) \
+            else None
+        mode = "batch" if args.batch else "file" if args.batch_file is not None else "results"
+        return cls(mode, asker, cached, settings, args.batch_file)
+
+    def after(self, results: list[FileResult], err: _Say) -> Provider | None:
+        """What follows the first pass: files written, a submission, or the answers.
+
+        Args:
+            results: The first pass's results.
+            err: Where messages go.
+
+        Returns:
+            The provider of a second pass that answers from the results; None when the
+            first pass's results are the run's (nothing was queued) or the command is done
+            (``code`` is then set, and ``done`` is True).
+        """
+        self.done = False
+        self.waiting = sum(1 for r in results if isinstance(r, FileChange)
+                           for region in r.regions if region.status is Status.FAILED and
+                           region.message.startswith("waits for the answers"))
+        if self._answers is not None and self._answers is self.asker:
+            self._problems(err, self.asker.results, unused=True)
+            return None
+        collected = self.asker.collected
+        for finding in (f for r in results if isinstance(r, FileError) for f in r.findings):
+            err.print(finding.render())
+        broken = any(isinstance(r, FileError) for r in results)
+        if not collected:
+            if self.mode == "file":
+                err.print("Nothing to ask: the cache answers every region (run without "
+                          "--batch-file to apply them); no file was written.")
+                self.done, self.code = True, FINDINGS if broken else 0
+            return None
+        if self.mode == "file":
+            self.done = True
+            self.code = self._write(err) if self.target is not None else USAGE
+            if self.code == 0 and broken:
+                self.code = FINDINGS
+            return None
+        return self._remote(err)
+
+    def _later(self, err: _Say) -> None:
+        """Say how many regions wait for the answers of what they call (a later batch)."""
+        if self.waiting:
+            err.print(f"{plural(self.waiting, 'region')} wait{'s' if self.waiting == 1 else ''} "
+                      "for the answers of what they call: asked in a later batch, once these "
+                      "answers are applied.")
+
+    def next_wave(self, err: _Say) -> None:
+        """After the answers are applied: submit what the run asked anew (the next wave).
+
+        With call context, a function is asked once what it calls is answered; those
+        requests, and any whose code changed since the batch went out, are submitted now.
+
+        Args:
+            err: Where messages go.
+        """
+        asker = self._answers
+        if self.mode != "batch" or asker is None or not asker.collected:
+            return
+        inner = self.asker.inner
+        service = Service(inner)
+        try:
+            states = States(cache_dir(self.settings))
+            self._submit(service, states, scope_of(inner), list(asker.collected), err,
+                         asker)
+        except (ConfigError, ProviderError) as exc:
+            err.print(f"error: the next batch was not submitted: {exc}")
+        except OSError as exc:
+            err.print(f"error: the next batch was not submitted: cannot keep the batch state: "
+                      f"{exc.strerror or exc}")
+        finally:
+            service.close()
+
+    def _write(self, err: _Say) -> int:
+        """Write the collected requests as Batch API input files."""
+        assert self.target is not None
+        lines = [input_line(key, body, self.asker.url)
+                 for key, body in self.asker.collected.items()]
+        files = split_lines(lines)
+        paths = numbered(self.target, len(files))
+        try:
+            for path, chunk in zip(paths, files, strict=True):
+                write_file(path, chunk)
+        except OSError as exc:
+            err.print(f"error: cannot write {exc.filename or self.target}: "
+                      f"{exc.strerror or exc}")
+            return USAGE
+        stale = numbered(self.target, len(files) + 1)[-1]
+        shown = paths[0] if len(paths) == 1 else f"{paths[0]} … {paths[-1]}"
+        err.print(f"Wrote {plural(len(lines), 'request')} to {shown} ({plural(len(paths), 'file')}"
+                  f"); nothing was sent and no source file was changed. Apply the answers "
+                  f"with --batch-results.")
+        self._later(err)
+        if stale.exists():
+            err.print(f"note: {stale} is left from an earlier run: it is not part of this "
+                      "batch")
+        return 0
+
+    def _remote(self, err: _Say) -> Provider | None:
+        """Submit what no submission holds, poll, and hand back the answers once all are in."""
+        inner = self.asker.inner
+        try:
+            states = States(cache_dir(self.settings))
+        except ConfigError as exc:
+            err.print(f"error: {exc}")
+            self.done, self.code = True, USAGE
+            return None
+        wanted = dict.fromkeys(self.asker.collected)
+        scope = scope_of(inner)
+        mine = [s for s in states.all() if s.scope == scope]
+        # Answers already downloaded (a run that stopped before it applied them all).
+        saved = Results()
+        for submission in mine:
+            if submission.applied and not wanted.keys().isdisjoint(submission.ids):
+                _read_saved(states, submission, saved)
+        answered = {k for k, o in saved.outcomes.items() if o.body is not None}
+        active = [s for s in mine if not s.applied and not wanted.keys().isdisjoint(s.ids)]
+        covered = {k for s in active for k in s.ids}
+        fresh = [k for k in wanted if k not in covered and k not in answered]
+        service = Service(inner)
+        try:
+            if fresh:
+                active.append(self._submit(service, states, scope, fresh, err))
+            for submission in active:
+                if not submission.done:
+                    for part in submission.batches:
+                        if part.status not in ("completed", "failed", "expired", "cancelled"):
+                            service.refresh(part)
+                    states.save(submission)
+            waiting = [s for s in active if not s.done]
+            if waiting:
+                for submission in waiting:
+                    err.print(f"batch {submission.key[:12]}: {submission.status} "
+                              f"({plural(len(submission.ids), 'request')}, "
+                              f"{', '.join(p.id for p in submission.batches)})")
+                err.print(f"Waiting for the Batch API: {plural(len(wanted), 'region')} to "
+                          "answer; run the same command again to apply the answers once "
+                          "the batches are completed (`llm-doc batch list` shows them). "
+                          "Nothing was written.")
+                self._later(err)
+                self.done, self.code = True, FINDINGS
+                return None
+            got = downloaded(service, active)
+        except ProviderError as exc:
+            err.print(f"error: {exc}; nothing was written.")
+            self.done, self.code = True, USAGE
+            return None
+        except OSError as exc:
+            err.print(f"error: cannot keep the batch state in {states.folder}: "
+                      f"{exc.strerror or exc}; nothing was written.")
+            self.done, self.code = True, USAGE
+            return None
+        finally:
+            service.close()
+        for submission in active:
+            _save_results(states, submission, got)
+            submission.applied = True
+            states.save(submission)
+        for key, outcome in saved.outcomes.items():
+            if key not in got.outcomes or got.outcomes[key].body is None:
+                got.outcomes[key] = outcome
+        self._problems(err, got, unused=False)
+        # The second pass counts its cache hits again: the first pass's are superseded.
+        inner.usage.cache_hits = 0
+        self._answers = BatchAsker(inner, got, offline=False)
+        assert self.cached is not None
+        return Tracked(CachedProvider(self._answers, self.cached.cache), self._answers)
+
+    def _submit(self, service: Service, states: States, scope: str, fresh: list[str],
+                err: _Say, asker: BatchAsker | None = None) -> Submission:
+        """Upload and create the batches of requests no submission holds; keep the state."""
+        asker = asker or self.asker
+        inner = asker.inner
+        key = make_key("batch-submission-v1", scope, sorted(fresh))
+        submission = Submission(key, scope, inner.settings.kind, inner.model, inner.where,
+                                now(), [])
+        files = split_lines(input_line(k, asker.collected[k], asker.url) for k in fresh)
+        start = 0
+        for number, lines in enumerate(files, 1):
+            part = service.submit(lines, f"llm-doc-{key[:12]}-{number}.jsonl", key, number)
+            # Kept after every batch: a run stopped between two never submits one twice.
+            submission.batches.append(part)
+            submission.ids += fresh[start:start + len(lines)]
+            start += len(lines)
+            states.save(submission)
+        err.print(f"Submitted {plural(len(fresh), 'request')} to the Batch API at "
+                  f"{inner.where} in {plural(len(files), 'batch', 'batches')} "
+                  f"({', '.join(p.id for p in submission.batches)}); state kept as "
+                  f"batch {key[:12]}.")
+        return submission
+
+    def _problems(self, err: _Say, results: Results | None, unused: bool) -> None:
+        """Say what in the results could not be used, one line each."""
+        if results is None:
+            return
+        lines = results.problems + (results.unused() if unused else [])
+        for line in lines:
+            err.print(f"warning: {line}")
+
+
+def _results(paths: list[Path]) -> Results:  # noqa: LD342 - raised by the reader
+    """Read the results files named on the command line."""
+    results = Results()
+    for path in paths:
+        try:
+            with open(path, "rb") as stream:
+                read_results([(str(path), stream)], results)
+        except OSError as exc:
+            raise ConfigError(f"cannot read --batch-results {path}: "
+                              f"{exc.strerror or exc}") from None
+    return results
+
+
+def _results_path(states: States, submission: Submission) -> Path:
+    return states.folder / f"{submission.key}{_RESULTS_SUFFIX}"
+
+
+def _save_results(states: States, submission: Submission, results: Results) -> None:
+    """Keep a submission's downloaded answers: a run stopped before applying them reads them."""
+    import json
+
+    lines = []
+    for key in submission.ids:
+        outcome = results.outcomes.get(key)
+        if outcome is not None and outcome.body is not None:
+            lines.append(json.dumps({"custom_id": key, "response": {
+                "status_code": 200, "body": json.loads(outcome.body)}, "error": None},
+                ensure_ascii=False).encode("utf-8") + b"\n")
+    write_file(_results_path(states, submission), lines)
+
+
+def _read_saved(states: States, submission: Submission, results: Results) -> None:
+    path = _results_path(states, submission)
+    try:
+        with open(path, "rb") as stream:
+            read_results([(str(path), stream)], results)
+    except OSError:
+        return
+
+
+# --- llm-doc batch list|status|cancel -------------------------------------------------------
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``llm-doc batch list|status|cancel``.
+
+    Args:
+        args: Parsed options (``batch_command`` names the subcommand).
+
+    Returns:
+        0 done, 1 when a server could not be asked or refused, 2 for a usage or
+        configuration error.
+    """
+    if args.batch_command == "list":
+        return run_list(args)
+    return _each(args, cancel=args.batch_command == "cancel")
+
+
+def _err(text: str) -> None:
+    print(text, file=__import__("sys").stderr)
+
+
+def _settings(args: argparse.Namespace, flags: dict[str, object] | None = None) -> Settings:
+    return load_settings(Path("."), flags or {}, dict(os.environ), args.config)
+
+
+def _states(args: argparse.Namespace) -> States:
+    return States(cache_dir(_settings(args)))
+
+
+def _when(seconds: float) -> str:
+    return datetime.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M")
+
+
+def _line(submission: Submission) -> str:
+    return (f"{submission.key[:12]}  {_when(submission.created)}  {submission.provider} "
+            f"{submission.model} at {submission.server}  "
+            f"{plural(len(submission.ids), 'request')}  {submission.status}")
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Run ``llm-doc batch list``.
+
+    Args:
+        args: Parsed options.
+
+    Returns:
+        0, or 2 when the cache folder cannot be used.
+    """
+    try:
+        states = _states(args)
+    except ConfigError as exc:
+        _err(f"error: {exc}")
+        return USAGE
+    kept = states.all()
+    for submission in kept:
+        print(_line(submission))
+    if not kept:
+        print(f"No batch submissions in {states.folder}.")
+    return 0
+
+
+def _service(args: argparse.Namespace, submission: Submission) -> Service:
+    """The endpoints of the server a submission was made on (flags may override)."""
+    flags: dict[str, object] = {"provider": args.provider or submission.provider,
+                                "model": args.model or submission.model,
+                                "base_url": args.base_url, "timeout": args.timeout}
+    settings = _settings(args, flags)
+    resolved = resolve_settings(str(flags["provider"]), settings, dict(os.environ))
+    model = ModelProvider(resolved)
+    if scope_of(model) != submission.scope and args.base_url is None:
+        # The configured server is not the one the submission went to: use its URL.
+        settings = _settings(args, {**flags, "base_url": submission.server})
+        model = ModelProvider(resolve_settings(str(flags["provider"]), settings,
+                                               dict(os.environ)))
+    return Service(model)
+
+
+def _pick(args: argparse.Namespace, states: States) -> list[Submission] | None:
+    if args.key is None:
+        return [s for s in states.all() if not s.applied and not s.done]
+    found = states.find(args.key)
+    if len(found) != 1:
+        _err(f"error: {'no' if not found else 'more than one'} submission matches "
+             f"{args.key!r} (see `llm-doc batch list`)")
+        return None
+    return found
+
+
+def _each(args: argparse.Namespace, cancel: bool) -> int:
+    try:
+        states = _states(args)
+        chosen = _pick(args, states)
+        if chosen is None:
+            return USAGE
+        failed = False
+        for submission in chosen:
+            service = _service(args, submission)
+            try:
+                for part in submission.batches:
+                    if part.status in ("completed", "failed", "expired", "cancelled"):
+                        continue
+                    if cancel:
+                        service.cancel(part)
+                    else:
+                        service.refresh(part)
+            except ProviderError as exc:
+                _err(f"error: {exc}")
+                failed = True
+            finally:
+                service.close()
+            states.save(submission)
+            print(_line(submission))
+            for part in submission.batches:
+                print(f"  {part.id}: {part.status}, {plural(part.requests, 'request')}")
+        if not chosen:
+            print("No submission is waiting for answers.")
+    except ConfigError as exc:
+        _err(f"error: {exc}")
+        return USAGE
+    except OSError as exc:
+        _err(f"error: cannot keep the batch state: {exc.strerror or exc}")
+        return USAGE
+    return FINDINGS if failed else 0
+
+
+__all__ = ["BatchRun", "run"]
