@@ -69,13 +69,14 @@ def _project_files(root: Path) -> list[Path]:
     return sorted(path for path in found if path.suffix == ".py")
 
 
-def _file_evidence(path: Path, source: SourceFile | Finding | None = None) -> Evidence:
+def _file_evidence(path: Path, source: SourceFile | Finding | None = None,
+                   tree: ast.Module | Finding | None = None) -> Evidence:
     """What one file's docstrings show (nothing when it cannot be read or parsed)."""
     evidence = Evidence()
     source = read_file(path) if source is None else source
     if isinstance(source, Finding):
         return evidence
-    tree = parse_source(path, source.text)
+    tree = parse_source(path, source.text) if tree is None else tree
     if isinstance(tree, ast.Module):
         evidence.add_tree(tree, source.text.splitlines())
     return evidence
@@ -261,15 +262,23 @@ class Learning:
                 for path, source in sources.items() if not isinstance(source, Finding)}
         stored = self._store.get_many(list(keys.values()))
         fresh: list[tuple[str, str]] = []
+        trees: dict[Path, ast.Module] = {}
         for path, source in sources.items():
             key = keys.get(path)
             known = Evidence.from_json(stored[key]) if key in stored else None
             if known is None:
-                known = _file_evidence(path, source)
+                tree = None if isinstance(source, Finding) else parse_source(path, source.text)
+                known = _file_evidence(path, source, tree)
+                if isinstance(tree, ast.Module) and path.is_absolute():
+                    trees[path] = tree
                 if key is not None:
                     fresh.append((key, known.to_json()))
             self._files[path] = known
         self._store.put_many(fresh)
+        # The class facts of a file just parsed come from the same tree (a cold run would
+        # parse it again for them); only the facts are kept, not the trees.
+        self.facts({path: source for path, source in sources.items()
+                    if path in trees and not isinstance(source, Finding)}, trees)
 
     def _sum(self, paths: Iterable[Path]) -> Evidence:
         total = Evidence()
