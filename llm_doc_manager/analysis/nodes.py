@@ -377,11 +377,26 @@ def _read_init(folder: Path, top: Path) -> _Init | None:
     return _parse_init(str(real), (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
 
 
-def _exported(folder: Path, dotted: str, rel: tuple[str, ...], top: Path) -> frozenset[str]:
+def _exported(folder: Path, dotted: str, rel: tuple[str, ...], top: Path,
+              memo: dict[tuple[Path, str, tuple[str, ...]], frozenset[str]] | None = None
+              ) -> frozenset[str]:
     """The names of module ``rel`` (dotted from the package at ``folder``) it re-exports.
 
-    ``"*"`` stands for every public name (a star import).
+    ``"*"`` stands for every public name (a star import). ``memo`` keeps what one
+    ``reexports`` call found: a package importing many names from one subpackage (NumPy's
+    ``from ._core import ...``) would read that subpackage again for each of them.
     """
+    memo = {} if memo is None else memo
+    key = (folder, dotted, rel)
+    if key not in memo:
+        memo[key] = _exported_once(folder, dotted, rel, top, memo)
+    return memo[key]
+
+
+def _exported_once(folder: Path, dotted: str, rel: tuple[str, ...], top: Path,
+                   memo: dict[tuple[Path, str, tuple[str, ...]], frozenset[str]]
+                   ) -> frozenset[str]:
+    """``_exported``, computed."""
     init = _read_init(folder, top)
     if init is None:
         return frozenset()
@@ -403,7 +418,8 @@ def _exported(folder: Path, dotted: str, rel: tuple[str, ...], top: Path) -> fro
             names.add(name)
             continue
         # From a package on the way (``from ._sub import X``): if that package re-exports it.
-        inner = _exported(folder.joinpath(*parts), f"{dotted}.{module}", rel[len(parts):], top)
+        inner = _exported(folder.joinpath(*parts), f"{dotted}.{module}", rel[len(parts):], top,
+                          memo)
         if name == "*":
             names.update(inner)
         elif name in inner or ("*" in inner and not private_name(name)):
@@ -436,11 +452,12 @@ def reexports(path: Path | None) -> frozenset[str]:
     module = packages if path.stem == "__init__" else (*packages, path.stem)
     folders = [folder, *folder.parents][:len(packages)][::-1]  # top package first
     names: set[str] = set()
+    memo: dict[tuple[Path, str, tuple[str, ...]], frozenset[str]] = {}
     for depth in range(1, len(module)):
         if any(private_name(part) for part in packages[:depth]):
             break  # re-exported by a private package: still private
         names.update(_exported(folders[depth - 1], ".".join(packages[:depth]),
-                               module[depth:], folders[0]))
+                               module[depth:], folders[0], memo))
     return frozenset(names)
 
 
