@@ -48,8 +48,19 @@ _OTHER_FIELDS = frozenset({"meta", "note", "seealso", "see", "version", "version
                            "class", "func", "meth", "attr", "exc", "data", "obj", "mod",
                            "ref", "doc", "term", "abbr", "math", "code", "kbd", "file"})
 
-# ``:field args: text`` at the start of a line; a role (``:class:`X```) is not a field.
-_FIELD_RE = re.compile(r"[ \t]*:([A-Za-z][\w-]*)((?:[ \t]+[^:`\s][^:`]*?)?)[ \t]*:(?=\s|$)")
+# The exceptions an argument-less ``:raises:`` field names in its text. Its first line may
+# start with one in a role (werkzeug's ``:class:`~pkg.Error` if ...``), in backticks
+# (paramiko's ```UnknownKeyType`, if ...``) or bare with an exception's suffix
+# (``SSHException in case of ...``); any line may start with one in backticks or a role
+# before `` -- `` (paramiko's ```.SSHException` -- if ...``, one exception per line).
+_NAME = r"~?\.?([A-Za-z_][\w.]*)"
+_MARKED = rf"(?::(?:py:)?(?:class|exc|obj):`{_NAME}`|``?{_NAME}``?)"
+_DASHED_RE = re.compile(rf"[ \t]*{_MARKED}[ \t]+--(?:\s|$)")
+_FIRST_RE = re.compile(rf"[ \t]*(?:{_MARKED}(?=[\s,;:]|$)|"
+                       r"([A-Za-z_][\w.]*(?:Error|Exception|Warning))(?=[\s,;:]|$))")
+# ``:field args: text`` at the start of a line; a role (``:class:`X```) is not a field (no
+# space before its backtick). Arguments may hold backticks: ``:param `.Message` m:``.
+_FIELD_RE = re.compile(r"[ \t]*:([A-Za-z][\w-]*)((?:[ \t]+[^:\s][^:]*?)?)[ \t]*:(?=\s|$)")
 
 
 def sphinx_field(line: str) -> tuple[str, str, tuple[int, int], str] | None:
@@ -67,10 +78,13 @@ def sphinx_field(line: str) -> tuple[str, str, tuple[int, int], str] | None:
 
 
 def _fields(lines: list[str], cleaned: list[str], start: int
-            ) -> list[tuple[str, str, tuple[int, int], str, int, int]]:
+            ) -> tuple[list[tuple[str, str, tuple[int, int], str, int, int]], set[int]]:
     """Every field from line ``start`` on: name, arguments, their columns, text, first line
-    and the index after its last line (continuation lines are indented more)."""
+    and the index after its last line (continuation lines are indented more); and the
+    indexes (in that list) of the fields that follow prose."""
     found: list[tuple[str, str, tuple[int, int], str, int, int]] = []
+    after_prose: set[int] = set()
+    prose = False
     for index in range(start, len(lines)):
         text = cleaned[index]
         if not text.strip():
@@ -80,13 +94,18 @@ def _fields(lines: list[str], cleaned: list[str], start: int
             offset = len(lines[index]) - len(lines[index].lstrip()) - \
                 (len(text) - len(text.lstrip()))
             name, args, span, rest = field
+            if prose:
+                after_prose.add(len(found))
+            prose = False
             found.append((name.lower(), args, (span[0] + offset, span[1] + offset), rest,
                           index, index + 1))
-        elif found and (text[:1] in (" ", "\t") or indent_width(text) > 0):
+        elif found and not prose and (text[:1] in (" ", "\t") or indent_width(text) > 0):
             found[-1] = (*found[-1][:5], index + 1)
         elif found:
-            break  # prose after the fields: not theirs
-    return found
+            # Prose after the fields is not theirs, but Sphinx reads every field list of a
+            # docstring: requests writes ``:param r:``, a paragraph, then ``:rtype: str``.
+            prose = True
+    return found, after_prose
 
 
 def _split_typed(args: str, span: tuple[int, int]) -> tuple[str, tuple[int, int],
@@ -123,12 +142,14 @@ def read_sphinx(lines: list[str], margin: int) -> Layout:
                         (" ", "\t") and sphinx_field(cleaned[i]) is not None and
                         sphinx_field(cleaned[i])[0].lower() in FIELDS), None)  # type: ignore[index]
     description = (index, first_field if first_field is not None else len(lines))
-    fields = _fields(lines, cleaned, first_field) if first_field is not None else []
-    # Runs of fields of one section make its block; other fields (``:meta:``) are kept.
+    fields, after_prose = _fields(lines, cleaned, first_field) if first_field is not None \
+        else ([], set())
+    # Runs of fields of one section make its block; other fields (``:meta:``) are kept. A
+    # field after prose starts a block of its own: the prose is no field's text.
     runs: list[list[tuple[str, str, tuple[int, int], str, int, int]]] = []
-    for field in fields:
+    for number, field in enumerate(fields):
         section = FIELDS.get(field[0])
-        if runs and FIELDS.get(runs[-1][0][0]) is section:
+        if runs and FIELDS.get(runs[-1][0][0]) is section and number not in after_prose:
             runs[-1].append(field)
         else:
             runs.append([field])
@@ -160,15 +181,17 @@ def _block(lines: list[str], cleaned: list[str],
             elif name not in _TYPE_FIELDS and not described:
                 described, text_end = _text(cleaned, rest, first, last), last
                 del args
-        return Block(heading, section, start, end, described, (), type_hint, type_span,
-                     described, "", None, False, type_line, text_end)
+        # An ``:rtype:`` alone documents the value too (Sphinx renders "Return type"):
+        # its text is the block's, so the section is there; the description stays empty.
+        return Block(heading, section, start, end, described or type_hint or "", (),
+                     type_hint, type_span, described, "", None, False, type_line, text_end)
     if section not in (Section.ARGS, Section.ATTRIBUTES, Section.RAISES):
         return Block(heading, None, start, end, text)
     types: dict[str, tuple[str, int, tuple[int, int] | None]] = {}
     for name, args, _, rest, first, _ in run:
         if name in _TYPE_FIELDS and args:
             column = lines[first].find(rest) if rest else -1
-            types.setdefault(args, (" ".join(rest.split()), first,
+            types.setdefault(args.replace("\\*", "*"), (" ".join(rest.split()), first,
                                     (column, column + len(rest)) if column >= 0 else None))
     entries = []
     for name, args, span, rest, first, last in run:
@@ -176,6 +199,12 @@ def _block(lines: list[str], cleaned: list[str],
             continue
         description = _text(cleaned, rest, first, last)
         if section is Section.RAISES:
+            named = [next(g for g in m.groups() if g) for number, line in
+                     enumerate(description.split("\n")) if not args and (m := (
+                         _DASHED_RE.match(line) or
+                         (_FIRST_RE.match(line) if number == 0 else None)))]
+            if named:
+                args = ", ".join(named)
             names = tuple(n for n in re.split(r"[ \t]*,[ \t]*|[ \t]+or[ \t]+", args) if n)
             well = bool(names) and all(re.fullmatch(r"~?[A-Za-z_][\w.]*", n) for n in names)
             names = tuple(n.lstrip("~") for n in names)
@@ -183,6 +212,8 @@ def _block(lines: list[str], cleaned: list[str],
                                  span, None, well, names))
             continue
         entry_name, name_span, type_hint, type_span = _split_typed(args, span)
+        # reST escapes a leading star (``:param \*\*kwargs:``): the name is ``**kwargs``.
+        entry_name = entry_name.replace("\\*", "*")
         type_line = None
         if type_hint is None and entry_name in types:
             type_hint, type_line, type_span = types[entry_name]
