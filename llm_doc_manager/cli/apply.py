@@ -275,7 +275,7 @@ def summary_line(report: Report, verb: str) -> str:
     problems = f"; {plural(len(report.findings), 'problem')}" if report.findings else ""
     foreign = counts[Status.FOREIGN]
     if foreign:
-        problems = f"; {foreign} left in another style (numpy, reST){problems}"
+        problems = f"; {foreign} left in a style not read (Epytext){problems}"
     declined = f", {report.declined} declined" if report.declined else ""
     done = [f"{report.entries[key]} {label}" for key, label in (
         ("renamed", "renamed"), ("removed", "removed"), ("kept", "kept for a person"))

@@ -251,7 +251,7 @@ def documents_constructor(cls: ast.ClassDef, init: DefNode) -> bool:
         named = {a.name.lstrip("*") for a in parsed.args} | \
             {a.name.lstrip("*") for a in parsed.attributes}
         return all(name in named for name in params)
-    # Another style (numpy, reST): every argument named at the start of a line, or as
+    # A style not read (Epytext): every argument named at the start of a line, or as
     # ``:param name:``.
     starts = {line.strip().lstrip("*").split(" ")[0].split(":")[0].split("(")[0]
               for line in layout.lines}

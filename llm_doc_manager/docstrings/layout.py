@@ -8,6 +8,7 @@ which is why what ``validate`` reports and what ``--fix`` edits always agree.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 
@@ -264,14 +265,18 @@ def _heading(cleaned: list[str], index: int) -> str | None:
     return heading
 
 
+@functools.lru_cache(maxsize=4096)
 def read_layout(value: str) -> Layout:
     """Find the summary, description, sections and entries of a docstring value.
+
+    Kept for the values last read (a layout is immutable): one docstring is read by the
+    conventions learned, the checks and the exemptions of one run.
 
     Args:
         value: The docstring's value as Python sees it.
 
     Returns:
-        Its layout; ``style`` says whether it may be edited as Google style.
+        Its layout; ``style`` says which reader read it and whether it may be edited.
     """
     lines = value.split("\n")
     margin = min((indent_width(line) for line in lines[1:] if line.strip()), default=0)

@@ -148,8 +148,8 @@ def measure(tree: ast.Module, module: str, placeholder: str = PLACEHOLDER) -> Me
         local = _defined_by(node)
         metrics.defined |= local
         parsed = parse_docstring(expr.value.value)  # type: ignore[attr-defined]
-        if not parsed.google:
-            continue  # another style: its parts cannot be told apart
+        if not parsed.readable:
+            continue  # no style read (Epytext): its parts cannot be told apart
         required, present = _parts_required(node, definition.class_name, parsed,
                                             placeholder)
         metrics.completeness += present / required

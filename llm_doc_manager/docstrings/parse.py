@@ -1,4 +1,4 @@
-"""A parser of existing Google-style docstrings, into schema terms."""
+"""Existing docstrings (Google, NumPy or Sphinx style, read into one layout) in schema terms."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ class ParsedDocstring:
         notes: The Note(s) section.
         typical_usage: The Typical usage example section, verbatim.
         extras: Sections kept verbatim.
-        google: False when the text is in another style and was kept whole.
+        readable: False when the text is in no style the tool reads (Epytext) and was
+            kept whole as the description.
     """
 
     summary: str
@@ -63,7 +64,7 @@ class ParsedDocstring:
     notes: str | None = None
     typical_usage: str | None = None
     extras: list[RawSection] = field(default_factory=list)
-    google: bool = True
+    readable: bool = True
 
     def to_method(self) -> MethodDocstring:
         """Return the content as a function docstring schema."""
@@ -111,10 +112,12 @@ def parse_layout(layout: Layout) -> ParsedDocstring:
     """
     parsed = ParsedDocstring(summary=layout.summary_text(),
                              description=layout.description_text(),
-                             google=layout.style in EDITABLE)
+                             readable=layout.style in EDITABLE)
     for block in layout.blocks:
         section = block.section
-        if section is None or (section is not Section.EXAMPLES and not block.text):
+        # A Sphinx ``:rtype:`` alone (no ``:returns:`` text) documents the value returned.
+        if section is None or (section is not Section.EXAMPLES and not block.text and
+                               block.type_line is None):
             parsed.extras.append(RawSection(block.heading, block.text))
         elif section is Section.ARGS:
             parsed.args = [ArgDoc(name=e.name, type_hint=e.type_hint, description=e.description)

@@ -59,7 +59,7 @@ class Status(str, Enum):
     GENERATED = "generated"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
-    FOREIGN = "foreign"  # a docstring in another style (numpy, reST), left as it is
+    FOREIGN = "foreign"  # a docstring in no style the tool reads (Epytext), left as it is
     FAILED = "failed"
 
 

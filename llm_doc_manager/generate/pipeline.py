@@ -416,7 +416,7 @@ NO_TEXT = _NoText(summary="", extended_description=None, args=[], returns=None, 
 
 
 class _Foreign(Exception):
-    """An existing docstring in another style (numpy, reST, Epytext): left as it is."""
+    """An existing docstring in no style the tool reads (Epytext): left as it is."""
 
 
 class _Later(ProviderError):

@@ -385,7 +385,7 @@ class _FileChecker:
             return
         malformed = self.format_checks(doc, qualname)
         parsed = doc.parsed
-        if not parsed.google or malformed or (self.options.skip_short and _is_short(parsed)):
+        if not parsed.readable or malformed or (self.options.skip_short and _is_short(parsed)):
             return  # a malformed docstring cannot be compared with the code: LD362/365 say so
         facts = asked_sections(function_facts(node, class_name, lines=self.lines), node,
                                self.house, self.tree, omits_from)
@@ -543,7 +543,7 @@ class _FileChecker:
             return
         malformed = self.format_checks(doc, qualname)
         parsed = doc.parsed
-        if not parsed.google or malformed or (self.options.skip_short and _is_short(parsed)):
+        if not parsed.readable or malformed or (self.options.skip_short and _is_short(parsed)):
             return
         self.attributes(doc, class_facts(node), qualname)
 
