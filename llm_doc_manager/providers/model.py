@@ -815,7 +815,8 @@ class ModelProvider:
         # OpenAI and Azure show the model response_format's schema (it is billed as
         # prompt); a local server makes it a grammar.
         billed = self.settings.kind == "azure" or self.settings.base_url is None
-        bound = int(self._sampling(request).get("max_tokens", 0))
+        # None sent (max-tokens = 0): the kind's own bound stands for "at most".
+        bound = int(self._sampling(request).get("max_tokens", 0)) or max_tokens(request)
         completion = completion_tokens(request, bound)
         return prompt_tokens(request, mode, billed), completion, max(bound, completion)
 

@@ -283,3 +283,13 @@ def test_a_project_may_lower_the_users_max_cost_but_not_raise_it(
     assert "is over max-cost $0.0000; nothing was sent" in result.stderr
     assert _sent(fake) == 0
     assert path.read_text() == CODE
+
+
+def test_with_no_token_bound_sent_at_most_is_still_the_kinds_bound(
+        tmp_path: Path, llm_doc: Run, fake: FakeOpenAI) -> None:
+    # max-tokens = 0 sends no bound; "at most" must not shrink to the estimate.
+    _project(tmp_path, "max-tokens = 0\n")
+    result = _run(llm_doc, fake, "--dry-run", "m.py")
+    assert result.returncode == 0, result.stderr
+    # A function's bound: 1,436 tokens (its schema, lists of at least 4 entries).
+    assert f"(completion at most {FUNCTIONS * 1436:,})" in result.stdout, result.stdout
