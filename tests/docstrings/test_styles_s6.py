@@ -22,6 +22,9 @@ from llm_doc_manager.docstrings.schemas import (
     YieldsDoc,
 )
 from llm_doc_manager.validate.checks import CheckOptions, check_source
+from tests.conftest import Run
+from tests.fake_openai import FakeOpenAI, scripted
+from tests.helpers import ast_without_docstrings
 
 NUMPY = '''Compute the thing.
 
@@ -235,3 +238,83 @@ def test_numpy_other_parameters_document_their_arguments() -> None:
 '''
     found = _findings(text)
     assert not any("LD311" in f for f in found), found
+
+
+MODEL_PROJECT = {
+    "numpy": '''"""A NumPy-style module."""
+
+
+def known(a: int) -> int:
+    """Return a.
+
+    Parameters
+    ----------
+    a : int
+        The a.
+
+    Returns
+    -------
+    int
+        The same a.
+    """
+    return a
+
+
+def scale(values: list[float], factor: float = 2.0) -> list[float]:
+    return [v * factor for v in values]
+''',
+    "sphinx": '''"""A Sphinx-style module."""
+
+
+def known(a: int) -> int:
+    """Return a.
+
+    :param a: The a.
+    :type a: int
+    :returns: The same a.
+    :rtype: int
+    """
+    return a
+
+
+def scale(values: list[float], factor: float = 2.0) -> list[float]:
+    return [v * factor for v in values]
+''',
+}
+EXPECTED = {
+    "numpy": ["    Parameters\n    ----------\n    values : list[float]\n"
+              "        The numbers to scale.",
+              "    factor : float\n        How much bigger each one gets.",
+              "    Returns\n    -------\n    list[float]\n        The scaled numbers."],
+    "sphinx": ["    :param values: The numbers to scale.\n    :type values: list[float]",
+               "    :param factor: How much bigger each one gets.",
+               "    :returns: The scaled numbers.\n    :rtype: list[float]"],
+}
+
+
+@pytest.mark.parametrize("style", ["numpy", "sphinx"])
+def test_a_model_answer_is_written_in_the_project_style(tmp_path: Path, llm_doc: Run,
+                                                        fake: FakeOpenAI, style: str) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.llm-doc]\nretry-base = 0.01\n")
+    path = tmp_path / "m.py"
+    path.write_text(MODEL_PROJECT[style])
+    fake.answer = scripted({"scale": {
+        "summary": "Scale every value by a factor.",
+        "args": [{"name": "values", "type_hint": None, "description": "The numbers to scale."},
+                 {"name": "factor", "type_hint": None,
+                  "description": "How much bigger each one gets."}],
+        "returns": {"type_hint": None, "description": "The scaled numbers."}}})
+    result = llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
+                     "--model", "m", "--yes", "m.py", "--all",
+                     env={"OPENAI_API_KEY": "sk-test-not-a-real-key-000000"})
+    assert result.returncode in (0, 1), result.stderr
+    text = path.read_text()
+    assert ast_without_docstrings(text) == ast_without_docstrings(MODEL_PROJECT[style])
+    assert "Scale every value by a factor." in text
+    for part in EXPECTED[style]:
+        assert part in text, text
+    assert "Args:" not in text
+    again = llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
+                    "--model", "m", "--yes", "m.py", "--all",
+                    env={"OPENAI_API_KEY": "sk-test-not-a-real-key-000000"})
+    assert path.read_text() == text, again.stderr
