@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-from bench.validate_stdlib import KINDS, _timed, our_keys, pydoclint_keys
+from bench.validate_stdlib import _timed, print_agreement, pydoclint_command, validate_cold_warm
 
 
 def numpy_files() -> list[Path]:
@@ -46,8 +43,7 @@ def main() -> None:
         ast.parse(Path(path).read_bytes())
     floor = time.perf_counter() - started
 
-    beside = Path(sys.executable).parent / "pydoclint"  # the venv's, when not on PATH
-    pydoclint = shutil.which("pydoclint") or str(beside)
+    pydoclint = pydoclint_command()
     # Types are compared only where the signature has them (as ours are): NumPy's code has
     # few annotations, and pydoclint's defaults would report every documented type as
     # differing from the missing annotation (DOC105, DOC203: 1,378 findings of noise).
@@ -55,20 +51,8 @@ def main() -> None:
                             "--arg-type-hints-in-signature=False",
                             "--check-return-types=False", *files])
 
-    cache = Path(tempfile.mkdtemp(prefix="llm-doc-validate-"))
-    env = {**os.environ, "LLM_DOC_CACHE_DIR": str(cache)}
-    command = [sys.executable, "-m", "llm_doc_manager", "validate", "--all", "--format", "json",
-               *files]
-    try:
-        cold_time, cold = _timed(command, env)
-        warm_time, warm = _timed(command, env)
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
-    assert cold.stdout == warm.stdout, "the warm run must report exactly what the cold one did"
-    ours = json.loads(cold.stdout)
+    cold_time, warm_time, ours = validate_cold_warm(files)
     codes = Counter(str(f["code"]) for f in ours)
-
-    theirs_keys, our_keys_ = pydoclint_keys(ref.stdout + ref.stderr), our_keys(ours)
     print(f"corpus: {len(files)} files of NumPy (tests excluded), {size / 1e6:.1f} MB; "
           f"{os.cpu_count()} cores")
     print(f"floor, ast.parse only (1 core)  : {floor:6.2f} s")
@@ -79,20 +63,7 @@ def main() -> None:
           f"pydoclint")
     print(f"findings: llm-doc {len(ours)}; LD303 (no style read) {codes['LD303']}; "
           f"most common: {', '.join(f'{c} {n}' for c, n in codes.most_common(8))}")
-    print("agreement per function and kind (checks both tools have):")
-    print(f"  {'kind':8} {'both':>6} {'only pydoclint':>15} {'only llm-doc':>13}")
-    for kind in KINDS:
-        theirs = {k for k in theirs_keys if k[2] == kind}
-        mine = {k for k in our_keys_ if k[2] == kind}
-        print(f"  {kind:8} {len(theirs & mine):6} {len(theirs - mine):15} {len(mine - theirs):13}")
-    if "--list" in sys.argv:
-        for kind in KINDS:
-            theirs = {k for k in theirs_keys if k[2] == kind}
-            mine = {k for k in our_keys_ if k[2] == kind}
-            for key in sorted(theirs - mine):
-                print("only pydoclint:", *key)
-            for key in sorted(mine - theirs):
-                print("only llm-doc:  ", *key)
+    print_agreement(ref.stdout + ref.stderr, ours, "--list" in sys.argv)
 
 
 if __name__ == "__main__":

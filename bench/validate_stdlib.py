@@ -91,18 +91,22 @@ def our_keys(findings: list[dict[str, object]]) -> Counter[tuple[str, str, str]]
     return Counter(keys)
 
 
-def main() -> None:
-    """Run the benchmark and print the figures."""
-    files = [str(p) for p in stdlib_files()]
-    size = sum(os.path.getsize(p) for p in files)
-    started = time.perf_counter()
-    for path in files:
-        ast.parse(Path(path).read_bytes())
-    floor = time.perf_counter() - started
+def pydoclint_command() -> str:
+    """pydoclint on PATH, else the one installed beside this Python (a virtual environment
+    that is not activated)."""
+    return shutil.which("pydoclint") or str(Path(sys.executable).parent / "pydoclint")
 
-    pydoclint = shutil.which("pydoclint") or "pydoclint"
-    ref_time, ref = _timed([pydoclint, "--style=google", "--quiet", *files])
 
+def validate_cold_warm(files: list[str]) -> tuple[float, float, list[dict[str, object]]]:
+    """``llm-doc validate --all`` on some files, cold (empty result cache) then warm.
+
+    Args:
+        files (list[str]): The files.
+
+    Returns:
+        tuple[float, float, list[dict[str, object]]]: Cold and warm seconds, and the
+        findings (``--format json``), which the two runs must agree on.
+    """
     cache = Path(tempfile.mkdtemp(prefix="llm-doc-validate-"))
     env = {**os.environ, "LLM_DOC_CACHE_DIR": str(cache)}
     command = [sys.executable, "-m", "llm_doc_manager", "validate", "--all", "--format", "json",
@@ -113,9 +117,47 @@ def main() -> None:
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     assert cold.stdout == warm.stdout, "the warm run must report exactly what the cold one did"
-    ours = json.loads(cold.stdout)
+    return cold_time, warm_time, json.loads(cold.stdout)
 
-    theirs_keys, our_keys_ = pydoclint_keys(ref.stdout + ref.stderr), our_keys(ours)
+
+def print_agreement(pydoclint_output: str, ours: list[dict[str, object]], listing: bool) -> None:
+    """Print the agreement per function and kind (and, with ``listing``, every difference).
+
+    Args:
+        pydoclint_output (str): pydoclint's output.
+        ours (list[dict[str, object]]): Our findings (``--format json``).
+        listing (bool): Whether to print every disagreement.
+    """
+    theirs_keys, our_keys_ = pydoclint_keys(pydoclint_output), our_keys(ours)
+    print("agreement per function and kind (checks both tools have):")
+    print(f"  {'kind':8} {'both':>6} {'only pydoclint':>15} {'only llm-doc':>13}")
+    for kind in KINDS:
+        theirs = {k for k in theirs_keys if k[2] == kind}
+        mine = {k for k in our_keys_ if k[2] == kind}
+        print(f"  {kind:8} {len(theirs & mine):6} {len(theirs - mine):15} {len(mine - theirs):13}")
+    if listing:
+        for kind in KINDS:
+            theirs = {k for k in theirs_keys if k[2] == kind}
+            mine = {k for k in our_keys_ if k[2] == kind}
+            for key in sorted(theirs - mine):
+                print("only pydoclint:", *key)
+            for key in sorted(mine - theirs):
+                print("only llm-doc:  ", *key)
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    files = [str(p) for p in stdlib_files()]
+    size = sum(os.path.getsize(p) for p in files)
+    started = time.perf_counter()
+    for path in files:
+        ast.parse(Path(path).read_bytes())
+    floor = time.perf_counter() - started
+
+    pydoclint = pydoclint_command()
+    ref_time, ref = _timed([pydoclint, "--style=google", "--quiet", *files])
+
+    cold_time, warm_time, ours = validate_cold_warm(files)
     print(f"corpus: {len(files)} files of Lib/ (tests excluded), {size / 1e6:.1f} MB; "
           f"{os.cpu_count()} cores")
     print(f"floor, ast.parse only (1 core)  : {floor:6.2f} s")
@@ -125,20 +167,7 @@ def main() -> None:
     print(f"llm-doc validate --all, warm    : {warm_time:6.2f} s = {warm_time / ref_time:.3f}x "
           f"pydoclint (goal <= 0.05x)")
     print(f"findings: llm-doc {len(ours)} (all codes)")
-    print("agreement per function and kind (checks both tools have):")
-    print(f"  {'kind':8} {'both':>6} {'only pydoclint':>15} {'only llm-doc':>13}")
-    for kind in KINDS:
-        theirs = {k for k in theirs_keys if k[2] == kind}
-        mine = {k for k in our_keys_ if k[2] == kind}
-        print(f"  {kind:8} {len(theirs & mine):6} {len(theirs - mine):15} {len(mine - theirs):13}")
-    if "--list" in sys.argv:
-        for kind in KINDS:
-            theirs = {k for k in theirs_keys if k[2] == kind}
-            mine = {k for k in our_keys_ if k[2] == kind}
-            for key in sorted(theirs - mine):
-                print("only pydoclint:", *key)
-            for key in sorted(mine - theirs):
-                print("only llm-doc:  ", *key)
+    print_agreement(ref.stdout + ref.stderr, ours, "--list" in sys.argv)
 
 
 if __name__ == "__main__":
