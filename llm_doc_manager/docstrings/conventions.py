@@ -31,6 +31,7 @@ from llm_doc_manager.analysis.nodes import decorator_names, docstring_expr, init
 from llm_doc_manager.config import CONVENTIONS_CHOICES, STYLE_CHOICES, TYPES_CHOICES
 from llm_doc_manager.docstrings.layout import SECTIONED, Entry, Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
+from llm_doc_manager.docstrings.sphinx_layout import SPHINX_TYPE_FIELDS, sphinx_field
 from llm_doc_manager.store import stored_object
 
 _CODING_RE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
@@ -72,7 +73,7 @@ _COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header",
              "default_ticks", "markers", "raises", "modules", "stars", "constructors", "code_ticks",
              "generators", "attributes", "methods", "documented_methods", "exceptions",
              "attributes_beside_args", "context_yields", "named_returns", "named_returns_given",
-             "styles")
+             "styles", "sphinx_fields")
 
 __all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "Evidence", "HouseStyle",
            "clearly_type", "exception_markup", "header_end", "house_style",
@@ -171,6 +172,8 @@ class Evidence:
         named_returns_given: How many of those have a Returns section.
         styles: The style of each docstring that has sections or fields (``google``,
             ``numpy``, ``sphinx``, ``epytext``); prose says nothing.
+        sphinx_fields: The Sphinx field names written for a section's text, as
+            ``section:name`` (``returns:return`` for ``:return:``).
     """
 
     headings: dict[Section, Counter[str]] = field(default_factory=dict)
@@ -198,6 +201,7 @@ class Evidence:
     named_returns: Counter[str] = field(default_factory=Counter)
     named_returns_given: Counter[str] = field(default_factory=Counter)
     styles: Counter[str] = field(default_factory=Counter)
+    sphinx_fields: Counter[str] = field(default_factory=Counter)
 
     def add_docstring(self, value: str, defaulted: frozenset[str] = frozenset(),
                       raises: bool = False, starred: frozenset[str] = frozenset()) -> None:
@@ -226,6 +230,8 @@ class Evidence:
         if raises:
             self.raises[layout.block(Section.RAISES) is not None] += 1
         google = layout.style is Style.GOOGLE
+        if layout.style is Style.REST:
+            self._fields(layout)
         for block in layout.blocks:
             if block.section is not None and google:  # NumPy's headings are numpydoc's
                 self.headings.setdefault(block.section, Counter())[block.heading] += 1
@@ -258,6 +264,17 @@ class Evidence:
                         self.hangings[leading(nxt)[len(leading(head)):]] += 1
         if google:
             self._blank(layout)
+
+    def _fields(self, layout: Layout) -> None:
+        """Count the field name each block of a Sphinx docstring writes for its text."""
+        for block in layout.blocks:
+            if block.section is None:
+                continue
+            for index in range(block.start, block.end):
+                found = sphinx_field(layout.cleaned(index))
+                if found is not None and found[0].lower() not in SPHINX_TYPE_FIELDS:
+                    self.sphinx_fields[f"{block.section.value}:{found[0]}"] += 1
+                    break
 
     def _default(self, entry: Entry) -> None:
         """Count how the entry of a parameter with a default writes it."""
@@ -691,6 +708,14 @@ class HouseStyle:
         learned = self._learned(lambda e: Counter(
             {k: v for k, v in e.styles.items() if k in WRITTEN_STYLES}), "google")
         return learned or "google"
+
+    def sphinx_field(self, section: Section) -> str | None:
+        """The Sphinx field name the project writes for a section's text, if learned."""
+        prefix = f"{section.value}:"
+        learned = self._learned(lambda e: Counter(
+            {k[len(prefix):]: v for k, v in e.sphinx_fields.items() if k.startswith(prefix)}),
+            "")
+        return learned or None
 
     def heading(self, section: Section) -> str:
         """The heading to write for a section (the tool's own when nothing is learned)."""

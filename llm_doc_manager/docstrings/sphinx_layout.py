@@ -27,7 +27,7 @@ from llm_doc_manager.docstrings.model import (
 )
 from llm_doc_manager.docstrings.sections import Section
 
-__all__ = ["FIELDS", "read_sphinx", "sphinx_field", "sphinx_heading_problems"]
+__all__ = ["FIELDS", "SPHINX_TYPE_FIELDS", "read_sphinx", "sphinx_field", "sphinx_heading_problems"]
 
 #: Field names and the section each belongs to (the type fields with their section).
 FIELDS: dict[str, Section] = {
@@ -39,7 +39,8 @@ FIELDS: dict[str, Section] = {
     **dict.fromkeys(("ivar", "cvar", "var", "vartype"), Section.ATTRIBUTES),
 }
 #: Fields that give a type, not text.
-_TYPE_FIELDS = frozenset({"type", "rtype", "ytype", "vartype"})
+SPHINX_TYPE_FIELDS = frozenset({"type", "rtype", "ytype", "vartype"})
+_TYPE_FIELDS = SPHINX_TYPE_FIELDS
 # Other fields Sphinx and its extensions know: prose, kept where they are.
 _OTHER_FIELDS = frozenset({"meta", "note", "seealso", "see", "version", "versionadded",
                            "since", "deprecated", "todo", "example", "examples", "warning",
@@ -220,6 +221,18 @@ def _block(lines: list[str], cleaned: list[str],
         well = bool(re.fullmatch(r"\*{0,2}[A-Za-z_]\w*", entry_name))
         entries.append(Entry(entry_name, type_hint, description, first, last, name_span,
                              type_span, well, (), type_line))
+    # ``:type x:`` with no ``:param x:`` (botocore) documents ``x`` by its type alone: an
+    # entry without text (LD363), never one to add again beside it.
+    documented = {e.name for e in entries}
+    for name, args, span, _, first, last in run:
+        entry_name = args.replace("\\*", "*")
+        if name in _TYPE_FIELDS and entry_name and entry_name not in documented:
+            documented.add(entry_name)
+            type_hint, _, type_span = types[entry_name]
+            entries.append(Entry(entry_name, type_hint or None, "", first, last, span,
+                                 type_span, bool(re.fullmatch(r"\*{0,2}[A-Za-z_]\w*",
+                                                              entry_name)), (), first))
+    entries.sort(key=lambda e: e.start)
     return Block(heading, section, start, end, text, tuple(entries))
 
 

@@ -48,7 +48,11 @@ from llm_doc_manager.docstrings.schemas import (
     ModuleDocstring,
 )
 from llm_doc_manager.docstrings.sections import ALIASES, HEADINGS, Section, heading_of
-from llm_doc_manager.docstrings.sphinx_layout import sphinx_heading_problems
+from llm_doc_manager.docstrings.sphinx_layout import (
+    SPHINX_TYPE_FIELDS,
+    sphinx_field,
+    sphinx_heading_problems,
+)
 from llm_doc_manager.docstrings.types import (
     core_type_span,
     read_doc_type,
@@ -122,6 +126,8 @@ class Conventions:
             underlined heading, ``name : type`` with the text indented below).
         inline_types: Sphinx: a new field's type goes inside it (``:param int x:``), as
             most of the docstring's typed fields have it, not on a ``:type x:`` line.
+        fields: Sphinx: the field names the docstring writes for a section (``return``
+            where it writes ``:return:``; the others are written as Sphinx documents them).
     """
 
     margin: str
@@ -135,6 +141,7 @@ class Conventions:
     add_sections: bool = True
     style: Style = Style.GOOGLE
     inline_types: bool = False
+    fields: tuple[tuple[Section, str], ...] = ()
 
     @property
     def numpy(self) -> bool:
@@ -238,8 +245,17 @@ def _field_conventions(layout: Layout, margin: str, width: int, house: HouseStyl
     typed = typed_entries > 0 or untyped_entries == 0
     if house.types != "auto":
         typed = house.types == "always"
+    fields: dict[Section, str] = {}
+    for block in layout.blocks if layout.style is Style.REST else ():
+        for index in range(block.start, block.end):
+            found = sphinx_field(layout.cleaned(index))
+            if found is not None and block.section is not None and \
+                    found[0].lower() not in SPHINX_TYPE_FIELDS:
+                fields.setdefault(block.section, found[0])
+                break
     return Conventions(margin, "", hanging or "    ", typed, False, width, len(lines) == 1,
-                       house, style=layout.style, inline_types=inline * 2 > typed_entries)
+                       house, style=layout.style, inline_types=inline * 2 > typed_entries,
+                       fields=tuple(fields.items()))
 
 
 @dataclass
@@ -346,6 +362,14 @@ _SPHINX_FIELDS = {Section.ARGS: ("param", "type"), Section.ATTRIBUTES: ("ivar", 
                   Section.YIELDS: ("yields", "ytype")}
 
 
+def _sphinx_field_names(section: Section, conv: Conventions) -> tuple[str, str]:
+    """A section's text and type field names: the docstring's spelling, else the project's,
+    else Sphinx's."""
+    field, type_field = _SPHINX_FIELDS[section]
+    return dict(conv.fields).get(section) or conv.house.sphinx_field(section) or field, \
+        type_field
+
+
 def _sphinx_lines(field: str, name: str, type_field: str, type_hint: str | None,
                   description: str, conv: Conventions) -> list[str]:
     """``:param x: text`` (and ``:type x: int``, or ``:param int x:``), the docstring's way."""
@@ -366,7 +390,7 @@ def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conve
     """A new ``name (type): description`` entry, written the docstring's way."""
     indent = conv.margin + conv.unit
     if conv.sphinx:
-        field, type_field = _SPHINX_FIELDS[section]
+        field, type_field = _sphinx_field_names(section, conv)
         return _sphinx_lines(field, name, type_field, type_hint, description, conv)
     if conv.numpy:
         # ``name : type`` alone on its line, the text indented below (numpydoc).
@@ -392,7 +416,7 @@ def _typed_body(type_hint: str | None, description: str, conv: Conventions,
     """The body of a new Returns/Yields section."""
     indent = conv.margin + conv.unit
     if conv.sphinx:
-        field, type_field = _SPHINX_FIELDS[section]
+        field, type_field = _sphinx_field_names(section, conv)
         return _sphinx_lines(field, "", type_field, type_hint, description, conv)
     if conv.numpy:
         # numpydoc's Returns entry is the type, with the text indented below it; without

@@ -318,3 +318,48 @@ def test_a_model_answer_is_written_in_the_project_style(tmp_path: Path, llm_doc:
                     "--model", "m", "--yes", "m.py", "--all",
                     env={"OPENAI_API_KEY": "sk-test-not-a-real-key-000000"})
     assert path.read_text() == text, again.stderr
+
+
+def test_a_sphinx_type_alone_documents_its_argument_and_field_names_are_the_projects(
+        tmp_path: Path, llm_doc: Run) -> None:
+    source = '''def f(a: int, b: str) -> int:
+    """Do.
+
+    :param a: The a.
+    :type a: int
+    :type b: str
+    :raise KeyError: Never.
+    """
+    if a:
+        raise ValueError(a)
+    return a
+
+
+def g(a: int) -> int:
+    """Do.
+
+    :param a: The a.
+    :return: The a.
+    """
+    return a
+
+
+def h(a: int) -> int:
+    """Do.
+
+    :param a: The a.
+    """
+    return a
+'''
+    found = _findings(source)
+    assert "LD363 f: argument 'b' has no description" in found  # documented by its type
+    assert not any("LD311" in f for f in found)
+    path = tmp_path / "m.py"
+    path.write_text(source)
+    llm_doc("validate", "--all", "--fix", "--yes", "m.py")
+    text = path.read_text()
+    assert text.count(":type b: str") == 1
+    assert ":param b:" not in text
+    assert "    :raise ValueError: If ``a``.\n" in text  # f's own spelling
+    assert "    :return: TODO: describe.\n" in text  # h: the file's (g's) spelling
+    assert ":returns:" not in text
