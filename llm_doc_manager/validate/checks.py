@@ -298,7 +298,7 @@ class _FileChecker:
                          "docstring's margin", doc.noqa, self.find(number, problem.text))
             elif problem.kind == "misspelt":
                 self.add(number, SECTION_UNKNOWN, f"{qualname}: unknown section "
-                         f"'{problem.text}' (did you mean '{problem.suggestion.title()}'?)",
+                         f"'{problem.text}' (did you mean '{_suggested(problem.suggestion)}'?)",
                          doc.noqa, self.find(number, problem.text))
             else:
                 # Entry sections cannot be read then. A prose section (``Example:`` then
@@ -583,6 +583,11 @@ class _FileChecker:
 
 # ``def``/``class`` and what precedes the name, matched in UTF-8 bytes from ``col_offset``.
 _HEADER_RE = re.compile(rb"(?:async\s+)?(?:def|class)\s+")
+
+
+def _suggested(heading: str) -> str:
+    """A known heading as a suggestion: a section title-cased, a Sphinx field as it is."""
+    return heading if heading.startswith(":") else heading.title()
 
 
 def _past(text: str, width: int) -> int:
