@@ -44,6 +44,8 @@ from llm_doc_manager.providers.cached import CachedProvider
 from llm_doc_manager.providers.model import ModelProvider, resolve_settings
 from llm_doc_manager.store import cache_dir
 
+#: How every batch input file this tool writes begins (``input_line``).
+_OURS = b'{"custom_id":"llm-doc-'
 #: The files of a submission's downloaded results, beside its state.
 _RESULTS_SUFFIX = ".results.jsonl"
 
@@ -202,9 +204,16 @@ class BatchRun:
                  for key, body in self.asker.collected.items()]
         files = split_lines(lines)
         paths = numbered(self.target, len(files))
+        for path in paths:
+            if _not_ours(path):
+                err.print(f"error: {path} exists and is not a batch file written by llm-doc: "
+                          "not overwritten; nothing was written")
+                return USAGE
+        mask = os.umask(0)  # what a new file of the user's gets, as any other tool writes it
+        os.umask(mask)
         try:
             for path, chunk in zip(paths, files, strict=True):
-                write_file(path, chunk)
+                write_file(path, chunk, 0o666 & ~mask)
         except OSError as exc:
             err.print(f"error: cannot write {exc.filename or self.target}: "
                       f"{exc.strerror or exc}")
@@ -320,6 +329,19 @@ class BatchRun:
         lines = results.problems + (results.unused() if unused else [])
         for line in lines:
             err.print(f"warning: {line}")
+
+
+def _not_ours(path: Path) -> bool:
+    """Whether a path holds something other than a batch file of ours (never overwritten)."""
+    try:
+        if not path.is_symlink() and not path.exists():
+            return False
+        if path.is_symlink() or not path.is_file():
+            return True
+        with open(path, "rb") as stream:
+            return stream.read(len(_OURS)) != _OURS
+    except OSError:
+        return True
 
 
 def _results(paths: list[Path]) -> Results:  # noqa: LD342 - raised by the reader

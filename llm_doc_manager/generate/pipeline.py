@@ -672,6 +672,8 @@ class _Run:
     def _deferred(self, key: DefKey) -> _Later | None:
         """Why a function waits for a later batch: a callee asked first has no answer yet."""
         assert self.calls is not None
+        if not self.deferred:  # every run but a batch's: nothing to look up
+            return None
         waiting = [k for k in self.calls.links(key).callees
                    if k in self.deferred and self.calls.before(k, key)]
         if not waiting:

@@ -145,12 +145,13 @@ def numbered(path: Path, count: int) -> list[Path]:
     return [path] + [path.with_name(f"{path.name}.{n}") for n in range(2, count + 1)]
 
 
-def write_file(path: Path, lines: Sequence[bytes]) -> None:
+def write_file(path: Path, lines: Sequence[bytes], mode: int | None = None) -> None:
     """Write a batch file whole or not at all (temporary file, then rename).
 
     Args:
         path: Where.
         lines: Its lines.
+        mode: Its permissions (None: the temporary file's, ``0600``).
 
     Raises:
         OSError: When it cannot be written.
@@ -159,6 +160,8 @@ def write_file(path: Path, lines: Sequence[bytes]) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             out.writelines(lines)
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -95,6 +95,9 @@ def test_batch_file_holds_exactly_the_bodies_an_interactive_run_sends(
     assert {tuple(sorted(line)) for line in written} == {("body", "custom_id", "method", "url")}
     assert {(line["method"], line["url"]) for line in written} == {("POST",
                                                                      "/v1/chat/completions")}
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (env / "in.jsonl").stat().st_mode & 0o777 == 0o666 & ~mask
     ids = [line["custom_id"] for line in written]
     # A digest of the request, not a path.
     assert len(set(ids)) == 6
@@ -114,6 +117,18 @@ def test_batch_file_is_split_at_the_limits_and_named_file_2_3() -> None:
     assert [len(f) for f in split_lines(lines, max_bytes=25)] == [2, 2, 2, 1]
     assert [p.name for p in numbered(Path("d/in.jsonl"), 3)] == ["in.jsonl", "in.jsonl.2",
                                                                   "in.jsonl.3"]
+
+
+def test_batch_file_never_overwrites_a_file_it_did_not_write(
+        env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (env / "m.py").read_bytes()
+    code, err = run(capsys, "http://127.0.0.1:9/v1", "--batch-file", "m.py", ".")
+    assert code == 2
+    assert "m.py exists and is not a batch file written by llm-doc: not overwritten" in err
+    assert (env / "m.py").read_bytes() == before
+    # Its own file from an earlier run is replaced.
+    assert run(capsys, "http://127.0.0.1:9/v1", "--batch-file", "in.jsonl", ".")[0] == 0
+    assert run(capsys, "http://127.0.0.1:9/v1", "--batch-file", "in.jsonl", ".")[0] == 0
 
 
 def test_batch_file_with_the_static_provider_is_a_usage_error(
