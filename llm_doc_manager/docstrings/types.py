@@ -22,6 +22,8 @@ _ALIASES = {
     "Type": "type", "Text": "str", "DefaultDict": "defaultdict", "Deque": "deque",
     # Words people write for builtins.
     "boolean": "bool", "integer": "int", "string": "str", "dictionary": "dict",
+    # numpydoc writes ``func : callable``; nobody annotates with the builtin function.
+    "callable": "Callable",
 }
 
 
@@ -35,6 +37,8 @@ _WELL_KNOWN = frozenset(dir(builtins)) | frozenset({
     "Literal", "ClassVar", "Final", "Hashable", "Sized", "Reversible", "NoReturn", "Never",
     "defaultdict", "deque", "OrderedDict", "Counter", "ChainMap", "IO", "TextIO", "BinaryIO",
     "Pattern", "Match", "None",
+    # numpy's array class, the commonest type of scientific docstrings (``np.ndarray``).
+    "ndarray",
 })
 # A concrete container documented where the annotation names an abstract one agrees.
 _ABSTRACT = {
@@ -45,6 +49,10 @@ _ABSTRACT = {
     "AbstractSet": {"set", "frozenset"},
 }
 _NAME_RE = re.compile(r"[A-Za-z_]\w*")
+# numpydoc's array prose: ``(M, N) ndarray``, ``ndarray of shape (n,) and dtype int`` is an
+# ndarray whatever its shape and dtype (``ndarray or list`` stays a union).
+_NDARRAY_RE = re.compile(r"\A(?:\([^()]*\)\s+)?(?:numpy\.|np\.)?ndarray"
+                         r"(?:\s+(?:of|with)\s+(?:(?!\sor\s).)*)?\Z")
 
 
 def _split_top(text: str, separators: tuple[str, ...]) -> list[str]:
@@ -172,6 +180,7 @@ def read_doc_type(text: str) -> tuple[frozenset[str] | None, bool]:
     optional = False
     kept = []
     for part in _split_top(text, (",", ";")):
+        part = _NDARRAY_RE.sub("ndarray", part)
         if _OPTIONAL_RE.match(part) or _DEFAULT_RE.match(part):
             optional = True
         elif part:
@@ -254,6 +263,8 @@ def _agrees(documented: str, annotated: str) -> bool:
         return True
     if base == "Literal" and args:
         values = args.rstrip("]").split("|")
+        if documented in values:  # ``squeeze : False`` for ``Literal[False]``: its value
+            return True
         kinds = {"str" if v[:1] in "'\"" else "int" if v.lstrip("-").isdigit() else "bool"
                  if v in ("True", "False") else "?" for v in values}
         return kinds == {documented}

@@ -125,6 +125,8 @@ def docstring_edits(src: SourceMap, node: DefNode, indent: str, literal: str) ->
 
 _LITERAL_RE = re.compile(r"([rRuU]?)(\"\"\"|'''|\"|')")
 _NEWLINE_RE = re.compile(r"(\r\n|\r|\n)")
+# A line ending in an odd run of backslashes: in a non-raw string, a line continuation.
+_CONTINUED_RE = re.compile(r"(?<!\\)(?:\\\\)*\\\Z")
 
 
 def literal_span(src: SourceMap, expr: ast.stmt) -> tuple[int, int]:
@@ -160,10 +162,20 @@ def updated_literal(raw: str, old_value: str, lines: Sequence[int | str], new_va
     body = raw[match.end():len(raw) - 3]
     pieces = _NEWLINE_RE.split(body)
     texts, breaks = pieces[0::2], pieces[1::2]
+    is_raw = bool(prefix) and prefix in "rR"
+    if not is_raw:
+        # A backslash ending a source line continues it (xarray's long ``{...}`` types):
+        # one line of the value is those source lines, kept together as they are.
+        joined = texts[:1]
+        for text, line_break in zip(texts[1:], breaks, strict=True):
+            if _CONTINUED_RE.search(joined[-1]):
+                joined[-1] += line_break + text
+            else:
+                joined.append(text)
+        texts = joined
     if len(texts) != old_value.count("\n") + 1:
         return None
     newline = breaks[0] if breaks else "\n"
-    is_raw = bool(prefix) and prefix in "rR"
     out: list[str] = []
     for item in lines:
         if isinstance(item, int):

@@ -148,6 +148,10 @@ class CheckOptions:
                    learn=settings.conventions == "learn")
 
 
+# A backslash ending a line inside a string (an odd run of them): a line continuation.
+_CONTINUATION_RE = re.compile(r"(?<!\\)((?:\\\\)*)\\\n")
+
+
 @dataclass(frozen=True)
 class _Doc:
     """A docstring with what is needed to point at its lines."""
@@ -229,10 +233,34 @@ class _FileChecker:
             header = self.noqa.get(node.lineno)
             if header:
                 noqa = _ALL if header is _ALL else noqa | header
+        if value.count("\n") != (expr.end_lineno or expr.lineno) - expr.lineno:
+            value = self.source_lines(expr) or value
         layout = read_layout(value.replace("\r\n", "\n").replace("\r", "\n"))
         return _Doc(parse_layout(layout), layout, value, expr.lineno,
                     expr.end_lineno or expr.lineno, noqa,
                     self.column(expr.lineno, expr.col_offset))
+
+    def source_lines(self, expr: ast.stmt) -> str | None:
+        """A docstring's value read with one line per source line, else None.
+
+        A backslash at a line's end (xarray's long ``{...}`` types) joins two source lines
+        into one line of the value; read with that line break kept, the sections are the
+        ones a reader sees and every line index is a source line (``--fix`` keeps such a
+        line as it is: ``updated_literal`` edits the value's lines, not the source's).
+        """
+        end = expr.end_lineno or expr.lineno
+        lines = [self.physical(n) for n in range(expr.lineno, end + 1)]
+        lines[-1] = lines[-1].encode("utf-8")[:expr.end_col_offset].decode("utf-8", "ignore")
+        lines[0] = lines[0].encode("utf-8")[expr.col_offset:].decode("utf-8", "ignore")
+        raw = "\n".join(lines)
+        if "r" in raw[:len(raw) - len(raw.lstrip("rRuU"))].lower():
+            return None  # a raw string keeps its backslashes: its lines are the source's
+        try:
+            value = ast.literal_eval(_CONTINUATION_RE.sub("\\1\n", raw))
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return None
+        return value if isinstance(value, str) and value.count("\n") == end - expr.lineno \
+            else None
 
     def entry_at(self, doc: _Doc, name: str) -> tuple[int, int]:
         """Line and column of a docstring entry's name, else of the docstring's opening."""
@@ -323,12 +351,13 @@ class _FileChecker:
                          f"{display_width(physical)} columns long (limit {width})",
                          doc.noqa, _past(physical, width))
         parsed = doc.parsed
+        # Each style's own words: numpydoc's ``Parameters`` holds ``name : type`` entries.
+        entry_form = "name : type" if numpy else "name (type): description"
         for heading, names, form in (
-                ("Args", [a.name for a in parsed.args], "name (type): description"),
-                ("Attributes", [a.name for a in parsed.attributes],
-                 "name (type): description"),
+                ("Parameters" if numpy else "Args", [a.name for a in parsed.args], entry_form),
+                ("Attributes", [a.name for a in parsed.attributes], entry_form),
                 ("Raises", [r.exception_type for r in parsed.raises],
-                 "Exception: description")):
+                 "ExceptionName" if numpy else "Exception: description")):
             # ``a, b: text`` documents both names (see ``listed_names``); not in Raises.
             for name in [n for n in _malformed(names) if heading == "Raises" or
                          not combined_names(n)][:1]:
