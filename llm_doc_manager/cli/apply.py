@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import signal
 import sys
 import threading
@@ -46,6 +47,7 @@ class Report:
         pending: Changes were left unwritten that the user should know about (exit 1).
         declined: Regions the reviewer declined or never saw (``n``, ``q``).
         written: The files written, in order.
+        digests: SHA-256 of the bytes written, by file (what a later run will read).
         interrupted: The run was stopped by a signal or Ctrl-C/Ctrl-D (exit 130).
         entries: Entries of arguments that left the signature, by what was done with them
             (``renamed``, ``removed``, ``kept``), in the regions counted in ``statuses``.
@@ -57,6 +59,7 @@ class Report:
     pending: bool = False
     declined: int = 0
     written: list[Path] = field(default_factory=list)
+    digests: dict[Path, bytes] = field(default_factory=dict)
     interrupted: bool = False
     entries: Counter[str] = field(default_factory=Counter)
 
@@ -101,6 +104,7 @@ def write_change(change: FileChange, text: str, report: Report) -> bool:
         return False
     report.files_changed += 1
     report.written.append(change.source.path)
+    report.digests[change.source.path] = hashlib.sha256(change.source.encode(text)).digest()
     return True
 
 

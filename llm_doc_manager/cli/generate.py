@@ -43,7 +43,7 @@ from llm_doc_manager.docstrings.exempt import Scope
 from llm_doc_manager.errors import ConfigError, FatalProviderError
 from llm_doc_manager.generate import FileResult, Options, RunObserver, run_files
 from llm_doc_manager.generate.call_context import CallContext, load_call_context
-from llm_doc_manager.generate.known import RESULTS_FILE
+from llm_doc_manager.generate.known import RESULTS_FILE, KnownClean
 from llm_doc_manager.generate.outcomes import FileChange
 from llm_doc_manager.providers import Provider, Usage, make_provider
 from llm_doc_manager.source import is_excluded, iter_files
@@ -223,6 +223,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
             else WriteBack.YES if args.yes else WriteBack.REVIEW)
     apply_changes(changes, mode, out, err, report, quiet=args.quiet, diff=args.diff,
                   hint="Use --yes to apply the changes, or --diff to see them.")
+    if mode is WriteBack.YES and chosen.local and settings.cache and options.only is None:
+        _remember_written(changes, report, chosen, options, settings)
     verb = "would change" if mode in (WriteBack.CHECK, WriteBack.DIFF) or report.pending \
         else "changed"
     for finding in sorted(report.findings):
@@ -282,6 +284,21 @@ def gate_list(results: list[FileResult], shown_as: Path | None = None) -> list[s
                       f"{visible(repr(part.name))}: {visible(part.why)}"
                       for part in region.dropped]
     return lines
+
+
+def _remember_written(changes: list[FileChange], report: Report, provider: Provider,
+                      options: Options, settings: Settings) -> None:
+    """Record the files an offline run wrote, as written, as clean (see ``KnownClean``)."""
+    # --yes writes every region's edits (a review may leave some out: not recorded), and
+    # only files written now (a file that changed on disk meanwhile was refused).
+    written = [(change, report.digests[change.source.path]) for change in changes
+               if change.source.path in report.digests]
+    if written:
+        store: ResultStore[str] = ResultStore(cache_dir(settings) / RESULTS_FILE)
+        try:
+            KnownClean(store, provider.name, options).remember_written(written)
+        finally:
+            store.close()
 
 
 def _call_context(files: list[Path], given: list[Path], provider: Provider,
