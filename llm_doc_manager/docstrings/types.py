@@ -162,6 +162,10 @@ def _parse(text: str) -> frozenset[str] | None:
         node = ast.parse(text.strip(), mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+    if isinstance(node, ast.Tuple) and node.elts:
+        # ``(str, str)`` written as a type is the tuple of those (requests' ``:rtype:``).
+        inner = _canonical(node)
+        return None if inner is None else frozenset({f"tuple{inner}"})
     return _alternatives(node)
 
 

@@ -363,3 +363,10 @@ def h(a: int) -> int:
     assert "    :raise ValueError: If ``a``.\n" in text  # f's own spelling
     assert "    :return: TODO: describe.\n" in text  # h: the file's (g's) spelling
     assert ":returns:" not in text
+
+
+def test_a_tuple_display_documents_a_tuple() -> None:
+    from llm_doc_manager.docstrings.types import same_type
+
+    assert same_type("(str,str)", "tuple[str, str]") is True  # requests' :rtype:
+    assert same_type("(str, int)", "tuple[str, str]") is False
