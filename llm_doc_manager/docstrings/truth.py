@@ -138,12 +138,14 @@ def _plain_class(text: str) -> type | None:
     return found if isinstance(found, type) else None
 
 
-def contradicts(documented: str | None, annotation: str | None, has_default: bool = False
-                ) -> bool:
+def contradicts(documented: str | None, annotation: str | None, has_default: bool = False,
+                classes: frozenset[str] = frozenset()) -> bool:
     """Whether a documented type contradicts an annotation (unreadable types never do).
 
     Where the type reader cannot tell, two plain names of known classes still can
-    (``NoneType`` or ``datetime`` documented for ``str``): neither is the other's kind.
+    (``NoneType`` or ``datetime`` documented for ``str``): neither is the other's kind. So
+    can a class of the module that is no builtin's kind (``classes``, ``plain_classes``)
+    and a builtin: ``Dataset`` documented for ``-> int``.
     """
     if not (documented and annotation):
         return False
@@ -152,8 +154,54 @@ def contradicts(documented: str | None, annotation: str | None, has_default: boo
         return not verdict
     doc, annotated = _plain_class(documented), _plain_class(annotation)
     if doc is None or annotated is None:
-        return False
+        own_doc, own_annotated = _bare_name(documented) in classes, \
+            _bare_name(annotation) in classes
+        # One side a class of the module (not a builtin's kind), the other a builtin class.
+        return (own_doc and annotated is not None and annotated is not object) or \
+            (own_annotated and doc is not None and doc is not object)
     return not issubclass(doc, annotated) and doc not in _ACCEPTED_FOR.get(annotated, ())
+
+
+def _bare_name(text: str) -> str:
+    """A type's last dotted name, markup removed (``~pkg.Dataset`` is ``Dataset``)."""
+    return text.strip().strip("`~!").rsplit(".", 1)[-1]
+
+
+# Bases that make a class no builtin's kind when they are all it has.
+_NEUTRAL_BASES = frozenset({"object", "ABC", "Generic", "Protocol"})
+
+
+def plain_classes(tree: ast.Module) -> frozenset[str]:
+    """The module's top-level classes that no builtin class is a base of, by name.
+
+    A class with no bases, or only ``object``, ``ABC``, ``Generic[...]``, ``Protocol[...]``
+    or other such classes of the module, is never an ``int``, a ``str`` or a ``list``: its
+    name documented for such an annotation (or the reverse) is a contradiction. A base
+    from elsewhere may be a builtin's subclass (``IntEnum``): such a class is left out.
+
+    Args:
+        tree: The module.
+
+    Returns:
+        The names.
+    """
+    bases: dict[str, list[str]] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef):
+            names = []
+            for base in stmt.bases:
+                core = base.value if isinstance(base, ast.Subscript) else base
+                names.append(ast.unparse(core).rsplit(".", 1)[-1])
+            bases[stmt.name] = names
+    plain: set[str] = set()
+    changed = True
+    while changed:  # a class whose bases are all plain is plain
+        changed = False
+        for name, of in bases.items():
+            if name not in plain and all(b in _NEUTRAL_BASES or b in plain for b in of):
+                plain.add(name)
+                changed = True
+    return frozenset(plain)
 
 
 # What the first words of a Returns/Yields description say the value is ("A list of ...").
@@ -242,10 +290,12 @@ def returns_impossible(facts: FunctionFacts) -> bool:
         not facts.undecidable or facts.annotated_no_value)
 
 
-def returns_contradicts(facts: FunctionFacts, documented: str | None) -> bool:
-    """Whether a Returns type contradicts the return annotation (LD323)."""
+def returns_contradicts(facts: FunctionFacts, documented: str | None,
+                        classes: frozenset[str] = frozenset()) -> bool:
+    """Whether a Returns type contradicts the return annotation (LD323); ``classes``: the
+    module's ``plain_classes``."""
     return not facts.annotated_no_value and not facts.is_generator and \
-        contradicts(documented, facts.return_annotation)
+        contradicts(documented, facts.return_annotation, classes=classes)
 
 
 def yields_impossible(facts: FunctionFacts) -> bool:
@@ -253,9 +303,11 @@ def yields_impossible(facts: FunctionFacts) -> bool:
     return not facts.is_generator and (not facts.undecidable or facts.annotated_no_value)
 
 
-def yields_contradicts(facts: FunctionFacts, documented: str | None) -> bool:
-    """Whether a Yields type contradicts what the annotation yields (LD333)."""
-    return contradicts(documented, facts.yield_type)
+def yields_contradicts(facts: FunctionFacts, documented: str | None,
+                       classes: frozenset[str] = frozenset()) -> bool:
+    """Whether a Yields type contradicts what the annotation yields (LD333); ``classes``:
+    the module's ``plain_classes``."""
+    return contradicts(documented, facts.yield_type, classes=classes)
 
 
 # -- summaries (the gate's own rules) ------------------------------------------------------

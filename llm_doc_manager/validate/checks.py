@@ -88,6 +88,7 @@ from llm_doc_manager.docstrings.truth import (
     contradicts,
     never_raised,
     not_a_parameter,
+    plain_classes,
     returns_contradicts,
     returns_impossible,
     yields_contradicts,
@@ -464,7 +465,8 @@ class _FileChecker:
             if entry.name != param.name and param.name.startswith("*") and self.house.stars:
                 self.add(line, ARG_STARS, f"{qualname}: '{param.name}' is documented as "
                          f"'{entry.name}'", doc.noqa, col)
-            if contradicts(entry.type_hint, param.annotation, param.default is not None):
+            if contradicts(entry.type_hint, param.annotation, param.default is not None,
+                           self.plain_classes):
                 self.add(line, ARG_TYPE, f"{qualname}: argument '{param.name}' is documented "
                          f"as ({entry.type_hint}) but annotated {param.annotation}", doc.noqa,
                          col)
@@ -521,7 +523,8 @@ class _FileChecker:
             why = "is a generator" if facts.is_generator else "returns nothing"
             self.add(self.section_line(doc, Section.RETURNS), RETURNS_EXTRA,
                      f"{qualname}: has a Returns section but {why}", doc.noqa)
-        if parsed.returns is not None and returns_contradicts(facts, parsed.returns.type_hint):
+        if parsed.returns is not None and returns_contradicts(facts, parsed.returns.type_hint,
+                                                              self.plain_classes):
             self.add(self.section_line(doc, Section.RETURNS), RETURNS_TYPE,
                      f"{qualname}: Returns says {parsed.returns.type_hint} but the annotation "
                      f"is {facts.return_annotation}", doc.noqa)
@@ -532,10 +535,16 @@ class _FileChecker:
         if parsed.yields is not None and yields_impossible(facts):
             self.add(self.section_line(doc, Section.YIELDS), YIELDS_EXTRA,
                      f"{qualname}: has a Yields section but is not a generator", doc.noqa)
-        if parsed.yields is not None and yields_contradicts(facts, parsed.yields.type_hint):
+        if parsed.yields is not None and yields_contradicts(facts, parsed.yields.type_hint,
+                                                            self.plain_classes):
             self.add(self.section_line(doc, Section.YIELDS), YIELDS_TYPE,
                      f"{qualname}: Yields says {parsed.yields.type_hint} but the annotation "
                      f"gives {facts.yield_type}", doc.noqa)
+
+    @functools.cached_property
+    def plain_classes(self) -> frozenset[str]:
+        """The module's classes that are no builtin's kind (``truth.plain_classes``)."""
+        return plain_classes(self.tree)
 
     def section_line(self, doc: _Doc, section: Section) -> int:
         """Line of a section's heading (as the layout found it), else the opening line."""
@@ -597,7 +606,7 @@ class _FileChecker:
             if entry is None:
                 self.at_doc(doc, ATTR_MISSING, f"{qualname}: attribute '{fact.name}' is not "
                             "documented")
-            elif contradicts(entry.type_hint, fact.annotation):
+            elif contradicts(entry.type_hint, fact.annotation, classes=self.plain_classes):
                 self.at_entry(doc, fact.name, ATTR_TYPE,
                               f"{qualname}: attribute '{fact.name}' is documented as "
                               f"({entry.type_hint}) but annotated {fact.annotation}")

@@ -370,3 +370,48 @@ def test_a_tuple_display_documents_a_tuple() -> None:
 
     assert same_type("(str,str)", "tuple[str, str]") is True  # requests' :rtype:
     assert same_type("(str, int)", "tuple[str, str]") is False
+
+
+def test_a_class_of_the_module_contradicts_a_builtin_annotation() -> None:
+    text = '''"""M."""
+
+from enum import IntEnum
+
+
+class Dataset:
+    """A dataset."""
+
+
+class Level(IntEnum):
+    """A level (an int)."""
+
+    LOW = 1
+
+
+def load(path: str) -> int:
+    """Load.
+
+    Parameters
+    ----------
+    path : str
+        Where.
+
+    Returns
+    -------
+    Dataset
+        The data.
+    """
+    return 1
+
+
+def level(path: str) -> int:
+    """Level.
+
+    :param path: Where.
+    :rtype: Level
+    """
+    return 1
+'''
+    found = _findings(text)
+    assert "LD323 load: Returns says Dataset but the annotation is int" in found
+    assert not any("LD323 level" in f for f in found)  # an IntEnum is an int
