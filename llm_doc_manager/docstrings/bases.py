@@ -302,6 +302,8 @@ class _Found:
 
 #: A base imported from outside the project.
 _EXTERNAL = "external"
+#: Bases that make a class no builtin's kind when they are all it has (``Hierarchy.plain``).
+_NEUTRAL_BASES = frozenset({"object", "ABC", "Generic", "Protocol"})
 
 
 class Hierarchy:
@@ -439,6 +441,32 @@ class Hierarchy:
             key = ".".join(part for part in (target[1], target[2], rest) if part)
         return None if key in _NO_FAMILY_BASES else key
 
+    def plain(self, path: Path | None, facts: ModuleFacts, name: str, depth: int = 0) -> bool:
+        """Whether a class a file names is no builtin's kind: its bases, followed through the
+        project's files, are only neutral ones (``Overrides.plain``). Unknown: False.
+
+        Args:
+            path: The file the name is written in.
+            facts: That file's facts.
+            name: The class's name there (dotted for ``mod.Class``).
+            depth: How many bases deep this is (bounded by ``MAX_HOPS``).
+
+        Returns:
+            Whether it is known to be plain.
+        """
+        if depth > MAX_HOPS:
+            return False
+        key = (path, f"plain:{name}") if path is not None else None
+        if key is not None and key in self._keys:
+            return self._keys[key] == "1"
+        found = self._resolve(path, facts, name, 0)
+        result = isinstance(found, _Found) and all(
+            base.rpartition(".")[2] in _NEUTRAL_BASES or
+            self.plain(found.path, found.facts, base, depth + 1) for base in found.cls.bases)
+        if key is not None:
+            self._keys[key] = "1" if result else "0"
+        return result
+
     def library_bases(self, path: Path | None, facts: ModuleFacts, cls: ClassFacts
                       ) -> set[str]:
         """The keys (``base_key``) of a class's direct bases imported from outside the project.
@@ -570,6 +598,10 @@ class Overrides:
         twins: Per class, the methods a twin class documents: one of the same name, or
             the same name but for an ``Async`` prefix, elsewhere in the package or file
             (huggingface_hub's ``AsyncInferenceClient.close`` beside ``InferenceClient``).
+        plain: The class names the file uses (its own, or imported from the project)
+            whose bases, followed through the project, are none but ``object``, ``ABC``,
+            ``Generic``, ``Protocol`` and such classes: never a builtin's kind, so such a
+            name documented for ``-> int`` is a contradiction (``truth.contradicts``).
     """
 
     covered: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -579,6 +611,7 @@ class Overrides:
     siblings: Mapping[str, frozenset[str]] = field(default_factory=dict)
     omits_from_returns: bool = False
     twins: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    plain: frozenset[str] = frozenset()
 
     def key(self) -> bytes:
         """These facts as bytes: what a file's result depends on from other files."""
@@ -587,8 +620,8 @@ class Overrides:
                            sorted(self.families), self.package_init,
                            {k: sorted(v) for k, v in sorted(self.siblings.items())},
                            self.omits_from_returns,
-                           {k: sorted(v) for k, v in sorted(self.twins.items())}],
-                          separators=(",", ":")).encode()
+                           {k: sorted(v) for k, v in sorted(self.twins.items())},
+                           sorted(self.plain)], separators=(",", ":")).encode()
 
 
 class _Package:
@@ -811,8 +844,11 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
     counts = [f.from_returns for _, f in package.files()] or [facts.from_returns]
     seen, given = sum(c[0] for c in counts), sum(c[1] for c in counts)
     omits_from = seen >= FAMILY_MIN and given * FAMILY_SHARE <= seen
+    plain = frozenset(name for name in (*facts.classes, *facts.imports)
+                      if "." not in name and name[:1].isupper() and
+                      hierarchy.plain(path, facts, name))
     return Overrides(covered, hooks, _families(facts, path, hierarchy, package), package_init,
-                     siblings, omits_from, _twins(facts, path, package))
+                     siblings, omits_from, _twins(facts, path, package), plain)
 
 
 def _twins(facts: ModuleFacts, path: Path | None, package: _Package

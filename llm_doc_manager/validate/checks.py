@@ -543,8 +543,11 @@ class _FileChecker:
 
     @functools.cached_property
     def plain_classes(self) -> frozenset[str]:
-        """The module's classes that are no builtin's kind (``truth.plain_classes``)."""
-        return plain_classes(self.tree)
+        """The classes the module names that are no builtin's kind: its own
+        (``truth.plain_classes``) and, found through the project, ``Overrides.plain``."""
+        inherited = self.options.inherited
+        return plain_classes(self.tree) | (inherited.plain if inherited is not None else
+                                           frozenset())
 
     def section_line(self, doc: _Doc, section: Section) -> int:
         """Line of a section's heading (as the layout found it), else the opening line."""

@@ -415,3 +415,39 @@ def level(path: str) -> int:
     found = _findings(text)
     assert "LD323 load: Returns says Dataset but the annotation is int" in found
     assert not any("LD323 level" in f for f in found)  # an IntEnum is an int
+
+
+def test_a_project_class_imported_contradicts_a_builtin_annotation(tmp_path: Path,
+                                                                    llm_doc: Run) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""P."""\n')
+    (package / "base.py").write_text(
+        '"""Base."""\n\nfrom abc import ABC\n\n\nclass Mixin(ABC):\n    """M."""\n\n\n'
+        'class Dataset(Mixin):\n    """D."""\n\n\nclass Text(str):\n    """A str."""\n')
+    (package / "use.py").write_text('''"""Use."""
+
+from pkg.base import Dataset, Text
+
+
+def load(path: str) -> int:
+    """Load.
+
+    :param path: Where.
+    :rtype: Dataset
+    """
+    return 1
+
+
+def name(path: str) -> str:
+    """Name.
+
+    :param path: Where.
+    :rtype: Text
+    """
+    return path
+''')
+    result = llm_doc("validate", "--all", "pkg")
+    assert "LD323 load: Returns says Dataset but the annotation is int" in result.stdout
+    assert "LD323 name" not in result.stdout  # Text is a str
