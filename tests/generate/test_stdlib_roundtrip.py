@@ -1,4 +1,4 @@
-"""Round trip over real code: a few hundred stdlib modules, every def and class marked."""
+"""Round trip over real code: 200 stdlib modules, every def and class marked."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from tests.helpers import assert_only_docstrings_changed, ast_without_docstrings
 @pytest.mark.slow
 def test_stdlib_round_trip(tmp_path: Path, llm_doc: Run) -> None:
     corpus = tmp_path / "corpus"
-    files = build_corpus(corpus, limit=300, step=2)
-    assert len(files) >= 250
+    # Every third module over the same stretch of the standard library (the whole of it is
+    # bench/roundtrip_stdlib.py's): 200 files keep the suite inside its time budget.
+    files = build_corpus(corpus, limit=200, step=3)
+    assert len(files) >= 170
     before = {path: path.read_text(encoding="utf-8") for path in files}
 
     result = llm_doc("generate", "--yes", "--provider", "static", "-q", str(corpus))
@@ -29,7 +31,7 @@ def test_stdlib_round_trip(tmp_path: Path, llm_doc: Run) -> None:
         ast.parse(new)
         assert ast_without_docstrings(new) == ast_without_docstrings(old), path
         assert_only_docstrings_changed(old, new)
-    assert changed >= 250
+    assert changed >= 170
 
     # --no-cache: the check must run again, not read back what the write recorded as clean.
     again = llm_doc("generate", "--check", "--no-cache", "--provider", "static", str(corpus))
