@@ -9,6 +9,7 @@ compared with what a second run on the written text really reports, on every gol
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import sqlite3
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 
 from bench.corpus import build_corpus
+from llm_doc_manager.analysis.facts import _segment
 from llm_doc_manager.generate import FileChange, Options, Status, run_files
 from llm_doc_manager.generate.edits import Edit
 from llm_doc_manager.generate.known import RESULTS_FILE, KnownClean, _settled_after
@@ -182,3 +184,15 @@ def test_nothing_written_or_no_cache_records_nothing_new(tmp_path: Path, llm_doc
     assert change.changed is ("--yes" not in flags)  # written only with --yes
     if (cache / RESULTS_FILE).exists():
         assert _rows(cache) == {}
+
+
+def test_source_segments_are_ast_get_source_segments() -> None:
+    # facts._segment splits the source once per file instead of once per call (the first
+    # run's largest avoidable cost); it must give exactly what the standard library gives.
+    source = ("x = 1\r\nif (é and\r  ñ(\n'ü', b)):\f\n    raise ValueError(\"ß\" \\\n + y)\n"
+              "z = [a\r\n for a in 'x']")
+    tree = ast.parse(source)
+    exprs = [node for node in ast.walk(tree) if isinstance(node, ast.expr)]
+    assert len(exprs) > 15
+    for node in exprs:
+        assert _segment(source, node) == ast.get_source_segment(source, node)
