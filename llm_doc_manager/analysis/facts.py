@@ -629,6 +629,12 @@ def _source_lines(source: str) -> tuple[str, ...]:
     return tuple(split_lines(source))
 
 
+@functools.lru_cache(maxsize=4)
+def _str_lines(source: str) -> tuple[str, ...]:
+    """``source.splitlines()``, once per file (it was split again for every function)."""
+    return tuple(source.splitlines())
+
+
 def _segment(source: str, node: ast.expr) -> str | None:
     """``ast.get_source_segment`` without splitting the whole source again at each call."""
     # get_source_segment splits the file into lines on every call: on the marked stdlib it
@@ -875,7 +881,7 @@ def function_facts(node: FunctionNode, class_name: str | None,
         class_name=class_name,
         yields_value=yields_value,
         unused=declared_unused(node, lines) if lines is not None else
-        frozenset() if source is None else declared_unused(node, source.splitlines()),
+        frozenset() if source is None else declared_unused(node, _str_lines(source)),
     )
 
 
