@@ -275,7 +275,7 @@ def test_adversarial_model_text_yields_valid_files(tmp_path: Path, llm_doc: Run,
     # miss a name, a Raises condition (the code's own text) or an entry whose model
     # description repeats the answer's other text (dropped by the gate). numpy_update and
     # sphinx_update have every summary: they miss entries and sections only, as the
-    # conventions_* cases do.
+    # conventions_* cases do (numpy_backslash_continued: a rename only).
     assert untouched == ["blank_separated_entries", "class_args_returns",
                          "class_field_respelt", "conventions_dataclass_fields_in_args",
                          "conventions_exception_markup",
@@ -284,7 +284,8 @@ def test_adversarial_model_text_yields_valid_files(tmp_path: Path, llm_doc: Run,
                          "exempt_accessors", "exempt_init_in_class",
                          "foreign_styles", "headings_kept", "hf_type_text",
                          "malformed_args_no_new_section", "markdown_code_single_ticks",
-                         "numpy_update", "rename_retype_remove_add",
+                         "numpy_backslash_continued", "numpy_update",
+                         "rename_retype_remove_add",
                          "returns_to_yields_retyped", "sphinx_update", "two_space_docstring",
                          "unindented_continuation", "update_no_false_edits"]
     requests = len(fake.seen)
