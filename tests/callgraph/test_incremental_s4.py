@@ -16,6 +16,7 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -157,6 +158,7 @@ EDITS = st.lists(st.tuples(st.integers(0, len(KEYS) - 1), st.integers(0, 9),
                            st.integers(0, 2**32 - 1)), min_size=1, max_size=10)
 
 
+@pytest.mark.slow  # 150 edit sequences: the slow tier, which CI runs (.ci/run)
 @settings(max_examples=150, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(EDITS)

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# Real pre-commit building its hook environment: the slow tier, which CI runs (.ci/run).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).parent.parent.parent
 
 DRIFT = '''\

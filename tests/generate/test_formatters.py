@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+# Real formatters at work: the slow tier, which CI runs (.ci/run).
+pytestmark = pytest.mark.slow
+
 SHAPES = '''\
 import os
 

@@ -19,6 +19,9 @@ import pytest
 from bench.words import Tally, compare
 from tests.helpers import ast_without_docstrings
 
+# Real code at size: the slow tier, which CI runs (.ci/run); the README's command leaves it out.
+pytestmark = pytest.mark.slow
+
 PACKAGES = ("pydantic", "rich", "openai")
 
 
