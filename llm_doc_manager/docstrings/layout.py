@@ -24,6 +24,7 @@ from llm_doc_manager.docstrings.model import (
     indent_width,
     leading,
     parse_raises_head,
+    summary_span,
     text_of,
 )
 from llm_doc_manager.docstrings.sections import (
@@ -283,18 +284,12 @@ def read_layout(value: str) -> Layout:
     cleaned = [cleaned_line(lines, i, margin) for i in range(len(lines))]
     if _numpy(cleaned):
         from llm_doc_manager.docstrings.numpy_layout import read_numpy  # it imports this
-        return read_numpy(lines, margin)
+        return read_numpy(lines, margin, cleaned)
     if _REST_RE.search(value):
         from llm_doc_manager.docstrings.sphinx_layout import read_sphinx  # it imports this
-        return read_sphinx(lines, margin)
-    index = 0
-    while index < len(lines) and not cleaned[index].strip():
-        index += 1
-    summary_start = index
-    while index < len(lines) and cleaned[index].strip() and _heading(cleaned, index) is None:
-        index += 1
-    summary = (summary_start, index)
-    description_start = index
+        return read_sphinx(lines, margin, cleaned)
+    summary = summary_span(cleaned, lambda i: _heading(cleaned, i) is not None)
+    index = description_start = summary[1]
     while index < len(lines) and _heading(cleaned, index) is None and \
             _inline_heading(cleaned, index) is None:
         index += 1

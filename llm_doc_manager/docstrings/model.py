@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -187,6 +188,18 @@ def cleaned_line(lines: tuple[str, ...] | list[str], index: int, margin: int) ->
     if "\t" in leading(line):
         line = line.expandtabs(8)
     return line[margin:]
+
+
+def summary_span(cleaned: list[str], ends: Callable[[int], bool]) -> tuple[int, int]:
+    """The summary's lines ``(start, end)``: leading blank lines skipped, then the lines
+    up to a blank one or the first that ``ends`` it (a section heading of the style)."""
+    index = 0
+    while index < len(cleaned) and not cleaned[index].strip():
+        index += 1
+    start = index
+    while index < len(cleaned) and cleaned[index].strip() and not ends(index):
+        index += 1
+    return start, index
 
 
 def cleaned_lines(lines: list[str], margin: int) -> list[str]:

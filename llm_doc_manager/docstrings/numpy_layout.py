@@ -24,6 +24,7 @@ from llm_doc_manager.docstrings.model import (
     indent_width,
     leading,
     parse_raises_head,
+    summary_span,
     text_of,
 )
 from llm_doc_manager.docstrings.sections import ALIASES, NUMPY_HEADINGS, Section, resembled_name
@@ -149,24 +150,20 @@ def _typed(lines: list[str], cleaned: list[str], first: int, end: int, text: str
     return " ".join(type_hint.split()), span, description
 
 
-def read_numpy(lines: list[str], margin: int) -> Layout:
+def read_numpy(lines: list[str], margin: int, cleaned: list[str] | None = None) -> Layout:
     """Read a NumPy-style docstring's layout.
 
     Args:
         lines: The docstring value's lines.
         margin: Columns of indentation ``inspect.cleandoc`` removes from lines after the first.
+        cleaned: The lines with the margin removed, when the caller has them.
 
     Returns:
         Its layout, ``Style.NUMPY``.
     """
-    cleaned = cleaned_lines(lines, margin)
-    index = 0
-    while index < len(lines) and not cleaned[index].strip():
-        index += 1
-    summary_start = index
-    while index < len(lines) and cleaned[index].strip() and not underlined(cleaned, index):
-        index += 1
-    summary = (summary_start, index)
+    cleaned = cleaned_lines(lines, margin) if cleaned is None else cleaned
+    summary = summary_span(cleaned, lambda i: underlined(cleaned, i))
+    index = summary[1]
     headings = _headings(cleaned, index)
     description = (index, headings[0] if headings else len(lines))
     blocks = []

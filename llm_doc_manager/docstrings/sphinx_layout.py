@@ -23,6 +23,7 @@ from llm_doc_manager.docstrings.model import (
     Style,
     cleaned_lines,
     indent_width,
+    summary_span,
     text_of,
 )
 from llm_doc_manager.docstrings.sections import Section
@@ -120,25 +121,20 @@ def _split_typed(args: str, span: tuple[int, int]) -> tuple[str, tuple[int, int]
                                                                   len(head.rstrip()))
 
 
-def read_sphinx(lines: list[str], margin: int) -> Layout:
+def read_sphinx(lines: list[str], margin: int, cleaned: list[str] | None = None) -> Layout:
     """Read a Sphinx field-list docstring's layout.
 
     Args:
         lines: The docstring value's lines.
         margin: Columns of indentation ``inspect.cleandoc`` removes from lines after the first.
+        cleaned: The lines with the margin removed, when the caller has them.
 
     Returns:
         Its layout, ``Style.REST``.
     """
-    cleaned = cleaned_lines(lines, margin)
-    index = 0
-    while index < len(lines) and not cleaned[index].strip():
-        index += 1
-    summary_start = index
-    while index < len(lines) and cleaned[index].strip() and \
-            sphinx_field(cleaned[index]) is None:
-        index += 1
-    summary = (summary_start, index)
+    cleaned = cleaned_lines(lines, margin) if cleaned is None else cleaned
+    summary = summary_span(cleaned, lambda i: sphinx_field(cleaned[i]) is not None)
+    index = summary[1]
     first_field = next((i for i in range(index, len(lines)) if cleaned[i][:1] not in
                         (" ", "\t") and sphinx_field(cleaned[i]) is not None and
                         sphinx_field(cleaned[i])[0].lower() in FIELDS), None)  # type: ignore[index]
