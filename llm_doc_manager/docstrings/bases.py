@@ -302,8 +302,42 @@ class _Found:
 
 #: A base imported from outside the project.
 _EXTERNAL = "external"
-#: Bases that make a class no builtin's kind when they are all it has (``Hierarchy.plain``).
+#: Bases that make a class no builtin's kind when they are all it has: the one list of
+#: ``plain_classes`` (within a module) and ``Hierarchy.plain`` (through the project).
 _NEUTRAL_BASES = frozenset({"object", "ABC", "Generic", "Protocol"})
+
+
+def plain_classes(tree: ast.Module) -> frozenset[str]:
+    """The module's top-level classes that no builtin class is a base of, by name.
+
+    A class with no bases, or only ``object``, ``ABC``, ``Generic[...]``, ``Protocol[...]``
+    or other such classes of the module, is never an ``int``, a ``str`` or a ``list``: its
+    name documented for such an annotation (or the reverse) is a contradiction. A base
+    from elsewhere may be a builtin's subclass (``IntEnum``): such a class is left out.
+
+    Args:
+        tree: The module.
+
+    Returns:
+        The names.
+    """
+    bases: dict[str, list[str]] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef):
+            names = []
+            for base in stmt.bases:
+                core = base.value if isinstance(base, ast.Subscript) else base
+                names.append(ast.unparse(core).rsplit(".", 1)[-1])
+            bases[stmt.name] = names
+    plain: set[str] = set()
+    changed = True
+    while changed:  # a class whose bases are all plain is plain
+        changed = False
+        for name, of in bases.items():
+            if name not in plain and all(b in _NEUTRAL_BASES or b in plain for b in of):
+                plain.add(name)
+                changed = True
+    return frozenset(plain)
 
 
 class Hierarchy:

@@ -144,7 +144,7 @@ def contradicts(documented: str | None, annotation: str | None, has_default: boo
 
     Where the type reader cannot tell, two plain names of known classes still can
     (``NoneType`` or ``datetime`` documented for ``str``): neither is the other's kind. So
-    can a class of the module that is no builtin's kind (``classes``, ``plain_classes``)
+    can a class of the module that is no builtin's kind (``classes``: ``bases.plain_classes``)
     and a builtin: ``Dataset`` documented for ``-> int``.
     """
     if not (documented and annotation):
@@ -165,43 +165,6 @@ def contradicts(documented: str | None, annotation: str | None, has_default: boo
 def _bare_name(text: str) -> str:
     """A type's last dotted name, markup removed (``~pkg.Dataset`` is ``Dataset``)."""
     return text.strip().strip("`~!").rsplit(".", 1)[-1]
-
-
-# Bases that make a class no builtin's kind when they are all it has.
-_NEUTRAL_BASES = frozenset({"object", "ABC", "Generic", "Protocol"})
-
-
-def plain_classes(tree: ast.Module) -> frozenset[str]:
-    """The module's top-level classes that no builtin class is a base of, by name.
-
-    A class with no bases, or only ``object``, ``ABC``, ``Generic[...]``, ``Protocol[...]``
-    or other such classes of the module, is never an ``int``, a ``str`` or a ``list``: its
-    name documented for such an annotation (or the reverse) is a contradiction. A base
-    from elsewhere may be a builtin's subclass (``IntEnum``): such a class is left out.
-
-    Args:
-        tree: The module.
-
-    Returns:
-        The names.
-    """
-    bases: dict[str, list[str]] = {}
-    for stmt in tree.body:
-        if isinstance(stmt, ast.ClassDef):
-            names = []
-            for base in stmt.bases:
-                core = base.value if isinstance(base, ast.Subscript) else base
-                names.append(ast.unparse(core).rsplit(".", 1)[-1])
-            bases[stmt.name] = names
-    plain: set[str] = set()
-    changed = True
-    while changed:  # a class whose bases are all plain is plain
-        changed = False
-        for name, of in bases.items():
-            if name not in plain and all(b in _NEUTRAL_BASES or b in plain for b in of):
-                plain.add(name)
-                changed = True
-    return frozenset(plain)
 
 
 # What the first words of a Returns/Yields description say the value is ("A list of ...").
@@ -293,7 +256,7 @@ def returns_impossible(facts: FunctionFacts) -> bool:
 def returns_contradicts(facts: FunctionFacts, documented: str | None,
                         classes: frozenset[str] = frozenset()) -> bool:
     """Whether a Returns type contradicts the return annotation (LD323); ``classes``: the
-    module's ``plain_classes``."""
+    module's ``bases.plain_classes``."""
     return not facts.annotated_no_value and not facts.is_generator and \
         contradicts(documented, facts.return_annotation, classes=classes)
 
@@ -306,7 +269,7 @@ def yields_impossible(facts: FunctionFacts) -> bool:
 def yields_contradicts(facts: FunctionFacts, documented: str | None,
                        classes: frozenset[str] = frozenset()) -> bool:
     """Whether a Yields type contradicts what the annotation yields (LD333); ``classes``:
-    the module's ``plain_classes``."""
+    the module's ``bases.plain_classes``."""
     return contradicts(documented, facts.yield_type, classes=classes)
 
 

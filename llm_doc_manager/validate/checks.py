@@ -69,7 +69,7 @@ from llm_doc_manager.docstrings import (
     read_layout,
     same_exception,
 )
-from llm_doc_manager.docstrings.bases import Overrides
+from llm_doc_manager.docstrings.bases import Overrides, plain_classes
 from llm_doc_manager.docstrings.conventions import Evidence, house_style
 from llm_doc_manager.docstrings.exempt import Exemptions, Scope, asked_sections, cli_command
 from llm_doc_manager.docstrings.layout import heading_problems
@@ -88,7 +88,6 @@ from llm_doc_manager.docstrings.truth import (
     contradicts,
     never_raised,
     not_a_parameter,
-    plain_classes,
     returns_contradicts,
     returns_impossible,
     yields_contradicts,
@@ -544,7 +543,7 @@ class _FileChecker:
     @functools.cached_property
     def plain_classes(self) -> frozenset[str]:
         """The classes the module names that are no builtin's kind: its own
-        (``truth.plain_classes``) and, found through the project, ``Overrides.plain``."""
+        (``bases.plain_classes``) and, found through the project, ``Overrides.plain``."""
         inherited = self.options.inherited
         return plain_classes(self.tree) | (inherited.plain if inherited is not None else
                                            frozenset())
