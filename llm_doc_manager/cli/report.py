@@ -51,7 +51,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--exclude", action="append", metavar="PATTERNS",
                        help="skip these gitignore-style patterns, comma-separated")
     where.add_argument("--depth", type=int, default=100, metavar="N",
-                       help="commits to fetch when cloning a URL (default 100; 0: all)")
+                       help="commits of history to fetch when cloning a URL (default 100; 0: "
+                            "all)")
     where.add_argument("--ref", metavar="REF",
                        help="branch, tag or commit to check out when cloning a URL")
     model = add_model_options(
@@ -110,7 +111,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     options = Options(source=not args.no_source, provider=label, tests=args.tests,
                       source_budget=None if args.all_source else SOURCE_BUDGET,
                       generated=datetime.date.today().isoformat() if args.timestamp else None,
-                      origin=origin.shown if origin.url is not None else "")
+                      origin=origin.shown if origin.url is not None else "",
+                      depth=args.depth if origin.url is not None and args.depth else None)
     document = as_json(project, options) if args.format == "json" else markdown(project, options)
     failed = [f for f in project.files if f.error]
     for report in failed:

@@ -1,8 +1,9 @@
 """Deterministic documentation metrics (DocAgent's): coverage, completeness, truthfulness.
 
 * **Coverage**: documentable nodes (the module, every class and function, nested ones and
-  private ones included, as interrogate counts by default) that have a docstring whose
-  summary is more than the placeholder.
+  private ones included, as interrogate counts by default; ``@overload`` stubs are not:
+  their implementation is documented) that have a docstring whose summary is more than
+  the placeholder.
 * **Completeness**: for each docstring of a function or class, the share of the parts its
   code requires that are there: a summary always; Args when it takes documentable
   arguments; Returns when it returns a value (not for a property); Yields when it yields
@@ -43,7 +44,7 @@ from llm_doc_manager.analysis import (
     iter_defs,
     summary_of,
 )
-from llm_doc_manager.analysis.nodes import init_of
+from llm_doc_manager.analysis.nodes import init_of, is_overload
 from llm_doc_manager.config import PLACEHOLDER
 from llm_doc_manager.docstrings.parse import ParsedDocstring, parse_docstring
 from llm_doc_manager.docstrings.sync import bare
@@ -136,6 +137,8 @@ def measure(tree: ast.Module, module: str, placeholder: str = PLACEHOLDER) -> Me
     for definition in iter_defs(tree):
         node = definition.node
         metrics.defined.add(node.name)
+        if is_overload(node):
+            continue  # its implementation is the one documented (validate's rule too)
         metrics.documentable += 1
         # Cheap names for every definition (parameters, class-level names); the attributes
         # a class sets in its methods only for documented classes (that walk costs).

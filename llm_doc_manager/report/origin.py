@@ -208,7 +208,8 @@ def checkout(origin: Origin, depth: int = 100, ref: str | None = None) -> Iterat
 
     Args:
         origin: What ``check`` returned.
-        depth: Commits to fetch (0: the whole history).
+        depth: Commits whose changes the history shows (one more is fetched: the
+            boundary); 0: the whole history.
         ref: A branch, tag or commit to check out (default: the remote's default branch).
 
     Yields:
@@ -226,7 +227,9 @@ def checkout(origin: Origin, depth: int = 100, ref: str | None = None) -> Iterat
     folder = Path(tempfile.mkdtemp(prefix="llm-doc-report-"))
     try:
         target = folder / "repo"
-        shallow = ["--depth", str(depth)] if depth > 0 else []
+        # One commit more than asked: the oldest fetched is a boundary commit whose change
+        # cannot be known (its parent is missing), so the history shows the ``depth`` newest.
+        shallow = ["--depth", str(depth + 1)] if depth > 0 else []
         if ref is not None and _SHA.match(ref):
             # A commit cannot be named by --branch: fetch it alone.
             target.mkdir()

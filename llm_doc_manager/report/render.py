@@ -51,6 +51,7 @@ class Options:
         tests: Show test files in full (else one summary row each, in *Tests*).
         source_budget: With ``source``, the most bytes of source (UTF-8) the Markdown
             shows: past it no source is shown, and the metadata says so (None: no limit).
+        depth: The ``--depth`` a URL was cloned with (None: not cloned here, or whole).
     """
 
     source: bool = True
@@ -59,6 +60,7 @@ class Options:
     origin: str = ""
     tests: bool = False
     source_budget: int | None = None
+    depth: int | None = None
 
 
 #: Bytes of source the Markdown shows by default (``llm-doc report`` without ``--source``):
@@ -292,7 +294,11 @@ def _metadata(project: Project, options: Options, left_out: int = 0) -> str:
     rows.append(("Tool", f"llm-doc {__version__}"))
     rows.append(("Summaries", text(options.provider) if options.provider
                  else "docstrings only (offline)"))
-    if project.shallow:
+    if project.shallow and options.depth:
+        rows.append(("History", f"shallow clone (`--depth {options.depth}`): changes of the "
+                     f"{options.depth} newest commits of each line of history are shown, "
+                     "older ones are unknown (`--depth 0` fetches all)"))
+    elif project.shallow:
         rows.append(("History", "shallow clone: what its oldest fetched commits changed is "
                      "unknown, so recent changes stop before them (`--depth 0` fetches all)"))
     if left_out:
