@@ -289,6 +289,16 @@ def _verdict(truth: str, answer: Answer) -> str:
     return "missed"
 
 
+def _cell(verdict: str, answer: Answer, full: bool) -> str:
+    """A table cell: the verdict, with the answer when it is not plainly right."""
+    if full:
+        return f"{answer.text()} — **{verdict}**"
+    if verdict == "right":
+        return "right" + (f" (+ {', '.join(answer.inferred)} inferred)"
+                          if answer.inferred else "")
+    return f"**{verdict}**: {answer.text()}"
+
+
 def main() -> None:
     """Draw the sites, ask the three, print the table and the totals."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -300,6 +310,8 @@ def main() -> None:
     parser.add_argument("--python", default="python3")
     parser.add_argument("--receivers", action="store_true",
                         help="draw only method calls on a receiver other than self/cls")
+    parser.add_argument("--full", action="store_true",
+                        help="every answer in full (default: the answer only when not right)")
     options = parser.parse_args()
     logging.getLogger("pygls").setLevel(logging.ERROR)
     root = options.project.resolve()
@@ -313,26 +325,34 @@ def main() -> None:
     theirs = asyncio.run(_pyright(options.pyright, root, picks, graph, package,
                                   options.python))
     jedis = _jedi(root, picks, graph, package, options.python)
-    kind = "method calls on a receiver" if options.receivers else "call sites"
-    print(f"{len(sites)} {kind} under {options.under}; {options.count} drawn with seed "
+    drawn = "method calls on a receiver" if options.receivers else "call sites"
+    print(f"{len(sites)} {drawn} under {options.under}; {options.count} drawn with seed "
           f"{options.seed}")
     print("\n| site | call | truth | llm-doc | pyright | jedi |\n|---|---|---|---|---|---|")
     totals: dict[str, Counter[str]] = {"llm-doc": Counter(), "pyright": Counter(),
                                        "jedi": Counter()}
+    kinds: Counter[str] = Counter()
     for (path, _, site), mine, pyr, jed in zip(picks, ours, theirs, jedis, strict=True):
         where = f"{Path(path).relative_to(root)}:{site.name_line}:{site.name_col}"
         truth = TRUTH.get(where, "")
+        kind = "outside" if truth.startswith(("outside:", "dynamic:")) else "project"
+        kinds[kind] += 1
         cells = []
         for tool, answer in (("llm-doc", mine), ("pyright", pyr), ("jedi", jed)):
             verdict = _verdict(truth, answer)
             totals[tool][verdict] += 1
-            cells.append(f"{answer.text()} — **{verdict}**")
-        print(f"| `{Path(where).name}` | `{site.text}()` | {truth or '?'} | "
-              + " | ".join(cells) + " |")
-    print()
+            totals[tool][f"{kind} {verdict}"] += 1
+            cells.append(_cell(verdict, answer, options.full))
+        print(f"| `{Path(where).name}` | `{site.text}()` | {truth.replace('|', ' / ') or '?'}"
+              " | " + " | ".join(cells) + " |")
+    print(f"\n{kinds['project']} sites run a definition of the project, "
+          f"{kinds['outside']} code outside it (or a value known only at run time)")
     for tool, counts in totals.items():
         verdicts = ("right", "inferred", "binding", "missed", "noise", "wrong", "?")
-        print(f"{tool}: " + ", ".join(f"{counts[v]} {v}" for v in verdicts if counts[v]))
+        print(f"{tool}: " + "; ".join(
+            f"{kind}: " + ", ".join(f"{counts[f'{kind} {v}']} {v}" for v in verdicts
+                                    if counts[f"{kind} {v}"])
+            for kind in ("project", "outside") if kinds[kind]))
 
 
 if __name__ == "__main__":
