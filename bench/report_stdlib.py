@@ -1,27 +1,105 @@
 """``llm-doc report`` of the whole standard library, offline, against the parse floor.
 
-Usage: ``python -m bench.report_stdlib``
+Usage: ``python -m bench.report_stdlib`` (or ``--pages FOLDER``: the pages layout of a
+large project, below)
 
 The stdlib copy of ``bench.corpus`` (tests excluded) is reported in-process (collect, then
 Markdown with sources) and timed against a bare read + ``ast.parse`` of the same files in
 the same run; the JSON format is timed too. Peak memory is that of a separate process
 running the whole command (``ru_maxrss``). A second run checks the bytes are identical.
+
+``--pages FOLDER`` runs ``llm-doc report FOLDER -o index.md`` (the pages layout when the
+single document would pass ``PAGE_LIMIT``) and ``--single``, and prints the wall times, the
+sizes (index, largest page, pages over the limit) and the links that reach no heading
+(``broken_links``, which the tests use too).
 """
 
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
 
 from bench.corpus import copy_stdlib, parse_floor
 from llm_doc_manager.report import collect
-from llm_doc_manager.report.render import Options, as_json, markdown
+from llm_doc_manager.report.render import PAGE_LIMIT, Options, as_json, markdown
+from llm_doc_manager.report.slug import Slugger
 from llm_doc_manager.source import iter_files
+
+
+def broken_links(documents: dict[str, str]) -> list[str]:
+    """Every link of a set of Markdown documents that reaches no heading.
+
+    Each document is parsed with a CommonMark parser (tables on); its headings' anchors are
+    made from their rendered text as GitHub makes them (``Slugger``, checked against
+    github-slugger). A link is a path relative to its document (percent-encoded), a
+    ``#fragment``, or both; it must name one of the documents and, with a fragment, one of
+    that document's anchors.
+
+    Args:
+        documents: Relative path (``/``-separated) -> Markdown.
+
+    Returns:
+        ``document: href`` of each broken link (none: all resolve).
+    """
+    parser = MarkdownIt("commonmark").enable("table")
+    anchors: dict[str, set[str]] = {}
+    links: dict[str, list[str]] = {}
+    for name, text in documents.items():
+        tokens = parser.parse(text)
+        slugger = Slugger()
+        anchors[name] = set()
+        links[name] = []
+        for number, token in enumerate(tokens):
+            if token.type == "heading_open":
+                inline = tokens[number + 1].children or []
+                anchors[name].add(slugger.slug("".join(
+                    child.content for child in inline if child.type in ("text", "code_inline"))))
+            elif token.type == "inline":
+                links[name] += [str(child.attrs["href"]) for child in token.children or []
+                                if child.type == "link_open"]
+    broken = []
+    for name, hrefs in links.items():
+        for href in hrefs:
+            path, hashed, fragment = href.partition("#")
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(path))) \
+                if path else name
+            if target not in anchors or (hashed and unquote(fragment) not in anchors[target]):
+                broken.append(f"{name}: {href}")
+    return broken
+
+
+def _pages(folder: str) -> None:
+    """The pages layout of a large project: times, sizes, broken links."""
+    with tempfile.TemporaryDirectory(prefix="llm-doc-bench-pages-") as out:
+        command = [sys.executable, "-m", "llm_doc_manager", "report", folder]
+        start = time.perf_counter()
+        subprocess.run([*command, "-o", f"{out}/single.md", "--single"], check=False,
+                       capture_output=True)
+        single = time.perf_counter() - start
+        start = time.perf_counter()
+        subprocess.run([*command, "-o", f"{out}/index.md"], check=False, capture_output=True)
+        paged = time.perf_counter() - start
+        documents = {path.relative_to(out).as_posix(): path.read_text(encoding="utf-8")
+                     for path in Path(out).rglob("*.md") if path.name != "single.md"}
+        sizes = {name: len(text.encode("utf-8")) for name, text in documents.items()}
+        largest = max(sizes, key=lambda name: sizes[name])
+        print(f"--single: {single:6.2f} s, {Path(out, 'single.md').stat().st_size:,} bytes")
+        print(f"pages:    {paged:6.2f} s, index {sizes.get('index.md', 0):,} bytes, "
+              f"{len(sizes) - 1} pages, {sum(sizes.values()):,} bytes in all")
+        print(f"largest page {largest}: {sizes[largest]:,} bytes; over {PAGE_LIMIT:,}: "
+              f"{sum(1 for size in sizes.values() if size > PAGE_LIMIT)}")
+        links = sum(text.count("](") for text in documents.values())
+        broken = broken_links(documents)
+        print(f"links about {links:,}; broken {len(broken)}", *broken[:10], sep="\n  ")
 
 
 def _child(root: str, out: str) -> None:
@@ -34,6 +112,9 @@ def main() -> None:
     """Report the stdlib and print the figures."""
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         _child(sys.argv[2], sys.argv[3])
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "--pages":
+        _pages(sys.argv[2])
         return
     with tempfile.TemporaryDirectory(prefix="llm-doc-bench-report-") as folder:
         root = copy_stdlib(Path(folder) / "Lib")

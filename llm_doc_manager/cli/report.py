@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import shutil
 import stat
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sources.add_argument("--source", action="store_true", dest="all_source",
                          help="show the files' source whatever its size (default: while it "
                               "is under 512 KB)")
+    layout = output.add_mutually_exclusive_group()
+    layout.add_argument("--pages", action="store_true",
+                        help="write an index (-o FILE) and one page per file in FILE's "
+                             "folder beside it, FILE.pages/ (default: when one document "
+                             "would pass 1 MB, GitHub's rendering limit, and -o names a "
+                             "file)")
+    layout.add_argument("--single", action="store_true",
+                        help="write one document whatever its size")
     output.add_argument("--tests", action="store_true",
                         help="show test files in full (default: one summary row each)")
     output.add_argument("--history", type=int, default=5, metavar="N",
@@ -74,10 +84,22 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     from llm_doc_manager.errors import ConfigError, FatalProviderError
     from llm_doc_manager.report import collect
     from llm_doc_manager.report.origin import OriginError, check, checkout
-    from llm_doc_manager.report.render import SOURCE_BUDGET, Options, as_json, markdown
+    from llm_doc_manager.report.render import (
+        PAGE_LIMIT,
+        SOURCE_BUDGET,
+        Options,
+        as_json,
+        markdown,
+        pages,
+    )
 
     if args.history < 0 or args.depth < 0:
         print("llm-doc report: error: --history and --depth must be 0 or more",
+              file=sys.stderr)
+        return USAGE
+    if args.pages and (args.format == "json" or not _a_file(args.output)):
+        print("llm-doc report: error: --pages writes Markdown pages in a folder beside the "
+              "index: it needs --format md and -o FILE (a file, not '-' or a device)",
               file=sys.stderr)
         return USAGE
     try:
@@ -113,7 +135,21 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
                       generated=datetime.date.today().isoformat() if args.timestamp else None,
                       origin=origin.shown if origin.url is not None else "",
                       depth=args.depth if origin.url is not None and args.depth else None)
-    document = as_json(project, options) if args.format == "json" else markdown(project, options)
+    written: dict[str, str] | None = None
+    if args.format == "json":
+        document = as_json(project, options)
+    else:
+        document = "" if args.pages else markdown(project, options)
+        big = len(document.encode("utf-8", "surrogatepass")) > PAGE_LIMIT
+        if args.pages or (big and not args.single and _a_file(args.output)):
+            # Through a link, the index and its pages are written beside its target.
+            index = Path(os.path.realpath(args.output))
+            written = pages(project, replace(options, source_budget=None if args.all_source
+                                             else PAGE_LIMIT), index.name, _folder(index))
+        elif big:
+            print(f"llm-doc report: note: the document is {len(document) // 1000} KB, past "
+                  f"the {PAGE_LIMIT // 1000} KB GitHub renders; -o FILE writes an index "
+                  "and one page per file", file=sys.stderr)
     failed = [f for f in project.files if f.error]
     for report in failed:
         print(f"{visible(report.path)}:{report.error_line}: not analysed: "
@@ -122,12 +158,79 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         print(f"{visible(path)}: skipped: {visible(why)}", file=sys.stderr)
     for message in failed_asks:
         print(f"{message} (no analysis)", file=sys.stderr)
-    if args.output == "-":
-        sys.stdout.write(document)
-        sys.stdout.flush()
-    else:
-        _write(Path(args.output), document)
+    try:
+        if written is not None:
+            _write_pages(Path(args.output), written)
+        elif args.output == "-":
+            sys.stdout.write(document)
+            sys.stdout.flush()
+        else:
+            _write(Path(args.output), document)
+    except (OSError, _NotPages) as exc:
+        print(f"llm-doc report: error: cannot write {visible(args.output)}: "
+              f"{visible(str(exc.strerror if isinstance(exc, OSError) and exc.strerror else exc))}",
+              file=sys.stderr)
+        return USAGE
     return FINDINGS if failed or failed_asks else 0
+
+
+def _a_file(output: str) -> bool:
+    """Whether ``-o`` names a file to (re)place, not standard output or a device/FIFO."""
+    if output == "-":
+        return False
+    try:
+        return stat.S_ISREG(os.stat(output).st_mode)
+    except OSError:  # not there yet (or not reachable: writing will say why)
+        return True
+
+
+def _folder(index: Path) -> str:
+    """The pages' folder name beside the index ``report.md``: ``report.pages``."""
+    return f"{index.stem or index.name}.pages"
+
+
+class _NotPages(Exception):
+    """The pages' folder exists and holds something else than pages: not replaced."""
+
+
+def _write_pages(index: Path, documents: dict[str, str]) -> None:
+    """Write the pages' folder whole (a new folder renamed into place), then the index.
+
+    A folder already there is replaced only when it holds nothing but ``.md`` files (the
+    pages of an earlier run): anything else is the user's, and nothing is written.
+    """
+    target = Path(os.path.realpath(index))
+    folder = target.parent / _folder(target)
+    if folder.is_symlink() or (folder.exists() and (not folder.is_dir() or any(
+            not (entry.is_file(follow_symlinks=False) and entry.name.endswith(".md"))
+            for entry in os.scandir(folder)))):
+        raise _NotPages(f"{folder} exists and holds more than the pages of a report: "
+                        "not replaced (remove it, or choose another -o)")
+    umask = os.umask(0)
+    os.umask(umask)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=target.parent))
+    old: Path | None = None
+    try:
+        os.chmod(fresh, 0o777 & ~umask)
+        for name, text in documents.items():
+            if "/" in name:
+                page = fresh / name.split("/", 1)[1]
+                with open(page, "w", encoding="utf-8", newline="\n") as out:
+                    out.write(text)
+                os.chmod(page, 0o666 & ~umask)
+        if folder.exists():
+            # rename() replaces an empty folder: the old pages move aside whole.
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=target.parent))
+            os.rename(folder, old)
+        os.rename(fresh, folder)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        if old is not None and not folder.exists():
+            os.rename(old, folder)  # the earlier pages back
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    _write(target, documents[target.name])
 
 
 def _provider(args: argparse.Namespace, start: Path) -> tuple[Any, Any]:

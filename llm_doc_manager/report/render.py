@@ -14,8 +14,9 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from urllib.parse import quote
 
 from llm_doc_manager import __version__
 from llm_doc_manager.codes import shown, visible
@@ -37,6 +38,8 @@ _BLOCK_START = re.compile(r"^([+=-]|[0-9]+(?=[.)]))")
 _ANCHOR_SAFE = re.compile(r"[^\w-]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MOST_COMPLEX = 10
+# What a page's file name keeps of its source file's path; anything else becomes ``_``.
+_PAGE_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,12 @@ class Options:
 #: Bytes of source the Markdown shows by default (``llm-doc report`` without ``--source``):
 #: with the rest of a report, well under the 2 MB GitHub no longer renders.
 SOURCE_BUDGET = 512 * 1024
+
+#: Bytes one Markdown document may hold: GitHub renders Markdown "generally less than
+#: 2 MB" and may time out before on a complex one, so a page stays within half of that.
+#: Past it ``llm-doc report -o FILE`` writes an index and one page per file, and a page
+#: leaves out its source, then its definition sections, rather than pass it.
+PAGE_LIMIT = 1_000_000
 
 
 def prose(value: str) -> str:
@@ -182,25 +191,65 @@ def html_text(value: str) -> str:
     return html.escape(visible(value), quote=True)
 
 
-class _Anchors:
-    """Every heading of the document, slugged in document order before anything is written."""
+#: Where a link goes: a document ("" for the single document or the index, else a page's
+#: file name) and a heading's anchor in it (None: the page's top).
+_Target = tuple[str, str | None]
 
-    def __init__(self, project: Project, options: Options) -> None:
+
+class _Anchors:
+    """Every heading of the document (or of the index and each page), slugged in document
+    order before anything is written."""
+
+    # ``pages``: each shown file's page name in the pages layout (None: one document);
+    # ``index``: the index's file name; ``folder``: the pages' folder beside it.
+    def __init__(self, project: Project, options: Options, pages: dict[str, str] | None = None,
+                 index: str = "", folder: str = "") -> None:
         slugger = Slugger()
+        self.index, self.folder = index, folder
+        self.here = ""  # the document being written: links are relative to it
         # Each slug is made from the heading as it renders: a name made visible.
         self.title = slugger.slug(prose(_title(project)))
         self.contents = slugger.slug("Table of contents")
         self.overview = slugger.slug("Overview")
         self.complex = slugger.slug("Most complex functions")
         self.entry = slugger.slug("Entry points") if project.entry_points else ""
-        self.files: dict[str, str] = {}
-        self.items: dict[Ref, str] = {}
+        self.listing = slugger.slug("Files") if pages is not None else ""
+        self.files: dict[str, _Target] = {}
+        self.items: dict[Ref, _Target] = {}
         for report in _shown(project, options):
-            self.files[report.path] = slugger.slug(_in_code(report.path))
+            # A page has its own headings: the file's path first, then its definitions.
+            page = "" if pages is None else pages[report.path]
+            own = slugger if pages is None else Slugger()
+            self.files[report.path] = (page, own.slug(_in_code(report.path)))
             for item in report.items:
-                self.items[_ref(report, item)] = slugger.slug(_in_code(item.qualname))
+                self.items[_ref(report, item)] = (page, own.slug(_in_code(item.qualname)))
         self.tests = slugger.slug("Tests") if _summarised(project, options) else ""
         self.skipped = slugger.slug("Skipped files") if project.skipped else ""
+
+    def href(self, target: _Target) -> str:
+        """A link's target as seen from the document being written (``here``).
+
+        Args:
+            target: The document and the heading's anchor.
+
+        Returns:
+            ``#slug`` in the same document; else a relative path (the pages sit in
+            ``folder`` beside the index), percent-encoded, with the ``#slug`` if any.
+        """
+        document, slug = target
+        fragment = "" if slug is None else anchor(slug)
+        if document == self.here:
+            return fragment or "#"
+        if not self.here:
+            return f"{quote(self.folder, safe='')}/{quote(document, safe='')}{fragment}"
+        if not document:
+            return f"../{quote(self.index, safe='')}{fragment}"
+        return quote(document, safe="") + fragment
+
+
+def _goto(label: str, target: _Target, anchors: _Anchors) -> str:
+    """A link to a heading of this document or of another page."""
+    return f"[{label}]({anchors.href(target)})"
 
 
 def _shown(project: Project, options: Options) -> list[FileReport]:
@@ -266,7 +315,7 @@ def markdown(project: Project, options: Options) -> str:
     out.append("## Table of contents\n\n")
     out.append(f"- {link('Overview', anchors.overview)}\n")
     for report in shown:
-        out.append(f"- {link(code(report.path), anchors.files[report.path])}\n")
+        out.append(f"- {_goto(code(report.path), anchors.files[report.path], anchors)}\n")
     if anchors.tests:
         out.append(f"- {link('Tests', anchors.tests)}\n")
     if project.skipped:
@@ -284,7 +333,141 @@ def markdown(project: Project, options: Options) -> str:
     return "".join(out).rstrip("\n") + "\n"
 
 
-def _metadata(project: Project, options: Options, left_out: int = 0) -> str:
+def page_names(paths: Iterable[str]) -> dict[str, str]:
+    """A file name for each file's page, unique and safe in a URL and on any file system.
+
+    Args:
+        paths: The files, relative to the input's root with ``/``.
+
+    Returns:
+        Path -> page name: the path with ``/`` as ``.``, characters other than ASCII
+        letters, digits, ``.``, ``_`` and ``-`` as ``_``, at most 120 of them, ``.md``
+        added; names equal but for case are numbered (``-2``), in path order.
+    """
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for path in sorted(paths):
+        base = _PAGE_UNSAFE.sub("_", path.replace("/", "."))[:120]
+        base = "_" + base[1:] if base.startswith(".") else base  # no hidden page
+        name, number = f"{base}.md", 1
+        # Case-insensitive file systems (macOS, Windows) hold one of ``A.md`` and ``a.md``.
+        while name.lower() in taken:
+            number += 1
+            name = f"{base}-{number}.md"
+        taken.add(name.lower())
+        names[path] = name
+    return names
+
+
+def _size(document: str) -> int:
+    return len(document.encode("utf-8", "surrogatepass"))
+
+
+def pages(project: Project, options: Options, index: str, folder: str) -> dict[str, str]:
+    """The report as an index document and one page per file, for a large project.
+
+    The index holds the overview, the metrics, a table of the files linking to their
+    pages, the tests' summary and the skipped files; each page holds what the single
+    document's section of that file holds. Links between them are relative, their anchors
+    GitHub's. A page that would pass ``PAGE_LIMIT`` leaves out its source (unless
+    ``options.source_budget`` is None: ``--source``), then its definition sections, and
+    says so; the index's metadata counts them.
+
+    Args:
+        project: What ``collect`` gathered.
+        options: What to show (``source_budget`` is not used: the limit is per page).
+        index: The index's file name (pages link back to it).
+        folder: The pages' folder, beside the index.
+
+    Returns:
+        Relative path (``index``, ``folder/page``) -> its Markdown.
+    """
+    shown = _shown(project, options)
+    names = page_names(report.path for report in shown)
+    anchors = _Anchors(project, options, names, index, folder)
+    source_cut: set[str] = set()
+    sections_cut: set[str] = set()
+    texts: dict[str, str] = {}
+    for report in shown:
+        text_ = _page(project, report, anchors, names, options, source_cut, sections_cut)
+        if _size(text_) > PAGE_LIMIT and options.source and options.source_budget is not None:
+            source_cut.add(report.path)
+            text_ = _page(project, report, anchors, names, options, source_cut, sections_cut)
+        if _size(text_) > PAGE_LIMIT:
+            sections_cut.add(report.path)
+            # Links to its definitions now go to the page itself.
+            for item in report.items:
+                anchors.items[_ref(report, item)] = (names[report.path], None)
+        texts[report.path] = text_
+    if sections_cut:  # links into those pages changed: every page is written again
+        texts = {report.path: _page(project, report, anchors, names, options, source_cut,
+                                    sections_cut) for report in shown}
+    anchors.here = ""
+    limit = f"{PAGE_LIMIT / 1e6:g} MB"
+    layout = [("Layout", f"this index and {len(shown)} page{'' if len(shown) == 1 else 's'}, "
+               f"one per file, in {code(folder + '/')} (a page holds at most {limit})")]
+    if source_cut and options.source:
+        layout.append(("Sources", f"left out of {len(source_cut)} page"
+                       f"{'' if len(source_cut) == 1 else 's'} that would pass {limit} "
+                       "(`--source` shows them)"))
+    if sections_cut:
+        layout.append(("Sections", f"definition sections left out of {len(sections_cut)} "
+                       f"page{'' if len(sections_cut) == 1 else 's'} that would pass {limit} "
+                       "(`--format json` has them)"))
+    out: list[str] = [f"# {text(_title(project))}\n\n"]
+    out.append(_metadata(project, replace(options, source=False), 0, layout))
+    out.append("## Table of contents\n\n")
+    out.append(f"- {link('Overview', anchors.overview)}\n")
+    out.append(f"- {link('Files', anchors.listing)}\n")
+    if anchors.tests:
+        out.append(f"- {link('Tests', anchors.tests)}\n")
+    if project.skipped:
+        out.append(f"- {link('Skipped files', anchors.skipped)}\n")
+    out.append("\n")
+    out.append(_overview(project, anchors, shown))
+    out.append("## Files\n\n| File | Lines | Definitions | Coverage | Summary |\n"
+               "| --- | ---: | ---: | ---: | --- |\n")
+    for report in shown:
+        to = _goto(code(report.path), (names[report.path], None), anchors)
+        coverage = report.metrics.coverage
+        summary = f"not analysed: {report.error}" if report.error else report.summary
+        out.append(f"| {cell(to)} | {report.lines} | {len(report.items)} | "
+                   f"{'n/a' if coverage is None else f'{100 * coverage:.0f} %'} | "
+                   f"{cell(text(summary))} |\n")
+    out.append("\n")
+    if anchors.tests:
+        out.append(_tests(_summarised(project, options)))
+    if project.skipped:
+        out.append("## Skipped files\n\n| File | Why |\n| --- | --- |\n")
+        out += [f"| {cell(code(path))} | {cell(text(why))} |\n" for path, why in project.skipped]
+        out.append("\n")
+    found = {index: "".join(out).rstrip("\n") + "\n"}
+    found.update({f"{folder}/{names[path]}": page for path, page in texts.items()})
+    return found
+
+
+def _page(project: Project, report: FileReport, anchors: _Anchors, names: dict[str, str],
+          options: Options, source_cut: set[str], sections_cut: set[str]) -> str:
+    """One file's page: a link back to the index, what was left out, its section."""
+    anchors.here = names[report.path]
+    limit = f"{PAGE_LIMIT / 1e6:g} MB"
+    note = [f"Part of {_goto(text(_title(project)), ('', anchors.listing), anchors)}.\n\n"]
+    if report.path in sections_cut:
+        note.append(f"Definition sections left out: this page would pass {limit} "
+                    "(`--format json` has them).\n\n")
+    if report.path in source_cut:
+        options = replace(options, source=False)
+        note.append(f"Source left out: this page would pass {limit} (`--source` shows "
+                    "it).\n\n")
+    cut = report.path in sections_cut
+    # Room for the table's rows, and for the line that says how many did not fit.
+    page = _file(report, anchors, options, project.known, 1, "".join(note), not cut,
+                 PAGE_LIMIT - 200 if cut and not options.source else None)
+    return page.rstrip("\n") + "\n"
+
+
+def _metadata(project: Project, options: Options, left_out: int = 0,
+              layout: Iterable[tuple[str, str]] = ()) -> str:
     rows = []
     if options.origin:
         rows.append(("Source", code(options.origin)))
@@ -301,6 +484,7 @@ def _metadata(project: Project, options: Options, left_out: int = 0) -> str:
     elif project.shallow:
         rows.append(("History", "shallow clone: what its oldest fetched commits changed is "
                      "unknown, so recent changes stop before them (`--depth 0` fetches all)"))
+    rows += layout
     if left_out:
         rows.append(("Sources", f"left out: {left_out // 1024} KB, past the "
                      f"{(options.source_budget or 0) // 1024} KB budget (`--source` shows "
@@ -331,7 +515,7 @@ def _overview(project: Project, anchors: _Anchors, shown: list[FileReport]) -> s
     if ranked:
         out.append("| Function | File | Complexity |\n| --- | --- | ---: |\n")
         for report, item in ranked[:_MOST_COMPLEX]:
-            to = link(code(item.qualname), anchors.items[_ref(report, item)])
+            to = _goto(code(item.qualname), anchors.items[_ref(report, item)], anchors)
             out.append(f"| {cell(to)} | {cell(code(report.path))} | {item.complexity} |\n")
         out.append("\n")
     else:
@@ -347,12 +531,17 @@ def _overview(project: Project, anchors: _Anchors, shown: list[FileReport]) -> s
 
 def _link(ref: Ref, anchors: _Anchors) -> str:
     name = code(ref.qualname)
-    slug = anchors.items.get(ref)
-    return link(name, slug) if slug is not None else name  # "" is a heading's anchor too
+    target = anchors.items.get(ref)
+    return _goto(name, target, anchors) if target is not None else name
 
 
-def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[str]) -> str:
-    out = [f"## {code(report.path)}\n\n"]
+def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[str],
+          level: int = 2, note: str = "", sections: bool = True, room: int | None = None
+          ) -> str:
+    """A file's section (``level`` 2), or its page (``level`` 1, ``note`` under the
+    heading; without ``sections``, only the table of its definitions, unlinked, its rows
+    while they fit in ``room`` bytes)."""
+    out = [f"{'#' * level} {code(report.path)}\n\n", note]
     if report.error:
         where = f" (line {report.error_line})" if report.error_line else ""
         out.append(f"Not analysed{where}: {text(report.error)}\n\n")
@@ -373,14 +562,24 @@ def _file(report: FileReport, anchors: _Anchors, options: Options, known: set[st
         # Five short columns fit a page; the signature is in the definition's section.
         out.append("| Name | Lines | Complexity | Callers / callees | Summary |\n"
                    "| --- | --- | ---: | ---: | --- |\n")
-        for item in report.items:
-            to = link(code(item.qualname), anchors.items[_ref(report, item)])
-            out.append(f"| {cell(to)} | {item.line}-{item.end_line} | {item.complexity} | "
-                       f"{len(item.callers)} / {len(item.callees)} | "
-                       f"{cell(_summary_cell(item))} |\n")
+        used = sum(map(_size, out))
+        for number, item in enumerate(report.items):
+            to = _goto(code(item.qualname), anchors.items[_ref(report, item)], anchors) \
+                if sections else code(item.qualname)
+            row = (f"| {cell(to)} | {item.line}-{item.end_line} | {item.complexity} | "
+                   f"{len(item.callers)} / {len(item.callees)} | "
+                   f"{cell(_summary_cell(item))} |\n")
+            used += _size(row)
+            if room is not None and used > room:  # a page's table alone would pass it
+                left = len(report.items) - number
+                out.append(f"\n{left} more definition{'' if left == 1 else 's'} not listed: "
+                           f"this page would pass {PAGE_LIMIT / 1e6:g} MB (`--format json` "
+                           "has them).\n")
+                break
+            out.append(row)
         out.append("\n")
-    for item in report.items:
-        out.append(_item(item, anchors))
+    if sections:
+        out += [_item(item, anchors, level + 1) for item in report.items]
     if options.source:
         # Inside HTML, Markdown is not read: the path is escaped as HTML.
         out.append(f"<details>\n<summary>Source of {html_text(report.path)}</summary>\n\n"
@@ -414,7 +613,7 @@ def _by(docstring: str | None, analysis: str | None) -> str | None:
     return "docstring" if docstring else "model" if analysis else None
 
 
-def _item(item: Item, anchors: _Anchors) -> str:
+def _item(item: Item, anchors: _Anchors, level: int = 3) -> str:
     keyword = {"class": "class", "method": "method"}.get(item.kind, "function")
     signature = f" {code(item.signature)}" if item.signature else ""
     overloaded = "" if not item.overloads else (
@@ -422,7 +621,7 @@ def _item(item: Item, anchors: _Anchors) -> str:
     decorated = [d for d in item.decorators if d != "overload"]
     decorators = f", decorated {', '.join(code('@' + d) for d in decorated)}" \
         if decorated else ""
-    out = [f"### {code(item.qualname)}\n\n",
+    out = [f"{'#' * level} {code(item.qualname)}\n\n",
            f"{keyword.capitalize()}{signature}, lines {item.line}-{item.end_line}, complexity "
            f"{item.complexity}{overloaded}{decorators}.\n\n"]
     if item.docstring:
