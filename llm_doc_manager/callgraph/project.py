@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,33 +12,44 @@ from llm_doc_manager import codes
 from llm_doc_manager.analysis.load import fewer_collections, read_file
 from llm_doc_manager.callgraph.graph import CallGraph
 from llm_doc_manager.callgraph.index import module_index
+from llm_doc_manager.callgraph.stored import open_stored, store_graph
 from llm_doc_manager.callgraph.symbols import FORMAT, ModuleIndex, index_from_json, index_to_json
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.source.discovery import PROJECT_MARKERS, iter_files
 from llm_doc_manager.store import ResultStore, code_fingerprint
 
 
-def module_for(path: Path) -> tuple[str, bool]:
+def module_for(path: Path, memo: dict[Path, list[str]] | None = None) -> tuple[str, bool]:
     """The dotted module name of a file, from the packages (``__init__.py``) around it.
 
     Args:
         path: A ``.py`` or ``.pyi`` file.
+        memo: Folder -> the package names from it upward, shared by the calls of one run
+            (the files of one folder ask the same folders).
 
     Returns:
         The name (``json.decoder``; ``json`` for ``json/__init__.py``) and whether the file
         is a package's ``__init__``.
     """
     is_package = path.stem == "__init__"
-    parts = [] if is_package else [path.stem]
-    folder = path.parent
-    while (folder / "__init__.py").is_file() or (folder / "__init__.pyi").is_file():
-        parts.append(folder.name)
-        if folder.parent == folder:
-            break
-        folder = folder.parent
+    parts = ([] if is_package else [path.stem]) + _packages(path.parent,
+                                                            {} if memo is None else memo)
     if not parts:  # an __init__.py in a folder that is not itself inside a package
         parts = [path.parent.name or "__init__"]
     return ".".join(reversed(parts)), is_package
+
+
+def _packages(folder: Path, memo: dict[Path, list[str]]) -> list[str]:
+    """The names of the packages holding a folder, innermost first (none: not a package)."""
+    found = memo.get(folder)
+    if found is None:
+        if (folder / "__init__.py").is_file() or (folder / "__init__.pyi").is_file():
+            found = [folder.name] + (_packages(folder.parent, memo)
+                                     if folder.parent != folder else [])
+        else:
+            found = []
+        memo[folder] = found
+    return found
 
 
 #: The index cache's file in the cache folder. Its rows were pickles up to ``callgraph.sqlite3``;
@@ -120,8 +131,80 @@ def key_of(path: Path) -> str:
     return os.path.abspath(path)
 
 
+#: ``load_project``'s progress: called with (files done, files in all) as files are indexed.
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class _Read:
+    """The files of a project as read: their texts and digests, and what could not be read."""
+
+    files: list[Path]
+    problems: list[Finding]
+    sources: list[tuple[Path, str, str, bool, str]]  # path, text, module, package, digest
+
+    def digests(self) -> list[tuple[str, str]]:
+        """(graph key, digest) of every file read: what a stored graph is keyed by."""
+        return [(key_of(path), digest) for path, _, _, _, digest in self.sources]
+
+
+def _read(paths: Sequence[Path], exclude: Sequence[str], root: Path | None) -> _Read:
+    """Find, read and hash the files to index (``FileNotFoundError`` for a missing path)."""
+    walk_problems: list[Finding] = []
+    files = iter_files(paths, exclude, root=root, problems=walk_problems)
+    # A stub beside its module describes the same module: the module's code is what runs.
+    present = {f.with_suffix("") for f in files if f.suffix == ".py"}
+    files = [f for f in files if f.suffix == ".py" or f.with_suffix("") not in present]
+    found = _Read(files, walk_problems, [])
+    memo: dict[Path, list[str]] = {}
+    fingerprint = code_fingerprint().encode()
+    for path in files:
+        source = read_file(path)
+        if isinstance(source, Finding):
+            found.problems.append(source)
+            continue
+        module, is_package = module_for(path, memo)
+        # A file name need not be UTF-8: its module name keeps the bytes as surrogates.
+        about = f"\0{module}\0{is_package}\0{FORMAT}\0".encode("utf-8", "surrogateescape")
+        digest = hashlib.sha256(source.digest + about + fingerprint).hexdigest()
+        found.sources.append((path, source.text, module, is_package, digest))
+    return found
+
+
+def load_stored(paths: Sequence[Path], exclude: Sequence[str] = (), *,
+                root: Path | None = None, cache: Path, resolved: Path) -> Project | None:
+    """The project from the stored graph, when one is stored for exactly these files.
+
+    Every file is read and hashed (to know they are the ones stored), but none is indexed
+    or resolved: the graph answers from the stored rows (``stored.StoredGraph``), reading
+    only what each query touches. Its queries may raise ``StoredGraphMiss`` when a row is
+    gone or does not check out: then ``load_project`` builds it afresh.
+
+    Args:
+        paths: Files and folders (``.gitignore`` and ``exclude`` respected).
+        exclude: Extra patterns to skip.
+        root: The folder ``exclude`` patterns are relative to.
+        cache: The index cache database.
+        resolved: The stored graph's database.
+
+    Returns:
+        The project, or None when no graph of these files is stored.
+
+    Raises:
+        FileNotFoundError: If a given path does not exist.
+    """
+    found = _read(paths, exclude, root)
+    graph = open_stored(resolved, cache, found.digests())
+    if graph is None:
+        return None
+    problems = found.problems + [Finding(Path(path), line, 0, codes.SYNTAX_ERROR, message)
+                                 for path, line, message in graph.problems]
+    return Project(graph, problems, found.files)
+
+
 def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
-                 root: Path | None = None, cache: Path | None = None) -> Project:
+                 root: Path | None = None, cache: Path | None = None,
+                 resolved: Path | None = None, progress: Progress | None = None) -> Project:
     """Index every Python file under some paths and join them into a call graph.
 
     Args:
@@ -129,6 +212,9 @@ def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
         exclude: Extra patterns to skip.
         root: The folder ``exclude`` patterns are relative to.
         cache: The index cache database, or None.
+        resolved: The stored graph's database: the graph is resolved and stored there
+            (``load_stored`` answers from it next time), unless already stored. None: not.
+        progress: Told (files indexed, files in all) as the files are indexed.
 
     Returns:
         The project; a file that cannot be read or parsed is a problem, not a failure.
@@ -136,34 +222,30 @@ def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
     Raises:
         FileNotFoundError: If a given path does not exist.
     """
-    walk_problems: list[Finding] = []
-    files = iter_files(paths, exclude, root=root, problems=walk_problems)
-    # A stub beside its module describes the same module: the module's code is what runs.
-    present = {f.with_suffix("") for f in files if f.suffix == ".py"}
-    files = [f for f in files if f.suffix == ".py" or f.with_suffix("") not in present]
-    project = Project(CallGraph(), paths=files, problems=walk_problems)
+    found = _read(paths, exclude, root)
+    project = Project(CallGraph(), paths=found.files, problems=found.problems)
     store = IndexCache(cache)
-    sources: list[tuple[Path, str, str, bool, str]] = []
-    for path in files:
-        source = read_file(path)
-        if isinstance(source, Finding):
-            project.problems.append(source)
-            continue
-        module, is_package = module_for(path)
-        # A file name need not be UTF-8: its module name keeps the bytes as surrogates.
-        about = f"\0{module}\0{is_package}\0{FORMAT}\0".encode("utf-8", "surrogateescape")
-        digest = hashlib.sha256(source.digest + about
-                                + code_fingerprint().encode()).hexdigest()
-        sources.append((path, source.text, module, is_package, digest))
+    sources = found.sources
     cached = store.get_many([s[4] for s in sources])
-    for path, text, module, is_package, digest in sources:
+    parsed: list[tuple[str, int, str]] = []
+    digests: dict[str, str] = {}
+    total = len(sources)
+    for done, (path, text, module, is_package, digest) in enumerate(sources, 1):
         index = cached.get(digest)
         if index is None:
             index = module_index(text, module, is_package, str(path))
             store.put(digest, index)
+        key = key_of(path)
         if index.error:
             project.problems.append(Finding(path, index.error_line, 0, codes.SYNTAX_ERROR,
                                             index.error))
-        project.graph.set_index(key_of(path), index, digest)
+            parsed.append((key, index.error_line, index.error))
+        project.graph.set_index(key, index, digest)
+        digests[key] = digest
+        if progress is not None:
+            progress(done, total)
     store.flush()
+    if resolved is not None and cache is not None:
+        # Only with the index cache: the stored graph reads its indexes from there.
+        store_graph(resolved, project.graph, digests, parsed)
     return project

@@ -82,9 +82,15 @@ def run(args: argparse.Namespace) -> int:
         return FINDINGS
 
 
-def _load(args: argparse.Namespace, paths: list[Path]) -> Any:
-    """Index the project; problems in its files are reported, not fatal."""
+def _load(args: argparse.Namespace, paths: list[Path], stored: bool = False) -> Any:
+    """Index the project; problems in its files are reported, not fatal.
+
+    With ``stored``, the graph stored by an earlier run for exactly these files answers
+    (nothing is indexed or resolved), and a full build stores one for the next run.
+    """
     from llm_doc_manager.callgraph import load_project
+    from llm_doc_manager.callgraph.project import INDEX_FILE, load_stored
+    from llm_doc_manager.callgraph.stored import RESOLVED_FILE
     from llm_doc_manager.config import flag_list, load_settings
     from llm_doc_manager.errors import ConfigError
     from llm_doc_manager.store import cache_dir
@@ -95,13 +101,20 @@ def _load(args: argparse.Namespace, paths: list[Path]) -> Any:
                                  dict(os.environ), args.config)
     except ConfigError as exc:
         raise _UsageError(str(exc)) from None
-    for notice in settings.notices:
-        print(notice, file=sys.stderr)
-    from llm_doc_manager.callgraph.project import INDEX_FILE
-
+    if not getattr(args, "notices_said", False):  # once, also when a stored graph missed
+        args.notices_said = True
+        for notice in settings.notices:
+            print(notice, file=sys.stderr)
     cache = None if args.no_cache else cache_dir(settings) / INDEX_FILE
+    resolved = cache.with_name(RESOLVED_FILE) if cache is not None and stored else None
     try:
-        return load_project(paths, settings.excluded, root=settings.root, cache=cache)
+        if resolved is not None and cache is not None:
+            project = load_stored(paths, settings.excluded, root=settings.root, cache=cache,
+                                  resolved=resolved)
+            if project is not None:
+                return project
+        return load_project(paths, settings.excluded, root=settings.root, cache=cache,
+                            resolved=resolved)
     except FileNotFoundError as exc:
         raise _UsageError(str(exc)) from None
 
@@ -112,8 +125,9 @@ def _display(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-def _target(args: argparse.Namespace) -> tuple[Any, tuple[str, int], str]:
-    """Load the project and find the target: (project, key, path as given)."""
+def _target(args: argparse.Namespace, stored: bool = False
+            ) -> tuple[Any, tuple[str, int], str, list[Any]]:
+    """Load the project and find the target: (project, key, path as given, problems to say)."""
     from llm_doc_manager.callgraph import key_of, project_root
 
     if len(args.items) != 1:
@@ -128,37 +142,52 @@ def _target(args: argparse.Namespace) -> tuple[Any, tuple[str, int], str]:
         raise _UsageError(f"{given}: no such file")
     # The target is named too: indexed even where the project's ignore rules skip it (a
     # file reached by both is indexed once).
-    project = _load(args, [*(args.project or [project_root(path)]), path])
+    project = _load(args, [*(args.project or [project_root(path)]), path], stored)
     graph = project.graph
     key = key_of(path)
-    _report_problems(project, key, given)
+    problems = _report_problems(project, key, given)
     if match["qual"]:
         found = graph.find(match["qual"], key)
         if found is None:
+            _say(problems)
             raise _UsageError(f"{given}: no definition named {match['qual']}")
-        return project, found, given
+        return project, found, given, problems
     line = int(match["line"])
     found = graph.definition_at(key, line)
     if found is not None:
-        return project, found, given
+        return project, found, given, problems
     col = int(match["col"]) if match["col"] else None
     for site in graph.sites_at(key, line, col):
         targets = graph.site_targets(key, site)
         if targets:
-            return project, targets[0], given
+            return project, targets[0], given, problems
+    _say(problems)
     if graph.sites_at(key, line, col):
         raise _UsageError(f"{given}:{line}: the call there is not resolved to a definition "
                           "of the project")
     raise _UsageError(f"{given}:{line}: no definition starts there and no call is on it")
 
 
-def _report_problems(project: Any, key: str, given: str) -> None:
-    """Print the files that could not be indexed; fail when the target's file is one."""
+def _report_problems(project: Any, key: str, given: str) -> list[Any]:
+    """The files that could not be indexed, to say; fail when the target's file is one.
+
+    They are said once the answer is ready (``_say``): a stored graph that misses halfway
+    is built afresh and asked again, and the problems must not be said twice.
+    """
     from llm_doc_manager.callgraph import key_of
 
+    before: list[Any] = []
     for problem in project.problems:
         if key_of(problem.path) == key:
+            _say(before)
             raise _Failure(f"{given}:{problem.line}: {problem.message}")
+        before.append(problem)
+    return before
+
+
+def _say(problems: list[Any]) -> None:
+    """Say each problem on stderr."""
+    for problem in problems:
         _warn(problem)
 
 
@@ -182,9 +211,19 @@ def _count(text: str) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
+    """Answer from the stored graph when one matches; from a fresh build when it misses."""
+    from llm_doc_manager.callgraph.stored import StoredGraphMiss
+
+    try:
+        return _answer(args, stored=True)
+    except StoredGraphMiss:  # a row gone or not ours: nothing was printed yet
+        return _answer(args, stored=False)
+
+
+def _answer(args: argparse.Namespace, stored: bool) -> int:
     from llm_doc_manager.callgraph import key_of
 
-    project, key, given = _target(args)
+    project, key, given, problems = _target(args, stored)
     given_key = key_of(Path(given))
     graph = project.graph
     both = not (args.incoming or args.outgoing)
@@ -210,9 +249,11 @@ def _query(args: argparse.Namespace) -> int:
                           # Only where the cap left candidates out: the stable shape stays.
                           **({"more": c.more} if c.more else {})} for c in outgoing],
         }
-        print(json.dumps(document, indent=2))
+        text = json.dumps(document, indent=2)
+        _say(problems)
+        print(text)
         return 0
-    _print_tree(args, graph, key, shown, both)
+    _print_tree(args, graph, key, shown, both, problems)
     return 0
 
 
@@ -249,7 +290,7 @@ def _walk(graph: Any, calls: list[Any], direction: str, depth: int, path: set[An
 
 
 def _print_tree(args: argparse.Namespace, graph: Any, key: tuple[str, int], shown: Any,
-                both: bool) -> None:
+                both: bool, problems: list[Any]) -> None:
     """Print callers and callees as indented text, or as a rich tree on a terminal."""
     inferred = not args.no_inferred
     definition = graph.definition(key)
@@ -264,6 +305,7 @@ def _print_tree(args: argparse.Namespace, graph: Any, key: tuple[str, int], show
         lines.append((1, f"{direction} calls ({len(top)})"))
         _walk(graph, top, direction, 2, {key}, args.depth, inferred, shown, lines,
               args.candidates)
+    _say(problems)  # every line is known: a stored graph can no longer miss
     if use_color(args.color, sys.stdout, os.environ):
         from rich.console import Console
         from rich.markup import escape

@@ -32,7 +32,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, unquote, urlsplit
 
 from lsprotocol import types as lsp
@@ -51,7 +51,8 @@ from llm_doc_manager.callgraph import (
     module_for,
     project_root,
 )
-from llm_doc_manager.callgraph.project import INDEX_FILE
+from llm_doc_manager.callgraph.project import INDEX_FILE, Progress, load_stored
+from llm_doc_manager.callgraph.stored import RESOLVED_FILE, StoredGraphMiss
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.lsp.wire import GuardedProtocol, run_stdio
 from llm_doc_manager.source.discovery import iter_files
@@ -66,6 +67,7 @@ _MAX_DELAY_MS = 600_000
 STATS = "llmDoc/stats"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the breaks ast and LSP count, not str.splitlines'
 _tokens = itertools.count(1)
+T = TypeVar("T")
 
 
 class CallHierarchyServer(LanguageServer):
@@ -80,7 +82,10 @@ class CallHierarchyServer(LanguageServer):
         reindexed: How many times each file (by key) was indexed again after an event.
         found_root: The root found around the first opened document, when the client named
             no usable one.
-        indexing: Whether the root is being indexed (requests wait for it).
+        indexing: Whether the root is being indexed (requests wait for it, unless the graph
+            stored by an earlier run answers meanwhile).
+        stored: Whether the graph answering is the stored one (read-only: an edit waits for
+            the full graph, built meanwhile).
     """
 
     protocol: GuardedProtocol
@@ -100,6 +105,10 @@ class CallHierarchyServer(LanguageServer):
         self.found_root: str | None = None
         self.indexing = False
         self._indexed: asyncio.Event | None = None  # set once the root's index is in place
+        self._full: asyncio.Event | None = None  # set once the full graph is (edits need it)
+        self.stored = False
+        self._edited = False  # a buffer differs from the stored graph's files
+        self._percent = -1  # the last percentage reported while indexing
         self._progress: set[str | int] = set()  # tokens with a begun, not ended, progress
         self._server_progress = False  # whether the client lets the server create tokens
         self._tasks: set[asyncio.Task[None]] = set()
@@ -173,19 +182,55 @@ class CallHierarchyServer(LanguageServer):
             self._indexed = asyncio.Event()
         return self._indexed
 
+    def _full_event(self) -> asyncio.Event:
+        """The event set once the full graph is in place (the stored one cannot be edited)."""
+        if self._full is None:
+            self._full = asyncio.Event()
+        return self._full
+
+    def take_stored(self, graph: CallGraph) -> None:
+        """Answer from the graph an earlier run stored, until the full one is built."""
+        if self.ready:
+            return
+        self.graph = graph
+        self.stored = True
+        self.log(f"answering from the stored graph of {len(graph.files)} files while the "
+                 "index is read")
+        self._event().set()
+
+    def report(self, done: int, total: int) -> None:
+        """Report the share of files indexed on every progress begun (a whole percentage)."""
+        percent = done * 100 // max(total, 1)
+        if percent == self._percent:
+            return
+        self._percent = percent
+        for token in list(self._progress):
+            self.work_done_progress.report(token, lsp.WorkDoneProgressReport(
+                message=f"{done} of {total} files", percentage=percent))
+
     async def _index(self, folders: list[str]) -> None:
         """Build the index in a thread, with progress; then put it in place."""
         started = time.monotonic()
         if self._server_progress:
             self.spawn(self._server_token(folders))
+        loop = asyncio.get_running_loop()
+
+        def stored(graph: CallGraph) -> None:
+            loop.call_soon_threadsafe(self.take_stored, graph)
+
+        def progress(done: int, total: int) -> None:
+            loop.call_soon_threadsafe(self.report, done, total)
+
         try:
-            graph, count = await _in_daemon_thread(self.build, folders)
+            graph, count = await _in_daemon_thread(
+                lambda found: self.build(found, stored, progress), folders)
         except Exception as exc:  # the server lives on, with an empty graph, the cause said once
             self.log(f"indexing {', '.join(folders)} failed: {exc!r}",
                      lsp.MessageType.Error)
             graph, count = CallGraph(), 0
         # The project's graph becomes the server's, no copy; buffers opened meanwhile follow.
         self.graph = graph
+        self.stored = False
         # The graph lives as long as the server and holds millions of objects with no
         # reference cycles: left to the cyclic collector, each full collection walks all of
         # them (150-250 ms pauses on the standard library, in the middle of an edit's
@@ -194,6 +239,7 @@ class CallHierarchyServer(LanguageServer):
         gc.freeze()
         self.indexing = False
         self._event().set()
+        self._full_event().set()
         for key in self._buffers:  # a buffer opened before the index was in place is not lost
             self.schedule(key)
         seconds = time.monotonic() - started
@@ -201,20 +247,57 @@ class CallHierarchyServer(LanguageServer):
         for token in list(self._progress):
             self.end_progress(token, f"{count} files indexed")
 
-    def build(self, folders: list[str]) -> tuple[CallGraph, int]:
+    def build(self, folders: list[str], stored: Callable[[CallGraph], None] | None = None,
+              progress: Progress | None = None) -> tuple[CallGraph, int]:
         """Index every Python file of some folders, with the CLI's cache (run in a thread).
+
+        When the graph of exactly these files was stored by an earlier run (the server's or
+        ``llm-doc calls``'s), it is handed to ``stored`` at once; the full graph, which edits
+        need, is built after it.
 
         Args:
             folders: Absolute folders.
+            stored: Given the stored graph, when there is one.
+            progress: Told (files indexed, files in all) while indexing.
 
         Returns:
             The resolved graph and the number of files in it.
         """
         # Files reached through a link that leaves the workspace are not read.
         files = [f for f in iter_files([Path(f) for f in folders]) if self.inside(str(f))]
-        graph = load_project(files, cache=_cache_file(Path(folders[0]))).graph
+        cache = _cache_file(Path(folders[0]))
+        resolved = cache.with_name(RESOLVED_FILE) if cache is not None else None
+        if stored is not None and cache is not None and resolved is not None:
+            project = load_stored(files, cache=cache, resolved=resolved)
+            if project is not None:
+                stored(project.graph)
+        graph = load_project(files, cache=cache, resolved=resolved, progress=progress).graph
         graph.resolve()
         return graph, len(graph.files)
+
+    async def wait_full(self) -> None:
+        """Wait for the full graph when the stored one cannot answer (a buffer edited)."""
+        if self.stored and self.indexing:
+            self._edited = True
+            await self._full_event().wait()
+
+    async def answer(self, token: str | int | None, work: Callable[[], T]) -> T:
+        """Answer a request once the index is in place, pending edits indexed.
+
+        From the stored graph while the full one is built, unless a buffer was edited
+        meanwhile or a stored row does not check out: then from the full graph, once built.
+        """
+        await self.wait_index(token)
+        if self.stored and self._edited:
+            await self.wait_full()
+        self.settle()
+        try:
+            return work()
+        except StoredGraphMiss as exc:
+            self.log(f"the stored graph cannot answer ({exc}); waiting for the index")
+            await self.wait_full()
+            self.settle()
+            return work()
 
     async def wait_index(self, token: str | int | None) -> None:
         """Wait for the root's index, reporting on the request's ``workDoneToken`` meanwhile.
@@ -290,8 +373,19 @@ class CallHierarchyServer(LanguageServer):
             return  # the client's own text, outside what this server serves
         key = key_of(Path(path))
         self._buffers[key] = uri
-        if self.ready:  # else every buffer is scheduled once the index is in place
+        if self.stored:
+            # The stored graph cannot be edited: a buffer that differs from the file waits
+            # for the full graph, which schedules every buffer once in place.
+            self._edited = self._edited or not self._same_as_disk(uri, path)
+        elif self.ready:  # else every buffer is scheduled once the index is in place
             self.schedule(key)
+
+    def _same_as_disk(self, uri: str, path: str) -> bool:
+        """Whether an open document's text is the file's (what the stored graph indexed)."""
+        document = self.workspace.text_documents.get(unquote(uri))
+        source = read_file(Path(path))
+        return document is not None and not isinstance(source, Finding) \
+            and document.source == source.text
 
     def closed(self, uri: str) -> None:
         """A document was closed: the file on disk is what counts again."""
@@ -299,7 +393,7 @@ class CallHierarchyServer(LanguageServer):
         if path is None:
             return
         key = key_of(Path(path))
-        if self._buffers.pop(key, None) is not None and self.ready:
+        if self._buffers.pop(key, None) is not None and self.ready and not self.stored:
             self.schedule(key)
 
     def schedule(self, key: str) -> None:
@@ -689,23 +783,18 @@ def build_server() -> CallHierarchyServer:
         path = _local_path(params.text_document.uri)
         if path is not None and path.endswith((".py", ".pyi")):
             ls.find_root(path)  # a request on a file names a root as an opened one does
-        await ls.wait_index(params.work_done_token)
-        ls.settle()
-        return ls.prepare(params.text_document.uri, params.position)
+        return await ls.answer(params.work_done_token,
+                               lambda: ls.prepare(params.text_document.uri, params.position))
 
     @server.feature(lsp.CALL_HIERARCHY_INCOMING_CALLS)
     async def incoming(ls: CallHierarchyServer, params: lsp.CallHierarchyIncomingCallsParams
                        ) -> list[lsp.CallHierarchyIncomingCall]:
-        await ls.wait_index(params.work_done_token)
-        ls.settle()
-        return ls.incoming(params.item)
+        return await ls.answer(params.work_done_token, lambda: ls.incoming(params.item))
 
     @server.feature(lsp.CALL_HIERARCHY_OUTGOING_CALLS)
     async def outgoing(ls: CallHierarchyServer, params: lsp.CallHierarchyOutgoingCallsParams
                        ) -> list[lsp.CallHierarchyOutgoingCall]:
-        await ls.wait_index(params.work_done_token)
-        ls.settle()
-        return ls.outgoing(params.item)
+        return await ls.answer(params.work_done_token, lambda: ls.outgoing(params.item))
 
     @server.feature(STATS)
     async def stats(ls: CallHierarchyServer, params: Any) -> dict[str, Any]:

@@ -232,7 +232,9 @@ def test_a_request_waiting_for_the_index_is_cancelled_with_progress_reported(
         # The server's own progress began before the index was in place and ended after it.
         kinds = [m["params"]["value"]["kind"] for m in seen + after
                  if m.get("method") == "$/progress" and m["params"]["token"] == token]
-        assert kinds == ["begin", "end"]
+        assert kinds[0] == "begin"  # reports between (percentages)
+        assert kinds[-1] == "end"
+        assert set(kinds[1:-1]) <= {"report"}
         stats = wire.request("llmDoc/stats")["result"]
         assert stats["inFlight"] == 0  # the cancelled request is gone
         assert wire.stop() == 0
