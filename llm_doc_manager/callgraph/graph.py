@@ -113,6 +113,7 @@ class CallGraph:
         self._subclasses: dict[DefKey, list[DefKey]] | None = None
         self._next: dict[tuple[str, int], tuple[list[DefKey], str] | None] = {}
         self._ranks: dict[tuple[str, int], list[tuple[DefKey, str]]] = {}
+        self._unnamed: dict[tuple[str, int], list[DefKey]] = {}
         self._imports: dict[str, tuple[frozenset[DefKey], frozenset[str]]] = {}
 
     # -- files -----------------------------------------------------------------------------
@@ -131,6 +132,7 @@ class CallGraph:
         if old is not None:
             self._forget(path, old)
         self._ranks.clear()  # ranks read other files' names and imports
+        self._unnamed.clear()
         self._imports.clear()
         self.files[path] = index
         self._digests[path] = digest
@@ -150,6 +152,7 @@ class CallGraph:
             return
         self._forget(path, old)
         self._ranks.clear()
+        self._unnamed.clear()
         self._imports.clear()
         self._digests.pop(path, None)
         self._faces.pop(path, None)
@@ -227,6 +230,7 @@ class CallGraph:
             self._subclasses = None
             self._next.clear()
             self._ranks.clear()
+            self._unnamed.clear()
 
     def _resolve_one(self, path: str, properties: set[str]) -> None:
         """Resolve one module's sites and file its edges in the reverse indexes."""
@@ -306,6 +310,19 @@ class CallGraph:
             return key
         return key[0], implementation_of(self.files[key[0]], key[1])
 
+    def definitions(self) -> Iterator[DefKey]:
+        """Every definition of the project once, sorted: an ``@overload`` stub is none.
+
+        A query on a stub answers its implementation's calls, so whatever goes over the
+        project's definitions (the order, a count of calls) must not visit the stubs too:
+        it would count the implementation's calls once per stub.
+        """
+        for path in sorted(self.files):
+            index = self.files[path]
+            for number in range(len(index.defs)):
+                if implementation_of(index, number) == number:
+                    yield path, number
+
     def sites_at(self, path: str, line: int, col: int | None = None) -> list[int]:
         """The call sites on a line (under a column when given), innermost first."""
         index = self.files.get(path)
@@ -349,7 +366,8 @@ class CallGraph:
                 for edge in edges:
                     after = self._super_next(path, edge)
                     if after is not None or _unranked(self.files[path].sites[edge.site]):
-                        if after is None or key in after[0]:
+                        if key in (after[0] if after is not None
+                                   else self._super_by_name(path, edge)):
                             calls.append(self._call(path, edge, key))
                         continue
                     ranked = [k for k, _ in self._ranked(path, edge)]
@@ -384,8 +402,12 @@ class CallGraph:
             if edge.status == BY_NAME:
                 name, _, reason = edge.detail.partition("\0")
                 after = self._super_next(path, edge)
-                candidates = after[0] if after is not None \
-                    else sorted(self._methods.get(name, ()))
+                if after is not None:
+                    candidates = after[0]
+                elif _unranked(self.files[path].sites[edge.site]):
+                    candidates = self._super_by_name(path, edge)
+                else:
+                    candidates = sorted(self._methods.get(name, ()))
                 if after is not None and not candidates:
                     reason = after[1]
                 if not candidates:  # no method of that name in the project: not ours
@@ -578,6 +600,24 @@ class CallGraph:
                                f"project comes after it in an MRO (object's {name}, or an "
                                f"outside class's)")
 
+    def _super_by_name(self, path: str, edge: Edge) -> list[DefKey]:
+        """The methods a ``super().name`` under a base the code cannot name may run.
+
+        Any method of that name, but never one of the enclosing class or of a class
+        deriving from it: those come before the class in every MRO holding it, and
+        ``super()`` looks only after it.
+        """
+        memo = (path, edge.site)
+        found = self._unnamed.get(memo)
+        if found is None:
+            site = self.files[path].sites[edge.site]
+            cls = (path, self._resolver().enclosing_class(path, site.scope))
+            before = {cls, *self._descendants(cls)} if cls[1] >= 0 else set()
+            found = self._unnamed[memo] = [
+                method for method in sorted(self._methods.get(site.chain[-1], ()))
+                if (method[0], self.definition(method).parent) not in before]
+        return found
+
     def _dispatched_to(self, key: DefKey, definition: Definition) -> Iterator[Call]:
         """Calls of the same method on a base, which may run this override."""
         cls = (key[0], definition.parent)
@@ -642,11 +682,11 @@ class CallGraph:
 
         Returns:
             Strongly connected components of the resolved calls in callees-first order
-            (Tarjan's, iterative), deterministic for the same files.
+            (Tarjan's, iterative), deterministic for the same files. The definitions are
+            ``definitions()``'s: an ``@overload`` stub is none (its implementation is).
         """
         self.resolve()
-        nodes = sorted((path, n) for path, index in self.files.items()
-                       for n in range(len(index.defs)))
+        nodes = list(self.definitions())
         successors: dict[DefKey, list[DefKey]] = {}
         for path, owners in self._by_owner.items():
             for owner, edges in owners.items():

@@ -155,8 +155,14 @@ class Resolver:
         for number, definition in enumerate(index.defs):
             if definition.kind == "class":
                 result.bases[number] = self.bases((path, number))[0]
+        # An ``@overload`` stub never runs (the implementation replaces it): what its body
+        # calls is nobody's call, or the stub would be a caller that no query of the
+        # definitions lists as one.
+        stubs = {n for n, d in enumerate(index.defs) if "overload" in d.decorators}
         for number, site in enumerate(index.sites):
             if site.kind == SITE_READ and site.chain[-1] not in self.property_names:
+                continue
+            if site.owner in stubs:
                 continue
             result.edges.extend(self.site_edges(path, number, site))
         return result
