@@ -205,7 +205,7 @@ def _write_pages(index: Path, documents: dict[str, str]) -> None:
             not (entry.is_file(follow_symlinks=False) and entry.name.endswith(".md"))
             for entry in os.scandir(folder)))):
         raise _NotPages(f"{folder} exists and holds more than the pages of a report: "
-                        "not replaced (remove it, or choose another -o)")
+                        "not replaced (remove it, choose another -o, or --single)")
     umask = os.umask(0)
     os.umask(umask)
     fresh = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=target.parent))
