@@ -55,6 +55,9 @@ class ContextBuilder:
         self.tree = tree
         self._parents: dict[int, ast.AST] | None = None
         self._imports: list[tuple[ast.Import | ast.ImportFrom, set[str]]] | None = None
+        # Each class's attribute names, by the class node's id: every method of a class shows
+        # them, and reading them walks the whole class (once per method was most of a plan).
+        self._attributes: dict[int, list[str]] = {}
         self.hidden: set[int] = set()
         # Code after a docstring on its last line (``"""Doc."""; return 1``) stays shown.
         self.tails: dict[int, str] = {}
@@ -286,7 +289,10 @@ class ContextBuilder:
         owner = self._enclosing_class(node)
         if owner is not None:
             context.append("Defined in class: " + self._signature(owner).strip())
-            names = [a.name for a in class_facts(owner).attributes]
+            names = self._attributes.get(id(owner))
+            if names is None:
+                names = self._attributes[id(owner)] = [a.name for a in
+                                                       class_facts(owner).attributes]
             if names:
                 context.append("Class attributes: " + ", ".join(names))
         context += self.imports_used([node])

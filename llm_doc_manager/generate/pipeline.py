@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ast
 import asyncio
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+import functools
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from llm_doc_manager import codes
 from llm_doc_manager.analysis import (
@@ -38,7 +40,7 @@ from llm_doc_manager.analysis import (
     summary_of,
 )
 from llm_doc_manager.analysis.markers import Kind
-from llm_doc_manager.callgraph import DefKey
+from llm_doc_manager.callgraph import DefKey, key_of
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.docstrings import (
     EDITABLE,
@@ -65,7 +67,7 @@ from llm_doc_manager.docstrings.render_styles import render_numpy_text, render_s
 from llm_doc_manager.docstrings.sync import EntryChanges, conventions, sync, sync_counted
 from llm_doc_manager.docstrings.truth import Dropped, gate
 from llm_doc_manager.errors import ApplyError, ProviderError
-from llm_doc_manager.generate.call_context import CallContext
+from llm_doc_manager.generate.call_context import CallContext, Links
 from llm_doc_manager.generate.context import ContextBuilder, Shown
 from llm_doc_manager.generate.edits import (
     Edit,
@@ -90,7 +92,7 @@ from llm_doc_manager.generate.outcomes import (
     RunObserver,
     Status,
 )
-from llm_doc_manager.providers.asking import answer_or_error, gather_all
+from llm_doc_manager.providers.asking import PrioritySlots, answer_or_error, gather_all
 from llm_doc_manager.providers.base import DocRequest, Provider
 from llm_doc_manager.source.files import SourceFile
 from llm_doc_manager.source.positions import SourceMap
@@ -562,6 +564,9 @@ class _Asked:
     dropped: tuple[Dropped, ...]
 
 
+_T = TypeVar("_T")
+
+
 @dataclass
 class _Prepared:
     """A file planned and waiting for its answers."""
@@ -583,7 +588,7 @@ class _Run:
         self.learning = learning or Learning()
         self.observer = observer
         self.keep_human = provider.keeps_human_text or not options.rewrite
-        self.requests = asyncio.Semaphore(max(1, concurrency))
+        self.requests = PrioritySlots(concurrency)
         # Files in flight are bounded too: each holds its AST until its answers are in. A
         # local provider answers at once, so one file at a time keeps one tree alive.
         self.files = asyncio.Semaphore(1 if provider.local else max(4, 2 * concurrency))
@@ -595,17 +600,111 @@ class _Run:
         # Definitions whose answer is not in yet and comes later (a Batch API run: the
         # provider's error says ``defers_callers``); their callers wait for a later batch.
         self.deferred: set[DefKey] = set()
+        # A model's answers arrive while files are still being planned and built: that CPU
+        # work runs in one thread of its own (one, so it never runs twice at once), and the
+        # event loop stays free to send the next request the moment a slot frees (on the
+        # loop, every plan and build held back answers that had arrived: 1.3-1.5x the ideal
+        # wall time at concurrency 16). A local provider has no requests to keep going.
+        self._cpu: Executor | None = None if provider.local else ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="llm-doc-plan")
+        # Set once every file of the run is planned: a caller whose callee's file is not
+        # planned yet cannot know whether this run settles that callee, so it waits for it.
+        self.all_planned = asyncio.Event()
+        self._planned_count = 0
+        # The run's files not planned yet (by graph key), each with what its planning sets.
+        self._unplanned: dict[str, asyncio.Event] = {}
+        self._links: dict[DefKey, Links] = {}
+        # How many levels of callers wait, through this run, for each definition's answer:
+        # the longest chain is asked first (known once every file is planned).
+        self._heights: dict[DefKey, int] = {}
 
-    def prepare(self, path: Path) -> _Prepared | FileError:
-        """Load and plan a file; with call context, register what its regions settle."""
+    async def _off_loop(self, work: Callable[[], _T]) -> _T:
+        """Run CPU work in the run's planning thread (or here, for a local provider)."""
+        if self._cpu is None:
+            return work()
+        return await asyncio.get_running_loop().run_in_executor(self._cpu, work)
+
+    def close(self) -> None:
+        """Let the planning thread go (work in it, if any, finishes first)."""
+        if self._cpu is not None:
+            self._cpu.shutdown(wait=True)
+
+    def _planned(self, path: Path) -> tuple[ParsedFile, list[PlannedRegion]] | FileError:
+        """Load and plan a file (no event loop state touched: it may run in a thread)."""
         try:
             parsed = load(path, self.options, self.learning)
             if isinstance(parsed, FileError):
                 return parsed
-            planned = plan(parsed, self.options, self.provider.needs_code,
-                           spare_requests=not self.provider.local)
+            return parsed, plan(parsed, self.options, self.provider.needs_code,
+                                spare_requests=not self.provider.local)
         except RecursionError:
             return _too_deep(path)
+
+    def prepare(self, path: Path) -> _Prepared | FileError:
+        """Load and plan a file; with call context, register what its regions settle."""
+        return self._register(path, self._planned(path))
+
+    async def prepare_async(self, path: Path) -> _Prepared | FileError:
+        """``prepare``, with the loading and planning off the event loop."""
+        return self._register(path, await self._off_loop(lambda: self._planned(path)))
+
+    async def prepare_in_turn(self, paths: Sequence[Path], number: int) -> _Prepared | FileError:
+        """``prepare_async`` of ``paths[number]``; the last of the run sets ``all_planned``.
+
+        The planning thread takes its work in the order it is given, and each task gives
+        its file before its first wait: files are planned in the run's order.
+        """
+        try:
+            return await self.prepare_async(paths[number])
+        finally:
+            planned = self._unplanned.pop(key_of(paths[number]), None)
+            if planned is not None:
+                planned.set()
+            self._planned_count += 1
+            if self._planned_count == len(paths):
+                self._heights = self._waiting_heights()
+                self.requests.reorder()
+                self.all_planned.set()
+
+    def expect(self, paths: Sequence[Path]) -> None:
+        """Note the run's files before any is planned (callers wait for their callees')."""
+        self._unplanned = {key_of(path): asyncio.Event() for path in paths}
+
+    def links(self, key: DefKey) -> Links:
+        """The call context's links of a definition, found once per run."""
+        assert self.calls is not None
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = self.calls.links(key)
+        return found
+
+    def _waiting_heights(self) -> dict[DefKey, int]:
+        """For each definition this run settles, the longest chain of its callers that wait
+        for it (1: none does); a slot goes to the longest first."""
+        calls = self.calls
+        if calls is None:
+            return {}
+        waiting: dict[DefKey, list[DefKey]] = {}
+        for key in self.settled:
+            for callee in self.links(key).callees:
+                if callee in self.settled and calls.before(callee, key):
+                    waiting.setdefault(callee, []).append(key)
+        # Callers come strictly after their callees: walked last-first, every caller's
+        # height is known before its callees' are.
+        def compare(a: DefKey, b: DefKey) -> int:
+            return -1 if calls.before(a, b) else 1 if calls.before(b, a) else 0
+
+        heights: dict[DefKey, int] = {}
+        for key in sorted(self.settled, key=functools.cmp_to_key(compare), reverse=True):
+            heights[key] = 1 + max((heights.get(c, 1) for c in waiting.get(key, ())), default=0)
+        return heights
+
+    def _register(self, path: Path, done: tuple[ParsedFile, list[PlannedRegion]] | FileError
+                  ) -> _Prepared | FileError:
+        """Register what a planned file's regions settle (on the event loop's thread)."""
+        if isinstance(done, FileError):
+            return done
+        parsed, planned = done
         keys: list[DefKey | None] = [None] * len(planned)
         if self.calls is not None:
             loop = asyncio.get_running_loop()
@@ -654,7 +753,7 @@ class _Run:
                 if later is not None:
                     self.deferred.add(key)  # its callers wait too
                     return _Asked(request, later, later, ())
-            raw = answer = await self._answer(entry, request)
+            raw = answer = await self._answer(entry, request, key)
             dropped: tuple[Dropped, ...] = ()
             if not self.provider.local:
                 # A model's words are checked like a person's before anything uses them
@@ -674,7 +773,7 @@ class _Run:
         assert self.calls is not None
         if not self.deferred:  # every run but a batch's: nothing to look up
             return None
-        waiting = [k for k in self.calls.links(key).callees
+        waiting = [k for k in self.links(key).callees
                    if k in self.deferred and self.calls.before(k, key)]
         if not waiting:
             return None
@@ -685,7 +784,14 @@ class _Run:
     async def _with_calls(self, request: DocRequest, key: DefKey) -> DocRequest:
         """The request with its call context, once every callee before it is settled."""
         assert self.calls is not None
-        links = self.calls.links(key)
+        links = self.links(key)
+        for other in (*links.callees, *links.callers):
+            planned = self._unplanned.get(other[0])
+            if planned is not None:
+                # Whether this run settles a callee or caller shown (and so what this prompt
+                # shows of it: its new summary, its signature, or its old docstring's
+                # summary) is known once its file is planned.
+                await planned.wait()
         waits = [self.settled[k] for k in links.callees
                  if k in self.settled and self.calls.before(k, key)]
         if waits:
@@ -697,21 +803,22 @@ class _Run:
             return request
         return replace(request, context="\n".join(filter(None, (request.context, shown))))
 
-    async def _answer(self, entry: PlannedRegion, request: DocRequest
+    async def _answer(self, entry: PlannedRegion, request: DocRequest, key: DefKey | None
                       ) -> AnySchema | BaseException | None:
         if entry.skip:
             return None
         if not entry.needs_text:
             self.observer.answered(False)
             return NO_TEXT
-        answer = await answer_or_error(self.provider, request, self.requests)
+        answer = await answer_or_error(self.provider, request, self.requests.slot(
+            lambda: self._heights.get(key, 1) if key is not None else 1))
         self.observer.answered(isinstance(answer, BaseException))
         return answer
 
     async def file(self, path: Path) -> FileResult:
         """Load, plan, ask and build one file (files in flight are bounded)."""
         async with self.files:
-            prepared = self.prepare(path)
+            prepared = await self.prepare_async(path)
             return await self.finish(prepared)
 
     async def finish(self, prepared: _Prepared | FileError) -> FileResult:
@@ -732,8 +839,9 @@ class _Run:
         asked = await asyncio.gather(*(self.ask(parsed, entry, key)
                                        for entry, key in zip(planned, prepared.keys,
                                                              strict=True)))
-        change = build(parsed, planned, [a.answer for a in asked], self.options,
-                       self.keep_human)
+        answers = [a.answer for a in asked]
+        change = await self._off_loop(lambda: build(parsed, planned, answers, self.options,
+                                                    self.keep_human))
         for one, region in zip(asked, change.regions, strict=True):
             raw = one.raw
             if region.settled is not None and raw is not None and raw is not NO_TEXT \
@@ -799,12 +907,23 @@ async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
                     calls: CallContext | None = None,
                     learning: Learning | None = None) -> list[FileResult]:
     run = _Run(provider, options, concurrency, observer, calls, learning)
-    if run.calls is None:
-        return await gather_all([run.file(path) for path in paths])
-    # A caller waits for callees in other files: every file is planned first (so what each
-    # run settles is known) and none waits for a slot another one holds.
-    prepared = [run.prepare(path) for path in paths]
-    return await gather_all([run.finish(p) for p in prepared])
+    try:
+        if run.calls is None:
+            run.all_planned.set()
+            return await gather_all([run.file(path) for path in paths])
+        # A caller waits for callees in other files, so no file waits for a slot another one
+        # holds: each is asked as soon as it is planned (off the loop, in order), and a
+        # caller whose callee is in a file not planned yet waits for ``all_planned``.
+        run.expect(paths)
+        return await gather_all([_planned_then_finished(run, paths, n) for n in range(len(paths))])
+    finally:
+        run.close()
+
+
+async def _planned_then_finished(run: _Run, paths: Sequence[Path], number: int) -> FileResult:
+    """Plan file ``number`` after the files before it, then ask for it (with call context)."""
+    prepared = await run.prepare_in_turn(paths, number)
+    return await run.finish(prepared)
 
 
 async def run_files(paths: Sequence[Path], provider: Provider, options: Options, *,  # noqa: LD342 - raised by a callee
