@@ -12,7 +12,7 @@ from llm_doc_manager import codes
 from llm_doc_manager.analysis.load import fewer_collections, read_file
 from llm_doc_manager.callgraph.graph import CallGraph
 from llm_doc_manager.callgraph.index import module_index
-from llm_doc_manager.callgraph.stored import open_stored, store_graph
+from llm_doc_manager.callgraph.stored import open_stored, parts_of, store_graph
 from llm_doc_manager.callgraph.symbols import FORMAT, ModuleIndex, index_from_json, index_to_json
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.source.discovery import PROJECT_MARKERS, iter_files
@@ -104,11 +104,15 @@ class Project:
         graph: The call graph (keys are absolute paths).
         problems: One finding per file that could not be read or parsed.
         paths: The files indexed.
+        digests: Graph key -> the content digest each file was indexed from.
+        unparsed: (graph key, line, message) of the files that could not be parsed.
     """
 
     graph: CallGraph
     problems: list[Finding] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)
+    unparsed: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def project_root(path: Path) -> Path:
@@ -227,8 +231,7 @@ def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
     store = IndexCache(cache)
     sources = found.sources
     cached = store.get_many([s[4] for s in sources])
-    parsed: list[tuple[str, int, str]] = []
-    digests: dict[str, str] = {}
+    parsed, digests = project.unparsed, project.digests
     total = len(sources)
     for done, (path, text, module, is_package, digest) in enumerate(sources, 1):
         index = cached.get(digest)
@@ -246,6 +249,17 @@ def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
             progress(done, total)
     store.flush()
     if resolved is not None and cache is not None:
-        # Only with the index cache: the stored graph reads its indexes from there.
-        store_graph(resolved, project.graph, digests, parsed)
+        store_resolved(project, resolved)
     return project
+
+
+def store_resolved(project: Project, resolved: Path) -> None:
+    """Resolve a project built with the index cache and store its graph for warm starts.
+
+    Only a project built with the index cache: the stored graph reads its indexes there.
+
+    Args:
+        project: What ``load_project`` built.
+        resolved: The stored graph's database.
+    """
+    store_graph(resolved, parts_of(project.graph), project.digests, project.unparsed)

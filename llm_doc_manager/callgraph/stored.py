@@ -28,6 +28,7 @@ import json
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -80,17 +81,43 @@ def snapshot_key(files: list[tuple[str, str]]) -> str:
 # -- writing ---------------------------------------------------------------------------------
 
 
-def store_graph(path: Path, graph: CallGraph, digests: dict[str, str],
+@dataclass(frozen=True)
+class GraphParts:
+    """What is stored of a resolved graph, copied out of it (``parts_of``).
+
+    Copies of the graph's tables, so that they can be written in another thread while the
+    graph goes on being edited: an edit replaces a module's entries, it never changes one.
+
+    Attributes:
+        files: Graph key -> module index.
+        calls: Graph key -> the module's resolution.
+        modules: Module name -> graph key.
+        subclasses: Class -> its direct subclasses in the project.
+    """
+
+    files: dict[str, ModuleIndex]
+    calls: dict[str, ModuleCalls]
+    modules: dict[str, str]
+    subclasses: dict[DefKey, list[DefKey]]
+
+
+def parts_of(graph: CallGraph) -> GraphParts:
+    """The parts of a graph to store, resolved first (the tables copied, not their rows)."""
+    graph.resolve()
+    return GraphParts(dict(graph.files), dict(graph.calls), dict(graph.modules),
+                      {cls: list(subs) for cls, subs in graph.subclasses().items()})
+
+
+def store_graph(path: Path, graph: GraphParts, digests: dict[str, str],
                 problems: list[tuple[str, int, str]]) -> None:
     """Write a resolved graph's rows under its snapshot (nothing when already stored).
 
     Args:
         path: The stored graph's database.
-        graph: A graph with every file indexed (it is resolved here).
+        graph: The parts of a graph with every file indexed and resolved.
         digests: Graph key -> the content digest it was indexed from.
         problems: (graph key, line, message) of the files that could not be parsed.
     """
-    graph.resolve()
     paths = sorted(graph.files)
     key = snapshot_key([(p, digests[p]) for p in paths])
     store: ResultStore[str] = ResultStore(path)
@@ -103,7 +130,7 @@ def store_graph(path: Path, graph: CallGraph, digests: dict[str, str],
         store.close()
 
 
-def _rows(key: str, graph: CallGraph, paths: list[str], digests: dict[str, str]
+def _rows(key: str, graph: GraphParts, paths: list[str], digests: dict[str, str]
           ) -> Iterator[tuple[str, str]]:
     """The per-file rows: edges and bases, and who calls into the file."""
     del digests
@@ -134,7 +161,7 @@ def _rows(key: str, graph: CallGraph, paths: list[str], digests: dict[str, str]
              for number, by_file in sorted(by_def.items())], separators=(",", ":"))
 
 
-def _meta(graph: CallGraph, paths: list[str], digests: dict[str, str],
+def _meta(graph: GraphParts, paths: list[str], digests: dict[str, str],
           problems: list[tuple[str, int, str]]) -> str:
     """The snapshot's own row: files, counts, modules, methods, by-name callers, subclasses."""
     ids = {p: n for n, p in enumerate(paths)}
@@ -148,7 +175,7 @@ def _meta(graph: CallGraph, paths: list[str], digests: dict[str, str],
         for edge in graph.calls[path].edges:
             if edge.status == BY_NAME:
                 by_name[edge.detail.partition("\0")[0]].add(ids[path])
-    subclasses = graph.subclasses()
+    subclasses = graph.subclasses
     return json.dumps({
         "files": [[p, digests[p], graph.files[p].module, len(graph.files[p].defs),
                    len(graph.files[p].sites)] for p in paths],

@@ -51,8 +51,13 @@ from llm_doc_manager.callgraph import (
     module_for,
     project_root,
 )
-from llm_doc_manager.callgraph.project import INDEX_FILE, Progress, load_stored
-from llm_doc_manager.callgraph.stored import RESOLVED_FILE, StoredGraphMiss
+from llm_doc_manager.callgraph.project import INDEX_FILE, Progress, Project, load_stored
+from llm_doc_manager.callgraph.stored import (
+    RESOLVED_FILE,
+    StoredGraphMiss,
+    parts_of,
+    store_graph,
+)
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.lsp.wire import GuardedProtocol, run_stdio
 from llm_doc_manager.source.discovery import iter_files
@@ -109,6 +114,10 @@ class CallHierarchyServer(LanguageServer):
         self.stored = False
         self._edited = False  # a buffer differs from the stored graph's files
         self._percent = -1  # the last percentage reported while indexing
+        # Set when the full graph is to be built after the stored one: once the first answer
+        # is given (it would compete for the interpreter with it), an edit needs it, or 2 s.
+        self._go_full = threading.Event()
+        self._store: tuple[Path, Project] | None = None  # what to store once in place
         self._progress: set[str | int] = set()  # tokens with a begun, not ended, progress
         self._server_progress = False  # whether the client lets the server create tokens
         self._tasks: set[asyncio.Task[None]] = set()
@@ -197,6 +206,7 @@ class CallHierarchyServer(LanguageServer):
         self.log(f"answering from the stored graph of {len(graph.files)} files while the "
                  "index is read")
         self._event().set()
+        asyncio.get_running_loop().call_later(2.0, self._go_full.set)
 
     def report(self, done: int, total: int) -> None:
         """Report the share of files indexed on every progress begun (a whole percentage)."""
@@ -228,6 +238,15 @@ class CallHierarchyServer(LanguageServer):
             self.log(f"indexing {', '.join(folders)} failed: {exc!r}",
                      lsp.MessageType.Error)
             graph, count = CallGraph(), 0
+            self._store = None
+        if self._store is not None:
+            # Written from copies of the graph's tables in a thread of its own: the first
+            # answer does not wait for it, and edits meanwhile leave the copies alone. Not a
+            # daemon: an exit meanwhile lets the one transaction end (the next start needs it).
+            where, project = self._store
+            threading.Thread(target=store_graph, name="llm-doc lsp store",
+                             args=(where, parts_of(graph), project.digests,
+                                   project.unparsed)).start()
         # The project's graph becomes the server's, no copy; buffers opened meanwhile follow.
         self.graph = graph
         self.stored = False
@@ -268,17 +287,21 @@ class CallHierarchyServer(LanguageServer):
         cache = _cache_file(Path(folders[0]))
         resolved = cache.with_name(RESOLVED_FILE) if cache is not None else None
         if stored is not None and cache is not None and resolved is not None:
-            project = load_stored(files, cache=cache, resolved=resolved)
-            if project is not None:
-                stored(project.graph)
-        graph = load_project(files, cache=cache, resolved=resolved, progress=progress).graph
-        graph.resolve()
-        return graph, len(graph.files)
+            found = load_stored(files, cache=cache, resolved=resolved)
+            if found is not None:
+                stored(found.graph)
+                self._go_full.wait()
+        project = load_project(files, cache=cache, progress=progress)
+        project.graph.resolve()
+        if resolved is not None:
+            self._store = (resolved, project)
+        return project.graph, len(project.graph.files)
 
     async def wait_full(self) -> None:
         """Wait for the full graph when the stored one cannot answer (a buffer edited)."""
         if self.stored and self.indexing:
             self._edited = True
+            self._go_full.set()
             await self._full_event().wait()
 
     async def answer(self, token: str | int | None, work: Callable[[], T]) -> T:
@@ -292,7 +315,10 @@ class CallHierarchyServer(LanguageServer):
             await self.wait_full()
         self.settle()
         try:
-            return work()
+            result = work()
+            if self.stored:  # answered: the full graph may be built now
+                asyncio.get_running_loop().call_later(0.1, self._go_full.set)
+            return result
         except StoredGraphMiss as exc:
             self.log(f"the stored graph cannot answer ({exc}); waiting for the index")
             await self.wait_full()
@@ -377,6 +403,8 @@ class CallHierarchyServer(LanguageServer):
             # The stored graph cannot be edited: a buffer that differs from the file waits
             # for the full graph, which schedules every buffer once in place.
             self._edited = self._edited or not self._same_as_disk(uri, path)
+            if self._edited:
+                self._go_full.set()
         elif self.ready:  # else every buffer is scheduled once the index is in place
             self.schedule(key)
 

@@ -284,7 +284,23 @@ def test_the_server_reads_the_index_cache_the_cli_wrote(
     wire = Wire(tmp_path)
     try:
         wire.start(root)
+        seen = wire.until(wire.ask("llmDoc/stats"))
+        assert seen[-1]["result"]["files"] == 3
+        # The graph the CLI stored (callgraph-resolved-v1) answers at once; the full graph,
+        # which edits need, is built from the CLI's index rows once an answer needs it.
+        assert any("answering from the stored graph of 3 files" in m["params"]["message"]
+                   for m in seen if m.get("method") == "window/logMessage")
+        found = wire.request("textDocument/prepareCallHierarchy",
+                             {"textDocument": {"uri": uri(root / "pkg" / "core.py")},
+                              "position": {"line": 0, "character": 5}})
+        assert [item["name"] for item in found["result"]] == ["helper"]
+        wire.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri(root / "pkg" / "core.py"), "languageId": "python", "version": 1,
+            "text": (root / "pkg" / "core.py").read_text() + "\n"}})  # an edit: the full graph
         assert wire.request("llmDoc/stats")["result"]["files"] == 3
+        wire.request("textDocument/prepareCallHierarchy",
+                     {"textDocument": {"uri": uri(root / "pkg" / "core.py")},
+                      "position": {"line": 0, "character": 5}})
         assert wire.stop() == 0
     finally:
         wire.close()
