@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from llm_doc_manager.callgraph.index import module_index
 from llm_doc_manager.callgraph.resolve import (
@@ -63,6 +63,11 @@ _EVIDENCE = (
     (2, "its module is imported here"),
     (1, "same package"),
 )
+#: A rank's score and its evidence, by the bit mask of ``_EVIDENCE``'s facts.
+_SCORES = tuple(sum(w for bit, (w, _) in enumerate(_EVIDENCE) if mask >> bit & 1)
+                for mask in range(1 << len(_EVIDENCE)))
+_SAID = tuple(", ".join(t for bit, (_, t) in enumerate(_EVIDENCE) if mask >> bit & 1)
+              for mask in range(1 << len(_EVIDENCE)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,30 @@ class Call:
     more: int = 0
 
 
+@dataclass(slots=True)
+class _Offered:
+    """The project's methods of one name, indexed for ranking them at a call site.
+
+    Attributes:
+        methods: The methods, sorted (the project's order: path, then position).
+        unranked: Each with no evidence, in that order (a site with none ranks them so).
+        by_class_name: Class name -> the positions in ``methods`` of its methods.
+        by_plain: The class name lowercase without underscores -> positions.
+        by_class: Class -> positions.
+        by_path: File -> positions.
+        by_package: Package of the file's module -> positions.
+    """
+
+    methods: list[DefKey]
+    unranked: list[tuple[DefKey, str]]
+    by_class_name: defaultdict[str, list[int]] = field(
+        default_factory=lambda: defaultdict(list))
+    by_plain: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_class: defaultdict[DefKey, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_path: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_package: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
 class CallGraph:
     """Indexes of a project's files and the calls between their definitions."""
 
@@ -114,6 +143,7 @@ class CallGraph:
         self._next: dict[tuple[str, int], tuple[list[DefKey], str] | None] = {}
         self._ranks: dict[tuple[str, int], list[tuple[DefKey, str]]] = {}
         self._unnamed: dict[tuple[str, int], list[DefKey]] = {}
+        self._offered: dict[str, _Offered] = {}
         self._imports: dict[str, tuple[frozenset[DefKey], frozenset[str]]] = {}
 
     # -- files -----------------------------------------------------------------------------
@@ -133,6 +163,7 @@ class CallGraph:
             self._forget(path, old)
         self._ranks.clear()  # ranks read other files' names and imports
         self._unnamed.clear()
+        self._offered.clear()
         self._imports.clear()
         self.files[path] = index
         self._digests[path] = digest
@@ -153,6 +184,7 @@ class CallGraph:
         self._forget(path, old)
         self._ranks.clear()
         self._unnamed.clear()
+        self._offered.clear()
         self._imports.clear()
         self._digests.pop(path, None)
         self._faces.pop(path, None)
@@ -481,34 +513,61 @@ class CallGraph:
 
     def _rank(self, path: str, edge: Edge) -> list[tuple[DefKey, str]]:
         site = self.files[path].sites[edge.site]
-        name = edge.detail.partition("\0")[0]
+        offered = self._offered_as(edge.detail.partition("\0")[0])
         receiver = _receiver(site.chain)
-        mentioned = self._mentioned(path, site)
         classes, modules = self._imported(path)
-        module = self.files[path].module
-        package = module.rpartition(".")[0]
-        scored: list[tuple[int, DefKey, str]] = []
-        for method in sorted(self._methods.get(name, ())):
-            definition = self.definition(method)
-            cls = (method[0], definition.parent)
-            class_name = self.definition(cls).name if definition.parent >= 0 else ""
-            other = self.files[method[0]].module
-            plain = class_name.lower().replace("_", "")
-            facts = (
-                class_name in mentioned,
-                bool(receiver) and receiver == plain,
-                cls in classes,
-                bool(receiver) and receiver != plain and len(receiver) >= 3
-                and (plain.startswith(receiver) or plain.endswith(receiver)),
-                method[0] == path,
-                method[0] != path and method[0] in modules and cls not in classes,
-                method[0] != path and other.rpartition(".")[0] == package,
-            )
-            score = sum(weight for (weight, _), fact in zip(_EVIDENCE, facts, strict=True) if fact)
-            said = ", ".join(text for (_, text), fact in zip(_EVIDENCE, facts, strict=True) if fact)
-            scored.append((-score, method, said))
-        scored.sort(key=lambda item: (item[0], item[1]))
-        return [(method, said) for _, method, said in scored]
+        package = self.files[path].module.rpartition(".")[0]
+        # ``close`` has hundreds of candidates at hundreds of sites in a large project, and
+        # most have no evidence at all: the facts (the bits of ``_EVIDENCE``, in its order)
+        # are looked up in the name's tables, and only the candidates they find are scored.
+        masks: dict[int, int] = defaultdict(int)
+        for name in self._mentioned(path, site):
+            for number in offered.by_class_name.get(name, ()):
+                masks[number] |= 1
+        for number in offered.by_plain.get(receiver, ()) if receiver else ():
+            masks[number] |= 2
+        if len(receiver) >= 3:  # part of the class's name: ``x`` or ``f`` says nothing
+            for plain, numbers in offered.by_plain.items():
+                if plain != receiver and (plain.startswith(receiver)
+                                          or plain.endswith(receiver)):
+                    for number in numbers:
+                        masks[number] |= 8
+        for cls in classes:
+            for number in offered.by_class.get(cls, ()):
+                masks[number] |= 4
+        for number in offered.by_path.get(path, ()):
+            masks[number] |= 16
+        for module_path in modules:
+            if module_path != path:
+                for number in offered.by_path.get(module_path, ()):
+                    if not masks.get(number, 0) & 4:
+                        masks[number] |= 32
+        for number in offered.by_package.get(package, ()):
+            if offered.methods[number][0] != path:
+                masks[number] |= 64
+        if not masks:
+            return offered.unranked
+        # Best evidence first; ties keep the project's order (the methods are sorted).
+        best = sorted(masks.items(), key=lambda item: (-_SCORES[item[1]], item[0]))
+        return [(offered.methods[n], _SAID[mask]) for n, mask in best] + [
+            pair for n, pair in enumerate(offered.unranked) if n not in masks]
+
+    def _offered_as(self, name: str) -> _Offered:
+        """The methods of a name, indexed by what ranking looks up (memoised per name)."""
+        found = self._offered.get(name)
+        if found is None:
+            methods = sorted(self._methods.get(name, ()))
+            found = self._offered[name] = _Offered(methods, [(m, "") for m in methods])
+            for number, method in enumerate(methods):
+                parent = self.definition(method).parent
+                class_name = self.definition((method[0], parent)).name if parent >= 0 else ""
+                found.by_class_name[class_name].append(number)
+                found.by_plain[class_name.lower().replace("_", "")].append(number)
+                found.by_class[(method[0], parent)].append(number)
+                found.by_path[method[0]].append(number)
+                found.by_package[self.files[method[0]].module.rpartition(".")[0]].append(
+                    number)
+        return found
 
     def _mentioned(self, path: str, site: Site) -> frozenset[str]:
         """Names the receiver's bindings are made from (``x = Conn.open()``: Conn, open)."""
