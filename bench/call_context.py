@@ -75,13 +75,16 @@ class Recording:
         await self.inner.aclose()
 
 
-def _copy(target: Path) -> list[Path]:
+def copy_corpus(target: Path) -> list[Path]:
+    """Copy the corpus into ``target`` and return its files."""
     copy_modules(CALLS_CORPUS, target)
     return iter_files([target / name for name in CALLS_CORPUS])
 
 
-async def _run(files: list[Path], server: Server, cache: Path, concurrency: int,
-               context: bool) -> tuple[float, Recording, float]:
+async def run_corpus(files: list[Path], server: Server, cache: Path, concurrency: int,
+                     context: bool) -> tuple[float, Recording, float]:
+    """Document every def and class of the corpus (with or without call context); the
+    seconds of the whole run, the recording provider, and the seconds spent indexing."""
     settings = Settings(provider="openai", base_url=server.base_url, concurrency=concurrency,
                         cache_dir=cache)
     provider = Recording(make_provider("openai", settings, {"OPENAI_API_KEY": KEY}))
@@ -121,11 +124,12 @@ def main() -> None:
     try:
         runs = {}
         for name, context in (("without", False), ("with", True)):
-            files = _copy(work / name / "lib")
-            elapsed, recorded, indexed = asyncio.run(_run(files, server, work / f"cache-{name}",
-                                                          args.concurrency, context))
+            files = copy_corpus(work / name / "lib")
+            cache = work / f"cache-{name}"
+            elapsed, recorded, indexed = asyncio.run(run_corpus(files, server, cache,
+                                                                args.concurrency, context))
             before = server.requests()
-            asyncio.run(_run(files, server, work / f"cache-{name}", args.concurrency, context))
+            asyncio.run(run_corpus(files, server, cache, args.concurrency, context))
             runs[name] = (elapsed, recorded, indexed, server.requests() - before, len(files))
     finally:
         server.stop()

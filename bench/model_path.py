@@ -7,6 +7,12 @@ region's source + 2 kB). The model phase is timed in-process around ``run_files`
 ``generate`` awaits); the whole command, interpreter start-up and imports included, is
 timed as a subprocess too.
 
+Then the standard library's json/, email/, http/ and argparse.py (``bench.call_context``'s
+corpus: every def and class asked), without call context and with it, each against the
+ideal: ceil(N/C) x latency, and with call context the longer of that and the longest chain
+of callers waiting for their callees x latency (goal <= 1.15x for both). Indexing the call
+graph is part of the run timed.
+
 Run: ``python -m bench.model_path`` from the repository root.
 """
 
@@ -24,6 +30,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from llm_doc_manager.config import Settings
 from llm_doc_manager.docstrings import MethodDocstring
@@ -182,5 +189,46 @@ def main() -> None:
           f"{schema_chars:.0f}")
 
 
+def call_context_ratios() -> None:
+    """Time the stdlib corpus without and with call context and print both ratios."""
+    # Imported here: bench.call_context imports this module's Server.
+    from bench.call_context import copy_corpus, run_corpus
+    from llm_doc_manager.generate import pipeline
+
+    # The longest chain of waiting callers is what the run itself computes to schedule it.
+    chains: list[int] = []
+    heights = pipeline._Run._waiting_heights
+
+    def recorded(run: pipeline._Run) -> dict[Any, int]:
+        found = heights(run)
+        chains.append(max(found.values(), default=0))
+        return found
+
+    pipeline._Run._waiting_heights = recorded  # type: ignore[method-assign]
+    server = Server(LATENCY)
+    work = Path(tempfile.mkdtemp(prefix="llm-doc-bench-cc-"))
+    try:
+        for name, context in (("without", False), ("with", True)):
+            files = copy_corpus(work / name / "lib")
+            before = server.requests()
+            elapsed, _, indexed = asyncio.run(run_corpus(files, server, work / f"c-{name}",
+                                                         CONCURRENCY, context))
+            sent = server.requests() - before
+            ideal = math.ceil(sent / CONCURRENCY) * LATENCY
+            line = (f"stdlib corpus, {name} call context: {sent} requests in "
+                    f"{elapsed:6.2f} s (indexing {indexed:.2f} s); ceil(N/C) x latency "
+                    f"{ideal:.2f} s")
+            if context:
+                chain = chains[-1] * LATENCY if chains else 0.0
+                ideal = max(ideal, chain)
+                line += f", longest chain {chains[-1] if chains else 0} x latency {chain:.2f} s"
+            print(f"{line} -> {elapsed / ideal:.3f}x (goal <= 1.15x)")
+    finally:
+        pipeline._Run._waiting_heights = heights  # type: ignore[method-assign]
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
     main()
+    call_context_ratios()

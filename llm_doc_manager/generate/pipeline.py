@@ -567,6 +567,11 @@ class _Asked:
 _T = TypeVar("_T")
 
 
+def _waits_for_callees(entry: PlannedRegion) -> bool:
+    """Whether a region's request is sent after its callees' answers (with call context)."""
+    return not entry.skip and entry.needs_text and isinstance(entry.target.node, FunctionNode)
+
+
 @dataclass
 class _Prepared:
     """A file planned and waiting for its answers."""
@@ -617,6 +622,7 @@ class _Run:
         # How many levels of callers wait, through this run, for each definition's answer:
         # the longest chain is asked first (known once every file is planned).
         self._heights: dict[DefKey, int] = {}
+        self._asking: set[DefKey] = set()  # functions whose request waits for their callees
 
     async def _off_loop(self, work: Callable[[], _T]) -> _T:
         """Run CPU work in the run's planning thread (or here, for a local provider)."""
@@ -679,13 +685,13 @@ class _Run:
         return found
 
     def _waiting_heights(self) -> dict[DefKey, int]:
-        """For each definition this run settles, the longest chain of its callers that wait
-        for it (1: none does); a slot goes to the longest first."""
+        """For each definition this run settles, the most requests in a chain of it and the
+        callers that wait for it, one after the other; a slot goes to the longest first."""
         calls = self.calls
         if calls is None:
             return {}
         waiting: dict[DefKey, list[DefKey]] = {}
-        for key in self.settled:
+        for key in self._asking:  # only a function that asks waits for its callees
             for callee in self.links(key).callees:
                 if callee in self.settled and calls.before(callee, key):
                     waiting.setdefault(callee, []).append(key)
@@ -696,7 +702,9 @@ class _Run:
 
         heights: dict[DefKey, int] = {}
         for key in sorted(self.settled, key=functools.cmp_to_key(compare), reverse=True):
-            heights[key] = 1 + max((heights.get(c, 1) for c in waiting.get(key, ())), default=0)
+            # A definition settled without a request (no text needed) adds no wait of its own.
+            heights[key] = (key in self._asking) + max(
+                (heights.get(c, 0) for c in waiting.get(key, ())), default=0)
         return heights
 
     def _register(self, path: Path, done: tuple[ParsedFile, list[PlannedRegion]] | FileError
@@ -714,6 +722,8 @@ class _Run:
                     keys[number] = key = self.calls.key_for(parsed.source.path, node)
                     if key is not None:
                         self.settled[key] = loop.create_future()
+                        if _waits_for_callees(entry):
+                            self._asking.add(key)
         self.observer.planned(path, sum(1 for e in planned if not e.skip))
         return _Prepared(parsed, planned, keys)
 
@@ -746,8 +756,7 @@ class _Run:
         """Ask for one region (after its callees, with call context); settle its summary."""
         request, answer = entry.request, None
         try:
-            if self.calls is not None and key is not None and not entry.skip and \
-                    entry.needs_text and isinstance(entry.target.node, FunctionNode):
+            if self.calls is not None and key is not None and _waits_for_callees(entry):
                 request = await self._with_calls(request, key)
                 later = self._deferred(key)
                 if later is not None:
