@@ -1,6 +1,7 @@
 """Call graph speed and memory on the machine's standard library, as ratios to the floor.
 
-Usage: ``python -m bench.calls_stdlib``
+Usage: ``python -m bench.calls_stdlib`` (``--warm-calls PATH::Qual.name``: the warm
+``llm-doc calls`` of one target of any project instead)
 
 The standard library of ``bench.corpus`` (the running Python's ``Lib/``, tests excluded) is
 copied to a temporary folder first (``corpus.copy_stdlib``). Figures, all in this one run:
@@ -13,7 +14,12 @@ copied to a temporary folder first (``corpus.copy_stdlib``). Figures, all in thi
   one query answered: a function appended (its dependents are resolved again), and a line
   typed in a function body (what others read of the file is unchanged: only it is);
 * the callees-first order of every definition; peak memory of a separate process that
-  indexes and answers once (``ru_maxrss``).
+  indexes and answers once (``ru_maxrss``);
+* ``llm-doc calls --order`` as a user runs it (a process: start, imports, discovery, index,
+  resolve, order, printing), without a cache and with a warm one, against the same floor.
+
+The load average is printed before and after: the machine is shared, and a busy one makes
+every figure slower, the floor too.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import argparse
 import ast
 import gc
+import os
 import random
 import resource
 import statistics
@@ -42,6 +49,51 @@ def child(root: Path) -> None:
     assert key is not None
     graph.incoming(key)
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def _cli(*args: str, cache: Path | None) -> float:
+    """Seconds one ``llm-doc`` process takes (output discarded), failing loudly."""
+    return _process([sys.executable, "-m", "llm_doc_manager", *args], cache)[0]
+
+
+def _process(command: list[str], cache: Path | None) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one process, its output discarded.
+
+    CPU time says what the process costs whatever else runs on a shared machine; wall
+    time is what a user waits.
+    """
+    env = {**os.environ, "LLM_DOC_CACHE_DIR": str(cache)} if cache else dict(os.environ)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def _load() -> str:
+    """The 1/5/15-minute load averages, as printed."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def warm_calls(target: str, runs: int) -> None:
+    """Time ``llm-doc calls TARGET``: a cold run fills a fresh cache, then warm runs."""
+    print(f"load average {_load()}")
+    llm_doc = [sys.executable, "-m", "llm_doc_manager"]
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp)
+        bare = _process([sys.executable, "-c", "pass"], None)
+        start_up = [_process([*llm_doc, "--version"], None) for _ in range(runs)]
+        cold = _process([*llm_doc, "calls", target], cache)
+        warm = [_process([*llm_doc, "calls", target], cache) for _ in range(runs)]
+    for label, found in (("python -c pass", [bare]), ("llm-doc --version", start_up),
+                         (f"llm-doc calls {target}, cold", [cold]),
+                         (f"llm-doc calls {target}, warm", warm)):
+        print(f"{label}: wall median {statistics.median(w for w, _ in found):.3f} s, worst "
+              f"{max(w for w, _ in found):.3f} s; CPU median "
+              f"{statistics.median(c for _, c in found):.3f} s ({len(found)} runs)")
+    print(f"load average {_load()}")
 
 
 def _body_edit(text: str, rng: random.Random) -> str | None:
@@ -68,10 +120,17 @@ def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--warm-calls", metavar="TARGET",
+                        help="time `llm-doc calls TARGET` cold, then warm, and stop")
+    parser.add_argument("--runs", type=int, default=5, help="warm runs (default 5)")
     args = parser.parse_args()
     if args.child:
         child(args.child)
         return
+    if args.warm_calls:
+        warm_calls(args.warm_calls, args.runs)
+        return
+    print(f"load average {_load()}")
     from llm_doc_manager.callgraph import load_project, module_for
     from llm_doc_manager.callgraph.project import key_of
 
@@ -137,12 +196,17 @@ def main() -> None:
         groups = graph.order()
         ordered = time.perf_counter() - start
         placed = sum(len(g) for g in groups)
-        defined = sum(len(index.defs) for index in graph.files.values())
+        defined = sum(1 for _ in graph.definitions())  # an @overload stub is none
         cycles = [g for g in groups if len(g) > 1]
         recursive = sum(1 for g in groups if len(g) == 1 and graph.is_recursive(g[0]))
 
         peak = subprocess.run([sys.executable, "-m", "bench.calls_stdlib", "--child",
                                str(root)], capture_output=True, text=True, check=True)
+        cli_cold = _cli("calls", "--order", "--no-cache", str(root), cache=None)
+        cache = Path(tmp) / "cache"
+        cli_fill = _cli("calls", "--order", str(root), cache=cache)
+        cli_warm = _cli("calls", "--order", str(root), cache=cache)
+        floor_again = parse_floor(files)  # the floor measured again, beside the processes
         total = indexed + resolved + first_query
         print(f"files {len(files)}, lines {lines}, definitions {len(keys)}, problems "
               f"{len(project.problems)}")
@@ -165,6 +229,11 @@ def main() -> None:
               f"{recursive} self-recursive, {ordered:5.2f} s")
         print(f"peak memory (index + one query, separate process) "
               f"{float(peak.stdout.strip()):.0f} MB")
+        floor = min(base, floor_again)
+        print(f"llm-doc calls --order (a process), floor {floor:.2f} s: --no-cache "
+              f"{cli_cold:.2f} s = {cli_cold / floor:.2f}x; cache filled {cli_fill:.2f} s = "
+              f"{cli_fill / floor:.2f}x; cache warm {cli_warm:.2f} s = {cli_warm / floor:.2f}x")
+        print(f"load average {_load()}")
 
 
 if __name__ == "__main__":
