@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,10 +87,16 @@ class IndexCache:
                     found[key] = index
         return found
 
-    def put(self, key: str, index: ModuleIndex) -> None:
-        """Queue an index to be written by ``flush`` (nothing is encoded without a store)."""
+    def put(self, key: str, index: ModuleIndex, text: str | None = None) -> None:
+        """Queue an index to be written by ``flush`` (nothing is encoded without a store).
+
+        Args:
+            key: The cache key.
+            index: The index.
+            text: Its ``index_to_json`` when already made (by a worker process).
+        """
         if self._store.available:
-            self._pending.append((key, index_to_json(index)))
+            self._pending.append((key, text if text is not None else index_to_json(index)))
 
     def flush(self) -> None:
         """Write the queued indexes in one transaction and close."""
@@ -206,9 +215,22 @@ def load_stored(paths: Sequence[Path], exclude: Sequence[str] = (), *,
     return Project(graph, problems, found.files)
 
 
+#: Files to index (not found in the cache) from which worker processes share the work:
+#: below, starting them costs about what they save.
+PARALLEL_FROM = 64
+
+
+def _index_job(job: tuple[str, str, bool, str]) -> tuple[ModuleIndex, str]:
+    """Index one file in a worker process: the index, and its cached form for the parent."""
+    text, module, is_package, path = job
+    index = module_index(text, module, is_package, path)
+    return index, index_to_json(index)
+
+
 def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
                  root: Path | None = None, cache: Path | None = None,
-                 resolved: Path | None = None, progress: Progress | None = None) -> Project:
+                 resolved: Path | None = None, progress: Progress | None = None,
+                 workers: int = 1) -> Project:
     """Index every Python file under some paths and join them into a call graph.
 
     Args:
@@ -219,6 +241,8 @@ def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
         resolved: The stored graph's database: the graph is resolved and stored there
             (``load_stored`` answers from it next time), unless already stored. None: not.
         progress: Told (files indexed, files in all) as the files are indexed.
+        workers: Processes indexing the files not in the cache when there are at least
+            ``PARALLEL_FROM`` of them (1: this process alone).
 
     Returns:
         The project; a file that cannot be read or parsed is a problem, not a failure.
@@ -231,26 +255,43 @@ def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
     store = IndexCache(cache)
     sources = found.sources
     cached = store.get_many([s[4] for s in sources])
-    parsed, digests = project.unparsed, project.digests
     total = len(sources)
-    for done, (path, text, module, is_package, digest) in enumerate(sources, 1):
-        index = cached.get(digest)
-        if index is None:
-            index = module_index(text, module, is_package, str(path))
-            store.put(digest, index)
-        key = key_of(path)
-        if index.error:
-            project.problems.append(Finding(path, index.error_line, 0, codes.SYNTAX_ERROR,
-                                            index.error))
-            parsed.append((key, index.error_line, index.error))
-        project.graph.set_index(key, index, digest)
-        digests[key] = digest
-        if progress is not None:
-            progress(done, total)
+    jobs = [(text, module, is_package, str(path))
+            for path, text, module, is_package, digest in sources if digest not in cached]
+    with contextlib.ExitStack() as stack:
+        made: Iterator[tuple[ModuleIndex, str]] | None = None
+        if workers > 1 and len(jobs) >= PARALLEL_FROM:
+            # forkserver: the language server calls this from a thread, and a fork of a
+            # process with threads may copy a lock some other thread holds.
+            pool = stack.enter_context(ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("forkserver")))
+            made = pool.map(_index_job, jobs, chunksize=4)  # in order, as they are done
+        for done, (path, text, module, is_package, digest) in enumerate(sources, 1):
+            index = cached.get(digest)
+            if index is None and made is not None:
+                index, cached_form = next(made)
+                store.put(digest, index, cached_form)
+            elif index is None:
+                index = module_index(text, module, is_package, str(path))
+                store.put(digest, index)
+            _add(project, path, index, digest)
+            if progress is not None:
+                progress(done, total)
     store.flush()
     if resolved is not None and cache is not None:
         store_resolved(project, resolved)
     return project
+
+
+def _add(project: Project, path: Path, index: ModuleIndex, digest: str) -> None:
+    """Put one file's index in the project's graph, and its syntax error in the problems."""
+    key = key_of(path)
+    if index.error:
+        project.problems.append(Finding(path, index.error_line, 0, codes.SYNTAX_ERROR,
+                                        index.error))
+        project.unparsed.append((key, index.error_line, index.error))
+    project.graph.set_index(key, index, digest)
+    project.digests[key] = digest
 
 
 def store_resolved(project: Project, resolved: Path) -> None:

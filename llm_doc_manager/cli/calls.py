@@ -114,7 +114,7 @@ def _load(args: argparse.Namespace, paths: list[Path], stored: bool = False) -> 
             if project is not None:
                 return project
         return load_project(paths, settings.excluded, root=settings.root, cache=cache,
-                            resolved=resolved)
+                            resolved=resolved, workers=os.cpu_count() or 1)
     except FileNotFoundError as exc:
         raise _UsageError(str(exc)) from None
 

@@ -291,7 +291,8 @@ class CallHierarchyServer(LanguageServer):
             if found is not None:
                 stored(found.graph)
                 self._go_full.wait()
-        project = load_project(files, cache=cache, progress=progress)
+        project = load_project(files, cache=cache, progress=progress,
+                               workers=os.cpu_count() or 1)
         project.graph.resolve()
         if resolved is not None:
             self._store = (resolved, project)

@@ -253,3 +253,27 @@ def test_warm_llm_doc_calls_prints_byte_for_byte_what_a_fresh_build_prints(
         got = _calls(tree, cache, *query)
         assert (got.returncode, got.stdout, got.stderr) == \
             (want.returncode, want.stdout, want.stderr), query
+
+
+def test_worker_processes_index_as_this_process_does(
+        tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import llm_doc_manager.callgraph.project as project
+
+    alone = project.load_project([tree], cache=tmp_path / "alone.sqlite3")
+    monkeypatch.setattr(project, "PARALLEL_FROM", 2)  # this small tree goes to the workers
+    seen: list[tuple[int, int]] = []
+    shared = project.load_project([tree], cache=tmp_path / "shared.sqlite3", workers=2,
+                                  progress=lambda done, total: seen.append((done, total)))
+    assert shared.graph.files == alone.graph.files
+    assert shared.digests == alone.digests
+    assert [(p.path, p.line, p.message) for p in shared.problems] \
+        == [(p.path, p.line, p.message) for p in alone.problems]
+    keys = _definitions(alone.graph)
+    assert _survey(shared.graph, keys[::5]) == _survey(alone.graph, keys[::5])
+    total = len(alone.graph.files)
+    assert seen == [(done, total) for done in range(1, total + 1)]
+    for name in ("alone", "shared"):  # the rows the workers made are the ones read back
+        with sqlite3.connect(tmp_path / f"{name}.sqlite3") as db:
+            assert db.execute("SELECT count(*) FROM results").fetchone()[0] == total
+    again = project.load_project([tree], cache=tmp_path / "shared.sqlite3")
+    assert again.graph.files == alone.graph.files
