@@ -28,6 +28,11 @@ from llm_doc_manager.analysis.nodes import DefNode
 _TRIES: tuple[type[ast.AST], ...] = tuple(
     kind for kind in (ast.Try, getattr(ast, "TryStar", None)) if kind is not None)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# The nodes that can add a decision (``_decisions``); the others (names, calls, constants:
+# most of a tree) add nothing and are not asked.
+_DECIDING: tuple[type[ast.AST], ...] = (
+    ast.BoolOp, ast.If, ast.IfExp, ast.Assert, ast.For, ast.AsyncFor, ast.While,
+    ast.comprehension, ast.Match, *_TRIES)
 
 
 def complexity(node: DefNode) -> int:
@@ -70,11 +75,19 @@ def complexities(root: ast.AST) -> dict[DefNode, int]:
             # Only the body is looked at: decorators, defaults, bases count for no one.
             todo.extend((stmt, current, body_class) for stmt in current.body)
             continue
-        if owner is not None:
+        if owner is not None and isinstance(current, _DECIDING):
             counts[owner] += _decisions(current)
         if isinstance(current, ast.Assert):
             continue  # radon stops here: the condition's own operators are not counted
-        todo.extend((child, owner, in_class) for child in ast.iter_child_nodes(current))
+        # Fields read directly: ast.iter_child_nodes' generator per node cost as much as
+        # the rest of the walk (the order children are met in changes no count).
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, ast.AST):
+                todo.append((value, owner, in_class))
+            elif isinstance(value, list):
+                todo.extend((child, owner, in_class) for child in value
+                            if isinstance(child, ast.AST))
     scores: dict[DefNode, int] = {}
     # Inner definitions were found after outer ones: scoring in reverse order scores
     # every method before the class that needs it.

@@ -36,7 +36,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from llm_doc_manager.analysis import (
+    ClassFacts,
     DefNode,
+    FunctionFacts,
     child_blocks,
     class_facts,
     docstring_expr,
@@ -148,21 +150,26 @@ def measure(tree: ast.Module, module: str, placeholder: str = PLACEHOLDER) -> Me
         if expr is None:
             continue
         metrics.documented += _says_something(expr, placeholder)
-        local = _defined_by(node)
+        # The facts once per docstring: completeness, truthfulness and the attributes a
+        # class defines all read them (they cost a walk of the body each).
+        of_class = class_facts(node) if isinstance(node, ast.ClassDef) else None
+        local = set(of_class.defined) if of_class is not None else _params(node)
         metrics.defined |= local
         parsed = parse_docstring(expr.value.value)  # type: ignore[attr-defined]
         if not parsed.readable:
             continue  # no style read (Epytext): its parts cannot be told apart
-        required, present = _parts_required(node, definition.class_name, parsed,
-                                            placeholder)
+        of_function = None if isinstance(node, ast.ClassDef) else \
+            function_facts(node, definition.class_name)
+        required, present = _parts_required(of_class or of_function, parsed, placeholder)
         metrics.completeness += present / required
         metrics.docstrings += 1
         params = _params(node)
         # An exception the function cannot raise is an untrue mention, even a builtin's
         # name: the figure must see what a model invents (``validate`` reports it, LD342).
-        invented = set(never_raised(node, function_facts(node, definition.class_name),
-                                    [r.exception_type for r in parsed.raises])) \
-            if parsed.raises and not isinstance(node, ast.ClassDef) else set()
+        invented = set(never_raised(node, of_function, [r.exception_type
+                                                         for r in parsed.raises])) \
+            if parsed.raises and of_function is not None \
+            and not isinstance(node, ast.ClassDef) else set()
         for name in _mentions(parsed, expr.value.value):  # type: ignore[attr-defined]
             if name in invented:
                 invented.discard(name)  # once: the same name in backticks counts as a name
@@ -190,7 +197,7 @@ def _says_something(expr: ast.Expr | None, placeholder: str) -> bool:
     return bool(summary) and summary != placeholder
 
 
-def _parts_required(node: DefNode, class_name: str | None, parsed: ParsedDocstring,
+def _parts_required(facts: FunctionFacts | ClassFacts | None, parsed: ParsedDocstring,
                     placeholder: str) -> tuple[int, int]:
     """(parts the code requires, parts present) for one docstring.
 
@@ -201,14 +208,15 @@ def _parts_required(node: DefNode, class_name: str | None, parsed: ParsedDocstri
         return any(t and t.strip() and t.strip() != placeholder for t in texts)
 
     required, present = 1, int(said(parsed.summary))
-    if isinstance(node, ast.ClassDef):
-        facts = class_facts(node)
+    if isinstance(facts, ClassFacts):
         if facts.asked:
             required += 1
             present += said(*(a.description for a in parsed.attributes),
                             *(a.description for a in parsed.args))
         return required, present
-    function = function_facts(node, class_name)
+    if facts is None:  # neither: not reached (a def has one or the other)
+        return required, present
+    function = facts
     needs = [
         (bool(function.params), said(*(a.description for a in parsed.args))),
         (function.needs_returns,
@@ -244,13 +252,6 @@ def _params(node: DefNode) -> set[str]:
     args = node.args
     return {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs,
                             *filter(None, (args.vararg, args.kwarg))]}
-
-
-def _defined_by(node: DefNode) -> set[str]:
-    """Parameters of a function; attributes a class defines."""
-    if isinstance(node, ast.ClassDef):
-        return set(class_facts(node).defined)
-    return _params(node)
 
 
 def _class_level(node: ast.ClassDef) -> set[str]:
