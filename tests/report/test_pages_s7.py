@@ -160,3 +160,34 @@ def test_pages_need_a_file_and_never_replace_the_users_folder(tmp_path: Path,
     assert "a.py.md" in names
     assert broken_links(_documents(out)) == []
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_hostile_file_names_make_safe_pages(tmp_path: Path, llm_doc: Run) -> None:
+    # Attack: a file name holding a line break and HTML becomes a page name, a link and a
+    # heading: none may carry live HTML, leave the folder or break a link.
+    from markdown_it import MarkdownIt
+
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "evil\n<img src=x onerror=alert(1)>.py").write_text("def f():\n    return g()\n")
+    (root / "`tick|pipe`.py").write_text('def g():\n    """G."""\n    return 1\n')
+    (root / "up%2F..%2F..%2Fup.py").write_text("def h():\n    return 1\n")
+    out = tmp_path / "out" / "r.md"
+    out.parent.mkdir()
+    result = llm_doc("report", str(root), "--pages", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    documents = _documents(out)
+    assert sorted(documents) == sorted([
+        "r.md", "r.pages/up_2F.._2F.._2Fup.py.md", "r.pages/_tick_pipe_.py.md",
+        "r.pages/evil__img_src_x_onerror_alert_1__.py.md"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "proj"]
+    assert broken_links(documents) == []
+    parser = MarkdownIt("commonmark").enable("table")
+    for name, text in documents.items():
+        tokens = parser.parse(text)
+        inline = [child for token in tokens for child in token.children or []]
+        assert not [t for t in inline if t.type == "html_inline"], name
+        assert all(t.content.startswith(("<details>", "</details>")) for t in tokens
+                   if t.type == "html_block"), name
+    page = documents["r.pages/evil__img_src_x_onerror_alert_1__.py.md"]
+    assert page.startswith("# `evil\\n<img src=x onerror=alert(1)>.py`\n")
