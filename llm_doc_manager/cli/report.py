@@ -21,7 +21,8 @@ DESCRIPTION = (
     "(size, docstring coverage, most complex functions, entry points), and per file its "
     "summary, recent changes (git), a table of its classes and functions with complexity "
     "and callers/callees, a section per definition and the source (up to 512 KB; test "
-    "files one row each unless --tests). The code is read, never "
+    "files one row each unless --tests); past 1 MB, with -o FILE, an index and one page "
+    "per file (-o NAME.md: NAME.pages/; --pages, --single). The code is read, never "
     "run. A URL (https://, ssh://, user@host:path, file://) is cloned into a temporary "
     "folder that is removed afterwards. Exit 0 written, 1 some files could not be analysed, "
     "a model request failed or the clone failed, 2 usage error or the model cannot be "
@@ -45,8 +46,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                               "is under 512 KB)")
     layout = output.add_mutually_exclusive_group()
     layout.add_argument("--pages", action="store_true",
-                        help="write an index (-o FILE) and one page per file in FILE's "
-                             "folder beside it, FILE.pages/ (default: when one document "
+                        help="write an index (-o NAME.md) and one page per file in the "
+                             "folder NAME.pages/ beside it (default: when one document "
                              "would pass 1 MB, GitHub's rendering limit, and -o names a "
                              "file)")
     layout.add_argument("--single", action="store_true",
