@@ -303,15 +303,25 @@ class _Found:
 #: A base imported from outside the project.
 _EXTERNAL = "external"
 #: Bases that make a class no builtin's kind when they are all it has: the one list of
-#: ``plain_classes`` (within a module) and ``Hierarchy.plain`` (through the project).
-_NEUTRAL_BASES = frozenset({"object", "ABC", "Generic", "Protocol"})
+#: ``plain_classes`` (within a module) and ``Hierarchy.plain`` (through the project). Besides
+#: ``object`` and the typing markers, the abstract collections of ``collections.abc`` (and
+#: their ``typing`` aliases): deriving from ``Mapping`` makes a class a mapping, never a
+#: ``dict``, a ``bytes`` or an ``int`` (xarray's ``Dataset(..., Mapping[Hashable, DataArray])``).
+_NEUTRAL_BASES = frozenset({
+    "object", "ABC", "Generic", "Protocol",
+    "Container", "Hashable", "Iterable", "Iterator", "Reversible", "Generator", "Sized",
+    "Callable", "Collection", "Sequence", "MutableSequence", "Set", "MutableSet", "Mapping",
+    "MutableMapping", "MappingView", "KeysView", "ItemsView", "ValuesView", "Awaitable",
+    "Coroutine", "AsyncIterable", "AsyncIterator", "AsyncGenerator", "Buffer",
+})
 
 
 def plain_classes(tree: ast.Module) -> frozenset[str]:
     """The module's top-level classes that no builtin class is a base of, by name.
 
-    A class with no bases, or only ``object``, ``ABC``, ``Generic[...]``, ``Protocol[...]``
-    or other such classes of the module, is never an ``int``, a ``str`` or a ``list``: its
+    A class with no bases, or only ``object``, ``ABC``, ``Generic[...]``, ``Protocol[...]``,
+    abstract collections (``Mapping[...]``, ``Sequence``, ...) or other such classes of the
+    module, is never an ``int``, a ``str`` or a ``list``: its
     name documented for such an annotation (or the reverse) is a contradiction. A base
     from elsewhere may be a builtin's subclass (``IntEnum``): such a class is left out.
 
