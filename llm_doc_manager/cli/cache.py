@@ -8,14 +8,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_doc_manager.callgraph.project import INDEX_FILE
 from llm_doc_manager.cli.args import USAGE
 from llm_doc_manager.cli.text import plural
 from llm_doc_manager.config import Settings, load_settings
 from llm_doc_manager.errors import ConfigError
-from llm_doc_manager.generate.known import RESULTS_FILE as GENERATE_FILE
-from llm_doc_manager.providers.answer_cache import FILE_NAME as ANSWERS_FILE
-from llm_doc_manager.providers.answer_cache import AnswerCache
 from llm_doc_manager.store import (
     ResultStore,
     StoreStats,
@@ -23,7 +19,6 @@ from llm_doc_manager.store import (
     folder_problem,
     remove_database,
 )
-from llm_doc_manager.validate.collect import RESULTS_FILE as VALIDATE_FILE
 
 
 @dataclass(frozen=True)
@@ -35,13 +30,22 @@ class _Store:
     family: str  # glob of this store's files across versions
 
 
-#: Every store the tool keeps, answers first.
-_STORES = (
-    _Store("model answers", ANSWERS_FILE, "answers-v*.sqlite3"),
-    _Store("validate results", VALIDATE_FILE, "validate-v*.sqlite3"),
-    _Store("generate's clean files", GENERATE_FILE, "generate-v*.sqlite3"),
-    _Store("call graph index", INDEX_FILE, "callgraph*.sqlite3"),
-)
+def _stores() -> tuple[_Store, ...]:
+    """Every store the tool keeps, answers first.
+
+    Imported here, not at the top: the command tree imports this module, and every
+    ``llm-doc`` start paid for ``generate``, the providers (pydantic), ``validate`` and the
+    call graph only to learn four file names.
+    """
+    from llm_doc_manager.callgraph.project import INDEX_FILE
+    from llm_doc_manager.generate.known import RESULTS_FILE as GENERATE_FILE
+    from llm_doc_manager.providers.answer_cache import FILE_NAME as ANSWERS_FILE
+    from llm_doc_manager.validate.collect import RESULTS_FILE as VALIDATE_FILE
+
+    return (_Store("model answers", ANSWERS_FILE, "answers-v*.sqlite3"),
+            _Store("validate results", VALIDATE_FILE, "validate-v*.sqlite3"),
+            _Store("generate's clean files", GENERATE_FILE, "generate-v*.sqlite3"),
+            _Store("call graph index", INDEX_FILE, "callgraph*.sqlite3"))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -91,8 +95,11 @@ def stats(args: argparse.Namespace) -> int:
     if found is None:
         return USAGE
     settings, folder = found
+    from llm_doc_manager.providers.answer_cache import FILE_NAME as ANSWERS_FILE
+    from llm_doc_manager.providers.answer_cache import AnswerCache
+
     print(f"cache folder: {folder}")
-    for store in _STORES:
+    for store in _stores():
         path = folder / store.file
         print(f"{store.title} ({store.file})")
         if not path.exists():
@@ -130,7 +137,10 @@ def clear(args: argparse.Namespace) -> int:
     if found is None:
         return USAGE
     settings, folder = found
-    for store in _STORES:
+    from llm_doc_manager.providers.answer_cache import FILE_NAME as ANSWERS_FILE
+    from llm_doc_manager.providers.answer_cache import AnswerCache
+
+    for store in _stores():
         path = folder / store.file
         entries = 0
         if path.exists():
