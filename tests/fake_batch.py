@@ -99,7 +99,8 @@ class FakeBatch:
         purposes: Each uploaded file's purpose.
         batches: Batches by id.
         inputs: Each batch's input lines.
-        calls: Every request, as ``METHOD path``.
+        calls: Every request, as ``METHOD path`` (Azure's ``/openai/...`` paths as sent).
+        queries: Every request's query string.
         headers: Every request's headers.
         port: The port (set by ``start``).
     """
@@ -113,6 +114,7 @@ class FakeBatch:
     batches: dict[str, dict[str, Any]] = field(default_factory=dict)
     inputs: dict[str, list[bytes]] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     port: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -126,6 +128,15 @@ class FakeBatch:
             ``http://127.0.0.1:<port>/v1``.
         """
         return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def endpoint(self) -> str:
+        """The Azure OpenAI endpoint (its files and batches live under ``/openai/``).
+
+        Returns:
+            ``http://127.0.0.1:<port>``.
+        """
+        return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> FakeBatch:
         """Listen on an ephemeral port of 127.0.0.1 in a background thread.
@@ -204,11 +215,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(value).encode())
 
     def _note(self) -> str:
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         with self.fake._lock:
             self.fake.calls.append(f"{self.command} {path}")
+            self.fake.queries.append(query)
             self.fake.headers.append({k.lower(): v for k, v in self.headers.items()})
-        return path
+        # Azure OpenAI serves the same files and batches endpoints under /openai/.
+        return "/v1/" + path[len("/openai/"):] if path.startswith("/openai/") else path
 
     def do_GET(self) -> None:
         path = self._note()

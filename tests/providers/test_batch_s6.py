@@ -475,3 +475,51 @@ def test_with_call_context_batch_files_come_level_by_level(
         assert code == (0 if level == "top" else 1), err
         assert f'"""Summarise {level}.' in (env / "c.py").read_text()
     assert "Nothing to ask" in run(capsys, url, "--batch-file", "in.jsonl", ".")[1]
+
+
+# --- Azure OpenAI ---------------------------------------------------------------------------
+
+
+def test_azure_batch_goes_to_azures_paths_with_the_deployment_and_its_key(
+        env: Path, tmp_path: Path, batch_server: FakeBatch, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY")
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", batch_server.endpoint)
+    monkeypatch.setenv("OPENAI_API_VERSION", "2024-10-21")
+    before = {p.name: p.read_bytes() for p in env.glob("*.py")}
+    azure = ["generate", "--provider", "azure", "--model", "docs-deployment", "--batch",
+             "--yes", "."]
+    code = _dispatch(azure)
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Submitted 6 requests to the Batch API" in err
+    # Azure's own paths, the API version on every request, the key in api-key only.
+    assert batch_server.calls.count("POST /openai/files") == 1
+    assert batch_server.calls.count("POST /openai/batches") == 1
+    assert not [c for c in batch_server.calls if "/v1/" in c]
+    assert all("api-version=2024-10-21" in q for q in batch_server.queries)
+    assert all(h.get("api-key") == KEY and "authorization" not in h
+               for h in batch_server.headers)
+    (batch,) = batch_server.batches.values()
+    assert batch["endpoint"] == "/chat/completions"
+    assert batch["completion_window"] == "24h"
+    (lines,) = batch_server.inputs.values()
+    bodies = [json.loads(line) for line in lines]
+    assert {b["url"] for b in bodies} == {"/chat/completions"}
+    assert {b["body"]["model"] for b in bodies} == {"docs-deployment"}
+    folder = tmp_path / "cache" / "batches-v1"
+    (state,) = folder.glob("*.json")
+    assert KEY not in state.read_text()
+
+    batch_server.finish()
+    code = _dispatch(azure)
+    err = capsys.readouterr().err
+    assert code == 0, err
+    for path in env.glob("*.py"):
+        text = path.read_text()
+        assert text.count('"""Summarise ') == 3
+        assert ast_without_docstrings(text) == ast_without_docstrings(before[path.name].decode())
+    assert any(c.startswith("GET /openai/files/") and c.endswith("/content")
+               for c in batch_server.calls)
+    assert batch_server.calls.count("POST /openai/batches") == 1
