@@ -41,6 +41,7 @@ from llm_doc_manager.providers.batch import (
     write_file,
 )
 from llm_doc_manager.providers.cached import CachedProvider
+from llm_doc_manager.providers.cost import BATCH_PRICE_SHARE, dollars
 from llm_doc_manager.providers.model import ModelProvider, resolve_settings
 from llm_doc_manager.store import cache_dir
 
@@ -184,6 +185,8 @@ class BatchRun:
         if self.mode != "batch" or asker is None or not asker.collected:
             return
         inner = self.asker.inner
+        if self._over_budget(list(asker.collected), asker, err):
+            return
         service = Service(inner)
         try:
             states = States(cache_dir(self.settings))
@@ -250,6 +253,9 @@ class BatchRun:
         active = [s for s in mine if not s.applied and not wanted.keys().isdisjoint(s.ids)]
         covered = {k for s in active for k in s.ids}
         fresh = [k for k in wanted if k not in covered and k not in answered]
+        if fresh and self._over_budget(fresh, self.asker, err):
+            self.done, self.code = True, FINDINGS
+            return None
         service = Service(inner)
         try:
             if fresh:
@@ -298,6 +304,28 @@ class BatchRun:
         self._answers = BatchAsker(inner, got, offline=False)
         assert self.cached is not None
         return Tracked(CachedProvider(self._answers, self.cached.cache), self._answers)
+
+    def _over_budget(self, fresh: list[str], asker: BatchAsker, err: _Say) -> bool:
+        """Whether ``max-cost`` stops a submission: its requests' estimated cost, at the
+        Batch API's price (``BATCH_PRICE_SHARE`` of the table's), is over it (said)."""
+        cap = self.settings.max_cost
+        if cap is None:
+            return False
+        price = asker.inner.settings.price
+        if price is None:
+            err.print(f"error: max-cost needs the price of model {asker.inner.model!r}, which "
+                      "the price table does not know: set prices in [tool.llm-doc] (see "
+                      "docs/configuration.md); nothing was sent")
+            return True
+        prompt = sum(asker.tokens.get(key, (0, 0))[0] for key in fresh)
+        completion = sum(asker.tokens.get(key, (0, 0))[1] for key in fresh)
+        cost = price.cost(prompt, completion) * BATCH_PRICE_SHARE
+        if cost <= cap:
+            return False
+        err.print(f"not submitted: the estimated cost {dollars(cost)} of "
+                  f"{plural(len(fresh), 'request')} (at the Batch API's price) is over "
+                  f"max-cost {dollars(cap)}; nothing was sent or written")
+        return True
 
     def _submit(self, service: Service, states: States, scope: str, fresh: list[str],
                 err: _Say, asker: BatchAsker | None = None) -> Submission:

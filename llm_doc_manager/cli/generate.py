@@ -182,7 +182,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     if args.verbose and calls is not None:
         err.print(f"call context: {plural(calls.files, 'file')} indexed in "
                   f"{calls.seconds:.1f} s; up to {calls.chars} characters per prompt")
-    if args.dry_run or settings.max_cost is not None:
+    # A batch run prices each submission itself, before it is sent (cli/batch.py).
+    if args.dry_run or (settings.max_cost is not None and batch is None):
         stop = _estimate_first(files, chosen, options, settings, args.dry_run, calls, out, err)
         if stop is not None:
             return stop

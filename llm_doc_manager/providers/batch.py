@@ -365,6 +365,8 @@ class BatchAsker:
         inner: The model provider.
         results: The results answered from, or None.
         collected: The request bodies collected, by ``custom_id``, in the order asked.
+        tokens: Each collected request's estimated prompt and completion tokens (what
+            ``max-cost`` prices before a submission).
         name: The model provider's name.
         description: The model provider's, and how the batch is used.
         keeps_human_text: As the model provider.
@@ -380,6 +382,7 @@ class BatchAsker:
         self.results = results
         self.offline = offline
         self.collected: dict[str, dict[str, Any]] = {}
+        self.tokens: dict[str, tuple[int, int]] = {}
         self.name = inner.name
         self.description = inner.description + (
             "; requests go into Batch API files" if results is None
@@ -502,14 +505,16 @@ class BatchAsker:
                 # batch line says it too, so that it is the interactive body byte for byte
                 # (tests/providers/test_batch_s6.py compares them).
                 self.collected[key] = {**self.inner.request_body(request), "stream": False}
+                self.tokens[key] = self.inner.estimated_tokens(request)
             raise Queued("queued for the batch")
         self.results.used.add(key)
         found = self.results.outcomes.get(key)
         if found is None and not self.offline:
             # Asked now with what it calls newly documented (the next wave), or its code
             # changed since the batch was submitted: it goes into the next batch.
-            self.collected.setdefault(key, {**self.inner.request_body(request),
-                                            "stream": False})
+            if key not in self.collected:
+                self.collected[key] = {**self.inner.request_body(request), "stream": False}
+                self.tokens[key] = self.inner.estimated_tokens(request)
             raise Queued("queued for the next batch")
         if found is None:
             raise ProviderError(f"no answer in the batch results (custom_id {key[:20]}…): "

@@ -78,6 +78,11 @@ PRICES: dict[str, Price] = {
 _SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 
 
+#: What the Batch API charges, as a share of the table's price: OpenAI's and Azure's batch
+#: prices are half the synchronous ones (their pricing pages, 2025-08).
+BATCH_PRICE_SHARE = 0.5
+
+
 def price_of(model: str, configured: Mapping[str, tuple[float, float]]) -> Price | None:
     """Find a model's price: the configuration's first, else the table's.
 

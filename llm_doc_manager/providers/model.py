@@ -820,6 +820,18 @@ class ModelProvider:
         completion = completion_tokens(request, bound)
         return prompt_tokens(request, mode, billed), completion, max(bound, completion)
 
+    def estimated_tokens(self, request: DocRequest) -> tuple[int, int]:
+        """Estimate a request's prompt and completion tokens, as a dry run counts them.
+
+        Args:
+            request: The region asked for.
+
+        Returns:
+            The prompt and completion tokens.
+        """
+        prompt, completion, _ = self._tokens(request)
+        return prompt, completion
+
     def _not_sent(self, request: DocRequest) -> NotSent:
         """Count a request a dry run would send; the error its region gets instead."""
         self.estimate.add(*self._tokens(request))

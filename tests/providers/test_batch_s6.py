@@ -523,3 +523,40 @@ def test_azure_batch_goes_to_azures_paths_with_the_deployment_and_its_key(
     assert any(c.startswith("GET /openai/files/") and c.endswith("/content")
                for c in batch_server.calls)
     assert batch_server.calls.count("POST /openai/batches") == 1
+
+
+# --- max-cost ----------------------------------------------------------------------------------
+
+
+def test_max_cost_prices_a_submission_at_the_batch_price_before_it_is_sent(
+        env: Path, tmp_path: Path, batch_server: FakeBatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    before = {p.name: p.read_bytes() for p in env.glob("*.py")}
+    code, err = run(capsys, batch_server.base_url, "--model", "gpt-4.1-mini", "--batch",
+                    "--yes", "--max-cost", "0.0002", ".")
+    assert code == 1, err
+    assert re.search(r"not submitted: the estimated cost \$[\d.]+ of 6 requests \(at the "
+                     r"Batch API's price\) is over max-cost \$0\.0002", err), err
+    assert not [c for c in batch_server.calls if c.startswith("POST")]
+    assert not list((tmp_path / "cache").glob("batches-v1/*.json"))
+    assert {p.name: p.read_bytes() for p in env.glob("*.py")} == before
+
+    # Within the cap: submitted as without one (the cap does not make --batch a usage error).
+    code, err = run(capsys, batch_server.base_url, "--model", "gpt-4.1-mini", "--batch",
+                    "--yes", "--max-cost", "5", ".")
+    assert code == 1, err
+    assert "Submitted 6 requests to the Batch API" in err
+    batch_server.finish()
+    code, err = run(capsys, batch_server.base_url, "--model", "gpt-4.1-mini", "--batch",
+                    "--yes", "--max-cost", "5", ".")
+    assert code == 0, err
+    assert all(p.read_text().count('"""Summarise ') == 3 for p in env.glob("*.py"))
+
+
+def test_max_cost_with_an_unpriced_model_and_a_batch_is_said_and_nothing_sent(
+        env: Path, batch_server: FakeBatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run(capsys, batch_server.base_url, "--model", "house-model-7", "--batch",
+                    "--yes", "--max-cost", "1", ".")
+    assert code == 1, err
+    assert "max-cost needs the price of model 'house-model-7'" in err
+    assert not [c for c in batch_server.calls if c.startswith("POST")]
