@@ -89,7 +89,7 @@ def _load(args: argparse.Namespace, paths: list[Path], stored: bool = False) -> 
     (nothing is indexed or resolved), and a full build stores one for the next run.
     """
     from llm_doc_manager.callgraph import load_project
-    from llm_doc_manager.callgraph.project import INDEX_FILE, load_stored
+    from llm_doc_manager.callgraph.project import INDEX_FILE, idle_cores, load_stored
     from llm_doc_manager.callgraph.stored import RESOLVED_FILE
     from llm_doc_manager.config import flag_list, load_settings
     from llm_doc_manager.errors import ConfigError
@@ -114,7 +114,7 @@ def _load(args: argparse.Namespace, paths: list[Path], stored: bool = False) -> 
             if project is not None:
                 return project
         return load_project(paths, settings.excluded, root=settings.root, cache=cache,
-                            resolved=resolved, workers=os.cpu_count() or 1)
+                            resolved=resolved, workers=idle_cores())
     except FileNotFoundError as exc:
         raise _UsageError(str(exc)) from None
 

@@ -51,9 +51,16 @@ from llm_doc_manager.callgraph import (
     module_for,
     project_root,
 )
-from llm_doc_manager.callgraph.project import INDEX_FILE, Progress, Project, load_stored
+from llm_doc_manager.callgraph.project import (
+    INDEX_FILE,
+    Progress,
+    Project,
+    idle_cores,
+    load_stored,
+)
 from llm_doc_manager.callgraph.stored import (
     RESOLVED_FILE,
+    StoredGraph,
     StoredGraphMiss,
     parts_of,
     store_graph,
@@ -73,6 +80,8 @@ STATS = "llmDoc/stats"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the breaks ast and LSP count, not str.splitlines'
 _tokens = itertools.count(1)
 T = TypeVar("T")
+#: Seconds without a request after which the full graph is built behind the stored one.
+IDLE_BEFORE_FULL = 1.0
 
 
 class CallHierarchyServer(LanguageServer):
@@ -114,9 +123,11 @@ class CallHierarchyServer(LanguageServer):
         self.stored = False
         self._edited = False  # a buffer differs from the stored graph's files
         self._percent = -1  # the last percentage reported while indexing
-        # Set when the full graph is to be built after the stored one: once the first answer
-        # is given (it would compete for the interpreter with it), an edit needs it, or 2 s.
+        # Set when the full graph is to be built after the stored one: once no request has
+        # come for a second (it would compete for the interpreter with their answers), or
+        # when an edit needs it.
         self._go_full = threading.Event()
+        self._go_timer: asyncio.TimerHandle | None = None
         self._store: tuple[Path, Project] | None = None  # what to store once in place
         self._progress: set[str | int] = set()  # tokens with a begun, not ended, progress
         self._server_progress = False  # whether the client lets the server create tokens
@@ -206,7 +217,13 @@ class CallHierarchyServer(LanguageServer):
         self.log(f"answering from the stored graph of {len(graph.files)} files while the "
                  "index is read")
         self._event().set()
-        asyncio.get_running_loop().call_later(2.0, self._go_full.set)
+        self.build_full_after(IDLE_BEFORE_FULL)
+
+    def build_full_after(self, seconds: float) -> None:
+        """Let the full graph be built once this long has passed without another request."""
+        if self._go_timer is not None:
+            self._go_timer.cancel()
+        self._go_timer = asyncio.get_running_loop().call_later(seconds, self._go_full.set)
 
     def report(self, done: int, total: int) -> None:
         """Report the share of files indexed on every progress begun (a whole percentage)."""
@@ -247,6 +264,8 @@ class CallHierarchyServer(LanguageServer):
             threading.Thread(target=store_graph, name="llm-doc lsp store",
                              args=(where, parts_of(graph), project.digests,
                                    project.unparsed)).start()
+        if isinstance(self.graph, StoredGraph):
+            self.graph.close()  # its connections to the two databases
         # The project's graph becomes the server's, no copy; buffers opened meanwhile follow.
         self.graph = graph
         self.stored = False
@@ -292,7 +311,7 @@ class CallHierarchyServer(LanguageServer):
                 stored(found.graph)
                 self._go_full.wait()
         project = load_project(files, cache=cache, progress=progress,
-                               workers=os.cpu_count() or 1)
+                               workers=idle_cores())
         project.graph.resolve()
         if resolved is not None:
             self._store = (resolved, project)
@@ -317,8 +336,8 @@ class CallHierarchyServer(LanguageServer):
         self.settle()
         try:
             result = work()
-            if self.stored:  # answered: the full graph may be built now
-                asyncio.get_running_loop().call_later(0.1, self._go_full.set)
+            if self.stored:  # an editor asks in runs (prepare, then incoming): after them
+                self.build_full_after(IDLE_BEFORE_FULL)
             return result
         except StoredGraphMiss as exc:
             self.log(f"the stored graph cannot answer ({exc}); waiting for the index")
