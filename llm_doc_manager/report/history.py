@@ -131,7 +131,26 @@ def shallow_boundary(root: Path) -> set[str]:
         text = (path if path.is_absolute() else root / path).read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError):  # no such file: not shallow
         return set()
-    return {line for line in text.split() if _SHA.fullmatch(line)}
+    listed = {line for line in text.split() if _SHA.fullmatch(line)}
+    if len(listed) > _ROOTS_CHECKED:
+        return listed
+    # A clone as deep as the history lists its root commit too, which has no parent to
+    # miss: what it changed (it added its files) is known, so it is no boundary.
+    return {sha for sha in listed if not _is_root(root, sha)}
+
+
+#: Listed commits checked one by one for being a root (a clone grafts a few: one per line
+#: of history it cut); past this many they are all taken as boundaries.
+_ROOTS_CHECKED = 100
+
+
+def _is_root(root: Path, sha: str) -> bool:
+    """Whether a commit's own object names no parent (git's graft hides them from log)."""
+    found = _git(root, "cat-file", "commit", sha)
+    if found.returncode != 0:
+        return False  # cannot tell: taken as a boundary
+    header = found.stdout.partition("\n\n")[0]
+    return not any(line.startswith("parent ") for line in header.split("\n"))
 
 
 Change = tuple[str, str, str]  # status letter, path before, path after

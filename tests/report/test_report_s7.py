@@ -100,3 +100,21 @@ def test_overload_stubs_are_not_documentable(tmp_path: Path, llm_doc: Run) -> No
     assert data["files"][0]["metrics"]["coverage"] == 1.0
     stats = llm_doc("validate", "--stats", str(root))
     assert "100.0 %" in stats.stdout, stats.stdout
+
+
+def test_a_clone_as_deep_as_the_history_is_not_cut(tmp_path: Path, llm_doc: Run) -> None:
+    # Attack: `git clone --depth 5` of a 5-commit history lists the root commit in its
+    # `shallow` file although it has no parent: its change (adding a.py and b.py) is known,
+    # but it gave no row and the document said "shallow clone".
+    origin = _five_commits(tmp_path)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "5", f"file://{origin}", str(clone)],
+                   check=True, capture_output=True)
+    assert (clone / ".git" / "shallow").read_text().strip()  # git does list it
+    for source, extra in ((str(clone), ()), (f"file://{origin}", ("--depth", "4"))):
+        data = json.loads(llm_doc("report", source, "--format", "json", "--no-source",
+                                  *extra).stdout)
+        assert data["shallow"] is False, source
+        files = {f["path"]: f for f in data["files"]}
+        assert [c["subject"] for c in files["b.py"]["history"]] == ["first: a and b"], source
+        assert len(files["a.py"]["history"]) == 5, source
