@@ -78,6 +78,11 @@ class IndexCache:
         self._store: ResultStore[str] = ResultStore(path)
         self._pending: list[tuple[str, str]] = []
 
+    @property
+    def available(self) -> bool:
+        """Whether the cache is open (a refused or absent one is not)."""
+        return self._store.available
+
     def get_many(self, keys: list[str]) -> dict[str, ModuleIndex]:
         """The cached indexes of some keys (a row that does not check out is a miss)."""
         found: dict[str, ModuleIndex] = {}
@@ -299,8 +304,9 @@ def load_project(paths: Sequence[Path], exclude: Sequence[str] = (), *,
             _add(project, path, index, digest)
             if progress is not None:
                 progress(done, total)
+    usable = store.available  # flush closes it
     store.flush()
-    if resolved is not None and cache is not None:
+    if resolved is not None and usable:
         store_resolved(project, resolved)
     return project
 

@@ -1,7 +1,7 @@
 """The resolved call graph kept in the cache folder, so that a warm start answers at once.
 
 After a full build (every file indexed, every module resolved) the graph's resolution is
-written as JSON rows to ``callgraph-resolved-v1.sqlite3`` in the tool's cache folder: each
+written as JSON rows to ``calls-resolved-v1.sqlite3`` in the tool's cache folder: each
 file's edges (what each call site calls) and class bases, which files call into each file,
 the methods by name, the module table, the subclass table. The rows are keyed by a
 *snapshot*: a hash of the tool's code and of the exact set of (path, content digest) of the
@@ -50,7 +50,7 @@ from llm_doc_manager.callgraph.symbols import ModuleIndex, index_from_json
 from llm_doc_manager.store import ResultStore, code_fingerprint
 
 #: The stored graph's database in the cache folder.
-RESOLVED_FILE = "callgraph-resolved-v1.sqlite3"
+RESOLVED_FILE = "calls-resolved-v1.sqlite3"
 #: The version of the rows' form; part of the snapshot key.
 _FORMAT = 1
 _STATUSES = (RESOLVED, DISPATCH, NEW, READ, BY_NAME, UNRESOLVED, MAYBE)
@@ -494,6 +494,8 @@ def open_stored(path: Path, indexes: Path, files: list[tuple[str, str]]
     Returns:
         The graph, or None (no such snapshot, or its row is not what this code writes).
     """
+    if not path.is_file():  # nothing stored yet: no file is made only to look
+        return None
     key = snapshot_key(files)
     store: ResultStore[str] = ResultStore(path)
     try:

@@ -38,6 +38,7 @@ def _stores() -> tuple[_Store, ...]:
     call graph only to learn four file names.
     """
     from llm_doc_manager.callgraph.project import INDEX_FILE
+    from llm_doc_manager.callgraph.stored import RESOLVED_FILE
     from llm_doc_manager.generate.known import RESULTS_FILE as GENERATE_FILE
     from llm_doc_manager.providers.answer_cache import FILE_NAME as ANSWERS_FILE
     from llm_doc_manager.validate.collect import RESULTS_FILE as VALIDATE_FILE
@@ -45,7 +46,8 @@ def _stores() -> tuple[_Store, ...]:
     return (_Store("model answers", ANSWERS_FILE, "answers-v*.sqlite3"),
             _Store("validate results", VALIDATE_FILE, "validate-v*.sqlite3"),
             _Store("generate's clean files", GENERATE_FILE, "generate-v*.sqlite3"),
-            _Store("call graph index", INDEX_FILE, "callgraph*.sqlite3"))
+            _Store("call graph index", INDEX_FILE, "callgraph*.sqlite3"),
+            _Store("call graph, resolved", RESOLVED_FILE, "calls-resolved-v*.sqlite3"))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

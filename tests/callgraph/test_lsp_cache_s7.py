@@ -128,7 +128,7 @@ def test_a_warm_start_answers_from_the_stored_graph_as_a_fresh_server_does(
     cold, cold_log = _session(tmp_path, root, files, texts)
     assert not any("stored graph" in line for line in cold_log)
     assert any(cold)
-    assert (cache / "callgraph-resolved-v1.sqlite3").is_file()
+    assert (cache / "calls-resolved-v1.sqlite3").is_file()
     warm, warm_log = _session(tmp_path, root, files, texts)
     assert any("answering from the stored graph of 3 files" in line for line in warm_log)
     assert warm == cold

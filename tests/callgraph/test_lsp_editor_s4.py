@@ -286,7 +286,7 @@ def test_the_server_reads_the_index_cache_the_cli_wrote(
         wire.start(root)
         seen = wire.until(wire.ask("llmDoc/stats"))
         assert seen[-1]["result"]["files"] == 3
-        # The graph the CLI stored (callgraph-resolved-v1) answers at once; the full graph,
+        # The graph the CLI stored (calls-resolved-v1) answers at once; the full graph,
         # which edits need, is built from the CLI's index rows once an answer needs it.
         assert any("answering from the stored graph of 3 files" in m["params"]["message"]
                    for m in seen if m.get("method") == "window/logMessage")

@@ -42,7 +42,7 @@ def tree(tmp_path: Path) -> Path:
 def _caches(tmp_path: Path) -> tuple[Path, Path]:
     folder = tmp_path / "cache"
     folder.mkdir(exist_ok=True)
-    return folder / "callgraph-v2.sqlite3", folder / "callgraph-resolved-v1.sqlite3"
+    return folder / "callgraph-v2.sqlite3", folder / "calls-resolved-v1.sqlite3"
 
 
 def _warm(root: Path, tmp_path: Path) -> StoredGraph:
@@ -239,13 +239,13 @@ def test_warm_llm_doc_calls_prints_byte_for_byte_what_a_fresh_build_prints(
     assert all("broken.py" in done.stderr for done in expected)
     first = _calls(tree, cache, *QUERIES[0])  # stores the graph
     assert (first.stdout, first.stderr) == (expected[0].stdout, expected[0].stderr)
-    assert list(cache.glob("callgraph-resolved-v1.sqlite3"))
+    assert list(cache.glob("calls-resolved-v1.sqlite3"))
     for query, want in zip(QUERIES[1:], expected[1:], strict=True):
         got = _calls(tree, cache, *query)
         assert (got.returncode, got.stdout, got.stderr) == \
             (want.returncode, want.stdout, want.stderr), query
     # Every edge row tampered with: each query falls back to a fresh build, same output.
-    resolved = cache / "callgraph-resolved-v1.sqlite3"
+    resolved = cache / "calls-resolved-v1.sqlite3"
     for name, text in _rows(resolved).items():
         if ":e:" in name or ":in:" in name:
             _set(resolved, name, text.replace("[", "[1e9,", 1))
