@@ -466,8 +466,12 @@ class CallGraph:
                         .rsplit(".", 1)[0]))
         return _unique(calls)
 
+    def _site(self, path: str, number: int) -> Site:
+        """A call site of a file (``stored.StoredGraph`` has callers' sites without indexes)."""
+        return self.files[path].sites[number]
+
     def _call(self, path: str, edge: Edge, callee: DefKey | None) -> Call:
-        site = self.files[path].sites[edge.site]
+        site = self._site(path, edge.site)
         caller = None if site.owner < 0 else (path, site.owner)
         status = edge.status
         how = {READ: "property", NEW: "instantiation"}.get(status, "call")

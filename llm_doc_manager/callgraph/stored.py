@@ -28,7 +28,7 @@ import json
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,7 +46,15 @@ from llm_doc_manager.callgraph.resolve import (
     ModuleCalls,
     implementation_of,
 )
-from llm_doc_manager.callgraph.symbols import ModuleIndex, index_from_json
+from llm_doc_manager.callgraph.symbols import (
+    SITE_CALL,
+    SITE_READ,
+    SITE_REF,
+    Definition,
+    ModuleIndex,
+    Site,
+    index_from_json,
+)
 from llm_doc_manager.store import ResultStore, code_fingerprint
 
 #: The stored graph's database in the cache folder.
@@ -56,6 +64,7 @@ _FORMAT = 1
 _STATUSES = (RESOLVED, DISPATCH, NEW, READ, BY_NAME, UNRESOLVED, MAYBE)
 _STATUS_CODE = {status: number for number, status in enumerate(_STATUSES)}
 _NO_TARGET = -1
+_HUGE = 1 << 40  # above any line, column or scope number a real file has
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -143,22 +152,37 @@ def _rows(key: str, graph: GraphParts, paths: list[str], digests: dict[str, str]
     for path in paths:
         calls = graph.calls[path]
         mine = ids[path]
+        sites = graph.files[path].sites
         edges = []
         for edge in calls.edges:
             target = edge.target
             code = _STATUS_CODE[edge.status]
-            if target is not None:
+            if target is not None:  # with its site: a caller's index need not be read
                 callers[ids[target[0]]][target[1]].setdefault(mine, []).append(
-                    [edge.site, code, edge.detail])
+                    [edge.site, code, edge.detail, _site_row(sites[edge.site])])
             edges.append([edge.site, code, _NO_TARGET if target is None else ids[target[0]],
                           0 if target is None else target[1], edge.detail])
         bases = [[number, [[ids[b[0]], b[1]] for b in found]]
                  for number, found in sorted(calls.bases.items())]
         yield f"{key}:e:{mine}", json.dumps([edges, bases], separators=(",", ":"))
+        yield f"{key}:d:{mine}", json.dumps(
+            [[getattr(d, name) for name in _DEF_FIELDS] for d in graph.files[path].defs],
+            separators=(",", ":"))
     for target_file, by_def in sorted(callers.items()):
         yield f"{key}:in:{target_file}", json.dumps(
             [[number, sorted([f, found] for f, found in by_file.items())]
              for number, by_file in sorted(by_def.items())], separators=(",", ":"))
+
+
+_SITE_FIELDS = tuple(f.name for f in fields(Site))
+_DEF_FIELDS = tuple(f.name for f in fields(Definition))
+_SITE_KINDS = frozenset({SITE_CALL, SITE_REF, SITE_READ})
+_DEF_KINDS = frozenset({"function", "method", "class"})
+
+
+def _site_row(site: Site) -> list[object]:
+    """A site as stored: its fields in declaration order (JSON makes the chain a list)."""
+    return [getattr(site, name) for name in _SITE_FIELDS]
 
 
 def _meta(graph: GraphParts, paths: list[str], digests: dict[str, str],
@@ -219,6 +243,35 @@ def _records(value: list[Any], length: int) -> list[list[Any]]:
     return [_list(item, length) for item in value]
 
 
+def _chain(value: object) -> tuple[str, ...]:
+    return tuple(_text(step) for step in _list(value))
+
+
+def _read_site(raw: object, defs: int) -> Site:
+    """A stored site, every field checked (``defs``: its file's definitions)."""
+    owner, scope, kind, chain, line, col, name_line, name_col, name_end, text = _list(raw, 10)
+    if kind not in _SITE_KINDS:
+        raise _Bad(kind)
+    return Site(_ints(owner, -1, defs), _ints(scope, 0, _HUGE), kind, _chain(chain),
+                _ints(line, 0, _HUGE), _ints(col, 0, _HUGE), _ints(name_line, 0, _HUGE),
+                _ints(name_col, 0, _HUGE), _ints(name_end, 0, _HUGE), _text(text))
+
+
+def _read_definition(raw: object, defs: int) -> Definition:
+    """A stored definition, every field checked (``defs``: its file's definitions)."""
+    (qualname, name, kind, line, end_line, start_line, end_col, name_line, name_col, parent,
+     scope, body_scope, decorators, bases, returns, signature, summary) = _list(raw, 17)
+    if kind not in _DEF_KINDS:
+        raise _Bad(kind)
+    return Definition(
+        _text(qualname), _text(name), kind, _ints(line, 0, _HUGE), _ints(end_line, 0, _HUGE),
+        _ints(start_line, 0, _HUGE), _ints(end_col, 0, _HUGE), _ints(name_line, 0, _HUGE),
+        _ints(name_col, 0, _HUGE), _ints(parent, -1, defs), _ints(scope, 0, _HUGE),
+        _ints(body_scope, 0, _HUGE), _chain(decorators),
+        tuple(_chain(b) for b in _list(bases)), tuple(_chain(r) for r in _list(returns)),
+        _text(signature), _text(summary))
+
+
 class _Lazy(dict[K, V]):
     """A dict filled on demand: a missing key is asked of ``load`` (None: absent)."""
 
@@ -247,12 +300,10 @@ class _Lazy(dict[K, V]):
 class _Files(_Lazy[str, ModuleIndex]):
     """The snapshot's files: membership and length from the snapshot, indexes on demand."""
 
-    def __init__(self, paths: list[str], load: Callable[[str], ModuleIndex | None],
-                 many: Callable[[list[str]], None]) -> None:
+    def __init__(self, paths: list[str], load: Callable[[str], ModuleIndex | None]) -> None:
         super().__init__(load)
         self._paths = paths
         self._known = frozenset(paths)
-        self._many = many
 
     def __contains__(self, key: object) -> bool:
         return key in self._known
@@ -262,12 +313,6 @@ class _Files(_Lazy[str, ModuleIndex]):
 
     def __len__(self) -> int:
         return len(self._paths)
-
-    def preload(self, paths: list[str]) -> None:
-        """Read the indexes of some files at once (one query instead of one per file)."""
-        wanted = [p for p in paths if p in self._known and not dict.__contains__(self, p)]
-        if wanted:
-            self._many(wanted)
 
 
 class StoredGraph(CallGraph):
@@ -294,11 +339,13 @@ class StoredGraph(CallGraph):
         self._open: dict[int, tuple[ResultStore[str], ResultStore[str]]] = {}
         self._edges: dict[int, tuple[list[Edge], dict[int, list[DefKey]]]] = {}
         self._callers: dict[int, dict[int, list[tuple[int, list[Edge]]]]] = {}
+        self._sites: dict[str, dict[int, Site]] = {}  # callers' sites, from callers rows
+        self._defs: dict[int, list[Definition]] = {}
         self._by_name_files: dict[str, list[int]] = meta["by_name"]
         self.problems: list[tuple[str, int, str]] = [
             (self._paths[f], line, message) for f, line, message in meta["problems"]]
         key_of_id = self._key
-        self._files = _Files(self._paths, self._index, self._indexes)
+        self._files = _Files(self._paths, self._index)
         self.files = self._files
         self.modules = {name: self._paths[f] for name, f in meta["modules"]}
         self._digests = {entry[0]: entry[1] for entry in self._entries}
@@ -432,16 +479,62 @@ class StoredGraph(CallGraph):
                 for number, by_file in _records(_list(data), 2):
                     aim = (self._paths[file], _ints(number, 0, self._entries[file][3]))
                     found[aim[1]] = [
-                        (caller, [Edge(_ints(site, 0, self._entries[caller][4]),
-                                       _STATUSES[_ints(status, 0, len(_STATUSES))], aim,
-                                       _text(detail))
-                                  for site, status, detail in _records(_list(edges), 3)])
+                        (caller, [self._inline_edge(caller, aim, raw)
+                                  for raw in _records(_list(edges), 4)])
                         for caller, edges in ((_ints(c, 0, count), e)
                                               for c, e in _records(_list(by_file), 2))]
             except (_Bad, ValueError, TypeError):
                 raise StoredGraphMiss(f"{self._paths[file]}: its stored callers are not "
                                       "ours") from None
         self._callers[file] = found
+        return found
+
+    def _inline_edge(self, caller: int, aim: DefKey, raw: list[Any]) -> Edge:
+        """An edge into ``aim`` from a callers row, its site kept for ``_site``."""
+        site, status, detail, record = raw
+        _, _, _, defs, sites = self._entries[caller]
+        number = _ints(site, 0, sites)
+        self._sites.setdefault(self._paths[caller], {})[number] = _read_site(record, defs)
+        return Edge(number, _STATUSES[_ints(status, 0, len(_STATUSES))], aim, _text(detail))
+
+    def _site(self, path: str, number: int) -> Site:
+        """A caller's site from the callers row that named it, else from the file's index."""
+        if not dict.__contains__(self._files, path):
+            found = self._sites.get(path, {}).get(number)
+            if found is not None:
+                return found
+        return super()._site(path, number)
+
+    def definition(self, key: DefKey) -> Definition:
+        """A definition, from the file's stored definitions when its index is not read."""
+        if dict.__contains__(self._files, key[0]) or key[0] not in self._ids:
+            return super().definition(key)
+        return self._definitions(self._ids[key[0]])[key[1]]
+
+    def qualname(self, key: DefKey | None, path: str = "") -> str:
+        """``package.module.Class.method`` (the module from the snapshot, no index read)."""
+        file_path = key[0] if key is not None else path
+        number = self._ids.get(file_path)
+        if number is None:
+            return super().qualname(key, path)
+        module = self._entries[number][2]
+        if key is None or key[1] < 0:
+            return f"{module}.<module>"
+        return f"{module}.{self.definition(key).qualname}"
+
+    def _definitions(self, file: int) -> list[Definition]:
+        """One file's definitions from their own row, checked (its counts the snapshot's)."""
+        found = self._defs.get(file)
+        if found is not None:
+            return found
+        data = self._row(f"d:{file}")
+        defs = self._entries[file][3]
+        try:
+            found = [_read_definition(raw, defs) for raw in _list(data, defs)]
+        except (_Bad, ValueError, TypeError):
+            raise StoredGraphMiss(f"{self._paths[file]}: its stored definitions are not "
+                                  "ours") from None
+        self._defs[file] = found
         return found
 
     def _incoming_of(self, key: DefKey) -> dict[str, list[Edge]] | None:
@@ -451,8 +544,6 @@ class StoredGraph(CallGraph):
         found = {self._paths[caller]: edges for caller, edges
                  in sorted(self._callers_of(number).get(key[1], ()),
                            key=lambda item: self._paths[item[0]]) if edges}
-        # Each call is reported with its site, from the caller's index: read them at once.
-        self._files.preload(list(found))
         return found or None
 
     def _by_name_of(self, name: str) -> dict[str, list[Edge]] | None:

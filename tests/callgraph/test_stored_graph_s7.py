@@ -176,7 +176,8 @@ def test_a_tampered_snapshot_row_is_a_miss(tree: Path, tmp_path: Path, tamper: s
     assert _ask_everything(tree, tmp_path) is None
 
 
-@pytest.mark.parametrize("tamper", ["garbled", "target", "site", "status", "gone", "index"])
+@pytest.mark.parametrize("tamper", ["garbled", "target", "site", "status", "gone", "index",
+                                    "definition", "inline site"])
 def test_a_tampered_or_missing_row_under_a_good_snapshot_is_a_miss_not_a_crash(
         tree: Path, tmp_path: Path, tamper: str) -> None:
     fresh = load_project([tree]).graph
@@ -198,6 +199,16 @@ def test_a_tampered_or_missing_row_under_a_good_snapshot_is_a_miss_not_a_crash(
         for name in callers:
             data = json.loads(rows[name])
             data[0][0] = 10**6  # a definition past the end of its file
+            _set(resolved, name, json.dumps(data))
+    elif tamper == "definition":  # a caller's stored definition with a parent past the end
+        for name in (k for k in rows if ":d:" in k and json.loads(rows[k])):
+            data = json.loads(rows[name])
+            data[0][9] = 10**6
+            _set(resolved, name, json.dumps(data))
+    elif tamper == "inline site":  # the site stored with a caller's edge: a kind of ours? no
+        for name in callers:
+            data = json.loads(rows[name])
+            data[0][1][0][1][0][3][2] = "exec"
             _set(resolved, name, json.dumps(data))
     elif tamper == "gone":
         with sqlite3.connect(resolved) as db:
