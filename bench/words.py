@@ -3,7 +3,8 @@
 Written against ``ast`` and ``difflib`` only (no code of the package), so it can judge the
 package: the docstrings of two versions of a file are paired by their place in the tree,
 and every word of the old docstring must still be in the new one, except the words of a
-deleted ``name: ...`` entry whose argument the function no longer has.
+deleted entry whose argument the function no longer has (``name: ...``, NumPy's
+``name : type`` and its indented text, Sphinx's ``:param name: ...`` and ``:type name:``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,15 @@ from dataclasses import dataclass, field
 
 _WORD_RE = re.compile(r"\S+")
 _ENTRY_RE = re.compile(r"\s*\**([A-Za-z_]\w*)\s*(?:\(|:)")
+# A Sphinx field of an argument: ``:param x:``, ``:param int x:``, ``:type x:``, ``:param \*\*kw:``.
+_FIELD_RE = re.compile(r"\s*:(?:param|parameter|arg|argument|key|keyword|type)\s+"
+                       r"(?:[^:]*\s)?(?:\\?\*)*([A-Za-z_]\w*)\s*:")
+
+
+def _entry_name(line: str) -> str | None:
+    """The argument a docstring line starts an entry of (Google, NumPy or Sphinx), if any."""
+    match = _FIELD_RE.match(line) or _ENTRY_RE.match(line)
+    return match.group(1) if match else None
 _TYPED_RE = re.compile(r"\s*(\**[A-Za-z_]\w*)\s*\(([^)]*)\)\s*:")
 _PREFIX_RE = re.compile(r"\s*(.+?):(\s.*|)$")
 # Words of type markup: a retype must keep them (``*optional*``, ``defaults to 2``).
@@ -100,13 +110,15 @@ def _removed_entries(lines: list[str], params: set[str], new: str, tally: Tally
     head_indent = 0
     for line in lines:
         indent = len(line) - len(line.lstrip())
-        match = _ENTRY_RE.match(line)
-        if match is not None and (not inside or indent <= head_indent):
-            description = line.partition(":")[2].strip()
-            inside = match.group(1) not in params and bool(params) and \
+        name = _entry_name(line)
+        if name is not None and (not inside or indent <= head_indent):
+            field = _FIELD_RE.match(line)
+            description = (line[field.end():] if field else line.partition(":")[2]).strip()
+            inside = name not in params and bool(params) and \
                 not (description and description in new)
             head_indent = indent
-            tally.removed_entries += inside
+            # A ``:type x:`` line belongs to the ``:param x:`` entry counted already.
+            tally.removed_entries += inside and not line.lstrip().startswith(":type")
         elif inside and line.strip() and indent <= head_indent:
             inside = False
         if inside:
@@ -131,7 +143,7 @@ def compare(path: str, before: str, after: str, tally: Tally) -> None:
         # Words of a gone entry are excused only for a pure removal: no argument of the
         # signature lacks an entry (no "new" argument); otherwise the tool keeps them (a
         # rename it is not certain of is left to a person).
-        documented = {m.group(1) for m in map(_ENTRY_RE.match, old.split("\n")) if m}
+        documented = {name for name in map(_entry_name, old.split("\n")) if name}
         pure_removal = not (params - documented - {"self", "cls"})
         if new == old:
             continue
