@@ -332,10 +332,8 @@ def _order(args: argparse.Namespace) -> int:
     graph = project.graph
     for problem in project.problems:
         _warn(problem)
-    # An ``@overload`` stub stands for its implementation (calls to it are the
-    # implementation's): it is no definition of its own in the order.
-    groups = [kept for group in graph.order()
-              if (kept := [k for k in group if graph.canonical(k) == k])]
+    # The graph's order holds implementations only (an ``@overload`` stub stands for its).
+    groups = graph.order()
     if args.json:
         document = {"order": [
             {"group": [{"qualname": graph.qualname(k), "path": _display(k[0]),
