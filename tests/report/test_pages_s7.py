@@ -191,3 +191,13 @@ def test_hostile_file_names_make_safe_pages(tmp_path: Path, llm_doc: Run) -> Non
                    if t.type == "html_block"), name
     page = documents["r.pages/evil__img_src_x_onerror_alert_1__.py.md"]
     assert page.startswith("# `evil\\n<img src=x onerror=alert(1)>.py`\n")
+
+
+def test_an_output_that_cannot_be_written_is_one_line(tmp_path: Path, llm_doc: Run) -> None:
+    # Attack: -o into a missing folder ended with "internal error: FileNotFoundError".
+    root = _small(tmp_path)
+    for extra in ((), ("--pages",)):
+        result = llm_doc("report", str(root), "-o", str(tmp_path / "missing" / "r.md"), *extra)
+        assert result.returncode == 2, extra
+        assert result.stderr == (f"llm-doc report: error: cannot write {tmp_path}/missing/r.md: "
+                                 "No such file or directory\n"), extra
