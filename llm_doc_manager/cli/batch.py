@@ -41,7 +41,7 @@ from llm_doc_manager.providers.batch import (
     write_file,
 )
 from llm_doc_manager.providers.cached import CachedProvider
-from llm_doc_manager.providers.cost import BATCH_PRICE_SHARE, dollars
+from llm_doc_manager.providers.cost import BATCH_PRICE_SHARE, dollars, unpriced
 from llm_doc_manager.providers.model import ModelProvider, resolve_settings
 from llm_doc_manager.store import cache_dir
 
@@ -313,9 +313,7 @@ class BatchRun:
             return False
         price = asker.inner.settings.price
         if price is None:
-            err.print(f"error: max-cost needs the price of model {asker.inner.model!r}, which "
-                      "the price table does not know: set prices in [tool.llm-doc] (see "
-                      "docs/configuration.md); nothing was sent")
+            err.print(f"error: {unpriced(asker.inner.model)}; nothing was sent")
             return True
         prompt = sum(asker.tokens.get(key, (0, 0))[0] for key in fresh)
         completion = sum(asker.tokens.get(key, (0, 0))[1] for key in fresh)

@@ -361,7 +361,7 @@ def _estimate_first(files: list[Path], provider: Provider, options: Options,  # 
     """The exit code after a run that sends nothing (a dry run, max-cost's check), or None."""
     # Every region goes through the same planning, call context and answer cache as in a
     # real run; a region the cache does not answer is counted, not sent (providers.cost).
-    from llm_doc_manager.providers.cost import DryRun, describe, dollars
+    from llm_doc_manager.providers.cost import DryRun, describe, dollars, unpriced
     from llm_doc_manager.providers.model import ModelProvider
 
     model = getattr(provider, "inner", provider)
@@ -377,9 +377,7 @@ def _estimate_first(files: list[Path], provider: Provider, options: Options,  # 
         return USAGE
     price, cap = model.settings.price, settings.max_cost
     if cap is not None and price is None:
-        err.print(f"error: max-cost needs the price of model {model.model!r}, which the "
-                  "price table does not know: set prices in [tool.llm-doc] (see "
-                  "docs/configuration.md)")
+        err.print(f"error: {unpriced(model.model)}")
         return USAGE
     hits = provider.usage.cache_hits
     model.dry_run = True

@@ -612,11 +612,9 @@ class _Run:
         # wall time at concurrency 16). A local provider has no requests to keep going.
         self._cpu: Executor | None = None if provider.local else ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="llm-doc-plan")
-        # Set once every file of the run is planned: a caller whose callee's file is not
-        # planned yet cannot know whether this run settles that callee, so it waits for it.
-        self.all_planned = asyncio.Event()
-        self._planned_count = 0
-        # The run's files not planned yet (by graph key), each with what its planning sets.
+        # With call context, the run's files not planned yet (by graph key), each with what
+        # its planning sets: a caller whose callee's file is not planned yet cannot know
+        # whether this run settles that callee, so it waits for that file.
         self._unplanned: dict[str, asyncio.Event] = {}
         self._links: dict[DefKey, Links] = {}
         # How many levels of callers wait, through this run, for each definition's answer:
@@ -646,31 +644,27 @@ class _Run:
         except RecursionError:
             return _too_deep(path)
 
-    def prepare(self, path: Path) -> _Prepared | FileError:
-        """Load and plan a file; with call context, register what its regions settle."""
-        return self._register(path, self._planned(path))
-
-    async def prepare_async(self, path: Path) -> _Prepared | FileError:
-        """``prepare``, with the loading and planning off the event loop."""
+    async def prepare(self, path: Path) -> _Prepared | FileError:
+        """Load and plan a file off the event loop; with call context, register what its
+        regions settle."""
         return self._register(path, await self._off_loop(lambda: self._planned(path)))
 
-    async def prepare_in_turn(self, paths: Sequence[Path], number: int) -> _Prepared | FileError:
-        """``prepare_async`` of ``paths[number]``; the last of the run sets ``all_planned``.
+    async def prepare_expected(self, path: Path) -> _Prepared | FileError:
+        """``prepare`` a file ``expect`` named: its waiting callers go on; once the last is
+        planned, the waiting requests are ranked by the chains behind them.
 
         The planning thread takes its work in the order it is given, and each task gives
         its file before its first wait: files are planned in the run's order.
         """
         try:
-            return await self.prepare_async(paths[number])
+            return await self.prepare(path)
         finally:
-            planned = self._unplanned.pop(key_of(paths[number]), None)
+            planned = self._unplanned.pop(key_of(path), None)
             if planned is not None:
                 planned.set()
-            self._planned_count += 1
-            if self._planned_count == len(paths):
-                self._heights = self._waiting_heights()
-                self.requests.reorder()
-                self.all_planned.set()
+                if not self._unplanned:
+                    self._heights = self._waiting_heights()
+                    self.requests.reorder()
 
     def expect(self, paths: Sequence[Path]) -> None:
         """Note the run's files before any is planned (callers wait for their callees')."""
@@ -827,7 +821,7 @@ class _Run:
     async def file(self, path: Path) -> FileResult:
         """Load, plan, ask and build one file (files in flight are bounded)."""
         async with self.files:
-            prepared = await self.prepare_async(path)
+            prepared = await self.prepare(path)
             return await self.finish(prepared)
 
     async def finish(self, prepared: _Prepared | FileError) -> FileResult:
@@ -918,21 +912,19 @@ async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
     run = _Run(provider, options, concurrency, observer, calls, learning)
     try:
         if run.calls is None:
-            run.all_planned.set()
             return await gather_all([run.file(path) for path in paths])
         # A caller waits for callees in other files, so no file waits for a slot another one
         # holds: each is asked as soon as it is planned (off the loop, in order), and a
-        # caller whose callee is in a file not planned yet waits for ``all_planned``.
+        # caller whose callee or caller shown is in a file not planned yet waits for it.
         run.expect(paths)
-        return await gather_all([_planned_then_finished(run, paths, n) for n in range(len(paths))])
+        return await gather_all([_planned_then_finished(run, path) for path in paths])
     finally:
         run.close()
 
 
-async def _planned_then_finished(run: _Run, paths: Sequence[Path], number: int) -> FileResult:
-    """Plan file ``number`` after the files before it, then ask for it (with call context)."""
-    prepared = await run.prepare_in_turn(paths, number)
-    return await run.finish(prepared)
+async def _planned_then_finished(run: _Run, path: Path) -> FileResult:
+    """Plan a file after the files before it, then ask for it (with call context)."""
+    return await run.finish(await run.prepare_expected(path))
 
 
 async def run_files(paths: Sequence[Path], provider: Provider, options: Options, *,  # noqa: LD342 - raised by a callee

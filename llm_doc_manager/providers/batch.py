@@ -485,6 +485,15 @@ class BatchAsker:
         """Name the model that answered (see ``ModelProvider.answered_by``)."""
         return self.inner.answered_by()
 
+    def _collect(self, key: str, request: DocRequest) -> None:
+        """Put a request into the batch once, with its estimated tokens."""
+        if key not in self.collected:
+            # ``chat.completions.parse`` adds ``stream: false`` to what it is given; the
+            # batch line says it too, so that it is the interactive body byte for byte
+            # (tests/providers/test_batch_s6.py compares them).
+            self.collected[key] = {**self.inner.request_body(request), "stream": False}
+            self.tokens[key] = self.inner.estimated_tokens(request)
+
     async def generate(self, request: DocRequest) -> AnySchema:
         """Collect a request, or answer it from the results.
 
@@ -500,21 +509,14 @@ class BatchAsker:
         """
         key = custom_id(self.inner, request)
         if self.results is None:
-            if key not in self.collected:
-                # ``chat.completions.parse`` adds ``stream: false`` to what it is given; the
-                # batch line says it too, so that it is the interactive body byte for byte
-                # (tests/providers/test_batch_s6.py compares them).
-                self.collected[key] = {**self.inner.request_body(request), "stream": False}
-                self.tokens[key] = self.inner.estimated_tokens(request)
+            self._collect(key, request)
             raise Queued("queued for the batch")
         self.results.used.add(key)
         found = self.results.outcomes.get(key)
         if found is None and not self.offline:
             # Asked now with what it calls newly documented (the next wave), or its code
             # changed since the batch was submitted: it goes into the next batch.
-            if key not in self.collected:
-                self.collected[key] = {**self.inner.request_body(request), "stream": False}
-                self.tokens[key] = self.inner.estimated_tokens(request)
+            self._collect(key, request)
             raise Queued("queued for the next batch")
         if found is None:
             raise ProviderError(f"no answer in the batch results (custom_id {key[:20]}…): "

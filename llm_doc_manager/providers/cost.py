@@ -83,6 +83,12 @@ _SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 BATCH_PRICE_SHARE = 0.5
 
 
+def unpriced(model: str) -> str:
+    """What ``max-cost`` says of a model the price table does not know."""
+    return (f"max-cost needs the price of model {model!r}, which the price table does not "
+            "know: set prices in [tool.llm-doc] (see docs/configuration.md)")
+
+
 def price_of(model: str, configured: Mapping[str, tuple[float, float]]) -> Price | None:
     """Find a model's price: the configuration's first, else the table's.
 
