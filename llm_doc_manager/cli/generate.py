@@ -361,7 +361,13 @@ def _estimate_first(files: list[Path], provider: Provider, options: Options,  # 
     """The exit code after a run that sends nothing (a dry run, max-cost's check), or None."""
     # Every region goes through the same planning, call context and answer cache as in a
     # real run; a region the cache does not answer is counted, not sent (providers.cost).
-    from llm_doc_manager.providers.cost import DryRun, describe, dollars, unpriced
+    from llm_doc_manager.providers.cost import (
+        DryRun,
+        describe,
+        dollars,
+        tokenizer_for,
+        unpriced,
+    )
     from llm_doc_manager.providers.model import ModelProvider
 
     model = getattr(provider, "inner", provider)
@@ -380,6 +386,7 @@ def _estimate_first(files: list[Path], provider: Provider, options: Options,  # 
         err.print(f"error: {unpriced(model.model)}")
         return USAGE
     hits = provider.usage.cache_hits
+    model.tokens = tokenizer_for(model.settings.kind, model.model)  # once a run, bounded
     model.dry_run = True
     try:
         with _ctrl_c_interrupts():
@@ -397,7 +404,7 @@ def _estimate_first(files: list[Path], provider: Provider, options: Options,  # 
     for finding in sorted(report.findings):  # files that cannot be read or parsed
         err.print(finding.render())
     if dry_run:
-        for line in describe(estimate, cached, model.model, price):
+        for line in describe(estimate, cached, model.model, price, model.tokens):
             out.print(line, highlight=False)
     if cap is not None and price is not None and \
             price.cost(estimate.prompt_tokens, estimate.completion_tokens) > cap:

@@ -1,11 +1,14 @@
-"""What a model run costs: token estimates of a request, a dated price table, the sum.
+"""What a model run costs: token counts of a request, a dated price table, the sum.
 
-Prompt tokens are estimated from the exact messages a real request sends (built by
-``prompting.messages``, the code that builds real requests), at four characters a token:
-no tokenizer for OpenAI's current models installs offline (``tiktoken`` downloads its
-encodings at first use; see docs/providers.md, "What it costs"). Completion tokens are
-estimated from the answer the code needs (the offline provider's answer to the same request,
-each placeholder counted as a sentence), and bounded by the ``max_tokens`` sent.
+Prompt tokens are those of the exact messages a real request sends (built by
+``prompting.messages``, the code that builds real requests). For a model OpenAI's ``tiktoken``
+knows (the ``tokens`` extra installed), they are counted with the model's own encoding and
+OpenAI's documented chat overhead (``Tokenizer``); otherwise they are estimated at four
+characters a token. ``tiktoken`` downloads an encoding's file at first use, so the encoding is
+loaded once per run, in a thread given ``LOAD_SECONDS``: a download that fails or hangs makes
+the estimate, and the dry run says why. Completion tokens are estimated from the answer the
+code needs (the offline provider's answer to the same request, each placeholder counted as a
+sentence), and bounded by the ``max_tokens`` sent. See docs/providers.md, "What it costs".
 """
 
 from __future__ import annotations
@@ -13,14 +16,19 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
-from llm_doc_manager.errors import ProviderError
+from llm_doc_manager.errors import ProviderError, printable
 from llm_doc_manager.providers.base import DocRequest, Provider
 from llm_doc_manager.providers.prompting import max_tokens, messages, response_format, with_schema
 from llm_doc_manager.providers.static import StaticProvider
+
+if TYPE_CHECKING:
+    from tiktoken import Encoding
 
 #: Characters a token is taken to hold (OpenAI's rule of thumb for English; code is close).
 CHARS_PER_TOKEN = 4
@@ -120,8 +128,144 @@ def text_tokens(text: str) -> int:
     return math.ceil(len(text) / CHARS_PER_TOKEN)
 
 
-def prompt_tokens(request: DocRequest, mode: str, schema_billed: bool) -> int:
-    """Estimate the prompt tokens of a request as it would be sent.
+#: Seconds a run waits for ``tiktoken`` to load an encoding (a download at its first use).
+LOAD_SECONDS = 5.0
+#: With a tokenizer: tokens a chat message costs besides its role's and content's, and the
+#: tokens every reply is primed with (OpenAI Cookbook, "How to count tokens with tiktoken",
+#: for gpt-3.5-turbo-0613 and later, gpt-4, gpt-4o and gpt-4o-mini).
+CHAT_MESSAGE_TOKENS = 3
+CHAT_REPLY_TOKENS = 3
+
+
+@dataclass(frozen=True)
+class Tokenizer:
+    """How a run counts tokens: with ``tiktoken``'s encoding of the model, or estimated.
+
+    Attributes:
+        encoding: The model's ``tiktoken`` encoding; None: ``CHARS_PER_TOKEN`` estimates.
+        name: The encoding's name (empty for the estimate).
+        why: Why the estimate stands where a tokenizer was looked for (empty: none was).
+    """
+
+    encoding: Encoding | None = None
+    name: str = ""
+    why: str = ""
+
+    def count(self, text: str) -> int:
+        """Return the tokens of a text.
+
+        Args:
+            text: Any text (special tokens' spellings in it are plain text, as for the API).
+
+        Returns:
+            Its tokens, counted or estimated.
+        """
+        if self.encoding is None:
+            return text_tokens(text)
+        return len(self.encoding.encode_ordinary(text))
+
+    def chat(self, sent: list[dict[str, str]]) -> int:
+        """Return the prompt tokens of chat messages, their format's own included.
+
+        Args:
+            sent: The messages (role and content).
+
+        Returns:
+            Their tokens: with an encoding, each message's role and content plus
+            ``CHAT_MESSAGE_TOKENS``, and ``CHAT_REPLY_TOKENS`` once; estimated, each content
+            plus ``MESSAGE_TOKENS``.
+        """
+        if self.encoding is None:
+            return sum(text_tokens(m["content"]) + MESSAGE_TOKENS for m in sent)
+        return CHAT_REPLY_TOKENS + sum(
+            CHAT_MESSAGE_TOKENS + sum(self.count(value) for value in m.values()) for m in sent)
+
+    @property
+    def said(self) -> str:
+        """How the dry run says it counted: ``counted with tiktoken o200k_base`` or the estimate."""
+        if self.encoding is not None:
+            return f"counted with tiktoken {self.name}"
+        told = f"estimated at {CHARS_PER_TOKEN} characters a token"
+        return f"{told}: {self.why}" if self.why else told
+
+
+#: The estimate, for a model no tokenizer is looked for.
+ESTIMATE = Tokenizer()
+
+# Encodings loaded (or failed) in this process, by name: a run loads one once, and a load
+# that hung is never waited for again (its thread may still hold tiktoken's registry lock).
+_LOADED: dict[str, Tokenizer] = {}
+_LOADING = threading.Lock()
+# A proxy URL's user and password, which a connection error may quote.
+_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
+# What urllib3 wraps a connection failure in: the cause after it is the news.
+_POOL = re.compile(r"\w+ConnectionPool\(.*?\): Max retries exceeded with url: \S+ \(Caused by ")
+
+
+def tokenizer_for(kind: str, model: str) -> Tokenizer:
+    """Find how to count a model's tokens: ``tiktoken``'s encoding when it knows the model.
+
+    The encoding is loaded at most once per process, in a daemon thread given
+    ``LOAD_SECONDS``: ``tiktoken`` downloads it at first use (into ``TIKTOKEN_CACHE_DIR``, else
+    a temporary folder; only the user's environment decides where from, proxies included),
+    without a timeout of its own. A failed or hung load makes the estimate, which says why.
+
+    Args:
+        kind: The provider (``openai`` or ``azure``).
+        model: The model's name (Azure: the deployment's, which names no model).
+
+    Returns:
+        The tokenizer, or the estimate with the reason it stands.
+    """
+    if kind == "azure":
+        return Tokenizer(why="an Azure deployment's name does not say which model it runs")
+    try:
+        import tiktoken.model
+    except ImportError:
+        known = _SNAPSHOT.sub("", model) in PRICES
+        return Tokenizer(why="tiktoken is not installed (pip install 'llm-doc-manager[tokens]')"
+                         if known else "")
+    try:
+        name = tiktoken.model.encoding_name_for_model(model)
+    except KeyError:  # not an OpenAI model: its own tokenizer is unknown
+        return ESTIMATE
+    with _LOADING:
+        if name not in _LOADED:
+            _LOADED[name] = _load(name)
+        return _LOADED[name]
+
+
+def _load(name: str) -> Tokenizer:
+    """Load an encoding within ``LOAD_SECONDS``, or the estimate saying why not."""
+    import tiktoken
+
+    found: list[Encoding] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            found.append(tiktoken.get_encoding(name))
+        except BaseException as exc:  # whatever it is (network, hash, disk), the estimate stands
+            failed.append(exc)
+
+    # A daemon thread: a download that hangs (tiktoken sets no timeout) neither holds the
+    # run nor its exit.
+    thread = threading.Thread(target=work, name=f"tiktoken-{name}", daemon=True)
+    thread.start()
+    thread.join(LOAD_SECONDS)
+    if found:
+        return Tokenizer(found[0], name)
+    if failed:
+        problem = _POOL.sub("", _USERINFO.sub("***@", f"{type(failed[0]).__name__}: "
+                                                    f"{failed[0]}"))
+        return Tokenizer(why=f"tiktoken could not load {name} ({printable(problem, limit=200)})")
+    return Tokenizer(why=f"tiktoken could not load {name} (no answer within "
+                         f"{LOAD_SECONDS:g} s)")
+
+
+def prompt_tokens(request: DocRequest, mode: str, schema_billed: bool,
+                  tokens: Tokenizer = ESTIMATE) -> int:
+    """Count the prompt tokens of a request as it would be sent.
 
     Args:
         request: The region asked for.
@@ -129,21 +273,24 @@ def prompt_tokens(request: DocRequest, mode: str, schema_billed: bool) -> int:
             the last two put the schema in the system prompt.
         schema_billed: Whether the server counts ``response_format``'s schema as prompt
             (OpenAI and Azure show it to the model; a local server makes it a grammar).
+        tokens: How tokens are counted (the run's ``tokenizer_for``).
 
     Returns:
-        The estimate.
+        The count (the schema's share, where billed, is its JSON text's tokens: how OpenAI
+        shows the model a schema is not documented).
     """
     schema = SCHEMA_FOR[request.kind]
     sent = messages(request)
     if mode != "json_schema":
         sent = with_schema(sent, schema)
-    total = sum(text_tokens(m["content"]) + MESSAGE_TOKENS for m in sent)
+    total = tokens.chat(sent)
     if mode == "json_schema" and schema_billed:
-        total += text_tokens(json.dumps(response_format(schema)["json_schema"]["schema"]))
+        total += tokens.count(json.dumps(response_format(schema)["json_schema"]["schema"]))
     return total
 
 
-def completion_tokens(request: DocRequest, bound: int | None) -> int:
+def completion_tokens(request: DocRequest, bound: int | None,
+                      tokens: Tokenizer = ESTIMATE) -> int:
     """Estimate the completion tokens of a request's answer.
 
     The answer the code needs is the offline provider's (its entries, types and sections
@@ -152,6 +299,7 @@ def completion_tokens(request: DocRequest, bound: int | None) -> int:
     Args:
         request: The region asked for.
         bound: The ``max_tokens`` sent (None or 0: the kind's own bound).
+        tokens: How the answer's known text is counted (the run's ``tokenizer_for``).
 
     Returns:
         The estimate, at most the bound.
@@ -159,7 +307,7 @@ def completion_tokens(request: DocRequest, bound: int | None) -> int:
     marker = "@@sentence@@"  # plain ASCII: JSON keeps it as it is
     skeleton = StaticProvider(marker).generate_now(request).model_dump_json()
     sentences = skeleton.count(marker)
-    estimate = text_tokens(skeleton.replace(marker, "")) + sentences * SENTENCE_TOKENS
+    estimate = tokens.count(skeleton.replace(marker, "")) + sentences * SENTENCE_TOKENS
     return min(estimate, bound or max_tokens(request))
 
 
@@ -205,7 +353,8 @@ def dollars(amount: float) -> str:
     return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"
 
 
-def describe(estimate: Estimate, cached: int, model: str, price: Price | None) -> list[str]:
+def describe(estimate: Estimate, cached: int, model: str, price: Price | None,
+             tokens: Tokenizer = ESTIMATE) -> list[str]:
     """The lines a dry run prints: requests, tokens, cost.
 
     Args:
@@ -213,6 +362,7 @@ def describe(estimate: Estimate, cached: int, model: str, price: Price | None) -
         cached: Regions the answer cache answers.
         model: The model's name.
         price: Its price, or None when unknown.
+        tokens: How the tokens were counted.
 
     Returns:
         Three lines.
@@ -222,8 +372,7 @@ def describe(estimate: Estimate, cached: int, model: str, price: Price | None) -
              f"{'s' if cached != 1 else ''} answered from the cache)",
              f"tokens: about {estimate.prompt_tokens:,} prompt + "
              f"{estimate.completion_tokens:,} completion (completion at most "
-             f"{estimate.completion_bound:,}); estimated at {CHARS_PER_TOKEN} characters a "
-             "token"]
+             f"{estimate.completion_bound:,}); {tokens.said}"]
     if price is None:
         lines.append(f"cost: unknown (no price for model {model!r}; set prices in "
                      "[tool.llm-doc], see docs/configuration.md)")

@@ -57,9 +57,11 @@ from llm_doc_manager.errors import (
 from llm_doc_manager.providers.answer_cache import NOTE_PREFIX, make_key
 from llm_doc_manager.providers.base import DocRequest, Usage
 from llm_doc_manager.providers.cost import (
+    ESTIMATE,
     Estimate,
     NotSent,
     Price,
+    Tokenizer,
     completion_tokens,
     dollars,
     price_of,
@@ -504,6 +506,8 @@ class ModelProvider:
         dry_run: Send nothing: each request is estimated (``estimate``) and fails with
             ``NotSent``; the server is not asked who answers either.
         estimate: What the dry run would have sent.
+        tokens: How requests' tokens are counted (``cost.tokenizer_for``, set by a run that
+            estimates first; else the estimate).
     """
 
     keeps_human_text = False  # the model reads the current docstring and merges it
@@ -528,6 +532,7 @@ class ModelProvider:
         self.left = 0
         self.dry_run = False
         self.estimate = Estimate()
+        self.tokens: Tokenizer = ESTIMATE
         self._reserved = 0.0  # estimated cost of the requests in flight (max-cost)
         self._unreported = [0, 0]  # estimated tokens of answers that reported no usage
         self._identity_lock = threading.Lock()
@@ -817,8 +822,9 @@ class ModelProvider:
         billed = self.settings.kind == "azure" or self.settings.base_url is None
         # None sent (max-tokens = 0): the kind's own bound stands for "at most".
         bound = int(self._sampling(request).get("max_tokens", 0)) or max_tokens(request)
-        completion = completion_tokens(request, bound)
-        return prompt_tokens(request, mode, billed), completion, max(bound, completion)
+        completion = completion_tokens(request, bound, self.tokens)
+        return prompt_tokens(request, mode, billed, self.tokens), completion, \
+            max(bound, completion)
 
     def estimated_tokens(self, request: DocRequest) -> tuple[int, int]:
         """Estimate a request's prompt and completion tokens, as a dry run counts them.
