@@ -198,6 +198,8 @@ _LOADED: dict[str, Tokenizer] = {}
 _LOADING = threading.Lock()
 # A proxy URL's user and password, which a connection error may quote.
 _USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
+# How OpenAI names its chat models (what tiktoken would be worth installing for).
+_OPENAI_NAME = re.compile(r"(ft:)?(gpt-|chatgpt-|o\d)")
 # What urllib3 wraps a connection failure in: the cause after it is the news.
 _POOL = re.compile(r"\w+ConnectionPool\(.*?\): Max retries exceeded with url: \S+ \(Caused by ")
 
@@ -222,9 +224,8 @@ def tokenizer_for(kind: str, model: str) -> Tokenizer:
     try:
         import tiktoken.model
     except ImportError:
-        known = _SNAPSHOT.sub("", model) in PRICES
         return Tokenizer(why="tiktoken is not installed (pip install 'llm-doc-manager[tokens]')"
-                         if known else "")
+                         if _OPENAI_NAME.match(model) else "")
     try:
         name = tiktoken.model.encoding_name_for_model(model)
     except KeyError:  # not an OpenAI model: its own tokenizer is unknown

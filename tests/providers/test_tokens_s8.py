@@ -16,6 +16,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -188,3 +189,14 @@ def test_only_models_tiktoken_knows_are_counted_and_azure_deployments_are_estima
     assert azure.said == ("estimated at 4 characters a token: an Azure deployment's name "
                           "does not say which model it runs")
     assert cost._LOADED == {}  # nothing was loaded for either
+
+
+def test_without_tiktoken_an_openai_model_is_estimated_and_the_line_says_how_to_count(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "tiktoken", None)  # not installed: imports fail
+    monkeypatch.setitem(sys.modules, "tiktoken.model", None)
+    assert cost.tokenizer_for("openai", "gpt-4.1-mini-2025-04-14").said == (
+        "estimated at 4 characters a token: tiktoken is not installed "
+        "(pip install 'llm-doc-manager[tokens]')")
+    assert cost.tokenizer_for("openai", "my-local-model").said == \
+        "estimated at 4 characters a token"
