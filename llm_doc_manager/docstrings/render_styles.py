@@ -19,10 +19,11 @@ itself, extras kept verbatim). What differs is the shape:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from llm_doc_manager.config import DEFAULT_WIDTH
-from llm_doc_manager.docstrings.conventions import DEFAULT, HouseStyle
+from llm_doc_manager.config import DEFAULT_WIDTH, PLACEHOLDER
+from llm_doc_manager.docstrings.conventions import DEFAULT, HouseStyle, without_none
 from llm_doc_manager.docstrings.parse import RawSection
 from llm_doc_manager.docstrings.render import (
     _assemble,
@@ -75,6 +76,84 @@ def _one_line(text: str | None) -> str | None:
 
 # --------------------------------------------------------------------------- NumPy
 
+# How a NumPy entry says its parameter has a default (numpydoc's format guide, "Parameters"):
+# ``x : int, optional``; the default in the type (``copy : bool, default True``, also
+# ``default=True`` and ``default: True``); or in the text (``Defaults to 1.``, ``Default is
+# 1.``, ``the default is 1``).
+_NUMPY_MARKER_RE = re.compile(r",\s*(\*?optional\*?)\s*(?:,|\Z)")
+_NUMPY_TYPE_DEFAULT_RE = re.compile(r",\s*default\b(?:\s*[:=]\s*|\s+)\S")
+_NUMPY_SENTENCE_RE = re.compile(r"\bdefaults?\s+(?:to|is)\b", re.I)
+#: numpydoc's guide writes ``optional`` where nothing is learned.
+NUMPY_DEFAULT_WAY = "marker"
+
+
+def numpy_default_way(entries: Iterable[tuple[str | None, str]]) -> str | None:
+    """How NumPy entries write a parameter's default, by majority, from their types and texts.
+
+    Args:
+        entries: Each entry's type (None: untyped) and description; entries that say
+            nothing of a default are not counted (their parameter may have none).
+
+    Returns:
+        ``marker`` (``int, optional``), ``type`` (``int, default 1``), ``sentence``
+        (``Defaults to 1.`` in the text), ``both`` (marker and sentence), or None when no
+        entry says.
+    """
+    counts: Counter[str] = Counter()
+    for type_hint, description in entries:
+        marker = bool(_NUMPY_MARKER_RE.search(type_hint or ""))
+        sentence = bool(_NUMPY_SENTENCE_RE.search(description))
+        if marker:
+            counts["both" if sentence else "marker"] += 1
+        elif _NUMPY_TYPE_DEFAULT_RE.search(type_hint or ""):
+            counts["type"] += 1
+        elif sentence:
+            counts["sentence"] += 1
+    if not counts:
+        return None
+    # A tie goes to numpydoc's own way, then to the first by name (the same answer always).
+    best = max(counts.values())
+    tied = sorted(k for k, v in counts.items() if v == best)
+    return NUMPY_DEFAULT_WAY if NUMPY_DEFAULT_WAY in tied else tied[0]
+
+
+def numpy_defaulted(type_hint: str | None, description: str, default: str, way: str,
+                    marker: str = "optional") -> tuple[str | None, str]:
+    """A defaulted parameter's NumPy type and text, its default said ``way``.
+
+    The type carries ``, optional`` (``marker``/``both``, and ``type`` for a ``None``
+    default, which numpydoc's guide would not write as a value) or ``, default X``
+    (``type``); a ``Defaults to X.`` sentence of the text giving this default is kept
+    only where the way says it in the text (``sentence``/``both``), or where there is no
+    type to carry the default.
+
+    Args:
+        type_hint: The type to write, None when none is written.
+        description: The entry's text.
+        default: The default's source text.
+        way: As ``numpy_default_way`` answers.
+        marker: The ``optional`` marker's spelling.
+
+    Returns:
+        The type and the text to write.
+    """
+    if not type_hint or _NUMPY_MARKER_RE.search(type_hint) or \
+            _NUMPY_TYPE_DEFAULT_RE.search(type_hint):
+        return type_hint, description
+    if way in ("marker", "both") or (way == "type" and default == "None"):
+        base = without_none(type_hint) if default == "None" else type_hint
+        type_hint = f"{base}, {marker}"
+    elif way == "type":
+        type_hint = f"{type_hint}, default {default}"
+    if way not in ("sentence", "both"):
+        found = re.search(r"\s*\bDefaults to (`?)" + re.escape(default) + r"\1\.(?=\s|\Z)",
+                          description)
+        if found is not None:
+            text = (description[:found.start()] + description[found.end():]).strip()
+            description = text or description
+    return type_hint, description
+
+
 
 def _numpy_heading(title: str) -> list[str]:
     return [title, "-" * len(title)]
@@ -93,40 +172,50 @@ def _numpy_described(head: str, description: str, available: int, way: _Way) -> 
     return [head, *way.indented(wrap_prose(description, available - display_width(way.unit)))]
 
 
+# The sentence a default is given in by the static provider and ``merge`` (``house_defaults``).
+_GIVEN_DEFAULT_RE = re.compile(r"\bDefaults to (`?)(.+?)\1\.(?=\s|\Z)")
+
+
 def _numpy_named(entries: Sequence[ArgDoc | AttributeDoc], available: int, way: _Way
                  ) -> list[str]:
     out: list[str] = []
     for entry in entries:
         head = entry.name
         kind = _numpy_type(entry.type_hint, way)
+        description = entry.description
+        given = _GIVEN_DEFAULT_RE.search(description) if isinstance(entry, ArgDoc) else None
+        if given is not None:
+            # A new entry's default is said numpydoc's way (``x : int, optional``) unless
+            # the project says defaults otherwise.
+            marked, said = numpy_defaulted(
+                kind, description, given.group(2), way.style.defaults or NUMPY_DEFAULT_WAY,
+                way.style.optional_marker)
+            if marked and display_width(f"{head} : {marked}") <= available:
+                kind, description = marked, said  # (a type left out keeps the sentence)
         # numpydoc reads ``name : type`` from one line: a type that would not fit is left
         # out rather than broken (a broken head reads back as another entry).
         if kind and display_width(f"{head} : {kind}") <= available:
             head = f"{head} : {kind}"
-        out.extend(_numpy_described(head, entry.description, available, way))
+        out.extend(_numpy_described(head, description, available, way))
     return out
 
 
-def _numpy_typed(type_hint: str | None, description: str, available: int, way: _Way
-                 ) -> list[str]:
+def _numpy_typed(type_hint: str | None, description: str, available: int, way: _Way,
+                 placeholder: str) -> list[str]:
     """A Returns/Yields body: the type, then the description indented below it.
 
-    numpydoc requires the type here (a name is optional): the ``types`` choice, which is
-    about entries, does not leave it out, and a type longer than the line is written
-    whole on its own line (left out, the description's first line would be read as the
-    type; broken, its second half as a description). With no type (or one holding
-    `` : ``, which would read as ``name : type``) the description's first line heads the
-    entry and the rest is indented below it: numpydoc reads that first line as the type,
-    but all of it as one entry (unindented, each further line would be another value).
+    numpydoc requires the type here (a name is optional) and reads whatever line stands at
+    the section's margin as one: the ``types`` choice, which is about entries, does not
+    leave it out, and a type longer than the line is written whole on its own line (left
+    out, the description's first line would be read as the type; broken, its second half
+    as a description). With no type (or one holding `` : ``, which would read as
+    ``name : type``) the visible placeholder stands on the type line, for a person to
+    replace (validate counts it, LD302), and the description is indented below it.
     """
     kind = _one_line(_type_text(type_hint, way)) if type_hint else None
-    if kind and " : " not in kind:
-        return _numpy_described(kind, description, available, way)
-    first, *rest = wrap_prose(description, available) or [""]
-    if not rest:
-        return [first] if first else []
-    return [first, *way.indented(wrap_prose("\n".join(rest), available
-                                            - display_width(way.unit)))]
+    if not kind or " : " in kind:
+        kind = placeholder
+    return _numpy_described(kind, description, available, way)
 
 
 def _numpy_raises(entries: Sequence[RaisesDoc], available: int, way: _Way) -> list[str]:
@@ -156,7 +245,8 @@ def _numpy_blocks(sections: dict[str, list[str]], extras: Sequence[RawSection]
 
 
 def render_numpy_text(schema: DocSchema, indent: str = "", width: int = DEFAULT_WIDTH,
-                      extras: Sequence[RawSection] = (), style: HouseStyle = DEFAULT) -> str:
+                      extras: Sequence[RawSection] = (), style: HouseStyle = DEFAULT,
+                      placeholder: str = PLACEHOLDER) -> str:
     """Build the value of a NumPy-style docstring of any kind (the schema says which).
 
     Args:
@@ -165,6 +255,7 @@ def render_numpy_text(schema: DocSchema, indent: str = "", width: int = DEFAULT_
         width: Maximum line width, indentation included.
         extras: Sections kept verbatim from an existing docstring.
         style: The project's conventions (indentation, types, exception markup).
+        placeholder: What stands on a Returns/Yields type line when the type is unknown.
 
     Returns:
         The docstring value, without quotes; lines after the first carry ``indent``.
@@ -177,10 +268,12 @@ def render_numpy_text(schema: DocSchema, indent: str = "", width: int = DEFAULT_
         sections["Parameters"] = _numpy_named(schema.args, available, way)
         if schema.returns:
             sections["Returns"] = _numpy_typed(schema.returns.type_hint,
-                                               schema.returns.description, available, way)
+                                               schema.returns.description, available, way,
+                                               placeholder)
         if schema.yields:
             sections["Yields"] = _numpy_typed(schema.yields.type_hint,
-                                              schema.yields.description, available, way)
+                                              schema.yields.description, available, way,
+                                              placeholder)
         sections["Raises"] = _numpy_raises(schema.raises, available, way)
         examples = schema.examples
     elif isinstance(schema, ClassDocstring):

@@ -41,6 +41,11 @@ from llm_doc_manager.docstrings.layout import (
 )
 from llm_doc_manager.docstrings.numpy_layout import HEADINGS as NUMPY_HEADINGS
 from llm_doc_manager.docstrings.numpy_layout import numpy_heading_problems, other_parameters
+from llm_doc_manager.docstrings.render_styles import (
+    NUMPY_DEFAULT_WAY,
+    numpy_default_way,
+    numpy_defaulted,
+)
 from llm_doc_manager.docstrings.schemas import (
     ClassDocstring,
     DocSchema,
@@ -128,6 +133,8 @@ class Conventions:
             most of the docstring's typed fields have it, not on a ``:type x:`` line.
         fields: Sphinx: the field names the docstring writes for a section (``return``
             where it writes ``:return:``; the others are written as Sphinx documents them).
+        defaults: NumPy: how the docstring's entries say a parameter's default
+            (``render_styles.numpy_default_way``), None when none says.
     """
 
     margin: str
@@ -142,6 +149,7 @@ class Conventions:
     style: Style = Style.GOOGLE
     inline_types: bool = False
     fields: tuple[tuple[Section, str], ...] = ()
+    defaults: str | None = None
 
     @property
     def numpy(self) -> bool:
@@ -253,9 +261,12 @@ def _field_conventions(layout: Layout, margin: str, width: int, house: HouseStyl
                     found[0].lower() not in SPHINX_TYPE_FIELDS:
                 fields.setdefault(block.section, found[0])
                 break
+    args = layout.block(Section.ARGS) if layout.style is Style.NUMPY else None
+    defaults = numpy_default_way((e.type_hint, e.description) for e in args.entries) \
+        if args is not None else None
     return Conventions(margin, "", hanging or "    ", typed, False, width, len(lines) == 1,
                        house, style=layout.style, inline_types=inline * 2 > typed_entries,
-                       fields=tuple(fields.items()))
+                       fields=tuple(fields.items()), defaults=defaults)
 
 
 @dataclass
@@ -348,6 +359,19 @@ def _retyped(doc_text: str, annotation: str, has_default: bool = False) -> bool:
     return True
 
 
+def _arg_lines(param: Param, text: str, conv: Conventions) -> list[str]:
+    """A new argument's entry. NumPy: its default said as the docstring says defaults, else
+    as the project does, else as numpydoc's guide (``x : int, optional``)."""
+    if not conv.numpy or param.default in (None, "..."):
+        return _entry_lines(_written(param, conv), _marked(param, conv), text, conv)
+    shown = conv.house.shown(param.annotation)
+    type_hint = written_type(shown) if shown and conv.typed else None
+    way = conv.defaults or conv.house.defaults or NUMPY_DEFAULT_WAY
+    type_hint, text = numpy_defaulted(type_hint, text, param.default or "", way,
+                                      conv.house.optional_marker)
+    return _entry_lines(_written(param, conv), type_hint, text, conv)
+
+
 def _marked(param: Param, conv: Conventions) -> str | None:
     """A new entry's type, with the project's ``optional`` marker for a default."""
     shown = conv.house.shown(param.annotation)
@@ -412,20 +436,22 @@ def _entry_lines(name: str, type_hint: str | None, description: str, conv: Conve
 
 
 def _typed_body(type_hint: str | None, description: str, conv: Conventions,
-                section: Section = Section.RETURNS) -> list[str]:
+                section: Section = Section.RETURNS, placeholder: str = "") -> list[str]:
     """The body of a new Returns/Yields section."""
     indent = conv.margin + conv.unit
     if conv.sphinx:
         field, type_field = _sphinx_field_names(section, conv)
         return _sphinx_lines(field, "", type_field, type_hint, description, conv)
     if conv.numpy:
-        # numpydoc's Returns entry is the type, with the text indented below it; without
-        # a type, the text alone (read back as prose, not as a type).
-        if type_hint and conv.typed:
-            return [indent + written_type(type_hint),
-                    *_wrap(indent + conv.hanging, description, indent + conv.hanging,
-                           conv.width)]
-        return _wrap(indent, description, indent, conv.width)
+        # numpydoc's Returns entry is a type line (at the section's margin) with the text
+        # indented below it: numpydoc reads whatever stands at the margin as the type. An
+        # unknown type is the visible placeholder there (LD302 counts it), never the text.
+        # numpydoc requires this type even where entries go untyped (render_styles agrees).
+        head = written_type(type_hint) if type_hint else placeholder
+        if not head:
+            return _wrap(indent, description, indent, conv.width)
+        return [indent + head, *_wrap(indent + conv.hanging, description,
+                                      indent + conv.hanging, conv.width)]
     if type_hint and conv.typed:
         text = _type_text(type_hint, conv)
         if len(indent) + len(text) + 2 <= conv.width and \
@@ -925,8 +951,7 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
         if wanted:
             body: list[str] = []
             for param in wanted:
-                body += _entry_lines(_written(param, conv), _marked(param, conv),
-                                     _param_text(param, answer, placeholder), conv)
+                body += _arg_lines(param, _param_text(param, answer, placeholder), conv)
             syncer.add_section(Section.ARGS, body)
         return
     if not editable(layout, block):
@@ -978,7 +1003,7 @@ def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | 
         text = _param_text(param, answer, placeholder)
         if plan.kept and not _has(text, placeholder):
             text = placeholder  # the kept entry may be this argument's description
-        lines = _entry_lines(_written(param, conv), _marked(param, conv), text, conv)
+        lines = _arg_lines(param, text, conv)
         if before:
             anchor = max(before, key=lambda e: rank[id(e)] or 0)
             syncer.edit.insert_after(_last_line(anchor), [*blank, *lines])
@@ -997,11 +1022,13 @@ def _sync_typed(syncer: _Syncer, section: Section, needed: bool, annotation: str
     if block is None:
         if needed:
             syncer.add_section(section, _typed_body(annotation, (text or "").strip() or
-                                                    placeholder, conv, section))
+                                                    placeholder, conv, section, placeholder))
         return
     if block.inline or not (block.text or block.type_line is not None):
         return  # ``Returns: text`` on one line is the project's own way: never edited
     first = _first_body_line(layout, block)
+    if conv.numpy and _numpy_placeholder_head(syncer, block, first, annotation, text):
+        return
     if block.type_hint and annotation and block.type_span is not None and \
             _retyped(block.type_hint, annotation):
         syncer.retype(first if block.type_line is None else block.type_line,
@@ -1018,6 +1045,34 @@ def _sync_typed(syncer: _Syncer, section: Section, needed: bool, annotation: str
         syncer.fill(first, block.end, usable, leading(layout.lines[first]))
 
 
+def _numpy_placeholder_head(syncer: _Syncer, block: Block, first: int, annotation: str | None,
+                            text: str | None) -> bool:
+    """A NumPy Returns/Yields entry whose type line holds the placeholder: the annotation
+    replaces it when there is one, and a lone placeholder line (what earlier versions wrote
+    for an unknown type) becomes a type line with the text indented below it. Whether it
+    was such an entry."""
+    layout, conv, placeholder = syncer.layout, syncer.conv, syncer.placeholder
+    line = layout.lines[first]
+    if not _has(line, placeholder) or line.strip() != placeholder:
+        return False
+    rest = [i for i in range(first + 1, block.end) if layout.lines[i].strip()]
+    usable = _usable(text, placeholder)
+    indent = leading(line)
+    head = written_type(annotation) if annotation else placeholder
+    if rest:  # the text is already below the type line: only the type is written
+        if head != placeholder:
+            syncer.edit.set_line(first, indent + head)
+        if usable and _has("\n".join(layout.lines[i] for i in rest), placeholder):
+            hanging = leading(layout.lines[rest[0]])
+            syncer.fill(rest[0], block.end, usable, hanging)
+        return True
+    if head == placeholder and not usable:
+        return True  # nothing to say yet: kept as it is, so a second run changes nothing
+    syncer.edit.replace[first] = [indent + head, *_wrap(
+        indent + conv.hanging, usable or placeholder, indent + conv.hanging, conv.width)]
+    return True
+
+
 def _first_body_line(layout: Layout, block: Block) -> int:
     """The first line of a section's body with text (below a NumPy heading's underline)."""
     start = block.start + {Style.NUMPY: 2, Style.REST: 0}.get(layout.style, 1)
@@ -1029,8 +1084,8 @@ def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
     changes, so nothing a person wrote is lost. Other superfluous sections stay (LD322)."""
     layout = syncer.layout
     returns, yields = layout.block(Section.RETURNS), layout.block(Section.YIELDS)
-    if facts.undecidable or layout.style is Style.REST:
-        return False  # (Sphinx: ``:returns:``/``:rtype:`` have no one heading to rename)
+    if facts.undecidable:
+        return False
     if facts.is_generator and returns is not None and yields is None and \
             not facts.generator_returns:  # ``return x`` in a generator: Returns is right
         block, heading, annotation = returns, HEADINGS[Section.YIELDS], facts.yield_type
@@ -1040,6 +1095,9 @@ def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
         annotation = None if facts.annotated_no_value else facts.return_annotation
     else:
         return False
+    if layout.style is Style.REST:
+        _convert_fields(syncer, block.section or Section.RETURNS, annotation)
+        return True
     if block.inline:
         return False  # kept byte for byte, its heading too
     line = layout.lines[block.start]
@@ -1058,6 +1116,39 @@ def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
             _retyped(block.type_hint, annotation):
         syncer.retype(_first_body_line(layout, block), block.type_span, annotation)
     return True
+
+
+#: A Sphinx return field's generator counterpart and the reverse: the spelling family kept
+#: (``:return:`` is ``:yield:``), and each pair as long as the other, so that a type's
+#: columns on its line stay where they were.
+_SPHINX_SWAP = {"returns": "yields", "return": "yield", "rtype": "ytype",
+                "yields": "returns", "yield": "return", "ytype": "rtype"}
+
+
+def _convert_fields(syncer: _Syncer, section: Section, annotation: str | None) -> None:
+    """Sphinx's Returns/Yields: each ``:returns:``/``:rtype:`` field of ``section`` renamed
+    to its generator counterpart (``:yields:``/``:ytype:``, as pydoclint's sphinx style and
+    docstring_parser read them), or the reverse. Only the field names change, each in its
+    own spelling family (``:return:`` is ``:yield:``): the docstring's own choice, where the
+    project's spelling could turn one docstring's ``:return:`` into ``:yields:`` and another's
+    ``:yields:`` into ``:return:`` in the same run."""
+    layout = syncer.layout
+    for block in (b for b in layout.blocks if b.section is section):
+        for index in range(block.start, block.end):
+            line = layout.lines[index]
+            found = sphinx_field(layout.cleaned(index))
+            name = found[0] if found is not None else ""
+            swapped = _SPHINX_SWAP.get(name.lower())
+            if found is None or swapped is None or layout.cleaned(index)[:1] in (" ", "\t"):
+                continue  # a continuation line, or a field of no return kind
+            if name[:1].isupper():  # ``:Returns:`` (napoleon's spelling) stays capitalised
+                swapped = swapped.capitalize()
+            column = line.index(":" + name) + 1
+            syncer.edit.set_line(index, line[:column] + swapped + line[column + len(name):])
+        # The type follows in the same run (``Iterator[int]`` returned is ``int`` yielded).
+        if block.type_hint and annotation and block.type_span is not None and \
+                block.type_line is not None and _retyped(block.type_hint, annotation):
+            syncer.retype(block.type_line, block.type_span, annotation)
 
 
 def _sync_raises(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | None) -> None:

@@ -275,7 +275,9 @@ def test_adversarial_model_text_yields_valid_files(tmp_path: Path, llm_doc: Run,
     # miss a name, a Raises condition (the code's own text) or an entry whose model
     # description repeats the answer's other text (dropped by the gate). numpy_update and
     # sphinx_update have every summary: they miss entries and sections only, as the
-    # conventions_* cases do (numpy_backslash_continued: a rename only).
+    # conventions_* cases do (numpy_backslash_continued: a rename only; numpy_defaults_optional
+    # misses entries only; sphinx_returns_to_yields renames fields only; numpy_returns_untyped
+    # misses Returns/Yields sections only, whose model text repeats the answer's other text).
     assert untouched == ["blank_separated_entries", "class_args_returns",
                          "class_field_respelt", "conventions_dataclass_fields_in_args",
                          "conventions_exception_markup",
@@ -284,9 +286,10 @@ def test_adversarial_model_text_yields_valid_files(tmp_path: Path, llm_doc: Run,
                          "exempt_accessors", "exempt_init_in_class",
                          "foreign_styles", "headings_kept", "hf_type_text",
                          "malformed_args_no_new_section", "markdown_code_single_ticks",
-                         "numpy_backslash_continued", "numpy_update",
-                         "rename_retype_remove_add",
-                         "returns_to_yields_retyped", "sphinx_update", "two_space_docstring",
+                         "numpy_backslash_continued", "numpy_defaults_optional",
+                         "numpy_returns_untyped", "numpy_update", "rename_retype_remove_add",
+                         "returns_to_yields_retyped", "sphinx_returns_to_yields",
+                         "sphinx_update", "two_space_docstring",
                          "unindented_continuation", "update_no_false_edits"]
     requests = len(fake.seen)
     again = _run(llm_doc, fake, "--yes", "--all", ".")

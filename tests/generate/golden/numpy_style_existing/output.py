@@ -12,6 +12,7 @@ def scale(values, factor=2):
     Returns
     -------
     TODO: describe.
+        TODO: describe.
     """
     return [v * factor for v in values]
 # @llm-doc-end

@@ -50,6 +50,7 @@ def combined(x1, x2, order="C"):
     Returns
     -------
     TODO: describe.
+        TODO: describe.
     """
     return x1 + x2
 
