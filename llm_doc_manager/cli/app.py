@@ -73,12 +73,14 @@ def _configure_batch(parser: argparse.ArgumentParser) -> None:
             ("status", "ask the server how the batches of submissions not yet applied (or "
                        "of one) are doing"),
             ("cancel", "cancel a submission's batches (answers already done stay in their "
-                       "output)")):
+                       "output)"),
+            ("prune", "forget the applied submissions whose answers are all used (never one "
+                      "in flight)")):
         sub = commands.add_parser(name, formatter_class=parser.formatter_class, help=text,
                                   description=text[0].upper() + text[1:] + ".")
         sub.add_argument("--config", type=Path, metavar="FILE",
                          help="use this pyproject.toml (it must have [tool.llm-doc])")
-        if name != "list":
+        if name not in ("list", "prune"):
             sub.add_argument("key", nargs="?" if name == "status" else None, metavar="KEY",
                              help="a submission (the start of its key, as listed) or a "
                                   "batch id")

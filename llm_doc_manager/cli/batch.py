@@ -1,11 +1,14 @@
 """The Batch API from the command line: ``generate --batch|--batch-file|--batch-results``
-and ``llm-doc batch list|status|cancel``.
+(and ``--batch --dry-run``) and ``llm-doc batch list|status|cancel|prune``.
 
 ``generate`` builds a ``BatchRun`` from its options; the run's first pass goes through the
 answer cache with ``providers.batch.BatchAsker`` in place of the model: what the cache
 answers is answered, the rest is collected. ``BatchRun.after`` then writes the input files,
 or submits them and polls, and, once answers are at hand, hands back the provider of a
-second pass that reads them (``generate`` applies its results as any run's).
+second pass that reads them (``generate`` applies its results as any run's). A dry run
+stops after the first pass (and, with call context, a second one that estimates the later
+waves) and prints what the batch would cost; a real run ends by pruning the kept answers
+the answer cache now holds (``providers.batch.prune``).
 """
 
 from __future__ import annotations
@@ -25,7 +28,11 @@ from llm_doc_manager.generate.outcomes import FileChange, FileError, Status
 from llm_doc_manager.providers import Provider
 from llm_doc_manager.providers.answer_cache import make_key
 from llm_doc_manager.providers.batch import (
+    KEEP_APPLIED_DAYS,
+    MAX_BYTES,
+    MAX_REQUESTS,
     BatchAsker,
+    Pruned,
     Results,
     Service,
     States,
@@ -35,20 +42,27 @@ from llm_doc_manager.providers.batch import (
     input_line,
     now,
     numbered,
+    prune,
     read_results,
     scope_of,
     split_lines,
     write_file,
 )
 from llm_doc_manager.providers.cached import CachedProvider
-from llm_doc_manager.providers.cost import BATCH_PRICE_SHARE, dollars, unpriced
+from llm_doc_manager.providers.cost import (
+    BATCH_PRICE_SHARE,
+    Estimate,
+    Price,
+    describe,
+    dollars,
+    tokenizer_for,
+    unpriced,
+)
 from llm_doc_manager.providers.model import ModelProvider, resolve_settings
 from llm_doc_manager.store import cache_dir
 
 #: How every batch input file this tool writes begins (``input_line``).
 _OURS = b'{"custom_id":"llm-doc-'
-#: The files of a submission's downloaded results, beside its state.
-_RESULTS_SUFFIX = ".results.jsonl"
 
 
 class _Say(Protocol):
@@ -64,6 +78,7 @@ class BatchRun:
         cached: The answer cache wrapper around it (None with ``--no-cache``).
         settings: The run's settings.
         target: ``--batch-file``'s path.
+        dry_run: Send, upload and write nothing: print what the batch would do and cost.
 
     Attributes:
         provider: The provider of the run's first pass.
@@ -73,17 +88,21 @@ class BatchRun:
     """
 
     def __init__(self, mode: str, asker: BatchAsker, cached: CachedProvider | None,
-                 settings: Settings, target: Path | None = None) -> None:
+                 settings: Settings, target: Path | None = None, dry_run: bool = False) -> None:
         self.mode = mode
         self.asker = asker
         self.cached = cached
         self.settings = settings
         self.target = target
-        self.provider: Provider = Tracked(cached if cached is not None else asker, asker)
+        self.dry_run = dry_run
+        self._first = Tracked(cached if cached is not None else asker, asker)
+        self.provider: Provider = self._first
         self.code = 0
         self.done = False
         self.waiting = 0
         self._answers: BatchAsker | None = asker if asker.results is not None else None
+        self._second: Tracked | None = None  # the pass that reads the answers
+        self._dry: _DryRun | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, chosen: Provider, settings: Settings,
@@ -108,8 +127,11 @@ class BatchRun:
                                        ("--batch-results", bool(args.batch_results))) if on]
         if not given:
             return None
-        if getattr(args, "dry_run", False):  # a batch run sends nothing it was not asked to
-            given.append("--dry-run")
+        dry_run = bool(getattr(args, "dry_run", False))
+        if dry_run and args.batch_results:
+            raise ConfigError("--batch-results and --dry-run cannot be combined: applying "
+                              "answers sends nothing and costs nothing (--diff shows what "
+                              "they would change)")
         if len(given) > 1:
             raise ConfigError(f"{' and '.join(given)} cannot be combined")
         inner = chosen.inner if isinstance(chosen, CachedProvider) else chosen
@@ -122,11 +144,16 @@ class BatchRun:
             raise ConfigError("--batch keeps its answers and state in the cache folder: it "
                               "cannot run with --no-cache")
         results = _results(args.batch_results) if args.batch_results else None
-        asker = BatchAsker(inner, results, offline=not args.batch)
+        # A dry run asks the server nothing, not even which model it serves (as the direct
+        # dry run: the last run's word stands for it, see ``ModelProvider.identify``).
+        inner.dry_run = dry_run
+        if dry_run or settings.max_cost is not None:  # counted as the direct dry run counts
+            inner.tokens = tokenizer_for(inner.settings.kind, inner.model)
+        asker = BatchAsker(inner, results, offline=dry_run or not args.batch)
         cached = CachedProvider(asker, chosen.cache) if isinstance(chosen, CachedProvider) \
             else None
         mode = "batch" if args.batch else "file" if args.batch_file is not None else "results"
-        return cls(mode, asker, cached, settings, args.batch_file)
+        return cls(mode, asker, cached, settings, args.batch_file, dry_run)
 
     def after(self, results: list[FileResult], err: _Say) -> Provider | None:
         """What follows the first pass: files written, a submission, or the answers.
@@ -151,6 +178,10 @@ class BatchRun:
         for finding in (f for r in results if isinstance(r, FileError) for f in r.findings):
             err.print(finding.render())
         broken = any(isinstance(r, FileError) for r in results)
+        if self.dry_run:
+            return self._estimate(broken, err)
+        if not collected and self.mode == "batch":
+            self._prune(err)
         if not collected:
             if self.mode == "file":
                 err.print("Nothing to ask: the cache answers every region (run without "
@@ -163,7 +194,10 @@ class BatchRun:
             if self.code == 0 and broken:
                 self.code = FINDINGS
             return None
-        return self._remote(err)
+        found = self._remote(err)
+        if found is None:
+            self._prune(err)
+        return found
 
     def _later(self, err: _Say) -> None:
         """Say how many regions wait for the answers of what they call (a later batch)."""
@@ -178,10 +212,18 @@ class BatchRun:
         With call context, a function is asked once what it calls is answered; those
         requests, and any whose code changed since the batch went out, are submitted now.
 
+        A dry run ends here instead: it says what the later waves would ask (``done`` is
+        then set).
+
         Args:
             err: Where messages go.
         """
+        if self._dry is not None:
+            self._later_waves(self._dry, err)
+            return
         asker = self._answers
+        if self.mode == "batch":
+            self._prune(err)
         if self.mode != "batch" or asker is None or not asker.collected:
             return
         inner = self.asker.inner
@@ -303,7 +345,125 @@ class BatchRun:
         inner.usage.cache_hits = 0
         self._answers = BatchAsker(inner, got, offline=False)
         assert self.cached is not None
-        return Tracked(CachedProvider(self._answers, self.cached.cache), self._answers)
+        self._second = Tracked(CachedProvider(self._answers, self.cached.cache), self._answers)
+        return self._second
+
+    def _prune(self, err: _Say) -> None:
+        """Drop the kept answers the answer cache now holds, and old applied submissions.
+
+        Called once the run's answers are cached (after the pass that read them): a stop
+        before leaves every answer kept, and the next run prunes what its cache answers.
+        """
+        done = set(self._first.cached)
+        if self._second is not None:
+            done |= self._second.cached
+        if self._answers is not None:
+            done |= self._answers.unusable
+        try:
+            states = States.peek(cache_dir(self.settings))
+            if states is not None:
+                prune(states, done, scope_of(self.asker.inner),
+                      now() - KEEP_APPLIED_DAYS * 86400)
+        except (ConfigError, OSError) as exc:
+            said = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            err.print(f"warning: the batch state was not pruned: {said}")
+
+    def _submitted(self) -> set[str]:
+        """The collected requests a kept submission already holds (polled, or read back)."""
+        states = States.peek(cache_dir(self.settings))
+        if states is None:
+            return set()
+        scope = scope_of(self.asker.inner)
+        wanted = self.asker.collected.keys()
+        held: set[str] = set()
+        for submission in states.all():
+            if submission.scope != scope or wanted.isdisjoint(submission.ids):
+                continue
+            if not submission.applied:
+                held.update(k for k in submission.ids if k in wanted)
+            else:
+                saved = Results()
+                _read_saved(states, submission, saved)
+                held.update(k for k, o in saved.outcomes.items()
+                            if o.body is not None and k in wanted)
+        return held
+
+    def _estimate(self, broken: bool, err: _Say) -> Provider | None:
+        """A dry run's first wave: what would be submitted, in how many files, at what cost."""
+        try:
+            held = self._submitted()
+        except ConfigError as exc:
+            err.print(f"error: {exc}")
+            self.done, self.code = True, USAGE
+            return None
+        asker = self.asker
+        fresh = [k for k in asker.collected if k not in held]
+        estimate = _estimate_of(asker, fresh)
+        cached = asker.inner.usage.cache_hits
+        price = _batch_price(asker.inner.settings.price)
+        for line in describe(estimate, cached, asker.inner.model, price, asker.inner.tokens):
+            _out(line)
+        files = split_lines(input_line(k, asker.collected[k], asker.url) for k in fresh)
+        size = sum(len(line) for lines in files for line in lines)
+        where = "the Batch API" if self.target is None else \
+            ", ".join(str(p) for p in numbered(self.target, len(files)))
+        _out(f"batch: {plural(len(fresh), 'request')} in "
+             f"{plural(len(files), 'input file')} ({_size(size)}) for {where} (at most "
+             f"{MAX_REQUESTS:,} requests / {MAX_BYTES >> 20} MB a file); "
+             + (f"{plural(len(held), 'request')} already in a submission kept in the cache "
+                "folder (polled or read back, not paid again); " if self.mode == "batch"
+                else "")
+             + "nothing was uploaded and no file or state was written")
+        self._dry = _DryRun(fresh, estimate, broken)
+        if self.waiting:
+            # With call context the callers of what this wave asks wait for its answers:
+            # a second pass asks them at once (their prompts without those answers) so that
+            # the later waves can be estimated too. Nothing is sent in it either.
+            second = BatchAsker(asker.inner, None, offline=True, defer=False)
+            self._dry.asker = second
+            assert self.cached is not None
+            return Tracked(CachedProvider(second, self.cached.cache), second)
+        self._finish_dry(self._dry, err)
+        return None
+
+    def _later_waves(self, dry: _DryRun, err: _Say) -> None:
+        """A dry run's later waves, estimated from the second pass; then its verdict."""
+        assert dry.asker is not None
+        first = set(dry.fresh)
+        later = [k for k in dry.asker.collected if k not in first and
+                 k not in self.asker.collected]
+        dry.later = _estimate_of(dry.asker, later)
+        price = _batch_price(self.asker.inner.settings.price)
+        later_cost = price.cost(dry.later.prompt_tokens, dry.later.completion_tokens) \
+            if price is not None else None
+        cost = f", about {dollars(later_cost)}" if later_cost is not None else ""
+        _out(f"call context: {plural(self.waiting, 'region')} wait"
+             f"{'s' if self.waiting == 1 else ''} for the answers of what they call: asked in "
+             "later waves, one batch per level of callers, each "
+             + ("submitted by the run that applies the wave before it" if self.mode == "batch"
+                else "written by the --batch-file run after the wave before it is applied")
+             + ". The figures above are the first wave's, exact; the "
+             "later waves' requests depend on its answers: estimated from their prompts "
+             f"without them, about {plural(dry.later.requests, 'request')}, "
+             f"{dry.later.prompt_tokens:,} prompt + {dry.later.completion_tokens:,} "
+             f"completion tokens{cost}")
+        self._finish_dry(dry, err)
+
+    def _finish_dry(self, dry: _DryRun, err: _Say) -> None:
+        """A dry run's exit: 1 when max-cost would stop the first submission, or a file
+        cannot be read; else 0."""
+        self.done = True
+        self.code = FINDINGS if dry.broken else 0
+        if self.mode == "batch" and dry.fresh and self._over_budget(dry.fresh, self.asker, err):
+            self.code = FINDINGS
+        elif self.mode == "batch" and dry.later.requests and self.settings.max_cost is not None:
+            price = _batch_price(self.asker.inner.settings.price)
+            later = price.cost(dry.later.prompt_tokens, dry.later.completion_tokens) \
+                if price is not None else 0.0
+            if later > self.settings.max_cost:
+                err.print(f"note: the later waves' estimate {dollars(later)} is over max-cost "
+                          f"{dollars(self.settings.max_cost)} in all; each wave is priced on "
+                          "its own before it is submitted, and one over it is not submitted")
 
     def _over_budget(self, fresh: list[str], asker: BatchAsker, err: _Say) -> bool:
         """Whether ``max-cost`` stops a submission: its requests' estimated cost, at the
@@ -383,8 +543,42 @@ def _results(paths: list[Path]) -> Results:  # noqa: LD342 - raised by the reade
     return results
 
 
-def _results_path(states: States, submission: Submission) -> Path:
-    return states.folder / f"{submission.key}{_RESULTS_SUFFIX}"
+class _DryRun:
+    """What a batch dry run found: the first wave's requests, and the later waves'."""
+
+    def __init__(self, fresh: list[str], first: Estimate, broken: bool) -> None:
+        self.fresh = fresh
+        self.first = first
+        self.broken = broken
+        self.asker: BatchAsker | None = None
+        self.later = Estimate()
+
+
+def _out(line: str) -> None:
+    """A dry run's report goes to stdout, as the direct dry run's does."""
+    print(line)
+
+
+def _estimate_of(asker: BatchAsker, keys: list[str]) -> Estimate:
+    """The estimate of collected requests (``providers.cost``'s, as the direct dry run's)."""
+    estimate = Estimate()
+    for key in keys:
+        prompt, completion = asker.tokens[key]
+        estimate.add(prompt, completion, asker.bounds[key])
+    return estimate
+
+
+def _batch_price(price: Price | None) -> Price | None:
+    """The Batch API's price of a model: ``BATCH_PRICE_SHARE`` of the table's."""
+    if price is None:
+        return None
+    return Price(price.input * BATCH_PRICE_SHARE, price.output * BATCH_PRICE_SHARE,
+                 f"{price.source}, at the Batch API's share of {BATCH_PRICE_SHARE:g}")
+
+
+def _size(size: int) -> str:
+    """A file size as shown (kB under a megabyte, else MB)."""
+    return f"{size / 1e3:.1f} kB" if size < 1e6 else f"{size / 1e6:.1f} MB"
 
 
 def _save_results(states: States, submission: Submission, results: Results) -> None:
@@ -398,11 +592,11 @@ def _save_results(states: States, submission: Submission, results: Results) -> N
             lines.append(json.dumps({"custom_id": key, "response": {
                 "status_code": 200, "body": json.loads(outcome.body)}, "error": None},
                 ensure_ascii=False).encode("utf-8") + b"\n")
-    write_file(_results_path(states, submission), lines)
+    write_file(states.results_path(submission), lines)
 
 
 def _read_saved(states: States, submission: Submission, results: Results) -> None:
-    path = _results_path(states, submission)
+    path = states.results_path(submission)
     try:
         with open(path, "rb") as stream:
             read_results([(str(path), stream)], results)
@@ -410,10 +604,10 @@ def _read_saved(states: States, submission: Submission, results: Results) -> Non
         return
 
 
-# --- llm-doc batch list|status|cancel -------------------------------------------------------
+# --- llm-doc batch list|status|cancel|prune -------------------------------------------------
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``llm-doc batch list|status|cancel``.
+    """Run ``llm-doc batch list|status|cancel|prune``.
 
     Args:
         args: Parsed options (``batch_command`` names the subcommand).
@@ -424,6 +618,8 @@ def run(args: argparse.Namespace) -> int:
     """
     if args.batch_command == "list":
         return run_list(args)
+    if args.batch_command == "prune":
+        return run_prune(args)
     return _each(args, cancel=args.batch_command == "cancel")
 
 
@@ -443,10 +639,13 @@ def _when(seconds: float) -> str:
     return datetime.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M")
 
 
-def _line(submission: Submission) -> str:
+def _line(submission: Submission, states: States) -> str:
+    kept = states.kept(submission) if submission.applied else 0
     return (f"{submission.key[:12]}  {_when(submission.created)}  {submission.provider} "
             f"{submission.model} at {submission.server}  "
-            f"{plural(len(submission.ids), 'request')}  {submission.status}")
+            f"{plural(len(submission.ids), 'request')}  {submission.status}"
+            + (f" ({plural(kept, 'answer')} kept for regions no run has asked since)"
+               if kept else ""))
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -465,10 +664,67 @@ def run_list(args: argparse.Namespace) -> int:
         return USAGE
     kept = states.all()
     for submission in kept:
-        print(_line(submission))
+        print(_line(submission, states))
     if not kept:
         print(f"No batch submissions in {states.folder}.")
     return 0
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    """Run ``llm-doc batch prune``: forget the applied submissions that keep no answer.
+
+    Args:
+        args: Parsed options.
+
+    Returns:
+        0, or 2 when the cache folder cannot be used or a file cannot be removed.
+    """
+    try:
+        states = States.peek(cache_dir(_settings(args)))
+        pruned = prune(states, before=float("inf")) if states is not None else Pruned()
+    except ConfigError as exc:
+        _err(f"error: {exc}")
+        return USAGE
+    except OSError as exc:
+        _err(f"error: cannot prune the batch state: {exc.strerror or exc}")
+        return USAGE
+    print(prune_line(pruned))
+    return 0
+
+
+def prune_quietly(folder: Path) -> None:
+    """What ``llm-doc cache clear`` does to the batch state: ``batch prune``'s, said in a line.
+
+    Args:
+        folder: The cache folder (already checked).
+    """
+    try:
+        states = States.peek(folder)
+        if states is not None:
+            print(prune_line(prune(states, before=float("inf"))))
+    except (ConfigError, OSError) as exc:
+        said = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        _err(f"warning: the batch state was not pruned: {said}")
+
+
+def prune_line(pruned: Pruned) -> str:
+    """What a prune did and kept, in one line.
+
+    Args:
+        pruned: What ``prune`` returned.
+
+    Returns:
+        The line.
+    """
+    kept = []
+    if pruned.held:
+        kept.append(f"{plural(pruned.held, 'applied submission')} holding answers no run has "
+                    "cached yet")
+    if pruned.waiting:
+        kept.append(f"{plural(pruned.waiting, 'submission')} not applied yet (in flight, or "
+                    "answers not downloaded: forgetting them would pay twice)")
+    return (f"batch state: removed {plural(pruned.removed, 'applied submission')}"
+            + (f"; kept {' and '.join(kept)}" if kept else "") + ".")
 
 
 def _service(args: argparse.Namespace, submission: Submission) -> Service:
@@ -521,7 +777,7 @@ def _each(args: argparse.Namespace, cancel: bool) -> int:
             finally:
                 service.close()
             states.save(submission)
-            print(_line(submission))
+            print(_line(submission, states))
             for part in submission.batches:
                 print(f"  {part.id}: {part.status}, {plural(part.requests, 'request')}")
         if not chosen:
@@ -535,4 +791,4 @@ def _each(args: argparse.Namespace, cancel: bool) -> int:
     return FINDINGS if failed else 0
 
 
-__all__ = ["BatchRun", "run"]
+__all__ = ["BatchRun", "prune_line", "prune_quietly", "run"]

@@ -162,5 +162,10 @@ def clear(args: argparse.Namespace) -> int:
             remove_database(file)
         print(f"{store.title}: removed {plural(entries, 'entry', 'entries')}"
               + (f" ({plural(len(present), 'file', 'files')})" if present else ""))
+    # Batch state only as `llm-doc batch prune` drops it: forgetting a submission in flight
+    # would pay for it twice, and kept answers are now the only copy (docs/batch.md).
+    from llm_doc_manager.cli.batch import prune_quietly
+
+    prune_quietly(folder)
     print(f"cleared {folder}")
     return 0

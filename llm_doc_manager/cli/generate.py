@@ -183,7 +183,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         err.print(f"call context: {plural(calls.files, 'file')} indexed in "
                   f"{calls.seconds:.1f} s; up to {calls.chars} characters per prompt")
     # A batch run prices each submission itself, before it is sent (cli/batch.py).
-    if args.dry_run or (settings.max_cost is not None and batch is None):
+    if (args.dry_run or settings.max_cost is not None) and batch is None:
         stop = _estimate_first(files, chosen, options, settings, args.dry_run, calls, out, err)
         if stop is not None:
             return stop
@@ -206,6 +206,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
                 results = asyncio.run(_run_all(files, chosen, options, settings,
                                                Tally(chosen.usage), 1, calls))
                 batch.next_wave(err)
+                if batch.done:  # a batch dry run's estimate of its later waves: nothing to apply
+                    return batch.code
     except KeyboardInterrupt:
         err.print(f"Interrupted after {tally.done} of {tally.total} regions; nothing was "
                   "written." + (" Answers received so far are cached: a re-run resumes "
@@ -386,7 +388,8 @@ def _estimate_first(files: list[Path], provider: Provider, options: Options,  # 
         err.print(f"error: {unpriced(model.model)}")
         return USAGE
     hits = provider.usage.cache_hits
-    model.tokens = tokenizer_for(model.settings.kind, model.model)  # once a run, bounded
+    model.tokens = tokenizer_for(model.settings.kind, model.model,  # once a run, bounded
+                                 settings.azure_model)
     model.dry_run = True
     try:
         with _ctrl_c_interrupts():

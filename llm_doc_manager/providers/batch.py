@@ -44,7 +44,12 @@ from llm_doc_manager.providers.model import (
     ServerMemory,
     not_a_completion,
 )
-from llm_doc_manager.providers.prompting import PROMPT_VERSION, messages, response_format
+from llm_doc_manager.providers.prompting import (
+    PROMPT_VERSION,
+    max_tokens,
+    messages,
+    response_format,
+)
 
 #: The Batch API's documented limits of one input file.
 MAX_REQUESTS = 50_000
@@ -66,6 +71,10 @@ TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
 STATUSES = TERMINAL | {"validating", "in_progress", "finalizing", "cancelling"}
 #: Folder of the submissions, in the cache folder.
 STATE_FOLDER = "batches-v1"
+#: The name of a submission's kept answers, after its key (beside its state).
+RESULTS_SUFFIX = ".results.jsonl"
+#: Days an applied submission whose answers are all used stays listed (``batch list``).
+KEEP_APPLIED_DAYS = 30
 
 
 class Queued(ProviderError):
@@ -76,6 +85,10 @@ class Queued(ProviderError):
     """
 
     defers_callers = True
+
+
+class Counted(ProviderError):
+    """A batch dry run's request, counted; its callers are asked at once (their estimate)."""
 
 
 def custom_id(model: ModelProvider, request: DocRequest) -> str:
@@ -358,8 +371,10 @@ class BatchAsker:
     Args:
         inner: The model provider (request bodies, keys, reading answers).
         results: The results to answer from; None to collect.
-        offline: Send nothing at all (``--batch-file``, ``--batch-results``): the server is
-            not asked which model it serves; the last run's word stands for it.
+        offline: Send nothing at all (``--batch-file``, ``--batch-results``, a dry run): the
+            server is not asked which model it serves; the last run's word stands for it.
+        defer: Whether a collected request's callers wait for its answer (a later batch);
+            False to collect them at once, as a dry run estimates the later waves.
 
     Attributes:
         inner: The model provider.
@@ -367,6 +382,8 @@ class BatchAsker:
         collected: The request bodies collected, by ``custom_id``, in the order asked.
         tokens: Each collected request's estimated prompt and completion tokens (what
             ``max-cost`` prices before a submission).
+        bounds: Each collected request's most completion tokens (its ``max_tokens``).
+        unusable: The custom_ids whose answer in the results could not be used.
         name: The model provider's name.
         description: The model provider's, and how the batch is used.
         keeps_human_text: As the model provider.
@@ -377,12 +394,15 @@ class BatchAsker:
     """
 
     def __init__(self, inner: ModelProvider, results: Results | None = None,
-                 offline: bool = False) -> None:
+                 offline: bool = False, defer: bool = True) -> None:
         self.inner = inner
         self.results = results
         self.offline = offline
+        self.defer = defer
         self.collected: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, tuple[int, int]] = {}
+        self.bounds: dict[str, int] = {}
+        self.unusable: set[str] = set()
         self.name = inner.name
         self.description = inner.description + (
             "; requests go into Batch API files" if results is None
@@ -491,8 +511,13 @@ class BatchAsker:
             # ``chat.completions.parse`` adds ``stream: false`` to what it is given; the
             # batch line says it too, so that it is the interactive body byte for byte
             # (tests/providers/test_batch_s6.py compares them).
-            self.collected[key] = {**self.inner.request_body(request), "stream": False}
+            body = {**self.inner.request_body(request), "stream": False}
+            self.collected[key] = body
             self.tokens[key] = self.inner.estimated_tokens(request)
+            # As the direct dry run bounds it: the max_tokens sent, else the kind's own.
+            bound = body.get("max_tokens")
+            self.bounds[key] = max(bound if isinstance(bound, int) and bound > 0
+                                   else max_tokens(request), self.tokens[key][1])
 
     async def generate(self, request: DocRequest) -> AnySchema:
         """Collect a request, or answer it from the results.
@@ -505,12 +530,13 @@ class BatchAsker:
 
         Raises:
             Queued: When collecting (the request is in the batch).
+            Counted: When collecting without deferring callers (a dry run's later waves).
             ProviderError: When the results hold no usable answer for it.
         """
         key = custom_id(self.inner, request)
         if self.results is None:
             self._collect(key, request)
-            raise Queued("queued for the batch")
+            raise Queued("queued for the batch") if self.defer else Counted("not sent: dry run")
         self.results.used.add(key)
         found = self.results.outcomes.get(key)
         if found is None and not self.offline:
@@ -524,7 +550,13 @@ class BatchAsker:
                                 "documented; --batch-file writes it for the next batch")
         if found.body is None:
             raise ProviderError(f"{found.where}: {found.error}")
-        answer = read_answer(self.inner, found.body, request)
+        try:
+            answer = read_answer(self.inner, found.body, request)
+        except ProviderError:
+            # Never usable: its kept copy is dropped, so the next run asks again (as an
+            # interactive run asks a failed request again) instead of failing on it forever.
+            self.unusable.add(key)
+            raise
         self.inner.usage.answered += 1
         return answer
 
@@ -537,7 +569,8 @@ class Tracked:
     """The run's provider, noting the ``custom_id`` of every region asked (cached or not).
 
     A results line whose ``custom_id`` no region of the run asks is then said to be unused;
-    one the cache answered is not.
+    one the cache answered is not. The ids of the requests whose answer is in the answer
+    cache once answered are noted too: their kept copies are no longer needed (``prune``).
 
     Args:
         provider: The answer cache around a ``BatchAsker``.
@@ -552,11 +585,13 @@ class Tracked:
         local: False.
         usage: Its counters.
         model: Its model.
+        cached: The custom_ids of the requests answered whose answer the cache holds.
     """
 
     def __init__(self, provider: Any, asker: BatchAsker) -> None:
         self.provider = provider
         self._asker = asker
+        self.cached: set[str] = set()
         self.name = provider.name
         self.description = provider.description
         self.keeps_human_text = provider.keeps_human_text
@@ -574,9 +609,13 @@ class Tracked:
         Returns:
             The provider's answer.
         """
+        key = custom_id(self._asker.inner, request)
         if self._asker.results is not None:
-            self._asker.results.used.add(custom_id(self._asker.inner, request))
+            self._asker.results.used.add(key)
         answer: AnySchema = await self.provider.generate(request)
+        # Looked up, not assumed: the cache may be off, full, or refuse a write.
+        if self.provider.is_cached(request):
+            self.cached.add(key)
         return answer
 
     def is_cached(self, request: DocRequest) -> bool:
@@ -803,6 +842,66 @@ class States:
                 os.unlink(temporary)
             raise
 
+    @classmethod
+    def peek(cls, folder: Path) -> States | None:
+        """The kept submissions of a cache folder, read without creating anything.
+
+        Args:
+            folder: The cache folder.
+
+        Returns:
+            The states, or None when no submission was ever kept there (a dry run then
+            finds none, and leaves no folder behind).
+
+        Raises:
+            ConfigError: When the folder is not safe to use.
+        """
+        if not (folder / STATE_FOLDER).is_dir():
+            return None
+        return cls(folder)
+
+    def results_path(self, submission: Submission) -> Path:
+        """Where a submission's downloaded answers are kept, beside its state.
+
+        Args:
+            submission: The submission.
+
+        Returns:
+            ``<key>.results.jsonl`` in the state folder.
+        """
+        return self.folder / f"{submission.key}{RESULTS_SUFFIX}"
+
+    def kept(self, submission: Submission) -> int:
+        """How many downloaded answers of a submission are kept (0: none, or no file).
+
+        Args:
+            submission: The submission.
+
+        Returns:
+            The kept file's lines.
+        """
+        try:
+            with open(self.results_path(submission), "rb") as stream:
+                return sum(1 for line in stream if line.strip())
+        except OSError:
+            return 0
+
+    def remove(self, submission: Submission) -> None:
+        """Forget a submission: its kept answers first, then its state.
+
+        In that order: a stop between the two leaves a state without answers (pruned
+        later), never answers no state leads to.
+
+        Args:
+            submission: The submission.
+
+        Raises:
+            OSError: When a file cannot be removed.
+        """
+        for path in (self.results_path(submission), self.folder / f"{submission.key}.json"):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
     def find(self, prefix: str) -> list[Submission]:
         """The submissions whose key starts with ``prefix`` or that hold a batch of that id.
 
@@ -814,6 +913,86 @@ class States:
         """
         return [s for s in self.all() if s.key.startswith(prefix.lower()) or
                 any(p.id == prefix for p in s.batches)]
+
+
+@dataclass
+class Pruned:
+    """What ``prune`` did.
+
+    Attributes:
+        answers: Kept answers dropped (the answer cache holds them, or they are unusable).
+        removed: Submissions forgotten (applied, no answer kept).
+        held: Applied submissions kept because they hold answers no run has cached yet.
+        waiting: Submissions kept because they are not applied (in flight, or done and not
+            downloaded: forgetting them would pay twice).
+    """
+
+    answers: int = 0
+    removed: int = 0
+    held: int = 0
+    waiting: int = 0
+
+
+def _drop_answers(states: States, submission: Submission, done: set[str]) -> int:
+    """Rewrite a submission's kept answers without those in ``done``; how many went."""
+    path = states.results_path(submission)
+    try:
+        with open(path, "rb") as stream:
+            lines = stream.readlines()
+    except FileNotFoundError:
+        return 0
+    kept = []
+    for line in lines:
+        try:
+            key = json.loads(line).get("custom_id")
+        except (ValueError, AttributeError, RecursionError):
+            key = None  # not one of ours: its request is unknown, so it is not kept either
+        if isinstance(key, str) and key not in done:
+            kept.append(line)
+    if len(kept) == len(lines):
+        return 0
+    if kept:
+        write_file(path, kept)  # whole or not at all: a stop leaves the old file
+    else:
+        path.unlink()
+    return len(lines) - len(kept)
+
+
+def prune(states: States, done: set[str] | None = None, scope: str | None = None,
+          before: float | None = None) -> Pruned:
+    """Drop what no run needs any more: used answers, then applied submissions.
+
+    A kept answer goes once its request's answer is in the answer cache (or it proved
+    unusable): ``done``, for the submissions of ``scope``. An applied submission with no
+    answer kept goes when it was created before ``before``. A submission not applied is
+    never touched: its batches are in flight or their answers not downloaded yet.
+
+    Args:
+        states: The kept submissions.
+        done: The custom_ids whose kept answers are no longer needed (None: none).
+        scope: The scope whose kept answers ``done`` speaks of (None: every scope).
+        before: Forget applied submissions with no answer kept created before this time
+            (None: keep them all).
+
+    Returns:
+        What was dropped and kept.
+
+    Raises:
+        OSError: When a file cannot be rewritten or removed.
+    """
+    pruned = Pruned()
+    for submission in states.all():
+        if not submission.applied:
+            pruned.waiting += 1
+            continue
+        if done and (scope is None or submission.scope == scope):
+            pruned.answers += _drop_answers(states, submission, done)
+        if states.kept(submission):
+            pruned.held += 1
+        elif before is not None and submission.created < before:
+            states.remove(submission)
+            pruned.removed += 1
+    return pruned
 
 
 class Service:

@@ -330,11 +330,17 @@ def test_expired_requests_fail_their_regions_and_are_submitted_again(
 
 
 def test_a_run_stopped_after_the_download_does_not_pay_again(
-        env: Path, tmp_path: Path, batch_server: FakeBatch,
+        env: Path, tmp_path: Path, batch_server: FakeBatch, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
+    from llm_doc_manager.providers.answer_cache import AnswerCache
+
     batch_server.instant = True
+    # As if the apply had stopped before caching: a cache that takes no answer (full, or
+    # failing), then lost. The kept answers are pruned only once the cache holds them.
+    put = AnswerCache.put
+    monkeypatch.setattr(AnswerCache, "put", lambda self, key, value: None)
     assert run(capsys, batch_server.base_url, "--batch", "--yes", ".")[0] == 0
-    # As if the apply had stopped before caching: the answer cache is lost.
+    monkeypatch.setattr(AnswerCache, "put", put)
     for path in (tmp_path / "cache").glob("answers-*"):
         path.unlink()
     for path in env.glob("*.py"):
