@@ -391,7 +391,8 @@ class BatchRun:
     def _estimate(self, broken: bool, err: _Say) -> Provider | None:
         """A dry run's first wave: what would be submitted, in how many files, at what cost."""
         try:
-            held = self._submitted()
+            # --batch-file writes what the cache does not answer, whatever was submitted.
+            held = self._submitted() if self.mode == "batch" else set()
         except ConfigError as exc:
             err.print(f"error: {exc}")
             self.done, self.code = True, USAGE
@@ -407,9 +408,10 @@ class BatchRun:
         size = sum(len(line) for lines in files for line in lines)
         where = "the Batch API" if self.target is None else \
             ", ".join(str(p) for p in numbered(self.target, len(files)))
-        _out(f"batch: {plural(len(fresh), 'request')} in "
-             f"{plural(len(files), 'input file')} ({_size(size)}) for {where} (at most "
-             f"{MAX_REQUESTS:,} requests / {MAX_BYTES >> 20} MB a file); "
+        _out("batch: " + (f"{plural(len(fresh), 'request')} in "
+                          f"{plural(len(files), 'input file')} ({_size(size)}) for {where} "
+                          f"(at most {MAX_REQUESTS:,} requests / {MAX_BYTES >> 20} MB a "
+                          "file); " if fresh else "nothing to submit; ")
              + (f"{plural(len(held), 'request')} already in a submission kept in the cache "
                 "folder (polled or read back, not paid again); " if self.mode == "batch"
                 else "")
@@ -421,8 +423,8 @@ class BatchRun:
             # the later waves can be estimated too. Nothing is sent in it either.
             second = BatchAsker(asker.inner, None, offline=True, defer=False)
             self._dry.asker = second
-            assert self.cached is not None
-            return Tracked(CachedProvider(second, self.cached.cache), second)
+            return Tracked(CachedProvider(second, self.cached.cache)
+                           if self.cached is not None else second, second)
         self._finish_dry(self._dry, err)
         return None
 

@@ -178,6 +178,14 @@ def test_batch_file_dry_run_writes_no_file_and_batch_results_dry_run_is_refused(
     assert "6 requests in 1 input file" in out
     assert "for in.jsonl" in out
     assert not (env / "in.jsonl").exists()
+    # Without the cache, and with the later waves of a call chain: still nothing written.
+    (env / "c.py").write_text(CHAIN)
+    code, out, err = dry(capsys, url, "--batch-file", "in.jsonl", "--dry-run", "--no-cache", ".")
+    assert code == 0, err
+    assert "7 requests in 1 input file" in out
+    assert "2 regions wait for the answers of what they call" in out
+    assert "written by the --batch-file run after the wave before it is applied" in out
+    assert sorted(p.name for p in env.iterdir()) == ["c.py", "m.py", "n.py"]
     code, out, err = dry(capsys, url, "--batch-results", "out.jsonl", "--dry-run", ".")
     assert code == 2
     assert "--batch-results and --dry-run cannot be combined" in err
