@@ -45,8 +45,9 @@ _OTHER_DEFAULT_RE = re.compile(r"\bdefaults?\b", re.I)
 #: Code in single backticks (Markdown's `x`), not reST's double ones.
 _SINGLE_TICKS_RE = re.compile(r"(?<!`)`[^`\n]+`(?!`)")
 _DOUBLE_TICKS_RE = re.compile(r"(?<!`)``[^`\n]+``(?!`)")
-#: An ``optional`` marker in an entry's type (``int, optional``, ```int`, *optional*``).
-_MARKER_RE = re.compile(r",\s*(\*?optional\*?)\s*(?:,|\Z)")
+#: An ``optional`` marker in an entry's type (``int, optional``, ```int`, *optional*``,
+#: networkx's ``int, optional (default = 1)``).
+_MARKER_RE = re.compile(r",\s*(\*?optional\*?)\s*(?:,|\(|\Z)")
 #: Below this share of documented raising functions a project is taken not to document
 #: its exceptions (with at least ``RAISES_SEEN`` such functions seen; see conventions.md).
 RAISES_SHARE = 0.25

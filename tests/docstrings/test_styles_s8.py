@@ -248,3 +248,28 @@ def test_a_rendered_numpy_returns_of_unknown_type_parses_as_intended() -> None:
                                        "wrapped below the type line.")
     (yielded,) = parsed["Yields"]
     assert (yielded.type, yielded.desc) == (PLACEHOLDER, ["x"])
+
+
+def test_networkx_optional_with_a_parenthesised_default_is_a_marker(tmp_path: Path) -> None:
+    # networkx writes ``weight : string, optional (default = None)``: its ``optional`` is
+    # the docstring's way (it was read as no marker, so the new entry got none).
+    source = '''\
+def path(G, weight=None, method="dijkstra", cutoff=None, tol: float = 0.5):
+    """Find a path.
+
+    Parameters
+    ----------
+    G : graph
+        The graph.
+    weight : None or string, optional (default = None)
+        The weight.
+    method : string, optional (default = 'dijkstra')
+        The method.
+    cutoff : integer, optional (default = None)
+        Where to stop.
+    """
+    return G
+'''
+    text = _generated(tmp_path, source)
+    params = {p.name: p for p in NumpyDocString(_docstring(text, "path"))["Parameters"]}
+    assert params["tol"].type == "float, optional"
