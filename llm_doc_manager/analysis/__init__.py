@@ -41,6 +41,7 @@ from llm_doc_manager.analysis.nodes import (
     first_line,
     iter_defs,
     module_name,
+    own_nodes,
     summary_of,
     unparse,
     walk_own,
@@ -53,6 +54,6 @@ __all__ = [
     "RaiseFact", "Region", "Target", "child_blocks", "class_facts", "decorator_names",
     "describe_statement", "docstring_expr", "fewer_collections", "first_line",
     "function_facts", "is_marker_comment", "iter_defs", "load_file", "module_facts",
-    "module_name", "parse_source", "read_file",
+    "module_name", "own_nodes", "parse_source", "read_file",
     "resolve", "scan_markers", "summary_of", "unparse", "walk_own",
 ]

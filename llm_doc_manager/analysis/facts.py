@@ -18,6 +18,7 @@ from llm_doc_manager.analysis.nodes import (
     child_blocks,
     decorator_names,
     docstring_expr,
+    own_nodes,
     unparse,
     walk_own,
 )
@@ -503,7 +504,7 @@ class _Scope:
         # ``self.x…`` target) is assigned: after that point it is not what the caller gave.
         self.bound: dict[str, list[_Pos]] = {}
         self.stored: dict[str, list[_Pos]] = {}
-        for sub in walk_own(node.body):
+        for sub in own_nodes(node):
             names: list[str] = []
             if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
                 names = [sub.id]
@@ -857,7 +858,7 @@ def function_facts(node: FunctionNode, class_name: str | None,
         params.pop(0)
 
     returns_value = is_generator = yields_value = False
-    for sub in walk_own(node.body):
+    for sub in own_nodes(node):
         if isinstance(sub, ast.Return) and sub.value is not None and not (
                 isinstance(sub.value, ast.Constant) and sub.value.value is None):
             returns_value = True
@@ -907,7 +908,7 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
             attrs.setdefault(stmt.target.id, unparse(stmt.annotation))
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == "__init__":
             init_params = {p.name: p.annotation for p in function_facts(stmt, node.name).params}
-            for sub in walk_own(stmt.body):
+            for sub in own_nodes(stmt):
                 targets: list[ast.expr] = []
                 annotation: str | None = None
                 if isinstance(sub, ast.Assign):
@@ -1041,7 +1042,7 @@ def _defined_names(node: ast.ClassDef) -> tuple[set[str], bool]:
                                  if isinstance(e, ast.Constant) and isinstance(e.value, str))
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             names.add(stmt.name)
-            for sub in walk_own(stmt.body):
+            for sub in own_nodes(stmt):
                 if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and \
                         sub.value.id in ("self", "cls"):
                     if sub.attr == "__dict__":

@@ -6,6 +6,7 @@ import ast
 import functools
 import os
 import stat
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,30 +79,65 @@ def is_accessor(node: DefNode) -> bool:
 def walk_own(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
     """Walk statements without entering nested functions, classes or lambdas.
 
+    The singleton nodes of contexts and operators (``Load``, ``Add``, ``Eq``…) are left out:
+    they carry no position and no question is ever asked of them.
+
     Args:
         nodes: A body.
 
     Yields:
-        ast.AST: Every node that belongs to this scope.
+        ast.AST: Every node that belongs to this scope, depth first in source order.
     """
-    # Fields are read directly rather than through ast.iter_child_nodes: this walk runs
-    # over every function body of a run, and the generator-per-node costs half of it.
+    yield from _own_list(nodes)
+
+
+#: Nodes a walk of one scope does not enter or list: nested scopes met below a statement,
+#: and the shared context and operator singletons.
+_NOT_OWN = (*SCOPES, ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+
+
+def _own_list(nodes: list[ast.stmt]) -> list[ast.AST]:
+    """``walk_own``'s nodes as a list, built without a generator step per node."""
+    # Fields are read directly rather than through ast.iter_child_nodes, and children go
+    # straight onto the stack in reverse: this walk runs over every function of a run.
+    found: list[ast.AST] = []
     stack: list[ast.AST] = list(reversed(nodes))
+    pop, push, keep = stack.pop, stack.append, found.append
     while stack:
-        node = stack.pop()
-        yield node
+        node = pop()
+        keep(node)
         if isinstance(node, SCOPES):  # a nested def in the body: its inside is not ours
             continue
-        children: list[ast.AST] = []
-        for name in node._fields:
+        for name in reversed(node._fields):
             value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                if not isinstance(value, SCOPES):
-                    children.append(value)
-            elif isinstance(value, list):
-                children.extend(v for v in value
-                                if isinstance(v, ast.AST) and not isinstance(v, SCOPES))
-        stack.extend(reversed(children))
+            if isinstance(value, list):
+                for item in reversed(value):
+                    if isinstance(item, ast.AST) and not isinstance(item, _NOT_OWN):
+                        push(item)
+            elif isinstance(value, ast.AST) and not isinstance(value, _NOT_OWN):
+                push(value)
+    return found
+
+
+# A run asks several questions of each function's own nodes (returns and yields, raises,
+# attributes stored on self, the truth checks): walking the body once and keeping the nodes
+# for as long as the tree lives spares the repeated walks, the larger share of planning.
+_OWN: weakref.WeakKeyDictionary[ast.AST, tuple[ast.AST, ...]] = weakref.WeakKeyDictionary()
+
+
+def own_nodes(node: FunctionNode) -> tuple[ast.AST, ...]:
+    """Return ``walk_own(node.body)``'s nodes, in its order, walked once per function.
+
+    Args:
+        node: A function (its tree must not be changed afterwards).
+
+    Returns:
+        Every node of the function's own scope.
+    """
+    found = _OWN.get(node)
+    if found is None:
+        found = _OWN[node] = tuple(_own_list(node.body))
+    return found
 
 
 def child_blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:

@@ -38,9 +38,9 @@ from llm_doc_manager.analysis.nodes import (
     is_test_module,
     iter_defs,
     magic_name,
+    own_nodes,
     private_module,
     private_name,
-    walk_own,
 )
 from llm_doc_manager.docstrings.layout import SECTIONED, read_layout
 from llm_doc_manager.docstrings.sections import Section
@@ -245,7 +245,7 @@ def _from_returns(node: ast.stmt) -> bool | None:
             not node.name.startswith("from_") or "classmethod" not in decorator_names(node):
         return None
     expr = docstring_expr(node.body)
-    own = list(walk_own(node.body))
+    own = own_nodes(node)
     if expr is None or any(isinstance(n, ast.Yield | ast.YieldFrom) for n in own) or \
             not any(isinstance(n, ast.Return) and n.value is not None for n in own):
         return None

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from llm_doc_manager.analysis.facts import ClassFacts
-from llm_doc_manager.analysis.nodes import decorator_names, docstring_expr, init_of, walk_own
+from llm_doc_manager.analysis.nodes import decorator_names, docstring_expr, init_of, own_nodes
 from llm_doc_manager.config import CONVENTIONS_CHOICES, STYLE_CHOICES, TYPES_CHOICES
 from llm_doc_manager.docstrings.layout import SECTIONED, Entry, Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
@@ -45,9 +45,8 @@ _OTHER_DEFAULT_RE = re.compile(r"\bdefaults?\b", re.I)
 #: Code in single backticks (Markdown's `x`), not reST's double ones.
 _SINGLE_TICKS_RE = re.compile(r"(?<!`)`[^`\n]+`(?!`)")
 _DOUBLE_TICKS_RE = re.compile(r"(?<!`)``[^`\n]+``(?!`)")
-#: An ``optional`` marker in an entry's type (``int, optional``, ```int`, *optional*``,
-#: networkx's ``int, optional (default = 1)``).
-_MARKER_RE = re.compile(r",\s*(\*?optional\*?)\s*(?:,|\(|\Z)")
+#: An ``optional`` marker in an entry's type (``int, optional``, ```int`, *optional*``).
+_MARKER_RE = re.compile(r",\s*(\*?optional\*?)\s*(?:,|\Z)")
 #: Below this share of documented raising functions a project is taken not to document
 #: its exceptions (with at least ``RAISES_SEEN`` such functions seen; see conventions.md).
 RAISES_SHARE = 0.25
@@ -481,7 +480,7 @@ def _count_returns(evidence: Evidence, node: ast.FunctionDef | ast.AsyncFunction
     layout = read_layout(value)
     # Read from the body alone, not ``function_facts``: learning reads every file of a
     # sample, and a default too deep to unparse must not fail another file's run.
-    own = list(walk_own(node.body))
+    own = own_nodes(node)
     if manager and any(isinstance(n, ast.Yield) and n.value is not None and
                        not (isinstance(n.value, ast.Constant) and n.value.value is None)
                        for n in own):
@@ -509,12 +508,12 @@ def _count_returns(evidence: Evidence, node: ast.FunctionDef | ast.AsyncFunction
 def _yields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether a function's own body yields (a generator)."""
     return any(isinstance(current, (ast.Yield, ast.YieldFrom))
-               for current in walk_own(node.body))
+               for current in own_nodes(node))
 
 
 def _raises(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether a function's own body raises (``NotImplementedError`` of a stub aside)."""
-    for current in walk_own(node.body):  # a nested def raises when called, not this one
+    for current in own_nodes(node):  # a nested def raises when called, not this one
         if isinstance(current, ast.Raise) and current.exc is not None:
             exc = current.exc.func if isinstance(current.exc, ast.Call) else current.exc
             if not (isinstance(exc, ast.Name) and exc.id == "NotImplementedError"):

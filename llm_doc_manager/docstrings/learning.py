@@ -82,6 +82,32 @@ def _file_evidence(path: Path, source: SourceFile | Finding | None = None,
     return evidence
 
 
+#: What one file teaches: its evidence, and its class facts when asked (None otherwise).
+Lesson = tuple[Evidence, "ModuleFacts | None"]
+#: Runs ``lessons`` over files elsewhere (worker processes), answers in the files' order.
+Spread = Callable[[list[Path], bool], Iterable[Lesson]]
+
+
+def lessons(paths: list[Path], facts: bool) -> list[Lesson]:
+    """What each file shows, read and parsed once: its evidence and, if asked, its class facts.
+
+    Args:
+        paths: The files (absolute).
+        facts: Whether the class facts are wanted too.
+
+    Returns:
+        One (evidence, class facts or None) per file, in order.
+    """
+    found: list[Lesson] = []
+    for path in paths:
+        source = read_file(path)
+        tree = None if isinstance(source, Finding) else parse_source(path, source.text)
+        evidence = _file_evidence(path, source, tree)
+        found.append((evidence, module_facts(tree) if facts and isinstance(tree, ast.Module)
+                      else None))
+    return found
+
+
 #: Prefix of the evidence cache's keys (the rest: a digest of the tool's code and the file).
 _EVIDENCE_KEY = "evidence-v1:"
 #: Prefix of the class facts' keys (``docstrings.bases.ModuleFacts``), keyed alike.
@@ -333,25 +359,49 @@ class Learning:
             self._projects[root] = self._sum(_sample(_project_files(root)))
         return self._projects[root]
 
-    def prime(self, paths: Iterable[Path], bases: bool = False) -> None:
+    def prime(self, paths: Iterable[Path], bases: bool = False,
+              spread: Spread | None = None) -> None:
         """Learn now what the given files will need (before the run is split over workers).
 
         Args:
             paths: The files of the run.
             bases: Also read the class facts of the files and of the bases they reach
                 (``generate --all``), so that no worker parses a base file again.
+            spread: Runs ``lessons`` over chunks of files in worker processes, so that
+                the files learned from are read and parsed on every core (without a
+                store only: a stored file costs a hash, not a parse). None: read here.
         """
         paths = list(paths)
+        folders = sorted({path.absolute().parent for path in paths})
+        in_folder: dict[Path, list[Path]] = {}
+        in_project: dict[Path, list[Path]] = {}
+        for folder in folders:
+            if folder not in self._folders:
+                in_folder[folder] = _sample(_folder_files(folder))
+            root = self.root(folder)
+            if root is not None and root not in self._projects and root not in in_project:
+                in_project[root] = _sample(_project_files(root))
+        if spread is not None and self._store is None:
+            wanted = dict.fromkeys(p for sample in (*in_folder.values(), *in_project.values())
+                                   for p in sample)
+            if bases:  # each file of the run needs its class facts too
+                wanted.update(dict.fromkeys(path.absolute() for path in paths))
+            todo = [path for path in wanted if path not in self._files]
+            for path, (evidence, facts) in zip(todo, spread(todo, bases), strict=True):
+                self._files[path] = evidence
+                if bases and path not in self._facts:
+                    self._facts[path] = facts
         if bases:
             for path in paths:
                 source = read_file(path)
                 if not isinstance(source, Finding):
                     self.overrides(path, source, HouseStyle())
-        for folder in sorted({path.absolute().parent for path in paths}):
-            self.folder(folder)
+        for folder in folders:
+            if folder in in_folder:
+                self._folders[folder] = self._sum(in_folder[folder])
             root = self.root(folder)
-            if root is not None:
-                self.project(root)
+            if root is not None and root not in self._projects:
+                self._projects[root] = self._sum(in_project[root])
         self._files.clear()  # only the sums are needed from here on
 
     def style(self, tree: ast.Module, path: Path, types: str = "auto",

@@ -30,7 +30,7 @@ from llm_doc_manager.analysis import (
     FunctionNode,
     ModuleFacts,
     docstring_expr,
-    walk_own,
+    own_nodes,
 )
 from llm_doc_manager.docstrings.schemas import (
     AnySchema,
@@ -61,7 +61,7 @@ def calls_something(node: FunctionNode) -> bool:
     The exception built by a ``raise`` statement and a few inert builtins do not count.
     """
     built: set[int] = set()
-    for sub in walk_own(node.body):
+    for sub in own_nodes(node):
         if isinstance(sub, ast.Raise):
             built.update(id(part) for part in (sub.exc, sub.cause) if part is not None)
         elif isinstance(sub, ast.Await) or (
@@ -104,7 +104,7 @@ def never_raised(node: FunctionNode, facts: FunctionFacts, documented: Sequence[
             # ``x[k]`` raises KeyError/IndexError itself, without a raise statement.
             if looks_up is None:
                 looks_up = any(isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load)
-                               for sub in walk_own(node.body))
+                               for sub in own_nodes(node))
             if looks_up:
                 continue
         if not any(same_exception(f.exception, name) for f in facts.raises):
@@ -202,7 +202,7 @@ def _returned_values(node: FunctionNode) -> list[ast.expr | None] | None:
     """What the function's own return statements give back (None for a bare ``return``),
     or None when it may also fall off its end (an implicit None)."""
     body = node.body
-    values: list[ast.expr | None] = [sub.value for sub in walk_own(body)
+    values: list[ast.expr | None] = [sub.value for sub in own_nodes(node)
                                      if isinstance(sub, ast.Return)]
     last = body[-1] if body else None
     if not isinstance(last, ast.Return | ast.Raise):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,7 +61,7 @@ from llm_doc_manager.docstrings import (
     to_literal,
 )
 from llm_doc_manager.docstrings.exempt import Exemptions, asked_sections
-from llm_doc_manager.docstrings.learning import Learning
+from llm_doc_manager.docstrings.learning import Learning, Lesson, lessons
 from llm_doc_manager.docstrings.merge import house_defaults, merge
 from llm_doc_manager.docstrings.render_styles import render_numpy_text, render_sphinx_text
 from llm_doc_manager.docstrings.sync import EntryChanges, conventions, sync, sync_counted
@@ -870,6 +870,8 @@ _PARALLEL_FROM = 16
 # Files per task sent to a worker: small enough to balance big and small files across
 # workers, large enough that pickling the tasks costs little.
 _CHUNK = 4
+# Files per task when the workers read the files conventions are learned from.
+_LESSONS = 16
 
 
 def _run_chunk(paths: list[Path], provider: Provider, options: Options,
@@ -886,10 +888,17 @@ async def _run_in_workers(paths: Sequence[Path], provider: Provider, options: Op
     # The conventions are learned here, once: each worker learning them lazily read and
     # parsed the same folder and project files again (see docs/conventions.md, Cost).
     learning = Learning()
-    if options.conventions == "learn":
-        learning.prime(paths, bases=options.all_defs)
     chunks = [list(paths[i:i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
+        if options.conventions == "learn":
+            # Reading and parsing the files learned from is most of learning: the workers
+            # do it, the sums stay here (the loop has nothing else to do meanwhile).
+            def spread(files: list[Path], facts: bool) -> Iterator[Lesson]:
+                parts = [files[i:i + _LESSONS] for i in range(0, len(files), _LESSONS)]
+                for found in pool.map(lessons, parts, [facts] * len(parts)):
+                    yield from found
+
+            learning.prime(paths, bases=options.all_defs, spread=spread)
         async def one(chunk: list[Path]) -> list[FileResult]:
             results = await loop.run_in_executor(pool, _run_chunk, chunk, provider, options,
                                                  learning)

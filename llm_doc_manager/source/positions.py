@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import tokenize
-from collections import Counter
+from collections import Counter, deque
 
 from llm_doc_manager.errors import ApplyError
 
@@ -25,6 +25,10 @@ def split_lines(text: str) -> list[str]:
         The lines, each with its own line ending (the last may have none).
     """
     return _LINE_RE.findall(text)
+
+
+#: What statements sit in: statements, and the handlers and match cases holding them.
+_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
 class SourceMap:
@@ -88,13 +92,22 @@ class SourceMap:
         """Return the file's most common indentation step (seed rule: tabs stay tabs)."""
         if self._unit is None:
             steps: Counter[str] = Counter()
-            for node in ast.walk(tree):
+            # Breadth first over statements (and the handlers and cases that hold them) in
+            # ``ast.walk``'s order, which decides a tie, without visiting the expressions:
+            # they hold no statement, and are most of a tree's nodes.
+            queue: deque[ast.AST] = deque([tree])
+            while queue:
+                node = queue.popleft()
                 body = getattr(node, "body", None)
                 if isinstance(node, ast.stmt) and isinstance(body, list) and body \
                         and body[0].lineno > node.lineno:
                     outer, inner = self.indent(node.lineno), self.indent(body[0].lineno)
                     if inner.startswith(outer) and len(inner) > len(outer):
                         steps[inner[len(outer):]] += 1
+                for name in node._fields:
+                    value = getattr(node, name, None)
+                    if isinstance(value, list):
+                        queue.extend(v for v in value if isinstance(v, _HOLDERS))
             self._unit = steps.most_common(1)[0][0] if steps else ""
         if self._unit:
             return self._unit
