@@ -55,6 +55,7 @@ REDIRECTING: Final[Mapping[str, str]] = MappingProxyType({
     "azure-endpoint": "a project's file may not choose where code and API keys are sent",
     "cache-dir": "a project's file may not choose where the tool keeps its caches",
     "prices": "a project's file may not set the prices max-cost counts with",
+    "azure-model": "a project's file may not say which model's prices max-cost counts with",
 })
 
 #: The environment variable naming trusted project folders (``os.pathsep``-separated).
@@ -126,6 +127,8 @@ class Settings:
         cache_max_mb: Cache size cap in megabytes.
         azure_endpoint: Azure OpenAI endpoint.
         api_version: Azure OpenAI API version.
+        azure_model: The model an Azure deployment runs (its tokenizer and price); None:
+            unknown (the deployment's name is priced, its tokens estimated).
         select: ``validate``: only these codes or prefixes.
         extend_select: ``validate``: codes added to ``select``.
         ignore: ``validate``: skip these codes or prefixes.
@@ -175,6 +178,7 @@ class Settings:
     cache_max_mb: float = 500.0
     azure_endpoint: str | None = None
     api_version: str | None = None
+    azure_model: str | None = None
     select: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -234,6 +238,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "cache-max-mb": ("cache_max_mb", float),
     "azure-endpoint": ("azure_endpoint", str),
     "api-version": ("api_version", str),
+    "azure-model": ("azure_model", str),
     "select": ("select", list),
     "extend-select": ("extend_select", list),
     "ignore": ("ignore", list),

@@ -407,7 +407,9 @@ def _estimate_first(files: list[Path], provider: Provider, options: Options,  # 
     for finding in sorted(report.findings):  # files that cannot be read or parsed
         err.print(finding.render())
     if dry_run:
-        for line in describe(estimate, cached, model.model, price, model.tokens):
+        priced = settings.azure_model if model.settings.kind == "azure" and \
+            settings.azure_model else model.model  # the price's model (azure-model)
+        for line in describe(estimate, cached, priced, price, model.tokens):
             out.print(line, highlight=False)
     if cap is not None and price is not None and \
             price.cost(estimate.prompt_tokens, estimate.completion_tokens) > cap:

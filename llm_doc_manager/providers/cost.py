@@ -204,7 +204,7 @@ _OPENAI_NAME = re.compile(r"(ft:)?(gpt-|chatgpt-|o\d)")
 _POOL = re.compile(r"\w+ConnectionPool\(.*?\): Max retries exceeded with url: \S+ \(Caused by ")
 
 
-def tokenizer_for(kind: str, model: str) -> Tokenizer:
+def tokenizer_for(kind: str, model: str, azure_model: str | None = None) -> Tokenizer:
     """Find how to count a model's tokens: ``tiktoken``'s encoding when it knows the model.
 
     The encoding is loaded at most once per process, in a daemon thread given
@@ -215,12 +215,16 @@ def tokenizer_for(kind: str, model: str) -> Tokenizer:
     Args:
         kind: The provider (``openai`` or ``azure``).
         model: The model's name (Azure: the deployment's, which names no model).
+        azure_model: The model an Azure deployment runs (``azure-model``), or None.
 
     Returns:
         The tokenizer, or the estimate with the reason it stands.
     """
     if kind == "azure":
-        return Tokenizer(why="an Azure deployment's name does not say which model it runs")
+        if azure_model is None:
+            return Tokenizer(why="an Azure deployment's name does not say which model it runs "
+                                 "(azure-model does)")
+        model = azure_model
     try:
         import tiktoken.model
     except ImportError:

@@ -451,7 +451,8 @@ def resolve_settings(kind: str, settings: Settings, environ: Mapping[str, str]
                              max_tokens=settings.max_tokens, temperature=settings.temperature,
                              seed=settings.seed, fingerprint=settings.model_fingerprint,
                              max_cost=settings.max_cost,
-                             price=price_of(str(deployment), dict(settings.prices)))
+                             price=price_of(settings.azure_model or str(deployment),
+                                            dict(settings.prices)))
     url = base_url or environ.get("OPENAI_BASE_URL") or None
     if url is not None:
         check_url(url, "base URL")

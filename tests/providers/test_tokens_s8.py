@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from llm_doc_manager.config import load_settings
 from llm_doc_manager.providers import cost
 from tests.conftest import Run
 from tests.fake_openai import FakeOpenAI
@@ -187,7 +188,7 @@ def test_only_models_tiktoken_knows_are_counted_and_azure_deployments_are_estima
     azure = cost.tokenizer_for("azure", "gpt-4o")
     assert azure.encoding is None
     assert azure.said == ("estimated at 4 characters a token: an Azure deployment's name "
-                          "does not say which model it runs")
+                          "does not say which model it runs (azure-model does)")
     assert cost._LOADED == {}  # nothing was loaded for either
 
 
@@ -200,3 +201,31 @@ def test_without_tiktoken_an_openai_model_is_estimated_and_the_line_says_how_to_
         "(pip install 'llm-doc-manager[tokens]')")
     assert cost.tokenizer_for("openai", "my-local-model").said == \
         "estimated at 4 characters a token"
+
+
+def test_azure_model_says_which_model_a_deployment_runs_for_its_tokens_and_price(
+        tmp_path: Path, llm_doc: Run, fake: FakeOpenAI, cl100k_cache: Path) -> None:
+    _project(tmp_path)
+    user = tmp_path.parent / f"{tmp_path.name}-config" / "llm-doc" / "config.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text('azure-model = "gpt-4"\nprices = {gpt-4 = {input = 30, output = 60}}\n')
+    env = {**_no_download(cl100k_cache), "AZURE_OPENAI_API_KEY": KEY,
+           "AZURE_OPENAI_ENDPOINT": fake.endpoint}
+    result = llm_doc("generate", "--provider", "azure", "--model", "docs-prod", "--dry-run",
+                     "m.py", env=env)
+    assert result.returncode == 0, result.stderr
+    assert _tokens_line(result)[2] == "counted with tiktoken cl100k_base"
+    assert "at gpt-4's price of $30 / $60 per 1M" in result.stdout
+    assert fake.seen == []
+
+
+def test_an_untrusted_project_cannot_say_which_model_its_deployment_runs(
+        tmp_path: Path) -> None:
+    # max-cost prices the deployment as azure-model: a repository naming a cheap model would
+    # lift the user's limit, as prices would.
+    (tmp_path / "pyproject.toml").write_text('[tool.llm-doc]\nazure-model = "gpt-5-nano"\n')
+    untrusted = load_settings(tmp_path, {}, {"LLM_DOC_TRUSTED_PROJECTS": ""})
+    assert untrusted.azure_model is None
+    assert any("azure-model" in notice for notice in untrusted.notices)
+    trusted = load_settings(tmp_path, {}, {"LLM_DOC_TRUSTED_PROJECTS": "*"})
+    assert trusted.azure_model == "gpt-5-nano"
