@@ -388,11 +388,11 @@ def _estimate_first(files: list[Path], provider: Provider, options: Options,  # 
         err.print(f"error: {unpriced(model.model)}")
         return USAGE
     hits = provider.usage.cache_hits
-    model.tokens = tokenizer_for(model.settings.kind, model.model,  # once a run, bounded
-                                 settings.azure_model)
     model.dry_run = True
     try:
         with _ctrl_c_interrupts():
+            # Once a run, bounded (tiktoken may download); Ctrl-C meanwhile is an interrupt.
+            model.tokens = tokenizer_for(model.settings.kind, model.model, settings.azure_model)
             results = asyncio.run(run_files(files, DryRun(provider), options,
                                             concurrency=settings.concurrency, calls=calls))
     except KeyboardInterrupt:

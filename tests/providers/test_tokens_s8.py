@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -229,3 +231,31 @@ def test_an_untrusted_project_cannot_say_which_model_its_deployment_runs(
     assert any("azure-model" in notice for notice in untrusted.notices)
     trusted = load_settings(tmp_path, {}, {"LLM_DOC_TRUSTED_PROJECTS": "*"})
     assert trusted.azure_model == "gpt-5-nano"
+
+
+def test_ctrl_c_while_the_encoding_downloads_is_an_interrupted_run(tmp_path: Path) -> None:
+    _project(tmp_path)
+    with socket.socket() as proxy:
+        proxy.bind(("127.0.0.1", 0))
+        proxy.listen(8)
+        proxy.settimeout(60)
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("LLM_DOC_", "OPENAI_", "AZURE_OPENAI_"))}
+        env.update(_no_download(tmp_path / "empty-cache",
+                                f"http://127.0.0.1:{proxy.getsockname()[1]}"))
+        env.update(LLM_DOC_CACHE_DIR=str(tmp_path / "cache"),
+                   XDG_CONFIG_HOME=str(tmp_path / "config"))
+        run = subprocess.Popen(
+            [sys.executable, "-m", "llm_doc_manager", "generate", "--provider", "openai",
+             "--model", "gpt-4o", "--dry-run", "m.py"], cwd=tmp_path, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            connection, _ = proxy.accept()  # tiktoken's download has begun: Ctrl-C now
+            with connection:
+                run.send_signal(signal.SIGINT)
+                out, err = run.communicate(timeout=60)
+        finally:
+            run.kill()
+    assert run.returncode == 130, err
+    assert err.strip() == "Interrupted while estimating the run; nothing was sent or written."
+    assert out == ""
