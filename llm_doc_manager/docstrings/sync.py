@@ -937,6 +937,11 @@ def _written(param: Param, conv: Conventions) -> str:
 
 def _sync_args(syncer: _Syncer, facts: FunctionFacts, answer: MethodDocstring | None) -> None:
     layout, conv, placeholder = syncer.layout, syncer.conv, syncer.placeholder
+    if facts.is_property:
+        # A property takes no argument: its Parameters say how to call the value it gives
+        # (networkx's ``G.edges`` view, ``G.edges(nbunch, data=False)``), never entries of
+        # arguments gone from its signature (they were deleted, 173 lines on networkx).
+        return
     params = list(facts.params)
     # An argument declared unused on purpose gets no entry (``declared_unused``); one a
     # person documented is still kept in line.

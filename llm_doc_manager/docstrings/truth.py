@@ -113,8 +113,9 @@ def never_raised(node: FunctionNode, facts: FunctionFacts, documented: Sequence[
 
 
 def not_a_parameter(facts: FunctionFacts, name: str) -> bool:
-    """Whether an argument entry names no parameter (LD312); ``**kwargs`` may bring any name."""
-    if bare(name) in {bare(p.name) for p in facts.params}:
+    """Whether an argument entry names no parameter (LD312); ``**kwargs`` may bring any name,
+    and a property's entries document calling the value it gives (networkx's ``G.edges``)."""
+    if facts.is_property or bare(name) in {bare(p.name) for p in facts.params}:
         return False
     return not any(p.kind == "var_keyword" for p in facts.params)
 

@@ -273,3 +273,42 @@ def path(G, weight=None, method="dijkstra", cutoff=None, tol: float = 0.5):
     text = _generated(tmp_path, source)
     params = {p.name: p for p in NumpyDocString(_docstring(text, "path"))["Parameters"]}
     assert params["tol"].type == "float, optional"
+
+
+PROPERTY_VIEW = '''\
+"""Graphs."""
+from functools import cached_property
+
+
+class Graph:
+    """A graph."""
+
+    @cached_property
+    def edges(self):
+        """An EdgeView of the graph, which can also be called.
+
+        Parameters
+        ----------
+        nbunch : single node, container, or all nodes (default= all nodes)
+            The view will only report edges from these nodes.
+        data : string or bool, optional (default=False)
+            The edge attribute returned in 3-tuple (u, v, ddict[data]).
+
+        Returns
+        -------
+        edges : EdgeView
+            A view of edge attributes.
+        """
+        return object()
+'''
+
+
+def test_a_property_documenting_its_view_call_keeps_its_parameters(tmp_path: Path,
+                                                                    llm_doc: Run) -> None:
+    # networkx documents ``G.edges(nbunch, data=False)`` in the property's docstring: the
+    # entries were reported (LD312) and deleted by --fix, 173 lines on networkx/classes.
+    (tmp_path / "m.py").write_text(PROPERTY_VIEW)
+    found = llm_doc("validate", "--all", "m.py")
+    assert "LD312" not in found.stdout, found.stdout
+    llm_doc("validate", "--all", "--fix", "--yes", "m.py")
+    assert (tmp_path / "m.py").read_text() == PROPERTY_VIEW
