@@ -55,7 +55,6 @@ from llm_doc_manager.providers.cost import (
     Price,
     describe,
     dollars,
-    tokenizer_for,
     unpriced,
 )
 from llm_doc_manager.providers.model import ModelProvider, resolve_settings
@@ -147,9 +146,10 @@ class BatchRun:
         # A dry run asks the server nothing, not even which model it serves (as the direct
         # dry run: the last run's word stands for it, see ``ModelProvider.identify``).
         inner.dry_run = dry_run
-        if dry_run or settings.max_cost is not None:  # counted as the direct dry run counts
-            inner.tokens = tokenizer_for(inner.settings.kind, inner.model)
-        asker = BatchAsker(inner, results, offline=dry_run or not args.batch)
+        # Estimates count tokens as the direct dry run's do (max-cost prices a submission).
+        count = (inner.settings.kind, inner.model, settings.azure_model) \
+            if dry_run or settings.max_cost is not None else None
+        asker = BatchAsker(inner, results, offline=dry_run or not args.batch, count_with=count)
         cached = CachedProvider(asker, chosen.cache) if isinstance(chosen, CachedProvider) \
             else None
         mode = "batch" if args.batch else "file" if args.batch_file is not None else "results"

@@ -38,6 +38,7 @@ from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
 from llm_doc_manager.errors import ConfigError, ProviderError, printable
 from llm_doc_manager.providers.answer_cache import make_key
 from llm_doc_manager.providers.base import DocRequest, Usage
+from llm_doc_manager.providers.cost import tokenizer_for
 from llm_doc_manager.providers.model import (
     BadAnswer,
     ModelProvider,
@@ -375,6 +376,8 @@ class BatchAsker:
             server is not asked which model it serves; the last run's word stands for it.
         defer: Whether a collected request's callers wait for its answer (a later batch);
             False to collect them at once, as a dry run estimates the later waves.
+        count_with: ``cost.tokenizer_for``'s arguments: the tokenizer the estimates count
+            with, loaded when the first request is collected (None: the model provider's).
 
     Attributes:
         inner: The model provider.
@@ -394,8 +397,10 @@ class BatchAsker:
     """
 
     def __init__(self, inner: ModelProvider, results: Results | None = None,
-                 offline: bool = False, defer: bool = True) -> None:
+                 offline: bool = False, defer: bool = True,
+                 count_with: tuple[str, str, str | None] | None = None) -> None:
         self.inner = inner
+        self._count_with = count_with
         self.results = results
         self.offline = offline
         self.defer = defer
@@ -508,6 +513,11 @@ class BatchAsker:
     def _collect(self, key: str, request: DocRequest) -> None:
         """Put a request into the batch once, with its estimated tokens."""
         if key not in self.collected:
+            if self._count_with is not None:
+                # Loaded here, in the run (where Ctrl-C is an interrupted run), once: it may
+                # download the encoding (cost.tokenizer_for bounds the wait).
+                self.inner.tokens = tokenizer_for(*self._count_with)
+                self._count_with = None
             # ``chat.completions.parse`` adds ``stream: false`` to what it is given; the
             # batch line says it too, so that it is the interactive body byte for byte
             # (tests/providers/test_batch_s6.py compares them).
