@@ -80,6 +80,10 @@ def _configure_batch(parser: argparse.ArgumentParser) -> None:
                                   description=text[0].upper() + text[1:] + ".")
         sub.add_argument("--config", type=Path, metavar="FILE",
                          help="use this pyproject.toml (it must have [tool.llm-doc])")
+        if name == "prune":
+            sub.add_argument("--answers", action="store_true",
+                             help="also drop the answers kept for regions no run has asked "
+                                  "since (asking them again costs a request)")
         if name not in ("list", "prune"):
             sub.add_argument("key", nargs="?" if name == "status" else None, metavar="KEY",
                              help="a submission (the start of its key, as listed) or a "

@@ -675,6 +675,9 @@ def run_list(args: argparse.Namespace) -> int:
 def run_prune(args: argparse.Namespace) -> int:
     """Run ``llm-doc batch prune``: forget the applied submissions that keep no answer.
 
+    With ``--answers``, their kept answers go first (a region no run has asked since then
+    costs a request when it is asked).
+
     Args:
         args: Parsed options.
 
@@ -683,7 +686,8 @@ def run_prune(args: argparse.Namespace) -> int:
     """
     try:
         states = States.peek(cache_dir(_settings(args)))
-        pruned = prune(states, before=float("inf")) if states is not None else Pruned()
+        pruned = prune(states, before=float("inf"), answers=args.answers) \
+            if states is not None else Pruned()
     except ConfigError as exc:
         _err(f"error: {exc}")
         return USAGE
@@ -726,6 +730,7 @@ def prune_line(pruned: Pruned) -> str:
         kept.append(f"{plural(pruned.waiting, 'submission')} not applied yet (in flight, or "
                     "answers not downloaded: forgetting them would pay twice)")
     return (f"batch state: removed {plural(pruned.removed, 'applied submission')}"
+            + (f" and {plural(pruned.answers, 'kept answer')}" if pruned.answers else "")
             + (f"; kept {' and '.join(kept)}" if kept else "") + ".")
 
 

@@ -969,7 +969,7 @@ def _drop_answers(states: States, submission: Submission, done: set[str]) -> int
 
 
 def prune(states: States, done: set[str] | None = None, scope: str | None = None,
-          before: float | None = None) -> Pruned:
+          before: float | None = None, answers: bool = False) -> Pruned:
     """Drop what no run needs any more: used answers, then applied submissions.
 
     A kept answer goes once its request's answer is in the answer cache (or it proved
@@ -983,6 +983,8 @@ def prune(states: States, done: set[str] | None = None, scope: str | None = None
         scope: The scope whose kept answers ``done`` speaks of (None: every scope).
         before: Forget applied submissions with no answer kept created before this time
             (None: keep them all).
+        answers: Drop every kept answer of applied submissions too (a region no run has
+            asked since then costs a request when it is asked).
 
     Returns:
         What was dropped and kept.
@@ -997,6 +999,11 @@ def prune(states: States, done: set[str] | None = None, scope: str | None = None
             continue
         if done and (scope is None or submission.scope == scope):
             pruned.answers += _drop_answers(states, submission, done)
+        if answers:
+            dropped = states.kept(submission)
+            with contextlib.suppress(FileNotFoundError):
+                states.results_path(submission).unlink()
+            pruned.answers += dropped
         if states.kept(submission):
             pruned.held += 1
         elif before is not None and submission.created < before:

@@ -242,6 +242,22 @@ def test_answers_for_regions_no_run_has_asked_yet_are_kept_until_used(
     assert not list(state_folder(tmp_path).iterdir())
 
 
+def test_prune_answers_drops_kept_answers_and_the_region_is_asked_again(
+        env: Path, tmp_path: Path, batch_server: FakeBatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, batch_server.base_url, "--batch", "--yes", ".")[0] == 1
+    batch_server.finish()
+    assert run(capsys, batch_server.base_url, "--batch", "--yes", "m.py")[0] == 0
+    # n.py changed meanwhile: its kept answers answer nothing any run will ask.
+    (env / "n.py").write_text(CODE.replace("def f", "def g").replace("b * 0", "b * 100"))
+    assert _dispatch(["batch", "prune", "--answers"]) == 0
+    assert "removed 1 applied submission and 3 kept answers." in capsys.readouterr().out
+    assert not list(state_folder(tmp_path).iterdir())
+    code, err = run(capsys, batch_server.base_url, "--batch", "--yes", "n.py")
+    assert code == 1
+    assert "Submitted 3 requests" in err
+
+
 def test_a_submission_in_flight_is_never_pruned_and_an_old_applied_one_goes(
         env: Path, tmp_path: Path, batch_server: FakeBatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -250,7 +266,7 @@ def test_a_submission_in_flight_is_never_pruned_and_an_old_applied_one_goes(
     data = json.loads(state.read_text())
     data["created"] = 0.0  # submitted long ago: age alone never forgets one in flight
     state.write_text(json.dumps(data))
-    assert _dispatch(["batch", "prune"]) == 0
+    assert _dispatch(["batch", "prune", "--answers"]) == 0
     assert "kept 1 submission not applied yet" in capsys.readouterr().out
     assert _dispatch(["cache", "clear"]) == 0
     assert "kept 1 submission not applied yet" in capsys.readouterr().out
