@@ -77,9 +77,9 @@ def _one_line(text: str | None) -> str | None:
 # --------------------------------------------------------------------------- NumPy
 
 # How a NumPy entry says its parameter has a default (numpydoc's format guide, "Parameters"):
-# ``x : int, optional`` (networkx: ``int, optional (default = 1)``); the default in the type (``copy : bool, default True``, also
-# ``default=True`` and ``default: True``); or in the text (``Defaults to 1.``, ``Default is
-# 1.``, ``the default is 1``).
+# ``x : int, optional`` (networkx: ``int, optional (default = 1)``); the default in the
+# type (``copy : bool, default True``, also ``default=True`` and ``default: True``); or in
+# the text (``Defaults to 1.``, ``Default is 1.``, ``the default is 1``).
 _NUMPY_MARKER_RE = re.compile(r",\s*(\*?optional\*?)\s*(?:,|\(|\Z)")
 _NUMPY_TYPE_DEFAULT_RE = re.compile(r",\s*default\b(?:\s*[:=]\s*|\s+)\S")
 _NUMPY_SENTENCE_RE = re.compile(r"\bdefaults?\s+(?:to|is)\b", re.I)
