@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -27,6 +28,34 @@ def _own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     os.environ["LLM_DOC_CACHE_DIR"] = str(base / "cache")
     os.environ["XDG_CONFIG_HOME"] = str(base / "config")
     yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reaches the network or waits for it: tiktoken finds an empty encoding cache
+    and its download goes to a proxy on a closed 127.0.0.1 port (refused at once).
+
+    A test that sets its own (``monkeypatch.setenv``, a subprocess's ``env``) wins; the model
+    servers of the tests, on 127.0.0.1, are reached directly (``NO_PROXY``).
+    """
+    # Bound but never listening: a connection to it is refused for as long as it is held,
+    # whereas a port merely found free could be taken by another process meanwhile.
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    proxy = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    values = {"TIKTOKEN_CACHE_DIR": str(tmp_path_factory.mktemp("tiktoken-empty")),
+              "HTTPS_PROXY": proxy, "HTTP_PROXY": proxy, "https_proxy": proxy,
+              "http_proxy": proxy, "NO_PROXY": "127.0.0.1,localhost",
+              "no_proxy": "127.0.0.1,localhost"}
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    yield
+    closed.close()
     for name, value in saved.items():
         if value is None:
             os.environ.pop(name, None)
