@@ -375,7 +375,8 @@ class BatchAsker:
         offline: Send nothing at all (``--batch-file``, ``--batch-results``, a dry run): the
             server is not asked which model it serves; the last run's word stands for it.
         defer: Whether a collected request's callers wait for its answer (a later batch);
-            False to collect them at once, as a dry run estimates the later waves.
+            False to collect them at once, as a dry run estimates the later waves (their
+            bodies are then not kept: only their ids and tokens are used).
         count_with: ``cost.tokenizer_for``'s arguments: the tokenizer the estimates count
             with, loaded when the first request is collected (None: the model provider's).
 
@@ -522,7 +523,7 @@ class BatchAsker:
             # batch line says it too, so that it is the interactive body byte for byte
             # (tests/providers/test_batch_s6.py compares them).
             body = {**self.inner.request_body(request), "stream": False}
-            self.collected[key] = body
+            self.collected[key] = body if self.defer else {}
             self.tokens[key] = self.inner.estimated_tokens(request)
             # As the direct dry run bounds it: the max_tokens sent, else the kind's own.
             bound = body.get("max_tokens")

@@ -367,3 +367,31 @@ def test_stopped_between_caching_and_pruning_the_next_run_prunes(
     assert documented(env) == 6
     assert posted_batches(batch_server) == 1
     assert not kept.exists()
+
+
+def test_stopped_between_dropping_the_kept_answers_and_the_state_the_state_stays_true(
+        env: Path, tmp_path: Path, batch_server: FakeBatch, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    batch_server.instant = True
+    assert run(capsys, batch_server.base_url, "--batch", "--yes", ".")[0] == 0
+    (state,) = state_folder(tmp_path).glob("*.json")
+    (state.with_suffix(".results.jsonl")).write_bytes(b"")  # as if kept, to be removed first
+    unlink = Path.unlink
+
+    def stop_at_the_state(self: Path, missing_ok: bool = False) -> None:
+        if self == state:
+            raise KeyboardInterrupt
+        unlink(self, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", stop_at_the_state)
+    with pytest.raises(KeyboardInterrupt):
+        _dispatch(["batch", "prune"])
+    monkeypatch.setattr(Path, "unlink", unlink)
+    capsys.readouterr()
+    # The kept file went first: what is left is an applied submission, listed as such.
+    assert sorted(p.name for p in state_folder(tmp_path).iterdir()) == [state.name]
+    assert _dispatch(["batch", "list"]) == 0
+    assert "1 completed; applied" in capsys.readouterr().out
+    assert _dispatch(["batch", "prune"]) == 0
+    assert "removed 1 applied submission." in capsys.readouterr().out
+    assert not list(state_folder(tmp_path).iterdir())
