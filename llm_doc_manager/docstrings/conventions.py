@@ -40,6 +40,8 @@ _LICENCE_RE = re.compile(r"copyright|licen[cs]e|spdx-", re.I)
 #: in its type, ``defaults to X`` in any case (``(`int`, *optional*, defaults to `2`)``).
 DEFAULTS_RE = re.compile(r"\bDefaults to\s+(`?)")
 _TYPE_DEFAULTS_RE = re.compile(r"\bdefaults? to\s+(`?)", re.I)
+#: numpydoc's default in the type (``copy : bool, default True``, ``default=True``).
+_TYPED_DEFAULT_RE = re.compile(r",\s*default\b(?:\s*[:=]\s*|\s+)\S")
 #: Another way of mentioning a default (``default: 1``, ``(default 1)``): not learned from.
 _OTHER_DEFAULT_RE = re.compile(r"\bdefaults?\b", re.I)
 #: Code in single backticks (Markdown's `x`), not reST's double ones.
@@ -281,6 +283,9 @@ class Evidence:
         marker = _MARKER_RE.search(entry.type_hint or "")
         if marker is not None:
             self.markers[marker.group(1)] += 1
+        elif _TYPED_DEFAULT_RE.search(entry.type_hint or ""):
+            self.defaults["type"] += 1  # numpydoc's ``copy : bool, default True``
+            return
         sentence = DEFAULTS_RE.search(entry.description) or \
             _TYPE_DEFAULTS_RE.search(entry.type_hint or "")
         if sentence is not None:
@@ -760,7 +765,8 @@ class HouseStyle:
 
     @functools.cached_property
     def defaults(self) -> str | None:
-        """How a parameter's default is written: ``sentence``, ``marker``, ``both``, ``none``.
+        """How a parameter's default is written: ``sentence``, ``marker``, ``both``, ``none``,
+        or ``type`` (numpydoc's ``copy : bool, default True``, written so in NumPy style).
 
         Learned at the first level with at least ``DEFAULTS_SEEN`` such entries. None when
         nothing is learned: the tool's own way (a ``Defaults to`` sentence).

@@ -312,3 +312,39 @@ def test_a_property_documenting_its_view_call_keeps_its_parameters(tmp_path: Pat
     assert "LD312" not in found.stdout, found.stdout
     llm_doc("validate", "--all", "--fix", "--yes", "m.py")
     assert (tmp_path / "m.py").read_text() == PROPERTY_VIEW
+
+
+def test_the_projects_numpy_default_in_the_type_is_followed(tmp_path: Path) -> None:
+    # The file's other docstrings write numpydoc's ``x : int, default 1``; this one has no
+    # defaulted entry of its own. Was: ``, default X`` counted as saying nothing ("none").
+    others = "".join(f'''
+
+def f{i}(a: int, copy: bool = True) -> int:
+    """Copy.
+
+    Parameters
+    ----------
+    a : int
+        The number.
+    copy : bool, default True
+        Whether to copy.
+    """
+    return a
+''' for i in range(3))
+    source = '''\
+"""Copies."""
+
+
+def fresh(a: int, order: str = "C") -> int:
+    """Order.
+
+    Parameters
+    ----------
+    a : int
+        The number.
+    """
+    return a
+''' + others
+    text = _generated(tmp_path, source)
+    params = {p.name: p for p in NumpyDocString(_docstring(text, "fresh"))["Parameters"]}
+    assert params["order"].type == "str, default 'C'"
