@@ -14,11 +14,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from llm_doc_manager.analysis.nodes import DefNode, docstring_expr, first_line
+from llm_doc_manager.analysis.nodes import DefNode, child_blocks, docstring_expr, first_line
 from llm_doc_manager.docstrings.conventions import header_end
 from llm_doc_manager.docstrings.render import NEEDS_ESCAPE_RE
 from llm_doc_manager.errors import ApplyError
-from llm_doc_manager.source.positions import INDENT_CHARS, SourceMap, colon_after_header
+from llm_doc_manager.source.positions import (
+    INDENT_CHARS,
+    SourceMap,
+    colon_after_header,
+    split_lines,
+)
 
 _CODING_RE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 _TYPE_COMMENT_RE = re.compile(r"[ \t]*#\s*type:")
@@ -339,7 +344,8 @@ def _code_body(body: list[ast.stmt], docstrings: list[str] | None) -> list[ast.s
     return body[1:]
 
 
-def same_code(original: ast.AST, edited: ast.AST, docstrings: list[str]) -> bool:
+def same_code(original: ast.AST, edited: ast.AST, docstrings: list[str],
+              lines: tuple[Sequence[str], Sequence[str]] | None = None) -> bool:
     """Compare two trees as code: docstrings and positions do not count.
 
     One walk over both trees at once, stopping at the first difference; it is as strict as
@@ -351,6 +357,9 @@ def same_code(original: ast.AST, edited: ast.AST, docstrings: list[str]) -> bool
         original: The tree the edits were made from.
         edited: The tree of the edited text.
         docstrings: Receives the docstring values found in ``edited``.
+        lines: The lines of both texts (as ``split_lines`` gives them): a statement whose
+            lines are the same in both, at the same columns, is not walked into (the same
+            text is the same code), only its docstrings are read.
 
     Returns:
         Whether the code is the same.
@@ -360,6 +369,10 @@ def same_code(original: ast.AST, edited: ast.AST, docstrings: list[str]) -> bool
         old, new = stack.pop()
         if type(old) is not type(new):
             return False
+        if lines is not None and isinstance(old, ast.stmt) and \
+                _same_text(old, new, lines):  # type: ignore[arg-type]  # same type
+            _docstrings_in(new, docstrings)  # type: ignore[arg-type]
+            continue
         holder = isinstance(old, _DOC_HOLDERS)
         for name in old._fields:
             left, right = getattr(old, name, None), getattr(new, name, None)
@@ -386,13 +399,42 @@ def same_code(original: ast.AST, edited: ast.AST, docstrings: list[str]) -> bool
     return True
 
 
-def verify(new_text: str, original: ast.Module, expected: Sequence[str]) -> None:
+def _same_text(old: ast.stmt, new: ast.stmt, lines: tuple[Sequence[str], Sequence[str]]
+               ) -> bool:
+    """Whether two statements are written alike: the same whole lines, decorators included,
+    and the same columns (so the statement's own text is the same string)."""
+    # Python's grammar reads a statement from its text alone (a ``__future__`` import that
+    # changes it is itself a statement compared here), so equal text parses to equal trees.
+    start_old, start_new = first_line(old), first_line(new)
+    end_old, end_new = old.end_lineno, new.end_lineno
+    if end_old is None or end_new is None or old.col_offset != new.col_offset or \
+            old.end_col_offset != new.end_col_offset or \
+            end_old - start_old != end_new - start_new:
+        return False
+    return lines[0][start_old - 1:end_old] == lines[1][start_new - 1:end_new]
+
+
+def _docstrings_in(stmt: ast.stmt, docstrings: list[str]) -> None:
+    """Add the docstrings of a statement and of the definitions nested in it."""
+    stack = [stmt]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, _DOC_HOLDERS):
+            _code_body(current.body, docstrings)
+        for block in child_blocks(current):
+            stack.extend(block)
+
+
+def verify(new_text: str, original: ast.Module, expected: Sequence[str],
+           original_lines: Sequence[str] | None = None) -> None:
     """Check an edited text before it may be written.
 
     Args:
         new_text: The edited text.
         original: The tree of the text the edits were made from (not modified).
         expected: Docstring values that must be present.
+        original_lines: The lines of that text (``split_lines``), when at hand: statements
+            written alike in both texts are then compared as text (see ``same_code``).
 
     Raises:
         ApplyError: If the text does not parse, its code changed, or a docstring is wrong.
@@ -402,7 +444,8 @@ def verify(new_text: str, original: ast.Module, expected: Sequence[str]) -> None
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise ApplyError(f"the edited file would not parse: {exc}") from exc
     found: list[str] = []
-    if not same_code(original, tree, found):
+    lines = None if original_lines is None else (original_lines, split_lines(new_text))
+    if not same_code(original, tree, found, lines):
         raise ApplyError("the edited file's code would differ from the original")
     if Counter(expected) - Counter(found):
         raise ApplyError("a written docstring does not read back as intended")
@@ -410,4 +453,4 @@ def verify(new_text: str, original: ast.Module, expected: Sequence[str]) -> None
 
 def verify_against(original: str, new_text: str, expected: Sequence[str]) -> None:
     """``verify`` an edited text against the original text it was made from."""
-    verify(new_text, ast.parse(original), expected)
+    verify(new_text, ast.parse(original), expected, split_lines(original))

@@ -519,7 +519,7 @@ def _verified(parsed: ParsedFile, regions: list[RegionResult]) -> FileChange:
     # the rest is tried once more; if that fails too, nothing of the file is applied.
     def attempt(chosen: list[RegionResult]) -> str:
         new = apply_edits(text, [e for r in chosen for e in r.edits])
-        verify(new, parsed.tree, [v for r in chosen for v in r.expected])
+        verify(new, parsed.tree, [v for r in chosen for v in r.expected], parsed.positions.lines)
         return new
 
     for _ in range(2):
