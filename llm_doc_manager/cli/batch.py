@@ -416,7 +416,7 @@ class BatchRun:
                 "folder (polled or read back, not paid again); " if self.mode == "batch"
                 else "")
              + "nothing was uploaded and no file or state was written")
-        self._dry = _DryRun(fresh, estimate, broken)
+        self._dry = _DryRun(fresh, broken)
         if self.waiting:
             # With call context the callers of what this wave asks wait for its answers:
             # a second pass asks them at once (their prompts without those answers) so that
@@ -548,9 +548,8 @@ def _results(paths: list[Path]) -> Results:  # noqa: LD342 - raised by the reade
 class _DryRun:
     """What a batch dry run found: the first wave's requests, and the later waves'."""
 
-    def __init__(self, fresh: list[str], first: Estimate, broken: bool) -> None:
+    def __init__(self, fresh: list[str], broken: bool) -> None:
         self.fresh = fresh
-        self.first = first
         self.broken = broken
         self.asker: BatchAsker | None = None
         self.later = Estimate()
