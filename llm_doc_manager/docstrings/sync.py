@@ -1124,8 +1124,8 @@ def _convert(syncer: _Syncer, facts: FunctionFacts) -> bool:
 
 
 #: A Sphinx return field's generator counterpart and the reverse: the spelling family kept
-#: (``:return:`` is ``:yield:``), and each pair as long as the other, so that a type's
-#: columns on its line stay where they were.
+#: (``:return:`` is ``:yield:``); ``rtype`` and ``ytype`` are as long as each other, so the
+#: type's columns on its line stay where they were for the retype that follows.
 _SPHINX_SWAP = {"returns": "yields", "return": "yield", "rtype": "ytype",
                 "yields": "returns", "yield": "return", "ytype": "rtype"}
 
