@@ -408,11 +408,21 @@ def _catches(handler: ast.ExceptHandler, name: str) -> bool:
 
 
 def _reraises(handler: ast.ExceptHandler) -> bool:
-    """Whether a handler passes what it caught on (a bare ``raise`` in its own code)."""
-    return any(isinstance(sub, ast.Raise) and sub.exc is None for sub in walk_own(handler.body))
+    """Whether a handler passes what it caught on: a bare ``raise`` in its own code, or a
+    raise of the name it bound (``except E as error: raise error``)."""
+    return any(isinstance(sub, ast.Raise) and (
+        sub.exc is None or (handler.name is not None and _raised_name(sub.exc) == handler.name))
+        for sub in walk_own(handler.body))
 
 
-def _absorbed(name: str, tries: list[list[ast.ExceptHandler]]) -> bool:
+def _raised_name(exc: ast.expr) -> str | None:
+    """The variable a ``raise`` raises (``raise error``, ``raise error.with_traceback(tb)``)."""
+    while isinstance(exc, ast.Call) and isinstance(exc.func, ast.Attribute):
+        exc = exc.func.value
+    return exc.id if isinstance(exc, ast.Name) else None
+
+
+def _absorbed(name: str, tries: Sequence[Sequence[ast.ExceptHandler]]) -> bool:
     """Whether a raise inside these ``try`` bodies (innermost last) never leaves them."""
     for handlers in reversed(tries):
         # Python runs the first handler that matches; if it re-raises, the outer ``try``
@@ -421,6 +431,116 @@ def _absorbed(name: str, tries: list[list[ast.ExceptHandler]]) -> bool:
         if handler is not None and not _reraises(handler):
             return True
     return False
+
+
+# Builtins that raise nothing a docstring would list (a TypeError on misuse aside).
+_INERT_CALLS = frozenset({"isinstance", "issubclass", "len", "repr", "str", "type", "hasattr",
+                          "id", "callable", "bool", "print", "super", "tuple", "list", "dict",
+                          "set", "frozenset", "sorted", "reversed", "enumerate", "zip"})
+# Exceptions a subscript raises by itself.
+LOOKUP_ERRORS = frozenset({"KeyError", "IndexError", "LookupError"})
+
+
+# The ``try`` statements around a place, as their handlers (innermost last).
+_Tries = tuple[tuple[ast.ExceptHandler, ...], ...]
+
+
+@dataclass(frozen=True)
+class Escapes:
+    """Where an exception no raise statement names may come from in a function's own body.
+
+    Each site is kept with the ``try`` statements around it (their handlers, innermost
+    last): a site inside a ``try`` whose handler catches an exception and does not pass it
+    on cannot let that exception out.
+
+    Attributes:
+        calls: Calls and awaits (a callee may raise anything), and raise statements of a
+            class the code cannot name (``raise error``).
+        lookups: Subscripts read (``x[k]`` raises ``KeyError``/``IndexError`` itself).
+    """
+
+    calls: tuple[_Tries, ...]
+    lookups: tuple[_Tries, ...]
+
+    def may_raise(self, name: str) -> bool:
+        """Whether exception ``name`` may leave the function from one of these sites.
+
+        Args:
+            name: The exception class as a docstring writes it (``ValueError``, ``mod.E``).
+
+        Returns:
+            True when a site outside every ``try`` that absorbs it may raise it.
+        """
+        lookup = name.rsplit(".", 1)[-1] in LOOKUP_ERRORS
+        return any(not _absorbed(name, tries) for tries in
+                   (*self.calls, *(self.lookups if lookup else ())))
+
+
+def escapes(node: FunctionNode) -> Escapes:
+    """Where exceptions no raise statement names may come from in a function's own body.
+
+    Nested functions, classes and lambdas are not walked (their bodies run elsewhere; the
+    call that runs them is a site). The exception built by a ``raise`` statement, its
+    ``from`` cause and a few inert builtins (``len``, ``isinstance``) are no call sites.
+
+    Args:
+        node: The function.
+
+    Returns:
+        The call and lookup sites, each with the ``try`` handlers around it.
+    """
+    calls: set[_Tries] = set()
+    lookups: set[_Tries] = set()
+
+    def expressions(roots: Sequence[ast.AST], tries: _Tries,
+                    raised: ast.Raise | None = None) -> None:
+        """The sites of a statement's own expressions (not of the statements nested in it)."""
+        built: set[int] = set()
+        if raised is not None:
+            if raised.exc is not None and raised_class(raised.exc) is None:
+                calls.add(tries)  # ``raise error``: any class, unless a handler takes it
+            built.update(id(part) for part in (raised.exc, raised.cause) if part is not None)
+        stack = list(roots)
+        while stack:
+            sub = stack.pop()
+            if isinstance(sub, ast.Lambda):
+                continue  # its body runs when it is called
+            if isinstance(sub, ast.Await) or (
+                    isinstance(sub, ast.Call) and id(sub) not in built and not (
+                        isinstance(sub.func, ast.Name) and sub.func.id in _INERT_CALLS)):
+                calls.add(tries)
+            elif isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load):
+                lookups.add(tries)
+            stack.extend(ast.iter_child_nodes(sub))
+
+    def visit(stmts: list[ast.stmt], tries: _Tries) -> None:
+        for stmt in stmts:
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+                # Decorators and defaults run here; the body does not.
+                expressions([*stmt.decorator_list, stmt.args], tries)
+                continue
+            if isinstance(stmt, ast.ClassDef):
+                expressions([*stmt.decorator_list, *stmt.bases, *stmt.keywords], tries)
+                continue
+            # The statement's own expressions: every field but its nested statements.
+            roots: list[ast.AST] = [value for _, value in ast.iter_fields(stmt)
+                                    if isinstance(value, ast.expr)]
+            roots += [item for _, value in ast.iter_fields(stmt) if isinstance(value, list)
+                      for item in value if isinstance(item, ast.expr | ast.withitem)]
+            roots += [case.guard for case in getattr(stmt, "cases", ()) if case.guard]
+            expressions(roots, tries, stmt if isinstance(stmt, ast.Raise) else None)
+            if isinstance(stmt, _TRY):
+                visit(stmt.body, (*tries, tuple(stmt.handlers)))
+                for handler in stmt.handlers:
+                    visit(handler.body, tries)
+                visit(stmt.orelse, tries)
+                visit(stmt.finalbody, tries)
+            else:
+                for block in child_blocks(stmt):
+                    visit(block, tries)
+
+    visit(node.body, ())
+    return Escapes(tuple(calls), tuple(lookups))
 
 
 # A raise site: the ``raise`` and the ``if`` tests that lead to it (None: not only ``if``s).

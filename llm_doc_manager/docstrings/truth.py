@@ -32,6 +32,7 @@ from llm_doc_manager.analysis import (
     docstring_expr,
     own_nodes,
 )
+from llm_doc_manager.analysis.facts import escapes
 from llm_doc_manager.docstrings.schemas import (
     AnySchema,
     ArgDoc,
@@ -47,29 +48,6 @@ from llm_doc_manager.docstrings.schemas import (
 from llm_doc_manager.docstrings.sync import bare, same_exception
 from llm_doc_manager.docstrings.types import same_type
 
-# Builtins that raise nothing a docstring would list (a TypeError on misuse aside).
-_INERT_CALLS = frozenset({"isinstance", "issubclass", "len", "repr", "str", "type", "hasattr",
-                          "id", "callable", "bool", "print", "super", "tuple", "list", "dict",
-                          "set", "frozenset", "sorted", "reversed", "enumerate", "zip"})
-# Exceptions a subscript raises by itself.
-_LOOKUP = frozenset({"KeyError", "IndexError", "LookupError"})
-
-
-def calls_something(node: FunctionNode) -> bool:
-    """Whether the function's own body calls or awaits something that may raise.
-
-    The exception built by a ``raise`` statement and a few inert builtins do not count.
-    """
-    built: set[int] = set()
-    for sub in own_nodes(node):
-        if isinstance(sub, ast.Raise):
-            built.update(id(part) for part in (sub.exc, sub.cause) if part is not None)
-        elif isinstance(sub, ast.Await) or (
-                isinstance(sub, ast.Call) and id(sub) not in built and not (
-                    isinstance(sub.func, ast.Name) and sub.func.id in _INERT_CALLS)):
-            return True
-    return False
-
 
 def delegates(node: FunctionNode) -> bool:
     """Whether a body is one ``return`` of something read from elsewhere (``self.inner``)."""
@@ -83,9 +61,12 @@ def never_raised(node: FunctionNode, facts: FunctionFacts, documented: Sequence[
                  ) -> list[str]:
     """The documented exceptions the function cannot raise (LD342), in the order given.
 
-    Nothing is judged where the code cannot tell: a stub or abstract method, a body that
-    calls something (a callee may raise it), a property handing on another attribute, or a
-    subscript for ``KeyError``/``IndexError``/``LookupError``.
+    An exception no raise statement raises may still come from a call or an await (a
+    callee may raise anything), a raise of a class the code cannot name (``raise error``)
+    or, for ``KeyError``/``IndexError``/``LookupError``, a subscript — unless every such
+    place is inside a ``try`` whose handler catches it and does not pass it on
+    (``analysis.facts.escapes``). Nothing is judged for a stub or abstract method, or a
+    property handing on another attribute.
 
     Args:
         node: The function.
@@ -93,23 +74,14 @@ def never_raised(node: FunctionNode, facts: FunctionFacts, documented: Sequence[
         documented: The exception names a docstring lists.
 
     Returns:
-        Those no raise statement raises.
+        Those the function cannot let out.
     """
-    if facts.undecidable or calls_something(node) or (facts.is_property and delegates(node)):
+    if not documented or facts.undecidable or (facts.is_property and delegates(node)):
         return []
-    looks_up: bool | None = None
-    found = []
-    for name in documented:
-        if name.rsplit(".", 1)[-1] in _LOOKUP:
-            # ``x[k]`` raises KeyError/IndexError itself, without a raise statement.
-            if looks_up is None:
-                looks_up = any(isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load)
-                               for sub in own_nodes(node))
-            if looks_up:
-                continue
-        if not any(same_exception(f.exception, name) for f in facts.raises):
-            found.append(name)
-    return found
+    sites = escapes(node)
+    return [name for name in documented
+            if not any(same_exception(f.exception, name) for f in facts.raises)
+            and not sites.may_raise(name)]
 
 
 def not_a_parameter(facts: FunctionFacts, name: str) -> bool:
