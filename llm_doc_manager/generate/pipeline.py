@@ -335,7 +335,7 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
     node = target.node
     if isinstance(node, ast.Module):
         value = _render(merged.schema, "", options.width, merged.extras, parsed.house,
-                        entry.layout)
+                        entry.layout, options.placeholder)
         if value == entry.request.existing:
             return _NO_EDITS
         marker = target.region.start if target.region else None
@@ -344,7 +344,7 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
     else:
         indent = body_indent(positions, parsed.tree, node)
         value = _render(merged.schema, indent, options.width, merged.extras, parsed.house,
-                        entry.layout)
+                        entry.layout, options.placeholder)
         if value == entry.request.existing:
             return _NO_EDITS
         edits = docstring_edits(positions, node, indent, to_literal(value, encoding))
@@ -352,9 +352,10 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
 
 
 def _render(schema: DocSchema, indent: str, width: int, extras: Sequence[RawSection],
-            house: HouseStyle, layout: Layout | None) -> str:
+            house: HouseStyle, layout: Layout | None, placeholder: str) -> str:
     """A whole docstring in its style: an existing one's own (NumPy, Sphinx, or Google
-    with sections shown), else the project's (``HouseStyle.docstyle``)."""
+    with sections shown), else the project's (``HouseStyle.docstyle``); ``placeholder``
+    goes where NumPy's type line has no type to show."""
     if layout is not None and layout.style in (Style.NUMPY, Style.REST):
         docstyle = "numpy" if layout.style is Style.NUMPY else "sphinx"
     elif layout is not None and layout.style is Style.GOOGLE and layout.blocks:
@@ -362,7 +363,7 @@ def _render(schema: DocSchema, indent: str, width: int, extras: Sequence[RawSect
     else:
         docstyle = house.docstyle
     if docstyle == "numpy":
-        return render_numpy_text(schema, indent, width, extras, house)
+        return render_numpy_text(schema, indent, width, extras, house, placeholder)
     if docstyle == "sphinx":
         return render_sphinx_text(schema, indent, width, extras, house)
     return render_text(schema, indent, width, extras, house)
