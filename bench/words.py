@@ -75,10 +75,18 @@ def _docstrings(tree: ast.AST) -> dict[str, tuple[str, set[str]]]:
     found: dict[str, tuple[str, set[str]]] = {}
 
     def visit(node: ast.AST, prefix: str) -> None:
-        for index, child in enumerate(ast.iter_child_nodes(node)):
-            place = f"{prefix}/{index}"
+        # Places are names (and the kind and rank of other nodes), not positions among the
+        # siblings: a docstring added above them (a new module docstring) must not shift
+        # every later place, pairing each docstring with another one's.
+        seen: Counter[str] = Counter()
+        for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                place = f"{prefix}/{child.name}#{index}"
+                key = child.name
+            else:
+                key = type(child).__name__
+            seen[key] += 1
+            place = f"{prefix}/{key}#{seen[key]}"
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 doc = ast.get_docstring(child, clean=False)
                 params: set[str] = set()
                 if not isinstance(child, ast.ClassDef):
