@@ -873,9 +873,25 @@ def declared_unused(node: FunctionNode, lines: Sequence[str]) -> frozenset[str]:
     if not silenced or _is_stub(node.body):
         # A stub's body reads nothing by design: its arguments are the interface.
         return frozenset(private)
-    read = {sub.id for stmt in node.body for sub in ast.walk(stmt) if isinstance(sub, ast.Name)}
-    return frozenset(private | {a.arg for a in silenced if a.arg not in read} |
-                     _passed_on(node))
+    # Walking the whole body (nested scopes too) is the cost here: an ASCII body that never
+    # spells a name cannot read it, so such names are settled from the text alone.
+    body = _body_text(node, lines)
+    mentioned = {a.arg for a in silenced} if body is None else \
+        {a.arg for a in silenced if re.search(rf"\b{re.escape(a.arg)}\b", body)}
+    read = {sub.id for stmt in node.body for sub in ast.walk(stmt)
+            if isinstance(sub, ast.Name)} if mentioned else set()
+    passed = _passed_on(node) if mentioned & {a.arg for a in (args.vararg, args.kwarg)
+                                              if a is not None} else set()
+    return frozenset(private | {a.arg for a in silenced if a.arg not in read} | passed)
+
+
+def _body_text(node: FunctionNode, lines: Sequence[str]) -> str | None:
+    """The lines of a function's body (from its first statement's line), when all ASCII
+    and at hand (else None: an identifier may be spelt in another Unicode form)."""
+    if node.end_lineno is None or len(lines) < node.end_lineno:
+        return None  # no lines given (a caller that only wants the annotations' facts)
+    text = "\n".join(lines[node.body[0].lineno - 1:node.end_lineno])  # with or without ends
+    return text if text.isascii() else None
 
 
 def _passed_on(node: FunctionNode) -> set[str]:

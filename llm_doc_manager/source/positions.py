@@ -27,8 +27,9 @@ def split_lines(text: str) -> list[str]:
     return _LINE_RE.findall(text)
 
 
-#: What statements sit in: statements, and the handlers and match cases holding them.
-_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case)
+#: The fields that hold statements, handlers or match cases, in the order of ``_fields``
+#: (``Try``: body, handlers, orelse, finalbody): ``ast.walk``'s order.
+_BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")
 
 
 class SourceMap:
@@ -104,10 +105,10 @@ class SourceMap:
                     outer, inner = self.indent(node.lineno), self.indent(body[0].lineno)
                     if inner.startswith(outer) and len(inner) > len(outer):
                         steps[inner[len(outer):]] += 1
-                for name in node._fields:
+                for name in _BLOCKS:
                     value = getattr(node, name, None)
-                    if isinstance(value, list):
-                        queue.extend(v for v in value if isinstance(v, _HOLDERS))
+                    if value:
+                        queue.extend(value)
             self._unit = steps.most_common(1)[0][0] if steps else ""
         if self._unit:
             return self._unit
