@@ -23,6 +23,7 @@ reads and caches the files); a ``Hierarchy`` only asks it for files inside the p
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import os
 import re
@@ -41,9 +42,12 @@ from llm_doc_manager.analysis.nodes import (
     own_nodes,
     private_module,
     private_name,
+    reexports,
 )
+from llm_doc_manager.config import read_toml
 from llm_doc_manager.docstrings.layout import SECTIONED, read_layout
 from llm_doc_manager.docstrings.sections import Section
+from llm_doc_manager.errors import ConfigError
 from llm_doc_manager.store import stored_object
 
 #: Classes one family walk visits at most (bases of bases; a cycle of names ends sooner).
@@ -66,6 +70,8 @@ MAX_PACKAGE_FILES = 400
 _NO_FAMILY_BASES = frozenset({"object", "typing.Generic", "typing.Protocol",
                               "typing_extensions.Protocol", "abc.ABC", "typing.NamedTuple",
                               "typing.TypedDict", "typing_extensions.TypedDict"})
+#: What makes a method a property (``ModuleFacts.properties``).
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 # A CamelCase name's first word (see ``family_word``).
 _CAMEL_FIRST = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z][a-z0-9]*")
 
@@ -103,6 +109,7 @@ class ModuleFacts:
         module: Whether the module has a docstring; None for a file without a statement.
         from_returns: Its public ``from_*`` classmethods that return a value and have a
             sectioned docstring, and how many of those have a Returns section.
+        properties: Its classes' public properties, and how many of those have a docstring.
     """
 
     imports: Mapping[str, Import]
@@ -110,6 +117,7 @@ class ModuleFacts:
     functions: Mapping[str, bool] = field(default_factory=dict)
     module: bool | None = None
     from_returns: tuple[int, int] = (0, 0)
+    properties: tuple[int, int] = (0, 0)
 
     def by_name(self, name: str) -> ClassFacts | None:
         """The first class of that simple name (a base written ``Base`` inside the file)."""
@@ -122,7 +130,8 @@ class ModuleFacts:
                                            c.documented]
                                        for k, c in self.classes.items()},
                            "functions": dict(self.functions), "module": self.module,
-                           "from_returns": list(self.from_returns)},
+                           "from_returns": list(self.from_returns),
+                           "properties": list(self.properties)},
                           separators=(",", ":"))
 
     @classmethod
@@ -139,11 +148,13 @@ class ModuleFacts:
             The facts, or None.
         """
         data = stored_object(text, frozenset({"imports", "classes", "functions", "module",
-                                              "from_returns"}))
+                                              "from_returns", "properties"}))
         if data is None or type(data["imports"]) is not dict or type(data["classes"]) is not dict \
                 or type(data["functions"]) is not dict or \
                 type(data["from_returns"]) is not list or len(data["from_returns"]) != 2 or \
                 not all(type(n) is int and n >= 0 for n in data["from_returns"]) or \
+                type(data["properties"]) is not list or len(data["properties"]) != 2 or \
+                not all(type(n) is int and n >= 0 for n in data["properties"]) or \
                 not all(type(d) is bool for d in data["functions"].values()) or \
                 not (data["module"] is None or type(data["module"]) is bool):
             return None
@@ -163,7 +174,9 @@ class ModuleFacts:
                 return None
             classes[qualname] = ClassFacts(value[0], tuple(value[1]), dict(value[2]), value[3])
         seen, given = data["from_returns"]
-        return cls(imports, classes, dict(data["functions"]), data["module"], (seen, given))
+        shown, described = data["properties"]
+        return cls(imports, classes, dict(data["functions"]), data["module"], (seen, given),
+                   (shown, described))
 
 
 def base_name(expr: ast.expr) -> str | None:
@@ -222,7 +235,7 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
                                                            alias.name)
     classes: dict[str, ClassFacts] = {}
     functions: dict[str, bool] = {}
-    seen = given = 0
+    seen = given = shown = described = 0
     for found in iter_defs(tree):
         node = found.node
         if isinstance(node, ast.ClassDef):
@@ -230,12 +243,18 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
             for counted in map(_from_returns, node.body):
                 if counted is not None:
                     seen, given = seen + 1, given + counted
+            for stmt in node.body:
+                if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and \
+                        not private_name(stmt.name) and not magic_name(stmt.name) and \
+                        _PROPERTY_DECORATORS & set(decorator_names(stmt)):
+                    shown += 1
+                    described += docstring_expr(stmt.body) is not None
         elif "." not in found.qualname and not private_name(node.name) and \
                 not is_overload(node):
             functions[node.name] = functions.get(node.name, False) or \
                 docstring_expr(node.body) is not None
     module = docstring_expr(tree.body) is not None if tree.body else None
-    return ModuleFacts(imports, classes, functions, module, (seen, given))
+    return ModuleFacts(imports, classes, functions, module, (seen, given), (shown, described))
 
 
 def _from_returns(node: ast.stmt) -> bool | None:
@@ -646,6 +665,13 @@ class Overrides:
             whose bases, followed through the project, are none but ``object``, ``ABC``,
             ``Generic``, ``Protocol`` and such classes: never a builtin's kind, so such a
             name documented for ``-> int`` is a contradiction (``truth.contradicts``).
+        rare_properties: Whether the package documents fewer than a quarter of its at
+            least ``FAMILY_MIN`` public properties (peft: 14 of 61): a property that only
+            hands on an attribute chain is then left to its code (``exempt.passes_through``).
+        exported: The file's names a public package above it re-exports (``"*"``: every
+            public one; ``analysis.nodes.reexports``).
+        entry_points: The file's functions that are console scripts' entry points, where
+            the project leaves its entry points undocumented (``undocumented_entry_points``).
     """
 
     covered: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -656,6 +682,9 @@ class Overrides:
     omits_from_returns: bool = False
     twins: Mapping[str, frozenset[str]] = field(default_factory=dict)
     plain: frozenset[str] = frozenset()
+    rare_properties: bool = False
+    exported: frozenset[str] = frozenset()
+    entry_points: frozenset[str] = frozenset()
 
     def key(self) -> bytes:
         """These facts as bytes: what a file's result depends on from other files."""
@@ -665,7 +694,9 @@ class Overrides:
                            {k: sorted(v) for k, v in sorted(self.siblings.items())},
                            self.omits_from_returns,
                            {k: sorted(v) for k, v in sorted(self.twins.items())},
-                           sorted(self.plain)], separators=(",", ":")).encode()
+                           sorted(self.plain), self.rare_properties, sorted(self.exported),
+                           sorted(self.entry_points)],
+                          separators=(",", ":")).encode()
 
 
 class _Package:
@@ -691,9 +722,50 @@ class _Package:
         subclasses happen to have), and none documents it.
         """
         siblings = self._classes(keys)
+        if self._never_documented(name, siblings):
+            return True
+        # A library's classes derive from one another where the project cannot read them
+        # (transformers' ``Concatenate`` from ``ConversionOps``): the package's subclasses of
+        # any class of the same library module are counted with them (peft's
+        # ``PeftConcatenate`` beside ``FlattenDims``/``PermuteDims``, ``convert`` 0 of 3).
+        modules = {key.rpartition(".")[0] for key in keys if ":" not in key and "." in key}
+        seen = {id(cls) for _, cls in siblings}
+        wider = [found for found in self._library_classes(modules) if id(found[1]) not in seen]
+        return bool(wider) and self._never_documented(name, siblings + wider)
+
+    @staticmethod
+    def _never_documented(name: str, siblings: list[tuple[tuple[Path, str], ClassFacts]]
+                          ) -> bool:
+        """``never_documented`` over those classes."""
         documented = [cls.methods[name] for _, cls in siblings if name in cls.methods]
         return len(documented) >= HOOK_NEVER_SEEN and 2 * len(documented) >= len(siblings) \
             and not any(documented)
+
+    def _library_classes(self, modules: set[str]
+                         ) -> list[tuple[tuple[Path, str], ClassFacts]]:
+        """The package's classes with a direct base imported from one of those modules
+        (``from transformers.core_model_loading import ConversionOps``), read from each
+        file's imports alone (a library is never a file of the project)."""
+        found: list[tuple[tuple[Path, str], ClassFacts]] = []
+        if not modules:
+            return found
+        for file, facts in self.files():
+            for qualname, cls in facts.classes.items():
+                for dotted in cls.bases:
+                    first, _, rest = dotted.partition(".")
+                    target = facts.imports.get(first)
+                    if target is None or target[0]:
+                        continue
+                    # Named as ``base_key`` names a library's class: its module is all
+                    # but the last part (``from m import X``: m; ``import m as a`` with
+                    # ``a.b.X``: ``m.b``).
+                    parts = [target[1], *([target[2]] if target[2] is not None else []),
+                             *(rest.split(".") if rest else [])]
+                    module = ".".join(parts[:-1])
+                    if module in modules:
+                        found.append(((file, qualname), cls))
+                        break
+        return found
 
     def _classes(self, keys: set[str]) -> list[tuple[tuple[Path, str], ClassFacts]]:
         """The package's classes with a direct base of one of those keys."""
@@ -835,7 +907,135 @@ def _families(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
         counted = package.subclasses(set().union(*own.values()))
         names.update(qualname for qualname, keys in own.items()
                      if any(left_undocumented(counted[key].values()) for key in keys))
+    if path is not None:
+        names.update(_namesakes(facts, path, package))
     return frozenset(names)
+
+
+def _namesakes(facts: ModuleFacts, path: Path, package: _Package) -> set[str]:
+    """The file's undocumented top-level classes of a per-backend family of its package.
+
+    Both hold: the class's name recurs in at least ``FAMILY_MIN`` files of the package,
+    fewer than a quarter of them documenting it, and the file's name recurs in at least as
+    many folders of the package, fewer than a quarter of their top-level classes documented
+    (peft's ``bnb.py`` of each tuner, with ``Linear4bit``/``Linear8bitLt``: 0 of 29). Bases
+    and an ``if is_bnb_available():`` around them do not matter. A name alone is not enough:
+    peft's ``Embedding``/``Conv2d`` recur in every tuner's ``layer.py``, whose classes are
+    documented in 15 of 39.
+    """
+    wanted = {qualname for qualname, cls in facts.classes.items()
+              if "." not in qualname and not private_name(cls.name) and not cls.documented}
+    if not wanted:
+        return set()
+    files: dict[str, dict[Path, bool]] = {name: {} for name in wanted}
+    alike: list[bool] = []
+    for file, other in package.files():
+        for qualname, cls in other.classes.items():
+            if qualname in files:
+                files[qualname][file] = files[qualname].get(file, False) or cls.documented
+            if file.name == path.name and "." not in qualname and not private_name(cls.name):
+                alike.append(cls.documented)
+    siblings = {file.parent for file, _ in package.files() if file.name == path.name}
+    if len(siblings) < FAMILY_MIN or alike.count(True) * FAMILY_SHARE >= len(alike):
+        return set()
+    return {name for name, found in files.items() if left_undocumented(found.values())}
+
+
+#: A project's metadata files that may name its console scripts, and how much is read.
+_METADATA = ("pyproject.toml", "setup.cfg", "setup.py")
+_METADATA_BYTES = 1 << 20
+#: ``name = package.module:function`` as setup.cfg and setup.py write an entry point.
+_ENTRY = re.compile(r"[\w.-]+\s*=\s*([A-Za-z_][\w.]*)\s*:\s*([A-Za-z_]\w*)")
+
+
+def project_root(path: Path) -> Path | None:
+    """The nearest folder up from a file holding a project metadata file, if any."""
+    for folder in list(path.absolute().parents)[:16]:
+        if any((folder / name).is_file() for name in _METADATA):
+            return folder
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def entry_points(root: Path) -> dict[tuple[str, str], bool]:
+    """The project's console and GUI script functions, and whether each has a docstring.
+
+    Read from ``pyproject.toml``'s ``[project.scripts]``/``[project.gui-scripts]``, and from
+    the ``console_scripts``/``gui_scripts`` entries of ``setup.cfg`` or ``setup.py`` (read as
+    text, never run). An entry resolves to a file of the project (``pkg/mod.py`` or
+    ``pkg/mod/__init__.py``, under the root or its ``src/``); one that does not is left out.
+
+    Args:
+        root: The project's folder.
+
+    Returns:
+        Per entry point (its file's real path as text, the function's name), whether the
+        function has a docstring.
+    """
+    targets: set[tuple[str, str]] = set()
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            project = read_toml(pyproject).get("project", {})
+        except ConfigError:
+            project = {}
+        for table in ("scripts", "gui-scripts"):
+            scripts = project.get(table, {}) if isinstance(project, dict) else {}
+            for value in scripts.values() if isinstance(scripts, dict) else ():
+                module, _, func = str(value).partition(":")
+                if module and func:
+                    targets.add((module.strip(), func.split("[")[0].strip()))
+    for name in ("setup.cfg", "setup.py"):
+        file = root / name
+        if not file.is_file() or file.stat().st_size > _METADATA_BYTES:
+            continue
+        text = file.read_text("utf-8", "replace")
+        for marker in ("console_scripts", "gui_scripts"):
+            at = text.find(marker)
+            while at >= 0:
+                # The entries follow the marker, up to the next section or closing bracket.
+                chunk = re.split(r"\n\s*\[|\]", text[at:at + 4096])[0]
+                targets.update((m.group(1), m.group(2)) for m in _ENTRY.finditer(chunk))
+                at = text.find(marker, at + 1)
+    found: dict[tuple[str, str], bool] = {}
+    for module, func in sorted(targets):
+        parts = module.split(".")
+        for start in (root, root / "src"):
+            place = start.joinpath(*parts)
+            candidate = next((c for c in (place.with_name(place.name + ".py"),
+                                          place / "__init__.py") if c.is_file()), None)
+            if candidate is None or candidate.stat().st_size > _METADATA_BYTES:
+                continue
+            try:
+                tree = ast.parse(candidate.read_bytes())
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                break
+            documented = any(isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and
+                             stmt.name == func and docstring_expr(stmt.body) is not None
+                             for stmt in tree.body)
+            found[(os.path.realpath(candidate), func)] = documented
+            break
+    return found
+
+
+def undocumented_entry_points(path: Path) -> frozenset[str]:
+    """The file's functions that are console scripts' entry points, in a project whose entry
+    points carry (almost) no docstring (huggingface_hub's ``hf`` ``main``: 0 of 2).
+
+    Args:
+        path: A file of the project.
+
+    Returns:
+        The functions' names (none where a quarter or more of the entry points have one).
+    """
+    root = project_root(path)
+    if root is None:
+        return frozenset()
+    points = entry_points(root)
+    if sum(points.values()) * FAMILY_SHARE >= len(points):
+        return frozenset()
+    real = os.path.realpath(path)
+    return frozenset(name for file, name in points if file == real)
 
 
 def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
@@ -888,11 +1088,16 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
     counts = [f.from_returns for _, f in package.files()] or [facts.from_returns]
     seen, given = sum(c[0] for c in counts), sum(c[1] for c in counts)
     omits_from = seen >= FAMILY_MIN and given * FAMILY_SHARE <= seen
+    shown_all = [f.properties for _, f in package.files()] or [facts.properties]
+    shown, described = sum(c[0] for c in shown_all), sum(c[1] for c in shown_all)
+    rare_properties = shown >= FAMILY_MIN and described * FAMILY_SHARE < shown
     plain = frozenset(name for name in (*facts.classes, *facts.imports)
                       if "." not in name and name[:1].isupper() and
                       hierarchy.plain(path, facts, name))
     return Overrides(covered, hooks, _families(facts, path, hierarchy, package), package_init,
-                     siblings, omits_from, _twins(facts, path, package), plain)
+                     siblings, omits_from, _twins(facts, path, package), plain,
+                     rare_properties, reexports(path),
+                     undocumented_entry_points(path) if path is not None else frozenset())
 
 
 def _twins(facts: ModuleFacts, path: Path | None, package: _Package

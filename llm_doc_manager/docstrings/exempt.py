@@ -101,7 +101,6 @@ from llm_doc_manager.analysis.nodes import (
     magic_name,
     private_module,
     private_name,
-    reexports,
 )
 from llm_doc_manager.config import Settings
 from llm_doc_manager.docstrings.bases import (
@@ -169,11 +168,15 @@ class Reason(str, Enum):
     PACKAGE_INIT = "a package's __init__.py in a package that leaves them undocumented"
     VENDORED = "in a file whose header says it comes from another project"
     CLI_CALLBACK = "a command line group's callback with an empty body (declares options)"
+    NOT_IMPLEMENTED = "its whole body raises NotImplementedError with a message (says it)"
+    WRAPPERS = "one of a class's one-line wrappers of one helper, rarely documented"
+    HELPERS = "a module's helper function (not re-exported) where it documents few"
+    ENTRY_POINT = "a console script's entry point, where the project documents none"
 
 __all__ = ["FAMILY_MIN", "FAMILY_SHARE", "Exemptions", "Reason", "Scope", "asked_sections",
-           "cli_command",
-           "delegates", "documents_constructor", "empty_on_purpose", "family_word",
-           "undocumented_families", "vendored"]
+           "cli_command", "delegates", "documents_constructor", "empty_on_purpose",
+           "family_word", "not_implemented", "passed_on_stars", "passes_through",
+           "undocumented_families", "vendored", "wrapper_family"]
 
 
 def _has_comment(line: str) -> bool:
@@ -361,7 +364,10 @@ def vendored(tree: ast.Module, lines: Sequence[str]) -> bool:
         return False
     public = [docstring_expr(d.node.body) is not None for d in iter_defs(tree)
               if not d.nested and not private_name(d.qualname) and not is_overload(d.node)]
-    return bool(public) and sum(public) * FAMILY_SHARE < len(public)
+    # A file with no definition at all (huggingface_hub's ``insecure_hashlib.py``: three
+    # ``functools.partial`` names under a "Taken from <URL>" header) is documented by that
+    # header alone.
+    return sum(public) * FAMILY_SHARE < len(public) or not public
 
 
 def undocumented_families(tree: ast.Module) -> frozenset[str]:
@@ -452,6 +458,14 @@ def delegates(node: DefNode) -> bool:
     value = stmt.value
     if isinstance(value, ast.Await):
         value = value.value
+    if isinstance(stmt, ast.Return):
+        # ``return self.get_base_layer().out_proj.get_base_layer()`` in ``out_proj``: a
+        # getter called without arguments after the same-named member unwraps what it
+        # hands on, it says nothing of its own.
+        while isinstance(value, ast.Call) and not value.args and not value.keywords and \
+                isinstance(value.func, ast.Attribute) and value.func.attr != node.name and \
+                _names_member(value.func.value, node.name):
+            value = value.func.value
     if isinstance(value, ast.Call):
         value = value.func
     elif isinstance(stmt, ast.Expr):
@@ -462,6 +476,147 @@ def delegates(node: DefNode) -> bool:
     # A static method has no instance: its first argument is another object.
     first = params[0].arg if params and "staticmethod" not in decorator_names(node) else None
     return not _own(value.value, first) and _in_sight(value.value)
+
+
+def _names_member(expr: ast.expr, name: str) -> bool:
+    """Whether an attribute chain (calls without arguments between) ends in ``.name``."""
+    while isinstance(expr, ast.Call) and not expr.args and not expr.keywords:
+        expr = expr.func
+        if isinstance(expr, ast.Attribute):
+            expr = expr.value
+    return isinstance(expr, ast.Attribute) and expr.attr == name
+
+
+def _chain(expr: ast.expr) -> int:
+    """How many members an attribute/getter chain from a name reads (0: not such a chain).
+
+    ``self.token_adapter.base_layer`` reads 2, ``self.get_base_layer().weight`` 2 (a getter
+    called without arguments is a step); a call with arguments, a subscript or an operator
+    is no chain.
+    """
+    steps = 0
+    while True:
+        if isinstance(expr, ast.Call):
+            if expr.args or expr.keywords or not isinstance(expr.func, ast.Attribute):
+                return 0
+            expr = expr.func
+        if isinstance(expr, ast.Attribute):
+            steps += 1
+            expr = expr.value
+            continue
+        return steps if isinstance(expr, ast.Name) else 0
+
+
+def passes_through(node: DefNode) -> bool:
+    """Whether a property's whole body returns another object's member, read through a chain.
+
+    ``return self.token_adapter.base_layer`` in ``original_module``: it re-exposes what the
+    wrapped object holds, documented there. Only through another object (at least two
+    steps: ``return self.size`` is the property's own value) and in the reader's sight (no
+    private name on the way). Asked only where the project leaves most of its properties
+    undocumented (``Overrides.rare_properties``).
+
+    Args:
+        node: A def in a class body.
+
+    Returns:
+        True for such a property.
+    """
+    if isinstance(node, ast.ClassDef) or len(node.body) != 1 or \
+            not _PROPERTIES & set(decorator_names(node)):
+        return False
+    stmt = node.body[0]
+    return isinstance(stmt, ast.Return) and stmt.value is not None and \
+        _chain(stmt.value) >= 2 and _in_sight(stmt.value)
+
+
+#: A module's helper functions are a family from this many on (``Exemptions._helpers``).
+_HELPERS_MIN = 3
+#: Bases and decorators that make a class or method an interface: its
+#: ``raise NotImplementedError`` is what subclasses must replace, documented as such.
+_INTERFACE_BASES = frozenset({"ABC", "Protocol"})
+
+
+def not_implemented(node: DefNode, cls: ast.ClassDef | None) -> bool:
+    """Whether a method of a concrete class only raises ``NotImplementedError(<message>)``.
+
+    ``raise NotImplementedError(f"Saving is not supported for {name} (yet).")`` in a class
+    that implements the rest: the message is what a docstring would say. Not in an
+    abstract class or protocol (``ABC``, ``Protocol``, an ``ABCMeta`` metaclass) nor an
+    ``@abstractmethod``: there the method is the interface subclasses implement, worth a
+    docstring; nor a bare ``raise NotImplementedError`` (no message says anything).
+
+    Args:
+        node: A def in a class body.
+        cls: The class holding it.
+
+    Returns:
+        True for such a method.
+    """
+    if cls is None or isinstance(node, ast.ClassDef) or len(node.body) != 1 or \
+            "abstractmethod" in decorator_names(node):
+        return False
+    stmt = node.body[0]
+    if not isinstance(stmt, ast.Raise) or not isinstance(stmt.exc, ast.Call) or \
+            not stmt.exc.args:
+        return False
+    func = stmt.exc.func
+    if not (isinstance(func, ast.Name) and func.id == "NotImplementedError"):
+        return False
+    bases = {b.id if isinstance(b, ast.Name) else b.attr
+             for b in (base.value if isinstance(base, ast.Subscript) else base
+                       for base in cls.bases) if isinstance(b, ast.Name | ast.Attribute)}
+    meta = [k.value for k in cls.keywords if k.arg == "metaclass"]
+    return not bases & _INTERFACE_BASES and not any(
+        isinstance(m, ast.Name | ast.Attribute) and
+        (m.id if isinstance(m, ast.Name) else m.attr) == "ABCMeta" for m in meta)
+
+
+def _helper_called(node: ast.stmt) -> str | None:
+    """The member a method's one statement calls on its own instance or class, if it does.
+
+    ``return cls._format(s, cls._yellow)`` gives ``_format``.
+    """
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    body = node.body[1:] if docstring_expr(node.body) is not None else node.body
+    if len(body) != 1 or not isinstance(body[0], ast.Return | ast.Expr):
+        return None
+    value = body[0].value
+    params = [*node.args.posonlyargs, *node.args.args]
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and
+            params and isinstance(value.func.value, ast.Name) and
+            value.func.value.id == params[0].arg):
+        return None
+    return value.func.attr
+
+
+def wrapper_family(cls: ast.ClassDef) -> frozenset[str]:
+    """A class's undocumented public methods that are one-line wrappers of one shared helper,
+    where the class leaves such wrappers undocumented.
+
+    At least ``FAMILY_MIN`` public methods whose one statement calls the same member of
+    their own instance or class (``ANSI.yellow``: ``return cls._format(s, cls._yellow)``,
+    one per colour), fewer than a quarter documented: the class docstring covers them.
+
+    Args:
+        cls: The class.
+
+    Returns:
+        The names of the undocumented members.
+    """
+    helpers: dict[str, dict[str, bool]] = {}
+    for stmt in cls.body:
+        helper = _helper_called(stmt)
+        if helper is None or not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) or \
+                private_name(stmt.name) or magic_name(stmt.name):
+            continue
+        helpers.setdefault(helper, {})[stmt.name] = docstring_expr(stmt.body) is not None
+    names: set[str] = set()
+    for members in helpers.values():
+        if len(members) >= FAMILY_MIN and sum(members.values()) * FAMILY_SHARE < len(members):
+            names.update(name for name, has in members.items() if not has)
+    return frozenset(names)
 
 
 def _stdlib_names(tree: ast.Module) -> dict[str, str]:
@@ -584,6 +739,66 @@ def reasked_stars(node: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module
     return asked
 
 
+def _documents_stars(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a function's docstring has an entry for its ``**kwargs``."""
+    kwarg = node.args.kwarg
+    expr = docstring_expr(node.body)
+    if kwarg is None or expr is None:
+        return False
+    layout = read_layout(str(expr.value.value))  # type: ignore[attr-defined]  # a str
+    if layout.style not in EDITABLE:
+        return kwarg.arg in "\n".join(layout.lines)
+    return any(a.name.lstrip("*") == kwarg.arg for a in parse_layout(layout).args)
+
+
+def passed_on_stars(node: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef
+                    ) -> bool:
+    """Whether a method hands its ``**kwargs`` whole to another method of its class that
+    does not document its own ``**kwargs`` either.
+
+    ``return self.info(path, **{**kwargs, "expand_info": True})`` in fsspec-style
+    ``modified`` (huggingface_hub's ``HfFileSystem``), ``info`` taking ``**kwargs`` without
+    an entry for it: what they carry is the file system interface's, said nowhere here. Every
+    use of the name must be such a call (merged with fixed keys or not).
+
+    Args:
+        node: The method.
+        cls: Its class.
+
+    Returns:
+        True for such a method.
+    """
+    kwarg = node.args.kwarg
+    if kwarg is None:
+        return False
+    methods = {stmt.name: stmt for stmt in cls.body
+               if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)}
+    params = [*node.args.posonlyargs, *node.args.args]
+    if not params:
+        return False
+    first = params[0].arg
+    handed: set[int] = set()
+    for sub in ast.walk(node):
+        if not (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and
+                isinstance(sub.func.value, ast.Name) and sub.func.value.id == first):
+            continue
+        target = methods.get(sub.func.attr)
+        if target is None or target is node or target.args.kwarg is None or \
+                _documents_stars(target):
+            continue
+        for keyword in sub.keywords:
+            if keyword.arg is not None:
+                continue
+            value = keyword.value
+            if isinstance(value, ast.Name) and value.id == kwarg.arg:
+                handed.add(id(value))
+            elif isinstance(value, ast.Dict):
+                handed.update(id(v) for k, v in zip(value.keys, value.values, strict=True)
+                              if k is None and isinstance(v, ast.Name) and v.id == kwarg.arg)
+    uses = [sub for sub in ast.walk(node) if isinstance(sub, ast.Name) and sub.id == kwarg.arg]
+    return bool(uses) and all(id(use) in handed for use in uses)
+
+
 def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFunctionDef,
                    house: HouseStyle, tree: ast.Module | None = None,
                    omits_from: bool = False) -> FunctionFacts:
@@ -603,7 +818,9 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
       not a sample of the project: peft's ``from_peft_type``).
 
     It also asks an override with a docstring of its own for the ``*args``/``**kwargs``
-    its base in the file is asked for (``reasked_stars``), given the module.
+    its base in the file is asked for (``reasked_stars``), given the module; and asks no
+    entry for ``**kwargs`` a method hands whole to another method of its class that does
+    not document its own (``passed_on_stars``).
 
     Args:
         facts: What the code says.
@@ -619,6 +836,12 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
         facts.class_name is not None else set()
     if reasked:
         facts = replace(facts, unused=facts.unused - reasked)
+    if tree is not None and facts.class_name is not None and node.args.kwarg is not None and \
+            node.args.kwarg.arg not in facts.unused:
+        owner = next((c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and
+                      any(stmt is node for stmt in c.body)), None)
+        if owner is not None and passed_on_stars(node, owner):
+            facts = replace(facts, unused=facts.unused | {node.args.kwarg.arg})
     expr = docstring_expr(node.body)
     layout = read_layout(str(expr.value.value)) if expr is not None else None  # type: ignore[attr-defined]
     names = set(decorator_names(node))
@@ -669,6 +892,8 @@ class Exemptions:
         self._star: frozenset[str] | None = None
         self._families: frozenset[str] | None = None
         self._vendored: bool | None = None
+        self._wrapper_names: dict[str, frozenset[str]] = {}
+        self._helper_names: frozenset[str] | None = None
 
     def _in_private_module(self) -> bool:
         if self._private_module is None:
@@ -683,7 +908,9 @@ class Exemptions:
     def _reexported(self, definition: Definition) -> bool:
         """Whether a public package re-exports the definition (or the class holding it)."""
         if self._reexports is None:
-            self._reexports = reexports(self._path)
+            # Read once with the file's other facts (``Overrides.exported``: the result
+            # cache is keyed by them).
+            self._reexports = self._overrides().exported
             # A star import takes what the module's own ``__all__`` lists, if it has one.
             self._star = literal_all(self._tree)
         top = definition.qualname.partition(".")[0]
@@ -763,15 +990,29 @@ class Exemptions:
         # Only a definition without a docstring: one that has one is checked whole.
         if docstring_expr(node.body) is None:
             family = definition.qualname.rpartition(".")[0]
-            if definition.class_name is not None and delegates(node) and \
-                    not _hands_on_to_stdlib(node, self._class_of(definition), self._tree) and \
-                    node.name not in self._overrides().twins.get(family, ()):
+            if definition.class_name is not None and node.name not in \
+                    self._overrides().twins.get(family, ()) and (
+                        (delegates(node) and not _hands_on_to_stdlib(
+                            node, self._class_of(definition), self._tree)) or
+                        (self._overrides().rare_properties and passes_through(node))):
                 return Reason.DELEGATE
+            if definition.class_name is not None:
+                cls = self._class_of(definition)
+                if not_implemented(node, cls):
+                    return Reason.NOT_IMPLEMENTED
+                if cls is not None and node.name in self._wrappers(cls):
+                    return Reason.WRAPPERS
             if "." not in definition.qualname and definition.qualname in self._family():
                 return Reason.FAMILY
-            if "." not in definition.qualname and \
-                    definition.qualname in self._overrides().families:
+            if "." not in definition.qualname and (
+                    definition.qualname in self._overrides().families or
+                    (isinstance(node, ast.ClassDef) and self._built_by_family(node))):
                 return Reason.PROJECT_FAMILY
+            if "." not in definition.qualname and not isinstance(node, ast.ClassDef):
+                if node.name in self._overrides().entry_points:
+                    return Reason.ENTRY_POINT
+                if node.name in self._helpers():
+                    return Reason.HELPERS
             if self._is_vendored():
                 return Reason.VENDORED
             if _empty_callback(node):
@@ -783,6 +1024,75 @@ class Exemptions:
             if cls is not None and documents_constructor(cls, node):
                 return Reason.CONSTRUCTOR
         return None
+
+    def _wrappers(self, cls: ast.ClassDef) -> frozenset[str]:
+        """``wrapper_family`` of a class of the file, found once."""
+        if cls.name not in self._wrapper_names:
+            self._wrapper_names[cls.name] = wrapper_family(cls)
+        return self._wrapper_names[cls.name]
+
+    def _helpers(self) -> frozenset[str]:
+        """The module's undocumented helper functions, where it documents few.
+
+        The public top-level functions a public package does not re-export (``make_instance``,
+        a pickle reconstructor beside the file system class that is), in a module of which
+        a package re-exports a documented definition: at least 3 of them, fewer than a
+        quarter documented, the module's practice is to leave the helpers of its interface
+        to their code (huggingface_hub's ``hf_file_system.py``: 0 of 4).
+        """
+        if self._helper_names is None:
+            members: dict[str, bool] = {}
+            interface = False
+            for found in iter_defs(self._tree):
+                node = found.node
+                if "." in found.qualname or private_name(node.name) or is_overload(node) or \
+                        magic_name(node.name):
+                    continue
+                if self._reexported(found):
+                    interface = interface or docstring_expr(node.body) is not None
+                    continue
+                if isinstance(node, ast.ClassDef):
+                    continue
+                members[node.name] = members.get(node.name, False) or \
+                    docstring_expr(node.body) is not None
+            # Only helpers beside an interface the package exports and documents: a module
+            # nobody re-exports (a script, a project not documented yet) is asked as ever.
+            rare = interface and len(members) >= _HELPERS_MIN and \
+                sum(members.values()) * FAMILY_SHARE < len(members)
+            self._helper_names = frozenset(name for name, has in members.items()
+                                           if rare and not has)
+        return self._helper_names
+
+    def _built_by_family(self, cls: ast.ClassDef) -> bool:
+        """Whether a top-level class is built only inside undocumented family members.
+
+        peft's ``AqlmLoraLinear``, built only by ``dispatch_aqlm`` (one of the package's
+        ``dispatch_*`` family, 1 of 29 documented) in the same file: it belongs to the
+        family of per-backend wrappers its factory stands for. The class name read
+        anywhere else in the file (outside its own body) and it is not; nor in a file
+        documenting a quarter or more of its public top-level classes (peft's
+        ``lora/layer.py``, whose ``dispatch_default`` builds the documented ``Linear`` and
+        the flagship ``Embedding``: the file's practice is to document its layers).
+        """
+        classes = [stmt for stmt in self._tree.body if isinstance(stmt, ast.ClassDef) and
+                   not private_name(stmt.name)]
+        if sum(docstring_expr(c.body) is not None for c in classes) * FAMILY_SHARE >= \
+                len(classes):
+            return False
+        family = self._overrides().families | self._family()
+        users: set[str] = set()
+        for stmt in self._tree.body:
+            if stmt is cls:
+                continue
+            uses = any(isinstance(sub, ast.Name) and sub.id == cls.name
+                       for sub in ast.walk(stmt))
+            if not uses:
+                continue
+            if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) or \
+                    stmt.name not in family:
+                return False
+            users.add(stmt.name)
+        return bool(users)
 
     def _is_vendored(self) -> bool:
         if self._vendored is None:

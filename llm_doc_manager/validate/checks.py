@@ -469,8 +469,13 @@ class _FileChecker:
                 self.add(line, ARG_TYPE, f"{qualname}: argument '{param.name}' is documented "
                          f"as ({entry.type_hint}) but annotated {param.annotation}", doc.noqa,
                          col)
-        common_sig = [n for n in params if n in documented]
-        common_doc = [n for n in documented if n in params]
+        # Only positional order means something to a caller: keyword-only parameters (and
+        # **kwargs) are passed by name, and a project may group them in its own order
+        # (huggingface_hub's ``revision`` beside the repo id, ``token`` last).
+        positional = [n for n, p in params.items()
+                      if p.kind in ("positional_only", "normal", "var_positional")]
+        common_sig = [n for n in positional if n in documented]
+        common_doc = [n for n in documented if n in common_sig]
         if common_sig != common_doc:
             self.at_doc(doc, ARG_ORDER, f"{qualname}: arguments are documented in another "
                         f"order than the signature ({', '.join(common_sig)})")

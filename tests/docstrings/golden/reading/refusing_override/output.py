@@ -48,9 +48,4 @@ class Lily(nn.Module):
         raise NotImplementedError("This method is not supported for Lily.")
 
     def unmerge(self, adapter: str) -> list[float]:
-        """TODO: describe.
-
-        Args:
-            adapter: TODO: describe.
-        """
         raise NotImplementedError("This method is not supported for Lily.")
