@@ -6,7 +6,8 @@ before it is used (``gate``). Both call these functions, so what the gate lets t
 what ``validate`` accepts. The summary rules (empty, one word, only the name; made a
 sentence) are the gate's alone: a person's summary is theirs.
 
-Pure: facts and nodes in, verdicts out.
+Pure: facts and nodes in, verdicts out — but for ``imported_names``, which reads the
+project's modules a file imports (what its free text may name besides its own code).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import decimal
 import fractions
 import functools
 import keyword
+import math
 import pathlib
 import re
 from collections.abc import Callable, Sequence
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from llm_doc_manager.analysis import (
+    BlockFacts,
     ClassFacts,
     FunctionFacts,
     FunctionNode,
@@ -33,6 +36,8 @@ from llm_doc_manager.analysis import (
     own_nodes,
 )
 from llm_doc_manager.analysis.facts import escapes
+from llm_doc_manager.analysis.load import load_file
+from llm_doc_manager.codes import Finding
 from llm_doc_manager.docstrings.schemas import (
     AnySchema,
     ArgDoc,
@@ -494,6 +499,94 @@ def module_scope(tree: ast.Module) -> frozenset[str] | None:
     return frozenset(found)
 
 
+def _definitions(tree: ast.Module) -> frozenset[str]:
+    """The names a module defines: its functions, classes and methods at any depth, and
+    the names its top level assigns."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(node.name)
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+            [stmt.target] if isinstance(stmt, ast.AnnAssign | ast.AugAssign) else []
+        found.update(t.id for target in targets for t in ast.walk(target)
+                     if isinstance(t, ast.Name))
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _file_definitions(path: str, _stamp: tuple[int, int]) -> frozenset[str]:
+    """``_definitions`` of a file (nothing when it cannot be read or parsed); keyed by its
+    modification time and size, so an edited file is read again."""
+    loaded = load_file(pathlib.Path(path))
+    return frozenset() if isinstance(loaded, Finding) else _definitions(loaded.tree)
+
+
+def _project_module(importer: pathlib.Path, level: int, dotted: str) -> pathlib.Path | None:
+    """The project file of a module ``importer`` imports: relative, or absolute inside the
+    importer's own top package (``pkg.store`` from ``pkg/report.py``); else None."""
+    parts = dotted.split(".") if dotted else []
+    if level:
+        base = importer.parent
+        for _ in range(level - 1):
+            base = base.parent
+    else:
+        top = importer.parent
+        while (top.parent / "__init__.py").is_file():
+            top = top.parent
+        if not parts or parts[0] != top.name or not (top / "__init__.py").is_file():
+            return None
+        base = top.parent
+    place = base.joinpath(*parts)
+    candidates = [place / "__init__.py"] + ([place.with_name(place.name + ".py")] if parts
+                                            else [])
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def imported_names(path: pathlib.Path, tree: ast.Module) -> frozenset[str]:
+    """The names the project's modules a file imports define (what its text may name).
+
+    ``from .store import read_rows`` (or ``from pkg.store import ...``, ``import
+    pkg.store``) makes every function, class, method and top-level name of ``store.py``
+    known, and ``from . import store`` those of ``store.py`` too. Only imports inside the
+    file's own package are followed (a library's names are not the project's). The one
+    reader of files in this module: each file is read once while it is unchanged.
+
+    Args:
+        path: The file.
+        tree: Its tree.
+
+    Returns:
+        The names (empty when it imports nothing of its package).
+    """
+    path = path.absolute()
+    modules: set[pathlib.Path] = set()
+    for node in ast.walk(tree):
+        wanted: list[tuple[int, str]] = []
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            wanted.append((node.level, module))
+            wanted += [(node.level, f"{module}.{a.name}" if module else a.name)
+                       for a in node.names if a.name != "*"]
+        elif isinstance(node, ast.Import):
+            wanted += [(0, alias.name) for alias in node.names]
+        for level, dotted in wanted:
+            found = _project_module(path, level, dotted)
+            if found is not None and found != path:
+                modules.add(found)
+    names: set[str] = set()
+    for file in modules:
+        try:
+            stat = file.stat()
+        except OSError:
+            continue
+        names |= _file_definitions(str(file), (stat.st_mtime_ns, stat.st_size))
+    return frozenset(names)
+
+
 def _known(name: str, scope: frozenset[str]) -> bool:
     """Whether a first name resolves: in the module, a builtin, a keyword, ``self``/``cls``,
     a dunder, or one letter (a variable of a formula). A module of the standard library the
@@ -553,6 +646,132 @@ def unresolved_name(sentence: str, scope: frozenset[str]) -> str | None:
     for found in _BARE_CALL.finditer(bare_text):
         if not _known(found.group(1).split(".", 1)[0], scope):
             return found.group(0)
+    return None
+
+
+# -- numbers in a comment (the gate's own rule) ---------------------------------------------
+
+# A number as prose writes it (``7``, ``0.07``, ``.5``, ``1,000``, ``1e-3``, ``2nd``), not inside
+# an identifier (``sha256``, ``x2``), with a percent sign or word after it.
+_NUMBER = re.compile(r"(?<![\w.])(\.?\d[\w.,]*?)(?=[.,]?(?:\s|$|[^\w.,])|[.,]$)"
+                     r"(\s*(?:%|per\s?cent\b))?", re.IGNORECASE)
+_VALUE = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+")
+_DIGITS = re.compile(r"\d+(?:\.\d+)*")
+# Operators a literal expression of the block is folded with (``60 * 60 * 24`` is 86400).
+_FOLD: dict[type, Callable[[float, float], float]] = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b,
+    ast.Mod: lambda a, b: a % b}
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """The numbers a block of code holds, that a comment on it may state.
+
+    Attributes:
+        values: The numeric literals, negated literals and literal expressions folded
+            (``60 * 60`` gives 60 and 3600).
+        digits: The digit runs of its names and strings (``sha256``, ``"HTTP/1.1"``).
+    """
+
+    values: frozenset[float]
+    digits: frozenset[str]
+
+
+def block_numbers(block: Sequence[ast.stmt]) -> Numbers:
+    """The numbers a block of statements holds (``Numbers``).
+
+    Args:
+        block: The statements a comment explains.
+
+    Returns:
+        Its literals' values and its names' and strings' digits.
+    """
+    values: set[float] = set()
+    digits: set[str] = set()
+
+    def fold(node: ast.expr) -> float | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and \
+                not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            inner = fold(node.operand)
+            return None if inner is None else (-inner if isinstance(node.op, ast.USub)
+                                               else inner)
+        if isinstance(node, ast.BinOp) and type(node.op) in _FOLD:
+            left, right = fold(node.left), fold(node.right)
+            if left is None or right is None:
+                return None
+            try:
+                return _FOLD[type(node.op)](left, right)
+            except (ZeroDivisionError, OverflowError):
+                return None
+        return None
+
+    for stmt in block:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.expr):
+                value = fold(node)
+                if value is not None:
+                    values.add(abs(value))
+            words = [node.id] if isinstance(node, ast.Name) else \
+                [node.attr] if isinstance(node, ast.Attribute) else \
+                [node.arg] if isinstance(node, ast.arg) else \
+                [node.value] if isinstance(node, ast.Constant) and \
+                isinstance(node.value, str) else \
+                [node.name] if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef
+                                          | ast.ClassDef) else \
+                [alias.name for alias in node.names] if isinstance(node, ast.Import
+                                                                   | ast.ImportFrom) else []
+            for word in words:
+                digits.update(_DIGITS.findall(word))
+    return Numbers(frozenset(values), frozenset(digits))
+
+
+def _in_code(value: float, numbers: Numbers) -> bool:
+    return any(math.isclose(value, known, rel_tol=1e-9, abs_tol=1e-12)
+               for known in numbers.values)
+
+
+def unsupported_number(sentence: str, numbers: Numbers) -> str | None:
+    """A number a sentence states that the code does not hold, or None.
+
+    A number is held when it is a literal of the code (or a literal expression's value),
+    a percentage of one (``7%`` for ``0.07``, ``1.07`` or ``0.93``, or for ``7`` beside
+    ``100``), or a digit run of its names and strings (``SHA-256`` for ``sha256``). Commas
+    and underscores group digits (``1,000``).
+
+    Args:
+        sentence: A sentence of a comment.
+        numbers: What the code holds (``block_numbers``).
+
+    Returns:
+        The number as written (``2%``), or None.
+    """
+    if "```" in sentence or ">>>" in sentence:
+        return None
+    for found in _NUMBER.finditer(sentence):
+        token, percent = found.group(1), found.group(2)
+        plain = token.replace(",", "").replace("_", "")
+        value = _VALUE.match(plain)
+        if value is None:
+            continue
+        text = value.group(0)
+        if text in numbers.digits or token in numbers.digits:
+            continue
+        if plain[value.end():].startswith(".") and plain[value.end() + 1:][:1].isdigit():
+            continue  # a version (``3.11.2``): held only as a string, judged by its digits
+        number = float(text)
+        if percent:
+            # ``7%`` is 0.07, a multiplier 1.07 or 0.93, or 7 where the code divides by
+            # 100 (``rate / 100``).
+            share = number / 100
+            if any(_in_code(v, numbers) for v in (share, 1 + share, 1 - share)) or (
+                    _in_code(number, numbers) and _in_code(100, numbers)):
+                continue
+        elif _in_code(number, numbers):
+            continue
+        return f"{token}{(percent or '').strip()}" if percent else token
     return None
 
 
@@ -868,8 +1087,9 @@ def _class(answer: ClassDocstring, facts: ClassFacts, names: Sequence[str],
     return Gated(gated, tuple(dropped), usable)
 
 
-def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts,
-         node: ast.AST | None, names: Sequence[str], module: ast.Module | None = None
+def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts | BlockFacts,
+         node: ast.AST | None, names: Sequence[str], module: ast.Module | None = None,
+         known: frozenset[str] = frozenset(), block: Sequence[ast.stmt] | None = None
          ) -> Gated:
     """Check a model's answer against the code before it is used.
 
@@ -882,8 +1102,10 @@ def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts,
     text naming as code what resolves to nothing in the module (``unresolved_name``; judged
     only when the module is given); a summary of several sentences keeps the first, the
     rest leading the extended description, and is made a sentence, as is the extended
-    description (``as_paragraphs``). A comment and an answer of another schema than
-    the facts call for pass as they are (``merge`` refuses the latter).
+    description (``as_paragraphs``). A comment's free text is judged the same way, and a
+    sentence of it stating a number its block does not hold is dropped
+    (``unsupported_number``). An answer of another schema than the facts call for passes
+    as it is (``merge`` refuses it).
 
     Args:
         answer: The answer, as read from the model.
@@ -891,12 +1113,18 @@ def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts,
         node: The target's node (a function's is needed to judge its Raises).
         names: What the target is called (its name, its qualified name).
         module: The module the target is in (what its free text may name).
+        known: Names defined elsewhere in the project that free text may name too (the
+            definitions of the modules it imports, the callers and callees its prompt
+            showed).
+        block: The statements a comment explains (the numbers it may state).
 
     Returns:
         The answer without what was dropped, what was dropped, and whether anything usable
         is left.
     """
     scope = module_scope(module) if module is not None else None
+    if scope is not None and known:
+        scope = scope | known
     if isinstance(answer, MethodDocstring) and isinstance(facts, FunctionFacts) and \
             isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         return _method(answer, facts, node, names, scope)
@@ -915,8 +1143,16 @@ def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts,
         return Gated(gated, tuple(dropped), _said(summary, extended, usage, notes))
     if isinstance(answer, CommentText):
         comment: list[Dropped] = []
-        text = _Texts(comment, scope=scope).check("text", answer.text)
-        if text is None:
+        texts = _Texts(comment, scope=scope)
+        text = texts.check("text", answer.text)
+        if text and block is not None:
+            # A number the block does not hold is a wrong fact ("a tax rate of 2%" over
+            # ``price * 0.07``): its sentence goes.
+            numbers = block_numbers(block)
+            text = texts.without("text", text, lambda sentence: None if (
+                found := unsupported_number(sentence, numbers)) is None else
+                f"states {found}, which is not in the code")
+        if not text or not _said(text):
             return Gated(answer.model_copy(update={"text": ""}), tuple(comment), False)
-        return Gated(answer, (), _said(answer.text))
+        return Gated(answer.model_copy(update={"text": text}), tuple(comment), True)
     return Gated(answer, (), True)

@@ -65,7 +65,7 @@ from llm_doc_manager.docstrings.learning import Learning, Lesson, lessons
 from llm_doc_manager.docstrings.merge import house_defaults, merge
 from llm_doc_manager.docstrings.render_styles import render_numpy_text, render_sphinx_text
 from llm_doc_manager.docstrings.sync import EntryChanges, conventions, sync, sync_counted
-from llm_doc_manager.docstrings.truth import Dropped, gate
+from llm_doc_manager.docstrings.truth import Dropped, gate, imported_names
 from llm_doc_manager.errors import ApplyError, ProviderError
 from llm_doc_manager.generate.call_context import CallContext, Links
 from llm_doc_manager.generate.context import ContextBuilder, Shown
@@ -433,7 +433,7 @@ class _Rejected(Exception):
 
 
 def gated(entry: PlannedRegion, answer: AnySchema | BaseException | None,
-          module: str = "", tree: ast.Module | None = None
+          module: str = "", tree: ast.Module | None = None, known: frozenset[str] = frozenset()
           ) -> tuple[AnySchema | BaseException | None, tuple[Dropped, ...]]:
     """A model's answer through the gate: what ``validate`` would refuse is dropped.
 
@@ -442,19 +442,21 @@ def gated(entry: PlannedRegion, answer: AnySchema | BaseException | None,
         answer: The provider's answer (None, an exception or ``NO_TEXT`` pass as they are).
         module: The module's name, which a module summary must say more than.
         tree: The module's tree (what the answer's free text may name).
+        known: Names of the project's other modules the free text may name too.
 
     Returns:
         The answer without the refused parts (an exception when nothing usable is left),
         and what was refused.
     """
     facts, node = entry.request.facts, entry.target.node
-    if answer is None or answer is NO_TEXT or isinstance(answer, BaseException) or \
-            isinstance(facts, BlockFacts):
+    if answer is None or answer is NO_TEXT or isinstance(answer, BaseException):
         return answer, ()
     qualname = entry.target.qualname
     names = (module,) if isinstance(node, ast.Module) else \
         (qualname.rsplit(".", 1)[-1], qualname)
-    checked = gate(answer, facts, node, names, tree)
+    # A comment is judged against its block (the numbers it may state).
+    checked = gate(answer, facts, node, names, tree, known,
+                   entry.target.statements if isinstance(facts, BlockFacts) else None)
     if checked.usable:
         return checked.answer, checked.dropped
     reasons = "; ".join(f"{d.what} {d.name!r}: {d.why}" for d in checked.dropped[:3])
@@ -622,6 +624,7 @@ class _Run:
         # the longest chain is asked first (known once every file is planned).
         self._heights: dict[DefKey, int] = {}
         self._asking: set[DefKey] = set()  # functions whose request waits for their callees
+        self._project_names: frozenset[str] | None = None  # what the gate knows (``_known``)
 
     async def _off_loop(self, work: Callable[[], _T]) -> _T:
         """Run CPU work in the run's planning thread (or here, for a local provider)."""
@@ -670,6 +673,21 @@ class _Run:
     def expect(self, paths: Sequence[Path]) -> None:
         """Note the run's files before any is planned (callers wait for their callees')."""
         self._unplanned = {key_of(path): asyncio.Event() for path in paths}
+
+    def _known(self, parsed: ParsedFile) -> frozenset[str]:
+        """What a model's text may name beyond its module: the names the project's modules
+        the file imports define and, with call context, every definition of the project
+        (its graph's, found once)."""
+        imported = imported_names(parsed.source.path, parsed.tree)
+        if self.calls is None:
+            return imported
+        if self._project_names is None:
+            files = self.calls.graph.files.values()
+            self._project_names = frozenset(
+                {part for index in files for part in index.module.split(".")} |
+                {part for index in files for found in index.defs
+                 for part in found.qualname.split(".")})
+        return imported | self._project_names
 
     def links(self, key: DefKey) -> Links:
         """The call context's links of a definition, found once per run."""
@@ -763,7 +781,8 @@ class _Run:
                 # A model's words are checked like a person's before anything uses them
                 # (the summary its callers are shown included); the static provider's are
                 # the code's own facts.
-                answer, dropped = gated(entry, raw, module_name(parsed.source.path), parsed.tree)
+                answer, dropped = gated(entry, raw, module_name(parsed.source.path), parsed.tree,
+                                        self._known(parsed))
             return _Asked(request, raw, answer, dropped)
         finally:
             if key is not None and getattr(answer, "defers_callers", False):

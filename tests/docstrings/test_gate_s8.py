@@ -3,11 +3,17 @@
 1. A documented exception the function's own handler catches: the body calls something,
    but only inside a ``try`` whose handler catches the exception and does not pass it on.
    ``validate`` (LD342) and the gate judged nothing where the body called anything.
+2. Names defined in other modules of the project (a function the code's callee calls, a
+   caller the prompt showed, any definition of its call graph): the gate knew one module,
+   so true sentences were dropped.
+3. A number in a marked block's comment that the code does not hold ("a tax rate of 2%"
+   over ``price * 1.07``): comments were not gated at all.
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -15,8 +21,17 @@ import pytest
 
 from llm_doc_manager.analysis import function_facts
 from llm_doc_manager.docstrings import MethodDocstring, RaisesDoc
-from llm_doc_manager.docstrings.truth import gate, never_raised
+from llm_doc_manager.docstrings.truth import (
+    Numbers,
+    block_numbers,
+    gate,
+    imported_names,
+    never_raised,
+    unsupported_number,
+)
 from llm_doc_manager.validate.checks import CheckOptions, check_source
+from tests.conftest import Run
+from tests.fake_openai import FakeOpenAI, scripted
 
 
 def _function(source: str) -> ast.FunctionDef:
@@ -134,3 +149,169 @@ def test_the_gate_drops_a_raises_entry_the_handler_catches() -> None:
     assert isinstance(gated.answer, MethodDocstring)
     assert [r.exception_type for r in gated.answer.raises] == ["TypeError"]
     assert [(d.what, d.name) for d in gated.dropped] == [("raises", "ValueError")]
+
+
+# -- 2. names of other modules of the project ----------------------------------------------
+
+KEY = "sk-test-gate-s8-0123456789abcdef"
+
+STORE = '''\
+def read_rows(path):
+    with open(path) as handle:
+        return [_decode_row(line) for line in handle]
+
+
+def _decode_row(line):
+    return line.strip().split(",")
+'''
+
+REPORT = '''\
+from .store import read_rows
+
+
+def count_rows(path):
+    rows = read_rows(path)
+    return len(rows)
+'''
+
+
+def _two_modules(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.llm-doc]\nretry-base = 0.01\nretry-max = 2.0\ntimeout = 60.0\n")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "store.py").write_text(STORE)
+    (package / "report.py").write_text(REPORT)
+    return package
+
+
+def test_imported_names_are_the_definitions_of_the_modules_imported(tmp_path: Path) -> None:
+    package = _two_modules(tmp_path)
+    tree = ast.parse(REPORT)
+    assert {"read_rows", "_decode_row"} <= imported_names(package / "report.py", tree)
+    # An absolute import of the own package, and ``from . import module``, alike.
+    for source in ("from pkg.store import read_rows\n", "import pkg.store\n",
+                   "from . import store\n"):
+        assert "_decode_row" in imported_names(package / "report.py", ast.parse(source))
+    # A library's names are not the project's.
+    assert not imported_names(package / "report.py", ast.parse("import os\nfrom json import x\n"))
+
+
+def test_a_name_of_an_imported_module_is_kept_by_the_cli(tmp_path: Path, llm_doc: Run,
+                                                         fake: FakeOpenAI) -> None:
+    package = _two_modules(tmp_path)
+    fake.answer = scripted({"count_rows": {
+        "extended_description": "Each row is decoded by `_decode_row` first. The count "
+                                "is cached by `made_up_cache()`."}})
+    result = llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
+                     "--model", "weak", "--all", "--yes", "-v", "--no-call-context",
+                     "pkg/report.py", env={"OPENAI_API_KEY": KEY})
+    assert result.returncode in (0, 1), result.stderr
+    text = (package / "report.py").read_text()
+    assert "Each row is decoded by `_decode_row` first." in text  # store.py defines it
+    assert "made_up_cache" not in text
+    dropped = [line for line in result.stderr.splitlines() if " gate dropped " in line]
+    assert len(dropped) == 1, result.stderr
+    assert "made_up_cache()" in dropped[0]
+
+
+def test_a_name_of_the_project_call_graph_is_kept_by_the_cli(tmp_path: Path, llm_doc: Run,
+                                                             fake: FakeOpenAI) -> None:
+    # store.py imports nothing: only the call graph knows its caller and extra.py's function.
+    package = _two_modules(tmp_path)
+    (package / "extra.py").write_text("def rebuild_index(folder):\n    return folder\n")
+    fake.answer = scripted({"read_rows": {
+        "extended_description": "Used by `count_rows` to count the rows. After a change "
+                                "run `rebuild_index`. It is cached by `made_up_cache()`."}})
+    result = llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
+                     "--model", "weak", "--all", "--yes", "-v", "pkg/store.py",
+                     env={"OPENAI_API_KEY": KEY})
+    assert result.returncode in (0, 1), result.stderr
+    text = (package / "store.py").read_text()
+    assert "Used by `count_rows` to count the rows. After a change run `rebuild_index`." \
+        in text, result.stderr
+    assert "made_up_cache" not in text
+
+
+# -- 3. numbers in a marked block's comment ------------------------------------------------
+
+TAX = '''\
+def total(price):
+    # @llm-comm-start
+    taxed = price * 1.07
+    cents = round(taxed, 2)
+    # @llm-comm-end
+    return cents
+'''
+
+
+def _numbers(code: str) -> Numbers:
+    return block_numbers(ast.parse(textwrap.dedent(code)).body)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Add the 7% tax.", "Multiply by 1.07.", "Round to 2 places.", "A day is 86,400 seconds.",
+    "Hash it with SHA-256.", "Speak HTTP/1.1 to it.", "Keep 7 percent.", "Take .5 of it.",
+    "Give a -1 back.", "Keep the 2nd part."])
+def test_numbers_the_code_holds_are_kept(sentence: str) -> None:
+    numbers = _numbers("taxed = price * 1.07\ncents = round(taxed, 2)\nday = 60 * 60 * 24\n"
+                       "h = sha256(x)\nu = 'HTTP/1.1'\nhalf = n * 0.5\nback = -1\n")
+    assert unsupported_number(sentence, numbers) is None
+
+
+@pytest.mark.parametrize(("sentence", "number"), [
+    ("Add the tax rate of 2%.", "2%"), ("Tax is 0.02 of it.", "0.02"),
+    ("Retry 3 times.", "3"), ("Wait 1,000 ms.", "1,000"), ("Use 1e3 rows.", "1e3")])
+def test_numbers_the_code_does_not_hold_are_found(sentence: str, number: str) -> None:
+    numbers = _numbers("taxed = price * 1.07\ncents = round(taxed, 2)\n")
+    assert unsupported_number(sentence, numbers) == number
+
+
+def test_a_percentage_of_a_literal_divided_by_100() -> None:
+    assert unsupported_number("A 7% rate.", _numbers("x = price * rate / 100\nrate = 7\n")) \
+        is None
+    assert unsupported_number("A 7% rate.", _numbers("rate = 7\n")) == "7%"
+
+
+def _comment(tmp_path: Path, llm_doc: Run, fake: FakeOpenAI, text: str
+             ) -> tuple[subprocess.CompletedProcess[str], Path]:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.llm-doc]\nretry-base = 0.01\nretry-max = 2.0\ntimeout = 60.0\n")
+    path = tmp_path / "tax.py"
+    path.write_text(TAX)
+    fake.answer = scripted({"comment": {"text": text}})
+    return llm_doc("generate", "--provider", "openai", "--base-url", fake.base_url,
+                   "--model", "weak", "--yes", "-v", "tax.py",
+                   env={"OPENAI_API_KEY": KEY}), path
+
+
+def test_a_comment_sentence_stating_a_wrong_number_is_dropped(tmp_path: Path, llm_doc: Run,
+                                                              fake: FakeOpenAI) -> None:
+    result, path = _comment(tmp_path, llm_doc, fake,
+                            "Add the tax rate of 2%. Round the total to 2 places.")
+    assert result.returncode == 0, result.stderr
+    text = path.read_text()
+    assert "# Round the total to 2 places.\n    taxed = price * 1.07" in text, text
+    assert "2%" not in text
+    assert "states 2%, which is not in the code" in result.stderr
+    ast.parse(text)
+
+
+def test_a_comment_with_only_a_wrong_number_fails_its_region(tmp_path: Path, llm_doc: Run,
+                                                             fake: FakeOpenAI) -> None:
+    result, path = _comment(tmp_path, llm_doc, fake, "Add the tax rate of 2%.")
+    assert result.returncode == 1, result.stderr
+    assert path.read_text() == TAX
+    assert "nothing usable left after the gate" in result.stderr
+    assert "states 2%, which is not in the code" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_comment_with_true_numbers_is_written(tmp_path: Path, llm_doc: Run,
+                                                fake: FakeOpenAI) -> None:
+    result, path = _comment(tmp_path, llm_doc, fake,
+                            "Add the 7% tax and round the total to 2 places.")
+    assert result.returncode == 0, result.stderr
+    assert "# Add the 7% tax and round the total to 2 places.\n" in path.read_text()
+    assert " gate dropped " not in result.stderr
