@@ -653,10 +653,11 @@ def unresolved_name(sentence: str, scope: frozenset[str]) -> str | None:
 
 # A number as prose writes it (``7``, ``0.07``, ``.5``, ``1,000``, ``1e-3``, ``2nd``), not inside
 # an identifier (``sha256``, ``x2``), with a percent sign or word after it.
-_NUMBER = re.compile(r"(?<![\w.])(\.?\d[\w.,]*?)(?=[.,]?(?:\s|$|[^\w.,])|[.,]$)"
+_NUMBER = re.compile(r"(?<![\w.])(\.?\d(?:[eE][+-]?\d|[\w.,])*?)(?=[.,]?(?:\s|$|[^\w.,])|[.,]$)"
                      r"(\s*(?:%|per\s?cent\b))?", re.IGNORECASE)
 _VALUE = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)*")
+_BASED = re.compile(r"0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
 # Operators a literal expression of the block is folded with (``60 * 60 * 24`` is 86400).
 _FOLD: dict[type, Callable[[float, float], float]] = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
@@ -753,15 +754,17 @@ def unsupported_number(sentence: str, numbers: Numbers) -> str | None:
     for found in _NUMBER.finditer(sentence):
         token, percent = found.group(1), found.group(2)
         plain = token.replace(",", "").replace("_", "")
-        value = _VALUE.match(plain)
-        if value is None:
-            continue
-        text = value.group(0)
+        if _BASED.fullmatch(plain):
+            text, number = plain, float(int(plain, 0))  # ``0xFF`` is 255
+        else:
+            value = _VALUE.match(plain)
+            if value is None:
+                continue
+            if plain[value.end():].startswith(".") and plain[value.end() + 1:][:1].isdigit():
+                continue  # a version (``3.11.2``) is not judged
+            text, number = value.group(0), float(value.group(0))
         if text in numbers.digits or token in numbers.digits:
             continue
-        if plain[value.end():].startswith(".") and plain[value.end() + 1:][:1].isdigit():
-            continue  # a version (``3.11.2``): held only as a string, judged by its digits
-        number = float(text)
         if percent:
             # ``7%`` is 0.07, a multiplier 1.07 or 0.93, or 7 where the code divides by
             # 100 (``rate / 100``).

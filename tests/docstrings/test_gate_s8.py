@@ -253,18 +253,21 @@ def _numbers(code: str) -> Numbers:
 @pytest.mark.parametrize("sentence", [
     "Add the 7% tax.", "Multiply by 1.07.", "Round to 2 places.", "A day is 86,400 seconds.",
     "Hash it with SHA-256.", "Speak HTTP/1.1 to it.", "Keep 7 percent.", "Take .5 of it.",
-    "Give a -1 back.", "Keep the 2nd part."])
+    "Give a -1 back.", "Keep the 2nd part.", "Mask it with 0xFF.", "Stop below 1e-3.",
+    "Mask it with 255.", "Python 3.11.2 is not judged."])
 def test_numbers_the_code_holds_are_kept(sentence: str) -> None:
     numbers = _numbers("taxed = price * 1.07\ncents = round(taxed, 2)\nday = 60 * 60 * 24\n"
-                       "h = sha256(x)\nu = 'HTTP/1.1'\nhalf = n * 0.5\nback = -1\n")
+                       "h = sha256(x)\nu = 'HTTP/1.1'\nhalf = n * 0.5\nback = -1\n"
+                       "low = x & 0xFF\ntol = 1e-3\n")
     assert unsupported_number(sentence, numbers) is None
 
 
 @pytest.mark.parametrize(("sentence", "number"), [
     ("Add the tax rate of 2%.", "2%"), ("Tax is 0.02 of it.", "0.02"),
-    ("Retry 3 times.", "3"), ("Wait 1,000 ms.", "1,000"), ("Use 1e3 rows.", "1e3")])
+    ("Retry 3 times.", "3"), ("Wait 1,000 ms.", "1,000"), ("Use 1e3 rows.", "1e3"),
+    ("Stop below 1e-4.", "1e-4"), ("Mask it with 0x0F.", "0x0F")])
 def test_numbers_the_code_does_not_hold_are_found(sentence: str, number: str) -> None:
-    numbers = _numbers("taxed = price * 1.07\ncents = round(taxed, 2)\n")
+    numbers = _numbers("taxed = price * 1.07\ncents = round(taxed, 2)\ntol = 1e-3\n")
     assert unsupported_number(sentence, numbers) == number
 
 
