@@ -27,6 +27,7 @@ import functools
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -945,6 +946,7 @@ def _namesakes(facts: ModuleFacts, path: Path, package: _Package) -> set[str]:
 _METADATA = ("pyproject.toml", "setup.cfg", "setup.py")
 _METADATA_BYTES = 1 << 20
 #: ``name = package.module:function`` as setup.cfg and setup.py write an entry point.
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _ENTRY = re.compile(r"[\w.-]+\s*=\s*([A-Za-z_][\w.]*)\s*:\s*([A-Za-z_]\w*)")
 
 
@@ -956,7 +958,15 @@ def project_root(path: Path) -> Path | None:
     return None
 
 
-@functools.lru_cache(maxsize=64)
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """What tells a file's content changed without reading it (None: not a regular file)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_size) if stat.S_ISREG(status.st_mode) else None
+
+
 def entry_points(root: Path) -> dict[tuple[str, str], bool]:
     """The project's console and GUI script functions, and whether each has a docstring.
 
@@ -972,6 +982,22 @@ def entry_points(root: Path) -> dict[tuple[str, str], bool]:
         Per entry point (its file's real path as text, the function's name), whether the
         function has a docstring.
     """
+    # Kept while the metadata files and the functions' files are unchanged (a language
+    # server runs for hours; a batch run asks once per file).
+    found: dict[tuple[str, str], bool] = {}
+    for (_, func), candidate in _targets(root, tuple(
+            _stamp(root / name) for name in _METADATA)).items():
+        documented = _documents(candidate, func, _stamp(Path(candidate)))
+        if documented is not None:
+            found[(candidate, func)] = documented
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _targets(root: Path, stamps: tuple[tuple[int, int] | None, ...]
+             ) -> dict[tuple[str, str], str]:
+    """The entry points the metadata names (``entry_points``), with the file each resolves
+    to (its real path); ``stamps`` keys the cache."""
     targets: set[tuple[str, str]] = set()
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
@@ -987,9 +1013,13 @@ def entry_points(root: Path) -> dict[tuple[str, str], bool]:
                     targets.add((module.strip(), func.split("[")[0].strip()))
     for name in ("setup.cfg", "setup.py"):
         file = root / name
-        if not file.is_file() or file.stat().st_size > _METADATA_BYTES:
+        size = _stamp(file)
+        if size is None or size[1] > _METADATA_BYTES:
             continue
-        text = file.read_text("utf-8", "replace")
+        try:
+            text = file.read_text("utf-8", "replace")
+        except OSError:
+            continue
         for marker in ("console_scripts", "gui_scripts"):
             at = text.find(marker)
             while at >= 0:
@@ -997,25 +1027,39 @@ def entry_points(root: Path) -> dict[tuple[str, str], bool]:
                 chunk = re.split(r"\n\s*\[|\]", text[at:at + 4096])[0]
                 targets.update((m.group(1), m.group(2)) for m in _ENTRY.finditer(chunk))
                 at = text.find(marker, at + 1)
-    found: dict[tuple[str, str], bool] = {}
+    resolved: dict[tuple[str, str], str] = {}
+    inside = os.path.realpath(root) + os.sep
     for module, func in sorted(targets):
+        # A dotted name of identifiers only, and a file inside the project (a link leaving
+        # it is not read): the metadata is the repository's, not trusted.
+        if not _DOTTED.fullmatch(module) or not func.isidentifier():
+            continue
         parts = module.split(".")
         for start in (root, root / "src"):
             place = start.joinpath(*parts)
             candidate = next((c for c in (place.with_name(place.name + ".py"),
                                           place / "__init__.py") if c.is_file()), None)
-            if candidate is None or candidate.stat().st_size > _METADATA_BYTES:
-                continue
-            try:
-                tree = ast.parse(candidate.read_bytes())
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
+            if candidate is not None:
+                real = os.path.realpath(candidate)
+                if real.startswith(inside):
+                    resolved[(module, func)] = real
                 break
-            documented = any(isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and
-                             stmt.name == func and docstring_expr(stmt.body) is not None
-                             for stmt in tree.body)
-            found[(os.path.realpath(candidate), func)] = documented
-            break
-    return found
+    return resolved
+
+
+@functools.lru_cache(maxsize=256)
+def _documents(file: str, func: str, stamp: tuple[int, int] | None) -> bool | None:
+    """Whether a file's top-level function has a docstring (None: the file cannot be read
+    or parsed, or is over 1 MiB); ``stamp`` keys the cache."""
+    if stamp is None or stamp[1] > _METADATA_BYTES:
+        return None
+    try:
+        tree = ast.parse(Path(file).read_bytes())
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return any(isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and
+               stmt.name == func and docstring_expr(stmt.body) is not None
+               for stmt in tree.body)
 
 
 def undocumented_entry_points(path: Path) -> frozenset[str]:

@@ -493,3 +493,26 @@ def test_a_library_hook_through_another_library_class(tmp_path: Path, llm_doc: R
     missing = _missing(_findings(root, llm_doc))
     assert not {"PeftConcatenate.convert", "FlattenDims.convert"} & missing, missing
     assert "PermuteDims.extra" in missing
+
+
+_SETUP_CFG = '''[metadata]
+name = p
+
+[options.entry_points]
+console_scripts =
+    p = pkg.cli:main
+    gone = pkg.missing:main
+    deep = pkg.deep:main
+'''
+
+
+def test_entry_points_from_setup_cfg_and_broken_targets(tmp_path: Path, llm_doc: Run) -> None:
+    # An entry naming no file, or a file that does not parse, is left out (no error).
+    deep = "x = " + "(" * 5000 + ")" * 5000 + "\n"
+    root = _project(tmp_path / "p", {"cli.py": _CLI, "deep.py": deep})
+    (root / "setup.cfg").write_text(_SETUP_CFG)
+    done = llm_doc("validate", "--all", "--no-cache", "pkg/cli.py", cwd=root)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "LD301 main" not in done.stdout
+    assert "LD301 helper" in done.stdout
