@@ -306,6 +306,32 @@ class Learning:
         self.facts({path: source for path, source in sources.items()
                     if path in trees and not isinstance(source, Finding)}, trees)
 
+    def _stored_lessons(self, paths: list[Path], bases: bool) -> dict[Path, str]:
+        """Learn from the store what it knows of ``paths``; each readable file's key digest.
+
+        A file is learned here only when the store has all that is asked of it (its
+        evidence, and its class facts with ``bases``): the others go to ``spread``.
+        """
+        assert self._store is not None
+        salt = code_fingerprint().encode()
+        keys: dict[Path, str] = {}
+        for path in paths:
+            source = read_file(path)
+            if not isinstance(source, Finding):
+                keys[path] = hashlib.sha256(salt + source.digest).hexdigest()
+        stored = self._store.get_many([prefix + digest for digest in keys.values()
+                                       for prefix in (_EVIDENCE_KEY, _FACTS_KEY)])
+        for path, digest in keys.items():
+            evidence = stored.get(_EVIDENCE_KEY + digest)
+            known = Evidence.from_json(evidence) if evidence is not None else None
+            facts = stored.get(_FACTS_KEY + digest)
+            found = ModuleFacts.from_json(facts) if facts is not None else None
+            if known is not None and (found is not None or not bases):
+                self._files[path] = known
+                if found is not None and path not in self._facts:
+                    self._facts[path] = found
+        return keys
+
     def _sum(self, paths: Iterable[Path]) -> Evidence:
         total = Evidence()
         paths = list(paths)
@@ -360,7 +386,7 @@ class Learning:
         return self._projects[root]
 
     def prime(self, paths: Iterable[Path], bases: bool = False,
-              spread: Spread | None = None) -> None:
+              spread: Spread | None = None, reach: bool = True) -> None:
         """Learn now what the given files will need (before the run is split over workers).
 
         Args:
@@ -368,8 +394,12 @@ class Learning:
             bases: Also read the class facts of the files and of the bases they reach
                 (``generate --all``), so that no worker parses a base file again.
             spread: Runs ``lessons`` over chunks of files in worker processes, so that
-                the files learned from are read and parsed on every core (without a
-                store only: a stored file costs a hash, not a parse). None: read here.
+                the files learned from are read and parsed on every core (with a store,
+                only those it does not know: a stored file costs a hash, not a parse).
+                None: read here.
+            reach: With ``bases``, also find the bases the files reach in other files
+                here; False when the caller does it next (``validate`` keys each file's
+                result by what it inherits, so it asks ``overrides`` itself).
         """
         paths = list(paths)
         folders = sorted({path.absolute().parent for path in paths})
@@ -381,17 +411,26 @@ class Learning:
             root = self.root(folder)
             if root is not None and root not in self._projects and root not in in_project:
                 in_project[root] = _sample(_project_files(root))
-        if spread is not None and self._store is None:
+        if spread is not None:
             wanted = dict.fromkeys(p for sample in (*in_folder.values(), *in_project.values())
                                    for p in sample)
             if bases:  # each file of the run needs its class facts too
                 wanted.update(dict.fromkeys(path.absolute() for path in paths))
             todo = [path for path in wanted if path not in self._files]
+            keys = self._stored_lessons(todo, bases) if self._store is not None else {}
+            todo = [path for path in todo if path not in self._files]
+            fresh: list[tuple[str, str]] = []
             for path, (evidence, facts) in zip(todo, spread(todo, bases), strict=True):
                 self._files[path] = evidence
                 if bases and path not in self._facts:
                     self._facts[path] = facts
-        if bases:
+                if path in keys:  # kept by content, as ``_from_store`` and ``facts`` keep
+                    fresh.append((_EVIDENCE_KEY + keys[path], evidence.to_json()))
+                    if facts is not None:
+                        fresh.append((_FACTS_KEY + keys[path], facts.to_json()))
+            if self._store is not None and fresh:
+                self._store.put_many(fresh)
+        if bases and reach:
             for path in paths:
                 source = read_file(path)
                 if not isinstance(source, Finding):

@@ -22,16 +22,21 @@ from llm_doc_manager.config import Settings
 from llm_doc_manager.store import ResultStore, cache_dir, code_fingerprint
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from concurrent.futures import Executor
+
     from llm_doc_manager.analysis.changed import ChangedDefinitions
     from llm_doc_manager.docstrings.bases import Overrides
     from llm_doc_manager.docstrings.conventions import Evidence
-    from llm_doc_manager.docstrings.learning import Learning
+    from llm_doc_manager.docstrings.learning import Learning, Lesson, Spread
     from llm_doc_manager.source.since import Since
 
 #: v4: the store's schema gained sizes and a byte cap.
 RESULTS_FILE = "validate-v4.sqlite3"
 # Below this many files to check, worker processes cost more than they save.
 _PARALLEL_FROM = 64
+# Files learned from per worker task.
+_LESSONS = 8
 
 
 @dataclass(frozen=True)
@@ -74,16 +79,23 @@ def _check_path(path: str, all_defs: bool, settings: Settings,
 
 
 def _check_all(todo: list[_Job], all_defs: bool, settings: Settings,
-               jobs: int) -> list[list[list[object]]]:
-    workers = jobs or (os.cpu_count() or 1)
-    if workers <= 1 or len(todo) < _PARALLEL_FROM:
+               pool: Executor | None) -> list[list[list[object]]]:
+    if pool is None or len(todo) < _PARALLEL_FROM:
         return [_check_path(j.path, all_defs, settings, j.project, j.inherited) for j in todo]
-    from concurrent.futures import ProcessPoolExecutor
+    return list(pool.map(_check_path, [j.path for j in todo], [all_defs] * len(todo),
+                         [settings] * len(todo), [j.project for j in todo],
+                         [j.inherited for j in todo], chunksize=8))
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_check_path, [j.path for j in todo], [all_defs] * len(todo),
-                             [settings] * len(todo), [j.project for j in todo],
-                             [j.inherited for j in todo], chunksize=8))
+
+def _spread(pool: Executor) -> Spread:
+    """``Learning.prime``'s spread: the files learned from, read and parsed in ``pool``."""
+    from llm_doc_manager.docstrings.learning import lessons
+
+    def spread(paths: list[Path], facts: bool) -> Iterator[Lesson]:
+        parts = [paths[i:i + _LESSONS] for i in range(0, len(paths), _LESSONS)]
+        for found in pool.map(lessons, parts, [facts] * len(parts)):
+            yield from found
+    return spread
 
 
 def _learned(files: list[Path], settings: Settings, learning: Learning
@@ -135,12 +147,21 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
     findings: list[Finding] = []
     results: ResultStore[str] = ResultStore(
         cache_dir(settings) / RESULTS_FILE if use_cache else None)
+    workers = jobs or (os.cpu_count() or 1)
+    # One pool for both steps: learning (each file the conventions and class facts come
+    # from, read and parsed in a worker) and the checks. Its processes start at the first
+    # task, so a warm run, which has none, starts none.
+    pool: Executor | None = None
+    if workers > 1 and len(files) >= _PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=workers)
     try:
-        jobs_list = _jobs(files, settings, all_defs, signature, results, findings)
+        jobs_list = _jobs(files, settings, all_defs, signature, results, findings, pool)
         known = {key: rows for key, value in results.get_many([j.key for j in jobs_list]).items()
                  if (rows := _stored(value)) is not None}
         todo = [j for j in jobs_list if j.key not in known]
-        fresh = _check_all(todo, all_defs, settings, jobs)
+        fresh = _check_all(todo, all_defs, settings, pool)
         results.put_many([(j.key, json.dumps(rows)) for j, rows in zip(todo, fresh,
                                                                        strict=True)])
         known.update((j.key, rows) for j, rows in zip(todo, fresh, strict=True))
@@ -149,6 +170,8 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
             findings.extend(Finding(path, int(str(line)), int(str(col)), str(code), str(msg))
                             for line, col, code, msg in known[job.key])
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         results.close()
     return findings if since is None else _changed_only(findings, since)
 
@@ -184,13 +207,18 @@ def _changed_only(findings: list[Finding], since: Since) -> list[Finding]:
 
 
 def _jobs(files: list[Path], settings: Settings, all_defs: bool, signature: bytes,
-          results: ResultStore[str], findings: list[Finding]) -> list[_Job]:
+          results: ResultStore[str], findings: list[Finding],
+          pool: Executor | None) -> list[_Job]:
     """One job per readable file, keyed by what its findings depend on (the rest: findings)."""
     from llm_doc_manager.docstrings.conventions import HouseStyle
     from llm_doc_manager.docstrings.learning import Learning
 
     jobs_list: list[_Job] = []
     learning = Learning(results)
+    if pool is not None and settings.conventions == "learn":
+        # What the store does not know is read and parsed in the workers; the sums, the
+        # class facts' hierarchy and the keys stay here (``_learned`` and below find them).
+        learning.prime(files, bases=all_defs, spread=_spread(pool), reach=False)
     learned = _learned(files, settings, learning)
     sources = {path: read_file(path) for path in files}
     if all_defs:  # every file's class facts in one query of the store
