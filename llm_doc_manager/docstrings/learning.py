@@ -417,7 +417,9 @@ class Learning:
             if bases:  # each file of the run needs its class facts too
                 wanted.update(dict.fromkeys(path.absolute() for path in paths))
             todo = [path for path in wanted if path not in self._files]
-            keys = self._stored_lessons(todo, bases) if self._store is not None else {}
+            # A store that is off (--no-cache) knows nothing: no file is read for it.
+            keys = self._stored_lessons(todo, bases) \
+                if self._store is not None and self._store.available else {}
             todo = [path for path in todo if path not in self._files]
             fresh: list[tuple[str, str]] = []
             for path, (evidence, facts) in zip(todo, spread(todo, bases), strict=True):
