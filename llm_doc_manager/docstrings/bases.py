@@ -65,6 +65,8 @@ FAMILY_SHARE = 4
 #: a library's class define, none documenting it, is a framework hook too (peft's
 #: ``convert`` of transformers' ``ConversionOps``: 0 of 3).
 HOOK_NEVER_SEEN = 2
+#: A module's helper functions are a family from this many on (``Exemptions._helpers``).
+HELPERS_MIN = 3
 #: Files of a package read to count its families, at most (evenly spread when more).
 MAX_PACKAGE_FILES = 400
 #: Bases that say nothing of what their subclasses share: no family.
@@ -670,7 +672,9 @@ class Overrides:
             least ``FAMILY_MIN`` public properties (peft: 14 of 61): a property that only
             hands on an attribute chain is then left to its code (``exempt.passes_through``).
         exported: The file's names a public package above it re-exports (``"*"``: every
-            public one; ``analysis.nodes.reexports``).
+            public one; ``analysis.nodes.reexports``); None where no rule of a public
+            module asks (fewer than 3 undocumented public functions: ``Exemptions`` reads
+            them itself for a private module, keyed by ``module_standing``).
         entry_points: The file's functions that are console scripts' entry points, where
             the project leaves its entry points undocumented (``undocumented_entry_points``).
     """
@@ -684,7 +688,7 @@ class Overrides:
     twins: Mapping[str, frozenset[str]] = field(default_factory=dict)
     plain: frozenset[str] = frozenset()
     rare_properties: bool = False
-    exported: frozenset[str] = frozenset()
+    exported: frozenset[str] | None = None
     entry_points: frozenset[str] = frozenset()
 
     def key(self) -> bytes:
@@ -695,7 +699,8 @@ class Overrides:
                            {k: sorted(v) for k, v in sorted(self.siblings.items())},
                            self.omits_from_returns,
                            {k: sorted(v) for k, v in sorted(self.twins.items())},
-                           sorted(self.plain), self.rare_properties, sorted(self.exported),
+                           sorted(self.plain), self.rare_properties,
+                           None if self.exported is None else sorted(self.exported),
                            sorted(self.entry_points)],
                           separators=(",", ":")).encode()
 
@@ -1140,7 +1145,11 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
                       hierarchy.plain(path, facts, name))
     return Overrides(covered, hooks, _families(facts, path, hierarchy, package), package_init,
                      siblings, omits_from, _twins(facts, path, package), plain,
-                     rare_properties, reexports(path),
+                     rare_properties,
+                     # Read only where a module's helpers may be a family (see
+                     # ``Exemptions._helpers``): the __init__ files cost more than the rest.
+                     reexports(path) if sum(not d for d in facts.functions.values()) >=
+                     HELPERS_MIN else None,
                      undocumented_entry_points(path) if path is not None else frozenset())
 
 

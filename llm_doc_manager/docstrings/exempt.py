@@ -101,11 +101,13 @@ from llm_doc_manager.analysis.nodes import (
     magic_name,
     private_module,
     private_name,
+    reexports,
 )
 from llm_doc_manager.config import Settings
 from llm_doc_manager.docstrings.bases import (
     FAMILY_MIN,
     FAMILY_SHARE,
+    HELPERS_MIN,
     Hierarchy,
     Overrides,
     family_word,
@@ -530,8 +532,6 @@ def passes_through(node: DefNode) -> bool:
         _chain(stmt.value) >= 2 and _in_sight(stmt.value)
 
 
-#: A module's helper functions are a family from this many on (``Exemptions._helpers``).
-_HELPERS_MIN = 3
 #: Bases and decorators that make a class or method an interface: its
 #: ``raise NotImplementedError`` is what subclasses must replace, documented as such.
 _INTERFACE_BASES = frozenset({"ABC", "Protocol"})
@@ -908,9 +908,10 @@ class Exemptions:
     def _reexported(self, definition: Definition) -> bool:
         """Whether a public package re-exports the definition (or the class holding it)."""
         if self._reexports is None:
-            # Read once with the file's other facts (``Overrides.exported``: the result
-            # cache is keyed by them).
-            self._reexports = self._overrides().exported
+            # Read once with the file's other facts where the helpers rule may ask
+            # (``Overrides.exported``: the result cache is keyed by them), else here.
+            exported = self._overrides().exported
+            self._reexports = exported if exported is not None else reexports(self._path)
             # A star import takes what the module's own ``__all__`` lists, if it has one.
             self._star = literal_all(self._tree)
         top = definition.qualname.partition(".")[0]
@@ -1057,7 +1058,7 @@ class Exemptions:
                     docstring_expr(node.body) is not None
             # Only helpers beside an interface the package exports and documents: a module
             # nobody re-exports (a script, a project not documented yet) is asked as ever.
-            rare = interface and len(members) >= _HELPERS_MIN and \
+            rare = interface and len(members) >= HELPERS_MIN and \
                 sum(members.values()) * FAMILY_SHARE < len(members)
             self._helper_names = frozenset(name for name, has in members.items()
                                            if rare and not has)
