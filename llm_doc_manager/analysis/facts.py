@@ -457,10 +457,12 @@ class Escapes:
         calls: Calls and awaits (a callee may raise anything), and raise statements of a
             class the code cannot name (``raise error``).
         lookups: Subscripts read (``x[k]`` raises ``KeyError``/``IndexError`` itself).
+        asserts: ``assert`` statements (they raise ``AssertionError`` themselves).
     """
 
     calls: tuple[_Tries, ...]
     lookups: tuple[_Tries, ...]
+    asserts: tuple[_Tries, ...] = ()
 
     def may_raise(self, name: str) -> bool:
         """Whether exception ``name`` may leave the function from one of these sites.
@@ -471,9 +473,10 @@ class Escapes:
         Returns:
             True when a site outside every ``try`` that absorbs it may raise it.
         """
-        lookup = name.rsplit(".", 1)[-1] in LOOKUP_ERRORS
+        last = name.rsplit(".", 1)[-1]
         return any(not _absorbed(name, tries) for tries in
-                   (*self.calls, *(self.lookups if lookup else ())))
+                   (*self.calls, *(self.lookups if last in LOOKUP_ERRORS else ()),
+                    *(self.asserts if last == "AssertionError" else ())))
 
 
 def escapes(node: FunctionNode) -> Escapes:
@@ -491,6 +494,7 @@ def escapes(node: FunctionNode) -> Escapes:
     """
     calls: set[_Tries] = set()
     lookups: set[_Tries] = set()
+    asserts: set[_Tries] = set()
 
     def expressions(roots: Sequence[ast.AST], tries: _Tries,
                     raised: ast.Raise | None = None) -> None:
@@ -529,6 +533,8 @@ def escapes(node: FunctionNode) -> Escapes:
                       for item in value if isinstance(item, ast.expr | ast.withitem)]
             roots += [case.guard for case in getattr(stmt, "cases", ()) if case.guard]
             expressions(roots, tries, stmt if isinstance(stmt, ast.Raise) else None)
+            if isinstance(stmt, ast.Assert):
+                asserts.add(tries)
             if isinstance(stmt, _TRY):
                 visit(stmt.body, (*tries, tuple(stmt.handlers)))
                 for handler in stmt.handlers:
@@ -540,7 +546,7 @@ def escapes(node: FunctionNode) -> Escapes:
                     visit(block, tries)
 
     visit(node.body, ())
-    return Escapes(tuple(calls), tuple(lookups))
+    return Escapes(tuple(calls), tuple(lookups), tuple(asserts))
 
 
 # A raise site: the ``raise`` and the ``if`` tests that lead to it (None: not only ``if``s).

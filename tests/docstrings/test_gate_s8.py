@@ -58,6 +58,9 @@ CAUGHT = [
     # A subscript inside a try catching KeyError cannot let KeyError out.
     ("def f(d):\n    try:\n        return d['k']\n    except KeyError:\n        return None\n",
      ["KeyError"], ["KeyError"]),
+    # An assert inside a try catching AssertionError.
+    ("def f(x):\n    try:\n        assert x\n    except AssertionError:\n        return 0\n"
+     "    return 1\n", ["AssertionError"], ["AssertionError"]),
     # Through nested tries: the inner handler passes it on, the outer one takes it.
     ("def f(s):\n    try:\n        try:\n            return g(s)\n        except ValueError:\n"
      "            log(s)\n            raise\n    except ValueError:\n        return None\n",
@@ -89,6 +92,8 @@ LEAVES = [
      "    return await g(n)\n", ["ValueError"]),
     # A raise statement of a class the code cannot name may raise it.
     ("def f(error):\n    if error:\n        raise error\n    return 1\n", ["ValueError"]),
+    # An assert raises AssertionError itself.
+    ("def f(x):\n    assert x > 0\n    return x\n", ["AssertionError"]),
     # A caught raise passed on by name leaves the function.
     ("def f(s):\n    try:\n        raise ValueError(s)\n    except ValueError as error:\n"
      "        raise error\n", ["ValueError"]),
