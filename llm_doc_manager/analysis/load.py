@@ -12,6 +12,7 @@ from pathlib import Path
 from llm_doc_manager import codes
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.errors import SourceDecodeError, UnreadableSourceError
+from llm_doc_manager.source import syntax
 from llm_doc_manager.source.files import SourceFile, read_source
 
 
@@ -44,7 +45,7 @@ def read_file(path: Path) -> SourceFile | Finding:
 def parse_source(path: Path, text: str) -> ast.Module | Finding:
     """Parse decoded text (LD001 when it is not Python this interpreter can parse)."""
     try:
-        return ast.parse(text, filename=str(path))
+        return syntax.parse(text, filename=str(path))
     except SyntaxError as exc:
         return Finding(path, exc.lineno or 0, exc.offset or 0, codes.SYNTAX_ERROR,
                        f"cannot parse: {exc.msg}")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from llm_doc_manager.source import syntax
 from llm_doc_manager.source.discovery import nearest_project
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -369,7 +370,7 @@ def _parse_init(real: str, _identity: tuple[int, int, int, int]) -> _Init | None
     if len(raw) > INIT_LIMIT:
         return None
     try:
-        tree = ast.parse(raw)
+        tree = syntax.parse(raw)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     imports = tuple((stmt.level, stmt.module or "", alias.name, alias.asname or alias.name)

@@ -38,6 +38,7 @@ from llm_doc_manager.callgraph.symbols import (
     Site,
 )
 from llm_doc_manager.codes import Finding
+from llm_doc_manager.source import syntax
 from llm_doc_manager.source.positions import split_lines
 
 #: Callables whose first argument is a function they will call (a reference, not a call).
@@ -154,7 +155,8 @@ def annotation_chains(node: ast.expr | None) -> tuple[Chain, ...]:
     kind = type(node)
     if kind is ast.Constant and isinstance(node.value, str):  # type: ignore[attr-defined]
         try:
-            parsed = ast.parse(node.value.strip(), mode="eval").body  # type: ignore[attr-defined]
+            text: str = node.value  # type: ignore[attr-defined]
+            parsed = syntax.parse(text.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError):
             return ()
         return annotation_chains(parsed)

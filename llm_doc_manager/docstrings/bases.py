@@ -49,6 +49,7 @@ from llm_doc_manager.config import read_toml
 from llm_doc_manager.docstrings.layout import SECTIONED, read_layout
 from llm_doc_manager.docstrings.sections import Section
 from llm_doc_manager.errors import ConfigError
+from llm_doc_manager.source import syntax
 from llm_doc_manager.store import stored_object
 
 #: Classes one family walk visits at most (bases of bases; a cycle of names ends sooner).
@@ -1059,7 +1060,7 @@ def _documents(file: str, func: str, stamp: tuple[int, int] | None) -> bool | No
     if stamp is None or stamp[1] > _METADATA_BYTES:
         return None
     try:
-        tree = ast.parse(Path(file).read_bytes())
+        tree = syntax.parse(Path(file).read_bytes())
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     return any(isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and

@@ -32,6 +32,7 @@ from llm_doc_manager.config import CONVENTIONS_CHOICES, STYLE_CHOICES, TYPES_CHO
 from llm_doc_manager.docstrings.layout import SECTIONED, Entry, Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
 from llm_doc_manager.docstrings.sphinx_layout import SPHINX_TYPE_FIELDS, sphinx_field
+from llm_doc_manager.source import syntax
 from llm_doc_manager.store import stored_object
 
 _CODING_RE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
@@ -622,7 +623,7 @@ def without_none(type_text: str) -> str:
     ticked = len(type_text) > 2 and type_text[0] == type_text[-1] == "`"
     inner = type_text[1:-1] if ticked else type_text
     try:
-        node = ast.parse(inner.strip(), mode="eval").body
+        node = syntax.parse(inner.strip(), mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return type_text
     source = inner.strip()

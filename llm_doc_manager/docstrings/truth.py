@@ -52,6 +52,7 @@ from llm_doc_manager.docstrings.schemas import (
 )
 from llm_doc_manager.docstrings.sync import bare, same_exception
 from llm_doc_manager.docstrings.types import same_type
+from llm_doc_manager.source import syntax
 
 
 def delegates(node: FunctionNode) -> bool:
@@ -206,7 +207,7 @@ def literals_never_returned(node: FunctionNode, facts: FunctionFacts) -> frozens
     annotation = facts.return_annotation
     if annotation:
         try:
-            names = {n.id for n in ast.walk(ast.parse(annotation, mode="eval"))
+            names = {n.id for n in ast.walk(syntax.parse(annotation, mode="eval"))
                      if isinstance(n, ast.Name)}
         except SyntaxError:
             return frozenset()
@@ -385,7 +386,7 @@ def has_code(text: str) -> bool:
             any(line.startswith(("    ", "\t")) and line.strip() for line in text.splitlines()):
         return True
     try:
-        tree = ast.parse(text)
+        tree = syntax.parse(text)
     except (SyntaxError, ValueError):
         return False
     # A lone name or constant ("Example") parses too, but is no code.
@@ -605,7 +606,7 @@ def _names_nothing(code: str, scope: frozenset[str]) -> bool:
             code.rsplit(".", 1)[-1].lower() in _FILE_SUFFIX:
         return False
     try:
-        expr = ast.parse(code, mode="eval").body
+        expr = syntax.parse(code, mode="eval").body
     except (SyntaxError, ValueError):
         return False
     if isinstance(expr, ast.Call):

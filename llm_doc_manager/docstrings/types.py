@@ -12,6 +12,8 @@ import ast
 import builtins
 import re
 
+from llm_doc_manager.source import syntax
+
 _ROLE_RE = re.compile(r":[\w:.-]+:`~?([^`]*)`")
 _MARKUP_RE = re.compile(r"[`*]")
 _OPTIONAL_RE = re.compile(r"^(?:optional|keyword[- ]only|positional[- ]only|required)$", re.I)
@@ -102,7 +104,7 @@ def _alternatives(node: ast.expr) -> frozenset[str] | None:
         return None if left is None or right is None else left | right
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:  # a forward reference: "Foo"
-            inner = ast.parse(node.value.strip(), mode="eval").body
+            inner = syntax.parse(node.value.strip(), mode="eval").body
         except SyntaxError:
             return None
         return _alternatives(inner)
@@ -159,7 +161,7 @@ def _canonical(node: ast.expr) -> str | None:
 
 def _parse(text: str) -> frozenset[str] | None:
     try:
-        node = ast.parse(text.strip(), mode="eval").body
+        node = syntax.parse(text.strip(), mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     if isinstance(node, ast.Tuple) and node.elts:
@@ -326,7 +328,7 @@ class _Unquote(ast.NodeTransformer):
         if not isinstance(node.value, str):
             return node
         try:
-            inner = ast.parse(node.value.strip(), mode="eval").body
+            inner = syntax.parse(node.value.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return node
         self.changed = True
@@ -351,7 +353,7 @@ def written_type(annotation: str) -> str:
     if "'" not in annotation and '"' not in annotation:
         return annotation
     try:
-        tree = ast.parse(annotation.strip(), mode="eval")
+        tree = syntax.parse(annotation.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return annotation
     unquote = _Unquote()

@@ -18,6 +18,7 @@ from llm_doc_manager.analysis.nodes import DefNode, child_blocks, docstring_expr
 from llm_doc_manager.docstrings.conventions import header_end
 from llm_doc_manager.docstrings.render import NEEDS_ESCAPE_RE
 from llm_doc_manager.errors import ApplyError
+from llm_doc_manager.source import syntax
 from llm_doc_manager.source.positions import (
     INDENT_CHARS,
     SourceMap,
@@ -197,7 +198,7 @@ def updated_literal(raw: str, old_value: str, lines: Sequence[int | str], new_va
         return None
     literal = prefix + quote + newline.join(out) + quote
     try:
-        value = ast.literal_eval(literal)
+        value = syntax.literal_eval(literal)
     except (SyntaxError, ValueError):
         return None
     return literal if value == new_value else None
@@ -440,7 +441,7 @@ def verify(new_text: str, original: ast.Module, expected: Sequence[str],
         ApplyError: If the text does not parse, its code changed, or a docstring is wrong.
     """
     try:
-        tree = ast.parse(new_text)
+        tree = syntax.parse(new_text)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise ApplyError(f"the edited file would not parse: {exc}") from exc
     found: list[str] = []
@@ -453,4 +454,4 @@ def verify(new_text: str, original: ast.Module, expected: Sequence[str],
 
 def verify_against(original: str, new_text: str, expected: Sequence[str]) -> None:
     """``verify`` an edited text against the original text it was made from."""
-    verify(new_text, ast.parse(original), expected, split_lines(original))
+    verify(new_text, syntax.parse(original), expected, split_lines(original))

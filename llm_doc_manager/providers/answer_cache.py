@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from llm_doc_manager.source import syntax
 from llm_doc_manager.store import (
     LARGEST_SHARE,
     CacheRefused,
@@ -79,7 +80,7 @@ def code_shape(code: str) -> str:
         The dump of its tree, or the code itself.
     """
     try:
-        return ast.dump(ast.parse(textwrap.dedent(code)))
+        return ast.dump(syntax.parse(textwrap.dedent(code)))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return code
 

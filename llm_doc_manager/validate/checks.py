@@ -93,6 +93,7 @@ from llm_doc_manager.docstrings.truth import (
     yields_contradicts,
     yields_impossible,
 )
+from llm_doc_manager.source import syntax
 
 _NOQA_RE = re.compile(r"#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
 _DOC_NOQA_RE = re.compile(r"\bnoqa:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.I)
@@ -256,7 +257,7 @@ class _FileChecker:
         if "r" in raw[:len(raw) - len(raw.lstrip("rRuU"))].lower():
             return None  # a raw string keeps its backslashes: its lines are the source's
         try:
-            value = ast.literal_eval(_CONTINUATION_RE.sub("\\1\n", raw))
+            value = syntax.literal_eval(_CONTINUATION_RE.sub("\\1\n", raw))
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             return None
         return value if isinstance(value, str) and value.count("\n") == end - expr.lineno \
