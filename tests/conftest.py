@@ -35,6 +35,12 @@ def _own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
             os.environ[name] = value
 
 
+#: The variables ``_no_network`` replaced, as the user had them (None: not set): a test that
+#: must reach the package index (pre-commit building its hook's environment with pip) runs
+#: its subprocess with these.
+OUTSIDE_ENV: dict[str, str | None] = {}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """No test reaches the network or waits for it: tiktoken finds an empty encoding cache
@@ -53,6 +59,7 @@ def _no_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
               "http_proxy": proxy, "NO_PROXY": "127.0.0.1,localhost",
               "no_proxy": "127.0.0.1,localhost"}
     saved = {name: os.environ.get(name) for name in values}
+    OUTSIDE_ENV.update(saved)
     os.environ.update(values)
     yield
     closed.close()

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import OUTSIDE_ENV
+
 # Real pre-commit building its hook environment: the slow tier, which CI runs (.ci/run).
 pytestmark = pytest.mark.slow
 
@@ -67,6 +69,13 @@ def _env(home: Path, cache: Path) -> dict[str, str]:
                 "LLM_DOC_CACHE_DIR": str(cache), "GIT_AUTHOR_NAME": "t",
                 "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
                 "GIT_COMMITTER_EMAIL": "t@example.com"})
+    # pip must reach the package index to build the hook's environment: the user's own
+    # proxy settings, not the closed proxy every other test gets (conftest._no_network).
+    for name, value in OUTSIDE_ENV.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     return env
 
 
