@@ -1329,10 +1329,11 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
                                  Section.ARGS if in_args else Section.ATTRIBUTES)
             if in_args and args is not None:
                 # A dataclass's field missing from the Args that list the others goes
-                # there, after the field before it (the constructor's order); one the
-                # text already names (``- namespace (`str`)`` in prose) is left to a person.
-                if editable(layout, args) and not re.search(
-                        rf"(?<![\w.]){re.escape(fact.name)}(?!\w)", "\n".join(layout.lines)):
+                # there, after the field before it (the constructor's order). One the text
+                # lists as a bullet (``- namespace (`str`)``) is not asked at all (the
+                # class facts' rule, validate's too); a name merely used in another entry's
+                # words ("weight-to-bias coupling") documents nothing.
+                if editable(layout, args):
                     _insert_field(syncer, args, order, fact.name, lines)
             else:
                 body.extend(lines)
