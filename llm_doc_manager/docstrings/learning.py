@@ -24,7 +24,8 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from llm_doc_manager.analysis.load import parse_source, read_file
+from llm_doc_manager.analysis.load import LoadedFile, parse_source, read_file
+from llm_doc_manager.analysis.load import keep as keep_tree
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.docstrings.bases import (
     Hierarchy,
@@ -88,12 +89,16 @@ Lesson = tuple[Evidence, "ModuleFacts | None"]
 Spread = Callable[[list[Path], bool], Iterable[Lesson]]
 
 
-def lessons(paths: list[Path], facts: bool) -> list[Lesson]:
+def lessons(paths: list[Path], facts: bool, keep: frozenset[Path] = frozenset(),
+            budget: int = 0) -> list[Lesson]:
     """What each file shows, read and parsed once: its evidence and, if asked, its class facts.
 
     Args:
         paths: The files (absolute).
         facts: Whether the class facts are wanted too.
+        keep: Files this process documents next: their text and tree are kept for it
+            (``analysis.load.keep``), so they are not read and parsed again.
+        budget: Most characters of text this process keeps so.
 
     Returns:
         One (evidence, class facts or None) per file, in order.
@@ -102,6 +107,8 @@ def lessons(paths: list[Path], facts: bool) -> list[Lesson]:
     for path in paths:
         source = read_file(path)
         tree = None if isinstance(source, Finding) else parse_source(path, source.text)
+        if path in keep and isinstance(source, SourceFile) and isinstance(tree, ast.Module):
+            keep_tree(path, LoadedFile(source, tree), budget)
         evidence = _file_evidence(path, source, tree)
         found.append((evidence, module_facts(tree) if facts and isinstance(tree, ast.Module)
                       else None))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 import asyncio
 import functools
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -39,6 +39,7 @@ from llm_doc_manager.analysis import (
     scan_markers,
     summary_of,
 )
+from llm_doc_manager.analysis.load import take_kept
 from llm_doc_manager.analysis.markers import Kind
 from llm_doc_manager.callgraph import DefKey, key_of
 from llm_doc_manager.codes import Finding
@@ -61,7 +62,7 @@ from llm_doc_manager.docstrings import (
     to_literal,
 )
 from llm_doc_manager.docstrings.exempt import Exemptions, asked_sections
-from llm_doc_manager.docstrings.learning import Learning, Lesson, lessons
+from llm_doc_manager.docstrings.learning import Learning
 from llm_doc_manager.docstrings.merge import house_defaults, merge
 from llm_doc_manager.docstrings.render_styles import render_numpy_text, render_sphinx_text
 from llm_doc_manager.docstrings.sync import EntryChanges, conventions, sync, sync_counted
@@ -92,6 +93,7 @@ from llm_doc_manager.generate.outcomes import (
     RunObserver,
     Status,
 )
+from llm_doc_manager.generate.workers import Workers
 from llm_doc_manager.providers.asking import PrioritySlots, answer_or_error, gather_all
 from llm_doc_manager.providers.base import DocRequest, Provider
 from llm_doc_manager.source.files import SourceFile
@@ -165,7 +167,8 @@ def load(path: Path, options: Options, learning: Learning | None = None
     Returns:
         The file ready to plan, or why it cannot be processed.
     """
-    loaded = load_file(path)
+    # A worker process that learned from this file kept what it read (generate/workers.py).
+    loaded = take_kept(path) or load_file(path)
     if isinstance(loaded, Finding):
         return FileError(path, (loaded,))
     source, tree = loaded.source, loaded.tree
@@ -900,48 +903,49 @@ _PARALLEL_FROM = 16
 # Files per task sent to a worker: small enough to balance big and small files across
 # workers, large enough that pickling the tasks costs little.
 _CHUNK = 4
-# Files per task when the workers read the files conventions are learned from.
-_LESSONS = 16
+# A worker process's copy of the run's learned conventions, sent once (``_learned``), not
+# with every task: pickling it both ways for each chunk cost 4 ms a task.
+_WORKER_LEARNING: list[Learning] = []
 
 
-def _run_chunk(paths: list[Path], provider: Provider, options: Options,
-               learning: Learning) -> list[FileResult]:
+def _learned(learning: Learning) -> None:
+    """A worker's first task: keep the run's learned conventions for its chunks."""
+    _WORKER_LEARNING[:] = [learning]
+
+
+def _run_chunk(paths: list[Path], provider: Provider, options: Options) -> list[FileResult]:
     """A worker's task: a few files, one after the other, with its copy of the provider."""
     with fewer_collections():  # a spawned worker does not inherit the parent's settings
         return asyncio.run(_run_here(paths, provider, options, 1, _Silent(),
-                                     learning=learning))
+                                     learning=_WORKER_LEARNING[0]))
 
 
 async def _run_in_workers(paths: Sequence[Path], provider: Provider, options: Options,
                           jobs: int, observer: RunObserver) -> list[FileResult]:
-    loop = asyncio.get_running_loop()
     # The conventions are learned here, once: each worker learning them lazily read and
     # parsed the same folder and project files again (see docs/conventions.md, Cost).
     learning = Learning()
-    chunks = [list(paths[i:i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    results: dict[Path, FileResult] = {}
+
+    def done(files: list[Path], found: list[FileResult]) -> None:
+        for path, result in zip(files, found, strict=True):
+            if isinstance(result, FileChange):
+                observer.planned(result.source.path, len(result.regions))
+                for region in result.regions:
+                    observer.answered(region.status is Status.FAILED)
+            observer.finished(result)
+            results[path] = result
+
+    with Workers(paths, jobs) as workers:
         if options.conventions == "learn":
             # Reading and parsing the files learned from is most of learning: the workers
-            # do it, the sums stay here (the loop has nothing else to do meanwhile).
-            def spread(files: list[Path], facts: bool) -> Iterator[Lesson]:
-                parts = [files[i:i + _LESSONS] for i in range(0, len(files), _LESSONS)]
-                for found in pool.map(lessons, parts, [facts] * len(parts)):
-                    yield from found
-
-            learning.prime(paths, bases=options.all_defs, spread=spread)
-        async def one(chunk: list[Path]) -> list[FileResult]:
-            results = await loop.run_in_executor(pool, _run_chunk, chunk, provider, options,
-                                                 learning)
-            for result in results:
-                if isinstance(result, FileChange):
-                    observer.planned(result.source.path, len(result.regions))
-                    for region in result.regions:
-                        observer.answered(region.status is Status.FAILED)
-                observer.finished(result)
-            return results
-
-        nested = await asyncio.gather(*(one(chunk) for chunk in chunks))
-    return [result for results in nested for result in results]
+            # do it, and keep the trees of their own files for planning them; the sums
+            # stay here (the loop has nothing else to do meanwhile).
+            learning.prime(paths, bases=options.all_defs, spread=workers.spread())
+        workers.everywhere(_learned, learning)
+        await workers.drain(functools.partial(_run_chunk, provider=provider, options=options),
+                            _CHUNK, done)
+    return [results[path] for path in paths]
 
 
 async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
