@@ -179,8 +179,6 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
     if needed or (keep_written and (old.returns or answer.returns)):
         source = old.returns if keep_human and old.returns else (answer.returns or old.returns)
         shown = style.shown(facts.return_annotation)
-        if shown and not facts.is_generator:  # ``str | None`` spelt as the project does
-            shown = style.spelled(written_type(shown), style.backticks) or shown
         returns = ReturnsDoc(
             type_hint=(shown if not facts.is_generator or under_returns else None) or
             (source.type_hint if source and (shown or not facts.return_annotation or

@@ -1026,9 +1026,6 @@ def _sync_typed(syncer: _Syncer, section: Section, needed: bool, annotation: str
     conv, placeholder = syncer.conv, syncer.placeholder
     if block is None:
         if needed:
-            if annotation and not (conv.numpy or conv.sphinx):  # ``str | None`` its way
-                annotation = conv.house.spelled(written_type(annotation), conv.backticks) \
-                    or annotation
             syncer.add_section(section, _typed_body(annotation, (text or "").strip() or
                                                     placeholder, conv, section, placeholder))
         return
