@@ -174,10 +174,11 @@ class Reason(str, Enum):
     WRAPPERS = "one of a class's one-line wrappers of one helper, rarely documented"
     HELPERS = "a module's helper function (not re-exported) where it documents few"
     ENTRY_POINT = "a console script's entry point, where the project documents none"
+    NULL_OBJECT = "a no-op method of a class that does nothing (a stand-in, silent_tqdm)"
 
 __all__ = ["FAMILY_MIN", "FAMILY_SHARE", "Exemptions", "Reason", "Scope", "asked_sections",
            "cli_command", "delegates", "documents_constructor", "empty_on_purpose",
-           "family_word", "not_implemented", "passed_on_stars", "passes_through",
+           "family_word", "not_implemented", "null_object", "passed_on_stars", "passes_through",
            "undocumented_families", "vendored", "wrapper_family"]
 
 
@@ -310,6 +311,46 @@ def _empty_callback(node: DefNode) -> bool:
                                        isinstance(stmt.value, ast.Constant) and
                                        stmt.value.value is Ellipsis) for stmt in node.body) \
         and any(name.endswith("callback") for name in decorator_names(node))
+
+
+def _trivial(body: list[ast.stmt]) -> bool:
+    """Whether a body (its docstring aside) is one ``pass``, ``...``, ``return``, or a
+    return of ``self``/a constant: it does nothing."""
+    rest = body[1:] if docstring_expr(body) is not None else body
+    if len(rest) != 1:
+        return False
+    stmt = rest[0]
+    if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and
+                                      isinstance(stmt.value, ast.Constant) and
+                                      stmt.value.value is Ellipsis):
+        return True
+    return isinstance(stmt, ast.Return) and (
+        stmt.value is None or isinstance(stmt.value, ast.Constant) or
+        (isinstance(stmt.value, ast.Name) and stmt.value.id == "self"))
+
+
+def null_object(node: DefNode, cls: ast.ClassDef | None) -> bool:
+    """Whether a method is a ``pass`` in a class whose every method does nothing.
+
+    A null object (huggingface_hub's ``silent_tqdm``: "Fake tqdm object that does
+    nothing"; the standard library's ``smtpd.Devnull``, ``socketserver._NoThreads``) stands
+    in for a real one; its class docstring says so, and none of the 5 such methods found
+    in huggingface_hub, httpx, peft, click and the standard library has a docstring. Kept
+    narrow: only a ``pass`` (not ``...``, a stub's body) in a class of at least two
+    methods, none of which does anything (``return self`` at most), and not abstract. A
+    ``pass`` hook beside a method that works (``Bdb.user_call``, ``Cmd.preloop``,
+    ``BaseServer.service_actions``: documented) is still asked.
+    """
+    if cls is None or isinstance(node, ast.ClassDef) or \
+            not any(isinstance(stmt, ast.Pass) for stmt in node.body) or \
+            {"abstractmethod", "abstractproperty"} & set(decorator_names(node)):
+        return False
+    methods = [stmt for stmt in cls.body if isinstance(stmt, (ast.FunctionDef,
+                                                              ast.AsyncFunctionDef))]
+    # ``...`` bodies make an interface of stubs, not a stand-in: still documented.
+    return len(methods) >= 2 and all(_trivial(method.body) for method in methods) and \
+        not any(isinstance(stmt, ast.Expr) for method in methods for stmt in method.body
+                if docstring_expr(method.body) is not stmt)
 
 
 def _assigns_doc(body: list[ast.stmt]) -> bool:
@@ -1018,6 +1059,9 @@ class Exemptions:
                 return Reason.VENDORED
             if _empty_callback(node):
                 return Reason.CLI_CALLBACK
+            if definition.class_name is not None and \
+                    null_object(node, self._class_of(definition)):
+                return Reason.NULL_OBJECT
         if node.name == "__init__" and definition.class_name is not None:
             if not self._init_docs:
                 return Reason.CONSTRUCTOR_IN_CLASS

@@ -139,6 +139,31 @@ def _own_type_variables(tree: ast.Module) -> frozenset[str]:
     return frozenset(names)
 
 
+def import_aliases(tree: ast.Module) -> dict[str, str]:
+    """The names a module imports under another name, each with the name it imports.
+
+    ``from tqdm.auto import tqdm as base_tqdm`` gives ``base_tqdm -> tqdm``: the alias is
+    the module's own word, the imported name the one its documentation goes by. Imports at
+    the top level, also under ``if``/``try`` (``if TYPE_CHECKING:``). A private name made
+    public by its alias (``from ._x import _Foo as Foo``) is kept: the alias is the name
+    readers know.
+    """
+    found: dict[str, str] = {}
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.If, ast.Try)):
+            stack.extend([*stmt.body, *stmt.orelse, *getattr(stmt, "finalbody", ()),
+                          *(s for h in getattr(stmt, "handlers", ()) for s in h.body)])
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                name = alias.name
+                if alias.asname and alias.asname != name and name != "*" and \
+                        not name.startswith("_"):
+                    found[alias.asname] = name
+    return found
+
+
 def _module_file(path: Path, node: ast.ImportFrom) -> Path | None:
     """The project file a ``from X import`` in ``path`` reads, when it is in its package."""
     parts = (node.module or "").split(".") if node.module else []
@@ -473,4 +498,5 @@ class Learning:
             levels.append(lambda: self.project(root))
         style = house_style(tree, levels, types, raises=raises, style=docstyle)
         style.type_vars = self.type_variables(tree, path)
+        style.aliases = import_aliases(tree)
         return style
