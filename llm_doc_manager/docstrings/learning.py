@@ -41,6 +41,10 @@ from llm_doc_manager.store import ResultStore, code_fingerprint
 
 #: Files learned from per folder and per project, at most (evenly spread when more).
 SAMPLE_FILES = 200
+#: Text of the files a run documents that one process keeps, between reading them to learn
+#: from and documenting them (a tree takes about 28 times its text in memory: 16 MiB of
+#: text is about 450 MiB of trees). Past it, a file is read and parsed again.
+KEEP_BYTES = 16 * 2**20
 
 
 def _sample(paths: list[Path]) -> list[Path]:
@@ -209,13 +213,14 @@ class Learning:
         self._facts: dict[Path, ModuleFacts | None] = {}
         self._type_vars: dict[Path, frozenset[str]] = {}
         self._hierarchies: dict[Path | None, Hierarchy] = {}
+        self._keep: frozenset[Path] = frozenset()
 
     def __getstate__(self) -> dict[str, object]:
         """What a worker receives: the folders' and projects' sums, not every file's (nor
         the hierarchies, which a worker finds again from the facts)."""
         return {"_files": {}, "_folders": self._folders, "_projects": self._projects,
                 "_roots": self._roots, "_store": None, "_facts": self._facts,
-                "_type_vars": self._type_vars, "_hierarchies": {}}
+                "_type_vars": self._type_vars, "_hierarchies": {}, "_keep": frozenset()}
 
     def type_variables(self, tree: ast.Module, path: Path) -> frozenset[str]:
         """The names a file binds to type variables: its own, and those it imports from a
@@ -369,11 +374,24 @@ class Learning:
         paths = list(paths)
         if self._store is not None:
             self._from_store(paths)
+        missing = [path for path in paths if path not in self._files]
+        if missing:  # the files of the run among them are kept for it (``keep_for``)
+            found = lessons(missing, False, self._keep, KEEP_BYTES) if self._keep \
+                else [(_file_evidence(path), None) for path in missing]
+            self._files.update((path, evidence) for path, (evidence, _) in zip(
+                missing, found, strict=True))
         for path in paths:
-            if path not in self._files:
-                self._files[path] = _file_evidence(path)
             total.add(self._files[path])
         return total
+
+    def keep_for(self, paths: Iterable[Path]) -> None:
+        """Keep the text and tree of these files when they are read to learn from, for the
+        run that documents them next in this process (``analysis.load.take_kept``).
+
+        Args:
+            paths: The run's files.
+        """
+        self._keep = frozenset(path.absolute() for path in paths)
 
     def folder(self, folder: Path) -> Evidence:
         """What the Python files of one folder show.

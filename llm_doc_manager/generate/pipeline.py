@@ -179,6 +179,7 @@ def load(path: Path, options: Options, learning: Learning | None = None
     learning = learning or Learning()
     if options.conventions == "learn":
         house = learning.style(tree, path, options.types, docstyle=options.style)
+        take_kept(path)  # kept just now if its folder was learned from: it is loaded already
     else:
         house = HouseStyle((), options.types, style=options.style)
     # What methods inherit from bases in other files of the project: the rule validate uses.
@@ -963,6 +964,11 @@ async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
                     concurrency: int, observer: RunObserver,
                     calls: CallContext | None = None,
                     learning: Learning | None = None) -> list[FileResult]:
+    if learning is None and provider.local:
+        # One process learns as it goes: the files of the run it reads to learn from are
+        # kept for documenting them (a model run holds files longer: it does not keep).
+        learning = Learning()
+        learning.keep_for(paths)
     run = _Run(provider, options, concurrency, observer, calls, learning)
     try:
         if run.calls is None:

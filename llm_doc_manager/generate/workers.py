@@ -20,14 +20,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from llm_doc_manager.docstrings.learning import Lesson, Spread, lessons
+from llm_doc_manager.docstrings.learning import KEEP_BYTES, Lesson, Spread, lessons
 
 _T = TypeVar("_T")
 
-#: Source text whose trees the workers keep between learning and planning, summed over the
-#: workers. A tree takes about 28 times its text in memory: 16 MiB of text is about 450 MiB
-#: of trees; past it, a file is parsed again when planned, as before.
-KEEP_BYTES = 16 * 2**20
 #: Files per learning task (few tasks: each is one message to a worker and back).
 LESSON_FILES = 16
 
@@ -84,7 +80,7 @@ class Workers:
     def spread(self) -> Spread:
         """Run ``lessons`` in the workers: each run file where it will be planned (its tree
         kept there), the other files learned from on the least busy worker."""
-        budget = KEEP_BYTES // len(self._pools)
+        budget = KEEP_BYTES // len(self._pools)  # the same memory as one process
 
         def spread(files: list[Path], facts: bool) -> Iterator[Lesson]:
             mine: list[list[int]] = [[] for _ in self._pools]

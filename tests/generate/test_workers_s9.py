@@ -16,6 +16,7 @@ from llm_doc_manager.docstrings.learning import lessons
 from llm_doc_manager.generate import FileChange, Options, process_file, run_files
 from llm_doc_manager.generate.workers import Workers, split
 from llm_doc_manager.providers.static import StaticProvider
+from llm_doc_manager.source import syntax
 
 GOLDEN = Path(__file__).parent / "golden"
 MARKED = "# @llm-doc-start\ndef f(a):\n    return a\n# @llm-doc-end\n"
@@ -103,3 +104,29 @@ def test_an_idle_worker_takes_from_the_longest_list(tmp_path: Path) -> None:
         asyncio.run(workers.drain(_pid, 2, lambda files, found: seen.append(found)))
     assert sorted(p for _, files in seen for p in files) == sorted(paths)  # each chunk once
     assert len({pid for pid, _ in seen}) == 2  # the idle one took some
+
+
+def test_one_process_parses_each_file_for_learning_and_planning_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # -j 1: the folder is learned from when its first file is styled; the files of the run
+    # read for that are kept for documenting them.
+    paths = []
+    for index in range(5):
+        path = tmp_path / f"m{index}.py"
+        path.write_text(MARKED)
+        paths.append(path)
+    parsed: list[str] = []
+    real = syntax.parse
+
+    def counted(source: str | bytes, filename: str = "<unknown>", mode: str = "exec") -> object:
+        parsed.append(Path(filename).name)
+        return real(source, filename, mode)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(syntax, "parse", counted)
+    results = asyncio.run(run_files(paths, StaticProvider(), Options(), jobs=1))
+    assert all(isinstance(r, FileChange) and r.changed for r in results)
+    # The first file is loaded before its folder is learned from: parsed twice. The others
+    # are parsed once, read for learning and kept (before: twice). Each output is parsed
+    # once more to verify it.
+    assert [parsed.count(path.name) for path in paths] == [2, 1, 1, 1, 1], parsed
+    assert parsed.count("<unknown>") == len(paths)
