@@ -113,6 +113,12 @@ def take_kept(path: Path) -> LoadedFile | None:
     return LoadedFile(dataclasses.replace(loaded.source, path=path), loaded.tree)
 
 
+def drop_kept() -> None:
+    """Let go of everything ``keep`` kept (a run's end: what it kept was read for it)."""
+    _kept.clear()
+    _kept_size[0] = 0
+
+
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """Keep the cyclic garbage collector from re-scanning what a run holds.

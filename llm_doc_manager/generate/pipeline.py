@@ -39,7 +39,7 @@ from llm_doc_manager.analysis import (
     scan_markers,
     summary_of,
 )
-from llm_doc_manager.analysis.load import take_kept
+from llm_doc_manager.analysis.load import drop_kept, take_kept
 from llm_doc_manager.analysis.markers import Kind
 from llm_doc_manager.callgraph import DefKey, key_of
 from llm_doc_manager.codes import Finding
@@ -964,7 +964,8 @@ async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
                     concurrency: int, observer: RunObserver,
                     calls: CallContext | None = None,
                     learning: Learning | None = None) -> list[FileResult]:
-    if learning is None and provider.local:
+    keeps = learning is None and provider.local
+    if keeps:
         # One process learns as it goes: the files of the run it reads to learn from are
         # kept for documenting them (a model run holds files longer: it does not keep).
         learning = Learning()
@@ -980,6 +981,11 @@ async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
         return await gather_all([_planned_then_finished(run, path) for path in paths])
     finally:
         run.close()
+        if keeps:
+            # Learning is lazy: a folder learned from while one of its files was planned kept
+            # that file, loaded already. Nothing kept outlives the run that read it (a later
+            # run in this process must read the file as it is then).
+            drop_kept()
 
 
 async def _planned_then_finished(run: _Run, path: Path) -> FileResult:

@@ -130,3 +130,24 @@ def test_one_process_parses_each_file_for_learning_and_planning_once(
     # once more to verify it.
     assert [parsed.count(path.name) for path in paths] == [2, 1, 1, 1, 1], parsed
     assert parsed.count("<unknown>") == len(paths)
+
+
+def test_nothing_kept_outlives_its_run(tmp_path: Path) -> None:
+    # Learning is lazy: the folder can be learned from while a file is planned, after it
+    # was loaded, keeping that file's old text. The next run must read the file as it is.
+    path = tmp_path / "a.py"
+    other = tmp_path / "b.py"
+    path.write_text(MARKED)
+    other.write_text(MARKED)
+    first = asyncio.run(run_files([path, other], StaticProvider(), Options(), jobs=1))
+    assert all(isinstance(r, FileChange) and r.changed for r in first)
+    for result in first:
+        assert isinstance(result, FileChange)
+        result.source.path.write_text(result.new_text)
+    again = asyncio.run(run_files([path, other], StaticProvider(), Options(), jobs=1))
+    for result in again:
+        assert isinstance(result, FileChange)
+        assert result.source.text == result.source.path.read_text()
+        assert not result.changed
+    assert take_kept(path) is None
+    assert take_kept(other) is None
