@@ -80,7 +80,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -90,6 +90,7 @@ from llm_doc_manager.analysis.facts import FunctionFacts, declared_unused
 from llm_doc_manager.analysis.nodes import (
     Definition,
     DefNode,
+    child_blocks,
     decorator_names,
     docstring_expr,
     is_accessor,
@@ -99,6 +100,7 @@ from llm_doc_manager.analysis.nodes import (
     iter_defs,
     literal_all,
     magic_name,
+    own_nodes,
     private_module,
     private_name,
     reexports,
@@ -114,7 +116,7 @@ from llm_doc_manager.docstrings.bases import (
     module_facts,
     overrides,
 )
-from llm_doc_manager.docstrings.layout import EDITABLE, Layout, read_layout
+from llm_doc_manager.docstrings.layout import EDITABLE, SECTIONED, Layout, read_layout
 from llm_doc_manager.docstrings.parse import parse_layout
 from llm_doc_manager.docstrings.sections import Section
 
@@ -174,6 +176,9 @@ class Reason(str, Enum):
     WRAPPERS = "one of a class's one-line wrappers of one helper, rarely documented"
     HELPERS = "a module's helper function (not re-exported) where it documents few"
     ENTRY_POINT = "a console script's entry point, where the project documents none"
+    COPIED = "a comment beside it says it is copied from elsewhere (documented there)"
+    RESETS = "only resets attributes to constants, in a class documenting few methods"
+    EXTENDS = "hands its arguments to its base's method and gives back its result"
 
 __all__ = ["FAMILY_MIN", "FAMILY_SHARE", "Exemptions", "Reason", "Scope", "asked_sections",
            "cli_command", "delegates", "documents_constructor", "empty_on_purpose",
@@ -852,10 +857,249 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
     waive_returns = facts.needs_returns and facts.class_name is not None and \
         (layout is None or layout.block(Section.RETURNS) is None) and \
         (house.omits_returns(node.name, False) or
-         (omits_from and node.name.startswith("from_") and "classmethod" in names))
+         (omits_from and node.name.startswith("from_") and "classmethod" in names) or
+         _owner_omits_returns(node, tree))
     if not (waive_yields or waive_returns):
         return facts
     return replace(facts, returns_waived=waive_returns, yields_waived=waive_yields)
+
+
+# --- The ninth review's rules (peft): one function each, asked by ``Exemptions`` and
+# ``asked_sections``.
+
+#: A reset assigns these: ``None``, a literal number, string or bool, an empty container.
+_EMPTY_CALLS = frozenset({"dict", "list", "set", "tuple", "frozenset", "OrderedDict",
+                          "defaultdict"})
+
+
+def _constant(expr: ast.expr) -> bool:
+    """Whether an expression is a constant a reset assigns (``None``, ``0``, ``-1``, ``{}``,
+    ``[]``, ``()``, ``set()``); not a value computed or handed in."""
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub | ast.UAdd):
+        expr = expr.operand
+    if isinstance(expr, ast.Constant):
+        return expr.value is not Ellipsis
+    if isinstance(expr, ast.Dict):
+        return not expr.keys
+    if isinstance(expr, ast.List | ast.Tuple | ast.Set):
+        return not expr.elts
+    return isinstance(expr, ast.Call) and not expr.args and not expr.keywords and \
+        isinstance(expr.func, ast.Name) and expr.func.id in _EMPTY_CALLS
+
+
+def resets_only(node: DefNode, cls: ast.ClassDef | None) -> bool:
+    """Whether a method only sets its instance's attributes to constants, in a class that
+    documents fewer than a quarter of its public methods.
+
+    ``reset_ipt``: ``self.ipt = {}``, ``self.exp_avg_ipt = {}`` (peft's ``RankAllocator``,
+    0 of its 7 methods documented): it takes nothing and gives nothing, its body is all
+    there is to say, and the class's practice leaves its methods to their code. Not a
+    method taking an argument, nor one assigning anything computed or handed in
+    (``self.step = step``), nor one of a class that documents its methods.
+
+    Args:
+        node: A def in a class body.
+        cls: The class holding it.
+
+    Returns:
+        True for such a method.
+    """
+    if cls is None or isinstance(node, ast.ClassDef) or node.decorator_list:
+        return False
+    args = node.args
+    if len([*args.posonlyargs, *args.args]) != 1 or args.vararg or args.kwarg or \
+            args.kwonlyargs:
+        return False
+    self_name = (args.posonlyargs or args.args)[0].arg
+    for stmt in node.body:
+        if not isinstance(stmt, ast.Assign) or not _constant(stmt.value):
+            return False
+        if not all(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and
+                   t.value.id == self_name for t in stmt.targets):
+            return False
+    methods = [stmt for stmt in cls.body if isinstance(stmt, ast.FunctionDef |
+               ast.AsyncFunctionDef) and not private_name(stmt.name) and
+               not magic_name(stmt.name) and not is_overload(stmt)]
+    documented = sum(docstring_expr(m.body) is not None for m in methods)
+    return documented * FAMILY_SHARE < len(methods)
+
+
+# A comment saying the definition comes from elsewhere: a verb of origin, ``from``, then a
+# URL, a name (capitalised or quoted) or a dotted name (``transformers.models.bart``).
+_COPIED = re.compile(r"\b(?i:adapted|derived|copied|ported|taken|borrowed|vendored)"
+                     r"\s+from\s*:?\s*(?:the\s+)?(?:https?://|[A-Z`'\"]|\w+(?:\.\w+)+)")
+
+
+def _comment_block(lines: Sequence[str], first: int, step: int) -> str:
+    """The comment lines next to line ``first`` (1-based) going up (``step`` -1) or down
+    (+1), as one line of text; it ends at the first line that is not a comment."""
+    found: list[str] = []
+    number = first
+    while 0 < number <= len(lines) and lines[number - 1].strip().startswith("#"):
+        found.append(lines[number - 1].strip().lstrip("#").strip())
+        number += step
+    return " ".join(reversed(found) if step < 0 else found)
+
+
+def copied_here(node: DefNode, lines: Sequence[str]) -> bool:
+    """Whether a comment says a definition is copied or adapted from elsewhere.
+
+    The comment block just above the definition (its decorators included), or the one
+    that opens its body before any statement (a docstring is a statement): ``# copied from
+    transformers.models.bart.modeling_bart`` above ``shift_tokens_right``, ``# adapted
+    from: <URL>`` opening ``create_attention_mask`` (peft's ``utils/other.py``). Its text
+    follows its origin, documented there: no docstring, and no section, is asked of it
+    (one it has is kept in line). A comment elsewhere in the body (``# note: adapted from
+    PeftModel.from_pretrained`` below the docstring), or an origin that is neither a URL
+    nor a name (``the original weight``), is not one.
+
+    Args:
+        node: A def or class.
+        lines: The file's lines.
+
+    Returns:
+        True for such a definition.
+    """
+    top = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    if _COPIED.search(_comment_block(lines, top - 1, -1)):
+        return True
+    # The comments between the signature and the first statement (read up from it: the
+    # signature's last line is no comment).
+    return bool(_COPIED.search(_comment_block(lines, node.body[0].lineno - 1, -1)))
+
+
+def _super_of(call: ast.expr, name: str) -> bool:
+    """Whether an expression is a call of ``super().<name>(...)``."""
+    return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+        call.func.attr == name and isinstance(call.func.value, ast.Call) and \
+        isinstance(call.func.value.func, ast.Name) and call.func.value.func.id == "super"
+
+
+def extends_base(node: DefNode, cls: ast.ClassDef | None) -> bool:
+    """Whether a method hands every argument to its base's method of the same name and
+    gives back what that returns.
+
+    ``self._restore_weights()`` then ``return super().state_dict(*args, **kwargs)`` (peft's
+    ``MultiheadAttention.state_dict``), ``super().train(mode=mode)`` then ``return self``:
+    the override keeps its base's interface (a framework's ``nn.Module.state_dict``,
+    documented there) and adds a step inside. Not a method that changes what the base
+    gives (``return super().f(x) * 2``), returns elsewhere too, or leaves an argument of
+    its own out of the call (then it takes something the base does not); nor one of a
+    class without a base.
+
+    Args:
+        node: A def in a class body.
+        cls: The class holding it.
+
+    Returns:
+        True for such a method.
+    """
+    if cls is None or isinstance(node, ast.ClassDef) or not cls.bases or \
+            _PROPERTIES & set(decorator_names(node)) or not node.body:
+        return False
+    last = node.body[-1]
+    returns = [sub for sub in own_nodes(node) if isinstance(sub, ast.Return)]
+    if len(returns) != 1 or returns[0] is not last:
+        return False
+    if _super_of(last.value, node.name) if last.value is not None else False:
+        call = last.value
+    else:
+        # ``super().train(mode)`` as the statement before ``return self``.
+        params = [*node.args.posonlyargs, *node.args.args]
+        before = node.body[-2] if len(node.body) > 1 else None
+        if not (isinstance(last.value, ast.Name) and params and
+                last.value.id == params[0].arg and isinstance(before, ast.Expr) and
+                _super_of(before.value, node.name)):
+            return False
+        call = before.value
+    assert isinstance(call, ast.Call)
+    handed = {sub.id for sub in ast.walk(call) if isinstance(sub, ast.Name)}
+    args = node.args
+    own = [*args.posonlyargs, *args.args][1:] + args.kwonlyargs + \
+        [a for a in (args.vararg, args.kwarg) if a is not None]
+    if "staticmethod" in decorator_names(node):
+        own = [*args.posonlyargs, *args.args] + args.kwonlyargs
+    return all(a.arg in handed for a in own)
+
+
+def _gives_returns(node: ast.stmt) -> bool | None:
+    """For a method that returns a value and has a docstring: whether that has a Returns
+    section; else None (no docstring, a property, a generator)."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or \
+            _PROPERTIES & set(decorator_names(node)):
+        return None
+    expr = docstring_expr(node.body)
+    own = own_nodes(node)
+    if expr is None or any(isinstance(n, ast.Yield | ast.YieldFrom) for n in own) or \
+            not any(isinstance(n, ast.Return) and n.value is not None and
+                    not (isinstance(n.value, ast.Constant) and n.value.value is None)
+                    for n in own):
+        return None
+    layout = read_layout(str(expr.value.value))  # type: ignore[attr-defined]  # a str
+    if layout.style not in EDITABLE:
+        return None  # a style not read (Epytext): whether it says what comes back is unknown
+    # A summary alone (``Returns the number of trainable parameters.``) omits the section.
+    return layout.style in SECTIONED and layout.block(Section.RETURNS) is not None
+
+
+#: A class's practice of Returns is read from this many of its other methods at least.
+_CLASS_RETURNS_MIN = 3
+
+
+def _module_uses(body: list[ast.stmt], skip: ast.ClassDef
+                 ) -> Iterator[tuple[ast.stmt, list[ast.AST]]]:
+    """Each module-level statement and the nodes it reads, ``skip``'s own body left out.
+
+    A compound statement (``if is_eetq_available():``) is not one reader: its header (the
+    test) is, and each statement of its blocks is read apart, so a class nested in it is
+    seen beside the ``dispatch_*`` function that builds it.
+    """
+    for stmt in body:
+        if stmt is skip:
+            continue
+        blocks = [] if isinstance(stmt, DefNode) else list(child_blocks(stmt))
+        if not blocks:
+            yield stmt, list(ast.walk(stmt))
+            continue
+        inner = {id(s) for block in blocks for s in block}
+        header: list[ast.AST] = []
+        for child in ast.iter_child_nodes(stmt):
+            if id(child) not in inner:
+                header.extend(ast.walk(child))
+        yield stmt, header
+        for block in blocks:
+            yield from _module_uses(block, skip)
+
+
+def _owner_omits_returns(node: ast.FunctionDef | ast.AsyncFunctionDef,
+                         tree: ast.Module | None) -> bool:
+    """``class_omits_returns`` of the class holding a method in its module (False: none)."""
+    owner = next((c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and
+                  any(stmt is node for stmt in c.body)), None) if tree is not None else None
+    return owner is not None and class_omits_returns(node, owner)
+
+
+def class_omits_returns(node: ast.FunctionDef | ast.AsyncFunctionDef,
+                        cls: ast.ClassDef) -> bool:
+    """Whether the class's other methods that return a value omit Returns.
+
+    At least ``_CLASS_RETURNS_MIN`` other methods of the class return a value and have a
+    docstring, and at most a quarter of those has a Returns section (peft's
+    ``PeftMixedModel``: 0 of 7, ``Returns the number of trainable parameters ...`` in a
+    summary; ``merge_and_unload`` is not asked for one): the class's practice is to say
+    what comes back in the summary. Not where more than a quarter say it in a Returns
+    section (peft's ``BaseTuner``, 3 of 11).
+
+    Args:
+        node: The method.
+        cls: Its class.
+
+    Returns:
+        True for such a class.
+    """
+    counted = [has for stmt in cls.body if stmt is not node
+               and (has := _gives_returns(stmt)) is not None]
+    return len(counted) >= _CLASS_RETURNS_MIN and sum(counted) * FAMILY_SHARE <= len(counted)
 
 
 class Exemptions:
@@ -988,6 +1232,8 @@ class Exemptions:
                 return Reason.PRIVATE
             if self._in_private_module() and not self._reexported(definition):
                 return Reason.PRIVATE_MODULE
+        if copied_here(node, self._lines):
+            return Reason.COPIED
         # Only a definition without a docstring: one that has one is checked whole.
         if docstring_expr(node.body) is None:
             family = definition.qualname.rpartition(".")[0]
@@ -1003,6 +1249,10 @@ class Exemptions:
                     return Reason.NOT_IMPLEMENTED
                 if cls is not None and node.name in self._wrappers(cls):
                     return Reason.WRAPPERS
+                if resets_only(node, cls):
+                    return Reason.RESETS
+                if extends_base(node, cls):
+                    return Reason.EXTENDS
             if "." not in definition.qualname and definition.qualname in self._family():
                 return Reason.FAMILY
             if "." not in definition.qualname and (
@@ -1075,19 +1325,17 @@ class Exemptions:
         ``lora/layer.py``, whose ``dispatch_default`` builds the documented ``Linear`` and
         the flagship ``Embedding``: the file's practice is to document its layers).
         """
-        classes = [stmt for stmt in self._tree.body if isinstance(stmt, ast.ClassDef) and
-                   not private_name(stmt.name)]
+        # Module-level classes, those in ``if is_eetq_available():`` blocks included.
+        classes = [found.node for found in iter_defs(self._tree)
+                   if "." not in found.qualname and isinstance(found.node, ast.ClassDef) and
+                   not private_name(found.node.name)]
         if sum(docstring_expr(c.body) is not None for c in classes) * FAMILY_SHARE >= \
                 len(classes):
             return False
         family = self._overrides().families | self._family()
         users: set[str] = set()
-        for stmt in self._tree.body:
-            if stmt is cls:
-                continue
-            uses = any(isinstance(sub, ast.Name) and sub.id == cls.name
-                       for sub in ast.walk(stmt))
-            if not uses:
+        for stmt, reads in _module_uses(self._tree.body, cls):
+            if not any(isinstance(sub, ast.Name) and sub.id == cls.name for sub in reads):
                 continue
             if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) or \
                     stmt.name not in family:
