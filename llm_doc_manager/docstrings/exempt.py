@@ -994,8 +994,9 @@ def extends_base(node: DefNode, cls: ast.ClassDef | None) -> bool:
     Returns:
         True for such a method.
     """
+    # ``super()`` without arguments needs an instance or class: no static method.
     if cls is None or isinstance(node, ast.ClassDef) or not cls.bases or \
-            _PROPERTIES & set(decorator_names(node)) or not node.body:
+            (_PROPERTIES | {"staticmethod"}) & set(decorator_names(node)):
         return False
     last = node.body[-1]
     returns = [sub for sub in own_nodes(node) if isinstance(sub, ast.Return)]
@@ -1015,10 +1016,8 @@ def extends_base(node: DefNode, cls: ast.ClassDef | None) -> bool:
     assert isinstance(call, ast.Call)
     handed = {sub.id for sub in ast.walk(call) if isinstance(sub, ast.Name)}
     args = node.args
-    own = [*args.posonlyargs, *args.args][1:] + args.kwonlyargs + \
-        [a for a in (args.vararg, args.kwarg) if a is not None]
-    if "staticmethod" in decorator_names(node):
-        own = [*args.posonlyargs, *args.args] + args.kwonlyargs
+    own = [*[*args.posonlyargs, *args.args][1:], *args.kwonlyargs,
+           *(a for a in (args.vararg, args.kwarg) if a is not None)]
     return all(a.arg in handed for a in own)
 
 
@@ -1043,7 +1042,7 @@ def _gives_returns(node: ast.stmt) -> bool | None:
 
 
 #: A class's practice of Returns is read from this many of its other methods at least.
-_CLASS_RETURNS_MIN = 3
+_CLASS_RETURNS_MIN = FAMILY_MIN
 
 
 def _module_uses(body: list[ast.stmt], skip: ast.ClassDef
