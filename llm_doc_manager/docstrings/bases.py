@@ -93,12 +93,15 @@ class ClassFacts:
         bases: Its bases' names as written (``nn.Module``, ``Base`` for ``Base[T]``).
         methods: Each method it defines, and whether it has a docstring.
         documented: Whether the class itself has a docstring.
+        abstract: Whether it declares an ``@abstractmethod`` (an interface its subclasses
+            implement: ``Hierarchy.interface_keys``).
     """
 
     name: str
     bases: tuple[str, ...]
     methods: Mapping[str, bool]
     documented: bool = False
+    abstract: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ class ModuleFacts:
         """The facts as JSON (``from_json`` reads them back), for the result store."""
         return json.dumps({"imports": {k: list(v) for k, v in self.imports.items()},
                            "classes": {k: [c.name, list(c.bases), dict(c.methods),
-                                           c.documented]
+                                           c.documented, c.abstract]
                                        for k, c in self.classes.items()},
                            "functions": dict(self.functions), "module": self.module,
                            "from_returns": list(self.from_returns),
@@ -170,13 +173,14 @@ class ModuleFacts:
             imports[name] = (value[0], value[1], value[2])
         classes: dict[str, ClassFacts] = {}
         for qualname, value in data["classes"].items():
-            if type(value) is not list or len(value) != 4 or type(value[0]) is not str or \
+            if type(value) is not list or len(value) != 5 or type(value[0]) is not str or \
                     type(value[1]) is not list or type(value[2]) is not dict or \
                     not all(type(b) is str for b in value[1]) or \
                     not all(type(d) is bool for d in value[2].values()) or \
-                    type(value[3]) is not bool:
+                    type(value[3]) is not bool or type(value[4]) is not bool:
                 return None
-            classes[qualname] = ClassFacts(value[0], tuple(value[1]), dict(value[2]), value[3])
+            classes[qualname] = ClassFacts(value[0], tuple(value[1]), dict(value[2]), value[3],
+                                           value[4])
         seen, given = data["from_returns"]
         shown, described = data["properties"]
         return cls(imports, classes, dict(data["functions"]), data["module"], (seen, given),
@@ -202,7 +206,10 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
     bases = tuple(name for name in map(base_name, node.bases) if name is not None)
     methods = {stmt.name: docstring_expr(stmt.body) is not None for stmt in node.body
                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    return ClassFacts(node.name, bases, methods, docstring_expr(node.body) is not None)
+    abstract = any(isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and
+                   "abstractmethod" in decorator_names(stmt) for stmt in node.body)
+    return ClassFacts(node.name, bases, methods, docstring_expr(node.body) is not None,
+                      abstract)
 
 
 def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -534,6 +541,29 @@ class Hierarchy:
             self._keys[key] = "1" if result else "0"
         return result
 
+    def interface_keys(self, path: Path | None, facts: ModuleFacts, dotted: str) -> set[str]:
+        """The keys (``base_key``) of the bases of a base, where that base is an abstract
+        class of the project (one declaring an ``@abstractmethod``).
+
+        A class implementing such an interface (peft's ``LoHaLayer`` of ``LycorisLayer``,
+        itself one of ``BaseTunerLayer``'s subclasses) stands where the interface's
+        siblings stand, and is counted in their family (``Overrides.families``). A concrete
+        base (``AdaLoraLayer(LoraLayer)``, ``Linear(LoHaLayer)``) makes no such member.
+
+        Args:
+            path: The file the base is written in.
+            facts: That file's facts.
+            dotted: The base as written.
+
+        Returns:
+            The keys; none for a base that is not such a class.
+        """
+        found = self._resolve(path, facts, dotted, 0)
+        if not isinstance(found, _Found) or not found.cls.abstract:
+            return set()
+        return {key for base in found.cls.bases
+                if (key := self.base_key(found.path, found.facts, base)) is not None}
+
     def library_bases(self, path: Path | None, facts: ModuleFacts, cls: ClassFacts
                       ) -> set[str]:
         """The keys (``base_key``) of a class's direct bases imported from outside the project.
@@ -798,14 +828,28 @@ class _Package:
         return members
 
     def subclasses(self, keys: set[str]) -> dict[str, dict[tuple[Path, str], bool]]:
-        """The public top-level classes of the package whose bases have those keys."""
+        """The public top-level classes of the package whose bases have those keys, or
+        whose base is an abstract class of the package that has one (``interface_keys``)."""
         members: dict[str, dict[tuple[Path, str], bool]] = {key: {} for key in keys}
+        interfaces: dict[str, set[str]] = {}
         for (file, qualname), cls in self._classes(keys):
-            if "." in qualname or private_name(cls.name):
+            if "." in qualname:
                 continue
             for dotted in cls.bases:
                 key = self._hierarchy.base_key(file, self._facts(file), dotted)
                 if key in members:
+                    if not private_name(cls.name):
+                        members[key][(file, qualname)] = cls.documented
+                    if cls.abstract:
+                        interfaces.setdefault(f"{file}:{cls.name}", set()).add(key)
+        # peft's ``LoHaLayer(nn.Module, LycorisLayer)``: a member of the family of
+        # ``BaseTunerLayer``'s subclasses through the abstract ``LycorisLayer``.
+        for (file, qualname), cls in self._classes(set(interfaces)) if interfaces else ():
+            if "." in qualname or private_name(cls.name):
+                continue
+            for dotted in cls.bases:
+                for key in interfaces.get(
+                        self._hierarchy.base_key(file, self._facts(file), dotted) or "", ()):
                     members[key][(file, qualname)] = cls.documented
         return members
 
@@ -910,6 +954,7 @@ def _families(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
             key = hierarchy.base_key(path, facts, dotted)
             if key is not None:
                 own.setdefault(qualname, set()).add(key)
+            own.setdefault(qualname, set()).update(hierarchy.interface_keys(path, facts, dotted))
     if own:
         counted = package.subclasses(set().union(*own.values()))
         names.update(qualname for qualname, keys in own.items()
