@@ -99,6 +99,7 @@ from llm_doc_manager.analysis.nodes import (
     iter_defs,
     literal_all,
     magic_name,
+    makes_decorator,
     private_module,
     private_name,
     reexports,
@@ -811,6 +812,10 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
       at least 5 such sectioned docstrings (the file's, else the project's) have one
       (huggingface_hub: 0 of its documented context managers; the ``with ... as`` value
       is said in the summary);
+    * Returns of a decorator (``nodes.makes_decorator``) when fewer than a quarter of at
+      least 5 sectioned decorator docstrings (the file's, else the project's) have one
+      (huggingface_hub's ``validate_hf_hub_args``: 1 of 8; what a decorator gives is the
+      decorated function);
     * Returns of a method whose name's sectioned docstrings in the project (at least 5)
       carry one in at most a quarter (peft's ``get_delta_weight``: 2 of 29), and of a
       ``from_*`` classmethod when its package's documented ``from_*`` classmethods do so
@@ -853,9 +858,19 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
         (layout is None or layout.block(Section.RETURNS) is None) and \
         (house.omits_returns(node.name, False) or
          (omits_from and node.name.startswith("from_") and "classmethod" in names))
+    waive_returns = waive_returns or _decorator_returns_waived(facts, node, house, layout)
     if not (waive_yields or waive_returns):
         return facts
     return replace(facts, returns_waived=waive_returns, yields_waived=waive_yields)
+
+
+def _decorator_returns_waived(facts: FunctionFacts,
+                              node: ast.FunctionDef | ast.AsyncFunctionDef,
+                              house: HouseStyle, layout: Layout | None) -> bool:
+    """Whether a decorator's Returns is waived: the project's decorators omit it
+    (``HouseStyle.documents_decorator_returns``) and its docstring has none."""
+    return facts.needs_returns and (layout is None or layout.block(Section.RETURNS) is None) \
+        and not house.documents_decorator_returns and makes_decorator(node)
 
 
 class Exemptions:

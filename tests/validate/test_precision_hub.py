@@ -1,0 +1,115 @@
+"""False findings on huggingface_hub (issue 20's review), written as attacks.
+
+Each case is code a maintainer of that project would leave as it is: ``validate --all``
+reports nothing for it and ``generate --all`` (the static provider) writes nothing there,
+because both ask the one rule (``docstrings.exempt``). Each also keeps a near miss that is
+still asked, so that a rule cannot pass by exempting everything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import Run
+from tests.helpers import package_findings as _findings
+from tests.helpers import package_generated as _generated
+from tests.helpers import package_project as _project
+
+
+def _named(found: set[tuple[str, str]], code: str) -> set[str]:
+    """The names a code reports (``Class.method``, ``function``)."""
+    return {message.partition(":")[0] for got, message in found if got == code}
+
+
+def _decorator(name: str, returns: bool = False) -> str:
+    """A decorator with a sectioned docstring (a Returns section or not)."""
+    section = "\n    Returns:\n        The wrapped function.\n" if returns else ""
+    return f'''
+
+def {name}(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Check the arguments of ``fn``.
+
+    Args:
+        fn: The function.
+{section}    """
+
+    @wraps(fn)
+    def _inner(*args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+
+    return _inner
+'''
+
+
+_HEAD = '''"""Decorators."""
+
+from functools import wraps
+from typing import Any, Callable
+'''
+
+# The project's practice (huggingface_hub: 1 of 8 decorators' docstrings has Returns).
+_DECORATORS = _HEAD + "".join(_decorator(f"check_{n}") for n in range(4)) + \
+    _decorator("check_last", returns=True) + '''
+
+def deprecate(version: str) -> Callable[..., Any]:
+    """Warn that a function is deprecated.
+
+    Args:
+        version: The version that removes it.
+    """
+
+    def _decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(fn)
+        def _inner(*args: Any, **kwargs: Any) -> Any:
+            return fn(*args, **kwargs)
+
+        return _inner
+
+    return _decorator
+
+
+def register(path: str) -> Callable[..., Any]:
+    """Decorator to register a webhook at ``path``.
+
+    Args:
+        path: The URL path.
+    """
+
+    def _inner(fn: Callable[..., Any]) -> Callable[..., Any]:
+        return fn
+
+    return _inner
+
+
+def make_handler(name: str) -> Callable[[], str]:
+    """Make a handler saying ``name``.
+
+    Args:
+        name: What it says.
+    """
+
+    def _handler() -> str:
+        return name
+
+    return _handler
+'''
+
+
+def test_a_decorator_where_the_projects_decorators_omit_returns(tmp_path: Path,
+                                                                 llm_doc: Run) -> None:
+    root = _project(tmp_path / "p", {"decorators.py": _DECORATORS})
+    found = _findings(root, llm_doc)
+    asked = _named(found, "LD321")
+    assert not {"check_0", "check_3", "deprecate", "register"} & asked, asked
+    # A factory of a closure that wraps nothing is no decorator: its Returns is asked.
+    assert asked == {"make_handler"}, asked
+    text = _generated(root, "decorators.py", llm_doc)
+    assert text.count("Returns:") == 2  # check_last's own, and make_handler's added
+
+
+def test_decorators_are_asked_for_returns_where_the_project_writes_it(
+        tmp_path: Path, llm_doc: Run) -> None:
+    text = _HEAD + "".join(_decorator(f"check_{n}", returns=n < 2) for n in range(6))
+    root = _project(tmp_path / "p", {"decorators.py": text})
+    asked = _named(_findings(root, llm_doc), "LD321")
+    assert asked == {"check_2", "check_3", "check_4", "check_5"}, asked
