@@ -113,3 +113,38 @@ def test_decorators_are_asked_for_returns_where_the_project_writes_it(
     root = _project(tmp_path / "p", {"decorators.py": text})
     asked = _named(_findings(root, llm_doc), "LD321")
     assert asked == {"check_2", "check_3", "check_4", "check_5"}, asked
+
+
+_ALIASES = '''"""Files."""
+
+
+class RepoFile:
+    """A file of a repository.
+
+    Attributes:
+        path: Where it is.
+        last_commit: Its last commit.
+        size: Its size.
+    """
+
+    def __init__(self, path: str, last_commit: str, size: int) -> None:
+        self.path = path
+        self.last_commit = last_commit
+        self.size = size
+        self.initial_size = self.size
+
+        # backwards compatibility
+        self.rfilename = self.path
+        self.lastCommit = self.last_commit
+        self.filesize = self.size  # kept as an alias for old callers
+'''
+
+
+def test_an_alias_kept_for_compatibility_is_no_attribute_to_document(
+        tmp_path: Path, llm_doc: Run) -> None:
+    root = _project(tmp_path / "p", {"files.py": _ALIASES})
+    found = {message for code, message in _findings(root, llm_doc) if code == "LD351"}
+    # A copy with no comment saying it is an alias is an attribute of its own: asked.
+    assert found == {"RepoFile: attribute 'initial_size' is not documented"}, found
+    text = _generated(root, "files.py", llm_doc)
+    assert "initial_size" in text.split('"""')[3] and "rfilename:" not in text
