@@ -90,6 +90,8 @@ class FunctionFacts:
         returns_waived: The project's practice asks no Returns section of it (see
             ``docstrings.exempt.asked_sections``): none is asked or added.
         yields_waived: Likewise for the Yields section.
+        raises_waived: Exceptions raised only where the annotations say no caller gets
+            (``docstrings.exempt.literal_fallbacks``): no Raises entry is asked or added.
     """
 
     name: str
@@ -108,6 +110,7 @@ class FunctionFacts:
     unused: frozenset[str] = field(default=frozenset())
     returns_waived: bool = False
     yields_waived: bool = False
+    raises_waived: frozenset[str] = field(default=frozenset())
 
     @property
     def documents_yield(self) -> bool:
@@ -176,7 +179,8 @@ class FunctionFacts:
         Returns:
             The raises, ``NotImplementedError`` (the interface's nature, not an error) left out.
         """
-        return tuple(r for r in self.raises if r.exception != "NotImplementedError")
+        return tuple(r for r in self.raises if r.exception != "NotImplementedError" and
+                     r.exception not in self.raises_waived)
 
     @property
     def annotated_no_value(self) -> bool:

@@ -86,7 +86,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llm_doc_manager.analysis.facts import FunctionFacts, declared_unused
+from llm_doc_manager.analysis.facts import FunctionFacts, declared_unused, raised_class
 from llm_doc_manager.analysis.nodes import (
     Definition,
     DefNode,
@@ -100,6 +100,7 @@ from llm_doc_manager.analysis.nodes import (
     literal_all,
     magic_name,
     makes_decorator,
+    own_nodes,
     private_module,
     private_name,
     reexports,
@@ -822,6 +823,9 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
       (``omits_from``: counted over the whole package, ``Overrides.omits_from_returns``,
       not a sample of the project: peft's ``from_peft_type``).
 
+    It also waives the Raises entry of an exception raised only for a value outside a
+    parameter's ``Literal[...]`` (``literal_fallbacks``).
+
     It also asks an override with a docstring of its own for the ``*args``/``**kwargs``
     its base in the file is asked for (``reasked_stars``), given the module; and asks no
     entry for ``**kwargs`` a method hands whole to another method of its class that does
@@ -859,9 +863,177 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
         (house.omits_returns(node.name, False) or
          (omits_from and node.name.startswith("from_") and "classmethod" in names))
     waive_returns = waive_returns or _decorator_returns_waived(facts, node, house, layout)
+    fallbacks = literal_fallbacks(node, tree) if facts.raises else frozenset()
+    if fallbacks:
+        facts = replace(facts, raises_waived=facts.raises_waived | fallbacks)
     if not (waive_yields or waive_returns):
         return facts
     return replace(facts, returns_waived=waive_returns, yields_waived=waive_yields)
+
+
+def _literal_values(annotation: ast.expr | None, aliases: dict[str, ast.expr]
+                    ) -> set[object] | None:
+    """The values a ``Literal[...]`` annotation allows (``| None``/``Optional`` adding
+    None; a module alias ``Kind = Literal[...]`` followed), None for any other type."""
+    if isinstance(annotation, ast.Name) and annotation.id in aliases:
+        return _literal_values(aliases.pop(annotation.id), aliases)  # popped: no cycle
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        left = _literal_values(annotation.left, aliases)
+        right = _literal_values(annotation.right, aliases)
+        return left | right if left is not None and right is not None else None
+    if isinstance(annotation, ast.Constant) and annotation.value is None:
+        return {None}
+    if not isinstance(annotation, ast.Subscript):
+        return None
+    name = annotation.value.attr if isinstance(annotation.value, ast.Attribute) else \
+        annotation.value.id if isinstance(annotation.value, ast.Name) else ""
+    items = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else \
+        [annotation.slice]
+    if name == "Optional" and len(items) == 1:
+        inner = _literal_values(items[0], aliases)
+        return inner | {None} if inner is not None else None
+    if name != "Literal" or not all(isinstance(i, ast.Constant) for i in items):
+        return None
+    return {i.value for i in items if isinstance(i, ast.Constant)}
+
+
+def _compared(test: ast.expr, name: str) -> set[object] | None:
+    """The constants a test compares a name with (``p == "a"``, ``p in ("a", "b")``,
+    ``p is None``, ``or`` of such), None for any other test."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        found: set[object] = set()
+        for value in test.values:
+            part = _compared(value, name)
+            if part is None:
+                return None
+            found |= part
+        return found
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and
+            isinstance(test.left, ast.Name) and test.left.id == name):
+        return None
+    op, right = test.ops[0], test.comparators[0]
+    if isinstance(op, ast.Eq | ast.Is) and isinstance(right, ast.Constant):
+        return {right.value}
+    if isinstance(op, ast.In) and isinstance(right, ast.Tuple | ast.List | ast.Set) and \
+            all(isinstance(e, ast.Constant) for e in right.elts):
+        return {e.value for e in right.elts if isinstance(e, ast.Constant)}
+    return None
+
+
+def _pattern_values(pattern: ast.pattern) -> set[object] | None:
+    """The constants a ``case`` pattern matches (``"a" | None``), None for any other."""
+    if isinstance(pattern, ast.MatchValue) and isinstance(pattern.value, ast.Constant):
+        return {pattern.value.value}
+    if isinstance(pattern, ast.MatchSingleton):
+        return {pattern.value}
+    if isinstance(pattern, ast.MatchOr):
+        found: set[object] = set()
+        for sub in pattern.patterns:
+            part = _pattern_values(sub)
+            if part is None:
+                return None
+            found |= part
+        return found
+    return None
+
+
+def _fallback_sites(node: ast.FunctionDef | ast.AsyncFunctionDef,
+                    literals: dict[str, set[object]]) -> set[int]:
+    """The ids of the ``raise`` statements that only a value outside a parameter's
+    ``Literal`` reaches: the last ``else`` of an ``if``/``elif`` chain, or ``case _`` of a
+    ``match``, whose branches cover every allowed value; or ``if p not in (...)`` naming
+    all of them."""
+    found: set[int] = set()
+
+    def raises_in(block: list[ast.stmt]) -> None:
+        found.update(id(stmt) for stmt in block if isinstance(stmt, ast.Raise))
+
+    for sub in own_nodes(node):
+        if isinstance(sub, ast.If):
+            test = sub.test
+            if isinstance(test, ast.Compare) and len(test.ops) == 1 and \
+                    isinstance(test.ops[0], ast.NotIn) and isinstance(test.left, ast.Name) \
+                    and test.left.id in literals:
+                covered = _compared(ast.Compare(test.left, [ast.In()], test.comparators),
+                                    test.left.id)
+                if covered is not None and literals[test.left.id] <= covered:
+                    raises_in(sub.body)
+                continue
+            chain, branch = [sub.test], sub
+            while len(branch.orelse) == 1 and isinstance(branch.orelse[0], ast.If):
+                branch = branch.orelse[0]
+                chain.append(branch.test)
+            names = {t.left.id for t in chain if isinstance(t, ast.Compare) and
+                     isinstance(t.left, ast.Name)}
+            if len(names) != 1 or not branch.orelse:
+                continue
+            name = names.pop()
+            parts = [_compared(t, name) for t in chain]
+            if name in literals and all(p is not None for p in parts) and \
+                    literals[name] <= set().union(*(p for p in parts if p is not None)):
+                raises_in(branch.orelse)
+        elif isinstance(sub, ast.Match) and isinstance(sub.subject, ast.Name) and \
+                sub.subject.id in literals:
+            covered: set[object] = set()
+            for case in sub.cases:
+                values = _pattern_values(case.pattern)
+                if values is not None and case.guard is None:
+                    covered |= values
+                elif isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None \
+                        and literals[sub.subject.id] <= covered:
+                    raises_in(case.body)
+    return found
+
+
+def literal_fallbacks(node: ast.FunctionDef | ast.AsyncFunctionDef,
+                      tree: ast.Module | None) -> frozenset[str]:
+    """The exceptions a function raises only for a value its annotations rule out.
+
+    ``type: Literal["stdio", "sse", "http"]`` dispatched by ``if``/``elif`` (or ``match``)
+    over the three values, then ``else: raise ValueError(f"Unsupported server type")``
+    (huggingface_hub's ``MCPClient.add_mcp_server``): a caller the type checker accepts
+    never gets it, the annotation documents what is allowed. Every ``raise`` of that
+    exception must be such a fallback. Not where the branches leave an allowed value to
+    the ``else`` (``"http"`` raising is a fact to document), nor for an argument typed
+    ``str`` (``repo_type not in REPO_TYPES``: a check any caller may fail).
+
+    Args:
+        node: The function.
+        tree: Its module (for ``Kind = Literal[...]`` aliases; None: none followed).
+
+    Returns:
+        The names of such exceptions.
+    """
+    aliases: dict[str, ast.expr] = {}
+    for stmt in tree.body if tree is not None else ():
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
+                isinstance(stmt.targets[0], ast.Name):
+            aliases[stmt.targets[0].id] = stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and \
+                stmt.value is not None:
+            aliases[stmt.target.id] = stmt.value
+    args = node.args
+    literals: dict[str, set[object]] = {}
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        values = _literal_values(arg.annotation, dict(aliases))
+        if values:
+            literals[arg.arg] = values
+    # A parameter rebound in the body (``kind = kind.lower()``) is no longer the typed value.
+    literals = {name: values for name, values in literals.items()
+                if not any(isinstance(sub, ast.Name) and sub.id == name and
+                           not isinstance(sub.ctx, ast.Load) for sub in own_nodes(node))}
+    if not literals:
+        return frozenset()
+    fallback = _fallback_sites(node, literals)
+    if not fallback:
+        return frozenset()
+    sites: dict[str, list[bool]] = {}
+    for sub in own_nodes(node):
+        if isinstance(sub, ast.Raise) and sub.exc is not None:
+            name = raised_class(sub.exc)
+            if name:
+                sites.setdefault(name, []).append(id(sub) in fallback)
+    return frozenset(name for name, flags in sites.items() if all(flags))
 
 
 def _decorator_returns_waived(facts: FunctionFacts,

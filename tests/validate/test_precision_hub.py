@@ -148,3 +148,88 @@ def test_an_alias_kept_for_compatibility_is_no_attribute_to_document(
     assert found == {"RepoFile: attribute 'initial_size' is not documented"}, found
     text = _generated(root, "files.py", llm_doc)
     assert "initial_size" in text.split('"""')[3] and "rfilename:" not in text
+
+
+_LITERALS = '''"""Servers."""
+
+from typing import Literal, Optional, TypeAlias
+
+ServerType: TypeAlias = Literal["stdio", "sse", "http"]
+
+
+def connect(type: ServerType, url: str) -> str:
+    """Connect to a server.
+
+    Args:
+        type: Its kind.
+        url: Where it is.
+
+    Returns:
+        The session.
+    """
+    if type == "stdio":
+        return "pipe"
+    elif type in ("sse", "http"):
+        return url
+    else:
+        raise ValueError(f"Unsupported server type: {type}")
+
+
+def open_file(mode: Optional[Literal["r", "w"]] = None) -> str:
+    """Open a file.
+
+    Args:
+        mode: How.
+
+    Returns:
+        The mode used.
+    """
+    match mode:
+        case None | "r":
+            return "r"
+        case "w":
+            return "w"
+        case _:
+            raise ValueError("Unsupported mode.")
+
+
+def pick(kind: Literal["a", "b", "c"]) -> int:
+    """Pick a number.
+
+    Args:
+        kind: Which.
+
+    Returns:
+        The number.
+    """
+    if kind == "a":
+        return 1
+    elif kind == "b":
+        return 2
+    else:
+        raise ValueError(kind)
+
+
+def check(repo_type: Optional[str] = None) -> str:
+    """Check a repository type.
+
+    Args:
+        repo_type: The type.
+
+    Returns:
+        The type.
+    """
+    if repo_type not in ("model", "dataset", None):
+        raise ValueError("Invalid repo type")
+    return repo_type or "model"
+'''
+
+
+def test_a_value_outside_an_arguments_literal_is_no_raise_to_document(
+        tmp_path: Path, llm_doc: Run) -> None:
+    root = _project(tmp_path / "p", {"servers.py": _LITERALS})
+    asked = _named(_findings(root, llm_doc), "LD341")
+    # ``"c"`` is allowed and raises; a ``str`` may be anything: both are asked.
+    assert asked == {"pick", "check"}, asked
+    text = _generated(root, "servers.py", llm_doc)
+    assert text.count("Raises:") == 2
