@@ -916,7 +916,46 @@ def _families(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
                      if any(left_undocumented(counted[key].values()) for key in keys))
     if path is not None:
         names.update(_namesakes(facts, path, package))
+        names.update(_folder_enums(facts, path, package))
     return frozenset(names)
+
+
+#: The standard library's enumeration classes (``enum.Enum`` and its kinds).
+_ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"})
+
+
+def _is_enum(facts: ModuleFacts, cls: ClassFacts) -> bool:
+    """Whether a class derives directly from one of ``enum``'s classes (``str, Enum``)."""
+    for dotted in cls.bases:
+        first, _, rest = dotted.partition(".")
+        target = facts.imports.get(first)
+        if target is None or target[0]:
+            continue
+        module, name = (target[1], target[2]) if not rest else \
+            (".".join([target[1], *rest.split(".")[:-1]]), rest.rpartition(".")[2])
+        if module == "enum" and name in _ENUM_BASES:
+            return True
+    return False
+
+
+def _folder_enums(facts: ModuleFacts, path: Path, package: _Package) -> set[str]:
+    """The file's undocumented top-level enumerations, where its folder leaves them so.
+
+    The public top-level ``enum`` classes of the files in the file's own folder (a
+    sub-package): at least ``FAMILY_MIN``, fewer than a quarter documented (huggingface_hub's
+    ``cli``: ``DiscussionStatus``, ``RepoTypeAll``, ``GatedChoices``... 1 of 6, the choices
+    of its commands; its top package documents 7 of 12, so the folder is counted, not the
+    package). Their members' names say what they are.
+    """
+    wanted = {qualname for qualname, cls in facts.classes.items()
+              if "." not in qualname and not private_name(cls.name) and not cls.documented
+              and _is_enum(facts, cls)}
+    if not wanted:
+        return set()
+    members = [cls.documented for file, other in package.files() if file.parent == path.parent
+               for qualname, cls in other.classes.items()
+               if "." not in qualname and not private_name(cls.name) and _is_enum(other, cls)]
+    return wanted if left_undocumented(members) else set()
 
 
 def _namesakes(facts: ModuleFacts, path: Path, package: _Package) -> set[str]:

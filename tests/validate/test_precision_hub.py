@@ -233,3 +233,26 @@ def test_a_value_outside_an_arguments_literal_is_no_raise_to_document(
     assert asked == {"pick", "check"}, asked
     text = _generated(root, "servers.py", llm_doc)
     assert text.count("Raises:") == 2
+
+
+def _enum(name: str, documented: bool = False) -> str:
+    doc = f'    """The {name.lower()} choices."""\n\n' if documented else ""
+    return f'\n\nclass {name}(str, enum.Enum):\n{doc}    a = "a"\n    b = "b"\n'
+
+
+def test_string_enums_of_a_sub_package_that_leaves_them_undocumented(
+        tmp_path: Path, llm_doc: Run) -> None:
+    head = '"""Commands."""\n\nimport enum\n'
+    root = _project(tmp_path / "p", {
+        "cli/__init__.py": '"""Commands."""\n',
+        "cli/repos.py": head + _enum("RepoTypeAll") + _enum("GatedChoices") +
+        _enum("OutputFormat", documented=True),
+        "cli/discussions.py": head + _enum("DiscussionStatus") + _enum("DiscussionKind"),
+        # The top package documents its enums: its undocumented one is asked.
+        "api.py": head + _enum("SpaceStage", documented=True) +
+        _enum("SpaceHardware", documented=True) + _enum("JobStage", documented=True) +
+        _enum("JobHardware", documented=True) + _enum("EndpointStatus"),
+    })
+    missing = _named(_findings(root, llm_doc), "LD301")
+    assert missing == {"EndpointStatus"}, missing
+    assert "TODO" not in _generated(root, "cli/repos.py", llm_doc)
