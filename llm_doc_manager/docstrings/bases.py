@@ -678,6 +678,8 @@ class Overrides:
             them itself for a private module, keyed by ``module_standing``).
         entry_points: The file's functions that are console scripts' entry points, where
             the project leaves its entry points undocumented (``undocumented_entry_points``).
+        imported: The file's top-level class names another file of the package imports
+            by name (``from .lfs import PayloadPartT``): used beyond their file.
     """
 
     covered: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -691,6 +693,7 @@ class Overrides:
     rare_properties: bool = False
     exported: frozenset[str] | None = None
     entry_points: frozenset[str] = frozenset()
+    imported: frozenset[str] = frozenset()
 
     def key(self) -> bytes:
         """These facts as bytes: what a file's result depends on from other files."""
@@ -702,7 +705,7 @@ class Overrides:
                            {k: sorted(v) for k, v in sorted(self.twins.items())},
                            sorted(self.plain), self.rare_properties,
                            None if self.exported is None else sorted(self.exported),
-                           sorted(self.entry_points)],
+                           sorted(self.entry_points), sorted(self.imported)],
                           separators=(",", ":")).encode()
 
 
@@ -1190,7 +1193,25 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
                      # ``Exemptions._helpers``): the __init__ files cost more than the rest.
                      reexports(path) if sum(not d for d in facts.functions.values()) >=
                      HELPERS_MIN else None,
-                     undocumented_entry_points(path) if path is not None else frozenset())
+                     undocumented_entry_points(path) if path is not None else frozenset(),
+                     _imported_elsewhere(facts, path, package))
+
+
+def _imported_elsewhere(facts: ModuleFacts, path: Path | None, package: _Package
+                        ) -> frozenset[str]:
+    """The file's top-level class names another file of the package imports by name
+    (``Overrides.imported``; a name imported from any module counts: never too few)."""
+    names = {qualname for qualname in facts.classes if "." not in qualname}
+    if not names or path is None:
+        return frozenset()
+    found: set[str] = set()
+    own = path.absolute()
+    for file, other in package.files():
+        if file.absolute() == own:
+            continue
+        found.update(target[2] for target in other.imports.values()
+                     if target[2] is not None and target[2] in names)
+    return frozenset(found)
 
 
 def _twins(facts: ModuleFacts, path: Path | None, package: _Package

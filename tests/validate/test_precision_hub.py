@@ -256,3 +256,59 @@ def test_string_enums_of_a_sub_package_that_leaves_them_undocumented(
     missing = _named(_findings(root, llm_doc), "LD301")
     assert missing == {"EndpointStatus"}, missing
     assert "TODO" not in _generated(root, "cli/repos.py", llm_doc)
+
+
+_PAYLOADS = '''"""Uploads."""
+
+from typing import TypedDict
+
+
+class PayloadPartT(TypedDict):
+    partNumber: int
+    etag: str
+
+
+class CompletionPayloadT(TypedDict):
+    """The body sent when a multi-part upload completes."""
+
+    oid: str
+    parts: list[PayloadPartT]
+
+
+class UploadInfo(TypedDict):
+    size: int
+    sha256: str
+
+
+class SharedT(TypedDict):
+    name: str
+
+
+def complete(oid: str, etags: list[str]) -> UploadInfo:
+    """Complete an upload.
+
+    Args:
+        oid: The object.
+        etags: Each part's tag.
+
+    Returns:
+        What was uploaded.
+    """
+    parts: list[PayloadPartT] = [{"partNumber": n, "etag": e} for n, e in enumerate(etags)]
+    body: CompletionPayloadT = {"oid": oid, "parts": parts}
+    return {"size": len(body["parts"]), "sha256": oid}
+'''
+
+
+def test_a_typed_dict_only_its_file_uses_is_a_payloads_shape(tmp_path: Path,
+                                                              llm_doc: Run) -> None:
+    root = _project(tmp_path / "p", {
+        "lfs.py": _PAYLOADS,
+        "other.py": '"""Other."""\n\nfrom .lfs import SharedT\n\n\n'
+                    'def name(shared: SharedT) -> str:\n    """Its name."""\n'
+                    '    return shared["name"]\n'})
+    missing = _named(_findings(root, llm_doc), "LD301")
+    # Returned by a public function, or imported by another file: part of the interface.
+    assert missing == {"UploadInfo", "SharedT"}, missing
+    text = _generated(root, "lfs.py", llm_doc)
+    assert text.count('"""TODO') == 2 and "(TypedDict):\n    partNumber" in text
