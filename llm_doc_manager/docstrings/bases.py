@@ -1200,7 +1200,9 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
 def _imported_elsewhere(facts: ModuleFacts, path: Path | None, package: _Package
                         ) -> frozenset[str]:
     """The file's top-level class names another file of the package imports by name
-    (``Overrides.imported``; a name imported from any module counts: never too few)."""
+    (``Overrides.imported``; a name imported from any module counts: never too few).
+    Another file importing the module itself (``from . import types``, then
+    ``types.OptionHelpExtra`` in click's ``core.py``) may use any of them: all count."""
     names = {qualname for qualname in facts.classes if "." not in qualname}
     if not names or path is None:
         return frozenset()
@@ -1209,8 +1211,11 @@ def _imported_elsewhere(facts: ModuleFacts, path: Path | None, package: _Package
     for file, other in package.files():
         if file.absolute() == own:
             continue
-        found.update(target[2] for target in other.imports.values()
-                     if target[2] is not None and target[2] in names)
+        for _, module, name in other.imports.values():
+            if name is not None and name in names:
+                found.add(name)
+            elif (name if name is not None else module.rpartition(".")[2]) == path.stem:
+                return frozenset(names)
     return frozenset(found)
 
 

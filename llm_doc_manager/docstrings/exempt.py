@@ -1228,7 +1228,8 @@ class Exemptions:
         body a function of ``lfs.py`` sends) and ``DiscussionEventArgs`` (the keyword
         arguments one function builds): the shape of a payload, its fields named as the wire
         names them. Not one a public package re-exports or ``__all__`` lists, that another
-        file of the package imports (``Overrides.imported``), or that a public function's or
+        file of the package imports (``Overrides.imported``: by name, or its module, as
+        click's ``core.py`` reads ``types.OptionHelpExtra``), or that a public function's or
         method's signature in the file names (a caller builds or receives it: the type is
         part of the interface, worth a docstring).
         """
