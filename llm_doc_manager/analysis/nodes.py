@@ -603,12 +603,12 @@ def makes_decorator(node: FunctionNode) -> bool:
         return True
     # ``update_wrapper(wrapper, fn)`` before ``return wrapper``.
     names = {found.name for found in returned}
-    return any(isinstance(sub, ast.Call) and _call_name(sub) == "update_wrapper" and
+    return any(isinstance(sub, ast.Call) and call_name(sub) == "update_wrapper" and
                sub.args and isinstance(sub.args[0], ast.Name) and sub.args[0].id in names
                for sub in own_nodes(node))
 
 
-def _call_name(call: ast.Call) -> str | None:
+def call_name(call: ast.Call) -> str | None:
     """The last name of what a call calls (``functools.update_wrapper`` gives ``update_wrapper``)."""
     func = call.func
     return func.attr if isinstance(func, ast.Attribute) else \

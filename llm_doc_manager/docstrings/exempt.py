@@ -94,6 +94,7 @@ from llm_doc_manager.analysis.facts import FunctionFacts, declared_unused, raise
 from llm_doc_manager.analysis.nodes import (
     Definition,
     DefNode,
+    call_name,
     decorator_names,
     docstring_expr,
     is_accessor,
@@ -829,7 +830,8 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
       not a sample of the project: peft's ``from_peft_type``).
 
     It also waives the Raises entry of an exception raised only for a value outside a
-    parameter's ``Literal[...]`` (``literal_fallbacks``).
+    parameter's ``Literal[...]`` (``literal_fallbacks``), and asks no entry for the
+    parameters it copies from a standard library function (``library_copies``).
 
     It also asks an override with a docstring of its own for the ``*args``/``**kwargs``
     its base in the file is asked for (``reasked_stars``), given the module; and asks no
@@ -868,12 +870,72 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
         (house.omits_returns(node.name, False) or
          (omits_from and node.name.startswith("from_") and "classmethod" in names))
     waive_returns = waive_returns or _decorator_returns_waived(facts, node, house, layout)
+    copied = library_copies(node, tree) - facts.unused if tree is not None else frozenset()
+    if copied:
+        facts = replace(facts, unused=facts.unused | copied)
     fallbacks = literal_fallbacks(node, tree) if facts.raises else frozenset()
     if fallbacks:
         facts = replace(facts, raises_waived=facts.raises_waived | fallbacks)
     if not (waive_yields or waive_returns):
         return facts
     return replace(facts, returns_waived=waive_returns, yields_waived=waive_yields)
+
+
+#: Parameters a function must hand on to one library call, at least, to be its copy.
+_COPIED_MIN = 3
+#: Calls whose first argument is the function called (``functools.partial(jit, ...)``).
+_BINDERS = frozenset({"partial", "partialmethod"})
+
+
+def library_copies(node: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module
+                   ) -> frozenset[str]:
+    """The parameters a function copies from a standard library function and hands to it.
+
+    huggingface_hub's ``validated_field(validator, default=MISSING, default_factory=MISSING,
+    init=True, repr=True, hash=None, compare=True, metadata=None)`` ends in
+    ``field(default=default, ..., metadata=metadata)``: seven of ``dataclasses.field``'s
+    parameters under their own names, documented by the standard library's reference
+    (its docstring documents ``validator`` alone). At least ``_COPIED_MIN`` parameters
+    passed as the same-named keyword to one call of a name the module imports from the
+    standard library, and the docstring names none of them (one documented says the
+    project documents them here: the others are asked). Not through ``functools.partial``
+    (the function called is its first argument, often the function itself).
+
+    Args:
+        node: The function.
+        tree: Its module.
+
+    Returns:
+        Those parameters' names.
+    """
+    stdlib = _stdlib_names(tree)
+    if not stdlib:
+        return frozenset()
+    args = node.args
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    found: set[str] = set()
+    for sub in own_nodes(node):
+        if not isinstance(sub, ast.Call) or call_name(sub) in _BINDERS:
+            continue
+        root = sub.func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not (isinstance(root, ast.Name) and root.id in stdlib):
+            continue
+        handed = {k.arg for k in sub.keywords if k.arg is not None and k.arg in params and
+                  isinstance(k.value, ast.Name) and k.value.id == k.arg}
+        if len(handed) >= _COPIED_MIN:
+            found |= handed
+    if not found:
+        return frozenset()
+    expr = docstring_expr(node.body)
+    if expr is not None:
+        layout = read_layout(str(expr.value.value))  # type: ignore[attr-defined]  # a str
+        if layout.style not in EDITABLE:
+            return frozenset()
+        if any(a.name.lstrip("*") in found for a in parse_layout(layout).args):
+            return frozenset()
+    return frozenset(found)
 
 
 def _literal_values(annotation: ast.expr | None, aliases: dict[str, ast.expr]

@@ -318,3 +318,88 @@ def test_a_typed_dict_only_its_file_uses_is_a_payloads_shape(tmp_path: Path,
     assert missing == {"UploadInfo", "SharedT", "HelpExtra"}, missing
     text = _generated(root, "lfs.py", llm_doc)
     assert text.count('"""TODO') == 2 and "(TypedDict):\n    partNumber" in text
+
+
+_COPIES = '''"""Fields."""
+
+from dataclasses import MISSING, field
+from functools import partial
+from typing import Any
+
+from .checks import check_field
+
+
+def validated_field(validator: Any, default: Any = MISSING, default_factory: Any = MISSING,
+                    init: bool = True, repr: bool = True, metadata: Any = None) -> Any:
+    """Create a dataclass field with a validator.
+
+    Args:
+        validator: What checks the value.
+
+    Returns:
+        The field.
+    """
+    metadata = {**(metadata or {}), "validator": validator}
+    return field(default=default, default_factory=default_factory, init=init, repr=repr,
+                 metadata=metadata)
+
+
+def documented_field(validator: Any, default: Any = MISSING, init: bool = True,
+                     repr: bool = True) -> Any:
+    """Create a dataclass field with a validator.
+
+    Args:
+        validator: What checks the value.
+        default: The value when none is given.
+
+    Returns:
+        The field.
+    """
+    return field(default=default, init=init, repr=repr, metadata={"v": validator})
+
+
+def project_field(validator: Any, default: Any = None, init: bool = True,
+                  repr: bool = True) -> Any:
+    """Create a field checked by the project.
+
+    Args:
+        validator: What checks the value.
+
+    Returns:
+        The field.
+    """
+    return check_field(validator, default=default, init=init, repr=repr)
+
+
+def bound(fn: Any = None, name: str = "", size: int = 0, axis: int = 0) -> Any:
+    """Bind a function.
+
+    Args:
+        fn: The function.
+
+    Returns:
+        The bound function.
+    """
+    if fn is None:
+        return partial(bound, name=name, size=size, axis=axis)
+    return fn
+'''
+
+
+def test_parameters_copied_from_a_standard_library_function(tmp_path: Path,
+                                                            llm_doc: Run) -> None:
+    root = _project(tmp_path / "p", {
+        "fields.py": _COPIES,
+        "checks.py": '"""Checks."""\n\n\ndef check_field(*args: object, **kwargs: object)'
+                     ' -> object:\n    """Check a field."""\n    return args, kwargs\n'})
+    found = {message.partition(": argument ")[::2] for code, message in
+             _findings(root, llm_doc) if code == "LD311"}
+    asked = {(name, arg.split("'")[1]) for name, arg in found}
+    # One of them documented: the project documents them here. A project function, or
+    # functools.partial re-binding the function itself: asked.
+    assert asked == {("documented_field", "init"), ("documented_field", "repr"),
+                     ("project_field", "default"), ("project_field", "init"),
+                     ("project_field", "repr"), ("bound", "name"), ("bound", "size"),
+                     ("bound", "axis")}, asked
+    text = _generated(root, "fields.py", llm_doc)
+    assert "default_factory: TODO" not in text and "axis: TODO" in text
