@@ -609,7 +609,7 @@ def makes_decorator(node: FunctionNode) -> bool:
 
 
 def call_name(call: ast.Call) -> str | None:
-    """The last name of what a call calls (``functools.update_wrapper`` gives ``update_wrapper``)."""
+    """The last name of what a call calls (``functools.wraps`` gives ``wraps``)."""
     func = call.func
     return func.attr if isinstance(func, ast.Attribute) else \
         func.id if isinstance(func, ast.Name) else None

@@ -1041,13 +1041,13 @@ def _fallback_sites(node: ast.FunctionDef | ast.AsyncFunctionDef,
                 raises_in(branch.orelse)
         elif isinstance(sub, ast.Match) and isinstance(sub.subject, ast.Name) and \
                 sub.subject.id in literals:
-            covered: set[object] = set()
+            matched: set[object] = set()
             for case in sub.cases:
                 values = _pattern_values(case.pattern)
                 if values is not None and case.guard is None:
-                    covered |= values
+                    matched |= values
                 elif isinstance(case.pattern, ast.MatchAs) and case.pattern.pattern is None \
-                        and literals[sub.subject.id] <= covered:
+                        and literals[sub.subject.id] <= matched:
                     raises_in(case.body)
     return found
 
@@ -1310,9 +1310,9 @@ class Exemptions:
             annotations = [a.annotation for a in (*args.posonlyargs, *args.args,
                                                   *args.kwonlyargs, args.vararg, args.kwarg)
                            if a is not None] + [node.returns]
-            if any(isinstance(sub, ast.Name) and sub.id == cls.name or
-                   isinstance(sub, ast.Constant) and isinstance(sub.value, str) and
-                   cls.name in sub.value
+            if any((isinstance(sub, ast.Name) and sub.id == cls.name) or
+                   (isinstance(sub, ast.Constant) and isinstance(sub.value, str) and
+                    cls.name in sub.value)
                    for annotation in annotations if annotation is not None
                    for sub in ast.walk(annotation)):
                 return False

@@ -147,7 +147,8 @@ def test_an_alias_kept_for_compatibility_is_no_attribute_to_document(
     # A copy with no comment saying it is an alias is an attribute of its own: asked.
     assert found == {"RepoFile: attribute 'initial_size' is not documented"}, found
     text = _generated(root, "files.py", llm_doc)
-    assert "initial_size" in text.split('"""')[3] and "rfilename:" not in text
+    assert "initial_size" in text.split('"""')[3]
+    assert "rfilename:" not in text
 
 
 _LITERALS = '''"""Servers."""
@@ -317,7 +318,8 @@ def test_a_typed_dict_only_its_file_uses_is_a_payloads_shape(tmp_path: Path,
     # Returned by a public function, or imported by another file: part of the interface.
     assert missing == {"UploadInfo", "SharedT", "HelpExtra"}, missing
     text = _generated(root, "lfs.py", llm_doc)
-    assert text.count('"""TODO') == 2 and "(TypedDict):\n    partNumber" in text
+    assert text.count('"""TODO') == 2
+    assert "(TypedDict):\n    partNumber" in text
 
 
 _COPIES = '''"""Fields."""
@@ -402,4 +404,5 @@ def test_parameters_copied_from_a_standard_library_function(tmp_path: Path,
                      ("project_field", "repr"), ("bound", "name"), ("bound", "size"),
                      ("bound", "axis")}, asked
     text = _generated(root, "fields.py", llm_doc)
-    assert "default_factory: TODO" not in text and "axis: TODO" in text
+    assert "default_factory: TODO" not in text
+    assert "axis: TODO" in text
