@@ -708,6 +708,8 @@ class Overrides:
             them itself for a private module, keyed by ``module_standing``).
         entry_points: The file's functions that are console scripts' entry points, where
             the project leaves its entry points undocumented (``undocumented_entry_points``).
+        imported: The file's top-level class names another file of the package imports
+            by name (``from .lfs import PayloadPartT``): used beyond their file.
     """
 
     covered: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -721,6 +723,7 @@ class Overrides:
     rare_properties: bool = False
     exported: frozenset[str] | None = None
     entry_points: frozenset[str] = frozenset()
+    imported: frozenset[str] = frozenset()
 
     def key(self) -> bytes:
         """These facts as bytes: what a file's result depends on from other files."""
@@ -732,7 +735,7 @@ class Overrides:
                            {k: sorted(v) for k, v in sorted(self.twins.items())},
                            sorted(self.plain), self.rare_properties,
                            None if self.exported is None else sorted(self.exported),
-                           sorted(self.entry_points)],
+                           sorted(self.entry_points), sorted(self.imported)],
                           separators=(",", ":")).encode()
 
 
@@ -961,7 +964,46 @@ def _families(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
                      if any(left_undocumented(counted[key].values()) for key in keys))
     if path is not None:
         names.update(_namesakes(facts, path, package))
+        names.update(_folder_enums(facts, path, package))
     return frozenset(names)
+
+
+#: The standard library's enumeration classes (``enum.Enum`` and its kinds).
+_ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"})
+
+
+def _is_enum(facts: ModuleFacts, cls: ClassFacts) -> bool:
+    """Whether a class derives directly from one of ``enum``'s classes (``str, Enum``)."""
+    for dotted in cls.bases:
+        first, _, rest = dotted.partition(".")
+        target = facts.imports.get(first)
+        if target is None or target[0]:
+            continue
+        module, name = (target[1], target[2]) if not rest else \
+            (".".join([target[1], *rest.split(".")[:-1]]), rest.rpartition(".")[2])
+        if module == "enum" and name in _ENUM_BASES:
+            return True
+    return False
+
+
+def _folder_enums(facts: ModuleFacts, path: Path, package: _Package) -> set[str]:
+    """The file's undocumented top-level enumerations, where its folder leaves them so.
+
+    The public top-level ``enum`` classes of the files in the file's own folder (a
+    sub-package): at least ``FAMILY_MIN``, fewer than a quarter documented (huggingface_hub's
+    ``cli``: ``DiscussionStatus``, ``RepoTypeAll``, ``GatedChoices``... 1 of 6, the choices
+    of its commands; its top package documents 7 of 12, so the folder is counted, not the
+    package). Their members' names say what they are.
+    """
+    wanted = {qualname for qualname, cls in facts.classes.items()
+              if "." not in qualname and not private_name(cls.name) and not cls.documented
+              and _is_enum(facts, cls)}
+    if not wanted:
+        return set()
+    members = [cls.documented for file, other in package.files() if file.parent == path.parent
+               for qualname, cls in other.classes.items()
+               if "." not in qualname and not private_name(cls.name) and _is_enum(other, cls)]
+    return wanted if left_undocumented(members) else set()
 
 
 def _namesakes(facts: ModuleFacts, path: Path, package: _Package) -> set[str]:
@@ -1196,7 +1238,30 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
                      # ``Exemptions._helpers``): the __init__ files cost more than the rest.
                      reexports(path) if sum(not d for d in facts.functions.values()) >=
                      HELPERS_MIN else None,
-                     undocumented_entry_points(path) if path is not None else frozenset())
+                     undocumented_entry_points(path) if path is not None else frozenset(),
+                     _imported_elsewhere(facts, path, package))
+
+
+def _imported_elsewhere(facts: ModuleFacts, path: Path | None, package: _Package
+                        ) -> frozenset[str]:
+    """The file's top-level class names another file of the package imports by name
+    (``Overrides.imported``; a name imported from any module counts: never too few).
+    Another file importing the module itself (``from . import types``, then
+    ``types.OptionHelpExtra`` in click's ``core.py``) may use any of them: all count."""
+    names = {qualname for qualname in facts.classes if "." not in qualname}
+    if not names or path is None:
+        return frozenset()
+    found: set[str] = set()
+    own = path.absolute()
+    for file, other in package.files():
+        if file.absolute() == own:
+            continue
+        for _, module, name in other.imports.values():
+            if name is not None and name in names:
+                found.add(name)
+            elif (name if name is not None else module.rpartition(".")[2]) == path.stem:
+                return frozenset(names)
+    return frozenset(found)
 
 
 def _twins(facts: ModuleFacts, path: Path | None, package: _Package

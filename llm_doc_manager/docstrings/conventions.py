@@ -27,7 +27,13 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from llm_doc_manager.analysis.facts import ClassFacts
-from llm_doc_manager.analysis.nodes import decorator_names, docstring_expr, init_of, own_nodes
+from llm_doc_manager.analysis.nodes import (
+    decorator_names,
+    docstring_expr,
+    init_of,
+    makes_decorator,
+    own_nodes,
+)
 from llm_doc_manager.config import CONVENTIONS_CHOICES, STYLE_CHOICES, TYPES_CHOICES
 from llm_doc_manager.docstrings.layout import SECTIONED, Entry, Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
@@ -82,7 +88,7 @@ _COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header",
              "default_ticks", "markers", "raises", "modules", "stars", "constructors", "code_ticks",
              "generators", "attributes", "methods", "documented_methods", "exceptions",
              "attributes_beside_args", "context_yields", "named_returns", "named_returns_given",
-             "styles", "sphinx_fields", "unions", "typed_dicts")
+             "styles", "sphinx_fields", "unions", "typed_dicts", "decorator_returns")
 
 __all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "UNION_SPELLINGS", "Evidence",
            "HouseStyle", "clearly_type", "exception_markup", "header_end", "house_style",
@@ -189,6 +195,8 @@ class Evidence:
             ``|``, ``or``, ``Optional[...]``/``Union[...]``).
         typed_dicts: How each ``TypedDict`` class is documented: ``none`` (no docstring),
             ``prose`` or ``attributes`` (a docstring with an Attributes section).
+        decorator_returns: Whether a decorator's sectioned docstring has a Returns section
+            (``nodes.makes_decorator``).
     """
 
     headings: dict[Section, Counter[str]] = field(default_factory=dict)
@@ -219,6 +227,7 @@ class Evidence:
     sphinx_fields: Counter[str] = field(default_factory=Counter)
     unions: Counter[str] = field(default_factory=Counter)
     typed_dicts: Counter[str] = field(default_factory=Counter)
+    decorator_returns: Counter[bool] = field(default_factory=Counter)
 
     def add_docstring(self, value: str, defaulted: frozenset[str] = frozenset(),
                       raises: bool = False, starred: frozenset[str] = frozenset()) -> None:
@@ -353,6 +362,8 @@ class Evidence:
                             break
                 if not isinstance(node, (ast.Module, ast.ClassDef)):
                     _count_returns(self, node, value, sectioned)
+                    if sectioned:
+                        _count_decorator(self, node, value)
                 if sectioned and isinstance(node, ast.ClassDef):
                     layout = read_layout(value)
                     has_attributes = layout.block(Section.ATTRIBUTES) is not None
@@ -530,6 +541,16 @@ def _count_returns(evidence: Evidence, node: ast.FunctionDef | ast.AsyncFunction
     for key in keys:
         evidence.named_returns[key] += 1
         evidence.named_returns_given[key] += given
+
+
+def _count_decorator(evidence: Evidence, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                     value: str) -> None:
+    """Count a decorator's sectioned docstring for ``decorator_returns``."""
+    if not makes_decorator(node):
+        return
+    layout = read_layout(value)
+    if layout.style in SECTIONED and any(b.section for b in layout.blocks):
+        evidence.decorator_returns[layout.block(Section.RETURNS) is not None] += 1
 
 
 def _yields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -1066,7 +1087,7 @@ class HouseStyle:
         """Every learned choice ``validate`` follows, in one place: its result cache is
         keyed by them (a choice left out here would let stale findings be reused)."""
         return (self.documents_modules, self.documents_raises, self.stars,
-                self.documents_context_yields,
+                self.documents_context_yields, self.documents_decorator_returns,
                 self.generators_under_returns, self.documents_attributes,
                 self.attributes_beside_args)
 
@@ -1216,6 +1237,13 @@ class HouseStyle:
         """Whether a ``@contextmanager`` is asked for Yields (False: fewer than
         ``RAISES_SHARE`` of at least ``RAISES_SEEN`` documented ones have it)."""
         return self._share(lambda e: e.context_yields, RAISES_SEEN, RAISES_SHARE)
+
+    @functools.cached_property
+    def documents_decorator_returns(self) -> bool:
+        """Whether a decorator is asked for Returns (False: fewer than ``RAISES_SHARE`` of
+        at least ``RAISES_SEEN`` sectioned decorator docstrings have it; huggingface_hub: 1
+        of 8, the decorated function is what any decorator gives)."""
+        return self._share(lambda e: e.decorator_returns, RAISES_SEEN, RAISES_SHARE)
 
     @functools.cached_property
     def stars(self) -> bool:

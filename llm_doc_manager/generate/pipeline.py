@@ -263,7 +263,7 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
                 facts = module_facts(node, module_name(source.path))
                 shown = shower.for_module() if shower is not None else shown
             elif isinstance(node, ast.ClassDef):
-                facts = class_facts(node)
+                facts = class_facts(node, positions.lines)
                 shown = shower.for_class(node) if shower is not None else shown
             else:
                 facts = asked_sections(function_facts(node, target.class_name, source.text),

@@ -591,7 +591,7 @@ class _FileChecker:
         parsed = doc.parsed
         if not parsed.readable or malformed or (self.options.skip_short and _is_short(parsed)):
             return
-        self.attributes(doc, class_facts(node), qualname)
+        self.attributes(doc, class_facts(node, self.lines), qualname)
 
     def attributes(self, doc: _Doc, facts: ClassFacts, qualname: str) -> None:
         documented = {a.name: a for a in doc.parsed.attributes if not combined_names(a.name)}
