@@ -139,6 +139,7 @@ from llm_doc_manager.docstrings.bases import (
     module_facts,
     overrides,
 )
+from llm_doc_manager.docstrings.conventions import is_typed_dict
 from llm_doc_manager.docstrings.layout import EDITABLE, SECTIONED, Layout, read_layout
 from llm_doc_manager.docstrings.parse import parse_layout
 from llm_doc_manager.docstrings.sections import Section
@@ -204,6 +205,7 @@ class Reason(str, Enum):
     RESETS = "only resets attributes to constants, in a class documenting few methods"
     EXTENDS = "hands its arguments to its base's method and gives back its result"
     INTERNAL_RECORD = "a TypedDict its own file alone uses (a payload's shape, said by its fields)"
+    TYPED_DICTS = "a TypedDict, where the project documents fewer than a quarter of them"
 
 __all__ = ["FAMILY_MIN", "FAMILY_SHARE", "Exemptions", "Reason", "Scope", "asked_sections",
            "class_omits_returns", "cli_command", "copied_here", "delegates",
@@ -1426,12 +1428,15 @@ class Exemptions:
             ``HouseStyle.init_docstrings``).
         inherited: What the methods inherit from bases in the project's other files
             (``Learning.overrides``); None: bases in this file only.
+        typed_dicts: Whether the project documents its ``TypedDict`` classes (learned: see
+            ``HouseStyle.writes_typed_dicts``); False: an undocumented one is not asked.
     """
 
     def __init__(self, tree: ast.Module, lines: Sequence[str], path: Path | None,
                  scope: Scope, modules: bool = True, init_docs: bool = True,
-                 inherited: Overrides | None = None) -> None:
+                 inherited: Overrides | None = None, typed_dicts: bool = True) -> None:
         self._tree = tree
+        self._typed_dicts = typed_dicts
         self._lines = lines
         self._path = path
         self._scope = scope
@@ -1584,6 +1589,9 @@ class Exemptions:
             if "." not in definition.qualname and isinstance(node, ast.ClassDef) and \
                     self._internal_record(node, definition):
                 return Reason.INTERNAL_RECORD
+            if isinstance(node, ast.ClassDef) and not self._typed_dicts and \
+                    is_typed_dict(node):
+                return Reason.TYPED_DICTS
         if node.name == "__init__" and definition.class_name is not None:
             if not self._init_docs:
                 return Reason.CONSTRUCTOR_IN_CLASS
@@ -1604,9 +1612,7 @@ class Exemptions:
         method's signature in the file names (a caller builds or receives it: the type is
         part of the interface, worth a docstring).
         """
-        if not any((base.id if isinstance(base, ast.Name) else
-                    base.attr if isinstance(base, ast.Attribute) else "") == "TypedDict"
-                   for base in cls.bases):
+        if not is_typed_dict(cls):
             return False
         if self._reexported(definition) or cls.name in (literal_all(self._tree) or ()) or \
                 cls.name in self._overrides().imported:
