@@ -101,6 +101,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -692,8 +693,21 @@ def wrapper_family(cls: ast.ClassDef) -> frozenset[str]:
     return frozenset(names)
 
 
+# Asked for every function of a file (``library_copies``): found once per tree.
+_STDLIB_NAMES: weakref.WeakKeyDictionary[ast.Module, dict[str, str]] = \
+    weakref.WeakKeyDictionary()
+
+
 def _stdlib_names(tree: ast.Module) -> dict[str, str]:
     """The names a module's imports bind to standard library modules, with their module."""
+    found = _STDLIB_NAMES.get(tree)
+    if found is None:
+        found = _STDLIB_NAMES[tree] = _stdlib_imports(tree)
+    return found
+
+
+def _stdlib_imports(tree: ast.Module) -> dict[str, str]:
+    """``_stdlib_names``, found."""
     stdlib = frozenset(getattr(sys, "stdlib_module_names", ()))
     names: dict[str, str] = {}
     for stmt in tree.body:
@@ -1155,11 +1169,37 @@ def _module_uses(body: list[ast.stmt], skip: ast.ClassDef
             yield from _module_uses(block, skip)
 
 
+# Both are asked for every method of a file: the classes of a tree's methods, and each
+# class's Returns practice, are found once (looking them up per method made planning the
+# stdlib 7 s slower: a walk of the tree, and every other method's docstring read, per method).
+_OWNERS: weakref.WeakKeyDictionary[ast.Module, dict[int, ast.ClassDef]] = \
+    weakref.WeakKeyDictionary()
+_PRACTICE: weakref.WeakKeyDictionary[ast.ClassDef, list[tuple[ast.stmt, bool]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _classes(body: list[ast.stmt]) -> Iterator[ast.ClassDef]:
+    """Every class of a body, nested ones included, found through statements alone (a
+    class is a statement: the expressions, most of a tree, need no visit)."""
+    stack = list(body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.ClassDef):
+            yield stmt
+        for block in child_blocks(stmt):
+            stack.extend(block)
+
+
 def _owner_omits_returns(node: ast.FunctionDef | ast.AsyncFunctionDef,
                          tree: ast.Module | None) -> bool:
     """``class_omits_returns`` of the class holding a method in its module (False: none)."""
-    owner = next((c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and
-                  any(stmt is node for stmt in c.body)), None) if tree is not None else None
+    if tree is None:
+        return False
+    owners = _OWNERS.get(tree)
+    if owners is None:
+        owners = _OWNERS[tree] = {id(stmt): cls for cls in _classes(tree.body)
+                                  for stmt in cls.body}
+    owner = owners.get(id(node))
     return owner is not None and class_omits_returns(node, owner)
 
 
@@ -1181,8 +1221,11 @@ def class_omits_returns(node: ast.FunctionDef | ast.AsyncFunctionDef,
     Returns:
         True for such a class.
     """
-    counted = [has for stmt in cls.body if stmt is not node
-               and (has := _gives_returns(stmt)) is not None]
+    practice = _PRACTICE.get(cls)
+    if practice is None:
+        practice = _PRACTICE[cls] = [(stmt, has) for stmt in cls.body
+                                     if (has := _gives_returns(stmt)) is not None]
+    counted = [has for stmt, has in practice if stmt is not node]
     return len(counted) >= _CLASS_RETURNS_MIN and sum(counted) * FAMILY_SHARE <= len(counted)
 _COPIED_MIN = 3
 #: Calls whose first argument is the function called (``functools.partial(jit, ...)``).
@@ -1410,8 +1453,9 @@ def _decorator_returns_waived(facts: FunctionFacts,
                               house: HouseStyle, layout: Layout | None) -> bool:
     """Whether a decorator's Returns is waived: the project's decorators omit it
     (``HouseStyle.documents_decorator_returns``) and its docstring has none."""
+    # The practice last: learning it may read the project (only a decorator needs it).
     return facts.needs_returns and (layout is None or layout.block(Section.RETURNS) is None) \
-        and not house.documents_decorator_returns and makes_decorator(node)
+        and makes_decorator(node) and not house.documents_decorator_returns
 
 
 class Exemptions:
