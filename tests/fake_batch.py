@@ -102,6 +102,9 @@ class FakeBatch:
         calls: Every request, as ``METHOD path`` (Azure's ``/openai/...`` paths as sent).
         queries: Every request's query string.
         headers: Every request's headers.
+        hold: When set, the first download of a file's content waits until it is set
+            (``release``), so a test can act while a run is in the middle of applying.
+        held: Set when that download has arrived and waits.
         port: The port (set by ``start``).
     """
 
@@ -116,6 +119,8 @@ class FakeBatch:
     calls: list[str] = field(default_factory=list)
     queries: list[str] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    hold: threading.Event | None = None
+    held: threading.Event = field(default_factory=threading.Event)
     port: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
@@ -156,8 +161,14 @@ class FakeBatch:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return self
 
+    def release(self) -> None:
+        """Let the held download (``hold``) answer."""
+        if self.hold is not None:
+            self.hold.set()
+
     def stop(self) -> None:
-        """Stop listening."""
+        """Stop listening (a held download is let go first)."""
+        self.release()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -228,6 +239,9 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.fake
         found = re.fullmatch(r"/v1/files/([\w-]+)/content", path)
         if found and found.group(1) in fake.files:
+            if fake.hold is not None and not fake.held.is_set():
+                fake.held.set()
+                fake.hold.wait(60)  # bounds only a test that fails to release it
             self._send(200, fake.files[found.group(1)], "application/octet-stream")
             return
         found = re.fullmatch(r"/v1/batches/([\w-]+)", path)
