@@ -220,6 +220,9 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
                 if batch.done:  # a batch dry run's estimate of its later waves: nothing to apply
                     return batch.code
     except KeyboardInterrupt:
+        if args.dry_run:  # a batch dry run's first pass (tiktoken may be downloading)
+            err.print("Interrupted while estimating the run; nothing was sent or written.")
+            return INTERRUPTED
         err.print(f"Interrupted after {tally.done} of {tally.total} regions; nothing was "
                   "written." + (" Answers received so far are cached: a re-run resumes "
                                 "from there." if chosen.needs_code and settings.cache else ""))
