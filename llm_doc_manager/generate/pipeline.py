@@ -39,7 +39,7 @@ from llm_doc_manager.analysis import (
     scan_markers,
     summary_of,
 )
-from llm_doc_manager.analysis.markers import Kind
+from llm_doc_manager.analysis.markers import Kind, existing_comment
 from llm_doc_manager.callgraph import DefKey, key_of
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.docstrings import (
@@ -75,7 +75,6 @@ from llm_doc_manager.generate.edits import (
     body_indent,
     comment_edits,
     docstring_edits,
-    existing_comment,
     literal_span,
     module_docstring_edits,
     to_newline,
@@ -217,7 +216,7 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
     for index, target in enumerate(parsed.targets):
         if target.kind is Kind.COMM:
             start = first_line(target.statements[0])
-            runs[index] = existing_comment(positions, start, target.region.start
+            runs[index] = existing_comment(positions.line, start, target.region.start
                                            if target.region else start - 1)
             # Hidden before any code is shown: a comment we write must not change later
             # prompts (see context.py).
