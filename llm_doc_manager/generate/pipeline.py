@@ -323,12 +323,14 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
         raise ApplyError(f"the provider answered a comment for {target.qualname}")
     facts = entry.request.facts
     assert not isinstance(facts, BlockFacts)  # a def, class or module target has its facts
+    # Defaults are said as the project's docstrings of the style written say them.
+    house = parsed.house.writing(_docstyle(parsed.house, entry.layout))
     if isinstance(facts, FunctionFacts) and isinstance(answer, MethodDocstring) and \
             answer is not NO_TEXT:
-        answer = house_defaults(answer, facts, parsed.house)  # new entries and sections alike
+        answer = house_defaults(answer, facts, house)  # new entries and sections alike
     if entry.existing is not None and keep_human:
         return _synced(parsed, entry, facts, None if answer is NO_TEXT else answer, options)
-    merged = merge(facts, answer, entry.existing, keep_human, options.placeholder, parsed.house)
+    merged = merge(facts, answer, entry.existing, keep_human, options.placeholder, house)
     if merged.unchanged:
         return _NO_EDITS
     node = target.node
@@ -350,17 +352,22 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
     return _Edits(edits, [value], value)
 
 
+def _docstyle(house: HouseStyle, layout: Layout | None) -> str:
+    """The style a docstring is written in: an existing one's own (NumPy, Sphinx, or Google
+    with sections shown), else the project's (``HouseStyle.docstyle``)."""
+    if layout is not None and layout.style in (Style.NUMPY, Style.REST):
+        return "numpy" if layout.style is Style.NUMPY else "sphinx"
+    if layout is not None and layout.style is Style.GOOGLE and layout.blocks:
+        return "google"
+    return house.docstyle
+
+
 def _render(schema: DocSchema, indent: str, width: int, extras: Sequence[RawSection],
             house: HouseStyle, layout: Layout | None, placeholder: str) -> str:
-    """A whole docstring in its style: an existing one's own (NumPy, Sphinx, or Google
-    with sections shown), else the project's (``HouseStyle.docstyle``); ``placeholder``
-    goes where NumPy's type line has no type to show."""
-    if layout is not None and layout.style in (Style.NUMPY, Style.REST):
-        docstyle = "numpy" if layout.style is Style.NUMPY else "sphinx"
-    elif layout is not None and layout.style is Style.GOOGLE and layout.blocks:
-        docstyle = "google"
-    else:
-        docstyle = house.docstyle
+    """A whole docstring in its style (``_docstyle``); ``placeholder`` goes where NumPy's
+    type line has no type to show."""
+    docstyle = _docstyle(house, layout)
+    house = house.writing(docstyle)
     if docstyle == "numpy":
         return render_numpy_text(schema, indent, width, extras, house, placeholder)
     if docstyle == "sphinx":
