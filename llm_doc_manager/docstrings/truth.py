@@ -866,7 +866,7 @@ class _Texts:
         return problem
 
     def _drop(self, what: str, text: str, problem: str) -> None:
-        self.dropped.append(Dropped(what, " ".join(text.split())[:40], problem))
+        self.dropped.append(Dropped(what, text.strip(), problem))
 
     def check(self, what: str, text: str | None, code: bool = False,
               repeat_ok: bool = False) -> str | None:
@@ -927,7 +927,7 @@ class Dropped:
     Attributes:
         what: The kind of part: ``raises``, ``argument``, ``type``, ``returns``,
             ``yields``, ``attribute``, ``summary``, ``description``, ``text`` or ``example``.
-        name: What it named (an exception, an argument, the summary's text).
+        name: What it named (an exception, an argument), or the text dropped, whole.
         why: Why it was refused.
     """
 
@@ -964,7 +964,7 @@ def _summary(answer: ClassDocstring | MethodDocstring | ModuleDocstring, names: 
     if problem is None and text_problem(answer.summary) is not None:
         problem = text_problem(answer.summary)
     if problem is not None:
-        dropped.append(Dropped("summary", answer.summary.strip()[:40], problem))
+        dropped.append(Dropped("summary", answer.summary.strip(), problem))
         return ""
     return as_sentence(answer.summary)
 
@@ -1077,7 +1077,7 @@ def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
     raises = []
     for exc in answer.raises:
         if not exception_name(exc.exception_type):
-            dropped.append(Dropped("raises", exc.exception_type[:40], "not an exception class"))
+            dropped.append(Dropped("raises", exc.exception_type, "not an exception class"))
         elif exc.exception_type in invented:
             dropped.append(Dropped("raises", exc.exception_type, "no raise statement raises it"))
         else:

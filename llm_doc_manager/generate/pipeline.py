@@ -438,6 +438,12 @@ class _Rejected(Exception):
     """A model's answer of which the gate left nothing usable: the region fails."""
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """A dropped part as a failure message names it: one line, cut with ``…`` past ``limit``."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
 def gated(entry: PlannedRegion, answer: AnySchema | BaseException | None,
           module: str = "", tree: ast.Module | None = None, known: frozenset[str] = frozenset()
           ) -> tuple[AnySchema | BaseException | None, tuple[Dropped, ...]]:
@@ -465,7 +471,8 @@ def gated(entry: PlannedRegion, answer: AnySchema | BaseException | None,
                    entry.target.statements if isinstance(facts, BlockFacts) else None)
     if checked.usable:
         return checked.answer, checked.dropped
-    reasons = "; ".join(f"{d.what} {d.name!r}: {d.why}" for d in checked.dropped[:3])
+    # The failure's one line names each part short; -v lists them whole (``gate_list``).
+    reasons = "; ".join(f"{d.what} {_short(d.name)!r}: {d.why}" for d in checked.dropped[:3])
     return _Rejected("the model's answer has nothing usable left after the gate" +
                      (f" ({reasons})" if reasons else "")), checked.dropped
 

@@ -394,3 +394,17 @@ def test_validate_fix_leaves_a_stale_number_of_a_person_as_it_is(
     assert _dispatch(["validate", "--fix", "tax.py"]) == 1
     assert capsys.readouterr().out.count(" LD371 ") == 2
     assert path.read_text() == STALE
+
+
+def test_the_verbose_list_shows_a_dropped_sentence_whole_on_one_line(
+        tmp_path: Path, llm_doc: Run, fake: FakeOpenAI) -> None:
+    # Was cut at 40 characters ('Add the tax rate of 2% to the price befo'), its line
+    # break folded: what the gate refused could not be read.
+    wrong = "Add the tax rate of 2% to the price\nbefore rounding it to whole cents."
+    result, path = _comment(tmp_path, llm_doc, fake, f"{wrong} Round the total to 2 places.")
+    assert result.returncode == 0, result.stderr
+    listed = [line for line in result.stderr.splitlines() if " gate dropped " in line]
+    assert listed == [f"tax.py:3: <block at line 3>: gate dropped text {wrong!r}: states 2%, "
+                      "which is not in the code"]
+    assert "\\n" in listed[0]  # the line break escaped: one line
+    assert "2%" not in path.read_text()
