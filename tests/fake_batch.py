@@ -15,12 +15,17 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
+import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.fake_openai import fill, target_of
 
@@ -295,3 +300,42 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(200, batch)
             return
         self._json(404, {"error": {"message": f"no route {path}", "type": "fake_error"}})
+
+
+def batch_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str, key: str) -> Path:
+    """The batch tests' project: a cache folder of the test's own, one key, ``m.py`` and
+    ``n.py`` as the working folder.
+
+    Args:
+        tmp_path: The test's folder (the cache goes in ``cache``, the project in ``p``).
+        monkeypatch: Sets the environment for the test only.
+        code: ``m.py``'s text; ``n.py`` is the same with its ``f`` functions named ``g``.
+        key: The OpenAI key (every other OpenAI and Azure variable is removed).
+
+    Returns:
+        The project folder.
+    """
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "AZURE_OPENAI_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("LLM_DOC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "m.py").write_text(code)
+    (project / "n.py").write_text(code.replace("def f", "def g"))
+    monkeypatch.chdir(project)
+    return project
+
+
+def serving() -> Iterator[FakeBatch]:
+    """A started stand-in, stopped when the generator ends (a fixture's ``yield from``).
+
+    Yields:
+        The stand-in.
+    """
+    server = FakeBatch().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -26,7 +26,7 @@ from llm_doc_manager.cli.args import INTERRUPTED
 from llm_doc_manager.providers.answer_cache import AnswerCache
 from llm_doc_manager.providers.batch import LOCK_NAME, States
 from llm_doc_manager.providers.batch import prune as _prune_function
-from tests.fake_batch import FakeBatch
+from tests.fake_batch import FakeBatch, batch_project, serving
 from tests.providers.test_batch_s6 import CHAIN, CODE, KEY, run
 
 MODEL = ("--model", "gpt-4.1-mini")
@@ -35,24 +35,12 @@ MODEL = ("--model", "gpt-4.1-mini")
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A cache folder of this test's own, a key, and the project (m.py, n.py) as cwd."""
-    for name in list(os.environ):
-        if name.startswith(("OPENAI_", "AZURE_OPENAI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("LLM_DOC_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    project = tmp_path / "p"
-    project.mkdir()
-    (project / "m.py").write_text(CODE)
-    (project / "n.py").write_text(CODE.replace("def f", "def g"))
-    monkeypatch.chdir(project)
-    return project
+    return batch_project(tmp_path, monkeypatch, CODE, KEY)
 
 
 @pytest.fixture
 def batch_server() -> Iterator[FakeBatch]:
-    server = FakeBatch().start()
-    yield server
-    server.stop()
+    yield from serving()
 
 
 def state_folder(tmp_path: Path) -> Path:
