@@ -396,12 +396,20 @@ def test_stopped_between_dropping_the_kept_answers_and_the_state_the_state_stays
 # --- 5. Two runs over the same state at once ------------------------------------------------
 
 
-def _applying(env: Path, server: FakeBatch) -> subprocess.Popen[str]:
+def _applying(env: Path, server: FakeBatch, capsys: pytest.CaptureFixture[str],
+              target: str = ".") -> subprocess.Popen[str]:
     """A real ``llm-doc generate --batch --yes .`` in another process, held in its download.
 
-    The submission is made and completed first; the other process then polls it and waits
-    inside the download of its answers (``FakeBatch.hold``): it holds the batch state.
+    A submission over ``target`` is made (in this process) and completed first; the other
+    process then polls it and waits inside the download of its answers (``FakeBatch.hold``):
+    it holds the batch state.
     """
+    code = _dispatch(["generate", "--provider", "openai", "--base-url", server.base_url,
+                      "--batch", "--yes", target])
+    said = capsys.readouterr().err  # read: the tests look at what comes next
+    assert code == 1, said  # submitted, waiting
+    server.finish()
+    server.held.clear()
     server.hold = threading.Event()
     process = subprocess.Popen(
         [sys.executable, "-m", "llm_doc_manager", "generate", "--provider", "openai",
@@ -417,9 +425,7 @@ def _applying(env: Path, server: FakeBatch) -> subprocess.Popen[str]:
 def test_a_second_run_while_another_applies_the_same_state_is_refused_in_one_line(
         env: Path, tmp_path: Path, batch_server: FakeBatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, batch_server.base_url, "--batch", "--yes", ".")[0] == 1
-    batch_server.finish()
-    other = _applying(env, batch_server)
+    other = _applying(env, batch_server, capsys)
     before = {p.name: p.read_bytes() for p in env.glob("*.py")}
     calls = len(batch_server.calls)
     try:
@@ -443,7 +449,8 @@ def test_a_second_run_while_another_applies_the_same_state_is_refused_in_one_lin
     assert code == 0, err
     assert posted_batches(batch_server) == 1
     # batch prune / status wait for nobody either: refused while held, in one line.
-    other = _held_again(env, batch_server)
+    (env / "m.py").write_text(CODE.replace("b * 1", "b * 101"))  # another submission
+    other = _applying(env, batch_server, capsys, "m.py")
     try:
         assert _dispatch(["batch", "prune"]) == 1
         assert "is using the batch state" in capsys.readouterr().err
@@ -452,23 +459,10 @@ def test_a_second_run_while_another_applies_the_same_state_is_refused_in_one_lin
         other.communicate(timeout=120)
 
 
-def _held_again(env: Path, server: FakeBatch) -> subprocess.Popen[str]:
-    """Another submission over a changed ``m.py``, completed, and a run held applying it."""
-    (env / "m.py").write_text(CODE.replace("b * 1", "b * 101"))
-    code = _dispatch(["generate", "--provider", "openai", "--base-url", server.base_url,
-                      "--batch", "--yes", "m.py"])
-    assert code == 1
-    server.finish()
-    server.held.clear()
-    return _applying(env, server)
-
-
 def test_a_run_killed_while_applying_leaves_no_lock_and_the_next_run_pays_nothing(
         env: Path, tmp_path: Path, batch_server: FakeBatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, batch_server.base_url, "--batch", "--yes", ".")[0] == 1
-    batch_server.finish()
-    other = _applying(env, batch_server)
+    other = _applying(env, batch_server, capsys)
     other.kill()  # SIGKILL: no handler, no clean-up runs; the kernel drops its lock
     other.communicate(timeout=120)
     assert (state_folder(tmp_path) / LOCK_NAME).read_text().strip() == str(other.pid)
