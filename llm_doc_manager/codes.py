@@ -80,7 +80,7 @@ MARKER_NOT_ALONE = "LD109"
 PROVIDER_FAILED = "LD201"
 
 # 3xx: validate. 30x presence, 31x args, 32x returns, 33x yields, 34x raises,
-# 35x attributes, 36x format (Google, NumPy, Sphinx).
+# 35x attributes, 36x format (Google, NumPy, Sphinx), 37x marked comments.
 MISSING_DOCSTRING = "LD301"
 PLACEHOLDER_LEFT = "LD302"
 FOREIGN_STYLE = "LD303"
@@ -106,6 +106,7 @@ EMPTY_DESCRIPTION = "LD363"
 LINE_TOO_LONG = "LD364"
 MALFORMED_ENTRY = "LD365"
 UNDERLINE_LENGTH = "LD366"
+COMMENT_NUMBER = "LD371"
 
 #: Findings ``validate --fix`` can remove by syncing the docstring to the code (offline).
 FIXABLE = frozenset({ARG_MISSING, ARG_EXTRA, ARG_ORDER, ARG_TYPE, ARG_STARS, RETURNS_MISSING,

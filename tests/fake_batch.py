@@ -15,12 +15,17 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
+import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.fake_openai import fill, target_of
 
@@ -102,6 +107,9 @@ class FakeBatch:
         calls: Every request, as ``METHOD path`` (Azure's ``/openai/...`` paths as sent).
         queries: Every request's query string.
         headers: Every request's headers.
+        hold: When set, the first download of a file's content waits until it is set
+            (``release``), so a test can act while a run is in the middle of applying.
+        held: Set when that download has arrived and waits.
         port: The port (set by ``start``).
     """
 
@@ -116,6 +124,8 @@ class FakeBatch:
     calls: list[str] = field(default_factory=list)
     queries: list[str] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    hold: threading.Event | None = None
+    held: threading.Event = field(default_factory=threading.Event)
     port: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
@@ -156,8 +166,14 @@ class FakeBatch:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return self
 
+    def release(self) -> None:
+        """Let the held download (``hold``) answer."""
+        if self.hold is not None:
+            self.hold.set()
+
     def stop(self) -> None:
-        """Stop listening."""
+        """Stop listening (a held download is let go first)."""
+        self.release()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -228,6 +244,9 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.fake
         found = re.fullmatch(r"/v1/files/([\w-]+)/content", path)
         if found and found.group(1) in fake.files:
+            if fake.hold is not None and not fake.held.is_set():
+                fake.held.set()
+                fake.hold.wait(60)  # bounds only a test that fails to release it
             self._send(200, fake.files[found.group(1)], "application/octet-stream")
             return
         found = re.fullmatch(r"/v1/batches/([\w-]+)", path)
@@ -281,3 +300,42 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(200, batch)
             return
         self._json(404, {"error": {"message": f"no route {path}", "type": "fake_error"}})
+
+
+def batch_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str, key: str) -> Path:
+    """The batch tests' project: a cache folder of the test's own, one key, ``m.py`` and
+    ``n.py`` as the working folder.
+
+    Args:
+        tmp_path: The test's folder (the cache goes in ``cache``, the project in ``p``).
+        monkeypatch: Sets the environment for the test only.
+        code: ``m.py``'s text; ``n.py`` is the same with its ``f`` functions named ``g``.
+        key: The OpenAI key (every other OpenAI and Azure variable is removed).
+
+    Returns:
+        The project folder.
+    """
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "AZURE_OPENAI_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("LLM_DOC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "m.py").write_text(code)
+    (project / "n.py").write_text(code.replace("def f", "def g"))
+    monkeypatch.chdir(project)
+    return project
+
+
+def serving() -> Iterator[FakeBatch]:
+    """A started stand-in, stopped when the generator ends (a fixture's ``yield from``).
+
+    Yields:
+        The stand-in.
+    """
+    server = FakeBatch().start()
+    try:
+        yield server
+    finally:
+        server.stop()

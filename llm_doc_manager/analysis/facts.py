@@ -888,11 +888,33 @@ def declared_unused(node: FunctionNode, lines: Sequence[str]) -> frozenset[str]:
     body = _body_text(node, lines)
     mentioned = {a.arg for a in silenced} if body is None else \
         {a.arg for a in silenced if re.search(rf"\b{re.escape(a.arg)}\b", body)}
-    read = {sub.id for stmt in node.body for sub in ast.walk(stmt)
-            if isinstance(sub, ast.Name)} if mentioned else set()
-    passed = _passed_on(node) if mentioned & {a.arg for a in (args.vararg, args.kwarg)
-                                              if a is not None} else set()
+    if not mentioned:
+        return frozenset(private | {a.arg for a in silenced})
+    # One walk of the body gives every name read and, where a star argument is mentioned,
+    # each node's parent (what ``_passed_on`` judges a use by).
+    stars = mentioned & {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    found, parents = _names_and_parents(node, bool(stars))
+    read = {name.id for name in found}
+    passed = _passed_on(node, found, parents) if stars else set()
     return frozenset(private | {a.arg for a in silenced if a.arg not in read} | passed)
+
+
+def _names_and_parents(node: FunctionNode, with_parents: bool
+                       ) -> tuple[list[ast.Name], dict[int, ast.AST]]:
+    """Every ``Name`` of a function's body (nested scopes too), and each node's parent by
+    ``id`` when asked, from one walk."""
+    found: list[ast.Name] = []
+    parents: dict[int, ast.AST] = {}
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        outer = stack.pop()
+        if isinstance(outer, ast.Name):
+            found.append(outer)
+        for child in ast.iter_child_nodes(outer):
+            if with_parents:
+                parents[id(child)] = outer
+            stack.append(child)
+    return found, parents
 
 
 def _body_text(node: FunctionNode, lines: Sequence[str]) -> str | None:
@@ -904,7 +926,8 @@ def _body_text(node: FunctionNode, lines: Sequence[str]) -> str | None:
     return text if text.isascii() else None
 
 
-def _passed_on(node: FunctionNode) -> set[str]:
+def _passed_on(node: FunctionNode, found: Sequence[ast.Name], parents: dict[int, ast.AST]
+               ) -> set[str]:
     """The ``*args``/``**kwargs`` a function's body only hands on whole to another call.
 
     ``self.base_layer(x, *args, **kwargs)`` and ``super().walk(path, *args, **kwargs)``
@@ -915,34 +938,29 @@ def _passed_on(node: FunctionNode) -> set[str]:
     still receives the key. Indexing, iterating, rebinding, changing it (``pop``,
     ``kwargs["k"] = v``) or handing it to a builtin (``dict(**kwargs)``,
     ``"{a}".format(**kwargs)``) reads it: then it is asked for as any argument.
+
+    ``found`` and ``parents`` are the body's names and each node's parent
+    (``_names_and_parents``), walked once for this and for the names the body reads.
     """
     args = node.args
     names = {a.arg: star for a, star in ((args.vararg, "*"), (args.kwarg, "**"))
              if a is not None}
-    if not names:
-        return set()
-    parents: dict[int, ast.AST] = {}
-    for stmt in node.body:
-        for outer in ast.walk(stmt):
-            for child in ast.iter_child_nodes(outer):
-                parents[id(child)] = outer
     forwarded: set[str] = set()
     spoiled: set[str] = set()
-    for stmt in node.body:
-        for sub in ast.walk(stmt):
-            if not (isinstance(sub, ast.Name) and sub.id in names):
-                continue
-            parent = parents.get(id(sub))
-            call = parents.get(id(parent)) if parent is not None else None
-            whole = isinstance(call, ast.Call) and (
-                (names[sub.id] == "*" and isinstance(parent, ast.Starred) and
-                 parent in call.args) or
-                (names[sub.id] == "**" and isinstance(parent, ast.keyword) and
-                 parent.arg is None))
-            if isinstance(call, ast.Call) and whole and not _consumes(call):
-                forwarded.add(sub.id)
-            elif not (names[sub.id] == "**" and _peeked(sub, parent, call)):
-                spoiled.add(sub.id)
+    for sub in found:
+        if sub.id not in names:
+            continue
+        parent = parents.get(id(sub))
+        call = parents.get(id(parent)) if parent is not None else None
+        whole = isinstance(call, ast.Call) and (
+            (names[sub.id] == "*" and isinstance(parent, ast.Starred) and
+             parent in call.args) or
+            (names[sub.id] == "**" and isinstance(parent, ast.keyword) and
+             parent.arg is None))
+        if isinstance(call, ast.Call) and whole and not _consumes(call):
+            forwarded.add(sub.id)
+        elif not (names[sub.id] == "**" and _peeked(sub, parent, call)):
+            spoiled.add(sub.id)
     return forwarded - spoiled
 
 

@@ -7,11 +7,12 @@ import io
 import re
 import sys
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
 from llm_doc_manager import codes
+from llm_doc_manager.source.positions import INDENT_CHARS
 
 
 class Kind(str, Enum):
@@ -195,3 +196,26 @@ def scan_markers(text: str) -> MarkerScan:
     regions.sort(key=lambda r: (r.start, -r.end))
     problems.sort(key=lambda p: (p.line, p.col))
     return MarkerScan(tuple(regions), tuple(problems))
+
+
+def existing_comment(line: Callable[[int], str], first_stmt_line: int, region_start: int
+                     ) -> tuple[int, str]:
+    """Find the comment run right above a block's first statement, below its start marker.
+
+    What ``generate`` replaces with a comment it writes, and what ``validate`` judges of a
+    comment a person wrote (the numbers it states).
+
+    Args:
+        line: The text of a 1-based line of the source.
+        first_stmt_line: First line of the block's first statement.
+        region_start: Line of the start marker.
+
+    Returns:
+        The run's first line and its text (each line without ``#``, joined by newlines),
+        "" when none.
+    """
+    lineno = first_stmt_line
+    while lineno - 1 > region_start and line(lineno - 1).lstrip(INDENT_CHARS).startswith("#"):
+        lineno -= 1
+    text = "\n".join(line(n).strip().lstrip("#").strip() for n in range(lineno, first_stmt_line))
+    return lineno, text

@@ -14,8 +14,10 @@ the answer cache now holds (``providers.batch.prune``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,9 +34,11 @@ from llm_doc_manager.providers.batch import (
     MAX_BYTES,
     MAX_REQUESTS,
     BatchAsker,
+    Busy,
     Pruned,
     Results,
     Service,
+    StateLock,
     States,
     Submission,
     Tracked,
@@ -102,6 +106,7 @@ class BatchRun:
         self._answers: BatchAsker | None = asker if asker.results is not None else None
         self._second: Tracked | None = None  # the pass that reads the answers
         self._dry: _DryRun | None = None
+        self._lock: StateLock | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, chosen: Provider, settings: Settings,
@@ -154,6 +159,30 @@ class BatchRun:
             else None
         mode = "batch" if args.batch else "file" if args.batch_file is not None else "results"
         return cls(mode, asker, cached, settings, args.batch_file, dry_run)
+
+    def hold(self) -> None:
+        """Take the batch state for this run, before its first pass reads the answer cache.
+
+        Only a ``--batch`` run that submits and applies does: from the cache lookups of its
+        first pass to its last prune, another run must neither prune what it has not read
+        nor submit what it is about to (docs/batch.md). ``close`` lets go.
+
+        Raises:
+            Busy: When another run holds it.
+            ConfigError: When the cache folder cannot be used.
+        """
+        if self.mode != "batch" or self.dry_run or self._lock is not None:
+            return
+        try:
+            self._lock = StateLock(States(cache_dir(self.settings)))
+        except OSError as exc:
+            raise ConfigError(f"cannot lock the batch state: {exc.strerror or exc}") from None
+
+    def close(self) -> None:
+        """Let another run take the batch state (``hold``)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def after(self, results: list[FileResult], err: _Say) -> Provider | None:
         """What follows the first pass: files written, a submission, or the answers.
@@ -614,8 +643,8 @@ def run(args: argparse.Namespace) -> int:
         args: Parsed options (``batch_command`` names the subcommand).
 
     Returns:
-        0 done, 1 when a server could not be asked or refused, 2 for a usage or
-        configuration error.
+        0 done, 1 when a server could not be asked or refused or another run holds the
+        batch state, 2 for a usage or configuration error.
     """
     if args.batch_command == "list":
         return run_list(args)
@@ -681,12 +710,17 @@ def run_prune(args: argparse.Namespace) -> int:
         args: Parsed options.
 
     Returns:
-        0, or 2 when the cache folder cannot be used or a file cannot be removed.
+        0, 1 when another run holds the batch state, or 2 when the cache folder cannot be
+        used or a file cannot be removed.
     """
     try:
         states = States.peek(cache_dir(_settings(args)))
-        pruned = prune(states, before=float("inf"), answers=args.answers) \
-            if states is not None else Pruned()
+        with _held(states):
+            pruned = prune(states, before=float("inf"), answers=args.answers) \
+                if states is not None else Pruned()
+    except Busy as exc:
+        _err(f"error: {exc}; nothing was pruned")
+        return FINDINGS
     except ConfigError as exc:
         _err(f"error: {exc}")
         return USAGE
@@ -706,8 +740,9 @@ def prune_quietly(folder: Path) -> None:
     try:
         states = States.peek(folder)
         if states is not None:
-            print(prune_line(prune(states, before=float("inf"))))
-    except (ConfigError, OSError) as exc:
+            with _held(states):
+                print(prune_line(prune(states, before=float("inf"))))
+    except (ConfigError, OSError, Busy) as exc:
         said = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         _err(f"warning: the batch state was not pruned: {said}")
 
@@ -760,40 +795,60 @@ def _pick(args: argparse.Namespace, states: States) -> list[Submission] | None:
     return found
 
 
+@contextlib.contextmanager
+def _held(states: States | None) -> Iterator[None]:
+    """Hold the batch state while a command changes it (``StateLock``; raises ``Busy``)."""
+    lock = StateLock(states) if states is not None else None
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock.release()
+
+
 def _each(args: argparse.Namespace, cancel: bool) -> int:
     try:
         states = _states(args)
-        chosen = _pick(args, states)
-        if chosen is None:
-            return USAGE
-        failed = False
-        for submission in chosen:
-            service = _service(args, submission)
-            try:
-                for part in submission.batches:
-                    if part.status in ("completed", "failed", "expired", "cancelled"):
-                        continue
-                    if cancel:
-                        service.cancel(part)
-                    else:
-                        service.refresh(part)
-            except ProviderError as exc:
-                _err(f"error: {exc}")
-                failed = True
-            finally:
-                service.close()
-            states.save(submission)
-            print(_line(submission, states))
-            for part in submission.batches:
-                print(f"  {part.id}: {part.status}, {plural(part.requests, 'request')}")
-        if not chosen:
-            print("No submission is waiting for answers.")
+        with _held(states):
+            return _each_held(args, states, cancel)
+    except Busy as exc:
+        _err(f"error: {exc}; nothing was changed")
+        return FINDINGS
     except ConfigError as exc:
         _err(f"error: {exc}")
         return USAGE
     except OSError as exc:
         _err(f"error: cannot keep the batch state: {exc.strerror or exc}")
         return USAGE
+
+
+def _each_held(args: argparse.Namespace, states: States, cancel: bool) -> int:
+    """``batch status|cancel`` once the state is held."""
+    chosen = _pick(args, states)
+    if chosen is None:
+        return USAGE
+    failed = False
+    for submission in chosen:
+        service = _service(args, submission)
+        try:
+            for part in submission.batches:
+                if part.status in ("completed", "failed", "expired", "cancelled"):
+                    continue
+                if cancel:
+                    service.cancel(part)
+                else:
+                    service.refresh(part)
+        except ProviderError as exc:
+            _err(f"error: {exc}")
+            failed = True
+        finally:
+            service.close()
+        states.save(submission)
+        print(_line(submission, states))
+        for part in submission.batches:
+            print(f"  {part.id}: {part.status}, {plural(part.requests, 'request')}")
+    if not chosen:
+        print("No submission is waiting for answers.")
     return FINDINGS if failed else 0
 
 

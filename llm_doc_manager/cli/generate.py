@@ -194,6 +194,17 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
         tally = BarProgress(chosen.usage, err)
     else:
         tally = PlainProgress(chosen.usage, err)
+    if batch is not None:
+        from llm_doc_manager.providers.batch import Busy
+
+        try:
+            batch.hold()
+        except Busy as exc:  # another run applies the same state: refused, not waited for
+            err.print(f"error: {exc}; nothing was sent or written.")
+            return FINDINGS
+        except ConfigError as exc:
+            err.print(f"error: {exc}")
+            return USAGE
     try:
         with tally, _ctrl_c_interrupts():
             results = asyncio.run(_run_all(files, chosen, options, settings, tally,
@@ -209,6 +220,9 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
                 if batch.done:  # a batch dry run's estimate of its later waves: nothing to apply
                     return batch.code
     except KeyboardInterrupt:
+        if args.dry_run:  # a batch dry run's first pass (tiktoken may be downloading)
+            err.print("Interrupted while estimating the run; nothing was sent or written.")
+            return INTERRUPTED
         err.print(f"Interrupted after {tally.done} of {tally.total} regions; nothing was "
                   "written." + (" Answers received so far are cached: a re-run resumes "
                                 "from there." if chosen.needs_code and settings.cache else ""))
@@ -218,6 +232,9 @@ def run(args: argparse.Namespace) -> int:  # noqa: LD341 - each is caught and re
     except FatalProviderError as exc:
         err.print(f"error: {exc}; nothing was written.")
         return USAGE
+    finally:
+        if batch is not None:
+            batch.close()
 
     report = Report()
     report.findings += walked

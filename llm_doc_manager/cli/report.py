@@ -269,11 +269,8 @@ def _ask(args: argparse.Namespace, project: Any, provider: Any, settings: Any
     found = questions(project, settings.placeholder)
     try:
         if args.dry_run:
-            guess = estimate(found, provider)
-            cost = "unknown for this model" if guess.cost is None else f"about ${guess.cost:.4f}"
-            print(f"{plural(guess.requests, 'request')} to send ({guess.cached} answered by "
-                  f"the cache); about {guess.prompt_tokens} prompt + {guess.completion_tokens} "
-                  f"completion tokens; cost {cost}. Nothing was sent.", file=sys.stderr)
+            for line in estimate(found, provider, settings.azure_model):
+                print(line, file=sys.stderr)
             return None
         _, err = consoles(False, None)
         # A bar on a terminal; elsewhere (CI, logs) only the closing line below.

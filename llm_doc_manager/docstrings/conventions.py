@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import functools
 import json
 import re
@@ -56,8 +57,9 @@ _OTHER_DEFAULT_RE = re.compile(r"\bdefaults?\b", re.I)
 #: Code in single backticks (Markdown's `x`), not reST's double ones.
 _SINGLE_TICKS_RE = re.compile(r"(?<!`)`[^`\n]+`(?!`)")
 _DOUBLE_TICKS_RE = re.compile(r"(?<!`)``[^`\n]+``(?!`)")
-#: An ``optional`` marker in an entry's type (``int, optional``, ```int`, *optional*``).
-_MARKER_RE = re.compile(r",\s*(\*?optional\*?)\s*(?:,|\Z)")
+#: An ``optional`` marker in an entry's type (``int, optional``, ```int`, *optional*``), or
+#: standing for the type (xarray's ``tolerance : optional``).
+_MARKER_RE = re.compile(r"(?:\A|,)\s*(\*?optional\*?)\s*(?:,|\Z)")
 #: Below this share of documented raising functions a project is taken not to document
 #: its exceptions (with at least ``RAISES_SEEN`` such functions seen; see conventions.md).
 RAISES_SHARE = 0.25
@@ -84,9 +86,13 @@ _BUILTIN_TYPES = frozenset(name for name, value in vars(builtins).items()
 
 _T = TypeVar("_T")
 
+#: ``HouseStyle``'s answers that differ by the style written (``HouseStyle.writing``).
+_PER_STYLE = ("defaults", "default_ticks", "optional_marker")
+
 #: Evidence's counters other than ``headings`` (summed, stored and read back alike).
 _COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header", "defaults",
-             "default_ticks", "markers", "raises", "modules", "stars", "constructors", "code_ticks",
+             "default_ticks", "markers", "numpy_defaults", "numpy_default_ticks", "numpy_markers",
+             "raises", "modules", "stars", "constructors", "code_ticks",
              "generators", "attributes", "methods", "documented_methods", "exceptions",
              "attributes_beside_args", "context_yields", "named_returns", "named_returns_given",
              "styles", "sphinx_fields", "unions", "typed_dicts", "decorator_returns")
@@ -169,9 +175,14 @@ class Evidence:
         blank: Whether a blank line separates the summary from a section right after it.
         below_header: Whether a module docstring sits below the file's comment header.
         defaults: How the entry of a parameter with a default says so: ``sentence``,
-            ``marker``, ``both`` or ``none``.
+            ``marker``, ``both`` or ``none`` (Google and Sphinx docstrings).
         default_ticks: Whether the value of a ``Defaults to`` sentence is in backticks.
         markers: The ``optional`` markers written in types (``optional``, ``*optional*``).
+        numpy_defaults: ``defaults`` of NumPy docstrings, counted apart (and ``type``,
+            numpydoc's ``copy : bool, default True``): a project mixing styles writes
+            defaults each style's way, and one must not decide for the other.
+        numpy_default_ticks: ``default_ticks`` of NumPy docstrings.
+        numpy_markers: ``markers`` of NumPy docstrings.
         raises: Whether a function that raises, with a sectioned docstring, has Raises.
         modules: Whether a whole file read has a module docstring.
         stars: Whether an Args entry of ``*args``/``**kwargs`` is written with its stars.
@@ -214,6 +225,9 @@ class Evidence:
     defaults: Counter[str] = field(default_factory=Counter)
     default_ticks: Counter[bool] = field(default_factory=Counter)
     markers: Counter[str] = field(default_factory=Counter)
+    numpy_defaults: Counter[str] = field(default_factory=Counter)
+    numpy_default_ticks: Counter[bool] = field(default_factory=Counter)
+    numpy_markers: Counter[str] = field(default_factory=Counter)
     raises: Counter[bool] = field(default_factory=Counter)
     modules: Counter[bool] = field(default_factory=Counter)
     stars: Counter[bool] = field(default_factory=Counter)
@@ -288,7 +302,7 @@ class Evidence:
                     if spelling is not None:
                         self.unions[spelling] += 1
                 if block.section is Section.ARGS and entry.name.lstrip("*") in defaulted:
-                    self._default(entry)
+                    self._default(entry, layout.style is Style.NUMPY)
                 if block.section is Section.ARGS and entry.name.lstrip("*") in starred:
                     self.stars[entry.name.startswith("*")] += 1
                 if entry.end > entry.start + 1:
@@ -310,27 +324,30 @@ class Evidence:
                     self.sphinx_fields[f"{block.section.value}:{found[0]}"] += 1
                     break
 
-    def _default(self, entry: Entry) -> None:
-        """Count how the entry of a parameter with a default writes it."""
+    def _default(self, entry: Entry, numpy: bool) -> None:
+        """Count how the entry of a parameter with a default writes it (NumPy's apart)."""
+        defaults, ticks, markers = (self.numpy_defaults, self.numpy_default_ticks,
+                                    self.numpy_markers) if numpy else \
+            (self.defaults, self.default_ticks, self.markers)
         marker = _MARKER_RE.search(entry.type_hint or "")
         if marker is not None:
-            self.markers[marker.group(1)] += 1
+            markers[marker.group(1)] += 1
         elif _TYPED_DEFAULT_RE.search(entry.type_hint or ""):
-            self.defaults["type"] += 1  # numpydoc's ``copy : bool, default True``
+            defaults["type"] += 1  # numpydoc's ``copy : bool, default True``
             return
         sentence = DEFAULTS_RE.search(entry.description) or \
             _TYPE_DEFAULTS_RE.search(entry.type_hint or "")
         if sentence is not None:
-            self.default_ticks[bool(sentence.group(1))] += 1
+            ticks[bool(sentence.group(1))] += 1
         elif marker is None and (_OTHER_DEFAULT_RE.search(entry.description) or
                                  "TODO" in entry.description):
             return  # said another way (or not said yet): teaches nothing
         if sentence is not None and marker is not None:
-            self.defaults["both"] += 1
+            defaults["both"] += 1
         elif sentence is not None or marker is not None:
-            self.defaults["sentence" if sentence is not None else "marker"] += 1
+            defaults["sentence" if sentence is not None else "marker"] += 1
         else:
-            self.defaults["none"] += 1
+            defaults["none"] += 1
 
     def _blank(self, layout: Layout) -> None:
         """Count whether a blank line follows the summary when a section comes next."""
@@ -462,7 +479,7 @@ class Evidence:
     def empty(self) -> bool:
         """Whether nothing at all was learned."""
         return not (self.headings or self.units or self.typed or self.blank or
-                    self.below_header or self.defaults or self.raises)
+                    self.below_header or self.defaults or self.numpy_defaults or self.raises)
 
 
 #: The styles new docstrings can be written in (``style`` in the configuration).
@@ -852,11 +869,38 @@ class HouseStyle:
         self.types = types
         self.style = style
         self._raises = raises
+        self._numpy = False  # whose defaults ``defaults`` and its kin answer with (``writing``)
         #: Names bound to a ``TypeVar``: written as no type (``learning.type_variables``).
         self.type_vars: frozenset[str] = frozenset()
         #: Names imported under another name (``from tqdm.auto import tqdm as base_tqdm``):
         #: alias -> the imported object's own name (``learning.import_aliases``).
         self.aliases: dict[str, str] = {}
+
+    def writing(self, docstyle: str) -> HouseStyle:
+        """These conventions as a docstring of ``docstyle`` writes them: for ``numpy``, how
+        defaults are said (``defaults``, ``default_ticks``, ``optional_marker`` and what
+        follows from them) is what the project's NumPy docstrings show, else what its
+        Google and Sphinx ones show. The evidence is shared, not read again.
+
+        Args:
+            docstyle: ``google``, ``numpy`` or ``sphinx``.
+
+        Returns:
+            The conventions (itself when they already answer for that style).
+        """
+        numpy = docstyle == "numpy"
+        if numpy == self._numpy:
+            return self
+        view = copy.copy(self)  # the levels and their evidence cache are shared
+        view._numpy = numpy
+        for name in _PER_STYLE:
+            view.__dict__.pop(name, None)  # answers cached for the other style
+        return view
+
+    @property
+    def writes_numpy(self) -> bool:
+        """Whether these conventions answer for NumPy docstrings (``writing``)."""
+        return self._numpy
 
     def _level(self, index: int) -> Evidence:
         if index not in self._cache:
@@ -940,13 +984,17 @@ class HouseStyle:
         Learned at the first level with at least ``DEFAULTS_SEEN`` such entries. None when
         nothing is learned: the tool's own way (a ``Defaults to`` sentence).
         """
-        return self._learned(lambda e: e.defaults if e.defaults.total() >= DEFAULTS_SEEN
-                             else Counter(), "sentence")
+        def seen(evidence: Evidence) -> Counter[str]:
+            counts = evidence.numpy_defaults if self._numpy else evidence.defaults
+            return counts if counts.total() >= DEFAULTS_SEEN else Counter()
+
+        return self._learned(seen, "sentence")
 
     @functools.cached_property
     def default_ticks(self) -> bool:
         """Whether the value of a ``Defaults to`` sentence is written in backticks."""
-        learned: bool | None = self._learned(lambda e: e.default_ticks, False)
+        learned: bool | None = self._learned(
+            lambda e: e.numpy_default_ticks if self._numpy else e.default_ticks, False)
         return bool(learned)
 
     @functools.cached_property
@@ -958,8 +1006,9 @@ class HouseStyle:
         where the project writes ``*optional*`` 81 times to 25).
         """
         for evidence in self._own_then_widest():
-            if evidence.markers:
-                return _majority(evidence.markers, "optional")
+            markers = evidence.numpy_markers if self._numpy else evidence.markers
+            if markers:
+                return _majority(markers, "optional")
         return "optional"
 
     @functools.cached_property

@@ -94,7 +94,10 @@ def house_defaults(answer: MethodDocstring, facts: FunctionFacts, style: HouseSt
         text = entry.description
         found = re.search(r"(\s*)\bDefaults to (`?)" + re.escape(default) + r"\2\.(?=\s|\Z)",
                           text) if default is not None else None
-        if found is not None:
+        # The NumPy renderer marks an untyped default alone (``x : optional``), from this
+        # sentence: it stays for it (``render_styles.numpy_defaulted``).
+        if found is not None and not (style.writes_numpy and way == "marker" and
+                                      bare(entry.name) not in typed):
             value = f"`{default}`" if style.default_ticks else default
             # A ``None`` default is what the type's ``optional`` marker already says (a
             # marker is written only beside a type).

@@ -265,7 +265,8 @@ def _field_conventions(layout: Layout, margin: str, width: int, house: HouseStyl
     defaults = numpy_default_way((e.type_hint, e.description) for e in args.entries) \
         if args is not None else None
     return Conventions(margin, "", hanging or "    ", typed, False, width, len(lines) == 1,
-                       house, style=layout.style, inline_types=inline * 2 > typed_entries,
+                       house.writing("numpy" if layout.style is Style.NUMPY else "sphinx"),
+                       style=layout.style, inline_types=inline * 2 > typed_entries,
                        fields=tuple(fields.items()), defaults=defaults)
 
 
@@ -366,9 +367,10 @@ def _arg_lines(param: Param, text: str, conv: Conventions) -> list[str]:
         return _entry_lines(_written(param, conv), _marked(param, conv), text, conv)
     shown = conv.house.shown(param.annotation)
     type_hint = written_type(shown) if shown and conv.typed else None
-    way = conv.defaults or conv.house.defaults or NUMPY_DEFAULT_WAY
+    house = conv.house.writing("numpy")  # what the project's NumPy docstrings do
+    way = conv.defaults or house.defaults or NUMPY_DEFAULT_WAY
     type_hint, text = numpy_defaulted(type_hint, text, param.default or "", way,
-                                      conv.house.optional_marker)
+                                      house.optional_marker, conv.typed)
     return _entry_lines(_written(param, conv), type_hint, text, conv)
 
 

@@ -779,6 +779,38 @@ def unsupported_number(sentence: str, numbers: Numbers) -> str | None:
     return None
 
 
+def unsupported_numbers(text: str, block: Sequence[ast.stmt]) -> list[tuple[int, str, str]]:
+    """The sentences of a comment that state a number the block it explains does not hold.
+
+    One rule for a model's comment (the gate drops such a sentence) and a person's (``validate``
+    reports it, LD371): ``unsupported_number`` on each sentence, against ``block_numbers``.
+
+    Args:
+        text: The comment's text (its lines without ``#``, joined by newlines).
+        block: The statements it explains.
+
+    Returns:
+        For each such sentence: where it starts in ``text``, the sentence, and the number as
+        written (``2%``).
+    """
+    found: list[tuple[int, str, str]] = []
+    numbers: Numbers | None = None
+    start = 0
+    for sentence, space in sentences(text):
+        if any(c.isdigit() for c in sentence):
+            numbers = numbers if numbers is not None else block_numbers(block)
+            number = unsupported_number(sentence, numbers)
+            if number is not None:
+                found.append((start, sentence, number))
+        start += len(sentence) + len(space)
+    return found
+
+
+def states_unheld(number: str) -> str:
+    """Why a sentence stating ``number`` is wrong, as the gate and ``validate`` say it."""
+    return f"states {number}, which is not in the code"
+
+
 def as_paragraphs(text: str) -> str:
     """An extended description made a sentence like the summary.
 
@@ -834,7 +866,7 @@ class _Texts:
         return problem
 
     def _drop(self, what: str, text: str, problem: str) -> None:
-        self.dropped.append(Dropped(what, " ".join(text.split())[:40], problem))
+        self.dropped.append(Dropped(what, text.strip(), problem))
 
     def check(self, what: str, text: str | None, code: bool = False,
               repeat_ok: bool = False) -> str | None:
@@ -895,7 +927,7 @@ class Dropped:
     Attributes:
         what: The kind of part: ``raises``, ``argument``, ``type``, ``returns``,
             ``yields``, ``attribute``, ``summary``, ``description``, ``text`` or ``example``.
-        name: What it named (an exception, an argument, the summary's text).
+        name: What it named (an exception, an argument), or the text dropped, whole.
         why: Why it was refused.
     """
 
@@ -932,7 +964,7 @@ def _summary(answer: ClassDocstring | MethodDocstring | ModuleDocstring, names: 
     if problem is None and text_problem(answer.summary) is not None:
         problem = text_problem(answer.summary)
     if problem is not None:
-        dropped.append(Dropped("summary", answer.summary.strip()[:40], problem))
+        dropped.append(Dropped("summary", answer.summary.strip(), problem))
         return ""
     return as_sentence(answer.summary)
 
@@ -1045,7 +1077,7 @@ def _method(answer: MethodDocstring, facts: FunctionFacts, node: FunctionNode,
     raises = []
     for exc in answer.raises:
         if not exception_name(exc.exception_type):
-            dropped.append(Dropped("raises", exc.exception_type[:40], "not an exception class"))
+            dropped.append(Dropped("raises", exc.exception_type, "not an exception class"))
         elif exc.exception_type in invented:
             dropped.append(Dropped("raises", exc.exception_type, "no raise statement raises it"))
         else:
@@ -1152,10 +1184,10 @@ def gate(answer: AnySchema, facts: FunctionFacts | ClassFacts | ModuleFacts | Bl
         if text and block is not None:
             # A number the block does not hold is a wrong fact ("a tax rate of 2%" over
             # ``price * 0.07``): its sentence goes.
-            numbers = block_numbers(block)
+            wrong = {sentence: number for _, sentence, number in
+                     unsupported_numbers(text, block)}
             text = texts.without("text", text, lambda sentence: None if (
-                found := unsupported_number(sentence, numbers)) is None else
-                f"states {found}, which is not in the code")
+                found := wrong.get(sentence)) is None else states_unheld(found))
         if not text or not _said(text):
             return Gated(answer.model_copy(update={"text": ""}), tuple(comment), False)
         return Gated(answer.model_copy(update={"text": text}), tuple(comment), True)

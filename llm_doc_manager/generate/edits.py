@@ -20,7 +20,6 @@ from llm_doc_manager.docstrings.render import NEEDS_ESCAPE_RE
 from llm_doc_manager.errors import ApplyError
 from llm_doc_manager.source import syntax
 from llm_doc_manager.source.positions import (
-    INDENT_CHARS,
     SourceMap,
     colon_after_header,
     split_lines,
@@ -268,25 +267,6 @@ def module_docstring_edits(src: SourceMap, tree: ast.Module, marker_line: int | 
         break
     gap = nl * max(0, want - existing_blank)
     return [Edit(at, at, f"{literal}{nl}{gap}")]
-
-
-def existing_comment(src: SourceMap, first_stmt_line: int, region_start: int) -> tuple[int, str]:
-    """Find the comment run right above a statement, below the region's start marker.
-
-    Args:
-        src: The source.
-        first_stmt_line: First line of the block's first statement.
-        region_start: Line of the start marker.
-
-    Returns:
-        The run's first line and its text (without ``#``), "" when none.
-    """
-    lineno = first_stmt_line
-    while lineno - 1 > region_start and src.line(lineno - 1).lstrip(INDENT_CHARS).startswith("#"):
-        lineno -= 1
-    text = "\n".join(src.line(n).strip().lstrip("#").strip()
-                     for n in range(lineno, first_stmt_line))
-    return lineno, text
 
 
 def comment_edits(src: SourceMap, first_stmt_line: int, run_start: int,

@@ -40,7 +40,7 @@ from llm_doc_manager.analysis import (
     summary_of,
 )
 from llm_doc_manager.analysis.load import drop_kept, take_kept
-from llm_doc_manager.analysis.markers import Kind
+from llm_doc_manager.analysis.markers import Kind, existing_comment
 from llm_doc_manager.callgraph import DefKey, key_of
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.docstrings import (
@@ -76,7 +76,6 @@ from llm_doc_manager.generate.edits import (
     body_indent,
     comment_edits,
     docstring_edits,
-    existing_comment,
     literal_span,
     module_docstring_edits,
     to_newline,
@@ -222,7 +221,7 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
     for index, target in enumerate(parsed.targets):
         if target.kind is Kind.COMM:
             start = first_line(target.statements[0])
-            runs[index] = existing_comment(positions, start, target.region.start
+            runs[index] = existing_comment(positions.line, start, target.region.start
                                            if target.region else start - 1)
             # Hidden before any code is shown: a comment we write must not change later
             # prompts (see context.py).
@@ -329,12 +328,14 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
         raise ApplyError(f"the provider answered a comment for {target.qualname}")
     facts = entry.request.facts
     assert not isinstance(facts, BlockFacts)  # a def, class or module target has its facts
+    # Defaults are said as the project's docstrings of the style written say them.
+    house = parsed.house.writing(_docstyle(parsed.house, entry.layout))
     if isinstance(facts, FunctionFacts) and isinstance(answer, MethodDocstring) and \
             answer is not NO_TEXT:
-        answer = house_defaults(answer, facts, parsed.house)  # new entries and sections alike
+        answer = house_defaults(answer, facts, house)  # new entries and sections alike
     if entry.existing is not None and keep_human:
         return _synced(parsed, entry, facts, None if answer is NO_TEXT else answer, options)
-    merged = merge(facts, answer, entry.existing, keep_human, options.placeholder, parsed.house)
+    merged = merge(facts, answer, entry.existing, keep_human, options.placeholder, house)
     if merged.unchanged:
         return _NO_EDITS
     node = target.node
@@ -356,17 +357,22 @@ def _edits_for(parsed: ParsedFile, entry: PlannedRegion, answer: AnySchema, opti
     return _Edits(edits, [value], value)
 
 
+def _docstyle(house: HouseStyle, layout: Layout | None) -> str:
+    """The style a docstring is written in: an existing one's own (NumPy, Sphinx, or Google
+    with sections shown), else the project's (``HouseStyle.docstyle``)."""
+    if layout is not None and layout.style in (Style.NUMPY, Style.REST):
+        return "numpy" if layout.style is Style.NUMPY else "sphinx"
+    if layout is not None and layout.style is Style.GOOGLE and layout.blocks:
+        return "google"
+    return house.docstyle
+
+
 def _render(schema: DocSchema, indent: str, width: int, extras: Sequence[RawSection],
             house: HouseStyle, layout: Layout | None, placeholder: str) -> str:
-    """A whole docstring in its style: an existing one's own (NumPy, Sphinx, or Google
-    with sections shown), else the project's (``HouseStyle.docstyle``); ``placeholder``
-    goes where NumPy's type line has no type to show."""
-    if layout is not None and layout.style in (Style.NUMPY, Style.REST):
-        docstyle = "numpy" if layout.style is Style.NUMPY else "sphinx"
-    elif layout is not None and layout.style is Style.GOOGLE and layout.blocks:
-        docstyle = "google"
-    else:
-        docstyle = house.docstyle
+    """A whole docstring in its style (``_docstyle``); ``placeholder`` goes where NumPy's
+    type line has no type to show."""
+    docstyle = _docstyle(house, layout)
+    house = house.writing(docstyle)
     if docstyle == "numpy":
         return render_numpy_text(schema, indent, width, extras, house, placeholder)
     if docstyle == "sphinx":
@@ -437,6 +443,12 @@ class _Rejected(Exception):
     """A model's answer of which the gate left nothing usable: the region fails."""
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """A dropped part as a failure message names it: one line, cut with ``…`` past ``limit``."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
 def gated(entry: PlannedRegion, answer: AnySchema | BaseException | None,
           module: str = "", tree: ast.Module | None = None, known: frozenset[str] = frozenset()
           ) -> tuple[AnySchema | BaseException | None, tuple[Dropped, ...]]:
@@ -464,7 +476,8 @@ def gated(entry: PlannedRegion, answer: AnySchema | BaseException | None,
                    entry.target.statements if isinstance(facts, BlockFacts) else None)
     if checked.usable:
         return checked.answer, checked.dropped
-    reasons = "; ".join(f"{d.what} {d.name!r}: {d.why}" for d in checked.dropped[:3])
+    # The failure's one line names each part short; -v lists them whole (``gate_list``).
+    reasons = "; ".join(f"{d.what} {_short(d.name)!r}: {d.why}" for d in checked.dropped[:3])
     return _Rejected("the model's answer has nothing usable left after the gate" +
                      (f" ({reasons})" if reasons else "")), checked.dropped
 

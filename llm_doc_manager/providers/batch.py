@@ -24,6 +24,7 @@ import json
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -35,7 +36,7 @@ import openai
 from openai.types.chat import ChatCompletion
 
 from llm_doc_manager.docstrings import SCHEMA_FOR, AnySchema
-from llm_doc_manager.errors import ConfigError, ProviderError, printable
+from llm_doc_manager.errors import ConfigError, LLMDocError, ProviderError, printable
 from llm_doc_manager.providers.answer_cache import make_key
 from llm_doc_manager.providers.base import DocRequest, Usage
 from llm_doc_manager.providers.cost import tokenizer_for
@@ -76,6 +77,8 @@ STATE_FOLDER = "batches-v1"
 RESULTS_SUFFIX = ".results.jsonl"
 #: Days an applied submission whose answers are all used stays listed (``batch list``).
 KEEP_APPLIED_DAYS = 30
+#: The lock file of the state folder (``StateLock``); not a submission (no ``.json``).
+LOCK_NAME = ".lock"
 
 
 class Queued(ProviderError):
@@ -924,6 +927,77 @@ class States:
         """
         return [s for s in self.all() if s.key.startswith(prefix.lower()) or
                 any(p.id == prefix for p in s.batches)]
+
+
+class Busy(LLMDocError):
+    """Another process holds the batch state (``StateLock``): this one must not touch it."""
+
+
+if sys.platform == "win32":  # pragma: no cover - the lock Windows has
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        """Lock a file's first byte without waiting; False when another process holds it."""
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        """Lock a file without waiting; False when another process holds it."""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+class StateLock:
+    """The batch state folder, held by this process alone while it reads and changes it.
+
+    Two ``generate --batch`` runs over the same state would race: one prunes a kept answer
+    the other has not read yet, or both submit what no submission holds (paid twice). The
+    lock is the kernel's (``flock``; ``msvcrt.locking`` on Windows) on a file in the state
+    folder, not the file's existence: it goes with the process that held it, so a run that
+    crashed or was killed leaves no lock behind. The file itself stays (removing it would
+    let two runs lock two different files); it holds the last holder's process id, for the
+    message.
+
+    Args:
+        states: The state folder.
+
+    Raises:
+        Busy: When another process holds it.
+        OSError: When the lock file cannot be opened.
+    """
+
+    def __init__(self, states: States) -> None:
+        path = states.folder / LOCK_NAME
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | \
+            getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path, flags, 0o600)
+        if not _try_lock(fd):
+            try:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            except OSError:  # Windows: the locked byte cannot be read
+                holder = ""
+            finally:
+                os.close(fd)
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise Busy(f"another llm-doc run{who} is using the batch state in "
+                       f"{states.folder}: run the same command again once it has ended")
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        """Let another process take the state (closing the file drops the lock)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 @dataclass

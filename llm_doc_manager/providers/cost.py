@@ -359,21 +359,22 @@ def dollars(amount: float) -> str:
 
 
 def describe(estimate: Estimate, cached: int, model: str, price: Price | None,
-             tokens: Tokenizer = ESTIMATE) -> list[str]:
+             tokens: Tokenizer = ESTIMATE, asked: str = "region") -> list[str]:
     """The lines a dry run prints: requests, tokens, cost.
 
     Args:
         estimate: What would be asked.
-        cached: Regions the answer cache answers.
+        cached: Regions (``asked``) the answer cache answers.
         model: The model's name.
         price: Its price, or None when unknown.
         tokens: How the tokens were counted.
+        asked: What a request is asked for (``region``; ``report``'s ``definition``).
 
     Returns:
         Three lines.
     """
     lines = [f"dry run: nothing was sent; {estimate.requests} request"
-             f"{'s' if estimate.requests != 1 else ''} would be sent ({cached} region"
+             f"{'s' if estimate.requests != 1 else ''} would be sent ({cached} {asked}"
              f"{'s' if cached != 1 else ''} answered from the cache)",
              f"tokens: about {estimate.prompt_tokens:,} prompt + "
              f"{estimate.completion_tokens:,} completion (completion at most "

@@ -839,9 +839,17 @@ class ModelProvider:
         prompt, completion, _ = self._tokens(request)
         return prompt, completion
 
+    def count(self, request: DocRequest) -> None:
+        """Count a request a dry run would send into ``estimate`` (sending nothing).
+
+        Args:
+            request: The region asked for.
+        """
+        self.estimate.add(*self._tokens(request))
+
     def _not_sent(self, request: DocRequest) -> NotSent:
         """Count a request a dry run would send; the error its region gets instead."""
-        self.estimate.add(*self._tokens(request))
+        self.count(request)
         return NotSent("not sent: dry run")
 
     def spent(self) -> float:

@@ -16,21 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llm_doc_manager.analysis.markers import Kind
-from llm_doc_manager.docstrings import SCHEMA_FOR, CommentText, render_text
+from llm_doc_manager.docstrings import CommentText, render_text
 from llm_doc_manager.providers import DocRequest, Provider
 from llm_doc_manager.providers.asking import answer_or_error, gather_all
-from llm_doc_manager.providers.prompting import messages, response_format
+from llm_doc_manager.providers.cached import CachedProvider
+from llm_doc_manager.providers.cost import describe, tokenizer_for
+from llm_doc_manager.providers.model import ModelProvider
 from llm_doc_manager.report.model import FileReport, Item, Project
-
-# Rough sizes for an estimate before anything is sent (OpenAI's rule of thumb: a token is
-# about four characters of English text or code; an answer is a short docstring).
-_CHARS_PER_TOKEN = 4
-_ANSWER_TOKENS = 250
-# US dollars per million tokens (input, output), as published by OpenAI for these models.
-PRICES: dict[str, tuple[float, float]] = {
-    "gpt-4.1": (2.00, 8.00), "gpt-4.1-mini": (0.40, 1.60), "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4o": (2.50, 10.00), "gpt-4o-mini": (0.15, 0.60),
-}
 
 
 @dataclass
@@ -89,44 +81,36 @@ def _outline(report: FileReport) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
-class Estimate:
-    """What a run would send, before it is sent (``--dry-run``).
+def estimate(found: Sequence[Question], provider: Provider, azure_model: str | None = None
+             ) -> list[str]:
+    """Count what asking would cost, sending nothing: ``generate --dry-run``'s estimate.
 
-    Attributes:
-        requests: Requests to send (answers already cached are not counted).
-        cached: Questions the cache answers.
-        prompt_tokens: Estimated prompt tokens (messages and schema).
-        completion_tokens: Estimated answer tokens.
-        cost: Estimated US dollars, when the model's price is known.
-    """
-
-    requests: int
-    cached: int
-    prompt_tokens: int
-    completion_tokens: int
-    cost: float | None
-
-
-def estimate(found: Sequence[Question], provider: Provider) -> Estimate:
-    """Count what asking would cost, sending nothing.
+    One estimate for both commands (``providers.cost``): each request the answer cache
+    does not answer is counted as the model provider would send it (``ModelProvider.count``:
+    its messages and schema, with ``tiktoken`` where it knows the model, the answer's
+    expected size and ``max_tokens`` bound), priced from the same table and configuration.
 
     Args:
         found: The questions.
-        provider: The provider (its cache tells what is answered already; its model, the
-            price).
+        provider: The model provider, behind the answer cache or not.
+        azure_model: The model an Azure deployment runs (``azure-model``), for its tokens
+            and price.
 
     Returns:
-        The estimate.
+        The lines to print: requests, tokens, cost.
     """
+    model = provider.inner if isinstance(provider, CachedProvider) else provider
+    if not isinstance(model, ModelProvider):  # the offline report sends nothing to count
+        return [f"dry run: the {provider.name} provider works offline: 0 requests, nothing "
+                "is sent, cost $0"]
     todo = [q for q in found if not provider.is_cached(q.request)]
-    chars = sum(sum(len(m["content"]) for m in messages(q.request)) +
-                len(str(response_format(SCHEMA_FOR[q.request.kind]))) for q in todo)
-    prompt = chars // _CHARS_PER_TOKEN
-    completion = _ANSWER_TOKENS * len(todo)
-    price = PRICES.get(provider.model)
-    cost = None if price is None else (prompt * price[0] + completion * price[1]) / 1e6
-    return Estimate(len(todo), len(found) - len(todo), prompt, completion, cost)
+    # Once a run, bounded (tiktoken may download its encoding at first use).
+    model.tokens = tokenizer_for(model.settings.kind, model.model, azure_model)
+    for question in todo:
+        model.count(question.request)
+    priced = azure_model if model.settings.kind == "azure" and azure_model else model.model
+    return describe(model.estimate, len(found) - len(todo), priced, model.settings.price,
+                    model.tokens, asked="definition")
 
 
 async def ask(found: Sequence[Question], provider: Provider, concurrency: int,

@@ -21,11 +21,12 @@ from llm_doc_manager.analysis import (
     FunctionFacts,
     class_facts,
     docstring_expr,
+    first_line,
     function_facts,
     iter_defs,
     parse_source,
 )
-from llm_doc_manager.analysis.markers import Kind, scan_markers
+from llm_doc_manager.analysis.markers import Kind, existing_comment, scan_markers
 from llm_doc_manager.analysis.targets import Target, resolve
 from llm_doc_manager.codes import (
     ARG_EXTRA,
@@ -36,6 +37,7 @@ from llm_doc_manager.codes import (
     ATTR_EXTRA,
     ATTR_MISSING,
     ATTR_TYPE,
+    COMMENT_NUMBER,
     EMPTY_DESCRIPTION,
     FOREIGN_STYLE,
     LINE_TOO_LONG,
@@ -90,6 +92,8 @@ from llm_doc_manager.docstrings.truth import (
     not_a_parameter,
     returns_contradicts,
     returns_impossible,
+    states_unheld,
+    unsupported_numbers,
     yields_contradicts,
     yields_impossible,
 )
@@ -98,6 +102,8 @@ from llm_doc_manager.source import syntax
 _NOQA_RE = re.compile(r"#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
 _DOC_NOQA_RE = re.compile(r"\bnoqa:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.I)
 _ALL = frozenset({"*"})
+# What ``unsupported_number`` appends to a percentage it names (``7%``, ``7per cent``).
+_PERCENT_WORD = re.compile(r"(?:%|per\s?cent)$", re.I)
 _ENTRY_SECTIONS = frozenset({Section.ARGS, Section.ATTRIBUTES, Section.RAISES, Section.RETURNS,
                              Section.YIELDS})
 
@@ -593,6 +599,23 @@ class _FileChecker:
             return
         self.attributes(doc, class_facts(node, self.lines), qualname)
 
+    def comment(self, target: Target) -> None:
+        """LD371: a number the comment of a marked block states that the block does not hold.
+
+        The gate's rule for a model's comment (``unsupported_numbers``), reported on the
+        comment a person wrote (a number left stale after the code changed); never fixed.
+        """
+        if not target.statements or target.region is None:
+            return
+        run, text = existing_comment(self.physical, first_line(target.statements[0]),
+                                     target.region.start)
+        for start, sentence, number in unsupported_numbers(text, target.statements):
+            written = number if number in sentence else _PERCENT_WORD.sub("", number)
+            offset = start + max(sentence.find(written), 0)
+            line = run + text.count("\n", 0, offset)
+            self.add(line, COMMENT_NUMBER, f"{target.qualname}: the comment "
+                     f"{states_unheld(number)}", col=self.find(line, written))
+
     def attributes(self, doc: _Doc, facts: ClassFacts, qualname: str) -> None:
         documented = {a.name: a for a in doc.parsed.attributes if not combined_names(a.name)}
         # Constructor arguments documented under the class's Args are documented attributes.
@@ -720,6 +743,9 @@ def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
         # (generate leaves it alone too), unless a person marked a region in it.
         return sorted(checker.findings, key=lambda f: (f.line, f.col, f.code))
     checker.check_module(any(t.kind is Kind.MODULE for t in targets), exemptions)
+    for block in targets:
+        if block.kind is Kind.COMM:
+            checker.comment(block)
     for definition in iter_defs(tree):
         node, qualname = definition.node, definition.qualname
         target = marked.get(id(node))

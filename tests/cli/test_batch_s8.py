@@ -13,6 +13,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,9 +24,9 @@ import pytest
 from llm_doc_manager.cli import _dispatch
 from llm_doc_manager.cli.args import INTERRUPTED
 from llm_doc_manager.providers.answer_cache import AnswerCache
-from llm_doc_manager.providers.batch import States
+from llm_doc_manager.providers.batch import LOCK_NAME, States
 from llm_doc_manager.providers.batch import prune as _prune_function
-from tests.fake_batch import FakeBatch
+from tests.fake_batch import FakeBatch, batch_project, serving
 from tests.providers.test_batch_s6 import CHAIN, CODE, KEY, run
 
 MODEL = ("--model", "gpt-4.1-mini")
@@ -32,28 +35,21 @@ MODEL = ("--model", "gpt-4.1-mini")
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A cache folder of this test's own, a key, and the project (m.py, n.py) as cwd."""
-    for name in list(os.environ):
-        if name.startswith(("OPENAI_", "AZURE_OPENAI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("LLM_DOC_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    project = tmp_path / "p"
-    project.mkdir()
-    (project / "m.py").write_text(CODE)
-    (project / "n.py").write_text(CODE.replace("def f", "def g"))
-    monkeypatch.chdir(project)
-    return project
+    return batch_project(tmp_path, monkeypatch, CODE, KEY)
 
 
 @pytest.fixture
 def batch_server() -> Iterator[FakeBatch]:
-    server = FakeBatch().start()
-    yield server
-    server.stop()
+    yield from serving()
 
 
 def state_folder(tmp_path: Path) -> Path:
     return tmp_path / "cache" / "batches-v1"
+
+
+def kept_files(tmp_path: Path) -> list[Path]:
+    """What the state folder keeps: submissions and answers (its lock file is not state)."""
+    return sorted(p for p in state_folder(tmp_path).iterdir() if p.name != LOCK_NAME)
 
 
 def documented(project: Path) -> int:
@@ -114,12 +110,12 @@ def test_batch_dry_run_counts_what_a_kept_submission_holds_as_not_paid_again(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, batch_server.base_url, "--batch", "--yes", ".")[0] == 1
     (env / "n.py").write_text(CODE.replace("def f", "def g").replace("b * 0", "b * 100"))
-    states = sorted(p.read_bytes() for p in state_folder(tmp_path).iterdir())
+    states = sorted(p.read_bytes() for p in kept_files(tmp_path))
     calls = len(batch_server.calls)
     code, out, err = dry(capsys, batch_server.base_url, "--batch", "--dry-run", ".")
     assert code == 0, err
     assert batch_server.calls[calls:] == []
-    assert sorted(p.read_bytes() for p in state_folder(tmp_path).iterdir()) == states
+    assert sorted(p.read_bytes() for p in kept_files(tmp_path)) == states
     assert "1 request would be sent" in out
     assert "5 requests already in a submission kept in the cache folder (polled or read " \
         "back, not paid again)" in out
@@ -239,7 +235,7 @@ def test_answers_for_regions_no_run_has_asked_yet_are_kept_until_used(
     assert not kept.exists()
     assert _dispatch(["batch", "prune"]) == 0
     assert "removed 1 applied submission." in capsys.readouterr().out
-    assert not list(state_folder(tmp_path).iterdir())
+    assert not list(kept_files(tmp_path))
 
 
 def test_prune_answers_drops_kept_answers_and_the_region_is_asked_again(
@@ -252,7 +248,7 @@ def test_prune_answers_drops_kept_answers_and_the_region_is_asked_again(
     (env / "n.py").write_text(CODE.replace("def f", "def g").replace("b * 0", "b * 100"))
     assert _dispatch(["batch", "prune", "--answers"]) == 0
     assert "removed 1 applied submission and 3 kept answers." in capsys.readouterr().out
-    assert not list(state_folder(tmp_path).iterdir())
+    assert not list(kept_files(tmp_path))
     code, err = run(capsys, batch_server.base_url, "--batch", "--yes", "n.py")
     assert code == 1
     assert "Submitted 3 requests" in err
@@ -277,7 +273,7 @@ def test_a_submission_in_flight_is_never_pruned_and_an_old_applied_one_goes(
     assert documented(env) == 6
     assert posted_batches(batch_server) == 1
     # Applied, nothing kept, and older than KEEP_APPLIED_DAYS: the run itself forgot it.
-    assert not list(state_folder(tmp_path).iterdir())
+    assert not list(kept_files(tmp_path))
 
 
 def test_an_unusable_kept_answer_is_asked_again_not_failed_forever(
@@ -389,9 +385,89 @@ def test_stopped_between_dropping_the_kept_answers_and_the_state_the_state_stays
     monkeypatch.setattr(Path, "unlink", unlink)
     capsys.readouterr()
     # The kept file went first: what is left is an applied submission, listed as such.
-    assert sorted(p.name for p in state_folder(tmp_path).iterdir()) == [state.name]
+    assert sorted(p.name for p in kept_files(tmp_path)) == [state.name]
     assert _dispatch(["batch", "list"]) == 0
     assert "1 completed; applied" in capsys.readouterr().out
     assert _dispatch(["batch", "prune"]) == 0
     assert "removed 1 applied submission." in capsys.readouterr().out
-    assert not list(state_folder(tmp_path).iterdir())
+    assert not list(kept_files(tmp_path))
+
+
+# --- 5. Two runs over the same state at once ------------------------------------------------
+
+
+def _applying(env: Path, server: FakeBatch, capsys: pytest.CaptureFixture[str],
+              target: str = ".") -> subprocess.Popen[str]:
+    """A real ``llm-doc generate --batch --yes .`` in another process, held in its download.
+
+    A submission over ``target`` is made (in this process) and completed first; the other
+    process then polls it and waits inside the download of its answers (``FakeBatch.hold``):
+    it holds the batch state.
+    """
+    code = _dispatch(["generate", "--provider", "openai", "--base-url", server.base_url,
+                      "--batch", "--yes", target])
+    said = capsys.readouterr().err  # read: the tests look at what comes next
+    assert code == 1, said  # submitted, waiting
+    server.finish()
+    server.held.clear()
+    server.hold = threading.Event()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "llm_doc_manager", "generate", "--provider", "openai",
+         "--base-url", server.base_url, "--batch", "--yes", "."],
+        cwd=env, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    if not server.held.wait(120):  # bounds a failure only: the run reaches it or dies
+        process.kill()
+        raise AssertionError(process.communicate())
+    return process
+
+
+def test_a_second_run_while_another_applies_the_same_state_is_refused_in_one_line(
+        env: Path, tmp_path: Path, batch_server: FakeBatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    other = _applying(env, batch_server, capsys)
+    before = {p.name: p.read_bytes() for p in env.glob("*.py")}
+    calls = len(batch_server.calls)
+    try:
+        code, err = run(capsys, batch_server.base_url, "--batch", "--yes", ".")
+        after = {p.name: p.read_bytes() for p in env.glob("*.py")}
+    finally:
+        batch_server.release()
+        _, other_err = other.communicate(timeout=120)
+    # Refused before its first pass: it asked the server nothing, wrote nothing.
+    assert code == 1
+    assert err.splitlines() == [
+        f"error: another llm-doc run (process {other.pid}) is using the batch state in "
+        f"{state_folder(tmp_path)}: run the same command again once it has ended; nothing "
+        "was sent or written."]
+    assert batch_server.calls[calls:] == []
+    assert after == before
+    # The other run applied the answers; once it has ended the state is free again.
+    assert other.returncode == 0, other_err
+    assert documented(env) == 6
+    code, err = run(capsys, batch_server.base_url, "--batch", "--yes", ".")
+    assert code == 0, err
+    assert posted_batches(batch_server) == 1
+    # batch prune / status wait for nobody either: refused while held, in one line.
+    (env / "m.py").write_text(CODE.replace("b * 1", "b * 101"))  # another submission
+    other = _applying(env, batch_server, capsys, "m.py")
+    try:
+        assert _dispatch(["batch", "prune"]) == 1
+        assert "is using the batch state" in capsys.readouterr().err
+    finally:
+        batch_server.release()
+        other.communicate(timeout=120)
+
+
+def test_a_run_killed_while_applying_leaves_no_lock_and_the_next_run_pays_nothing(
+        env: Path, tmp_path: Path, batch_server: FakeBatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    other = _applying(env, batch_server, capsys)
+    other.kill()  # SIGKILL: no handler, no clean-up runs; the kernel drops its lock
+    other.communicate(timeout=120)
+    assert (state_folder(tmp_path) / LOCK_NAME).read_text().strip() == str(other.pid)
+    batch_server.release()
+    code, err = run(capsys, batch_server.base_url, "--batch", "--yes", ".")
+    assert code == 0, err
+    assert documented(env) == 6
+    assert posted_batches(batch_server) == 1

@@ -72,8 +72,8 @@ def test_a_sentence_naming_a_dotted_name_of_nothing_is_dropped() -> None:
                   "translated with ``gettext.i18n`` for the locale.")
     assert isinstance(gated.answer, MethodDocstring)
     assert gated.answer.extended_description == "The value is rounded first."
-    assert _why(gated) == ["text 'It is translated with ``gettext.i18n`` f': names "
-                           "`gettext.i18n`, which is nothing in the module"]
+    assert _why(gated) == ["text 'It is translated with ``gettext.i18n`` for the locale.': "
+                           "names `gettext.i18n`, which is nothing in the module"]
 
 
 def test_an_argument_description_naming_a_call_of_nothing_is_dropped() -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from llm_doc_manager.analysis import BlockFacts, function_facts
+from llm_doc_manager.cli import _dispatch
 from llm_doc_manager.docstrings import CommentText, MethodDocstring, RaisesDoc
 from llm_doc_manager.docstrings.truth import (
     Numbers,
@@ -325,3 +326,85 @@ def test_a_comment_with_true_numbers_passes_the_gate() -> None:
     assert not gated.dropped
     assert isinstance(gated.answer, CommentText)
     assert gated.answer.text == text
+
+
+# -- 3b. validate judges a person's marked comment by the gate's rule (LD371) ----------------
+
+STALE = '''\
+def total(price):
+    # @llm-comm-start
+    # Add the tax rate of 2%. Round the
+    # total to 2 places, and retry 3 times.
+    taxed = price * 1.07
+    cents = round(taxed, 2)
+    # @llm-comm-end
+    return cents
+'''
+
+
+def _ld371(tmp_path: Path, text: str) -> list[tuple[int, int, str]]:
+    found = check_source(tmp_path / "tax.py", text, CheckOptions())
+    return [(f.line, f.col, f.message) for f in found if f.code == "LD371"]
+
+
+def test_validate_reports_a_stale_number_in_a_marked_comment_at_the_number(
+        tmp_path: Path) -> None:
+    assert _ld371(tmp_path, STALE) == [
+        (3, 27, "<block at line 5>: the comment states 2%, which is not in the code"),
+        (4, 36, "<block at line 5>: the comment states 3, which is not in the code")]
+
+
+def test_validate_is_silent_on_a_marked_comment_whose_numbers_the_block_holds(
+        tmp_path: Path) -> None:
+    # The near miss: the same comment once the code says what it says (7% of 1.07, the
+    # rounding's 2, 3 retries), and a comment outside any marked block (not ours to judge).
+    true = STALE.replace("2%", "7%").replace("    cents =", "    tries = 3\n    cents =")
+    assert _ld371(tmp_path, true) == []
+    unmarked = STALE.replace("    # @llm-comm-start\n", "").replace("    # @llm-comm-end\n", "")
+    assert _ld371(tmp_path, unmarked) == []
+    # A number true for a reason the block does not show is the person's to keep.
+    silenced = STALE.replace("rate of 2%.", "rate of 2%.  # noqa: LD371").replace(
+        "retry 3 times.", "retry 3 times.  # noqa: LD371")
+    assert _ld371(tmp_path, silenced) == []
+
+
+def test_validate_and_the_gate_judge_a_comment_by_one_rule(tmp_path: Path) -> None:
+    # Each sentence the gate drops from a model's comment is what validate reports of the
+    # same comment written by a person, and only that.
+    text = ("Add the tax rate of 2%. Round the total to 2 places. Retry 3 times. "
+            "A day is 86,400 seconds. Hash it with SHA-256.")
+    code = ("def total(price, x):\n    # @llm-comm-start\n    # " + text + "\n"
+            "    taxed = price * 1.07\n    cents = round(taxed, 2)\n"
+            "    day = 60 * 60 * 24\n    h = sha256(x)\n    # @llm-comm-end\n    return cents\n")
+    block = ast.parse(code).body[0].body[:4]  # type: ignore[attr-defined]
+    gated = gate(CommentText(text=text), BlockFacts(()), None, ("total", "total"),
+                 ast.parse(code), block=block)
+    dropped = sorted(d.why for d in gated.dropped)
+    reported = sorted(m.split(": the comment ", 1)[1] for _, _, m in _ld371(tmp_path, code))
+    assert dropped == reported == ["states 2%, which is not in the code",
+                                   "states 3, which is not in the code"]
+
+
+def test_validate_fix_leaves_a_stale_number_of_a_person_as_it_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "tax.py"
+    path.write_text(STALE)
+    monkeypatch.chdir(tmp_path)
+    assert _dispatch(["validate", "--fix", "tax.py"]) == 1
+    assert capsys.readouterr().out.count(" LD371 ") == 2
+    assert path.read_text() == STALE
+
+
+def test_the_verbose_list_shows_a_dropped_sentence_whole_on_one_line(
+        tmp_path: Path, llm_doc: Run, fake: FakeOpenAI) -> None:
+    # Was cut at 40 characters ('Add the tax rate of 2% to the price befo'), its line
+    # break folded: what the gate refused could not be read.
+    wrong = "Add the tax rate of 2% to the price\nbefore rounding it to whole cents."
+    result, path = _comment(tmp_path, llm_doc, fake, f"{wrong} Round the total to 2 places.")
+    assert result.returncode == 0, result.stderr
+    listed = [line for line in result.stderr.splitlines() if " gate dropped " in line]
+    assert listed == [f"tax.py:3: <block at line 3>: gate dropped text {wrong!r}: states 2%, "
+                      "which is not in the code"]
+    assert "\\n" in listed[0]  # the line break escaped: one line
+    assert "2%" not in path.read_text()

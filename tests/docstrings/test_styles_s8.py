@@ -170,8 +170,19 @@ def test_the_numpy_default_way_is_learned_by_majority() -> None:
         ("int", "X. Defaults to 2.")
     assert numpy_defaulted("int | None", "X. Defaults to None.", "None", "type") == \
         ("int, optional", "X.")
-    assert numpy_defaulted(None, "X. Defaults to 2.", "2", "marker") == \
-        (None, "X. Defaults to 2.")  # no type to carry it: the text says it
+    # No type to write (no annotation): the marker alone, as numpydoc's guide says
+    # ("use optional") and xarray writes it (``tolerance : optional``); a sentence the
+    # way keeps stays; entries that carry no type stay bare, the text saying it.
+    assert numpy_defaulted(None, "X. Defaults to 2.", "2", "marker") == ("optional", "X.")
+    assert numpy_defaulted(None, "X. Defaults to 2.", "2", "both") == \
+        ("optional", "X. Defaults to 2.")
+    assert numpy_defaulted(None, "X. Defaults to None.", "None", "type") == ("optional", "X.")
+    assert numpy_defaulted(None, "X. Defaults to 2.", "2", "type") == \
+        (None, "X. Defaults to 2.")  # ``default 2`` alone would read as the type
+    assert numpy_defaulted(None, "X. Defaults to 2.", "2", "sentence") == \
+        (None, "X. Defaults to 2.")
+    assert numpy_defaulted(None, "X. Defaults to 2.", "2", "marker", typed=False) == \
+        (None, "X. Defaults to 2.")
 
 
 def test_a_rendered_numpy_docstring_marks_defaults() -> None:
@@ -348,3 +359,108 @@ def fresh(a: int, order: str = "C") -> int:
     text = _generated(tmp_path, source)
     params = {p.name: p for p in NumpyDocString(_docstring(text, "fresh"))["Parameters"]}
     assert params["order"].type == "str, default 'C'"
+
+
+# -- defaults learned per style (issue 21): a mixed project's two ways do not cross ---------
+
+GOOGLE_WAY = "".join(f'''
+def g{n}(a: int, size: int = {n}) -> int:
+    """Grow.
+
+    Args:
+        a: The number.
+        size: How much. Defaults to {n}.
+
+    Returns:
+        The size.
+    """
+    return a + size
+''' for n in range(3))
+
+NUMPY_WAY = "".join(f'''
+def n{n}(a: int, size: int = {n}) -> int:
+    """Grow.
+
+    Parameters
+    ----------
+    a : int
+        The number.
+    size : int, optional
+        How much.
+
+    Returns
+    -------
+    int
+        The size.
+    """
+    return a + size
+''' for n in range(4))
+
+NEW = '''
+def fresh(a: int, scale: float = 1.0, tol=0.5) -> float:
+    {doc}
+    return a * scale * tol
+'''
+
+
+def _mixed(tmp_path: Path) -> None:
+    """A project of 3 Google entries with a ``Defaults to`` sentence and 4 NumPy ones
+    marked ``optional``: together, the marker would be the majority."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (tmp_path / "g.py").write_text(GOOGLE_WAY)
+    (tmp_path / "n.py").write_text(NUMPY_WAY)
+
+
+def _fresh(tmp_path: Path, name: str, doc: str) -> str:
+    path = tmp_path / name
+    path.write_text(NEW.format(doc=doc))
+    result = run_file(path, None, Options(all_defs=True))
+    assert isinstance(result, FileChange), result
+    assert_only_docstrings_changed(path.read_text(), result.new_text)
+    path.write_text(result.new_text)
+    again = run_file(path, None, Options(all_defs=True))
+    assert not isinstance(again, FileChange) or again.new_text == result.new_text
+    return _docstring(result.new_text, "fresh")
+
+
+def test_a_google_file_of_a_mixed_project_says_defaults_as_its_google_docstrings(
+        tmp_path: Path) -> None:
+    _mixed(tmp_path)
+    # A Google file (its one docstring has sections) with no default of its own.
+    doc = '"""Fresh.\n\n    Returns:\n        float: The value.\n    """'
+    text = _fresh(tmp_path, "google_new.py", doc)
+    # Was ``scale (float, optional): TODO: describe.``: the NumPy entries' marker.
+    assert "scale (float): TODO: describe. Defaults to 1.0." in text, text
+    assert "optional" not in text
+
+
+def test_a_numpy_file_of_a_mixed_project_says_defaults_as_its_numpy_docstrings(
+        tmp_path: Path) -> None:
+    _mixed(tmp_path)
+    (tmp_path / "g2.py").write_text(GOOGLE_WAY.replace("def g", "def h"))  # Google: 6 to 4
+    doc = '"""Fresh.\n\n    Returns\n    -------\n    float\n        The value.\n    """'
+    text = _fresh(tmp_path, "numpy_new.py", doc)
+    params = {p.name: p for p in NumpyDocString(text)["Parameters"]}
+    # Was ``scale : float`` with ``Defaults to 1.0.``: the Google entries' sentence.
+    assert params["scale"].type == "float, optional"
+    assert params["scale"].desc == [PLACEHOLDER]
+    # No annotation: the marker alone (was ``tol`` bare, its default in the text).
+    assert params["tol"].type == "optional"
+    assert params["tol"].desc == [PLACEHOLDER]
+
+
+def test_an_untyped_numpy_entry_stays_bare_where_entries_carry_no_type(tmp_path: Path) -> None:
+    # The near miss: a NumPy docstring whose entries have no types gets no ``: optional``.
+    source = '''def f(a, tol=0.5):
+    """F.
+
+    Parameters
+    ----------
+    a
+        The number.
+    """
+    return a * tol
+'''
+    text = _generated(tmp_path, source)
+    params = {p.name: p for p in NumpyDocString(_docstring(text, "f"))["Parameters"]}
+    assert (params["tol"].type, params["tol"].desc) == ("", [f"{PLACEHOLDER} Defaults to 0.5."])

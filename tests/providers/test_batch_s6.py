@@ -21,7 +21,7 @@ import pytest
 
 from llm_doc_manager.cli import _dispatch
 from llm_doc_manager.providers.batch import MAX_LINE, numbered, split_lines
-from tests.fake_batch import FakeBatch, output_lines
+from tests.fake_batch import FakeBatch, batch_project, output_lines, serving
 from tests.fake_openai import FakeOpenAI, target_of
 from tests.helpers import ast_without_docstrings
 
@@ -33,25 +33,13 @@ CODE = "".join(f"# @llm-doc-start\ndef f{i}(a: int, b: int) -> int:\n    return 
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache folder of this test's own, a key, and the project as the working folder."""
-    for name in list(os.environ):
-        if name.startswith(("OPENAI_", "AZURE_OPENAI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("LLM_DOC_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    project = tmp_path / "p"
-    project.mkdir()
-    (project / "m.py").write_text(CODE)
-    (project / "n.py").write_text(CODE.replace("def f", "def g"))
-    monkeypatch.chdir(project)
-    return project
+    """A cache folder of this test's own, a key, and the project (m.py, n.py) as cwd."""
+    return batch_project(tmp_path, monkeypatch, CODE, KEY)
 
 
 @pytest.fixture
 def batch_server() -> Iterator[FakeBatch]:
-    server = FakeBatch().start()
-    yield server
-    server.stop()
+    yield from serving()
 
 
 @pytest.fixture

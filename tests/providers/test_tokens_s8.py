@@ -10,6 +10,7 @@ which the dry run's line says, with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,6 +18,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -233,8 +235,12 @@ def test_an_untrusted_project_cannot_say_which_model_its_deployment_runs(
     assert trusted.azure_model == "gpt-5-nano"
 
 
-def test_ctrl_c_while_the_encoding_downloads_is_an_interrupted_run(tmp_path: Path) -> None:
-    _project(tmp_path)
+@pytest.mark.parametrize("batch", [(), ("--batch",)], ids=["direct", "batch"])
+def test_ctrl_c_while_the_encoding_downloads_is_an_interrupted_run(
+        tmp_path: Path, batch: tuple[str, ...]) -> None:
+    """The direct dry run loads the encoding before planning; ``--batch --dry-run`` while
+    its first pass asks the first region (``BatchAsker``): Ctrl-C is the same in both."""
+    source = _project(tmp_path)
     with socket.socket() as proxy:
         proxy.bind(("127.0.0.1", 0))
         proxy.listen(8)
@@ -247,7 +253,7 @@ def test_ctrl_c_while_the_encoding_downloads_is_an_interrupted_run(tmp_path: Pat
                    XDG_CONFIG_HOME=str(tmp_path / "config"))
         run = subprocess.Popen(
             [sys.executable, "-m", "llm_doc_manager", "generate", "--provider", "openai",
-             "--model", "gpt-4o", "--dry-run", "m.py"], cwd=tmp_path, env=env,
+             "--model", "gpt-4o", "--dry-run", *batch, "m.py"], cwd=tmp_path, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             connection, _ = proxy.accept()  # tiktoken's download has begun: Ctrl-C now
@@ -259,3 +265,10 @@ def test_ctrl_c_while_the_encoding_downloads_is_an_interrupted_run(tmp_path: Pat
     assert run.returncode == 130, err
     assert err.strip() == "Interrupted while estimating the run; nothing was sent or written."
     assert out == ""
+    assert source.read_text(encoding="utf-8") == CODE
+    # Nothing written: no batch state, no answer (the batch path opens the answer cache).
+    cache = tmp_path / "cache"
+    assert not (cache / "batches-v1").exists()
+    if (cache / "answers-v1.sqlite3").exists():
+        with contextlib.closing(sqlite3.connect(cache / "answers-v1.sqlite3")) as db:
+            assert db.execute("SELECT count(*) FROM entries").fetchone() == (0,)

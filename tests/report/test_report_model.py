@@ -35,8 +35,8 @@ def test_what_has_no_docstring_is_asked_once(repo: Path, llm_doc: Run,  # noqa: 
     assert dry.returncode == 0, dry.stderr
     # Module pkg.app; check, extra, Runner.go, Runner.__init__ (broken.py cannot be parsed;
     # parse, Runner and pkg.core have docstrings; the empty pkg/__init__.py is not asked).
-    assert "5 requests to send (0 answered by the cache)" in dry.stderr
-    assert "cost about $" in dry.stderr
+    assert "5 requests would be sent (0 definitions answered from the cache)" in dry.stderr
+    assert "cost: about $" in dry.stderr
     assert fake.seen == []
     assert not (repo.parent / "none.md").exists()
 
@@ -63,7 +63,7 @@ def test_what_has_no_docstring_is_asked_once(repo: Path, llm_doc: Run,  # noqa: 
     assert "No docstring; what the model wrote of it:" in markdown.stdout
     assert "| Summaries | openai, model " in markdown.stdout
     again = _report(llm_doc, fake, repo, "--dry-run")
-    assert "0 requests to send (5 answered by the cache)" in again.stderr
+    assert "0 requests would be sent (5 definitions answered from the cache)" in again.stderr
 
     # One function's body changes: that function alone is asked again.
     core_path = repo / "pkg" / "core.py"
@@ -84,3 +84,40 @@ def test_a_rejected_key_stops_before_writing(repo: Path, llm_doc: Run,  # noqa: 
     assert "nothing was written" in result.stderr
     assert not out.exists()
     assert KEY not in result.stderr
+
+
+def test_the_dry_run_counts_as_generate_counts(repo: Path,  # noqa: F811
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """One estimate for both commands: ``report`` kept its own (4 characters a token for
+    the prompt, 250 tokens an answer, its own price table, no ``max_tokens`` bound)."""
+    from llm_doc_manager.cli import _dispatch
+    from llm_doc_manager.config import load_settings
+    from llm_doc_manager.providers import cost
+    from llm_doc_manager.providers.model import ModelProvider, resolve_settings
+    from llm_doc_manager.report import collect
+    from llm_doc_manager.report.ask import questions
+
+    # The estimate, not tiktoken's download, is what is compared here (test_tokens_s8.py
+    # counts with the real encoding).
+    monkeypatch.setattr(cost, "_LOADED", {"o200k_base": cost.Tokenizer(why="not loaded")})
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    url = "http://127.0.0.1:9/v1"  # never asked: a dry run sends nothing
+    code = _dispatch(["report", str(repo), "--provider", "openai", "--model", "gpt-4.1-mini",
+                      "--base-url", url, "--dry-run", "--no-cache", "--no-source"])
+    assert code == 0
+    lines = capsys.readouterr().err.splitlines()
+    # What generate --dry-run counts for the same requests (providers.cost, ModelProvider).
+    settings = load_settings(repo, {"provider": "openai", "model": "gpt-4.1-mini",
+                                    "base_url": url}, {"OPENAI_API_KEY": KEY})
+    model = ModelProvider(resolve_settings("openai", settings, {"OPENAI_API_KEY": KEY}))
+    model.tokens = cost.tokenizer_for("openai", "gpt-4.1-mini")
+    for question in questions(collect(repo, facts=True), settings.placeholder):
+        model.count(question.request)
+    assert lines == cost.describe(model.estimate, 0, "gpt-4.1-mini", model.settings.price,
+                                  model.tokens, asked="definition")
+    assert lines[0] == ("dry run: nothing was sent; 5 requests would be sent (0 definitions "
+                        "answered from the cache)")
+    assert "estimated at 4 characters a token: not loaded" in lines[1]
+    assert "at gpt-4.1-mini's price of $0.4 / $1.6 per 1M" in lines[2]
+    assert model.estimate.completion_tokens != 5 * 250  # the answers' own sizes

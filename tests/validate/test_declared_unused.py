@@ -125,3 +125,25 @@ def test_an_unread_kwargs_and_a_private_argument_are_not_asked_for(tmp_path: Pat
     passed = text.replace("return name if _hot_reload else name",
                           "return name + str(dict(**kwargs))")
     assert _missing(passed, tmp_path) == {"update_layer: argument '**kwargs' is not documented"}
+
+
+def test_the_body_is_walked_once_for_the_names_read_and_those_passed_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # ``read`` then ``_passed_on`` (parents, then names) walked a body three times; one walk
+    # gives all three. Counted as the children asked of each node (``ast.walk`` asks too).
+    source = ("def wrap(x, *args, **kwargs):  # noqa: ARG001\n"
+              "    if kwargs.get('k'):\n        return inner(x, *args, **kwargs)\n"
+              "    return [y for y in range(3)]\n")
+    node = ast.parse(source).body[0]
+    assert isinstance(node, ast.FunctionDef)
+    nodes = sum(1 for stmt in node.body for _ in ast.walk(stmt))
+    asked = [0]
+    children = ast.iter_child_nodes
+
+    def counted(parent: ast.AST) -> object:
+        asked[0] += 1
+        return children(parent)
+
+    monkeypatch.setattr(ast, "iter_child_nodes", counted)
+    assert declared_unused(node, source.splitlines()) == {"args", "kwargs"}
+    assert asked[0] == nodes

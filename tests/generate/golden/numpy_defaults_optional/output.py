@@ -13,8 +13,8 @@ def marker(a: int, scale: float = 1.0, name: str | None = None, flag=False) -> f
         TODO: describe.
     name : str, optional
         TODO: describe.
-    flag
-        TODO: describe. Defaults to False.
+    flag : optional
+        TODO: describe.
 
     Returns
     -------

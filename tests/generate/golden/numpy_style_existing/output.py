@@ -6,8 +6,8 @@ def scale(values, factor=2):
     ----------
     values : list
         Input values.
-    factor
-        TODO: describe. Defaults to 2.
+    factor : optional
+        TODO: describe.
 
     Returns
     -------
