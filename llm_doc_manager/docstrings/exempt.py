@@ -780,27 +780,20 @@ def reasked_stars(node: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module
     return asked
 
 
-def _documents_stars(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Whether a function's docstring has an entry for its ``**kwargs``."""
-    kwarg = node.args.kwarg
-    expr = docstring_expr(node.body)
-    if kwarg is None or expr is None:
-        return False
-    layout = read_layout(str(expr.value.value))  # type: ignore[attr-defined]  # a str
-    if layout.style not in EDITABLE:
-        return kwarg.arg in "\n".join(layout.lines)
-    return any(a.name.lstrip("*") == kwarg.arg for a in parse_layout(layout).args)
-
-
 def passed_on_stars(node: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef
                     ) -> bool:
     """Whether a method hands its ``**kwargs`` whole to another method of its class that
-    does not document its own ``**kwargs`` either.
+    takes ``**kwargs`` too.
 
     ``return self.info(path, **{**kwargs, "expand_info": True})`` in fsspec-style
-    ``modified`` (huggingface_hub's ``HfFileSystem``), ``info`` taking ``**kwargs`` without
-    an entry for it: what they carry is the file system interface's, said nowhere here. Every
+    ``modified`` (huggingface_hub's ``HfFileSystem``): what they carry is ``info``'s to say,
+    as for any call ``_passed_on`` exempts; merging fixed keys in does not change that. Every
     use of the name must be such a call (merged with fixed keys or not).
+
+    The rule reads code only, never the callee's docstring: ``generate`` writes that
+    docstring's ``**kwargs`` entry in the same run, so a rule asking the caller once the
+    callee documents its own made the second run add an entry the first did not (``info``
+    got its placeholder, then ``modified`` got one).
 
     Args:
         node: The method.
@@ -824,8 +817,7 @@ def passed_on_stars(node: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.Class
                 isinstance(sub.func.value, ast.Name) and sub.func.value.id == first):
             continue
         target = methods.get(sub.func.attr)
-        if target is None or target is node or target.args.kwarg is None or \
-                _documents_stars(target):
+        if target is None or target is node or target.args.kwarg is None:
             continue
         for keyword in sub.keywords:
             if keyword.arg is not None:
@@ -860,8 +852,8 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
 
     It also asks an override with a docstring of its own for the ``*args``/``**kwargs``
     its base in the file is asked for (``reasked_stars``), given the module; and asks no
-    entry for ``**kwargs`` a method hands whole to another method of its class that does
-    not document its own (``passed_on_stars``).
+    entry for ``**kwargs`` a method hands whole, fixed keys merged in or not, to another
+    method of its class (``passed_on_stars``).
 
     Args:
         facts: What the code says.
