@@ -91,6 +91,7 @@ from llm_doc_manager.analysis.nodes import (
     Definition,
     DefNode,
     decorator_names,
+    describes,
     docstring_expr,
     is_accessor,
     is_overload,
@@ -157,7 +158,8 @@ class Reason(str, Enum):
     NO_MODULE_DOCS = "the project writes no module docstrings"
     GENERATED = "a generated file (its generator owns its text)"
     MAIN = "a package's __main__.py (python -m runs it)"
-    CONSTRUCTOR_IN_CLASS = "the project documents constructors in the class docstring"
+    CONSTRUCTOR_IN_CLASS = ("the project gives __init__ no docstring of its own (constructors "
+                            "documented in the class docstring, or __init__ rarely documented)")
     NESTED = "nested in a function"
     TEST = "test code"
     PRIVATE = "private"
@@ -405,7 +407,7 @@ def vendored(tree: ast.Module, lines: Sequence[str]) -> bool:
     """
     if not _ORIGIN.search(_header(tree, lines)):
         return False
-    public = [docstring_expr(d.node.body) is not None for d in iter_defs(tree)
+    public = [describes(d.node.body) for d in iter_defs(tree)
               if not d.nested and not private_name(d.qualname) and not is_overload(d.node)]
     # A file with no definition at all (huggingface_hub's ``insecure_hashlib.py``: three
     # ``functools.partial`` names under a "Taken from <URL>" header) is documented by that
@@ -440,8 +442,7 @@ def undocumented_families(tree: ast.Module) -> frozenset[str]:
         if word is None:
             continue
         members = families.setdefault((is_class, word), {})
-        members[node.name] = members.get(node.name, False) or \
-            docstring_expr(node.body) is not None
+        members[node.name] = members.get(node.name, False) or describes(node.body)
     names: set[str] = set()
     for members in families.values():
         documented = sum(members.values())
@@ -652,7 +653,7 @@ def wrapper_family(cls: ast.ClassDef) -> frozenset[str]:
         if helper is None or not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) or \
                 private_name(stmt.name) or magic_name(stmt.name):
             continue
-        helpers.setdefault(helper, {})[stmt.name] = docstring_expr(stmt.body) is not None
+        helpers.setdefault(helper, {})[stmt.name] = describes(stmt.body)
     names: set[str] = set()
     for members in helpers.values():
         if len(members) >= FAMILY_MIN and sum(members.values()) * FAMILY_SHARE < len(members):
@@ -1055,7 +1056,9 @@ class Exemptions:
                     null_object(node, self._class_of(definition)):
                 return Reason.NULL_OBJECT
         if node.name == "__init__" and definition.class_name is not None:
-            if not self._init_docs:
+            # Only an ``__init__`` without a docstring: one a person wrote is checked whole
+            # (concurrent.futures' executors document their arguments, not what they raise).
+            if not self._init_docs and docstring_expr(node.body) is None:
                 return Reason.CONSTRUCTOR_IN_CLASS
             cls = self._class_of(definition)
             if cls is not None and documents_constructor(cls, node):
@@ -1086,12 +1089,11 @@ class Exemptions:
                         magic_name(node.name):
                     continue
                 if self._reexported(found):
-                    interface = interface or docstring_expr(node.body) is not None
+                    interface = interface or describes(node.body)
                     continue
                 if isinstance(node, ast.ClassDef):
                     continue
-                members[node.name] = members.get(node.name, False) or \
-                    docstring_expr(node.body) is not None
+                members[node.name] = members.get(node.name, False) or describes(node.body)
             # Only helpers beside an interface the package exports and documents: a module
             # nobody re-exports (a script, a project not documented yet) is asked as ever.
             rare = interface and len(members) >= HELPERS_MIN and \
@@ -1113,7 +1115,7 @@ class Exemptions:
         """
         classes = [stmt for stmt in self._tree.body if isinstance(stmt, ast.ClassDef) and
                    not private_name(stmt.name)]
-        if sum(docstring_expr(c.body) is not None for c in classes) * FAMILY_SHARE >= \
+        if sum(describes(c.body) for c in classes) * FAMILY_SHARE >= \
                 len(classes):
             return False
         family = self._overrides().families | self._family()
