@@ -36,6 +36,7 @@ from llm_doc_manager.docstrings.sections import (
     resembled_heading,
     resembled_name,
 )
+from llm_doc_manager.docstrings.types import split_top
 
 # The model's names are used from here too (the readers of other styles import ``model``).
 __all__ = ["EDITABLE", "SECTIONED", "Block", "Entry", "HeadingProblem", "Layout", "Style",
@@ -79,27 +80,6 @@ _BUILTIN_TYPES = frozenset(name for name, value in vars(builtins).items()
 _IDENTIFIER_RE = re.compile(r"[A-Za-z_][\w.]*(?:\[.*\])?\Z", re.S)
 
 
-def _alternatives(head: str) -> list[str] | None:
-    """A head split at its top-level ``, `` and `` or `` (None without an ``or``)."""
-    parts: list[str] = []
-    depth, start, i, joined = 0, 0, 0, False
-    while i < len(head):
-        ch = head[i]
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif depth == 0 and (head.startswith(", ", i) or head.startswith(" or ", i)):
-            joined = joined or head[i] == " "
-            parts.append(head[start:i])
-            i += 2 if ch == "," else 4
-            start = i
-            continue
-        i += 1
-    parts.append(head[start:])
-    return parts if joined else None
-
-
 def _type_alternative(word: str) -> bool:
     """Whether one alternative of a union spelt in words is a type: in backticks (or a
     ``[`~link`]``), or a builtin type, a CapWords or dotted name, a subscripted one."""
@@ -116,8 +96,10 @@ def _or_union(head: str) -> bool:
     """Whether a Returns/Yields head is a union spelt in words, as Args entries of many
     projects spell theirs (huggingface_hub: ```str` or `None```, ```int`, `float` or
     `None```): every alternative a type, so ``The value or None`` stays prose."""
-    parts = _alternatives(head)
-    return parts is not None and len(parts) >= 2 and all(map(_type_alternative, parts))
+    if len(split_top(head, (" or ",))) < 2:  # a top-level "or" joins them
+        return False
+    parts = split_top(head, (", ", " or "))
+    return len(parts) >= 2 and all(map(_type_alternative, parts))
 
 
 def _balanced(text: str) -> bool:
