@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from llm_doc_manager.config import PLACEHOLDER
 from llm_doc_manager.source import syntax
 from llm_doc_manager.source.discovery import nearest_project
 
@@ -197,6 +198,22 @@ def docstring_expr(body: list[ast.stmt]) -> ast.Expr | None:
             and isinstance(body[0].value.value, str):
         return body[0]
     return None
+
+
+def describes(body: list[ast.stmt]) -> bool:
+    """Whether a body opens with a docstring that says something: one whose summary is the
+    placeholder is what ``generate`` writes where nobody has described the definition yet.
+
+    Every share a rule learns what a project leaves undocumented from is counted with it
+    (a family, a package's properties, a module's helpers, its ``__init__`` methods): such
+    a rule must not change its mind because ``generate`` filled the rest of the population
+    with placeholders, or a second run asks for what the first exempted (peft: the ``get_*``
+    helpers of ``method_comparison``, ``TrainableTokensWrapper.original_module``, the
+    classes of ``image-gen/utils.py``).
+    """
+    expr = docstring_expr(body)
+    return expr is not None and \
+        not str(expr.value.value).lstrip().startswith(PLACEHOLDER)  # type: ignore[attr-defined]
 
 
 def summary_of(docstring: str) -> str:

@@ -35,6 +35,7 @@ from pathlib import Path
 from llm_doc_manager.analysis.nodes import (
     child_blocks,
     decorator_names,
+    describes,
     docstring_expr,
     is_overload,
     is_test_module,
@@ -204,12 +205,11 @@ def base_name(expr: ast.expr) -> str | None:
 def class_facts(node: ast.ClassDef) -> ClassFacts:
     """What one class shows its subclasses (see ``ClassFacts``)."""
     bases = tuple(name for name in map(base_name, node.bases) if name is not None)
-    methods = {stmt.name: docstring_expr(stmt.body) is not None for stmt in node.body
+    methods = {stmt.name: describes(stmt.body) for stmt in node.body
                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
     abstract = any(isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and
                    "abstractmethod" in decorator_names(stmt) for stmt in node.body)
-    return ClassFacts(node.name, bases, methods, docstring_expr(node.body) is not None,
-                      abstract)
+    return ClassFacts(node.name, bases, methods, describes(node.body), abstract)
 
 
 def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -259,12 +259,12 @@ def module_facts(tree: ast.Module) -> ModuleFacts:
                         not private_name(stmt.name) and not magic_name(stmt.name) and \
                         _PROPERTY_DECORATORS & set(decorator_names(stmt)):
                     shown += 1
-                    described += docstring_expr(stmt.body) is not None
+                    described += describes(stmt.body)
         elif "." not in found.qualname and not private_name(node.name) and \
                 not is_overload(node):
             functions[node.name] = functions.get(node.name, False) or \
-                docstring_expr(node.body) is not None
-    module = docstring_expr(tree.body) is not None if tree.body else None
+                describes(node.body)
+    module = describes(tree.body) if tree.body else None
     return ModuleFacts(imports, classes, functions, module, (seen, given), (shown, described))
 
 
@@ -1151,7 +1151,7 @@ def _documents(file: str, func: str, stamp: tuple[int, int] | None) -> bool | No
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     return any(isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and
-               stmt.name == func and docstring_expr(stmt.body) is not None
+               stmt.name == func and describes(stmt.body)
                for stmt in tree.body)
 
 

@@ -31,6 +31,7 @@ from typing import TypeVar
 from llm_doc_manager.analysis.facts import ClassFacts
 from llm_doc_manager.analysis.nodes import (
     decorator_names,
+    describes,
     docstring_expr,
     init_of,
     makes_decorator,
@@ -95,7 +96,8 @@ _COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header",
              "raises", "modules", "stars", "constructors", "code_ticks",
              "generators", "attributes", "methods", "documented_methods", "exceptions",
              "attributes_beside_args", "context_yields", "named_returns", "named_returns_given",
-             "styles", "sphinx_fields", "unions", "typed_dicts", "decorator_returns")
+             "styles", "sphinx_fields", "unions", "typed_dicts", "decorator_returns",
+             "inits")
 
 __all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "UNION_SPELLINGS", "Evidence",
            "HouseStyle", "clearly_type", "exception_markup", "header_end", "house_style",
@@ -207,12 +209,13 @@ class Evidence:
             ``numpy``, ``sphinx``, ``epytext``); prose says nothing.
         sphinx_fields: The Sphinx field names written for a section's text, as
             ``section:name`` (``returns:return`` for ``:return:``).
-        unions: How the union types of Args/Attributes entries are spelt (``UNION_SPELLINGS``:
-            ``|``, ``or``, ``Optional[...]``/``Union[...]``).
+        unions: How the union types of Args/Attributes entries and Returns/Yields types are
+            spelt (``UNION_SPELLINGS``: ``|``, ``or``, ``Optional[...]``/``Union[...]``).
         typed_dicts: How each ``TypedDict`` class is documented: ``none`` (no docstring),
             ``prose`` or ``attributes`` (a docstring with an Attributes section).
         decorator_returns: Whether a decorator's sectioned docstring has a Returns section
             (``nodes.makes_decorator``).
+        inits: Whether each ``__init__`` a class defines has a docstring of its own.
     """
 
     headings: dict[Section, Counter[str]] = field(default_factory=dict)
@@ -247,6 +250,7 @@ class Evidence:
     unions: Counter[str] = field(default_factory=Counter)
     typed_dicts: Counter[str] = field(default_factory=Counter)
     decorator_returns: Counter[bool] = field(default_factory=Counter)
+    inits: Counter[bool] = field(default_factory=Counter)
 
     def add_docstring(self, value: str, defaulted: frozenset[str] = frozenset(),
                       raises: bool = False, starred: frozenset[str] = frozenset()) -> None:
@@ -290,6 +294,13 @@ class Evidence:
                 for entry in block.entries:
                     if entry.well_formed:
                         self.exceptions[exception_markup(lines[entry.start])] += 1
+            # A Returns/Yields type spells its unions as the project does too (read since
+            # ``split_type_prefix`` knows ```str` or `None```).
+            if block.section in (Section.RETURNS, Section.YIELDS) and \
+                    clearly_type(block.type_hint):
+                spelling = union_spelling(block.type_hint or "")
+                if spelling is not None:
+                    self.unions[spelling] += 1
             if block.section not in (Section.ARGS, Section.ATTRIBUTES):
                 continue
             for entry in block.entries:
@@ -372,7 +383,7 @@ class Evidence:
             counted._count_docstrings(tree)
         self.add(counted)
         if lines is not None:
-            self.modules[docstring_expr(tree.body) is not None] += 1
+            self.modules[describes(tree.body)] += 1
             below = module_docstring_below(tree, lines)
             if below is not None:
                 self.below_header[below] += 1
@@ -416,11 +427,14 @@ class Evidence:
                     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
                             not stmt.name.startswith("_"):
                         self.methods[stmt.name] += 1
-                        if docstring_expr(stmt.body) is not None:
+                        if describes(stmt.body):
                             self.documented_methods[stmt.name] += 1
                 place = _constructor_place(node)
                 if place is not None:
                     self.constructors[place] += 1
+                init = init_of(node)
+                if init is not None:
+                    self.inits[describes(init.body)] += 1
 
     def add(self, other: Evidence) -> None:
         """Add another's counts to these (a folder's evidence is its files' sum).
@@ -1153,7 +1167,7 @@ class HouseStyle:
         return (self.documents_modules, self.documents_raises, self.stars,
                 self.documents_context_yields, self.documents_decorator_returns,
                 self.generators_under_returns, self.documents_attributes,
-                self.attributes_beside_args)
+                self.attributes_beside_args, self.init_docstrings)
 
     def rarely_documented(self, name: str) -> bool:
         """Whether the project documents fewer than ``HOOKS_SHARE`` of the methods of a
@@ -1267,14 +1281,24 @@ class HouseStyle:
 
     @functools.cached_property
     def init_docstrings(self) -> bool:
-        """Whether ``__init__`` gets a docstring of its own (False: the project documents
-        constructors in the class docstring, by a majority of at least ``MODULES_SEEN``
-        classes; peft: 22 classes to 11)."""
+        """Whether ``__init__`` gets a docstring of its own.
+
+        False where the project documents constructors in the class docstring, by a
+        majority of at least ``MODULES_SEEN`` classes (peft: 22 classes to 11), and where
+        it documents fewer than ``MODULES_SHARE`` of at least ``MODULES_SEEN`` ``__init__``
+        methods at all (pydantic-settings: 1 of 23, its class docstrings mostly silent on
+        the arguments too): there ``Initialize the instance.`` and a placeholder
+        per argument is what its reviewers strike out. Each decided by the file when it
+        shows enough cases, else by the project. ``validate`` (LD301) and ``generate
+        --all`` share it through ``Exemptions``; a marker still asks.
+        """
         for evidence in self._own_then_widest():
             counts = evidence.constructors
             if counts["class"] + counts["init"] >= MODULES_SEEN:
-                return counts["class"] <= counts["init"]
-        return True
+                if counts["class"] > counts["init"]:
+                    return False
+                break
+        return self._share(lambda e: e.inits, MODULES_SEEN, MODULES_SHARE)
 
     @functools.cached_property
     def generators_under_returns(self) -> bool:

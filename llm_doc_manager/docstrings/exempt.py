@@ -115,6 +115,7 @@ from llm_doc_manager.analysis.nodes import (
     call_name,
     child_blocks,
     decorator_names,
+    describes,
     docstring_expr,
     is_accessor,
     is_overload,
@@ -184,7 +185,8 @@ class Reason(str, Enum):
     NO_MODULE_DOCS = "the project writes no module docstrings"
     GENERATED = "a generated file (its generator owns its text)"
     MAIN = "a package's __main__.py (python -m runs it)"
-    CONSTRUCTOR_IN_CLASS = "the project documents constructors in the class docstring"
+    CONSTRUCTOR_IN_CLASS = ("the project gives __init__ no docstring of its own (constructors "
+                            "documented in the class docstring, or __init__ rarely documented)")
     NESTED = "nested in a function"
     TEST = "test code"
     PRIVATE = "private"
@@ -438,7 +440,7 @@ def vendored(tree: ast.Module, lines: Sequence[str]) -> bool:
     """
     if not _ORIGIN.search(_header(tree, lines)):
         return False
-    public = [docstring_expr(d.node.body) is not None for d in iter_defs(tree)
+    public = [describes(d.node.body) for d in iter_defs(tree)
               if not d.nested and not private_name(d.qualname) and not is_overload(d.node)]
     # A file with no definition at all (huggingface_hub's ``insecure_hashlib.py``: three
     # ``functools.partial`` names under a "Taken from <URL>" header) is documented by that
@@ -473,8 +475,7 @@ def undocumented_families(tree: ast.Module) -> frozenset[str]:
         if word is None:
             continue
         members = families.setdefault((is_class, word), {})
-        members[node.name] = members.get(node.name, False) or \
-            docstring_expr(node.body) is not None
+        members[node.name] = members.get(node.name, False) or describes(node.body)
     names: set[str] = set()
     for members in families.values():
         documented = sum(members.values())
@@ -685,7 +686,7 @@ def wrapper_family(cls: ast.ClassDef) -> frozenset[str]:
         if helper is None or not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) or \
                 private_name(stmt.name) or magic_name(stmt.name):
             continue
-        helpers.setdefault(helper, {})[stmt.name] = docstring_expr(stmt.body) is not None
+        helpers.setdefault(helper, {})[stmt.name] = describes(stmt.body)
     names: set[str] = set()
     for members in helpers.values():
         if len(members) >= FAMILY_MIN and sum(members.values()) * FAMILY_SHARE < len(members):
@@ -826,27 +827,20 @@ def reasked_stars(node: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module
     return asked
 
 
-def _documents_stars(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """Whether a function's docstring has an entry for its ``**kwargs``."""
-    kwarg = node.args.kwarg
-    expr = docstring_expr(node.body)
-    if kwarg is None or expr is None:
-        return False
-    layout = read_layout(str(expr.value.value))  # type: ignore[attr-defined]  # a str
-    if layout.style not in EDITABLE:
-        return kwarg.arg in "\n".join(layout.lines)
-    return any(a.name.lstrip("*") == kwarg.arg for a in parse_layout(layout).args)
-
-
 def passed_on_stars(node: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef
                     ) -> bool:
     """Whether a method hands its ``**kwargs`` whole to another method of its class that
-    does not document its own ``**kwargs`` either.
+    takes ``**kwargs`` too.
 
     ``return self.info(path, **{**kwargs, "expand_info": True})`` in fsspec-style
-    ``modified`` (huggingface_hub's ``HfFileSystem``), ``info`` taking ``**kwargs`` without
-    an entry for it: what they carry is the file system interface's, said nowhere here. Every
+    ``modified`` (huggingface_hub's ``HfFileSystem``): what they carry is ``info``'s to say,
+    as for any call ``_passed_on`` exempts; merging fixed keys in does not change that. Every
     use of the name must be such a call (merged with fixed keys or not).
+
+    The rule reads code only, never the callee's docstring: ``generate`` writes that
+    docstring's ``**kwargs`` entry in the same run, so a rule asking the caller once the
+    callee documents its own made the second run add an entry the first did not (``info``
+    got its placeholder, then ``modified`` got one).
 
     Args:
         node: The method.
@@ -870,8 +864,7 @@ def passed_on_stars(node: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.Class
                 isinstance(sub.func.value, ast.Name) and sub.func.value.id == first):
             continue
         target = methods.get(sub.func.attr)
-        if target is None or target is node or target.args.kwarg is None or \
-                _documents_stars(target):
+        if target is None or target is node or target.args.kwarg is None:
             continue
         for keyword in sub.keywords:
             if keyword.arg is not None:
@@ -916,8 +909,8 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
 
     It also asks an override with a docstring of its own for the ``*args``/``**kwargs``
     its base in the file is asked for (``reasked_stars``), given the module; and asks no
-    entry for ``**kwargs`` a method hands whole to another method of its class that does
-    not document its own (``passed_on_stars``).
+    entry for ``**kwargs`` a method hands whole, fixed keys merged in or not, to another
+    method of its class (``passed_on_stars``).
 
     Args:
         facts: What the code says.
@@ -1019,7 +1012,7 @@ def resets_only(node: DefNode, cls: ast.ClassDef | None) -> bool:
     methods = [stmt for stmt in cls.body if isinstance(stmt, ast.FunctionDef |
                ast.AsyncFunctionDef) and not private_name(stmt.name) and
                not magic_name(stmt.name) and not is_overload(stmt)]
-    documented = sum(docstring_expr(m.body) is not None for m in methods)
+    documented = sum(describes(m.body) for m in methods)  # a placeholder teaches nothing
     return documented * FAMILY_SHARE < len(methods)
 
 
@@ -1637,7 +1630,9 @@ class Exemptions:
                     is_typed_dict(node):
                 return Reason.TYPED_DICTS
         if node.name == "__init__" and definition.class_name is not None:
-            if not self._init_docs:
+            # Only an ``__init__`` without a docstring: one a person wrote is checked whole
+            # (concurrent.futures' executors document their arguments, not what they raise).
+            if not self._init_docs and docstring_expr(node.body) is None:
                 return Reason.CONSTRUCTOR_IN_CLASS
             cls = self._class_of(definition)
             if cls is not None and documents_constructor(cls, node):
@@ -1701,12 +1696,11 @@ class Exemptions:
                         magic_name(node.name):
                     continue
                 if self._reexported(found):
-                    interface = interface or docstring_expr(node.body) is not None
+                    interface = interface or describes(node.body)
                     continue
                 if isinstance(node, ast.ClassDef):
                     continue
-                members[node.name] = members.get(node.name, False) or \
-                    docstring_expr(node.body) is not None
+                members[node.name] = members.get(node.name, False) or describes(node.body)
             # Only helpers beside an interface the package exports and documents: a module
             # nobody re-exports (a script, a project not documented yet) is asked as ever.
             rare = interface and len(members) >= HELPERS_MIN and \
@@ -1730,7 +1724,7 @@ class Exemptions:
         classes = [found.node for found in iter_defs(self._tree)
                    if "." not in found.qualname and isinstance(found.node, ast.ClassDef) and
                    not private_name(found.node.name)]
-        if sum(docstring_expr(c.body) is not None for c in classes) * FAMILY_SHARE >= \
+        if sum(describes(c.body) for c in classes) * FAMILY_SHARE >= \
                 len(classes):
             return False
         family = self._overrides().families | self._family()

@@ -8,6 +8,7 @@ which is why what ``validate`` reports and what ``--fix`` edits always agree.
 
 from __future__ import annotations
 
+import builtins
 import functools
 import re
 import textwrap
@@ -35,6 +36,7 @@ from llm_doc_manager.docstrings.sections import (
     resembled_heading,
     resembled_name,
 )
+from llm_doc_manager.docstrings.types import split_top
 
 # The model's names are used from here too (the readers of other styles import ``model``).
 __all__ = ["EDITABLE", "SECTIONED", "Block", "Entry", "HeadingProblem", "Layout", "Style",
@@ -72,6 +74,34 @@ _NOT_TYPES = frozenset({"TODO", "FIXME", "XXX", "NOTE", "Note", "Warning", "WARN
                         "Hint", "See"})
 
 
+# The bare names a union spelt in words may join (``str or None``): builtin types and None.
+_BUILTIN_TYPES = frozenset(name for name, value in vars(builtins).items()
+                           if isinstance(value, type) and not name.startswith("_")) | {"None"}
+_IDENTIFIER_RE = re.compile(r"[A-Za-z_][\w.]*(?:\[.*\])?\Z", re.S)
+
+
+def _type_alternative(word: str) -> bool:
+    """Whether one alternative of a union spelt in words is a type: in backticks (or a
+    ``[`~link`]``), or a builtin type, a CapWords or dotted name, a subscripted one."""
+    if word.startswith("`") and word.endswith("`") and word.count("`") == 2 and len(word) > 2:
+        return True
+    if word.startswith("[`") and word.endswith("`]") and word.count("`") == 2:
+        return True
+    if not _IDENTIFIER_RE.match(word) or word in ("True", "False"):
+        return False
+    return word in _BUILTIN_TYPES or word[0].isupper() or "." in word or "[" in word
+
+
+def _or_union(head: str) -> bool:
+    """Whether a Returns/Yields head is a union spelt in words, as Args entries of many
+    projects spell theirs (huggingface_hub: ```str` or `None```, ```int`, `float` or
+    `None```): every alternative a type, so ``The value or None`` stays prose."""
+    if len(split_top(head, (" or ",))) < 2:  # a top-level "or" joins them
+        return False
+    parts = split_top(head, (", ", " or "))
+    return len(parts) >= 2 and all(map(_type_alternative, parts))
+
+
 def _balanced(text: str) -> bool:
     return sum(text.count(c) for c in "([{") <= sum(text.count(c) for c in ")]}")
 
@@ -90,7 +120,12 @@ def split_type_prefix(text: str) -> tuple[str | None, str]:
     # Prose also has colons ("Note: ..."), so a head counts as a type only if it has no
     # space outside brackets except after ',' or around '|': "dict[str, int]" and
     # "int | None" are types, "The value: ..." is not. Colons inside brackets belong to the
-    # type (a slice or a dict display in a Literal), so only depth 0 is looked at.
+    # type (a slice or a dict display in a Literal), so only depth 0 is looked at. A union
+    # spelt in words (```str` or `None```) has spaces too: it is a type when every
+    # alternative is one (``_or_union``).
+    worded = _worded_union(text)
+    if worded is not None:
+        return worded
     depth = 0
     for i, ch in enumerate(text):
         if ch in "([{":
@@ -108,6 +143,25 @@ def split_type_prefix(text: str) -> tuple[str | None, str]:
                 text[i + 1:i + 2] not in ("|", ""):
             return None, text
     return None, text
+
+
+def _worded_union(text: str) -> tuple[str, str] | None:
+    """``split_type_prefix`` for a first line whose head is a union spelt in words."""
+    first = text.split("\n", 1)[0]
+    if " or " not in first:
+        return None
+    depth = 0
+    for i, ch in enumerate(first):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == ":" and depth == 0:
+            head = " ".join(first[:i].split())
+            if _or_union(head) and (i + 1 == len(text) or text[i + 1] in " \n"):
+                return head, text[i + 1:].lstrip(" ")
+            return None
+    return None
 
 
 def parse_entry_head(line: str

@@ -181,7 +181,8 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
     needed = facts.needs_returns or under_returns
     if needed or (keep_written and (old.returns or answer.returns)):
         source = old.returns if keep_human and old.returns else (answer.returns or old.returns)
-        shown = style.shown(facts.return_annotation)
+        # Written as new entries are: a union spelt the project's way (``style.new_type``).
+        shown = style.new_type(facts.return_annotation, style.backticks)
         returns = ReturnsDoc(
             type_hint=(shown if not facts.is_generator or under_returns else None) or
             (source.type_hint if source and (shown or not facts.return_annotation or
@@ -196,7 +197,10 @@ def merge_method(facts: FunctionFacts, answer: MethodDocstring, existing: Parsed
             (keep_written and (old.yields or answer.yields)):
         source_y = old.yields if keep_human and old.yields else (answer.yields or old.yields)
         yields = YieldsDoc(
-            type_hint=facts.yield_type or (source_y.type_hint if source_y else None),
+            type_hint=(facts.yield_type and (style.spelled(written_type(facts.yield_type),
+                                                           style.backticks) or
+                                             facts.yield_type)) or
+            (source_y.type_hint if source_y else None),
             description=_text(old.yields.description if old.yields else None,
                               answer.yields.description if answer.yields else None,
                               keep_human) or placeholder,

@@ -455,7 +455,9 @@ def _typed_body(type_hint: str | None, description: str, conv: Conventions,
         return [indent + head, *_wrap(indent + conv.hanging, description,
                                       indent + conv.hanging, conv.width)]
     if type_hint and conv.typed:
-        text = _type_text(type_hint, conv)
+        # A union spelt as the project's entries spell theirs (```str` or `None```).
+        text = conv.house.spelled(written_type(type_hint), conv.backticks) or \
+            _type_text(type_hint, conv)
         if len(indent) + len(text) + 2 <= conv.width and \
                 split_type_prefix(f"{text}: x")[0] == " ".join(text.split()):
             return _wrap(f"{indent}{text}: ", description, indent + conv.hanging, conv.width)

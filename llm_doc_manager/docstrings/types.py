@@ -57,7 +57,7 @@ _NDARRAY_RE = re.compile(r"\A(?:\([^()]*\)\s+)?(?:numpy\.|np\.)?ndarray"
                          r"(?:\s+(?:of|with)\s+(?:(?!\sor\s).)*)?\Z")
 
 
-def _split_top(text: str, separators: tuple[str, ...]) -> list[str]:
+def split_top(text: str, separators: tuple[str, ...]) -> list[str]:
     """Split at separators that are outside brackets."""
     parts, depth, start, i = [], 0, 0, 0
     while i < len(text):
@@ -185,7 +185,7 @@ def read_doc_type(text: str) -> tuple[frozenset[str] | None, bool]:
     text = _MARKUP_RE.sub("", text).replace("~", "")
     optional = False
     kept = []
-    for part in _split_top(text, (",", ";")):
+    for part in split_top(text, (",", ";")):
         part = _NDARRAY_RE.sub("ndarray", part)
         if _OPTIONAL_RE.match(part) or _DEFAULT_RE.match(part):
             optional = True
@@ -194,7 +194,7 @@ def read_doc_type(text: str) -> tuple[frozenset[str] | None, bool]:
     if len(kept) != 1:
         return None, optional
     members: frozenset[str] = frozenset()
-    for alternative in _split_top(kept[0], (" or ", "|")):
+    for alternative in split_top(kept[0], (" or ", "|")):
         found = _parse(alternative)
         if found is None:
             return None, optional

@@ -48,7 +48,7 @@ class _Job:
 
 
 #: Bump when the checks change within a version, so cached results are not reused.
-CHECKS_VERSION = 10
+CHECKS_VERSION = 11
 
 
 def _signature(settings: Settings, all_defs: bool) -> str:

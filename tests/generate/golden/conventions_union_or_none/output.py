@@ -25,7 +25,7 @@ def lookup(name: str | None, size: int | float | None, tags: list[str | None]) -
         tags (`list[str | None]`): TODO: describe.
 
     Returns:
-        `str | None`: TODO: describe.
+        `str` or `None`: TODO: describe.
     """
     return name
 
