@@ -232,6 +232,33 @@ def returns_impossible(facts: FunctionFacts) -> bool:
         not facts.undecidable or facts.annotated_no_value)
 
 
+# ``None`` as a Returns section writes it: bare, in backticks, as a Sphinx role, in
+# parentheses, with a full stop.
+_NONE_WRITTEN = re.compile(r"\(?(?::(?:py:)?(?:obj|data|const|class):)?`{0,2}None`{0,2}\)?\.?")
+
+
+def returns_says_none(facts: FunctionFacts, type_hint: str | None, description: str) -> bool:
+    """Whether a Returns section only says that a function returning nothing returns ``None``.
+
+    That is true (huggingface_hub's ``Returns: `None``` on ``-> None`` methods; pydoclint
+    reports no DOC202 where ``-> None`` is annotated), so it is no LD322. Not for a
+    generator (it returns a generator) nor for ``NoReturn``/``Never`` (it never returns).
+    The gate still drops such a section from a model's answer: nothing asks for it.
+
+    Args:
+        facts: The function's facts.
+        type_hint: The section's type (``None: Early return.``), if it has one.
+        description: Its text.
+
+    Returns:
+        True when the type is ``None``, or, with no type, the whole text is.
+    """
+    if facts.is_generator or facts.return_annotation not in (None, "None", "'None'"):
+        return False
+    said = type_hint if type_hint is not None else description
+    return _NONE_WRITTEN.fullmatch(said.strip()) is not None
+
+
 def returns_contradicts(facts: FunctionFacts, documented: str | None,
                         classes: frozenset[str] = frozenset()) -> bool:
     """Whether a Returns type contradicts the return annotation (LD323); ``classes``: the

@@ -92,6 +92,7 @@ from llm_doc_manager.docstrings.truth import (
     not_a_parameter,
     returns_contradicts,
     returns_impossible,
+    returns_says_none,
     states_unheld,
     unsupported_numbers,
     yields_contradicts,
@@ -530,7 +531,9 @@ class _FileChecker:
         # A project that documents generators under Returns (``generators_under_returns``).
         under_returns = self.house.generators_under_returns and facts.is_generator and \
             parsed.returns is not None and parsed.yields is None
-        if parsed.returns is not None and returns_impossible(facts) and not under_returns:
+        if parsed.returns is not None and returns_impossible(facts) and not under_returns \
+                and not returns_says_none(facts, parsed.returns.type_hint,
+                                          parsed.returns.description):
             why = "is a generator" if facts.is_generator else "returns nothing"
             self.add(self.section_line(doc, Section.RETURNS), RETURNS_EXTRA,
                      f"{qualname}: has a Returns section but {why}", doc.noqa)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from llm_doc_manager.validate import CheckOptions, check_source
 from tests.conftest import Run
 from tests.helpers import package_findings as _findings
 from tests.helpers import package_generated as _generated
@@ -410,3 +411,105 @@ def test_parameters_copied_from_a_standard_library_function(tmp_path: Path,
     text = _generated(root, "fields.py", llm_doc)
     assert "default_factory: TODO" not in text
     assert "axis: TODO" in text
+
+
+_SAYS_NONE = '''"""Webhooks."""
+
+from typing import Iterator, NoReturn
+
+
+def delete(webhook_id: str) -> None:
+    """Delete a webhook.
+
+    Args:
+        webhook_id: Its id.
+
+    Returns:
+        `None`
+    """
+    print(webhook_id)
+
+
+def early(name: str | None) -> None:
+    """Print a name.
+
+    Args:
+        name: The name.
+
+    Returns:
+        None: Early return if the name is empty.
+    """
+    if not name:
+        return
+    print(name)
+
+
+def bare(name):
+    """Print a name.
+
+    Args:
+        name: The name.
+
+    Returns:
+        :obj:`None`.
+    """
+    print(name)
+
+
+def claims(webhook_id: str) -> None:
+    """Claim a webhook.
+
+    Args:
+        webhook_id: Its id.
+
+    Returns:
+        The webhook claimed.
+    """
+    print(webhook_id)
+
+
+def maybe(webhook_id: str) -> None:
+    """Find a webhook.
+
+    Args:
+        webhook_id: Its id.
+
+    Returns:
+        None if missing, else the webhook.
+    """
+    print(webhook_id)
+
+
+def stop(webhook_id: str) -> NoReturn:
+    """Stop for good.
+
+    Args:
+        webhook_id: Its id.
+
+    Returns:
+        None
+    """
+    raise SystemExit(webhook_id)
+
+
+def ids(count: int) -> Iterator[int]:
+    """Count the ids.
+
+    Args:
+        count: How many.
+
+    Returns:
+        None
+    """
+    yield from range(count)
+'''
+
+
+def test_a_returns_section_saying_none_on_a_function_returning_nothing() -> None:
+    # huggingface_hub's ``delete_webhook(...) -> None`` documents ``Returns: `None```: true,
+    # so no LD322 (pydoclint reports no DOC202 where ``-> None`` is annotated). A section
+    # that says a value, or ``None`` of a generator or of a function that never returns,
+    # is still reported.
+    found = check_source(Path("hooks.py"), _SAYS_NONE, CheckOptions(all_defs=True))
+    reported = {f.message.partition(":")[0] for f in found if f.code == "LD322"}
+    assert reported == {"claims", "maybe", "stop", "ids"}, found
