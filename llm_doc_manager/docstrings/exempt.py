@@ -288,7 +288,7 @@ def documents_constructor(cls: ast.ClassDef, init: DefNode) -> bool:
             return True
         parsed = parse_layout(layout)
         named = {a.name.lstrip("*") for a in parsed.args} | \
-            {a.name.lstrip("*") for a in parsed.attributes}
+            {a.name.lstrip("*") for a in parsed.attributes} | set(layout.listed_attributes)
         return all(name in named for name in params)
     # A style not read (Epytext): every argument named at the start of a line, or as
     # ``:param name:``.
@@ -395,13 +395,14 @@ def _assigns_doc(body: list[ast.stmt]) -> bool:
 
 
 def _listed_attributes(cls: ast.ClassDef) -> set[str]:
-    """The names the class docstring's Attributes section lists."""
+    """The names the class docstring's Attributes section (or Hugging Face list) lists."""
     layout = _class_layout(cls)
-    if layout is None:
+    if layout is None or layout.style not in EDITABLE:
         return set()
-    if layout.style not in EDITABLE or layout.block(Section.ATTRIBUTES) is None:
-        return set()
-    return {a.name.lstrip("*") for a in parse_layout(layout).attributes}
+    listed = set(layout.listed_attributes)
+    if layout.block(Section.ATTRIBUTES) is None:
+        return listed
+    return listed | {a.name.lstrip("*") for a in parse_layout(layout).attributes}
 
 
 # A header saying the code comes from elsewhere: a verb of origin, ``from``, then a URL, a
