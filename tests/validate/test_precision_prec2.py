@@ -101,7 +101,7 @@ def test_fix_keeps_the_list_and_adds_no_second_attributes_section(
     assert "def active_adapters(self) -> list[str]:\n        \"\"\"TODO" in text
 
 
-@pytest.mark.parametrize("text, names", [
+@pytest.mark.parametrize(("text", "names"), [
     # The form: a bold heading at the margin, bold names in bullets; continuation lines and
     # ``:`` after the type are both written.
     ("S.\n\n**Attributes**:\n    - **a** (`int`) -- A.\n        more.\n    - **b** (`str`): B.\n",
