@@ -18,51 +18,15 @@ from llm_doc_manager.cli import _dispatch
 from llm_doc_manager.docstrings.layout import read_layout
 from tests.helpers import package_project as _project
 
-_MODEL = '''"""Models."""
-
-
-class AdapterModel:
-    """Base model holding adapters.
-
-    Args:
-        base_model: The model to adapt.
-
-    **Attributes**:
-        - **base_model** ([`torch.nn.Module`]) -- The base model used for
-            the adapters.
-        - **peft_config** ([`PeftConfig`]): The configuration of the model.
-        - **modules_to_save** (`list` of `str`) -- Sub-module names saved with the model.
-    """
-
-    def __init__(self, base_model: object, adapter_name: str = "default") -> None:
-        self.base_model = base_model
-        self.modules_to_save: list[str] = []
-        self.adapter_name = adapter_name
-        self._config: dict[str, object] = {}
-
-    @property
-    def peft_config(self) -> dict[str, object]:
-        return self._config
-
-    @property
-    def active_adapters(self) -> list[str]:
-        return [self.adapter_name]
-
-
-class Counter:
-    """Counts calls.
-
-    Attributes:
-        calls: How many calls were counted.
-    """
-
-    def __init__(self) -> None:
-        self.calls = 0
-'''
+# The golden case's class (its generate output is checked byte for byte there): a property
+# and an attribute the list names, and a property and an attribute it does not.
+_MODEL = (Path(__file__).parents[1] / "generate" / "golden" / "hf_attribute_list" /
+          "input.py").read_text()
 
 
 def _run(root: Path, args: list[str], monkeypatch: pytest.MonkeyPatch,
          capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """The CLI with ``args`` in ``root``: its exit code and standard output."""
     monkeypatch.chdir(root)
     capsys.readouterr()
     code = _dispatch(args)
