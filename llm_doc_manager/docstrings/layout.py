@@ -66,6 +66,10 @@ _INLINE_SECTIONS = frozenset({Section.RETURNS, Section.YIELDS, Section.RAISES})
 _INLINE_EXCEPTION_RE = re.compile(
     r"\[?`~?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)`\]?"
     r"|\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:Error|Exception|Exit|Interrupt|Warning))\b")
+# Hugging Face's attribute list: ``**Attributes**:`` (or ``**Attributes:**``) alone at the
+# margin, then bullets ``- **name** (type) -- text`` indented below it.
+_HF_ATTRIBUTES_RE = re.compile(r"\*\*Attributes(?:\*\*:|:\*\*)[ \t]*\Z")
+_HF_BULLET_RE = re.compile(r"[ \t]+[-*+][ \t]+\*\*([A-Za-z_]\w*)\*\*")
 # A word saying an argument makes the function raise (``_arg_raises``), and a sentence's end.
 _RAISE_WORD_RE = re.compile(r"\brais(?:e|es|ed|ing)\b", re.I)
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\[])")
@@ -406,7 +410,7 @@ def read_layout(value: str) -> Layout:
     if style is Style.GOOGLE and not blocks:
         style = Style.PLAIN
     return Layout(tuple(lines), margin, summary, description, tuple(blocks), style,
-                  _noted_raises(cleaned), _arg_raises(blocks))
+                  _noted_raises(cleaned), _arg_raises(blocks), _hf_attributes(cleaned))
 
 
 def _arg_raises(blocks: list[Block]) -> tuple[str, ...]:
@@ -491,6 +495,26 @@ def _indented_heading(cleaned: list[str], index: int, start: int) -> bool:
         return False
     following = next((i for i in range(index + 1, len(cleaned)) if cleaned[i].strip()), None)
     return following is not None and indent_width(cleaned[following]) > width
+
+
+def _hf_attributes(cleaned: list[str]) -> tuple[str, ...]:
+    """The names Hugging Face attribute lists (``**Attributes**:`` then bullets) document.
+
+    A list runs from its heading at the margin to the next line back at the margin; within
+    it, only bullets whose name is in bold count (continuation lines are their text).
+    """
+    names: list[str] = []
+    listing = False
+    for line in cleaned:
+        if not line.strip():
+            continue
+        if line[:1] not in (" ", "\t"):
+            listing = _HF_ATTRIBUTES_RE.match(line) is not None
+            continue
+        match = _HF_BULLET_RE.match(line) if listing else None
+        if match is not None:
+            names.append(match.group(1))
+    return tuple(dict.fromkeys(names))
 
 
 def _noted_raises(cleaned: list[str]) -> tuple[str, ...]:

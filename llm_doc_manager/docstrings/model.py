@@ -132,6 +132,10 @@ class Layout:
             there (LD341 not reported, no Raises entry added), though they are not a Raises
             section of their own (LD342 does not check them, and they do not make a project
             that writes no Raises sections ask for one).
+        listed_attributes: Names a Hugging Face attribute list documents (a ``**Attributes**:``
+            line at the margin, then ``- **name** (type) -- text`` bullets indented below it,
+            transformers' and peft's way): documented attributes, though in no Attributes
+            section. The list is prose to the tool: never edited, converted or re-wrapped.
     """
 
     lines: tuple[str, ...]
@@ -142,6 +146,7 @@ class Layout:
     style: Style
     noted_raises: tuple[str, ...] = ()
     arg_raises: tuple[str, ...] = ()
+    listed_attributes: tuple[str, ...] = ()
 
     def cleaned(self, index: int) -> str:
         """Line ``index`` as ``inspect.cleandoc`` shows it (margin removed)."""

@@ -1307,6 +1307,7 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
     documented |= {bare(e.name) for e in args.entries} if args else set()
     for listed in (block, args):
         documented |= set(listed_names(layout, listed)) if listed else set()
+    documented |= set(layout.listed_attributes)  # a Hugging Face ``**Attributes**:`` list
     # ``self.api = hf_api`` with ``hf_api`` under Args: the attribute is documented.
     documented |= {f.name for f in facts.attributes if f.source in documented}
     given = {a.name: a.description for a in (answer.attributes if answer else [])}
@@ -1354,7 +1355,10 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
             syncer.fill_entry(entry, given.get(entry.name))
         if body:
             syncer.edit.insert(block.end, body)
-    elif body:  # only what ``asked_attributes`` asks: a project that writes none gets none
+    elif body and not layout.listed_attributes:
+        # Only what ``asked_attributes`` asks: a project that writes none gets none. A
+        # Hugging Face ``**Attributes**:`` list is where this docstring lists them: an
+        # Attributes section would be a second place (validate still reports LD351).
         syncer.add_section(Section.ATTRIBUTES, body)
     return syncer.result()
 

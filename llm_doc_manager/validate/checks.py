@@ -631,8 +631,10 @@ class _FileChecker:
         for fact in facts.attributes:
             entry = documented.get(fact.name)
             # ``self.api = hf_api`` stores a constructor argument documented under Args.
+            # A Hugging Face ``**Attributes**:`` list naming it documents it too.
             if entry is None and (fact.name in in_args or fact.source in in_args or
-                                  fact.name not in asked):
+                                  fact.name not in asked or
+                                  fact.name in doc.layout.listed_attributes):
                 continue
             if entry is None and self.listed(doc, Section.ATTRIBUTES, fact.name, qualname,
                                              "attribute"):
