@@ -547,22 +547,33 @@ def iter_defs(tree: ast.Module) -> Iterator[Definition]:
     are as much part of the module's interface as top-level ones.
 
     Args:
-        tree: The parsed module.
+        tree: The parsed module (it must not be changed afterwards).
 
     Yields:
         Each definition with its dotted name and its enclosing class.
     """
-    def visit(block: list[ast.stmt], prefix: str, class_name: str | None, nested: bool
-              ) -> Iterator[Definition]:
-        for stmt in block:
-            if isinstance(stmt, DefNode):
-                qualname = prefix + stmt.name
-                yield Definition(stmt, qualname, class_name, nested)
-                is_class = isinstance(stmt, ast.ClassDef)
-                yield from visit(stmt.body, qualname + ".", stmt.name if is_class else None,
-                                 nested or not is_class)
-            else:
-                for sub in child_blocks(stmt):
-                    yield from visit(sub, prefix, class_name, nested)
+    # A check asks for a file's definitions about five times (the checks, the class
+    # facts, the exemption rules' families, helpers and classes): listed once per tree.
+    found = _DEFS.get(tree)
+    if found is None:
+        found = _DEFS[tree] = tuple(_visit_defs(tree.body, "", None, False))
+    return iter(found)
 
-    yield from visit(tree.body, "", None, False)
+
+_DEFS: weakref.WeakKeyDictionary[ast.Module, tuple[Definition, ...]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _visit_defs(block: list[ast.stmt], prefix: str, class_name: str | None, nested: bool
+                ) -> Iterator[Definition]:
+    """``iter_defs``'s walk of one block."""
+    for stmt in block:
+        if isinstance(stmt, DefNode):
+            qualname = prefix + stmt.name
+            yield Definition(stmt, qualname, class_name, nested)
+            is_class = isinstance(stmt, ast.ClassDef)
+            yield from _visit_defs(stmt.body, qualname + ".",
+                                   stmt.name if is_class else None, nested or not is_class)
+        else:
+            for sub in child_blocks(stmt):
+                yield from _visit_defs(sub, prefix, class_name, nested)

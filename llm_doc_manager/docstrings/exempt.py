@@ -894,6 +894,7 @@ class Exemptions:
         self._vendored: bool | None = None
         self._wrapper_names: dict[str, frozenset[str]] = {}
         self._helper_names: frozenset[str] | None = None
+        self._top_names: list[tuple[ast.stmt, frozenset[str]]] | None = None
 
     def _in_private_module(self) -> bool:
         if self._private_module is None:
@@ -1082,18 +1083,23 @@ class Exemptions:
             return False
         family = self._overrides().families | self._family()
         users: set[str] = set()
-        for stmt in self._tree.body:
-            if stmt is cls:
-                continue
-            uses = any(isinstance(sub, ast.Name) and sub.id == cls.name
-                       for sub in ast.walk(stmt))
-            if not uses:
+        for stmt, names in self._names_by_statement():
+            if stmt is cls or cls.name not in names:
                 continue
             if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) or \
                     stmt.name not in family:
                 return False
             users.add(stmt.name)
         return bool(users)
+
+    def _names_by_statement(self) -> list[tuple[ast.stmt, frozenset[str]]]:
+        """Each top-level statement and the names it reads, walked once per file (a walk
+        per class made ``_built_by_family`` quadratic in the module's size)."""
+        if self._top_names is None:
+            self._top_names = [(stmt, frozenset(sub.id for sub in ast.walk(stmt)
+                                                 if isinstance(sub, ast.Name)))
+                               for stmt in self._tree.body]
+        return self._top_names
 
     def _is_vendored(self) -> bool:
         if self._vendored is None:
