@@ -369,6 +369,18 @@ class Evidence:
         for name in _COUNTERS:
             getattr(self, name).update(getattr(other, name))
 
+    def without_module_place(self) -> Evidence:
+        """These counts less the module docstring's (what ``add_tree`` counts without lines).
+
+        Returns:
+            A copy with the ``modules`` and ``below_header`` counts left out.
+        """
+        copy = Evidence()
+        copy.add(self)
+        copy.modules.clear()
+        copy.below_header.clear()
+        return copy
+
     def to_json(self) -> str:
         """The counts as JSON (``from_json`` reads them back), for the evidence cache."""
         counters = {name: [[key, count] for key, count in getattr(self, name).items()]
@@ -1035,7 +1047,8 @@ DEFAULT = HouseStyle()
 
 def house_style(tree: ast.Module, others: Sequence[Evidence | Callable[[], Evidence]] = (),
                 types: str = "auto", learn: bool = True,
-                raises: bool | None = None, style: str = "auto") -> HouseStyle:
+                raises: bool | None = None, style: str = "auto",
+                own: Evidence | None = None) -> HouseStyle:
     """The conventions new text in one file follows.
 
     Args:
@@ -1046,6 +1059,8 @@ def house_style(tree: ast.Module, others: Sequence[Evidence | Callable[[], Evide
         learn: Whether to learn at all (``conventions = "default"``: the tool's defaults).
         raises: Pins whether a new Raises section may be added (None: learned).
         style: The ``style`` pin.
+        own: What the file's own docstrings show, when already counted (``add_tree``
+            without lines); None: counted from ``tree`` on first use.
 
     Returns:
         The conventions, each learned on first use.
@@ -1053,9 +1068,9 @@ def house_style(tree: ast.Module, others: Sequence[Evidence | Callable[[], Evide
     if not learn:
         return HouseStyle((), types, raises, style)
 
-    def own() -> Evidence:
+    def counted() -> Evidence:
         evidence = Evidence()
         evidence.add_tree(tree, None)
         return evidence
 
-    return HouseStyle((own, *others), types, raises, style)
+    return HouseStyle((own if own is not None else counted, *others), types, raises, style)

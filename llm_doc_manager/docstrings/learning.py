@@ -22,6 +22,7 @@ import ast
 import hashlib
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from llm_doc_manager.analysis.load import parse_source, read_file
@@ -88,12 +89,15 @@ Lesson = tuple[Evidence, "ModuleFacts | None"]
 Spread = Callable[[list[Path], bool], Iterable[Lesson]]
 
 
-def lessons(paths: list[Path], facts: bool) -> list[Lesson]:
+def lessons(paths: list[Path], facts: bool, keep: frozenset[Path] = frozenset()
+            ) -> list[Lesson]:
     """What each file shows, read and parsed once: its evidence and, if asked, its class facts.
 
     Args:
         paths: The files (absolute).
         facts: Whether the class facts are wanted too.
+        keep: The files this process checks next (``validate``): their trees and evidence
+            are kept here for ``kept`` (within ``KEEP_LIMIT``), so they are not parsed again.
 
     Returns:
         One (evidence, class facts or None) per file, in order.
@@ -105,7 +109,71 @@ def lessons(paths: list[Path], facts: bool) -> list[Lesson]:
         evidence = _file_evidence(path, source, tree)
         found.append((evidence, module_facts(tree) if facts and isinstance(tree, ast.Module)
                       else None))
+        if path in keep and isinstance(tree, ast.Module) and not isinstance(source, Finding):
+            _keep(path, source, tree, evidence)
     return found
+
+
+#: Source bytes whose trees one process keeps between learning from a file and checking
+#: it (a tree takes about 25 times its source's size in memory: NumPy's 4.3 MB, 97 MB).
+#: Past it a file is parsed again where it is checked, as before trees were kept.
+KEEP_LIMIT = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A file learned from, kept for its check in the same process.
+
+    Attributes:
+        digest: SHA-256 of the bytes the tree was parsed from.
+        tree: Its tree (not changed by learning).
+        evidence: What its docstrings show, the module docstring's place included.
+        size: Its text's length, counted against ``KEEP_LIMIT``.
+    """
+
+    digest: bytes
+    tree: ast.Module
+    evidence: Evidence
+    size: int
+
+
+_KEPT: dict[Path, Kept] = {}
+_kept_bytes = 0
+
+
+def _keep(path: Path, source: SourceFile, tree: ast.Module, evidence: Evidence) -> None:
+    """Keep one file's tree for ``kept``, unless the process already holds ``KEEP_LIMIT``."""
+    global _kept_bytes
+    size = len(source.text)
+    if _kept_bytes + size > KEEP_LIMIT or path in _KEPT:
+        return
+    _kept_bytes += size
+    _KEPT[path] = Kept(source.digest, tree, evidence, size)
+
+
+def kept(path: Path, digest: bytes) -> Kept | None:
+    """Take the tree ``lessons`` kept of a file, if it was parsed from these same bytes.
+
+    Args:
+        path: The file, as given to ``lessons``.
+        digest: SHA-256 of the bytes read now (a file edited meanwhile is parsed again).
+
+    Returns:
+        What was kept, handed over once (the process no longer holds it), or None.
+    """
+    global _kept_bytes
+    found = _KEPT.pop(path, None)
+    if found is None:
+        return None
+    _kept_bytes -= found.size
+    return found if found.digest == digest else None
+
+
+def forget_kept() -> None:
+    """Drop every kept tree (the end of a run that kept some in this process)."""
+    global _kept_bytes
+    _KEPT.clear()
+    _kept_bytes = 0
 
 
 #: Prefix of the evidence cache's keys (the rest: a digest of the tool's code and the file).

@@ -183,14 +183,15 @@ def _line_noqa(lines: list[str]) -> dict[int, frozenset[str]]:
 
 
 class _FileChecker:
-    def __init__(self, path: Path, text: str, tree: ast.Module, options: CheckOptions) -> None:
+    def __init__(self, path: Path, text: str, tree: ast.Module, options: CheckOptions,
+                 own: Evidence | None = None) -> None:
         self.path = path
         self.lines = text.splitlines()
         self.tree = tree
         self.options = options
         # The same two levels ``generate`` decides these choices from: the file, the project.
         self.house = house_style(tree, [options.project] if options.project else [],
-                                 learn=options.learn)
+                                 learn=options.learn, own=own)
         self.noqa = _line_noqa(self.lines)
         self.findings: list[Finding] = []
 
@@ -685,21 +686,24 @@ def _malformed(names: Iterable[str]) -> list[str]:
     return [n for n in names if not n.lstrip("*").replace(".", "_").isidentifier()]
 
 
-def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
+def check_source(path: Path, text: str, options: CheckOptions,
+                 parsed: tuple[ast.Module, Evidence] | None = None) -> list[Finding]:
     """Check one file's text.
 
     Args:
         path: The file, for the findings.
         text: Its decoded text.
         options: What to check.
+        parsed: Its tree and what its own docstrings show (``Evidence.add_tree`` without
+            lines), when learning already found them; None: parsed here.
 
     Returns:
         The findings, sorted by line.
     """
-    tree = parse_source(path, text)
+    tree = parse_source(path, text) if parsed is None else parsed[0]
     if isinstance(tree, Finding):
         return [tree]
-    checker = _FileChecker(path, text, tree, options)
+    checker = _FileChecker(path, text, tree, options, parsed[1] if parsed else None)
     scan = scan_markers(text) if "@llm" in text else None
     regions = scan.regions if scan else ()
     targets: list[Target] = []
