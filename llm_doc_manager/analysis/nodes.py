@@ -345,12 +345,13 @@ class _Init:
     """What a package's ``__init__.py`` imports and lists in ``__all__``.
 
     Attributes:
-        imports: ``(level, module, name, bound as)`` of each ``from … import …``.
-        all_names: The names of a literal ``__all__`` list or tuple.
+        imports: Per module imported from, in order of first import: its level, its
+            name, and the ``(name, bound as)`` of each name imported from it.
+        public_all: The public names of a literal ``__all__`` list or tuple.
     """
 
-    imports: tuple[tuple[int, str, str, str], ...]
-    all_names: frozenset[str]
+    imports: tuple[tuple[int, str, tuple[tuple[str, str], ...]], ...]
+    public_all: frozenset[str]
 
 
 @functools.lru_cache(maxsize=256)
@@ -373,10 +374,16 @@ def _parse_init(real: str, _identity: tuple[int, int, int, int]) -> _Init | None
         tree = syntax.parse(raw)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    imports = tuple((stmt.level, stmt.module or "", alias.name, alias.asname or alias.name)
-                    for stmt in walk_own(tree.body) if isinstance(stmt, ast.ImportFrom)
-                    for alias in stmt.names)
-    return _Init(imports, literal_all(tree) or frozenset())
+    # Grouped by module once here: NumPy's ``__init__.py`` imports hundreds of names from a
+    # few modules, and each file of the package looks through them.
+    imports: dict[tuple[int, str], list[tuple[str, str]]] = {}
+    for stmt in walk_own(tree.body):
+        if isinstance(stmt, ast.ImportFrom):
+            imports.setdefault((stmt.level, stmt.module or ""), []).extend(
+                (alias.name, alias.asname or alias.name) for alias in stmt.names)
+    return _Init(tuple((level, module, tuple(names))
+                       for (level, module), names in imports.items()),
+                 frozenset(n for n in literal_all(tree) or () if not private_name(n)))
 
 
 def literal_all(tree: ast.Module) -> frozenset[str] | None:
@@ -439,7 +446,7 @@ def _exported_once(folder: Path, dotted: str, rel: tuple[str, ...], top: Path,
         return frozenset()
     names: set[str] = set()
     elsewhere: set[str] = set()
-    for level, module, name, bound in init.imports:
+    for level, module, imported in init.imports:
         if level == 1:
             parts = tuple(module.split(".")) if module else ()
         elif level == 0 and module.startswith(dotted + "."):
@@ -447,21 +454,23 @@ def _exported_once(folder: Path, dotted: str, rel: tuple[str, ...], top: Path,
         else:
             continue
         if not parts or parts != rel[:len(parts)]:
-            elsewhere.add(bound)
+            elsewhere.update(bound for _, bound in imported)
             continue
-        if private_name(bound):  # ``from ._client import Client as _Client``: kept inside
-            continue
-        if parts == rel:
-            names.add(name)
-            continue
-        # From a package on the way (``from ._sub import X``): if that package re-exports it.
-        inner = _exported(folder.joinpath(*parts), f"{dotted}.{module}", rel[len(parts):], top,
-                          memo)
-        if name == "*":
-            names.update(inner)
-        elif name in inner or ("*" in inner and not private_name(name)):
-            names.add(name)
-    names.update(n for n in init.all_names if n not in elsewhere and not private_name(n))
+        inner: frozenset[str] | None = None
+        for name, bound in imported:
+            if private_name(bound):  # ``from ._client import Client as _Client``: inside
+                continue
+            if parts == rel:
+                names.add(name)
+                continue
+            if inner is None:  # from a package on the way (``from ._sub import X``)
+                inner = _exported(folder.joinpath(*parts), f"{dotted}.{module}",
+                                  rel[len(parts):], top, memo)
+            if name == "*":
+                names.update(inner)
+            elif name in inner or ("*" in inner and not private_name(name)):
+                names.add(name)
+    names.update(init.public_all - elsewhere)
     return frozenset(names)
 
 
