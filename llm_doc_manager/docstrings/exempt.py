@@ -858,6 +858,32 @@ def asked_sections(facts: FunctionFacts, node: ast.FunctionDef | ast.AsyncFuncti
     return replace(facts, returns_waived=waive_returns, yields_waived=waive_yields)
 
 
+#: Nodes that hold no name: the shared context and operator singletons.
+_NO_NAMES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+
+
+def _names_in(node: ast.AST) -> frozenset[str]:
+    """The ids of every ``ast.Name`` below a node, nested scopes included (``ast.walk``'s,
+    without a generator step per node: this runs over every top-level statement)."""
+    names: set[str] = set()
+    stack: list[ast.AST] = [node]
+    pop, push = stack.pop, stack.append
+    while stack:
+        current = pop()
+        if isinstance(current, ast.Name):
+            names.add(current.id)
+            continue
+        for field in current._fields:
+            value = getattr(current, field, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST) and not isinstance(item, _NO_NAMES):
+                        push(item)
+            elif isinstance(value, ast.AST) and not isinstance(value, _NO_NAMES):
+                push(value)
+    return frozenset(names)
+
+
 class Exemptions:
     """The exemptions of one file, asked by ``generate --all`` and ``validate``.
 
@@ -1096,9 +1122,7 @@ class Exemptions:
         """Each top-level statement and the names it reads, walked once per file (a walk
         per class made ``_built_by_family`` quadratic in the module's size)."""
         if self._top_names is None:
-            self._top_names = [(stmt, frozenset(sub.id for sub in ast.walk(stmt)
-                                                 if isinstance(sub, ast.Name)))
-                               for stmt in self._tree.body]
+            self._top_names = [(stmt, _names_in(stmt)) for stmt in self._tree.body]
         return self._top_names
 
     def _is_vendored(self) -> bool:
