@@ -346,11 +346,12 @@ class _Init:
 
     Attributes:
         imports: Per module imported from, in order of first import: its level, its
-            name, and the ``(name, bound as)`` of each name imported from it.
+            name, every name it binds, and the ``(name, bound as)`` of each import bound
+            to a public name.
         public_all: The public names of a literal ``__all__`` list or tuple.
     """
 
-    imports: tuple[tuple[int, str, tuple[tuple[str, str], ...]], ...]
+    imports: tuple[tuple[int, str, frozenset[str], tuple[tuple[str, str], ...]], ...]
     public_all: frozenset[str]
 
 
@@ -381,7 +382,8 @@ def _parse_init(real: str, _identity: tuple[int, int, int, int]) -> _Init | None
         if isinstance(stmt, ast.ImportFrom):
             imports.setdefault((stmt.level, stmt.module or ""), []).extend(
                 (alias.name, alias.asname or alias.name) for alias in stmt.names)
-    return _Init(tuple((level, module, tuple(names))
+    return _Init(tuple((level, module, frozenset(bound for _, bound in names),
+                        tuple((name, bound) for name, bound in names if not private_name(bound)))
                        for (level, module), names in imports.items()),
                  frozenset(n for n in literal_all(tree) or () if not private_name(n)))
 
@@ -408,10 +410,11 @@ def literal_all(tree: ast.Module) -> frozenset[str] | None:
 
 
 def _read_init(folder: Path, top: Path) -> _Init | None:
-    """The ``__init__.py`` of a package, if it is a regular file inside the top package."""
+    """The ``__init__.py`` of a package, if it is a regular file inside the top package
+    (``top``: the top package's folder, links resolved)."""
     try:
         real = (folder / "__init__.py").resolve(strict=True)
-        if not real.is_relative_to(top.resolve(strict=True)):
+        if not real.is_relative_to(top):
             return None  # a link out of the tree: never read
         info = os.stat(real)
     except (OSError, RuntimeError):  # missing, unreadable, or a loop of links
@@ -446,7 +449,7 @@ def _exported_once(folder: Path, dotted: str, rel: tuple[str, ...], top: Path,
         return frozenset()
     names: set[str] = set()
     elsewhere: set[str] = set()
-    for level, module, imported in init.imports:
+    for level, module, bounds, imported in init.imports:
         if level == 1:
             parts = tuple(module.split(".")) if module else ()
         elif level == 0 and module.startswith(dotted + "."):
@@ -454,12 +457,11 @@ def _exported_once(folder: Path, dotted: str, rel: tuple[str, ...], top: Path,
         else:
             continue
         if not parts or parts != rel[:len(parts)]:
-            elsewhere.update(bound for _, bound in imported)
+            elsewhere.update(bounds)
             continue
         inner: frozenset[str] | None = None
-        for name, bound in imported:
-            if private_name(bound):  # ``from ._client import Client as _Client``: inside
-                continue
+        # Only public bindings: ``from ._client import Client as _Client`` keeps it inside.
+        for name, _ in imported:
             if parts == rel:
                 names.add(name)
                 continue
@@ -497,13 +499,17 @@ def reexports(path: Path | None) -> frozenset[str]:
         return frozenset()
     module = packages if path.stem == "__init__" else (*packages, path.stem)
     folders = [folder, *folder.parents][:len(packages)][::-1]  # top package first
+    try:  # resolved once here, not for each __init__.py read
+        top = folders[0].resolve(strict=True)
+    except (OSError, RuntimeError):  # gone, or a loop of links: no __init__.py is read
+        return frozenset()
     names: set[str] = set()
     memo: dict[tuple[Path, str, tuple[str, ...]], frozenset[str]] = {}
     for depth in range(1, len(module)):
         if any(private_name(part) for part in packages[:depth]):
             break  # re-exported by a private package: still private
         names.update(_exported(folders[depth - 1], ".".join(packages[:depth]),
-                               module[depth:], folders[0], memo))
+                               module[depth:], top, memo))
     return frozenset(names)
 
 

@@ -180,6 +180,7 @@ class _Workers:
                                        for _ in range(count)]
         #: The process holding each kept file's tree.
         self.holder: dict[Path, int] = {}
+        self._started = False
 
     def run(self, function: Callable[..., _T], tasks: list[tuple[int | None, tuple[Any, ...]]],
             ran: Callable[[int, int], None] | None = None) -> list[_T]:
@@ -196,6 +197,12 @@ class _Workers:
         from collections import deque
         from concurrent.futures import FIRST_COMPLETED, Future, wait
 
+        if not self._started:
+            # The checker's modules (half a second of imports) are loaded here before the
+            # processes fork from this one, so they share them instead of each loading
+            # them again at its first check.
+            import llm_doc_manager.validate.checks  # noqa: F401
+            self._started = True
         pinned: list[deque[int]] = [deque() for _ in self._pools]
         anywhere: deque[int] = deque()
         for index, (holder, _) in enumerate(tasks):
