@@ -556,7 +556,7 @@ class Definition:
 
 
 def iter_defs(tree: ast.Module) -> Iterator[Definition]:
-    """Yield every def and class of a module in source order, nested ones included.
+    """Iterate over every def and class of a module in source order, nested ones included.
 
     Definitions inside compound statements (``if TYPE_CHECKING:``, ``try:``) count: they
     are as much part of the module's interface as top-level ones.
@@ -564,7 +564,7 @@ def iter_defs(tree: ast.Module) -> Iterator[Definition]:
     Args:
         tree: The parsed module (it must not be changed afterwards).
 
-    Yields:
+    Returns:
         Each definition with its dotted name and its enclosing class.
     """
     # A check asks for a file's definitions about five times (the checks, the class
