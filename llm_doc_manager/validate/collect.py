@@ -197,6 +197,8 @@ class _Workers:
         from collections import deque
         from concurrent.futures import FIRST_COMPLETED, Future, wait
 
+        if not tasks:
+            return []
         if not self._started:
             # The checker's modules (half a second of imports) are loaded here before the
             # processes fork from this one, so they share them instead of each loading

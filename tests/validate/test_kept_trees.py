@@ -146,7 +146,8 @@ def test_the_kept_evidence_is_the_files_own(text: str) -> None:
     learned.add_tree(tree, text.splitlines())
     own = Evidence()
     own.add_tree(tree, None)
-    assert learned.without_module_place().to_json() == own.to_json()
+    assert learned.without_module_place() == own  # every field, stored or not
+    assert learned.without_module_place().to_json() == own.to_json()  # in the same order
 
 
 def _pid(value: int) -> tuple[int, int]:
