@@ -90,6 +90,8 @@ class FunctionFacts:
         returns_waived: The project's practice asks no Returns section of it (see
             ``docstrings.exempt.asked_sections``): none is asked or added.
         yields_waived: Likewise for the Yields section.
+        raises_waived: Exceptions raised only where the annotations say no caller gets
+            (``docstrings.exempt.literal_fallbacks``): no Raises entry is asked or added.
     """
 
     name: str
@@ -108,6 +110,7 @@ class FunctionFacts:
     unused: frozenset[str] = field(default=frozenset())
     returns_waived: bool = False
     yields_waived: bool = False
+    raises_waived: frozenset[str] = field(default=frozenset())
 
     @property
     def documents_yield(self) -> bool:
@@ -176,7 +179,8 @@ class FunctionFacts:
         Returns:
             The raises, ``NotImplementedError`` (the interface's nature, not an error) left out.
         """
-        return tuple(r for r in self.raises if r.exception != "NotImplementedError")
+        return tuple(r for r in self.raises if r.exception != "NotImplementedError" and
+                     r.exception not in self.raises_waived)
 
     @property
     def annotated_no_value(self) -> bool:
@@ -1028,14 +1032,16 @@ def function_facts(node: FunctionNode, class_name: str | None,
     )
 
 
-def class_facts(node: ast.ClassDef) -> ClassFacts:
+def class_facts(node: ast.ClassDef, lines: Sequence[str] | None = None) -> ClassFacts:
     """Read the documentation facts of a class.
 
     Attributes come from class-level annotations (dataclass fields included) and from
-    ``self.x = ...`` assignments in ``__init__``; private names are left out.
+    ``self.x = ...`` assignments in ``__init__``; private names are left out, and so are
+    aliases kept for compatibility (``compat_aliases``, read when ``lines`` are given).
 
     Args:
         node: The class.
+        lines: The file's lines (the comments that say an alias is kept for compatibility).
 
     Returns:
         Bases, attributes and decorators' meaning.
@@ -1070,6 +1076,8 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
     # An attribute followed by its own docstring (what Sphinx, griffe and mkdocstrings show)
     # is documented: the class's Attributes section is not asked to say it again.
     documented = _attribute_docstrings(node) | _bulleted(node)
+    if lines is not None:
+        documented |= compat_aliases(node, lines, set(attrs))
     public = tuple(AttributeFact(name, ann, sources.get(name)) for name, ann in attrs.items()
                    if not name.startswith("_") and name not in documented)
     defined, dynamic = _defined_names(node)
@@ -1084,6 +1092,70 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
         defined=frozenset(defined | set(attrs)),
         open_ended=dynamic or not plain,
     )
+
+
+#: Words of a comment saying an alias is kept for old callers.
+_COMPAT_RE = re.compile(r"(?i)\b(backwards?[- ]compat\w*|compat\w*|legacy|deprecated|alias)")
+
+
+def _alias_of(stmt: ast.AST) -> tuple[str, str] | None:
+    """``(alias, name)`` for ``self.alias = self.name`` (both public), else None."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+        return None
+    target, value = stmt.targets[0], stmt.value
+    if isinstance(target, ast.Attribute) and isinstance(value, ast.Attribute) and \
+            isinstance(target.value, ast.Name) and isinstance(value.value, ast.Name) and \
+            target.value.id == value.value.id == "self" and \
+            not target.attr.startswith("_") and not value.attr.startswith("_"):
+        return target.attr, value.attr
+    return None
+
+
+def compat_aliases(node: ast.ClassDef, lines: Sequence[str], known: set[str]) -> set[str]:
+    """The attributes ``__init__`` sets as another attribute's alias kept for compatibility.
+
+    ``self.rfilename = self.path`` under ``# backwards compatibility`` (huggingface_hub's
+    ``RepoFile``): the old name of a documented attribute, kept for old callers, that the
+    project does not want to advertise. The comment is on the line, or just above the run
+    of such aliases; the aliased name is an attribute of the class. Without the comment
+    (``self.initial = self.value``: a copy taken once, whose meaning differs later) the
+    attribute is asked for as any.
+
+    Args:
+        node: The class.
+        lines: The file's lines.
+        known: The class's attributes.
+
+    Returns:
+        The aliases' names.
+    """
+    def line(number: int) -> str:
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    found: set[str] = set()
+    for stmt in node.body:
+        if not (isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and
+                stmt.name == "__init__"):
+            continue
+        body = stmt.body
+        for index, sub in enumerate(body):
+            alias = _alias_of(sub)
+            if alias is None or alias[1] not in known:
+                continue
+            first = index
+            while first > 0 and _alias_of(body[first - 1]) is not None and \
+                    body[first - 1].end_lineno == body[first].lineno - 1:
+                first -= 1
+            above = body[first].lineno - 1
+            comment = line(sub.end_lineno or sub.lineno).partition("#")[2]
+            while not comment and line(above).strip().startswith("#"):
+                comment = line(above)
+                if _COMPAT_RE.search(comment):
+                    break
+                comment, above = "", above - 1
+            if _COMPAT_RE.search(comment):
+                found.add(alias[0])
+    return found
 
 
 def _stored_argument(value: ast.expr | None, params: dict[str, str | None]) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,6 +72,51 @@ def load_file(path: Path) -> LoadedFile | Finding:
     if isinstance(tree, Finding):
         return tree
     return LoadedFile(source, tree)
+
+
+# Files a worker process read and parsed while learning, kept for planning them: the text
+# and its tree, by absolute path, and how many bytes of text that is (``keep``).
+_kept: dict[Path, LoadedFile] = {}
+_kept_size = [0]
+
+
+def keep(path: Path, loaded: LoadedFile, budget: int) -> bool:
+    """Keep a file's text and tree for ``take_kept``, within ``budget`` bytes of text in all.
+
+    Args:
+        path: The file (absolute).
+        loaded: What was read and parsed.
+        budget: Most characters of text kept by this process.
+
+    Returns:
+        Whether it was kept.
+    """
+    size = len(loaded.source.text)
+    if path in _kept or _kept_size[0] + size > budget:
+        return False
+    _kept[path] = loaded
+    _kept_size[0] += size
+    return True
+
+
+def take_kept(path: Path) -> LoadedFile | None:
+    """What ``keep`` kept of a file, given once (then let go), or None.
+
+    The text is what was read then: writing checks that the file still holds those bytes,
+    as it checks any read.
+    """
+    loaded = _kept.pop(path.absolute(), None)
+    if loaded is None:
+        return None
+    _kept_size[0] -= len(loaded.source.text)
+    # Named as the caller names it (messages show paths as given), not as learning did.
+    return LoadedFile(dataclasses.replace(loaded.source, path=path), loaded.tree)
+
+
+def drop_kept() -> None:
+    """Let go of everything ``keep`` kept (a run's end: what it kept was read for it)."""
+    _kept.clear()
+    _kept_size[0] = 0
 
 
 @contextlib.contextmanager

@@ -592,3 +592,50 @@ def _visit_defs(block: list[ast.stmt], prefix: str, class_name: str | None, nest
         else:
             for sub in child_blocks(stmt):
                 yield from _visit_defs(sub, prefix, class_name, nested)
+
+
+#: What makes a function another's wrapper (``@functools.wraps(fn)``, ``update_wrapper``).
+_WRAPPERS = frozenset({"wraps", "update_wrapper"})
+
+
+def makes_decorator(node: FunctionNode) -> bool:
+    """Whether a function is a decorator: it returns a function it defines that wraps another.
+
+    The returned inner function is decorated ``@wraps(...)`` or handed to
+    ``update_wrapper``, or is such a decorator itself (a decorator factory,
+    ``@deprecate(version)``), or the docstring's first line calls the function a decorator
+    (``Decorator to register ...``, ``Decorates a validator ...``). A factory returning a
+    closure without any of these (``make_handler(name)``) is not one.
+
+    Args:
+        node: A def.
+
+    Returns:
+        True for a decorator.
+    """
+    inner = {stmt.name: stmt for stmt in node.body
+             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)}
+    returned = [inner[sub.value.id] for sub in own_nodes(node)
+                if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Name) and
+                sub.value.id in inner]
+    if not returned:
+        return False
+    expr = docstring_expr(node.body)
+    summary = str(expr.value.value).strip().partition("\n")[0] if expr is not None else ""  # type: ignore[attr-defined]
+    if "decorat" in summary.lower():
+        return True
+    if any(_WRAPPERS & set(decorator_names(found)) or makes_decorator(found)
+           for found in returned):
+        return True
+    # ``update_wrapper(wrapper, fn)`` before ``return wrapper``.
+    names = {found.name for found in returned}
+    return any(isinstance(sub, ast.Call) and call_name(sub) == "update_wrapper" and
+               sub.args and isinstance(sub.args[0], ast.Name) and sub.args[0].id in names
+               for sub in own_nodes(node))
+
+
+def call_name(call: ast.Call) -> str | None:
+    """The last name of what a call calls (``functools.wraps`` gives ``wraps``)."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else \
+        func.id if isinstance(func, ast.Name) else None

@@ -10,6 +10,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -88,24 +89,64 @@ def write_change(change: FileChange, text: str, report: Report) -> bool:
     Returns:
         Whether the file was written.
     """
+    return _record(change, _written_or_why(change, text), report)
+
+
+def _written_or_why(change: FileChange, text: str) -> bytes | Finding:
+    """Write one file: the digest of the bytes written, or the finding that says why not."""
     try:
         write_atomic(change.source, text)
     except StaleFileError as exc:
-        report.findings.append(Finding(change.source.path, 0, 0, codes.CHANGED_ON_DISK,
-                                       str(exc)))
-        return False
+        return Finding(change.source.path, 0, 0, codes.CHANGED_ON_DISK, str(exc))
     except OSError as exc:
         if exc.errno == errno.EFBIG:  # over the size limit (LLM_DOC_MAX_FILE_MB)
-            report.findings.append(Finding(change.source.path, 0, 0, codes.TOO_LARGE,
-                                           str(exc.strerror)))
-            return False
-        report.findings.append(Finding(change.source.path, 0, 0, codes.IO_ERROR,
-                                       f"cannot write: {exc.strerror or exc}"))
+            return Finding(change.source.path, 0, 0, codes.TOO_LARGE, str(exc.strerror))
+        return Finding(change.source.path, 0, 0, codes.IO_ERROR,
+                       f"cannot write: {exc.strerror or exc}")
+    return hashlib.sha256(change.source.encode(text)).digest()
+
+
+def _record(change: FileChange, outcome: bytes | Finding, report: Report) -> bool:
+    """Count one write's outcome in the report; whether the file was written."""
+    if isinstance(outcome, Finding):
+        report.findings.append(outcome)
         return False
     report.files_changed += 1
     report.written.append(change.source.path)
-    report.digests[change.source.path] = hashlib.sha256(change.source.encode(text)).digest()
+    report.digests[change.source.path] = outcome
     return True
+
+
+# Files written at once by ``--yes``. Each write waits for the disk (fsync), not for the
+# CPU: 571 files took 0.3-1.2 s one after the other on this project's machine, 0.25 s eight
+# at a time.
+_WRITERS = 8
+
+
+def _write_all(changes: Sequence[FileChange], report: Report, err: Console) -> None:
+    """Write every change, a few at once; a signal stops starting new ones.
+
+    Each file is still written whole or not at all, and the report lists the files in the
+    changes' order, as one after the other would.
+    """
+    stop = _Stop()
+    started: list[tuple[FileChange, Future[bytes | Finding]]] = []
+    running: set[Future[bytes | Finding]] = set()
+    with stop.deferred(), ThreadPoolExecutor(max_workers=_WRITERS,
+                                             thread_name_prefix="llm-doc-write") as pool:
+        for change in changes:
+            if len(running) >= _WRITERS:  # none waits for a thread: a stop is quick
+                running = wait(running, return_when=FIRST_COMPLETED).not_done
+            if stop.requested is not None:
+                break
+            task = pool.submit(_written_or_why, change, change.new_text)
+            started.append((change, task))
+            running.add(task)
+    for change, task in started:
+        _record(change, task.result(), report)
+    if stop.requested is not None:
+        report.interrupted = True
+        err.print("Interrupted; " + _written(report))
 
 
 def _describe(change: FileChange, region: RegionResult) -> str:
@@ -261,14 +302,7 @@ def apply_changes(changes: Sequence[FileChange], mode: WriteBack, out: Console, 
                 err.print(f"would change {visible(str(change.source.path))}")
         report.pending = mode is WriteBack.CHECK and bool(changes)
     elif mode is WriteBack.YES:
-        stop = _Stop()
-        for change in changes:
-            with stop.deferred():
-                write_change(change, change.new_text, report)
-            if stop.requested is not None:
-                report.interrupted = True
-                err.print("Interrupted; " + _written(report))
-                break
+        _write_all(changes, report, err)
     else:
         review_changes(changes, out, err, report, _Stop())
 

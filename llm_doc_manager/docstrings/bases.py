@@ -93,12 +93,15 @@ class ClassFacts:
         bases: Its bases' names as written (``nn.Module``, ``Base`` for ``Base[T]``).
         methods: Each method it defines, and whether it has a docstring.
         documented: Whether the class itself has a docstring.
+        abstract: Whether it declares an ``@abstractmethod`` (an interface its subclasses
+            implement: ``Hierarchy.interface_keys``).
     """
 
     name: str
     bases: tuple[str, ...]
     methods: Mapping[str, bool]
     documented: bool = False
+    abstract: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ class ModuleFacts:
         """The facts as JSON (``from_json`` reads them back), for the result store."""
         return json.dumps({"imports": {k: list(v) for k, v in self.imports.items()},
                            "classes": {k: [c.name, list(c.bases), dict(c.methods),
-                                           c.documented]
+                                           c.documented, c.abstract]
                                        for k, c in self.classes.items()},
                            "functions": dict(self.functions), "module": self.module,
                            "from_returns": list(self.from_returns),
@@ -170,13 +173,14 @@ class ModuleFacts:
             imports[name] = (value[0], value[1], value[2])
         classes: dict[str, ClassFacts] = {}
         for qualname, value in data["classes"].items():
-            if type(value) is not list or len(value) != 4 or type(value[0]) is not str or \
+            if type(value) is not list or len(value) != 5 or type(value[0]) is not str or \
                     type(value[1]) is not list or type(value[2]) is not dict or \
                     not all(type(b) is str for b in value[1]) or \
                     not all(type(d) is bool for d in value[2].values()) or \
-                    type(value[3]) is not bool:
+                    type(value[3]) is not bool or type(value[4]) is not bool:
                 return None
-            classes[qualname] = ClassFacts(value[0], tuple(value[1]), dict(value[2]), value[3])
+            classes[qualname] = ClassFacts(value[0], tuple(value[1]), dict(value[2]), value[3],
+                                           value[4])
         seen, given = data["from_returns"]
         shown, described = data["properties"]
         return cls(imports, classes, dict(data["functions"]), data["module"], (seen, given),
@@ -202,7 +206,10 @@ def class_facts(node: ast.ClassDef) -> ClassFacts:
     bases = tuple(name for name in map(base_name, node.bases) if name is not None)
     methods = {stmt.name: docstring_expr(stmt.body) is not None for stmt in node.body
                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    return ClassFacts(node.name, bases, methods, docstring_expr(node.body) is not None)
+    abstract = any(isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and
+                   "abstractmethod" in decorator_names(stmt) for stmt in node.body)
+    return ClassFacts(node.name, bases, methods, docstring_expr(node.body) is not None,
+                      abstract)
 
 
 def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -539,6 +546,29 @@ class Hierarchy:
             self._keys[key] = "1" if result else "0"
         return result
 
+    def interface_keys(self, path: Path | None, facts: ModuleFacts, dotted: str) -> set[str]:
+        """The keys (``base_key``) of the bases of a base, where that base is an abstract
+        class of the project (one declaring an ``@abstractmethod``).
+
+        A class implementing such an interface (peft's ``LoHaLayer`` of ``LycorisLayer``,
+        itself one of ``BaseTunerLayer``'s subclasses) stands where the interface's
+        siblings stand, and is counted in their family (``Overrides.families``). A concrete
+        base (``AdaLoraLayer(LoraLayer)``, ``Linear(LoHaLayer)``) makes no such member.
+
+        Args:
+            path: The file the base is written in.
+            facts: That file's facts.
+            dotted: The base as written.
+
+        Returns:
+            The keys; none for a base that is not such a class.
+        """
+        found = self._resolve(path, facts, dotted, 0)
+        if not isinstance(found, _Found) or not found.cls.abstract:
+            return set()
+        return {key for base in found.cls.bases
+                if (key := self.base_key(found.path, found.facts, base)) is not None}
+
     def library_bases(self, path: Path | None, facts: ModuleFacts, cls: ClassFacts
                       ) -> set[str]:
         """The keys (``base_key``) of a class's direct bases imported from outside the project.
@@ -683,6 +713,8 @@ class Overrides:
             them itself for a private module, keyed by ``module_standing``).
         entry_points: The file's functions that are console scripts' entry points, where
             the project leaves its entry points undocumented (``undocumented_entry_points``).
+        imported: The file's top-level class names another file of the package imports
+            by name (``from .lfs import PayloadPartT``): used beyond their file.
     """
 
     covered: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -696,6 +728,7 @@ class Overrides:
     rare_properties: bool = False
     exported: frozenset[str] | None = None
     entry_points: frozenset[str] = frozenset()
+    imported: frozenset[str] = frozenset()
 
     def key(self) -> bytes:
         """These facts as bytes: what a file's result depends on from other files."""
@@ -707,7 +740,7 @@ class Overrides:
                            {k: sorted(v) for k, v in sorted(self.twins.items())},
                            sorted(self.plain), self.rare_properties,
                            None if self.exported is None else sorted(self.exported),
-                           sorted(self.entry_points)],
+                           sorted(self.entry_points), sorted(self.imported)],
                           separators=(",", ":")).encode()
 
 
@@ -803,14 +836,28 @@ class _Package:
         return members
 
     def subclasses(self, keys: set[str]) -> dict[str, dict[tuple[Path, str], bool]]:
-        """The public top-level classes of the package whose bases have those keys."""
+        """The public top-level classes of the package whose bases have those keys, or
+        whose base is an abstract class of the package that has one (``interface_keys``)."""
         members: dict[str, dict[tuple[Path, str], bool]] = {key: {} for key in keys}
+        interfaces: dict[str, set[str]] = {}
         for (file, qualname), cls in self._classes(keys):
-            if "." in qualname or private_name(cls.name):
+            if "." in qualname:
                 continue
             for dotted in cls.bases:
                 key = self._hierarchy.base_key(file, self._facts(file), dotted)
                 if key in members:
+                    if not private_name(cls.name):
+                        members[key][(file, qualname)] = cls.documented
+                    if cls.abstract:
+                        interfaces.setdefault(f"{file}:{cls.name}", set()).add(key)
+        # peft's ``LoHaLayer(nn.Module, LycorisLayer)``: a member of the family of
+        # ``BaseTunerLayer``'s subclasses through the abstract ``LycorisLayer``.
+        for (file, qualname), cls in self._classes(set(interfaces)) if interfaces else ():
+            if "." in qualname or private_name(cls.name):
+                continue
+            for dotted in cls.bases:
+                for key in interfaces.get(
+                        self._hierarchy.base_key(file, self._facts(file), dotted) or "", ()):
                     members[key][(file, qualname)] = cls.documented
         return members
 
@@ -915,13 +962,53 @@ def _families(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
             key = hierarchy.base_key(path, facts, dotted)
             if key is not None:
                 own.setdefault(qualname, set()).add(key)
+            own.setdefault(qualname, set()).update(hierarchy.interface_keys(path, facts, dotted))
     if own:
         counted = package.subclasses(set().union(*own.values()))
         names.update(qualname for qualname, keys in own.items()
                      if any(left_undocumented(counted[key].values()) for key in keys))
     if path is not None:
         names.update(_namesakes(facts, path, package))
+        names.update(_folder_enums(facts, path, package))
     return frozenset(names)
+
+
+#: The standard library's enumeration classes (``enum.Enum`` and its kinds).
+_ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"})
+
+
+def _is_enum(facts: ModuleFacts, cls: ClassFacts) -> bool:
+    """Whether a class derives directly from one of ``enum``'s classes (``str, Enum``)."""
+    for dotted in cls.bases:
+        first, _, rest = dotted.partition(".")
+        target = facts.imports.get(first)
+        if target is None or target[0]:
+            continue
+        module, name = (target[1], target[2]) if not rest else \
+            (".".join([target[1], *rest.split(".")[:-1]]), rest.rpartition(".")[2])
+        if module == "enum" and name in _ENUM_BASES:
+            return True
+    return False
+
+
+def _folder_enums(facts: ModuleFacts, path: Path, package: _Package) -> set[str]:
+    """The file's undocumented top-level enumerations, where its folder leaves them so.
+
+    The public top-level ``enum`` classes of the files in the file's own folder (a
+    sub-package): at least ``FAMILY_MIN``, fewer than a quarter documented (huggingface_hub's
+    ``cli``: ``DiscussionStatus``, ``RepoTypeAll``, ``GatedChoices``... 1 of 6, the choices
+    of its commands; its top package documents 7 of 12, so the folder is counted, not the
+    package). Their members' names say what they are.
+    """
+    wanted = {qualname for qualname, cls in facts.classes.items()
+              if "." not in qualname and not private_name(cls.name) and not cls.documented
+              and _is_enum(facts, cls)}
+    if not wanted:
+        return set()
+    members = [cls.documented for file, other in package.files() if file.parent == path.parent
+               for qualname, cls in other.classes.items()
+               if "." not in qualname and not private_name(cls.name) and _is_enum(other, cls)]
+    return wanted if left_undocumented(members) else set()
 
 
 def _namesakes(facts: ModuleFacts, path: Path, package: _Package) -> set[str]:
@@ -1167,7 +1254,30 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
                      reexports(path) if sum(not d for d in facts.functions.values()) >=
                      HELPERS_MIN else None,
                      undocumented_entry_points(path, hierarchy.metadata_roots)
-                     if path is not None else frozenset())
+                     if path is not None else frozenset(),
+                     _imported_elsewhere(facts, path, package))
+
+
+def _imported_elsewhere(facts: ModuleFacts, path: Path | None, package: _Package
+                        ) -> frozenset[str]:
+    """The file's top-level class names another file of the package imports by name
+    (``Overrides.imported``; a name imported from any module counts: never too few).
+    Another file importing the module itself (``from . import types``, then
+    ``types.OptionHelpExtra`` in click's ``core.py``) may use any of them: all count."""
+    names = {qualname for qualname in facts.classes if "." not in qualname}
+    if not names or path is None:
+        return frozenset()
+    found: set[str] = set()
+    own = path.absolute()
+    for file, other in package.files():
+        if file.absolute() == own:
+            continue
+        for _, module, name in other.imports.values():
+            if name is not None and name in names:
+                found.add(name)
+            elif (name if name is not None else module.rpartition(".")[2]) == path.stem:
+                return frozenset(names)
+    return frozenset(found)
 
 
 def _twins(facts: ModuleFacts, path: Path | None, package: _Package

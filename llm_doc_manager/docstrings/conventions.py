@@ -27,11 +27,18 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from llm_doc_manager.analysis.facts import ClassFacts
-from llm_doc_manager.analysis.nodes import decorator_names, docstring_expr, init_of, own_nodes
+from llm_doc_manager.analysis.nodes import (
+    decorator_names,
+    docstring_expr,
+    init_of,
+    makes_decorator,
+    own_nodes,
+)
 from llm_doc_manager.config import CONVENTIONS_CHOICES, STYLE_CHOICES, TYPES_CHOICES
 from llm_doc_manager.docstrings.layout import SECTIONED, Entry, Layout, Style, leading, read_layout
 from llm_doc_manager.docstrings.sections import HEADINGS, Section
 from llm_doc_manager.docstrings.sphinx_layout import SPHINX_TYPE_FIELDS, sphinx_field
+from llm_doc_manager.docstrings.types import written_type
 from llm_doc_manager.source import syntax
 from llm_doc_manager.store import stored_object
 
@@ -66,6 +73,11 @@ HOOKS_SEEN = 5
 #: Entries of defaulted parameters a level needs before it decides how defaults are
 #: written: one entry that happens not to mention its default says little.
 DEFAULTS_SEEN = 3
+#: ``TypedDict`` classes seen (the file, else the project) before ``writes_typed_dicts``
+#: decides; under ``TYPED_DICTS_SHARE`` documented, none is written. Documented ones seen
+#: before ``typed_dict_attributes`` decides (huggingface_hub documents 3, none with keys).
+TYPED_DICTS_SEEN = 3
+TYPED_DICTS_SHARE = 0.25
 _BUILTIN_TYPES = frozenset(name for name, value in vars(builtins).items()
                            if isinstance(value, type) and not name.startswith("_")) | {"None"}
 
@@ -76,11 +88,13 @@ _COUNTERS = ("units", "hangings", "typed", "backticks", "blank", "below_header",
              "default_ticks", "markers", "raises", "modules", "stars", "constructors", "code_ticks",
              "generators", "attributes", "methods", "documented_methods", "exceptions",
              "attributes_beside_args", "context_yields", "named_returns", "named_returns_given",
-             "styles", "sphinx_fields")
+             "styles", "sphinx_fields", "unions", "typed_dicts", "decorator_returns")
 
-__all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "Evidence", "HouseStyle",
-           "clearly_type", "exception_markup", "header_end", "house_style",
-           "module_docstring_below", "written_exception"]
+__all__ = ["CONVENTIONS_CHOICES", "DEFAULT", "TYPES_CHOICES", "UNION_SPELLINGS", "Evidence",
+           "HouseStyle", "clearly_type", "exception_markup", "header_end", "house_style",
+           "is_typed_dict", "module_docstring_below", "spell_union", "unaliased",
+           "union_spelling",
+           "written_exception"]
 
 #: How a Raises entry writes the exception's name: ``ValueError:`` (plain),
 #: ```ValueError`:`` (ticks), ``[`~utils.HfError`]:`` (link, Hugging Face's doc-builder).
@@ -177,6 +191,12 @@ class Evidence:
             ``numpy``, ``sphinx``, ``epytext``); prose says nothing.
         sphinx_fields: The Sphinx field names written for a section's text, as
             ``section:name`` (``returns:return`` for ``:return:``).
+        unions: How the union types of Args/Attributes entries are spelt (``UNION_SPELLINGS``:
+            ``|``, ``or``, ``Optional[...]``/``Union[...]``).
+        typed_dicts: How each ``TypedDict`` class is documented: ``none`` (no docstring),
+            ``prose`` or ``attributes`` (a docstring with an Attributes section).
+        decorator_returns: Whether a decorator's sectioned docstring has a Returns section
+            (``nodes.makes_decorator``).
     """
 
     headings: dict[Section, Counter[str]] = field(default_factory=dict)
@@ -205,6 +225,9 @@ class Evidence:
     named_returns_given: Counter[str] = field(default_factory=Counter)
     styles: Counter[str] = field(default_factory=Counter)
     sphinx_fields: Counter[str] = field(default_factory=Counter)
+    unions: Counter[str] = field(default_factory=Counter)
+    typed_dicts: Counter[str] = field(default_factory=Counter)
+    decorator_returns: Counter[bool] = field(default_factory=Counter)
 
     def add_docstring(self, value: str, defaulted: frozenset[str] = frozenset(),
                       raises: bool = False, starred: frozenset[str] = frozenset()) -> None:
@@ -256,6 +279,9 @@ class Evidence:
                 self.typed[entry.type_hint is not None] += 1
                 if entry.type_hint is not None:
                     self.backticks["`" in entry.type_hint] += 1
+                    spelling = union_spelling(entry.type_hint)
+                    if spelling is not None:
+                        self.unions[spelling] += 1
                 if block.section is Section.ARGS and entry.name.lstrip("*") in defaulted:
                     self._default(entry)
                 if block.section is Section.ARGS and entry.name.lstrip("*") in starred:
@@ -336,6 +362,8 @@ class Evidence:
                             break
                 if not isinstance(node, (ast.Module, ast.ClassDef)):
                     _count_returns(self, node, value, sectioned)
+                    if sectioned:
+                        _count_decorator(self, node, value)
                 if sectioned and isinstance(node, ast.ClassDef):
                     layout = read_layout(value)
                     has_attributes = layout.block(Section.ATTRIBUTES) is not None
@@ -343,6 +371,10 @@ class Evidence:
                     if layout.block(Section.ARGS) is not None:
                         self.attributes_beside_args[has_attributes] += 1
             if isinstance(node, ast.ClassDef):
+                if is_typed_dict(node):
+                    self.typed_dicts["none" if expr is None else "attributes" if
+                                     read_layout(str(expr.value.value)).block(  # type: ignore[attr-defined]
+                                         Section.ATTRIBUTES) is not None else "prose"] += 1
                 for stmt in node.body:
                     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
                             not stmt.name.startswith("_"):
@@ -368,18 +400,6 @@ class Evidence:
             self.headings.setdefault(section, Counter()).update(counts)
         for name in _COUNTERS:
             getattr(self, name).update(getattr(other, name))
-
-    def without_module_place(self) -> Evidence:
-        """These counts less the module docstring's (what ``add_tree`` counts without lines).
-
-        Returns:
-            A copy with the ``modules`` and ``below_header`` counts left out.
-        """
-        copy = Evidence()
-        copy.add(self)
-        copy.modules.clear()
-        copy.below_header.clear()
-        return copy
 
     def to_json(self) -> str:
         """The counts as JSON (``from_json`` reads them back), for the evidence cache."""
@@ -523,6 +543,16 @@ def _count_returns(evidence: Evidence, node: ast.FunctionDef | ast.AsyncFunction
         evidence.named_returns_given[key] += given
 
 
+def _count_decorator(evidence: Evidence, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                     value: str) -> None:
+    """Count a decorator's sectioned docstring for ``decorator_returns``."""
+    if not makes_decorator(node):
+        return
+    layout = read_layout(value)
+    if layout.style in SECTIONED and any(b.section for b in layout.blocks):
+        evidence.decorator_returns[layout.block(Section.RETURNS) is not None] += 1
+
+
 def _yields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether a function's own body yields (a generator)."""
     return any(isinstance(current, (ast.Yield, ast.YieldFrom))
@@ -664,6 +694,114 @@ def without_none(type_text: str) -> str:
     return f"`{result}`" if ticked else result
 
 
+#: How a union type is spelt in a docstring: ``str | None``, ``str or None`` (Hugging
+#: Face's ``` `str` or `None` ```), ``Optional[str]``/``Union[str, int]``.
+UNION_SPELLINGS = ("|", "or", "typing")
+_OR_RE = re.compile(r"\bor\b")
+_TYPING_UNION_RE = re.compile(r"\b(?:Optional|Union)\[")
+
+
+def union_spelling(type_text: str) -> str | None:
+    """How a docstring's type spells a union (``UNION_SPELLINGS``), or None for no union."""
+    if _TYPING_UNION_RE.search(type_text):
+        return "typing"
+    if _OR_RE.search(type_text):
+        return "or"
+    if "|" in type_text:
+        return "|"
+    return None
+
+
+def is_typed_dict(node: ast.ClassDef) -> bool:
+    """Whether a class derives from ``TypedDict`` itself (``typing.TypedDict`` or bare)."""
+    return any((base.attr if isinstance(base, ast.Attribute) else
+                base.id if isinstance(base, ast.Name) else "") == "TypedDict"
+               for base in node.bases)
+
+
+def _union_parts(node: ast.expr) -> list[ast.expr | None] | None:
+    """The alternatives of a union annotation (``A | B``, ``Optional[A]``, ``Union[A, B]``);
+    None stands for the ``None`` that ``Optional`` implies."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return [*(_union_parts(node.left) or [node.left]),
+                *(_union_parts(node.right) or [node.right])]
+    if isinstance(node, ast.Subscript) and isinstance(node.value, (ast.Name, ast.Attribute)):
+        name = node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id
+        if name == "Optional":
+            return [node.slice, None]
+        if name == "Union":
+            return [*node.slice.elts] if isinstance(node.slice, ast.Tuple) else [node.slice]
+    return None
+
+
+def spell_union(type_text: str, spelling: str, backticks: bool) -> str | None:
+    """A union annotation spelt the project's way, or None when nothing changes.
+
+    ``str | None`` becomes ``` `str` or `None` ``` (each alternative in backticks where
+    types are), ``str, int or None`` for three, or ``Optional[str]``/``Union[str, int]``.
+    Only a union at the top of the annotation is respelt (``list[str | None]`` is kept).
+
+    Args:
+        type_text: The annotation's text, without backticks.
+        spelling: One of ``UNION_SPELLINGS``.
+        backticks: Whether types are written in backticks.
+
+    Returns:
+        The type to write as it is (backticks included), or None to write ``type_text``.
+    """
+    source = type_text.strip()
+    try:
+        node = syntax.parse(source, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    parts = _union_parts(node)
+    if parts is None or len(parts) < 2:
+        return None
+    texts = ["None" if p is None else ast.get_source_segment(source, p) for p in parts]
+    if any(text is None for text in texts):
+        return None
+    alternatives = [text for text in texts if text is not None]
+    if spelling == "typing":
+        rest = [text for text in alternatives if text != "None"]
+        inner = rest[0] if len(rest) == 1 else f"Union[{', '.join(rest)}]"
+        result = f"Optional[{inner}]" if len(rest) < len(alternatives) else inner
+        return None if result == source else f"`{result}`" if backticks else result
+    if spelling != "or":
+        return None
+    shown = [f"`{text}`" if backticks else text for text in alternatives]
+    return " or ".join(shown) if len(shown) == 2 else \
+        f"{', '.join(shown[:-1])} or {shown[-1]}"
+
+
+def unaliased(annotation: str, aliases: dict[str, str]) -> str:
+    """An annotation with each import alias (a bare name) replaced by the imported name.
+
+    Args:
+        annotation: The annotation's source text.
+        aliases: Alias -> the imported object's own name.
+
+    Returns:
+        The text with ``base_tqdm`` written ``tqdm``; unchanged if it cannot be read.
+    """
+    source = annotation.strip()
+    try:
+        tree = syntax.parse(source, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return annotation
+    # Positions from the end, so each replacement leaves the earlier offsets valid (one
+    # line: an annotation read whole; a multi-line one is kept as it is).
+    spots = sorted(((node.col_offset, node.end_col_offset or 0, aliases[node.id])
+                    for node in ast.walk(tree) if isinstance(node, ast.Name) and
+                    node.id in aliases and node.lineno == node.end_lineno == 1),
+                   reverse=True)
+    if not spots or "\n" in source:
+        return annotation
+    data = source.encode("utf-8")
+    for start, end, name in spots:
+        data = data[:start] + name.encode("utf-8") + data[end:]
+    return data.decode("utf-8")
+
+
 def _majority(counts: Counter[_T], default: _T) -> _T:
     """The most frequent value; a tie goes to ``default``, then to the smallest by repr."""
     best = max(counts.values())
@@ -701,6 +839,9 @@ class HouseStyle:
         self._raises = raises
         #: Names bound to a ``TypeVar``: written as no type (``learning.type_variables``).
         self.type_vars: frozenset[str] = frozenset()
+        #: Names imported under another name (``from tqdm.auto import tqdm as base_tqdm``):
+        #: alias -> the imported object's own name (``learning.import_aliases``).
+        self.aliases: dict[str, str] = {}
 
     def _level(self, index: int) -> Evidence:
         if index not in self._cache:
@@ -817,10 +958,73 @@ class HouseStyle:
 
     def shown(self, annotation: str | None) -> str | None:
         """An annotation as a docstring may write it: None for a bare type variable
-        (``CallableT`` tells a reader nothing a docstring's type should)."""
+        (``CallableT`` tells a reader nothing a docstring's type should); a name imported
+        under an alias by the name of what it imports (``type[base_tqdm]`` is written
+        ``type[tqdm]``: the alias is the module's own, no reader of the docs knows it)."""
         if annotation is not None and annotation.strip().strip("'\"") in self.type_vars:
             return None
+        if annotation is not None and self.aliases:
+            return unaliased(annotation, self.aliases)
         return annotation
+
+    @functools.cached_property
+    def union_spelling(self) -> str | None:
+        """How a union type is spelt (``UNION_SPELLINGS``), if learned: the file's own
+        entries decide, else the project's (a spelling, like the ``optional`` marker)."""
+        for evidence in self._own_then_widest():
+            if evidence.unions:
+                return _majority(evidence.unions, "|")
+        return None
+
+    def spelled(self, type_hint: str, backticks: bool) -> str | None:
+        """A new entry's type with its union spelt the project's way (``spell_union``):
+        the text to write as it is, or None to write ``type_hint`` as before."""
+        spelling = self.union_spelling
+        if spelling in (None, "|") or "`" in type_hint:
+            return None
+        return spell_union(type_hint, spelling or "|", backticks)
+
+    def new_type(self, annotation: str | None, backticks: bool) -> str | None:
+        """An annotation as a new entry writes it: ``shown``, unquoted, its union spelt the
+        project's way (backticks then included); None for no type."""
+        shown = self.shown(annotation)
+        if not shown:
+            return None
+        plain = written_type(shown)
+        return self.spelled(plain, backticks) or plain
+
+    def payload_keys_asked(self, facts: ClassFacts) -> bool:
+        """Whether a class's attributes may be written into a new Attributes section: not
+        a ``TypedDict``'s where the project's ``TypedDict`` docstrings list no keys
+        (``typed_dict_attributes``). A writing rule: ``validate`` keeps its own."""
+        return self.typed_dict_attributes or not any(
+            base.rsplit(".", 1)[-1] == "TypedDict" for base in facts.bases)
+
+    @functools.cached_property
+    def writes_typed_dicts(self) -> bool:
+        """Whether a ``TypedDict`` without a docstring gets one from ``generate --all``.
+
+        False where fewer than ``TYPED_DICTS_SHARE`` of at least 5
+        ``TypedDict`` classes have a docstring (the file, else the project): such a project
+        keeps its payload shapes (huggingface_hub: 3 of 41, ``PayloadPartT``,
+        ``DiscussionEventArgs``) to their annotated keys. A writing rule only.
+        """
+        return self._share(lambda e: Counter({True: e.typed_dicts["prose"] +
+                                              e.typed_dicts["attributes"],
+                                              False: e.typed_dicts["none"]}),
+                           TYPED_DICTS_SEEN + 2, TYPED_DICTS_SHARE)
+
+    @functools.cached_property
+    def typed_dict_attributes(self) -> bool:
+        """Whether a ``TypedDict``'s docstring is given an Attributes section for its keys.
+
+        No where its documented ``TypedDict`` classes (at least ``TYPED_DICTS_SEEN``, the
+        file, else the project) have one in fewer than ``TYPED_DICTS_SHARE`` of them:
+        the keys and their types are the class body itself. Nothing learned: yes.
+        """
+        return self._share(lambda e: Counter({True: e.typed_dicts["attributes"],
+                                              False: e.typed_dicts["prose"]}),
+                           TYPED_DICTS_SEEN, TYPED_DICTS_SHARE)
 
     @property
     def marks_defaults(self) -> bool:
@@ -845,12 +1049,15 @@ class HouseStyle:
         Returns:
             The type as it is to be written.
         """
-        if not type_hint or not has_default or not self.marks_defaults or \
-                _MARKER_RE.search(type_hint) or type_hint.strip("`* ").endswith("optional"):
+        if not type_hint:
             return type_hint
+        if not has_default or not self.marks_defaults or \
+                _MARKER_RE.search(type_hint) or type_hint.strip("`* ").endswith("optional"):
+            return self.spelled(type_hint, backticks) or type_hint
         if default == "None":
             type_hint = without_none(type_hint)
-        text = f"`{type_hint}`" if backticks and "`" not in type_hint else type_hint
+        text = self.spelled(type_hint, backticks) or (
+            f"`{type_hint}`" if backticks and "`" not in type_hint else type_hint)
         return f"{text}, {self.optional_marker}"
 
     def _own_then_widest(self) -> Iterator[Evidence]:
@@ -880,7 +1087,7 @@ class HouseStyle:
         """Every learned choice ``validate`` follows, in one place: its result cache is
         keyed by them (a choice left out here would let stale findings be reused)."""
         return (self.documents_modules, self.documents_raises, self.stars,
-                self.documents_context_yields,
+                self.documents_context_yields, self.documents_decorator_returns,
                 self.generators_under_returns, self.documents_attributes,
                 self.attributes_beside_args)
 
@@ -1032,6 +1239,13 @@ class HouseStyle:
         return self._share(lambda e: e.context_yields, RAISES_SEEN, RAISES_SHARE)
 
     @functools.cached_property
+    def documents_decorator_returns(self) -> bool:
+        """Whether a decorator is asked for Returns (False: fewer than ``RAISES_SHARE`` of
+        at least ``RAISES_SEEN`` sectioned decorator docstrings have it; huggingface_hub: 1
+        of 8, the decorated function is what any decorator gives)."""
+        return self._share(lambda e: e.decorator_returns, RAISES_SEEN, RAISES_SHARE)
+
+    @functools.cached_property
     def stars(self) -> bool:
         """Whether ``*args``/``**kwargs`` entries are written with their stars (learned)."""
         for evidence in self._own_then_widest():
@@ -1047,8 +1261,7 @@ DEFAULT = HouseStyle()
 
 def house_style(tree: ast.Module, others: Sequence[Evidence | Callable[[], Evidence]] = (),
                 types: str = "auto", learn: bool = True,
-                raises: bool | None = None, style: str = "auto",
-                own: Evidence | None = None) -> HouseStyle:
+                raises: bool | None = None, style: str = "auto") -> HouseStyle:
     """The conventions new text in one file follows.
 
     Args:
@@ -1059,8 +1272,6 @@ def house_style(tree: ast.Module, others: Sequence[Evidence | Callable[[], Evide
         learn: Whether to learn at all (``conventions = "default"``: the tool's defaults).
         raises: Pins whether a new Raises section may be added (None: learned).
         style: The ``style`` pin.
-        own: What the file's own docstrings show, when already counted (``add_tree``
-            without lines); None: counted from ``tree`` on first use.
 
     Returns:
         The conventions, each learned on first use.
@@ -1068,9 +1279,9 @@ def house_style(tree: ast.Module, others: Sequence[Evidence | Callable[[], Evide
     if not learn:
         return HouseStyle((), types, raises, style)
 
-    def counted() -> Evidence:
+    def own() -> Evidence:
         evidence = Evidence()
         evidence.add_tree(tree, None)
         return evidence
 
-    return HouseStyle((own if own is not None else counted, *others), types, raises, style)
+    return HouseStyle((own, *others), types, raises, style)

@@ -22,10 +22,10 @@ import ast
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-from llm_doc_manager.analysis.load import parse_source, read_file
+from llm_doc_manager.analysis.load import LoadedFile, parse_source, read_file
+from llm_doc_manager.analysis.load import keep as keep_tree
 from llm_doc_manager.codes import Finding
 from llm_doc_manager.docstrings.bases import (
     Hierarchy,
@@ -41,6 +41,10 @@ from llm_doc_manager.store import ResultStore, code_fingerprint
 
 #: Files learned from per folder and per project, at most (evenly spread when more).
 SAMPLE_FILES = 200
+#: Text of the files a run documents that one process keeps, between reading them to learn
+#: from and documenting them (a tree takes about 28 times its text in memory: 16 MiB of
+#: text is about 450 MiB of trees). Past it, a file is read and parsed again.
+KEEP_BYTES = 16 * 2**20
 
 
 def _sample(paths: list[Path]) -> list[Path]:
@@ -89,15 +93,16 @@ Lesson = tuple[Evidence, "ModuleFacts | None"]
 Spread = Callable[[list[Path], bool], Iterable[Lesson]]
 
 
-def lessons(paths: list[Path], facts: bool, keep: frozenset[Path] = frozenset()
-            ) -> list[Lesson]:
+def lessons(paths: list[Path], facts: bool, keep: frozenset[Path] = frozenset(),
+            budget: int = 0) -> list[Lesson]:
     """What each file shows, read and parsed once: its evidence and, if asked, its class facts.
 
     Args:
         paths: The files (absolute).
         facts: Whether the class facts are wanted too.
-        keep: The files this process checks next (``validate``): their trees and evidence
-            are kept here for ``kept`` (within ``KEEP_LIMIT``), so they are not parsed again.
+        keep: Files this process documents next: their text and tree are kept for it
+            (``analysis.load.keep``), so they are not read and parsed again.
+        budget: Most characters of text this process keeps so.
 
     Returns:
         One (evidence, class facts or None) per file, in order.
@@ -106,74 +111,12 @@ def lessons(paths: list[Path], facts: bool, keep: frozenset[Path] = frozenset()
     for path in paths:
         source = read_file(path)
         tree = None if isinstance(source, Finding) else parse_source(path, source.text)
+        if path in keep and isinstance(source, SourceFile) and isinstance(tree, ast.Module):
+            keep_tree(path, LoadedFile(source, tree), budget)
         evidence = _file_evidence(path, source, tree)
         found.append((evidence, module_facts(tree) if facts and isinstance(tree, ast.Module)
                       else None))
-        if path in keep and isinstance(tree, ast.Module) and not isinstance(source, Finding):
-            _keep(path, source, tree, evidence)
     return found
-
-
-#: Source bytes whose trees one process keeps between learning from a file and checking
-#: it (a tree takes about 25 times its source's size in memory: NumPy's 4.3 MB, 97 MB).
-#: Past it a file is parsed again where it is checked, as before trees were kept.
-KEEP_LIMIT = 8 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Kept:
-    """A file learned from, kept for its check in the same process.
-
-    Attributes:
-        digest: SHA-256 of the bytes the tree was parsed from.
-        tree: Its tree (not changed by learning).
-        evidence: What its docstrings show, the module docstring's place included.
-        size: Its text's length, counted against ``KEEP_LIMIT``.
-    """
-
-    digest: bytes
-    tree: ast.Module
-    evidence: Evidence
-    size: int
-
-
-_KEPT: dict[Path, Kept] = {}
-_kept_bytes = 0
-
-
-def _keep(path: Path, source: SourceFile, tree: ast.Module, evidence: Evidence) -> None:
-    """Keep one file's tree for ``kept``, unless the process already holds ``KEEP_LIMIT``."""
-    global _kept_bytes
-    size = len(source.text)
-    if _kept_bytes + size > KEEP_LIMIT or path in _KEPT:
-        return
-    _kept_bytes += size
-    _KEPT[path] = Kept(source.digest, tree, evidence, size)
-
-
-def kept(path: Path, digest: bytes) -> Kept | None:
-    """Take the tree ``lessons`` kept of a file, if it was parsed from these same bytes.
-
-    Args:
-        path: The file, as given to ``lessons``.
-        digest: SHA-256 of the bytes read now (a file edited meanwhile is parsed again).
-
-    Returns:
-        What was kept, handed over once (the process no longer holds it), or None.
-    """
-    global _kept_bytes
-    found = _KEPT.pop(path, None)
-    if found is None:
-        return None
-    _kept_bytes -= found.size
-    return found if found.digest == digest else None
-
-
-def forget_kept() -> None:
-    """Drop every kept tree (the end of a run that kept some in this process)."""
-    global _kept_bytes
-    _KEPT.clear()
-    _kept_bytes = 0
 
 
 #: Prefix of the evidence cache's keys (the rest: a digest of the tool's code and the file).
@@ -198,6 +141,31 @@ def _own_type_variables(tree: ast.Module) -> frozenset[str]:
             if called in _TYPE_VARIABLES:
                 names.add(stmt.targets[0].id)
     return frozenset(names)
+
+
+def import_aliases(tree: ast.Module) -> dict[str, str]:
+    """The names a module imports under another name, each with the name it imports.
+
+    ``from tqdm.auto import tqdm as base_tqdm`` gives ``base_tqdm -> tqdm``: the alias is
+    the module's own word, the imported name the one its documentation goes by. Imports at
+    the top level, also under ``if``/``try`` (``if TYPE_CHECKING:``). A private name made
+    public by its alias (``from ._x import _Foo as Foo``) is kept: the alias is the name
+    readers know.
+    """
+    found: dict[str, str] = {}
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.If, ast.Try)):
+            stack.extend([*stmt.body, *stmt.orelse, *getattr(stmt, "finalbody", ()),
+                          *(s for h in getattr(stmt, "handlers", ()) for s in h.body)])
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                name = alias.name
+                if alias.asname and alias.asname != name and name != "*" and \
+                        not name.startswith("_"):
+                    found[alias.asname] = name
+    return found
 
 
 def _module_file(path: Path, node: ast.ImportFrom) -> Path | None:
@@ -245,13 +213,14 @@ class Learning:
         self._facts: dict[Path, ModuleFacts | None] = {}
         self._type_vars: dict[Path, frozenset[str]] = {}
         self._hierarchies: dict[Path | None, Hierarchy] = {}
+        self._keep: frozenset[Path] = frozenset()
 
     def __getstate__(self) -> dict[str, object]:
         """What a worker receives: the folders' and projects' sums, not every file's (nor
         the hierarchies, which a worker finds again from the facts)."""
         return {"_files": {}, "_folders": self._folders, "_projects": self._projects,
                 "_roots": self._roots, "_store": None, "_facts": self._facts,
-                "_type_vars": self._type_vars, "_hierarchies": {}}
+                "_type_vars": self._type_vars, "_hierarchies": {}, "_keep": frozenset()}
 
     def type_variables(self, tree: ast.Module, path: Path) -> frozenset[str]:
         """The names a file binds to type variables: its own, and those it imports from a
@@ -405,11 +374,24 @@ class Learning:
         paths = list(paths)
         if self._store is not None:
             self._from_store(paths)
+        missing = [path for path in paths if path not in self._files]
+        if missing:  # the files of the run among them are kept for it (``keep_for``)
+            found = lessons(missing, False, self._keep, KEEP_BYTES) if self._keep \
+                else [(_file_evidence(path), None) for path in missing]
+            self._files.update((path, evidence) for path, (evidence, _) in zip(
+                missing, found, strict=True))
         for path in paths:
-            if path not in self._files:
-                self._files[path] = _file_evidence(path)
             total.add(self._files[path])
         return total
+
+    def keep_for(self, paths: Iterable[Path]) -> None:
+        """Keep the text and tree of these files when they are read to learn from, for the
+        run that documents them next in this process (``analysis.load.take_kept``).
+
+        Args:
+            paths: The run's files.
+        """
+        self._keep = frozenset(path.absolute() for path in paths)
 
     def folder(self, folder: Path) -> Evidence:
         """What the Python files of one folder show.
@@ -534,4 +516,5 @@ class Learning:
             levels.append(lambda: self.project(root))
         style = house_style(tree, levels, types, raises=raises, style=docstyle)
         style.type_vars = self.type_variables(tree, path)
+        style.aliases = import_aliases(tree)
         return style

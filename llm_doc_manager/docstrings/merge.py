@@ -134,10 +134,11 @@ def sync_args(facts: FunctionFacts, human: Sequence[ArgDoc], answer: Sequence[Ar
         description = _text(old.description if old else None,
                             new.description if new else None, keep_human) or placeholder
         # A forward reference (``'Sandbox'``) is written as the type it names.
-        type_hint = (written_type(param.annotation) if param.annotation else None) or \
+        shown = style.shown(param.annotation)  # ``base_tqdm`` (an alias) written ``tqdm``
+        type_hint = (written_type(shown) if shown else None) or \
             (old.type_hint if old else None) or \
             (new.type_hint if new else None)
-        if style.shown(param.annotation) is None and param.annotation:
+        if shown is None and param.annotation:
             type_hint = old.type_hint if old else None  # a type variable: no type of ours
         marked = style.marked(type_hint, _has_default(param), style.backticks, param.default)
         # ``*args`` with its stars, unless the project writes them without (then as the
@@ -260,6 +261,8 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
     # that writes no Attributes sections, or none beside a constructor's Args) stays only
     # where a person documented it: a model's entry for it is not added.
     asked = style.asked_attributes(facts, bool(old.attributes), bool(old.args))
+    if not old.attributes and not style.payload_keys_asked(facts):
+        asked = frozenset()  # a TypedDict's keys, where the project lists none
     in_args = {bare(a.name) for a in old.args}
     # A dataclass field documented under Args is documented; one missing goes there too.
     to_args = set() if old.attributes or not old.args else \
@@ -270,7 +273,8 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
         human, new = by_human.get(fact.name), by_answer.get(fact.name)
         attributes.append(AttributeDoc(
             name=fact.name,
-            type_hint=fact.annotation or (human.type_hint if human else None)
+            type_hint=(style.new_type(fact.annotation, style.backticks) if human is None
+                       else fact.annotation) or (human.type_hint if human else None)
             or (new.type_hint if new else None),
             description=_text(human.description if human else None,
                               new.description if new else None, keep_human) or placeholder,
@@ -286,8 +290,8 @@ def merge_class(facts: ClassFacts, answer: ClassDocstring, existing: ParsedDocst
         for fact in facts.attributes:
             if fact.name in to_args and fact.name not in in_args:
                 new = by_answer.get(fact.name)
-                hint = written_type(fact.annotation) if fact.annotation else None
-                if hint and style.backticks:
+                hint = style.new_type(fact.annotation, style.backticks)
+                if hint and style.backticks and "`" not in hint:
                     hint = f"`{hint}`"
                 args.append(ArgDoc(name=fact.name, type_hint=hint if style.typed is not False
                                    else None,

@@ -1308,6 +1308,8 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
     given = {a.name: a.description for a in (answer.attributes if answer else [])}
     body: list[str] = []
     asked = conv.house.asked_attributes(facts, block is not None, args is not None)
+    if block is None and not conv.house.payload_keys_asked(facts):
+        asked = frozenset()  # a TypedDict's keys, where the project lists none
     # An entry naming an attribute another way (``updatedAt`` for ``updated_at``) is renamed
     # by the spelling rule, never left beside a second entry: in Attributes, or in a
     # dataclass's Args (its fields; other classes' Args are their constructor's).
@@ -1324,7 +1326,9 @@ def sync_class(layout: Layout, facts: ClassFacts, answer: ClassDocstring | None,
         if fact.name not in documented and fact.name in asked:
             in_args = block is None and args is not None and facts.is_dataclass and \
                 fact.name in facts.fields
-            lines = _entry_lines(fact.name, fact.annotation,
+            new_type = fact.annotation if conv.numpy or conv.sphinx else \
+                conv.house.new_type(fact.annotation, conv.backticks)
+            lines = _entry_lines(fact.name, new_type,
                                  (given.get(fact.name) or "").strip() or placeholder, conv,
                                  Section.ARGS if in_args else Section.ATTRIBUTES)
             if in_args and args is not None:

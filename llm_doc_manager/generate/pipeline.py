@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 import asyncio
 import functools
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -39,6 +39,7 @@ from llm_doc_manager.analysis import (
     scan_markers,
     summary_of,
 )
+from llm_doc_manager.analysis.load import drop_kept, take_kept
 from llm_doc_manager.analysis.markers import Kind
 from llm_doc_manager.callgraph import DefKey, key_of
 from llm_doc_manager.codes import Finding
@@ -60,8 +61,9 @@ from llm_doc_manager.docstrings import (
     render_text,
     to_literal,
 )
+from llm_doc_manager.docstrings.conventions import is_typed_dict
 from llm_doc_manager.docstrings.exempt import Exemptions, asked_sections
-from llm_doc_manager.docstrings.learning import Learning, Lesson, lessons
+from llm_doc_manager.docstrings.learning import Learning
 from llm_doc_manager.docstrings.merge import house_defaults, merge
 from llm_doc_manager.docstrings.render_styles import render_numpy_text, render_sphinx_text
 from llm_doc_manager.docstrings.sync import EntryChanges, conventions, sync, sync_counted
@@ -92,6 +94,7 @@ from llm_doc_manager.generate.outcomes import (
     RunObserver,
     Status,
 )
+from llm_doc_manager.generate.workers import Workers
 from llm_doc_manager.providers.asking import PrioritySlots, answer_or_error, gather_all
 from llm_doc_manager.providers.base import DocRequest, Provider
 from llm_doc_manager.source.files import SourceFile
@@ -165,7 +168,8 @@ def load(path: Path, options: Options, learning: Learning | None = None
     Returns:
         The file ready to plan, or why it cannot be processed.
     """
-    loaded = load_file(path)
+    # A worker process that learned from this file kept what it read (generate/workers.py).
+    loaded = take_kept(path) or load_file(path)
     if isinstance(loaded, Finding):
         return FileError(path, (loaded,))
     source, tree = loaded.source, loaded.tree
@@ -175,6 +179,7 @@ def load(path: Path, options: Options, learning: Learning | None = None
     learning = learning or Learning()
     if options.conventions == "learn":
         house = learning.style(tree, path, options.types, docstyle=options.style)
+        take_kept(path)  # kept just now if its folder was learned from: it is loaded already
     else:
         house = HouseStyle((), options.types, style=options.style)
     # What methods inherit from bases in other files of the project: the rule validate uses.
@@ -183,6 +188,8 @@ def load(path: Path, options: Options, learning: Learning | None = None
                         inherited=learning.overrides(path, source, house, tree)
                         ) if options.all_defs else None
     targets, region_problems = resolve(tree, scan.regions, options.all_defs, exempt)
+    if options.all_defs and not house.writes_typed_dicts:
+        targets = [t for t in targets if not _payload_shape(t)]
     problems = sorted([*scan.problems, *region_problems], key=lambda p: (p.line, p.col))
     if problems:
         return FileError(path, tuple(Finding(path, p.line, p.col, p.code, p.message)
@@ -194,6 +201,14 @@ def load(path: Path, options: Options, learning: Learning | None = None
             0 in lines if isinstance(t.node, ast.Module) else t.node.lineno in lines)]
     return ParsedFile(source, tree, SourceMap(source.text), tuple(targets), house,
                       exempt is not None and exempt.omits_from_returns())
+
+
+def _payload_shape(target: Target) -> bool:
+    """Whether ``--all`` chose an undocumented ``TypedDict`` (a payload's shape, where the
+    project documents few: ``HouseStyle.writes_typed_dicts``); a marker still asks."""
+    node = target.node
+    return target.region is None and isinstance(node, ast.ClassDef) and \
+        is_typed_dict(node) and docstring_expr(node.body) is None
 
 
 def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
@@ -248,7 +263,7 @@ def plan(parsed: ParsedFile, options: Options, with_code: bool = False,
                 facts = module_facts(node, module_name(source.path))
                 shown = shower.for_module() if shower is not None else shown
             elif isinstance(node, ast.ClassDef):
-                facts = class_facts(node)
+                facts = class_facts(node, positions.lines)
                 shown = shower.for_class(node) if shower is not None else shown
             else:
                 facts = asked_sections(function_facts(node, target.class_name, source.text),
@@ -900,54 +915,61 @@ _PARALLEL_FROM = 16
 # Files per task sent to a worker: small enough to balance big and small files across
 # workers, large enough that pickling the tasks costs little.
 _CHUNK = 4
-# Files per task when the workers read the files conventions are learned from.
-_LESSONS = 16
+# A worker process's copy of the run's learned conventions, sent once (``_learned``), not
+# with every task: pickling it both ways for each chunk cost 4 ms a task.
+_WORKER_LEARNING: list[Learning] = []
 
 
-def _run_chunk(paths: list[Path], provider: Provider, options: Options,
-               learning: Learning) -> list[FileResult]:
+def _learned(learning: Learning) -> None:
+    """A worker's first task: keep the run's learned conventions for its chunks."""
+    _WORKER_LEARNING[:] = [learning]
+
+
+def _run_chunk(paths: list[Path], provider: Provider, options: Options) -> list[FileResult]:
     """A worker's task: a few files, one after the other, with its copy of the provider."""
     with fewer_collections():  # a spawned worker does not inherit the parent's settings
         return asyncio.run(_run_here(paths, provider, options, 1, _Silent(),
-                                     learning=learning))
+                                     learning=_WORKER_LEARNING[0]))
 
 
 async def _run_in_workers(paths: Sequence[Path], provider: Provider, options: Options,
                           jobs: int, observer: RunObserver) -> list[FileResult]:
-    loop = asyncio.get_running_loop()
     # The conventions are learned here, once: each worker learning them lazily read and
     # parsed the same folder and project files again (see docs/conventions.md, Cost).
     learning = Learning()
-    chunks = [list(paths[i:i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    results: dict[Path, FileResult] = {}
+
+    def done(files: list[Path], found: list[FileResult]) -> None:
+        for path, result in zip(files, found, strict=True):
+            if isinstance(result, FileChange):
+                observer.planned(result.source.path, len(result.regions))
+                for region in result.regions:
+                    observer.answered(region.status is Status.FAILED)
+            observer.finished(result)
+            results[path] = result
+
+    with Workers(paths, jobs) as workers:
         if options.conventions == "learn":
             # Reading and parsing the files learned from is most of learning: the workers
-            # do it, the sums stay here (the loop has nothing else to do meanwhile).
-            def spread(files: list[Path], facts: bool) -> Iterator[Lesson]:
-                parts = [files[i:i + _LESSONS] for i in range(0, len(files), _LESSONS)]
-                for found in pool.map(lessons, parts, [facts] * len(parts)):
-                    yield from found
-
-            learning.prime(paths, bases=options.all_defs, spread=spread)
-        async def one(chunk: list[Path]) -> list[FileResult]:
-            results = await loop.run_in_executor(pool, _run_chunk, chunk, provider, options,
-                                                 learning)
-            for result in results:
-                if isinstance(result, FileChange):
-                    observer.planned(result.source.path, len(result.regions))
-                    for region in result.regions:
-                        observer.answered(region.status is Status.FAILED)
-                observer.finished(result)
-            return results
-
-        nested = await asyncio.gather(*(one(chunk) for chunk in chunks))
-    return [result for results in nested for result in results]
+            # do it, and keep the trees of their own files for planning them; the sums
+            # stay here (the loop has nothing else to do meanwhile).
+            learning.prime(paths, bases=options.all_defs, spread=workers.spread())
+        workers.everywhere(_learned, learning)
+        await workers.drain(functools.partial(_run_chunk, provider=provider, options=options),
+                            _CHUNK, done)
+    return [results[path] for path in paths]
 
 
 async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
                     concurrency: int, observer: RunObserver,
                     calls: CallContext | None = None,
                     learning: Learning | None = None) -> list[FileResult]:
+    keeps = learning is None and provider.local
+    if keeps:
+        # One process learns as it goes: the files of the run it reads to learn from are
+        # kept for documenting them (a model run holds files longer: it does not keep).
+        learning = Learning()
+        learning.keep_for(paths)
     run = _Run(provider, options, concurrency, observer, calls, learning)
     try:
         if run.calls is None:
@@ -959,6 +981,11 @@ async def _run_here(paths: Sequence[Path], provider: Provider, options: Options,
         return await gather_all([_planned_then_finished(run, path) for path in paths])
     finally:
         run.close()
+        if keeps:
+            # Learning is lazy: a folder learned from while one of its files was planned kept
+            # that file, loaded already. Nothing kept outlives the run that read it (a later
+            # run in this process must read the file as it is then).
+            drop_kept()
 
 
 async def _planned_then_finished(run: _Run, path: Path) -> FileResult:

@@ -183,15 +183,14 @@ def _line_noqa(lines: list[str]) -> dict[int, frozenset[str]]:
 
 
 class _FileChecker:
-    def __init__(self, path: Path, text: str, tree: ast.Module, options: CheckOptions,
-                 own: Evidence | None = None) -> None:
+    def __init__(self, path: Path, text: str, tree: ast.Module, options: CheckOptions) -> None:
         self.path = path
         self.lines = text.splitlines()
         self.tree = tree
         self.options = options
         # The same two levels ``generate`` decides these choices from: the file, the project.
         self.house = house_style(tree, [options.project] if options.project else [],
-                                 learn=options.learn, own=own)
+                                 learn=options.learn)
         self.noqa = _line_noqa(self.lines)
         self.findings: list[Finding] = []
 
@@ -592,7 +591,7 @@ class _FileChecker:
         parsed = doc.parsed
         if not parsed.readable or malformed or (self.options.skip_short and _is_short(parsed)):
             return
-        self.attributes(doc, class_facts(node), qualname)
+        self.attributes(doc, class_facts(node, self.lines), qualname)
 
     def attributes(self, doc: _Doc, facts: ClassFacts, qualname: str) -> None:
         documented = {a.name: a for a in doc.parsed.attributes if not combined_names(a.name)}
@@ -687,23 +686,24 @@ def _malformed(names: Iterable[str]) -> list[str]:
 
 
 def check_source(path: Path, text: str, options: CheckOptions,
-                 parsed: tuple[ast.Module, Evidence] | None = None) -> list[Finding]:
+                 tree: ast.Module | None = None) -> list[Finding]:
     """Check one file's text.
 
     Args:
         path: The file, for the findings.
         text: Its decoded text.
         options: What to check.
-        parsed: Its tree and what its own docstrings show (``Evidence.add_tree`` without
-            lines), when learning already found them; None: parsed here.
+        tree: Its tree, when learning already parsed it (not changed by the checks);
+            None: parsed here.
 
     Returns:
         The findings, sorted by line.
     """
-    tree = parse_source(path, text) if parsed is None else parsed[0]
-    if isinstance(tree, Finding):
-        return [tree]
-    checker = _FileChecker(path, text, tree, options, parsed[1] if parsed else None)
+    parsed = parse_source(path, text) if tree is None else tree
+    if isinstance(parsed, Finding):
+        return [parsed]
+    tree = parsed
+    checker = _FileChecker(path, text, tree, options)
     scan = scan_markers(text) if "@llm" in text else None
     regions = scan.regions if scan else ()
     targets: list[Target] = []

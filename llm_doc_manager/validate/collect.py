@@ -7,17 +7,21 @@ query; ``checks`` is imported only for files the cache does not know.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from llm_doc_manager import __version__
-from llm_doc_manager.analysis.load import LoadedFile, read_file
+from llm_doc_manager.analysis.load import (
+    LoadedFile,
+    drop_kept,
+    fewer_collections,
+    read_file,
+    take_kept,
+)
 from llm_doc_manager.analysis.nodes import module_standing
 from llm_doc_manager.codes import MISSING_DOCSTRING, Finding
 from llm_doc_manager.config import Settings
@@ -69,10 +73,9 @@ def _check_path(path: str, all_defs: bool, settings: Settings,
                 inherited: Overrides | None = None) -> list[list[object]]:
     """Check one file in a worker (or here); findings as plain lists for pickling.
 
-    A file this process learned from comes with its tree and evidence (``learning.kept``)
+    A file this process learned from comes with its tree (``analysis.load.take_kept``)
     when its bytes are still those it was parsed from: it is not parsed twice.
     """
-    from llm_doc_manager.docstrings.learning import kept
     from llm_doc_manager.validate.checks import CheckOptions, check_source
 
     file = Path(path)
@@ -81,10 +84,11 @@ def _check_path(path: str, all_defs: bool, settings: Settings,
         return [[source.line, source.col, source.code, source.message]]
     options = replace(CheckOptions.from_settings(settings, all_defs), project=project,
                       inherited=inherited)
-    held = kept(file.absolute(), source.digest)
+    held = take_kept(file)
+    # A file edited since it was learned from is parsed again: its findings are its bytes'.
+    tree = held.tree if held is not None and held.source.digest == source.digest else None
     try:
-        found = check_source(file, source.text, options, None if held is None else
-                             (held.tree, held.evidence.without_module_place()))
+        found = check_source(file, source.text, options, tree)
     except RecursionError:  # too deep for ast.unparse: this file's finding, not a crash
         return [[0, 0, "LD001", "cannot analyse: expressions nested too deeply"]]
     return [[f.line, f.col, f.code, f.message] for f in found]
@@ -120,47 +124,24 @@ def _check_all(todo: list[_Job], all_defs: bool, settings: Settings,
 def _spread(workers: _Workers | None, checked: frozenset[Path]) -> Spread:
     """``Learning.prime``'s spread: the files learned from, read and parsed in ``workers``
     (here when None); the trees of ``checked`` files stay where they were parsed."""
-    from llm_doc_manager.docstrings.learning import lessons
+    from llm_doc_manager.docstrings.learning import KEEP_BYTES, lessons
 
     def spread(paths: list[Path], facts: bool) -> Iterator[Lesson]:
         parts = [paths[i:i + _LESSONS] for i in range(0, len(paths), _LESSONS)]
         keeps = [frozenset(part) & checked for part in parts]
         if workers is None:
             for part, keep in zip(parts, keeps, strict=True):
-                yield from lessons(part, facts, keep)
+                yield from lessons(part, facts, keep, KEEP_BYTES)
             return
+        budget = KEEP_BYTES // workers.count  # the same memory as one process
 
         def ran(task: int, worker: int) -> None:
             workers.holder.update(dict.fromkeys(keeps[task], worker))
-        for found in workers.run(lessons, [(None, (part, facts, keep))
+        for found in workers.run(lessons, [(None, (part, facts, keep, budget))
                                            for part, keep in zip(parts, keeps, strict=True)],
                                  ran):
             yield from found
     return spread
-
-
-#: The collector's thresholds during a run (mypy sets the same first one for its builds):
-#: a run allocates millions of tree nodes that live until their file is checked, and with
-#: the default 700 the collector walked them again and again, a quarter of a cold run's
-#: CPU (0.77 s of 3.9 s on NumPy, 1.3 s on the stdlib, before trees were kept; 4.0 s with
-#: them). Cycles are still collected, later.
-_GC_THRESHOLDS = (200_000, 30, 30)
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Raise the cyclic collector's thresholds for the block, then put them back."""
-    before = gc.get_threshold()
-    gc.set_threshold(*_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
-def _worker_start() -> None:
-    """Set up a worker process: the run's collector thresholds (a spawned one starts anew)."""
-    gc.set_threshold(*_GC_THRESHOLDS)
 
 
 class _Workers:
@@ -175,9 +156,9 @@ class _Workers:
         from concurrent.futures import ProcessPoolExecutor
 
         # Each process starts at its first task: a warm run, which has none, starts none.
-        self._pools: list[Executor] = [ProcessPoolExecutor(max_workers=1,
-                                                           initializer=_worker_start)
+        self._pools: list[Executor] = [ProcessPoolExecutor(max_workers=1)
                                        for _ in range(count)]
+        self.count = count
         #: The process holding each kept file's tree.
         self.holder: dict[Path, int] = {}
         self._started = False
@@ -305,16 +286,14 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
     # facts come from, read and parsed in a worker, which keeps the trees of the files it
     # checks next) and the checks.
     workers = _Workers(count) if count > 1 and len(files) >= _PARALLEL_FROM else None
-    with _fewer_collections():
+    with fewer_collections():
         try:
             return _collect(files, settings, all_defs, since, signature, results, findings,
                             workers)
         finally:
             if workers is not None:
                 workers.shutdown()
-            from llm_doc_manager.docstrings.learning import forget_kept
-
-            forget_kept()  # the trees a run without workers kept here and did not check
+            drop_kept()  # the trees a run without workers kept here and did not check
             results.close()
 
 

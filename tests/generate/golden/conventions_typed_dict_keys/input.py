@@ -1,0 +1,33 @@
+"""TypedDicts documented in prose: their keys are the class body, not an Attributes list."""
+
+import typing
+from dataclasses import dataclass
+
+
+class Config(typing.TypedDict):
+    """The configuration file's content."""
+
+    name: str
+
+
+class Server(typing.TypedDict):
+    """One server the client talks to."""
+
+    url: str
+
+
+class Reply(typing.TypedDict):
+    """What the server answers."""
+
+    status: int
+
+
+class Request(typing.TypedDict):
+    path: str
+    body: bytes
+
+
+@dataclass
+class Record:
+    path: str
+    size: int
