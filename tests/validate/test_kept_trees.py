@@ -57,16 +57,22 @@ def _as_json(findings: list[Finding]) -> list[tuple[str, int, int, str, str]]:
     return [(str(f.path), f.line, f.col, f.code, f.message) for f in findings]
 
 
-def test_one_process_parses_each_file_once(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def _counted_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+                 ) -> tuple[list[Path], Counter[str]]:
+    """The project's files, and how often a run with ``jobs`` parsed each; its findings
+    are checked to be those of a run in one process first."""
     root = _project(tmp_path / "p")
     files = _files(root)
-    expected = _as_json(collect(files, Settings(), True, False, 1))
+    alone = _as_json(collect(files, Settings(), True, False, 1))
     log = tmp_path / "parses.log"
     _counting_parses(monkeypatch, log)
-    found = _as_json(collect(files, Settings(), True, False, 1))
-    assert found == expected
-    counts = _parses(log, files)
+    assert _as_json(collect(files, Settings(), True, False, jobs)) == alone
+    return files, _parses(log, files)
+
+
+def test_one_process_parses_each_file_once(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    files, counts = _counted_run(tmp_path, monkeypatch, 1)
     parsable = [p for p in files if p.name not in {"broken.py", "latin.py"}]
     # Learned from and checked: one parse each (it was two before trees were kept).
     assert {str(p.absolute()): counts[str(p.absolute())] for p in parsable} == \
@@ -76,13 +82,7 @@ def test_one_process_parses_each_file_once(tmp_path: Path,
 
 def test_workers_check_where_they_learned(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _project(tmp_path / "p")
-    files = _files(root)
-    alone = _as_json(collect(files, Settings(), True, False, 1))
-    log = tmp_path / "parses.log"
-    _counting_parses(monkeypatch, log)
-    assert _as_json(collect(files, Settings(), True, False, 2)) == alone
-    counts = _parses(log, files)
+    files, counts = _counted_run(tmp_path, monkeypatch, 2)
     # A process with nothing of its own left may take another's last tasks and parse
     # those files again; the others are parsed once (every file twice before).
     assert max(counts.values()) <= 2, counts
