@@ -21,6 +21,7 @@ import builtins
 import functools
 import json
 import re
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -150,6 +151,10 @@ def clearly_type(text: str | None) -> bool:
     return bool(word) and (word in _BUILTIN_TYPES or word[0].isupper() or
                            any(ch in word for ch in "[]|.`,()"))
 
+
+
+# The counts of each tree's docstrings, kept while the tree lives (``Evidence.add_tree``).
+_COUNTED: weakref.WeakKeyDictionary[ast.Module, Evidence] = weakref.WeakKeyDictionary()
 
 @dataclass
 class Evidence:
@@ -342,6 +347,21 @@ class Evidence:
             tree: The file's tree.
             lines: Its lines, to see where the module docstring sits (None: not counted).
         """
+        # A file is counted twice in a run: learned from, then as its own first evidence
+        # when it is documented (``house_style``); one tree is counted once.
+        counted = _COUNTED.get(tree)
+        if counted is None:
+            counted = _COUNTED[tree] = Evidence()
+            counted._count_docstrings(tree)
+        self.add(counted)
+        if lines is not None:
+            self.modules[docstring_expr(tree.body) is not None] += 1
+            below = module_docstring_below(tree, lines)
+            if below is not None:
+                self.below_header[below] += 1
+
+    def _count_docstrings(self, tree: ast.Module) -> None:
+        """``add_tree``'s counts of the docstrings (and classes) of a tree."""
         for node in _doc_holders(tree):
             expr = docstring_expr(node.body)
             if expr is not None:
@@ -384,11 +404,6 @@ class Evidence:
                 place = _constructor_place(node)
                 if place is not None:
                     self.constructors[place] += 1
-        if lines is not None:
-            self.modules[docstring_expr(tree.body) is not None] += 1
-            below = module_docstring_below(tree, lines)
-            if below is not None:
-                self.below_header[below] += 1
 
     def add(self, other: Evidence) -> None:
         """Add another's counts to these (a folder's evidence is its files' sum).

@@ -101,6 +101,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -139,6 +140,7 @@ from llm_doc_manager.docstrings.bases import (
     module_facts,
     overrides,
 )
+from llm_doc_manager.docstrings.conventions import is_typed_dict
 from llm_doc_manager.docstrings.layout import EDITABLE, SECTIONED, Layout, read_layout
 from llm_doc_manager.docstrings.parse import parse_layout
 from llm_doc_manager.docstrings.sections import Section
@@ -204,6 +206,7 @@ class Reason(str, Enum):
     RESETS = "only resets attributes to constants, in a class documenting few methods"
     EXTENDS = "hands its arguments to its base's method and gives back its result"
     INTERNAL_RECORD = "a TypedDict its own file alone uses (a payload's shape, said by its fields)"
+    TYPED_DICTS = "a TypedDict, where the project documents fewer than a quarter of them"
 
 __all__ = ["FAMILY_MIN", "FAMILY_SHARE", "Exemptions", "Reason", "Scope", "asked_sections",
            "class_omits_returns", "cli_command", "copied_here", "delegates",
@@ -690,8 +693,21 @@ def wrapper_family(cls: ast.ClassDef) -> frozenset[str]:
     return frozenset(names)
 
 
+# Asked for every function of a file (``library_copies``): found once per tree.
+_STDLIB_NAMES: weakref.WeakKeyDictionary[ast.Module, dict[str, str]] = \
+    weakref.WeakKeyDictionary()
+
+
 def _stdlib_names(tree: ast.Module) -> dict[str, str]:
     """The names a module's imports bind to standard library modules, with their module."""
+    found = _STDLIB_NAMES.get(tree)
+    if found is None:
+        found = _STDLIB_NAMES[tree] = _stdlib_imports(tree)
+    return found
+
+
+def _stdlib_imports(tree: ast.Module) -> dict[str, str]:
+    """``_stdlib_names``, found."""
     stdlib = frozenset(getattr(sys, "stdlib_module_names", ()))
     names: dict[str, str] = {}
     for stmt in tree.body:
@@ -1153,11 +1169,37 @@ def _module_uses(body: list[ast.stmt], skip: ast.ClassDef
             yield from _module_uses(block, skip)
 
 
+# Both are asked for every method of a file: the classes of a tree's methods, and each
+# class's Returns practice, are found once (looking them up per method made planning the
+# stdlib 7 s slower: a walk of the tree, and every other method's docstring read, per method).
+_OWNERS: weakref.WeakKeyDictionary[ast.Module, dict[int, ast.ClassDef]] = \
+    weakref.WeakKeyDictionary()
+_PRACTICE: weakref.WeakKeyDictionary[ast.ClassDef, list[tuple[ast.stmt, bool]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _classes(body: list[ast.stmt]) -> Iterator[ast.ClassDef]:
+    """Every class of a body, nested ones included, found through statements alone (a
+    class is a statement: the expressions, most of a tree, need no visit)."""
+    stack = list(body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.ClassDef):
+            yield stmt
+        for block in child_blocks(stmt):
+            stack.extend(block)
+
+
 def _owner_omits_returns(node: ast.FunctionDef | ast.AsyncFunctionDef,
                          tree: ast.Module | None) -> bool:
     """``class_omits_returns`` of the class holding a method in its module (False: none)."""
-    owner = next((c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and
-                  any(stmt is node for stmt in c.body)), None) if tree is not None else None
+    if tree is None:
+        return False
+    owners = _OWNERS.get(tree)
+    if owners is None:
+        owners = _OWNERS[tree] = {id(stmt): cls for cls in _classes(tree.body)
+                                  for stmt in cls.body}
+    owner = owners.get(id(node))
     return owner is not None and class_omits_returns(node, owner)
 
 
@@ -1179,8 +1221,11 @@ def class_omits_returns(node: ast.FunctionDef | ast.AsyncFunctionDef,
     Returns:
         True for such a class.
     """
-    counted = [has for stmt in cls.body if stmt is not node
-               and (has := _gives_returns(stmt)) is not None]
+    practice = _PRACTICE.get(cls)
+    if practice is None:
+        practice = _PRACTICE[cls] = [(stmt, has) for stmt in cls.body
+                                     if (has := _gives_returns(stmt)) is not None]
+    counted = [has for stmt, has in practice if stmt is not node]
     return len(counted) >= _CLASS_RETURNS_MIN and sum(counted) * FAMILY_SHARE <= len(counted)
 _COPIED_MIN = 3
 #: Calls whose first argument is the function called (``functools.partial(jit, ...)``).
@@ -1408,8 +1453,9 @@ def _decorator_returns_waived(facts: FunctionFacts,
                               house: HouseStyle, layout: Layout | None) -> bool:
     """Whether a decorator's Returns is waived: the project's decorators omit it
     (``HouseStyle.documents_decorator_returns``) and its docstring has none."""
+    # The practice last: learning it may read the project (only a decorator needs it).
     return facts.needs_returns and (layout is None or layout.block(Section.RETURNS) is None) \
-        and not house.documents_decorator_returns and makes_decorator(node)
+        and makes_decorator(node) and not house.documents_decorator_returns
 
 
 class Exemptions:
@@ -1426,12 +1472,15 @@ class Exemptions:
             ``HouseStyle.init_docstrings``).
         inherited: What the methods inherit from bases in the project's other files
             (``Learning.overrides``); None: bases in this file only.
+        typed_dicts: Whether the project documents its ``TypedDict`` classes (learned: see
+            ``HouseStyle.writes_typed_dicts``); False: an undocumented one is not asked.
     """
 
     def __init__(self, tree: ast.Module, lines: Sequence[str], path: Path | None,
                  scope: Scope, modules: bool = True, init_docs: bool = True,
-                 inherited: Overrides | None = None) -> None:
+                 inherited: Overrides | None = None, typed_dicts: bool = True) -> None:
         self._tree = tree
+        self._typed_dicts = typed_dicts
         self._lines = lines
         self._path = path
         self._scope = scope
@@ -1585,6 +1634,9 @@ class Exemptions:
             if "." not in definition.qualname and isinstance(node, ast.ClassDef) and \
                     self._internal_record(node, definition):
                 return Reason.INTERNAL_RECORD
+            if isinstance(node, ast.ClassDef) and not self._typed_dicts and \
+                    is_typed_dict(node):
+                return Reason.TYPED_DICTS
         if node.name == "__init__" and definition.class_name is not None:
             if not self._init_docs:
                 return Reason.CONSTRUCTOR_IN_CLASS
@@ -1605,9 +1657,7 @@ class Exemptions:
         method's signature in the file names (a caller builds or receives it: the type is
         part of the interface, worth a docstring).
         """
-        if not any((base.id if isinstance(base, ast.Name) else
-                    base.attr if isinstance(base, ast.Attribute) else "") == "TypedDict"
-                   for base in cls.bases):
+        if not is_typed_dict(cls):
             return False
         if self._reexported(definition) or cls.name in (literal_all(self._tree) or ()) or \
                 cls.name in self._overrides().imported:

@@ -61,7 +61,6 @@ from llm_doc_manager.docstrings import (
     render_text,
     to_literal,
 )
-from llm_doc_manager.docstrings.conventions import is_typed_dict
 from llm_doc_manager.docstrings.exempt import Exemptions, asked_sections
 from llm_doc_manager.docstrings.learning import Learning
 from llm_doc_manager.docstrings.merge import house_defaults, merge
@@ -185,11 +184,10 @@ def load(path: Path, options: Options, learning: Learning | None = None
     # What methods inherit from bases in other files of the project: the rule validate uses.
     exempt = Exemptions(tree, source.text.splitlines(), path, options.scope,
                         modules=house.documents_modules, init_docs=house.init_docstrings,
+                        typed_dicts=house.writes_typed_dicts,
                         inherited=learning.overrides(path, source, house, tree)
                         ) if options.all_defs else None
     targets, region_problems = resolve(tree, scan.regions, options.all_defs, exempt)
-    if options.all_defs and not house.writes_typed_dicts:
-        targets = [t for t in targets if not _payload_shape(t)]
     problems = sorted([*scan.problems, *region_problems], key=lambda p: (p.line, p.col))
     if problems:
         return FileError(path, tuple(Finding(path, p.line, p.col, p.code, p.message)
@@ -201,14 +199,6 @@ def load(path: Path, options: Options, learning: Learning | None = None
             0 in lines if isinstance(t.node, ast.Module) else t.node.lineno in lines)]
     return ParsedFile(source, tree, SourceMap(source.text), tuple(targets), house,
                       exempt is not None and exempt.omits_from_returns())
-
-
-def _payload_shape(target: Target) -> bool:
-    """Whether ``--all`` chose an undocumented ``TypedDict`` (a payload's shape, where the
-    project documents few: ``HouseStyle.writes_typed_dicts``); a marker still asks."""
-    node = target.node
-    return target.region is None and isinstance(node, ast.ClassDef) and \
-        is_typed_dict(node) and docstring_expr(node.body) is None
 
 
 def plan(parsed: ParsedFile, options: Options, with_code: bool = False,

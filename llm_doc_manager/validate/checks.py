@@ -717,6 +717,7 @@ def check_source(path: Path, text: str, options: CheckOptions,
     exemptions = Exemptions(tree, checker.lines, path, options.scope,
                             modules=checker.house.documents_modules,
                             init_docs=checker.house.init_docstrings,
+                            typed_dicts=checker.house.writes_typed_dicts,
                             inherited=options.inherited)
     if exemptions.generated and not targets:
         # A generated file's text is its generator's: nothing to ask of its docstrings

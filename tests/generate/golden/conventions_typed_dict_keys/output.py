@@ -3,6 +3,10 @@
 import typing
 from dataclasses import dataclass
 
+# Listed: the classes are the module's interface, not payloads only this file uses
+# (exempt.Exemptions._internal_record).
+__all__ = ["Config", "Record", "Reply", "Request", "Server"]
+
 
 class Config(typing.TypedDict):
     """The configuration file's content."""
