@@ -362,12 +362,14 @@ class _Init:
     """What a package's ``__init__.py`` imports and lists in ``__all__``.
 
     Attributes:
-        imports: ``(level, module, name, bound as)`` of each ``from … import …``.
-        all_names: The names of a literal ``__all__`` list or tuple.
+        imports: Per module imported from, in order of first import: its level, its
+            name, every name it binds, and the ``(name, bound as)`` of each import bound
+            to a public name.
+        public_all: The public names of a literal ``__all__`` list or tuple.
     """
 
-    imports: tuple[tuple[int, str, str, str], ...]
-    all_names: frozenset[str]
+    imports: tuple[tuple[int, str, frozenset[str], tuple[tuple[str, str], ...]], ...]
+    public_all: frozenset[str]
 
 
 @functools.lru_cache(maxsize=256)
@@ -390,10 +392,17 @@ def _parse_init(real: str, _identity: tuple[int, int, int, int]) -> _Init | None
         tree = syntax.parse(raw)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    imports = tuple((stmt.level, stmt.module or "", alias.name, alias.asname or alias.name)
-                    for stmt in walk_own(tree.body) if isinstance(stmt, ast.ImportFrom)
-                    for alias in stmt.names)
-    return _Init(imports, literal_all(tree) or frozenset())
+    # Grouped by module once here: NumPy's ``__init__.py`` imports hundreds of names from a
+    # few modules, and each file of the package looks through them.
+    imports: dict[tuple[int, str], list[tuple[str, str]]] = {}
+    for stmt in walk_own(tree.body):
+        if isinstance(stmt, ast.ImportFrom):
+            imports.setdefault((stmt.level, stmt.module or ""), []).extend(
+                (alias.name, alias.asname or alias.name) for alias in stmt.names)
+    return _Init(tuple((level, module, frozenset(bound for _, bound in names),
+                        tuple((name, bound) for name, bound in names if not private_name(bound)))
+                       for (level, module), names in imports.items()),
+                 frozenset(n for n in literal_all(tree) or () if not private_name(n)))
 
 
 def literal_all(tree: ast.Module) -> frozenset[str] | None:
@@ -418,10 +427,11 @@ def literal_all(tree: ast.Module) -> frozenset[str] | None:
 
 
 def _read_init(folder: Path, top: Path) -> _Init | None:
-    """The ``__init__.py`` of a package, if it is a regular file inside the top package."""
+    """The ``__init__.py`` of a package, if it is a regular file inside the top package
+    (``top``: the top package's folder, links resolved)."""
     try:
         real = (folder / "__init__.py").resolve(strict=True)
-        if not real.is_relative_to(top.resolve(strict=True)):
+        if not real.is_relative_to(top):
             return None  # a link out of the tree: never read
         info = os.stat(real)
     except (OSError, RuntimeError):  # missing, unreadable, or a loop of links
@@ -456,7 +466,7 @@ def _exported_once(folder: Path, dotted: str, rel: tuple[str, ...], top: Path,
         return frozenset()
     names: set[str] = set()
     elsewhere: set[str] = set()
-    for level, module, name, bound in init.imports:
+    for level, module, bounds, imported in init.imports:
         if level == 1:
             parts = tuple(module.split(".")) if module else ()
         elif level == 0 and module.startswith(dotted + "."):
@@ -464,21 +474,22 @@ def _exported_once(folder: Path, dotted: str, rel: tuple[str, ...], top: Path,
         else:
             continue
         if not parts or parts != rel[:len(parts)]:
-            elsewhere.add(bound)
+            elsewhere.update(bounds)
             continue
-        if private_name(bound):  # ``from ._client import Client as _Client``: kept inside
-            continue
-        if parts == rel:
-            names.add(name)
-            continue
-        # From a package on the way (``from ._sub import X``): if that package re-exports it.
-        inner = _exported(folder.joinpath(*parts), f"{dotted}.{module}", rel[len(parts):], top,
-                          memo)
-        if name == "*":
-            names.update(inner)
-        elif name in inner or ("*" in inner and not private_name(name)):
-            names.add(name)
-    names.update(n for n in init.all_names if n not in elsewhere and not private_name(n))
+        inner: frozenset[str] | None = None
+        # Only public bindings: ``from ._client import Client as _Client`` keeps it inside.
+        for name, _ in imported:
+            if parts == rel:
+                names.add(name)
+                continue
+            if inner is None:  # from a package on the way (``from ._sub import X``)
+                inner = _exported(folder.joinpath(*parts), f"{dotted}.{module}",
+                                  rel[len(parts):], top, memo)
+            if name == "*":
+                names.update(inner)
+            elif name in inner or ("*" in inner and not private_name(name)):
+                names.add(name)
+    names.update(init.public_all - elsewhere)
     return frozenset(names)
 
 
@@ -505,13 +516,17 @@ def reexports(path: Path | None) -> frozenset[str]:
         return frozenset()
     module = packages if path.stem == "__init__" else (*packages, path.stem)
     folders = [folder, *folder.parents][:len(packages)][::-1]  # top package first
+    try:  # resolved once here, not for each __init__.py read
+        top = folders[0].resolve(strict=True)
+    except (OSError, RuntimeError):  # gone, or a loop of links: no __init__.py is read
+        return frozenset()
     names: set[str] = set()
     memo: dict[tuple[Path, str, tuple[str, ...]], frozenset[str]] = {}
     for depth in range(1, len(module)):
         if any(private_name(part) for part in packages[:depth]):
             break  # re-exported by a private package: still private
         names.update(_exported(folders[depth - 1], ".".join(packages[:depth]),
-                               module[depth:], folders[0], memo))
+                               module[depth:], top, memo))
     return frozenset(names)
 
 
@@ -558,31 +573,42 @@ class Definition:
 
 
 def iter_defs(tree: ast.Module) -> Iterator[Definition]:
-    """Yield every def and class of a module in source order, nested ones included.
+    """Iterate over every def and class of a module in source order, nested ones included.
 
     Definitions inside compound statements (``if TYPE_CHECKING:``, ``try:``) count: they
     are as much part of the module's interface as top-level ones.
 
     Args:
-        tree: The parsed module.
+        tree: The parsed module (it must not be changed afterwards).
 
-    Yields:
+    Returns:
         Each definition with its dotted name and its enclosing class.
     """
-    def visit(block: list[ast.stmt], prefix: str, class_name: str | None, nested: bool
-              ) -> Iterator[Definition]:
-        for stmt in block:
-            if isinstance(stmt, DefNode):
-                qualname = prefix + stmt.name
-                yield Definition(stmt, qualname, class_name, nested)
-                is_class = isinstance(stmt, ast.ClassDef)
-                yield from visit(stmt.body, qualname + ".", stmt.name if is_class else None,
-                                 nested or not is_class)
-            else:
-                for sub in child_blocks(stmt):
-                    yield from visit(sub, prefix, class_name, nested)
+    # A check asks for a file's definitions about five times (the checks, the class
+    # facts, the exemption rules' families, helpers and classes): listed once per tree.
+    found = _DEFS.get(tree)
+    if found is None:
+        found = _DEFS[tree] = tuple(_visit_defs(tree.body, "", None, False))
+    return iter(found)
 
-    yield from visit(tree.body, "", None, False)
+
+_DEFS: weakref.WeakKeyDictionary[ast.Module, tuple[Definition, ...]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _visit_defs(block: list[ast.stmt], prefix: str, class_name: str | None, nested: bool
+                ) -> Iterator[Definition]:
+    """``iter_defs``'s walk of one block."""
+    for stmt in block:
+        if isinstance(stmt, DefNode):
+            qualname = prefix + stmt.name
+            yield Definition(stmt, qualname, class_name, nested)
+            is_class = isinstance(stmt, ast.ClassDef)
+            yield from _visit_defs(stmt.body, qualname + ".",
+                                   stmt.name if is_class else None, nested or not is_class)
+        else:
+            for sub in child_blocks(stmt):
+                yield from _visit_defs(sub, prefix, class_name, nested)
 
 
 #: What makes a function another's wrapper (``@functools.wraps(fn)``, ``update_wrapper``).

@@ -388,6 +388,10 @@ class Hierarchy:
             classes are found).
         facts_of: The facts of a file inside the project (None when it cannot be read or
             parsed); asked at most once per file by a caller that caches.
+
+    Attributes:
+        metadata_roots: Each folder's nearest folder holding a project metadata file
+            (``project_root``), found once per run: up to 48 file checks per file otherwise.
     """
 
     def __init__(self, root: Path | None,
@@ -404,6 +408,7 @@ class Hierarchy:
         self._tops: dict[Path, Path | None] = {}
         self._roots: dict[Path, list[Path]] = {}
         self._keys: dict[tuple[Path, str], str | None] = {}
+        self.metadata_roots: dict[Path, Path | None] = {}
 
     def _inside(self, candidate: Path) -> bool:
         """Whether a file is a regular file inside the project (a link leaving it is not)."""
@@ -1043,12 +1048,20 @@ _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _ENTRY = re.compile(r"[\w.-]+\s*=\s*([A-Za-z_][\w.]*)\s*:\s*([A-Za-z_]\w*)")
 
 
-def project_root(path: Path) -> Path | None:
-    """The nearest folder up from a file holding a project metadata file, if any."""
+def project_root(path: Path, memo: dict[Path, Path | None] | None = None) -> Path | None:
+    """The nearest folder up from a file holding a project metadata file, if any (``memo``:
+    what earlier calls found per folder, the answer of a file's folder kept in it)."""
+    start = path.absolute().parent
+    if memo is not None and start in memo:
+        return memo[start]
+    found = None
     for folder in list(path.absolute().parents)[:16]:
         if any((folder / name).is_file() for name in _METADATA):
-            return folder
-    return None
+            found = folder
+            break
+    if memo is not None:
+        memo[start] = found
+    return found
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -1155,17 +1168,19 @@ def _documents(file: str, func: str, stamp: tuple[int, int] | None) -> bool | No
                for stmt in tree.body)
 
 
-def undocumented_entry_points(path: Path) -> frozenset[str]:
+def undocumented_entry_points(path: Path, memo: dict[Path, Path | None] | None = None
+                              ) -> frozenset[str]:
     """The file's functions that are console scripts' entry points, in a project whose entry
     points carry (almost) no docstring (huggingface_hub's ``hf`` ``main``: 0 of 2).
 
     Args:
         path: A file of the project.
+        memo: Each folder's project root as found by earlier calls (``project_root``).
 
     Returns:
         The functions' names (none where a quarter or more of the entry points have one).
     """
-    root = project_root(path)
+    root = project_root(path, memo)
     if root is None:
         return frozenset()
     points = entry_points(root)
@@ -1238,7 +1253,8 @@ def overrides(facts: ModuleFacts, path: Path | None, hierarchy: Hierarchy,
                      # ``Exemptions._helpers``): the __init__ files cost more than the rest.
                      reexports(path) if sum(not d for d in facts.functions.values()) >=
                      HELPERS_MIN else None,
-                     undocumented_entry_points(path) if path is not None else frozenset(),
+                     undocumented_entry_points(path, hierarchy.metadata_roots)
+                     if path is not None else frozenset(),
                      _imported_elsewhere(facts, path, package))
 
 

@@ -1492,6 +1492,7 @@ class Exemptions:
         self._vendored: bool | None = None
         self._wrapper_names: dict[str, frozenset[str]] = {}
         self._helper_names: frozenset[str] | None = None
+        self._uses: list[tuple[ast.stmt, frozenset[str]]] | None = None
 
     def _in_private_module(self) -> bool:
         if self._private_module is None:
@@ -1731,14 +1732,25 @@ class Exemptions:
             return False
         family = self._overrides().families | self._family()
         users: set[str] = set()
-        for stmt, reads in _module_uses(self._tree.body, cls):
-            if not any(isinstance(sub, ast.Name) and sub.id == cls.name for sub in reads):
+        for stmt, names in self._module_names():
+            if stmt is cls or cls.name not in names:  # its own body left out
                 continue
             if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) or \
                     stmt.name not in family:
                 return False
             users.add(stmt.name)
         return bool(users)
+
+    def _module_names(self) -> list[tuple[ast.stmt, frozenset[str]]]:
+        """``_module_uses`` of the whole module (no class left out), as the names each
+        reader reads: found once per file, not walked again for each class asked."""
+        if self._uses is None:
+            # A class statement is one reader of its own (never entered): leaving it out
+            # of this list is what ``_module_uses(body, cls)`` does.
+            nothing = ast.ClassDef(name="", bases=[], keywords=[], body=[], decorator_list=[])
+            self._uses = [(stmt, frozenset(sub.id for sub in reads if isinstance(sub, ast.Name)))
+                          for stmt, reads in _module_uses(self._tree.body, nothing)]
+        return self._uses
 
     def _is_vendored(self) -> bool:
         if self._vendored is None:

@@ -180,8 +180,9 @@ def leading(line: str) -> str:
 
 def indent_width(line: str) -> int:
     """Columns of a line's indentation, a tab counting to the next multiple of 8."""
-    stripped = line.lstrip()
-    return len(line[:len(line) - len(stripped)].expandtabs(8))
+    width = len(line) - len(line.lstrip())
+    # Read for every line of every docstring: the tab case is the rare one.
+    return len(line[:width].expandtabs(8)) if "\t" in line else width
 
 
 
@@ -190,7 +191,7 @@ def cleaned_line(lines: tuple[str, ...] | list[str], index: int, margin: int) ->
     line = lines[index].rstrip("\r")
     if index == 0:
         return line.lstrip()
-    if "\t" in leading(line):
+    if "\t" in line and "\t" in leading(line):
         line = line.expandtabs(8)
     return line[margin:]
 

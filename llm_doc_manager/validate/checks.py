@@ -713,20 +713,24 @@ def _malformed(names: Iterable[str]) -> list[str]:
     return [n for n in names if not n.lstrip("*").replace(".", "_").isidentifier()]
 
 
-def check_source(path: Path, text: str, options: CheckOptions) -> list[Finding]:
+def check_source(path: Path, text: str, options: CheckOptions,
+                 tree: ast.Module | None = None) -> list[Finding]:
     """Check one file's text.
 
     Args:
         path: The file, for the findings.
         text: Its decoded text.
         options: What to check.
+        tree: Its tree, when learning already parsed it (not changed by the checks);
+            None: parsed here.
 
     Returns:
         The findings, sorted by line.
     """
-    tree = parse_source(path, text)
-    if isinstance(tree, Finding):
-        return [tree]
+    parsed = parse_source(path, text) if tree is None else tree
+    if isinstance(parsed, Finding):
+        return [parsed]
+    tree = parsed
     checker = _FileChecker(path, text, tree, options)
     scan = scan_markers(text) if "@llm" in text else None
     regions = scan.regions if scan else ()

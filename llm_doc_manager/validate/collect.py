@@ -12,17 +12,23 @@ import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from llm_doc_manager import __version__
-from llm_doc_manager.analysis.load import LoadedFile, read_file
+from llm_doc_manager.analysis.load import (
+    LoadedFile,
+    drop_kept,
+    fewer_collections,
+    read_file,
+    take_kept,
+)
 from llm_doc_manager.analysis.nodes import module_standing
 from llm_doc_manager.codes import MISSING_DOCSTRING, Finding
 from llm_doc_manager.config import Settings
 from llm_doc_manager.store import ResultStore, cache_dir, code_fingerprint
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from concurrent.futures import Executor
 
     from llm_doc_manager.analysis.changed import ChangedDefinitions
@@ -37,6 +43,9 @@ RESULTS_FILE = "validate-v4.sqlite3"
 _PARALLEL_FROM = 64
 # Files learned from per worker task.
 _LESSONS = 8
+# Files checked per worker task.
+_CHECKS = 8
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,11 @@ def _signature(settings: Settings, all_defs: bool) -> str:
 def _check_path(path: str, all_defs: bool, settings: Settings,
                 project: Evidence | None = None,
                 inherited: Overrides | None = None) -> list[list[object]]:
-    """Check one file in a worker (or here); findings as plain lists for pickling."""
+    """Check one file in a worker (or here); findings as plain lists for pickling.
+
+    A file this process learned from comes with its tree (``analysis.load.take_kept``)
+    when its bytes are still those it was parsed from: it is not parsed twice.
+    """
     from llm_doc_manager.validate.checks import CheckOptions, check_source
 
     file = Path(path)
@@ -71,31 +84,152 @@ def _check_path(path: str, all_defs: bool, settings: Settings,
         return [[source.line, source.col, source.code, source.message]]
     options = replace(CheckOptions.from_settings(settings, all_defs), project=project,
                       inherited=inherited)
+    held = take_kept(file)
+    # A file edited since it was learned from is parsed again: its findings are its bytes'.
+    tree = held.tree if held is not None and held.source.digest == source.digest else None
     try:
-        found = check_source(file, source.text, options)
+        found = check_source(file, source.text, options, tree)
     except RecursionError:  # too deep for ast.unparse: this file's finding, not a crash
         return [[0, 0, "LD001", "cannot analyse: expressions nested too deeply"]]
     return [[f.line, f.col, f.code, f.message] for f in found]
 
 
+def _check_jobs(jobs: list[_Job], all_defs: bool, settings: Settings
+                ) -> list[list[list[object]]]:
+    """``_check_path`` of several files: one worker task."""
+    return [_check_path(j.path, all_defs, settings, j.project, j.inherited) for j in jobs]
+
+
 def _check_all(todo: list[_Job], all_defs: bool, settings: Settings,
-               pool: Executor | None) -> list[list[list[object]]]:
-    if pool is None or len(todo) < _PARALLEL_FROM:
-        return [_check_path(j.path, all_defs, settings, j.project, j.inherited) for j in todo]
-    return list(pool.map(_check_path, [j.path for j in todo], [all_defs] * len(todo),
-                         [settings] * len(todo), [j.project for j in todo],
-                         [j.inherited for j in todo], chunksize=8))
+               workers: _Workers | None) -> list[list[list[object]]]:
+    if workers is None or len(todo) < _PARALLEL_FROM:
+        return _check_jobs(todo, all_defs, settings)
+    # Each file goes to the process that kept its tree when it learned from it; files no
+    # process holds go to whichever is free.
+    by_holder: dict[int | None, list[int]] = {}
+    for index, job in enumerate(todo):
+        by_holder.setdefault(workers.holder.get(Path(job.path).absolute()), []).append(index)
+    tasks: list[tuple[int | None, list[int]]] = [
+        (holder, indices[i:i + _CHECKS]) for holder, indices in by_holder.items()
+        for i in range(0, len(indices), _CHECKS)]
+    found = workers.run(_check_jobs, [(holder, ([todo[i] for i in part], all_defs, settings))
+                                      for holder, part in tasks])
+    fresh: list[list[list[object]]] = [[] for _ in todo]
+    for (_, part), rows in zip(tasks, found, strict=True):
+        for index, one in zip(part, rows, strict=True):
+            fresh[index] = one
+    return fresh
 
 
-def _spread(pool: Executor) -> Spread:
-    """``Learning.prime``'s spread: the files learned from, read and parsed in ``pool``."""
-    from llm_doc_manager.docstrings.learning import lessons
+def _spread(workers: _Workers | None, checked: frozenset[Path]) -> Spread:
+    """``Learning.prime``'s spread: the files learned from, read and parsed in ``workers``
+    (here when None); the trees of ``checked`` files stay where they were parsed."""
+    from llm_doc_manager.docstrings.learning import KEEP_BYTES, lessons
 
     def spread(paths: list[Path], facts: bool) -> Iterator[Lesson]:
         parts = [paths[i:i + _LESSONS] for i in range(0, len(paths), _LESSONS)]
-        for found in pool.map(lessons, parts, [facts] * len(parts)):
+        keeps = [frozenset(part) & checked for part in parts]
+        if workers is None:
+            for part, keep in zip(parts, keeps, strict=True):
+                yield from lessons(part, facts, keep, KEEP_BYTES)
+            return
+        budget = KEEP_BYTES // workers.count  # the same memory as one process
+
+        def ran(task: int, worker: int) -> None:
+            workers.holder.update(dict.fromkeys(keeps[task], worker))
+        for found in workers.run(lessons, [(None, (part, facts, keep, budget))
+                                           for part, keep in zip(parts, keeps, strict=True)],
+                                 ran):
             yield from found
     return spread
+
+
+class _Workers:
+    """Worker processes that a task can be sent to by name: one single-process pool each.
+
+    A shared pool hands a task to any process, so a file learned from in one was parsed
+    again in another to be checked; here the process that kept a file's tree
+    (``holder``) checks it.
+    """
+
+    def __init__(self, count: int) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Each process starts at its first task: a warm run, which has none, starts none.
+        self._pools: list[Executor] = [ProcessPoolExecutor(max_workers=1)
+                                       for _ in range(count)]
+        self.count = count
+        #: The process holding each kept file's tree.
+        self.holder: dict[Path, int] = {}
+        self._started = False
+
+    def run(self, function: Callable[..., _T], tasks: list[tuple[int | None, tuple[Any, ...]]],
+            ran: Callable[[int, int], None] | None = None) -> list[_T]:
+        """Run ``function`` on each task's arguments; the answers in the tasks' order.
+
+        Args:
+            function: A function a worker process can import.
+            tasks: Per task, the process it should run in (None: any) and the arguments.
+            ran: Called with each task's index and the process that ran it.
+
+        Returns:
+            The answers, in order.
+        """
+        from collections import deque
+        from concurrent.futures import FIRST_COMPLETED, Future, wait
+
+        if not tasks:
+            return []
+        if not self._started:
+            # The checker's modules (half a second of imports) are loaded here before the
+            # processes fork from this one, so they share them instead of each loading
+            # them again at its first check.
+            import llm_doc_manager.validate.checks  # noqa: F401
+            self._started = True
+        pinned: list[deque[int]] = [deque() for _ in self._pools]
+        anywhere: deque[int] = deque()
+        for index, (holder, _) in enumerate(tasks):
+            (anywhere if holder is None else pinned[holder]).append(index)
+        answers: dict[int, _T] = {}
+        running: dict[Future[_T], tuple[int, int]] = {}
+        busy = [0] * len(self._pools)
+
+        def next_for(worker: int) -> int | None:
+            if pinned[worker]:
+                return pinned[worker].popleft()
+            if anywhere:
+                return anywhere.popleft()
+            # Nothing of its own left: take the last task of the busiest other process
+            # (the file is parsed again here, which costs less than waiting idle).
+            other = max(range(len(pinned)), key=lambda w: len(pinned[w]))
+            return pinned[other].pop() if len(pinned[other]) > 1 else None
+
+        def fill(worker: int) -> None:
+            # Two tasks queued per process, so none waits for the parent between tasks.
+            while busy[worker] < 2:
+                index = next_for(worker)
+                if index is None:
+                    return
+                busy[worker] += 1
+                running[self._pools[worker].submit(function, *tasks[index][1])] = (index, worker)
+
+        for worker in range(len(self._pools)):
+            fill(worker)
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                index, worker = running.pop(future)
+                answers[index] = future.result()
+                busy[worker] -= 1
+                if ran is not None:
+                    ran(index, worker)
+                fill(worker)
+        return [answers[index] for index in range(len(tasks))]
+
+    def shutdown(self) -> None:
+        """Stop every process, cancelling what has not started."""
+        for pool in self._pools:
+            pool.shutdown(cancel_futures=True)
 
 
 def _learned(files: list[Path], settings: Settings, learning: Learning
@@ -147,32 +281,38 @@ def collect(files: list[Path], settings: Settings, all_defs: bool, use_cache: bo
     findings: list[Finding] = []
     results: ResultStore[str] = ResultStore(
         cache_dir(settings) / RESULTS_FILE if use_cache else None)
-    workers = jobs or (os.cpu_count() or 1)
-    # One pool for both steps: learning (each file the conventions and class facts come
-    # from, read and parsed in a worker) and the checks. Its processes start at the first
-    # task, so a warm run, which has none, starts none.
-    pool: Executor | None = None
-    if workers > 1 and len(files) >= _PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
+    count = jobs or (os.cpu_count() or 1)
+    # The same processes for both steps: learning (each file the conventions and class
+    # facts come from, read and parsed in a worker, which keeps the trees of the files it
+    # checks next) and the checks.
+    workers = _Workers(count) if count > 1 and len(files) >= _PARALLEL_FROM else None
+    with fewer_collections():
+        try:
+            return _collect(files, settings, all_defs, since, signature, results, findings,
+                            workers)
+        finally:
+            if workers is not None:
+                workers.shutdown()
+            drop_kept()  # the trees a run without workers kept here and did not check
+            results.close()
 
-        pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        jobs_list = _jobs(files, settings, all_defs, signature, results, findings, pool)
-        known = {key: rows for key, value in results.get_many([j.key for j in jobs_list]).items()
-                 if (rows := _stored(value)) is not None}
-        todo = [j for j in jobs_list if j.key not in known]
-        fresh = _check_all(todo, all_defs, settings, pool)
-        results.put_many([(j.key, json.dumps(rows)) for j, rows in zip(todo, fresh,
-                                                                       strict=True)])
-        known.update((j.key, rows) for j, rows in zip(todo, fresh, strict=True))
-        for job in jobs_list:
-            path = Path(job.path)
-            findings.extend(Finding(path, int(str(line)), int(str(col)), str(code), str(msg))
-                            for line, col, code, msg in known[job.key])
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        results.close()
+
+def _collect(files: list[Path], settings: Settings, all_defs: bool, since: Since | None,
+             signature: bytes, results: ResultStore[str], findings: list[Finding],
+             workers: _Workers | None) -> list[Finding]:
+    """``collect``'s run, with its store and workers set up."""
+    jobs_list = _jobs(files, settings, all_defs, signature, results, findings, workers)
+    known = {key: rows for key, value in results.get_many([j.key for j in jobs_list]).items()
+             if (rows := _stored(value)) is not None}
+    todo = [j for j in jobs_list if j.key not in known]
+    fresh = _check_all(todo, all_defs, settings, workers)
+    results.put_many([(j.key, json.dumps(rows)) for j, rows in zip(todo, fresh,
+                                                                   strict=True)])
+    known.update((j.key, rows) for j, rows in zip(todo, fresh, strict=True))
+    for job in jobs_list:
+        path = Path(job.path)
+        findings.extend(Finding(path, int(str(line)), int(str(col)), str(code), str(msg))
+                        for line, col, code, msg in known[job.key])
     return findings if since is None else _changed_only(findings, since)
 
 
@@ -208,17 +348,19 @@ def _changed_only(findings: list[Finding], since: Since) -> list[Finding]:
 
 def _jobs(files: list[Path], settings: Settings, all_defs: bool, signature: bytes,
           results: ResultStore[str], findings: list[Finding],
-          pool: Executor | None) -> list[_Job]:
+          workers: _Workers | None) -> list[_Job]:
     """One job per readable file, keyed by what its findings depend on (the rest: findings)."""
     from llm_doc_manager.docstrings.conventions import HouseStyle
     from llm_doc_manager.docstrings.learning import Learning
 
     jobs_list: list[_Job] = []
     learning = Learning(results)
-    if pool is not None and settings.conventions == "learn":
-        # What the store does not know is read and parsed in the workers; the sums, the
-        # class facts' hierarchy and the keys stay here (``_learned`` and below find them).
-        learning.prime(files, bases=all_defs, spread=_spread(pool), reach=False)
+    if settings.conventions == "learn":
+        # What the store does not know is read and parsed in the workers (or here); the
+        # sums, the class facts' hierarchy and the keys stay here (``_learned`` and below
+        # find them). A file learned from and checked keeps its tree where it was parsed.
+        checked = frozenset(path.absolute() for path in files)
+        learning.prime(files, bases=all_defs, spread=_spread(workers, checked), reach=False)
     learned = _learned(files, settings, learning)
     sources = {path: read_file(path) for path in files}
     if all_defs:  # every file's class facts in one query of the store
