@@ -1173,18 +1173,6 @@ _PRACTICE: weakref.WeakKeyDictionary[ast.ClassDef, list[tuple[ast.stmt, bool]]] 
     weakref.WeakKeyDictionary()
 
 
-def _classes(body: list[ast.stmt]) -> Iterator[ast.ClassDef]:
-    """Every class of a body, nested ones included, found through statements alone (a
-    class is a statement: the expressions, most of a tree, need no visit)."""
-    stack = list(body)
-    while stack:
-        stmt = stack.pop()
-        if isinstance(stmt, ast.ClassDef):
-            yield stmt
-        for block in child_blocks(stmt):
-            stack.extend(block)
-
-
 def _owner_omits_returns(node: ast.FunctionDef | ast.AsyncFunctionDef,
                          tree: ast.Module | None) -> bool:
     """``class_omits_returns`` of the class holding a method in its module (False: none)."""
@@ -1192,8 +1180,9 @@ def _owner_omits_returns(node: ast.FunctionDef | ast.AsyncFunctionDef,
         return False
     owners = _OWNERS.get(tree)
     if owners is None:
-        owners = _OWNERS[tree] = {id(stmt): cls for cls in _classes(tree.body)
-                                  for stmt in cls.body}
+        owners = _OWNERS[tree] = {id(stmt): found.node for found in iter_defs(tree)
+                                  if isinstance(found.node, ast.ClassDef)
+                                  for stmt in found.node.body}
     owner = owners.get(id(node))
     return owner is not None and class_omits_returns(node, owner)
 
